@@ -1,0 +1,38 @@
+"""asl-engine: run, validate and test Amazon States Language state machines locally.
+
+The public API is what this module exports; everything else is internal and may change.
+"""
+
+from asl_engine.definition.validate import validate
+from asl_engine.errors import (
+    AslEngineError,
+    ConfigurationError,
+    DefinitionError,
+    StatesError,
+    ValidationError,
+)
+from asl_engine.execution import Execution
+from asl_engine.handle import ExecutionHandle
+from asl_engine.machine import InvalidExecutionInput, StateMachine
+from asl_engine.resources.mocks import Mocks
+from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AslEngineError",
+    "Clock",
+    "ConfigurationError",
+    "DefinitionError",
+    "Execution",
+    "ExecutionHandle",
+    "InvalidExecutionInput",
+    "Mocks",
+    "RealClock",
+    "StateMachine",
+    "StatesError",
+    "ValidationError",
+    "VirtualClock",
+    "__version__",
+    "validate",
+]

@@ -1,0 +1,229 @@
+"""What every ``asl`` command shares: exit codes, options, reading files and showing errors.
+
+One rule runs through this module: a problem the user can fix is a ``CommandError`` carrying a
+message that names the file, the place and (where obvious) the fix. Nothing here lets a traceback
+reach the terminal for bad input; tracebacks are kept for bugs in the engine itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+import yaml
+
+from asl_engine.definition.diagnostics import Diagnostic
+from asl_engine.definition.validate import validate
+from asl_engine.errors import DefinitionError, ValidationError
+from asl_engine.machine import StateMachine
+
+EXIT_SUCCEEDED = 0
+EXIT_FAILED = 1
+"""The execution failed (or was aborted other than by Ctrl-C); for ``asl test``, a test failed."""
+EXIT_UNUSABLE = 2
+"""Bad usage or input: unreadable file, invalid JSON, invalid definition, bad configuration."""
+EXIT_TIMED_OUT = 3
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, what shells report for a program stopped with Ctrl-C."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CommandError(click.ClickException):
+    """A problem the user can fix; click prints ``Error: <message>`` on stderr and exits with ``exit_code``."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_UNUSABLE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class InvalidDefinition(CommandError):
+    """A definition AWS would reject, with the validator's positioned diagnostics."""
+
+    def __init__(self, source: str, diagnostics: list[Diagnostic], exit_code: int = EXIT_UNUSABLE) -> None:
+        self.source = source
+        self.diagnostics = diagnostics
+        count = len(diagnostics)
+        lines = [f"{source} is not a valid state machine definition ({count} error{'s' if count != 1 else ''}):"]
+        lines.extend(f"  {diagnostic.format(source)}" for diagnostic in diagnostics)
+        super().__init__("\n".join(lines), exit_code)
+
+
+# -- terminals ---------------------------------------------------------------------------------------
+
+
+def is_terminal(stream: IO[Any]) -> bool:
+    """Whether ``stream`` is an interactive terminal: decides pretty output, progress and trace style.
+
+    Looked up through this module by the commands, so tests can pretend to be a terminal.
+    """
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or exotic stream is not a terminal
+        return False
+
+
+def wants_color(stream: IO[Any]) -> bool:
+    """Colours on a terminal unless ``NO_COLOR`` is set (https://no-color.org)."""
+    return is_terminal(stream) and not os.environ.get("NO_COLOR")
+
+
+# -- shared options ----------------------------------------------------------------------------------
+
+
+def parse_substitutions(assignments: Iterable[str]) -> dict[str, str]:
+    """``("Name=Value", ...)`` -> ``{"Name": "Value"}``; raises ``click.BadParameter`` for a malformed one."""
+    values: dict[str, str] = {}
+    for assignment in assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {assignment!r}", param_hint="--set")
+        values[name.strip()] = value
+    return values
+
+
+def substitutions_option(function: F) -> F:
+    """``--set NAME=VALUE`` (repeatable), delivered to the command as a dict named ``substitutions``."""
+    return click.option(
+        "--set", "substitutions", multiple=True, metavar="NAME=VALUE",
+        callback=lambda ctx, param, assignments: parse_substitutions(assignments),
+        help="Definition substitution: replaces ${NAME} in the definition's strings. Repeatable.",
+    )(function)
+
+
+def machine_type_option(function: F) -> F:
+    """``--type STANDARD|EXPRESS``, delivered upper-cased as ``machine_type``."""
+    return click.option(
+        "--type", "machine_type", type=click.Choice(["STANDARD", "EXPRESS"], case_sensitive=False),
+        default="STANDARD", show_default=True, callback=lambda ctx, param, value: value.upper(),
+        help="State machine type (EXPRESS forbids .sync and .waitForTaskToken tasks).",
+    )(function)
+
+
+# -- definitions -------------------------------------------------------------------------------------
+
+
+def load_machine(
+    path: Path,
+    *,
+    machine_type: str = "STANDARD",
+    substitutions: Mapping[str, str] | None = None,
+    invalid_exit_code: int = EXIT_UNUSABLE,
+) -> StateMachine:
+    """Load and compile a definition file, or raise a ``CommandError`` saying exactly what is wrong.
+
+    The engine validates without positions (it must load fast); only when a definition is
+    rejected do we run the full validator over the file to point at lines and columns.
+    """
+    try:
+        return StateMachine.from_file(path, machine_type=machine_type, substitutions=substitutions)
+    except ValidationError as error:
+        raise InvalidDefinition(str(path), _positioned_errors(path, error, machine_type, substitutions),
+                                invalid_exit_code) from None
+    except DefinitionError as error:
+        raise CommandError(str(error)) from None
+
+
+def _positioned_errors(path: Path, error: ValidationError, machine_type: str,
+                       substitutions: Mapping[str, str] | None) -> list[Diagnostic]:
+    found = [d for d in validate(path, machine_type=machine_type, substitutions=substitutions)
+             if d.severity == "ERROR"]
+    # The validator and the compiler agree on what is invalid; should they ever not, the engine's
+    # own diagnostics are still the truth about why it refused to load.
+    return found or [d for d in error.diagnostics if d.severity == "ERROR"]
+
+
+# -- JSON and data files -----------------------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def parse_json(text: str, origin: str) -> Any:
+    """Parse JSON text strictly (no NaN or Infinity, which AWS rejects); ``origin`` names it in errors."""
+    if not text.strip():
+        raise CommandError(f"{origin} is empty: expected a JSON value, such as {{}}")
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise CommandError(
+            f"{origin} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+            + _excerpt(text, error.lineno, error.colno)
+        ) from None
+    except ValueError as error:
+        raise CommandError(f"{origin} is not valid JSON: {error}") from None
+
+
+def _excerpt(text: str, line: int, column: int) -> str:
+    """The offending line with a caret under the column, when the line is short enough to help."""
+    lines = text.splitlines()
+    if not 0 < line <= len(lines) or len(lines[line - 1]) > 200:
+        return ""
+    return f"\n  {lines[line - 1]}\n  {' ' * (column - 1)}^"
+
+
+def read_text(path: Path, what: str) -> str:
+    """The UTF-8 text of ``path``; ``what`` says what the file was meant to be, for the message."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CommandError(f"{path}: no such file (expected {what})") from None
+    except IsADirectoryError:
+        raise CommandError(f"{path}: is a directory, not {what}") from None
+    except UnicodeDecodeError as error:
+        raise CommandError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except OSError as error:
+        raise CommandError(f"{path}: cannot read {what}: {error.strerror}") from None
+
+
+def read_input(input_file: str | None, input_json: str | None) -> Any:
+    """The execution input from ``--input FILE``, ``--input -`` or ``--input-json``; ``{}`` when none."""
+    if input_file is not None and input_json is not None:
+        raise click.UsageError("use --input or --input-json, not both")
+    if input_json is not None:
+        return parse_json(input_json, "--input-json")
+    if input_file is None:
+        return {}
+    if input_file == "-":
+        return parse_json(click.get_text_stream("stdin").read(), "the input read from stdin")
+    return parse_json(read_text(Path(input_file), "a JSON execution input"), input_file)
+
+
+def load_data_file(path: Path, what: str) -> Any:
+    """A JSON or YAML file (JSON first: it is the common case, and its errors are the clearer)."""
+    text = read_text(path, what)
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith(("{", "[")):
+        return parse_json(text, str(path))
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise CommandError(f"{path} is not valid YAML or JSON: {problem}{where}") from None
+
+
+def dump_json(value: Any, *, pretty: bool) -> str:
+    """JSON text as people read it (indented) or as programs want it (compact, one line)."""
+    if pretty:
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def json_equal(left: Any, right: Any) -> bool:
+    """Equality of JSON values: numbers by value (1 == 1.0) but booleans only equal booleans."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return isinstance(left, bool) and isinstance(right, bool) and left == right
+    if isinstance(left, int | float) and isinstance(right, int | float):
+        return left == right
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(json_equal(left[key], right[key]) for key in left)
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(json_equal(a, b) for a, b in zip(left, right, strict=True))
+    return type(left) is type(right) and bool(left == right)

@@ -1,0 +1,36 @@
+"""The ``asl`` command: a click group whose subcommands live in their own modules."""
+
+from __future__ import annotations
+
+import click
+
+from asl_engine import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="asl")
+def cli() -> None:
+    """Run, validate and test AWS Step Functions state machines locally."""
+
+
+def _register() -> None:
+    from asl_engine.cli.conformance import conformance_command
+    from asl_engine.cli.graph import graph_command
+    from asl_engine.cli.history_cmd import history_command
+    from asl_engine.cli.run import run
+    from asl_engine.cli.test_cmd import test_command
+    from asl_engine.cli.validate import validate_command
+
+    cli.add_command(run)
+    cli.add_command(validate_command, "validate")
+    cli.add_command(graph_command, "graph")
+    cli.add_command(conformance_command, "conformance")
+    cli.add_command(test_command, "test")
+    cli.add_command(history_command, "history")
+
+
+_register()
+
+
+def main() -> None:
+    cli()

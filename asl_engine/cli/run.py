@@ -1,0 +1,296 @@
+"""``asl run``: execute a state machine and print its output as JSON.
+
+stdout carries one thing, the execution's output, so that ``asl run ... | jq`` always works;
+everything for people (status, error and cause, the trace, the progress line, the history table)
+goes to stderr. The exit status says how the execution ended (see ``asl_engine.cli.common``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+
+from asl_engine.cli import common
+from asl_engine.cli.common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_SUCCEEDED,
+    EXIT_TIMED_OUT,
+    CommandError,
+    dump_json,
+    load_machine,
+    machine_type_option,
+    read_input,
+    substitutions_option,
+)
+from asl_engine.cli.history_cmd import history_document
+from asl_engine.cli.render import (
+    EngineProbe,
+    EventView,
+    ProgressDisplay,
+    TerminalWriter,
+    TraceListener,
+    describe_path,
+    history_table,
+    static_wait_deadlines,
+)
+from asl_engine.errors import ConfigurationError
+from asl_engine.execution import Execution
+from asl_engine.handle import ExecutionHandle
+from asl_engine.machine import InvalidExecutionInput, StateMachine
+from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
+from asl_engine.runtime.history import EventListener, HistoryEvent
+
+_STOP_CAUSE = "Interrupted with Ctrl-C"
+
+
+@click.command("run", short_help="Execute a state machine and print its output.")
+@click.argument("definition", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--input", "input_file", metavar="FILE", help="Execution input: a JSON file, or '-' for stdin.")
+@click.option("--input-json", metavar="JSON", help="Execution input given inline as JSON text.")
+@substitutions_option
+@machine_type_option
+@click.option("--name", metavar="NAME", help="Execution name (default: a random UUID; see --seed).")
+@click.option("--mock-config", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="A Step Functions Local MockConfigFile; use with --test-case.")
+@click.option("--test-case", metavar="NAME", help="The MockConfigFile test case whose mocked responses to use.")
+@click.option("--state-machine", "mock_machine", metavar="NAME",
+              help="The MockConfigFile state machine holding --test-case (needed only when several do).")
+@click.option("--clock", "clock_kind", type=click.Choice(["real", "virtual"]), default="real", show_default=True,
+              help="real: Wait states and retry intervals take their time; virtual: they take none.")
+@click.option("--seed", type=int, metavar="N", help="Seed random values (names, UUIDs, jitter, task tokens).")
+@click.option("-o", "--output", "output_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the output JSON to FILE instead of stdout.")
+@click.option("--pretty/--compact", default=None,
+              help="Indented or one-line output JSON.  [default: indented on a terminal and in --output files]")
+@click.option("--history", "show_history", is_flag=True, help="Print the execution history as a table on stderr.")
+@click.option("--history-json", metavar="FILE",
+              help="Save the history as GetExecutionHistory JSON ('-': to stdout, instead of the output).")
+@click.option("--trace", is_flag=True,
+              help="Log each history event on stderr as it happens (JSON lines when stderr is not a terminal).")
+@click.option("--no-progress", is_flag=True, help="No progress line (it shows only when stderr is a terminal).")
+@click.option("-q", "--quiet", is_flag=True, help="Say nothing on stderr when the execution succeeds.")
+@click.pass_context
+def run(
+    ctx: click.Context,
+    definition: Path,
+    input_file: str | None,
+    input_json: str | None,
+    substitutions: dict[str, str],
+    machine_type: str,
+    name: str | None,
+    mock_config: Path | None,
+    test_case: str | None,
+    mock_machine: str | None,
+    clock_kind: str,
+    seed: int | None,
+    output_file: Path | None,
+    pretty: bool | None,
+    show_history: bool,
+    history_json: str | None,
+    trace: bool,
+    no_progress: bool,
+    quiet: bool,
+) -> None:
+    """Execute DEFINITION (JSON or YAML) and print its output as JSON on stdout.
+
+    Status, error and cause go to stderr. Exit status: 0 succeeded, 1 failed,
+    2 unusable input or invalid definition, 3 timed out, 130 interrupted (Ctrl-C).
+
+    \b
+    Examples:
+      asl run machine.json --input input.json
+      asl run machine.yaml --input-json '{"orderId": 42}' --clock virtual
+      echo '{"orderId": 42}' | asl run machine.json --input - | jq .total
+      asl run machine.json --mock-config MockConfigFile.json --test-case HappyPath --history
+      asl run machine.json --set QueueUrl=https://example.com/q --trace 2> trace.jsonl
+    """
+    try:
+        if (mock_config is None) != (test_case is None):
+            raise click.UsageError("--mock-config and --test-case go together")
+        if mock_machine is not None and mock_config is None:
+            raise click.UsageError("--state-machine needs --mock-config and --test-case")
+        execution_input = read_input(input_file, input_json)
+        machine = load_machine(definition, machine_type=machine_type, substitutions=substitutions)
+        mocks = _mocks_of(mock_config, test_case, mock_machine)
+        execution, interrupted = _execute(
+            machine, execution_input, name=name, mocks=mocks, clock=_clock(clock_kind), seed=seed, trace=trace,
+            progress=not no_progress,
+        )
+    except KeyboardInterrupt:
+        click.echo("interrupted before the execution started", err=True)
+        ctx.exit(EXIT_INTERRUPTED)
+    _emit_history(execution, show_history, history_json)
+    if execution.status == "SUCCEEDED":
+        _emit_output(execution.output, output_file, pretty, to_stdout=history_json != "-")
+    ctx.exit(_report(execution, machine, interrupted=interrupted, quiet=quiet))
+
+
+def _clock(kind: str) -> Clock:
+    return RealClock() if kind == "real" else VirtualClock()
+
+
+def _mocks_of(config: Path | None, test_case: str | None, state_machine: str | None) -> dict[str, Any] | None:
+    if config is None or test_case is None:
+        return None
+    from asl_engine.testing.mock_config import MockConfig
+
+    try:
+        return MockConfig.load(config).test_case(test_case, state_machine=state_machine)
+    except ConfigurationError as error:
+        raise CommandError(str(error)) from None
+
+
+# -- running -------------------------------------------------------------------------------------------
+
+
+def _execute(
+    machine: StateMachine,
+    execution_input: Any,
+    *,
+    name: str | None,
+    mocks: Mapping[str, Any] | None,
+    clock: Clock,
+    seed: int | None,
+    trace: bool,
+    progress: bool,
+) -> tuple[Execution, bool]:
+    """Run in the background and wait in the foreground, where Ctrl-C arrives; True when interrupted."""
+    stderr = click.get_text_stream("stderr")
+    on_terminal = common.is_terminal(stderr)
+    writer = TerminalWriter(stderr, status_enabled=on_terminal and progress)
+    finished = _LastEvent()
+    listeners: list[EventListener] = [finished]
+    if trace:
+        listeners.append(TraceListener(writer, console=on_terminal, color=common.wants_color(stderr)))
+    display = None
+    if writer.status_enabled:
+        display = ProgressDisplay(writer, wait_deadline=static_wait_deadlines(machine))
+        listeners.append(display)
+    try:
+        handle = machine.start(execution_input, name=name, clock=clock, mocks=mocks, seed=seed, listeners=listeners)
+    except (ConfigurationError, InvalidExecutionInput) as error:
+        raise CommandError(str(error)) from None
+    if display is not None:
+        display.attach(EngineProbe(handle))
+    try:
+        try:
+            return _wait(handle, finished, display), False
+        except KeyboardInterrupt:
+            writer.line("Interrupted: stopping the execution (Ctrl-C again to quit at once)")
+            handle.stop(None, _STOP_CAUSE)
+        try:
+            return _wait(handle, finished, display), True
+        except KeyboardInterrupt:
+            return handle.execution, True  # still RUNNING: report what ran so far
+    finally:
+        if display is not None:
+            display.finish()
+
+
+class _LastEvent:
+    """A listener that notices the execution's final event.
+
+    The main thread waits on this ``threading.Event`` rather than joining the execution's thread:
+    on CPython 3.11 a KeyboardInterrupt that lands inside ``Thread.join`` can leave the thread
+    marked as stopped while it still runs.
+    """
+
+    def __init__(self) -> None:
+        self.seen = threading.Event()
+
+    def __call__(self, event: HistoryEvent) -> None:
+        if event.type in _FINAL_EVENTS:
+            self.seen.set()
+
+
+_FINAL_EVENTS = frozenset({"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"})
+
+
+def _wait(handle: ExecutionHandle, finished: _LastEvent, display: ProgressDisplay | None) -> Execution:
+    # Short waits keep the progress line moving; without one, a longer tick costs nothing.
+    tick = 0.1 if display is not None else 0.5
+    while not finished.seen.wait(tick):
+        if display is not None:
+            display.tick()
+        if handle.done():
+            break  # the engine's thread ended without a final event: wait() raises what went wrong
+    return handle.wait()
+
+
+# -- reporting -----------------------------------------------------------------------------------------
+
+
+def _emit_output(output: Any, output_file: Path | None, pretty: bool | None, *, to_stdout: bool) -> None:
+    if output_file is not None:
+        text = dump_json(output, pretty=True if pretty is None else pretty)
+        try:
+            output_file.write_text(text + "\n", encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"{output_file}: cannot write the output: {error.strerror}") from None
+        return
+    if to_stdout:
+        stdout = click.get_text_stream("stdout")
+        click.echo(dump_json(output, pretty=common.is_terminal(stdout) if pretty is None else pretty))
+
+
+def _emit_history(execution: Execution, show_table: bool, json_file: str | None) -> None:
+    if show_table:
+        stderr = click.get_text_stream("stderr")
+        events = [EventView.of(event) for event in list(execution.events)]
+        width = shutil.get_terminal_size().columns if common.is_terminal(stderr) else None
+        color = common.wants_color(stderr)
+        click.echo(history_table(events, width=width, color=color), err=True, nl=False, color=color)
+    if json_file is None:
+        return
+    text = dump_json(history_document(execution.history), pretty=True)
+    if json_file == "-":
+        click.echo(text)
+        return
+    try:
+        Path(json_file).write_text(text + "\n", encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"{json_file}: cannot write the history: {error.strerror}") from None
+
+
+def _report(execution: Execution, machine: StateMachine, *, interrupted: bool, quiet: bool) -> int:
+    """Status, error and cause on stderr; returns the exit status."""
+    stderr = click.get_text_stream("stderr")
+    color = common.wants_color(stderr)
+    status = execution.status
+
+    def say(label: str, value: str, **style: Any) -> None:
+        click.echo(f"{label}: " + click.style(value, **style), err=True, color=color)
+
+    if interrupted:
+        say("status", f"{status} (interrupted)", fg="yellow")
+        _say_what_ran(execution)
+        return EXIT_INTERRUPTED
+    if status == "SUCCEEDED":
+        if not quiet:
+            say("status", status, fg="green")
+        return EXIT_SUCCEEDED
+    say("status", status, fg="red")
+    if execution.error is not None:
+        say("error", execution.error, bold=True)
+    if execution.cause is not None:
+        say("cause", execution.cause)
+    if status == "TIMED_OUT":
+        timeout = machine.compiled.timeout_seconds
+        if timeout is not None:
+            click.echo(f"note: the execution ran longer than its TimeoutSeconds ({timeout:g})", err=True)
+        return EXIT_TIMED_OUT
+    return EXIT_FAILED
+
+
+def _say_what_ran(execution: Execution) -> None:
+    entered = execution.states_entered
+    if not entered:
+        click.echo("ran: no state was entered", err=True)
+        return
+    click.echo(f"ran: {describe_path(entered)}", err=True)

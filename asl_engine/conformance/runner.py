@@ -1,0 +1,142 @@
+"""Running cases: each in isolation, in this process, under a wall-clock limit.
+
+A case that hangs, crashes the engine or is malformed is a failure with its reason; nothing a case
+does stops the run. Mocked cases that need real behaviour are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable, Iterable
+
+from asl_engine.conformance.case import BrokenCase, Case
+from asl_engine.conformance.classify import MALFORMED, MOCKED, MOCKED_NOT_REPLAYABLE, VALIDATION, classify
+from asl_engine.conformance.deadline import CaseTimeout, call_with_deadline
+from asl_engine.conformance.definition_checks import validation_problems
+from asl_engine.conformance.engine import Engine, EngineUnavailable, ExecutionLike, load_engine
+from asl_engine.conformance.metrics import METRICS, MetricResult, actual_metric, compare_names, has_parallel_or_map
+from asl_engine.conformance.replay import build_mocks, resolve_resource_placeholders
+from asl_engine.conformance.results import FAILED, PASSED, SKIPPED, CaseResult
+from asl_engine.conformance.verdict import outcome_problems
+from asl_engine.conformance.wildcards import Wildcards
+
+DEFAULT_TIMEOUT = 10.0
+"""Seconds of wall-clock time per case. The engine's clock is virtual (Wait states take no time),
+so a case that needs more than this hangs."""
+
+Progress = Callable[[CaseResult], None]
+
+
+def run_cases(cases: Iterable[Case | BrokenCase], *, engine: Engine | None = None,
+              timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None) -> list[CaseResult]:
+    """Run every case and return their results in order; ``progress`` sees each as it finishes.
+
+    The engine is imported on first need; if it cannot be, each case that needs it fails with the
+    import error as its reason (loading, classification and skips still work).
+    """
+    available: Engine | EngineUnavailable | None = engine
+    results = []
+    for case in cases:
+        if available is None and needs_engine(case):
+            try:
+                available = load_engine()
+            except EngineUnavailable as error:
+                available = error
+        # Cases that need no engine (skipped, malformed) never look at the placeholder.
+        engine_for_case = available if available is not None else EngineUnavailable("the engine was not loaded")
+        result = run_case(case, engine_for_case, timeout=timeout)
+        results.append(result)
+        if progress is not None:
+            progress(result)
+    return results
+
+
+def needs_engine(case: Case | BrokenCase) -> bool:
+    return isinstance(case, Case) and classify(case).skip_reason is None
+
+
+def run_case(case: Case | BrokenCase, engine: Engine | EngineUnavailable, *,
+             timeout: float = DEFAULT_TIMEOUT) -> CaseResult:
+    """One case's result; never raises because of what the case or the engine does."""
+    if isinstance(case, BrokenCase):
+        return CaseResult(case.id, case.path, MALFORMED, FAILED, f"malformed case file: {case.reason}")
+    classification = classify(case)
+    if classification.skip_reason is not None:
+        return CaseResult(case.id, case.path, MOCKED_NOT_REPLAYABLE, SKIPPED, classification.skip_reason,
+                          features=case.features)
+    metrics: dict[str, MetricResult] = {}
+    started = time.perf_counter()
+    if isinstance(engine, EngineUnavailable):
+        problems = [str(engine)]
+    else:
+        problems = _guarded(case, classification.category, engine, metrics, timeout)
+    seconds = time.perf_counter() - started
+    for name in METRICS:  # a case that did not complete has no history: its metrics are not reproduced
+        if name not in metrics and isinstance(case.expected.get(name), list):
+            metrics[name] = MetricResult(False, "no history (the case did not complete)")
+    outcome = FAILED if problems else PASSED
+    return CaseResult(case.id, case.path, classification.category, outcome, problems[0] if problems else None,
+                      tuple(problems), case.features, metrics, seconds)
+
+
+def _guarded(case: Case, category: str, engine: Engine, metrics: dict[str, MetricResult],
+             timeout: float) -> list[str]:
+    wildcards = Wildcards(case.placeholders, case.value_placeholders)
+    try:
+        if category == VALIDATION:
+            return call_with_deadline(lambda: validation_problems(case, engine, wildcards), timeout)
+        return call_with_deadline(lambda: _execution_problems(case, engine, wildcards, metrics), timeout)
+    except CaseTimeout:
+        return [f"timed out after {timeout:g} s of wall-clock time"]
+    except Exception as error:  # the engine crashed: a failure of this case, never of the run
+        return [f"engine raised {summarise_exception(error)}"]
+
+
+def _execution_problems(case: Case, engine: Engine, wildcards: Wildcards,
+                        metrics: dict[str, MetricResult]) -> list[str]:
+    definition = resolve_resource_placeholders(case)
+    mocks = build_mocks(case.task_results) if case.category == MOCKED else None
+    try:
+        machine = engine.load(definition, machine_type=case.machine_type)
+    except engine.validation_error as error:
+        return [f"the engine rejected a definition AWS accepted: {_first_diagnostic(error)}"]
+    execution = machine.execute(case.input, mocks=mocks, history=True)
+    problems = outcome_problems(case.expected, execution.status, execution.output, execution.error,
+                                execution.cause, wildcards)
+    metrics.update(metric_results(case, execution))
+    return problems
+
+
+def metric_results(case: Case, execution: ExecutionLike) -> dict[str, MetricResult]:
+    """The secondary metrics this case recorded, computed from the execution's history."""
+    recorded = [name for name in METRICS if isinstance(case.expected.get(name), list)]
+    if not recorded:
+        return {}
+    history = execution.history
+    unordered = has_parallel_or_map(case.definition)
+    return {name: compare_names(case.expected[name], actual_metric(name, history), unordered=unordered)
+            for name in recorded}
+
+
+def summarise_exception(error: BaseException) -> str:
+    """``KeyError: 'x' (at asl_engine/runtime/run.py:120 in step)``: the innermost frame, one line."""
+    frames = traceback.extract_tb(error.__traceback__)
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    text = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    if frames:
+        frame = frames[-1]
+        filename = frame.filename
+        marker = filename.rfind("asl_engine")
+        short = filename[marker:] if marker >= 0 else filename.rsplit("/", 1)[-1]
+        text += f" (at {short}:{frame.lineno} in {frame.name})"
+    return text
+
+
+def _first_diagnostic(error: Exception) -> str:
+    diagnostics = [d for d in getattr(error, "diagnostics", ()) if getattr(d, "severity", "ERROR") == "ERROR"]
+    if not diagnostics:
+        return str(error).splitlines()[0]
+    first = diagnostics[0]
+    more = f" (+{len(diagnostics) - 1} more)" if len(diagnostics) > 1 else ""
+    return f"{first.code} at {first.location}: {first.message}{more}"

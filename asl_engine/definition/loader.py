@@ -1,0 +1,366 @@
+"""Reading a definition: from a dict, JSON or YAML text, or a file; with definition substitutions.
+
+What ``load_definition`` accepts, decided in this order:
+
+1. a ``Mapping`` is the document itself;
+2. a ``pathlib.Path`` is a file to read (JSON or YAML, told apart by content, not by suffix);
+3. a ``str`` is *text* when it parses as a JSON object or a YAML mapping; otherwise it is a *path*
+   when it names an existing file; otherwise a single-line string ending in ``.json``, ``.yaml``,
+   ``.yml`` or containing a path separator is reported as a missing file, and anything else as
+   text that is not a definition (``INVALID_JSON_DESCRIPTION``, as AWS reports it).
+
+The document is parsed with the stdlib ``json`` module (fast: this is on the load path of every
+run); positions in the text are computed later, only for the pointers a diagnostic names.
+Duplicate keys are detected while parsing: AWS rejects duplicate state names
+(``DUPLICATE_STATE_NAME``), and a duplicated field silently dropping one value is never intended.
+
+Definition substitutions (``DefinitionSubstitutions`` of SAM / CloudFormation) replace
+``${Name}`` inside string values. A string that is exactly ``${Name}`` takes the supplied value
+itself (so a number can be substituted into ``TimeoutSeconds``); elsewhere the value is inserted
+as text. Placeholders with no supplied value are left alone; the validator reports one left in a
+``Resource``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from asl_engine.definition import pointers
+from asl_engine.definition.diagnostics import Diagnostic
+from asl_engine.errors import DefinitionError, ValidationError
+
+Syntax = Literal["object", "json", "yaml"]
+
+_PLACEHOLDER = re.compile(r"\$\{([^{}]+)\}")
+_PATH_SUFFIXES = (".json", ".yaml", ".yml")
+_JACKSON_SOURCE_LIMIT = 500
+_STR_TAG = "tag:yaml.org,2002:str"
+_STATES_BLOCK = re.compile(r"(?:^|/Branches/\d+|/ItemProcessor|/Iterator)/States$")
+
+
+@dataclass(slots=True)
+class LoadedDefinition:
+    """A parsed definition and where it came from, able to point back into its text."""
+
+    document: dict[str, Any]
+    source_name: str | None = None
+    """The file the definition was read from; None for text or a dict."""
+    text: str | None = field(default=None, repr=False)
+    syntax: Syntax = "object"
+    problems: list[Diagnostic] = field(default_factory=list)
+    """Problems found while parsing (duplicate keys), already positioned."""
+    _yaml_root: Node | None = field(default=None, repr=False)
+
+    def locate(self, pointer: str) -> tuple[int, int] | None:
+        """1-based (line, column) of a JSON pointer in the original text, or None."""
+        if self.text is None or pointer is None:
+            return None
+        if self.syntax == "json":
+            return pointers.locate_in_json(self.text, pointer)
+        if self.syntax == "yaml":
+            if self._yaml_root is None:
+                self._yaml_root = yaml.compose(self.text, Loader=_YamlLoader)
+            return pointers.locate_in_yaml(self._yaml_root, pointer) if self._yaml_root is not None else None
+        return None
+
+    def position(self, diagnostic: Diagnostic) -> Diagnostic:
+        """``diagnostic`` with line and column filled in, when its location can be found."""
+        if diagnostic.line is not None or not diagnostic.location or not diagnostic.location.startswith("/"):
+            return diagnostic
+        where = self.locate(diagnostic.location)
+        if where is None:
+            return diagnostic
+        return Diagnostic(diagnostic.code, diagnostic.message, diagnostic.location, diagnostic.severity,
+                          where[0], where[1], diagnostic.suggestion)
+
+
+def load_definition(source: Any, *, substitutions: Mapping[str, Any] | None = None) -> LoadedDefinition:
+    """Read a definition; raise ``DefinitionError`` (cannot read) or ``ValidationError`` (not a definition).
+
+    Duplicate keys raise ``ValidationError`` too; use ``validate`` to get every problem at once.
+    """
+    loaded = read_definition(source, substitutions=substitutions)
+    if loaded.problems:
+        raise ValidationError(loaded.problems, loaded.source_name)
+    return loaded
+
+
+def read_definition(source: Any, *, substitutions: Mapping[str, Any] | None = None) -> LoadedDefinition:
+    """Like ``load_definition`` but duplicate keys are returned in ``problems`` instead of raised."""
+    if isinstance(source, Mapping):
+        loaded = LoadedDefinition(source if isinstance(source, dict) else dict(source))
+    elif isinstance(source, Path):
+        loaded = _parse_file(source)
+    elif isinstance(source, str):
+        loaded = _parse_string(source)
+    else:
+        raise DefinitionError(
+            f"a definition must be a dict, JSON or YAML text, or a file path, not {type(source).__name__}"
+        )
+    if substitutions:
+        loaded.document = substitute(loaded.document, substitutions)
+    return loaded
+
+
+def substitute(document: dict[str, Any], substitutions: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of ``document`` with ``${Name}`` replaced in string values (unchanged parts are shared)."""
+
+    def replace_in(value: Any) -> Any:
+        if isinstance(value, str):
+            if "${" not in value:
+                return value
+            whole = _PLACEHOLDER.fullmatch(value)
+            if whole and whole.group(1) in substitutions:
+                return substitutions[whole.group(1)]
+            return _PLACEHOLDER.sub(_replacement, value)
+        if isinstance(value, dict):
+            return {key: replace_in(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [replace_in(item) for item in value]
+        return value
+
+    def _replacement(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in substitutions:
+            return match.group(0)
+        value = substitutions[name]
+        return value if isinstance(value, str) else json.dumps(value)
+
+    result: dict[str, Any] = replace_in(document)
+    return result
+
+
+def unresolved_placeholders(value: str) -> list[str]:
+    """Names of the ``${Name}`` placeholders still present in a string."""
+    return _PLACEHOLDER.findall(value)
+
+
+# -- files ---------------------------------------------------------------------------------------
+
+
+def _parse_file(path: Path) -> LoadedDefinition:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DefinitionError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DefinitionError(f"{path}: is a directory, not a definition file") from None
+    except UnicodeDecodeError as error:
+        raise DefinitionError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except OSError as error:
+        raise DefinitionError(f"{path}: cannot read the definition: {error.strerror}") from None
+    loaded = _parse_text(text, str(path))
+    loaded.source_name = str(path)
+    return loaded
+
+
+def _parse_string(text: str) -> LoadedDefinition:
+    parsed = _try_parse(text)
+    if parsed is not None:
+        return parsed
+    single_line = "\n" not in text.strip()
+    if single_line and text.strip() and os.path.isfile(text.strip()):
+        return _parse_file(Path(text.strip()))
+    if single_line and _looks_like_path(text.strip()):
+        raise DefinitionError(f"{text.strip()}: no such file")
+    return _parse_text(text, None)
+
+
+def _looks_like_path(text: str) -> bool:
+    if text.startswith(("{", "[")):
+        return False
+    return text.lower().endswith(_PATH_SUFFIXES) or "/" in text or os.sep in text
+
+
+# -- text ----------------------------------------------------------------------------------------
+
+
+def _try_parse(text: str) -> LoadedDefinition | None:
+    """The definition if ``text`` is a JSON object or YAML mapping, else None (no error raised)."""
+    try:
+        return _parse_text(text, None)
+    except (ValidationError, DefinitionError):
+        return None
+
+
+def _parse_text(text: str, source_name: str | None) -> LoadedDefinition:
+    """Parse JSON first (the common case), then YAML; raise ValidationError like AWS would."""
+    if not text.strip():
+        raise ValidationError([_not_an_object()], source_name)
+    duplicates = _DuplicateRecorder()
+    try:
+        document = json.loads(text, object_pairs_hook=duplicates.hook)
+    except json.JSONDecodeError as json_error:
+        stripped = text.lstrip("\ufeff \t\r\n")
+        yaml_result = None if stripped.startswith(("{", "[")) and _is_json_like(stripped) else _parse_yaml(text)
+        if yaml_result is not None:
+            return yaml_result
+        raise ValidationError([_invalid_json(text, json_error)], source_name) from None
+    if not isinstance(document, dict):
+        raise ValidationError([_not_an_object()], source_name)
+    loaded = LoadedDefinition(document, source_name, text, "json")
+    if duplicates.found:
+        loaded.problems = [loaded.position(problem) for problem in duplicates.diagnostics(document)]
+    return loaded
+
+
+def _is_json_like(text: str) -> bool:
+    """Text opening with ``{"`` or ``[`` is JSON gone wrong; YAML would only blur the error."""
+    body = text[1:].lstrip()
+    return text.startswith("[") or body.startswith(('"', "}"))
+
+
+def _not_an_object() -> Diagnostic:
+    return Diagnostic("SCHEMA_VALIDATION_FAILED", "Definition must be a valid JSON object", None)
+
+
+def _invalid_json(text: str, error: json.JSONDecodeError) -> Diagnostic:
+    """AWS's diagnostic for unparsable text: Jackson's message, and Jackson's source excerpt as location."""
+    offset = error.pos
+    token = re.match(r"[\w$]*", text[offset:])
+    token_text = token.group(0) if token else ""
+    if token_text and error.msg == "Expecting value":
+        offset += len(token_text)
+        line, column = pointers.line_column(text, offset)
+        message = (f"Unrecognized token '{token_text}': was expecting (JSON String, Number, Array, Object or "
+                   "token 'null', 'true' or 'false')")
+    else:
+        line, column = pointers.line_column(text, offset)
+        message = _describe_json_error(text, error)
+    source = f'(String)"{text}"' if len(text) <= _JACKSON_SOURCE_LIMIT else (
+        f'(String)"{text[:_JACKSON_SOURCE_LIMIT]}"[truncated {len(text) - _JACKSON_SOURCE_LIMIT} chars]'
+    )
+    location = f"[Source: {source}; line: {line}, column: {column}]"
+    return Diagnostic("INVALID_JSON_DESCRIPTION", f"{message}\n at {location}", location,
+                      line=line, column=column)
+
+
+def _describe_json_error(text: str, error: json.JSONDecodeError) -> str:
+    if error.pos >= len(text.rstrip()):
+        return f"Unexpected end-of-input: {error.msg.lower()}"
+    found = text[error.pos]
+    return f"Unexpected character ('{found}' (code {ord(found)})): {error.msg.lower()}"
+
+
+class _DuplicateRecorder:
+    """``object_pairs_hook`` that builds the dict and remembers which objects repeated a key."""
+
+    __slots__ = ("_repeated",)
+
+    def __init__(self) -> None:
+        self._repeated: list[tuple[dict[str, Any], list[str]]] = []
+
+    @property
+    def found(self) -> bool:
+        return bool(self._repeated)
+
+    def hook(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            seen: set[str] = set()
+            repeated = []
+            for key, _ in pairs:
+                if key in seen:
+                    repeated.append(key)
+                seen.add(key)
+            self._repeated.append((result, repeated))
+        return result
+
+    def diagnostics(self, document: dict[str, Any]) -> list[Diagnostic]:
+        owners = {id(obj): keys for obj, keys in self._repeated}
+        found: list[Diagnostic] = []
+        for pointer, obj in _walk_objects(document, ""):
+            for key in owners.get(id(obj), ()):
+                found.append(duplicate_key(pointer, key))
+        return found
+
+
+def duplicate_key(object_pointer: str, key: str) -> Diagnostic:
+    """A repeated key: a state name when its object is a ``States`` block, else any field."""
+    location = pointers.join(object_pointer, key)
+    if _STATES_BLOCK.search(object_pointer):
+        return Diagnostic("DUPLICATE_STATE_NAME", f"Duplicate State name: {key}", location)
+    return Diagnostic("INVALID_JSON_DESCRIPTION", f"Duplicate field '{key}'", location,
+                      suggestion="each field may appear once; the last value would silently win")
+
+
+def _walk_objects(value: Any, pointer: str) -> Any:
+    if isinstance(value, dict):
+        yield pointer, value
+        for key, item in value.items():
+            yield from _walk_objects(item, pointers.join(pointer, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk_objects(item, pointers.join(pointer, index))
+
+
+# -- YAML ----------------------------------------------------------------------------------------
+
+_YamlBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _YamlLoader(_YamlBase):  # type: ignore[misc,valid-type]
+    """SafeLoader that keeps timestamps as strings: ASL compares them as RFC 3339 text, like JSON."""
+
+
+_YamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _parse_yaml(text: str) -> LoadedDefinition | None:
+    """The definition if ``text`` is a YAML mapping; None if it is not YAML or not a mapping."""
+    try:
+        root = yaml.compose(text, Loader=_YamlLoader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(root, MappingNode):
+        return None
+    problems = list(_yaml_key_problems(root, ""))
+    loader = _YamlLoader("")
+    try:
+        document = loader.construct_document(root)
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    if any(problem.code == "INVALID_JSON_DESCRIPTION" and "string" in problem.message for problem in problems):
+        document = _stringify_keys(document)
+    loaded = LoadedDefinition(document, None, text, "yaml", _yaml_root=root)
+    loaded.problems = [loaded.position(problem) for problem in problems]
+    return loaded
+
+
+def _yaml_key_problems(node: Node, pointer: str) -> Any:
+    if isinstance(node, MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if not isinstance(key_node, ScalarNode) or key_node.tag != _STR_TAG:
+                yield Diagnostic("INVALID_JSON_DESCRIPTION", f"Mapping keys must be strings: {key!r}",
+                                 pointers.join(pointer, key), suggestion="quote the key")
+            elif key in seen:
+                yield duplicate_key(pointer, key)
+            seen.add(key)
+            yield from _yaml_key_problems(value_node, pointers.join(pointer, key))
+    elif isinstance(node, SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _yaml_key_problems(item, pointers.join(pointer, index))
+
+
+def _stringify_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(key): _stringify_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_stringify_keys(item) for item in value]
+    return value

@@ -1,0 +1,178 @@
+"""JSON pointers (RFC 6901): building them, splitting them, and finding them in source text.
+
+Positions are computed only when a diagnostic needs one, by re-scanning the text along the
+pointer: the stdlib parser that loads the document keeps no positions, and recording them for
+every node would slow down the load path of every run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+def escape(segment: str) -> str:
+    """One reference token: ``~`` -> ``~0``, ``/`` -> ``~1``."""
+    return segment.replace("~", "~0").replace("/", "~1")
+
+
+def join(pointer: str, *segments: str | int) -> str:
+    """``join("/States", "A/B", 0)`` -> ``/States/A~1B/0``."""
+    return pointer + "".join(f"/{escape(str(segment))}" for segment in segments)
+
+
+def split(pointer: str) -> list[str]:
+    """The unescaped tokens of a pointer; ``""`` and ``"/"`` both mean the whole document."""
+    if pointer in ("", "/"):
+        return []
+    if not pointer.startswith("/"):
+        raise ValueError(f"a JSON pointer starts with '/': {pointer!r}")
+    return [token.replace("~1", "/").replace("~0", "~") for token in pointer[1:].split("/")]
+
+
+def resolve(document: Any, pointer: str) -> Any:
+    """The value at ``pointer``; raises ``LookupError`` when it does not exist."""
+    node = document
+    for token in split(pointer):
+        if isinstance(node, dict):
+            node = node[token]
+        elif isinstance(node, list):
+            node = node[int(token)]
+        else:
+            raise KeyError(token)
+    return node
+
+
+def document_order(document: Any, pointer: str) -> tuple[int, ...]:
+    """A sort key: where ``pointer`` comes in a depth-first walk of ``document`` in key order.
+
+    Pointers that do not resolve sort after the deepest prefix that does.
+    """
+    key: list[int] = []
+    node = document
+    for token in split(pointer):
+        if isinstance(node, dict) and token in node:
+            key.append(list(node).index(token))
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            key.append(int(token))
+            node = node[int(token)]
+        else:
+            key.append(1 << 30)
+            break
+    return tuple(key)
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - text.rfind("\n", 0, offset)
+    return line, column
+
+
+def locate_in_json(text: str, pointer: str) -> tuple[int, int] | None:
+    """Line and column of ``pointer`` in JSON text: the member's key for object members, else the value.
+
+    When a key occurs twice the last occurrence wins, as it does in the parsed document.
+    """
+    try:
+        offset = _json_offset(text, split(pointer))
+    except (ValueError, IndexError):
+        return None
+    return None if offset is None else line_column(text, offset)
+
+
+def _skip_whitespace(text: str, index: int) -> int:
+    match = _WHITESPACE.match(text, index)
+    return match.end() if match else index
+
+
+def _json_offset(text: str, tokens: list[str]) -> int | None:
+    index = _skip_whitespace(text, 1 if text.startswith("\ufeff") else 0)
+    target = index
+    for token in tokens:
+        opener = text[index]
+        if opener == "{":
+            found = _find_member(text, index, token)
+            if found is None:
+                return None
+            target, index = found
+        elif opener == "[":
+            if not token.isdigit():
+                return None
+            found_item = _find_item(text, index, int(token))
+            if found_item is None:
+                return None
+            target = index = found_item
+        else:
+            return None
+    return target
+
+
+def _find_member(text: str, index: int, wanted: str) -> tuple[int, int] | None:
+    """(key offset, value offset) of the last member named ``wanted`` of the object at ``index``."""
+    found = None
+    index = _skip_whitespace(text, index + 1)
+    if text[index] == "}":
+        return None
+    while True:
+        if text[index] != '"':
+            return None
+        key_at = index
+        key, index = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
+        index = _skip_whitespace(text, index)
+        if text[index] != ":":
+            return None
+        index = _skip_whitespace(text, index + 1)
+        if key == wanted:
+            found = (key_at, index)
+        _, index = _DECODER.raw_decode(text, index)
+        index = _skip_whitespace(text, index)
+        if text[index] != ",":
+            return found
+        index = _skip_whitespace(text, index + 1)
+
+
+def _find_item(text: str, index: int, wanted: int) -> int | None:
+    index = _skip_whitespace(text, index + 1)
+    if text[index] == "]":
+        return None
+    position = 0
+    while True:
+        if position == wanted:
+            return index
+        _, index = _DECODER.raw_decode(text, index)
+        index = _skip_whitespace(text, index)
+        if text[index] != ",":
+            return None
+        index = _skip_whitespace(text, index + 1)
+        position += 1
+
+
+def locate_in_yaml(root: Node, pointer: str) -> tuple[int, int] | None:
+    """Line and column of ``pointer`` in a composed YAML node tree (key for mapping members)."""
+    node: Node = root
+    mark = root.start_mark
+    for token in split(pointer):
+        if isinstance(node, MappingNode):
+            match = None
+            for key_node, value_node in node.value:
+                if key_node.value == token:
+                    match = (key_node, value_node)
+            if match is None:
+                return None
+            mark, node = match[0].start_mark, match[1]
+        elif isinstance(node, SequenceNode):
+            if not token.isdigit() or int(token) >= len(node.value):
+                return None
+            node = node.value[int(token)]
+            mark = node.start_mark
+        else:
+            return None
+    return mark.line + 1, mark.column + 1

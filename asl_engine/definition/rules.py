@@ -1,0 +1,333 @@
+"""Rules about single states that JSON Schema cannot express (they need context or arithmetic).
+
+Each rule takes the walked states and yields diagnostics; ``check_rules`` runs them all. Rules
+assume nothing about well-formedness beyond what they test themselves: a broken field is the
+schema's to report, here it is simply skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from asl_engine.definition import pointers, suggest
+from asl_engine.definition.diagnostics import Diagnostic
+from asl_engine.definition.loader import unresolved_placeholders
+from asl_engine.definition.walk import JSONATA, JSONPATH, ScopeInfo, StateInfo, all_states
+from asl_engine.resources.arns import UnknownResourceError, parse_resource
+
+SCHEMA_FAILED = "SCHEMA_VALIDATION_FAILED"
+STATES_ALL = "States.ALL"
+LAMBDA_TRANSIENT_ERRORS = (
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
+)
+PREDEFINED_ERRORS = (
+    "States.ALL", "States.DataLimitExceeded", "States.ExceedToleratedFailureThreshold", "States.HeartbeatTimeout",
+    "States.Http.Socket", "States.IntrinsicFailure", "States.ItemReaderFailed", "States.NoChoiceMatched",
+    "States.ParameterPathFailure", "States.Permissions", "States.ResultPathMatchFailure",
+    "States.ResultWriterFailed", "States.Runtime", "States.TaskFailed", "States.Timeout",
+    "States.QueryEvaluationError", "States.BranchFailed",
+)
+_LABEL_FORBIDDEN = set(" \t\n\r?*<>{}[]:;,\\|^~$#%&`\"")
+_MAX_LABEL = 40
+_MAX_VARIABLE = 80
+
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    states: list[StateInfo]
+    machine_query_language: Any
+    """The top-level ``QueryLanguage`` as written (None when absent)."""
+    machine_type: str
+
+
+Rule = Callable[[RuleContext], Iterator[Diagnostic]]
+
+
+def check_rules(scopes: list[ScopeInfo], machine_type: str) -> list[Diagnostic]:
+    context = RuleContext(all_states(scopes), scopes[0].spec.get("QueryLanguage"), machine_type)
+    found: list[Diagnostic] = []
+    for rule in RULES:
+        found.extend(rule(context))
+    return found
+
+
+# -- query language ------------------------------------------------------------------------------
+
+
+def query_language_downgrade(context: RuleContext) -> Iterator[Diagnostic]:
+    """A JSONata machine may not contain JSONPath states (the reverse is allowed)."""
+    if context.machine_query_language != JSONATA:
+        return
+    for state in context.states:
+        if state.get("QueryLanguage") == JSONPATH:
+            yield Diagnostic(SCHEMA_FAILED,
+                             "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
+                             state.pointer)
+
+
+# -- resources and Express ----------------------------------------------------------------------
+
+
+def _effective_machine_type(state: StateInfo, machine_type: str) -> str:
+    """States in a Distributed Map's processor run as child executions of its ``ExecutionType``."""
+    scope: ScopeInfo | None = state.scope
+    while scope is not None and scope.owner is not None:
+        if scope.kind == "processor":
+            config = scope.spec.get("ProcessorConfig")
+            if isinstance(config, dict) and config.get("Mode") == "DISTRIBUTED":
+                kind = config.get("ExecutionType")
+                return kind if kind in ("STANDARD", "EXPRESS") else machine_type
+        scope = scope.owner.scope
+    return machine_type
+
+
+def express_restrictions(context: RuleContext) -> Iterator[Diagnostic]:
+    for state in context.states:
+        if _effective_machine_type(state, context.machine_type) != "EXPRESS":
+            continue
+        if state.type == "Task" and isinstance(state.get("Resource"), str):
+            where = pointers.join(state.pointer, "Resource")
+            try:
+                resource = parse_resource(state.get("Resource"))
+            except UnknownResourceError:
+                continue
+            if resource.kind == "activity":
+                yield Diagnostic(SCHEMA_FAILED, "Express state machine does not support Activity ARN", where)
+            elif resource.pattern in ("sync", "sync:2"):
+                yield Diagnostic(SCHEMA_FAILED, "Express state machine does not support '.sync' service integration",
+                                 where)
+            elif resource.pattern == "wait-for-task-token":
+                # AWS's text ends with a space: its full message reads "...integration  at /States/...".
+                yield Diagnostic(SCHEMA_FAILED,
+                                 "Express state machine does not support '.waitForTaskToken' service integration ",
+                                 where)
+        elif state.type == "Map" and _mode(state) == "DISTRIBUTED":
+            yield Diagnostic(SCHEMA_FAILED, "Express state machine does not support Distributed Map state",
+                             pointers.join(state.pointer, "ItemProcessor", "ProcessorConfig", "Mode"),
+                             suggestion="use an INLINE Map, or make the state machine STANDARD")
+
+
+def _mode(state: StateInfo) -> Any:
+    processor = state.get("ItemProcessor")
+    config = processor.get("ProcessorConfig") if isinstance(processor, dict) else None
+    return config.get("Mode", "INLINE") if isinstance(config, dict) else "INLINE"
+
+
+def unresolved_resources(context: RuleContext) -> Iterator[Diagnostic]:
+    """A ``${Name}`` left in a Resource: a definition substitution that was not supplied."""
+    for state in context.states:
+        candidates: list[tuple[str, ...]] = [("Resource",)] if state.type == "Task" else []
+        if state.type == "Map":
+            candidates = [("ItemReader", "Resource"), ("ResultWriter", "Resource")]
+        for path in candidates:
+            value: Any = state.spec
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            if not isinstance(value, str):
+                continue
+            names = unresolved_placeholders(value)
+            if names:
+                settings = " ".join(f"--set {name}=..." for name in names)
+                yield Diagnostic(
+                    SCHEMA_FAILED,
+                    f"The resource provided {value} is not recognized. The value is not a valid resource ARN, "
+                    "or the resource is not available in this region.",
+                    pointers.join(state.pointer, *path),
+                    suggestion=f"definition substitution {', '.join(repr(n) for n in names)} was not supplied "
+                    f"(pass substitutions=... or {settings})",
+                )
+
+
+# -- timeouts -----------------------------------------------------------------------------------
+
+
+def heartbeat_below_timeout(context: RuleContext) -> Iterator[Diagnostic]:
+    for state in context.states:
+        if state.type != "Task":
+            continue
+        timeout, heartbeat = state.get("TimeoutSeconds"), state.get("HeartbeatSeconds")
+        if _is_int(timeout) and _is_int(heartbeat) and heartbeat >= timeout:
+            yield Diagnostic(SCHEMA_FAILED,
+                             f"'HeartbeatSeconds' ({heartbeat}) must be smaller than 'TimeoutSeconds' ({timeout})",
+                             pointers.join(state.pointer, "HeartbeatSeconds"))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# -- Retry / Catch ------------------------------------------------------------------------------
+
+
+def error_handler_order(context: RuleContext) -> Iterator[Diagnostic]:
+    """``States.ALL`` must be alone in its ErrorEquals and its retrier/catcher must come last."""
+    for state in context.states:
+        for field, noun in (("Retry", "retrier"), ("Catch", "catcher")):
+            handlers = state.get(field)
+            if not isinstance(handlers, list):
+                continue
+            for index, handler in enumerate(handlers):
+                errors = handler.get("ErrorEquals") if isinstance(handler, dict) else None
+                if not isinstance(errors, list) or STATES_ALL not in errors:
+                    continue
+                where = pointers.join(state.pointer, field, index)
+                if len(errors) > 1:
+                    yield Diagnostic(SCHEMA_FAILED, f"'{STATES_ALL}' must appear alone in 'ErrorEquals'",
+                                     pointers.join(where, "ErrorEquals"))
+                if index != len(handlers) - 1:
+                    yield Diagnostic(SCHEMA_FAILED, f"A {noun} with '{STATES_ALL}' must be the last {noun}", where,
+                                     suggestion=f"move it after the other {noun}s: later ones can never match")
+
+
+def unknown_predefined_errors(context: RuleContext) -> Iterator[Diagnostic]:
+    """``States.*`` names are reserved: an unknown one is a typo that can never match."""
+    for state in context.states:
+        for field in ("Retry", "Catch"):
+            handlers = state.get(field)
+            if not isinstance(handlers, list):
+                continue
+            for index, handler in enumerate(handlers):
+                errors = handler.get("ErrorEquals") if isinstance(handler, dict) else None
+                for position, name in enumerate(errors if isinstance(errors, list) else []):
+                    if isinstance(name, str) and name.startswith("States.") and name not in PREDEFINED_ERRORS:
+                        yield Diagnostic("UNKNOWN_ERROR_NAME",
+                                         f"'{name}' is not a predefined error name and can never match",
+                                         pointers.join(state.pointer, field, index, "ErrorEquals", position),
+                                         "WARNING", suggestion=suggest.did_you_mean(name, PREDEFINED_ERRORS))
+
+
+def lambda_without_retry(context: RuleContext) -> Iterator[Diagnostic]:
+    """AWS recommends retrying Lambda's transient service errors; their absence is a likely mistake."""
+    for state in context.states:
+        if state.type != "Task" or not _is_lambda(state.get("Resource")):
+            continue
+        covered: set[str] = set()
+        retry = state.get("Retry")
+        for retrier in retry if isinstance(retry, list) else []:
+            if not isinstance(retrier, dict) or retrier.get("MaxAttempts") == 0:
+                continue
+            names = retrier.get("ErrorEquals")
+            names = names if isinstance(names, list) else []
+            if STATES_ALL in names or "States.TaskFailed" in names:
+                covered.update(LAMBDA_TRANSIENT_ERRORS)
+            covered.update(name for name in names if isinstance(name, str))
+        missing = [name for name in LAMBDA_TRANSIENT_ERRORS if name not in covered]
+        if missing:
+            yield Diagnostic(
+                "LAMBDA_WITHOUT_RETRY",
+                f"Task '{state.name}' invokes Lambda without retrying its transient errors: {', '.join(missing)}",
+                state.pointer, "WARNING",
+                suggestion='add a retrier such as {"ErrorEquals": ["' + '", "'.join(missing)
+                + '"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2}',
+            )
+
+
+def _is_lambda(resource: Any) -> bool:
+    if not isinstance(resource, str):
+        return False
+    try:
+        parsed = parse_resource(resource)
+    except UnknownResourceError:
+        return False
+    return parsed.kind == "lambda-function" or (parsed.kind == "service" and parsed.service == "lambda"
+                                                and parsed.action == "invoke")
+
+
+# -- Choice -------------------------------------------------------------------------------------
+
+
+def choice_without_default(context: RuleContext) -> Iterator[Diagnostic]:
+    for state in context.states:
+        if state.type == "Choice" and "Default" not in state.spec:
+            yield Diagnostic(
+                "CHOICE_WITHOUT_DEFAULT",
+                f"Choice state '{state.name}' has no 'Default': when no rule matches, the execution fails "
+                "with States.NoChoiceMatched",
+                state.pointer, "WARNING",
+                suggestion="add \"Default\" naming the state to run when no rule matches",
+            )
+
+
+# -- variables ----------------------------------------------------------------------------------
+
+
+def _assign_blocks(state: StateInfo) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(pointer, Assign object) for the state, its top-level Choice rules and its catchers."""
+    assign = state.get("Assign")
+    if isinstance(assign, dict):
+        yield pointers.join(state.pointer, "Assign"), assign
+    for field in ("Choices", "Catch"):
+        items = state.get(field)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict) and isinstance(item.get("Assign"), dict):
+                yield pointers.join(state.pointer, field, index, "Assign"), item["Assign"]
+
+
+def _variable_name(key: str, query_language: str) -> str:
+    return key[:-2] if query_language == JSONPATH and key.endswith(".$") else key
+
+
+def variable_names(context: RuleContext) -> Iterator[Diagnostic]:
+    """Assigned names: Unicode identifiers of at most 80 characters, never the reserved ``states``."""
+    for state in context.states:
+        for where, block in _assign_blocks(state):
+            for key in block:
+                name = _variable_name(key, state.query_language)
+                location = pointers.join(where, key)
+                if name == "states":
+                    yield Diagnostic(SCHEMA_FAILED, "The variable name 'states' is reserved", location,
+                                     suggestion="choose another name; $states holds the input, result and context")
+                elif not name.isidentifier():
+                    yield Diagnostic(SCHEMA_FAILED,
+                                     f"Invalid variable name '{name}': it must start with a letter or '_' and "
+                                     "contain only letters, digits and '_'", location)
+                elif len(name) > _MAX_VARIABLE:
+                    yield Diagnostic(SCHEMA_FAILED,
+                                     f"Variable name '{name[:20]}...' is longer than {_MAX_VARIABLE} characters",
+                                     location)
+
+
+# -- Map labels ---------------------------------------------------------------------------------
+
+
+def map_labels(context: RuleContext) -> Iterator[Diagnostic]:
+    seen: dict[str, str] = {}
+    for state in context.states:
+        label = state.get("Label") if state.type == "Map" else None
+        if not isinstance(label, str):
+            continue
+        where = pointers.join(state.pointer, "Label")
+        if not label:
+            yield Diagnostic("INVALID_LABEL_NAME", "Label cannot be empty", where)
+        elif len(label) > _MAX_LABEL:
+            yield Diagnostic("INVALID_LABEL_NAME", f"Label cannot exceed {_MAX_LABEL} characters", where)
+        elif any(char in _LABEL_FORBIDDEN or ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F for char in label):
+            bad = next(char for char in label
+                       if char in _LABEL_FORBIDDEN or ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F)
+            yield Diagnostic("INVALID_LABEL_NAME", "Label contains invalid character", where,
+                             suggestion=f"remove {bad!r}: labels may not contain whitespace, wildcards, brackets "
+                             "or the characters : ; , \\ | ^ ~ $ # % & ` \"")
+        elif label in seen:
+            yield Diagnostic("DUPLICATE_LABEL_NAME", f"Duplicate Label: {label} (also used at {seen[label]})", where)
+        else:
+            seen[label] = where
+
+
+RULES: tuple[Rule, ...] = (
+    query_language_downgrade,
+    express_restrictions,
+    unresolved_resources,
+    heartbeat_below_timeout,
+    error_handler_order,
+    unknown_predefined_errors,
+    variable_names,
+    map_labels,
+    choice_without_default,
+    lambda_without_retry,
+)

@@ -1,0 +1,117 @@
+"""The result of an execution, as users and tests look at it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from asl_engine.runtime.history import HistoryEvent
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.run import ExecutionRun
+
+
+class Execution:
+    """A finished (or, through a handle, running) execution.
+
+    ``status`` is one of SUCCEEDED, FAILED, TIMED_OUT, ABORTED (RUNNING while in progress);
+    ``output`` is the output JSON value on success, else None; ``error``/``cause`` are exactly what
+    AWS would report on failure; ``history`` is the list of events in GetExecutionHistory's shape.
+    """
+
+    def __init__(self, run: ExecutionRun) -> None:
+        self._run = run
+
+    def __repr__(self) -> str:
+        if self.status == "SUCCEEDED":
+            return f"<Execution {self.name} SUCCEEDED>"
+        return f"<Execution {self.name} {self.status} error={self.error!r}>"
+
+    @property
+    def name(self) -> str:
+        return self._run.identity.execution_name
+
+    @property
+    def arn(self) -> str:
+        return self._run.identity.execution_arn
+
+    @property
+    def state_machine_arn(self) -> str:
+        return self._run.identity.state_machine_arn
+
+    @property
+    def input(self) -> Any:
+        return self._run.input
+
+    @property
+    def status(self) -> str:
+        return self._run.status
+
+    @property
+    def output(self) -> Any:
+        return self._run.output
+
+    @property
+    def error(self) -> str | None:
+        return self._run.error
+
+    @property
+    def cause(self) -> str | None:
+        return self._run.cause
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == "SUCCEEDED"
+
+    @property
+    def start_date(self) -> datetime:
+        return datetime.fromtimestamp(self._run.start_time, UTC)
+
+    @property
+    def stop_date(self) -> datetime | None:
+        stop = self._run.stop_time
+        return None if stop is None else datetime.fromtimestamp(stop, UTC)
+
+    @property
+    def events(self) -> list[HistoryEvent]:
+        """The recorded events as engine objects (cheap; values not serialized)."""
+        return self._run.history.events
+
+    @cached_property
+    def history(self) -> list[dict[str, Any]]:
+        """GetExecutionHistory's events: payloads as JSON text, exactly as AWS returns them."""
+        return [event.to_dict() for event in self._run.history.events]
+
+    @property
+    def states_entered(self) -> list[str]:
+        """Names of the states entered, in history order (branches and iterations included)."""
+        return [e.details["name"] for e in self.events if e.type.endswith("StateEntered") and e.details]
+
+    @property
+    def states_exited(self) -> list[str]:
+        return [e.details["name"] for e in self.events if e.type.endswith("StateExited") and e.details]
+
+    def describe(self) -> dict[str, Any]:
+        """DescribeExecution's shape (input/output as JSON text)."""
+        from asl_engine.runtime.history import to_json_text
+
+        described: dict[str, Any] = {
+            "executionArn": self.arn,
+            "stateMachineArn": self.state_machine_arn,
+            "name": self.name,
+            "status": self.status,
+            "startDate": self.start_date,
+            "input": to_json_text(self.input),
+            "inputDetails": {"included": True},
+        }
+        if self.stop_date is not None:
+            described["stopDate"] = self.stop_date
+        if self.status == "SUCCEEDED":
+            described["output"] = to_json_text(self.output)
+            described["outputDetails"] = {"included": True}
+        if self.error is not None:
+            described["error"] = self.error
+        if self.cause is not None:
+            described["cause"] = self.cause
+        return described

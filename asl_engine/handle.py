@@ -1,0 +1,90 @@
+"""``ExecutionHandle``: an execution running in the background, and the calls that reach into it.
+
+``StateMachine.start`` returns one. The execution runs on its own thread; every method here is
+safe to call from any other thread, because it only posts work to the execution's scheduler.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from asl_engine.execution import Execution
+from asl_engine.runtime.run import ExecutionStopped
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.clock import Clock
+    from asl_engine.runtime.run import ExecutionRun
+    from asl_engine.runtime.scheduler import Task
+
+
+class ExecutionHandle:
+    """A running execution: wait for it, stop it, answer its task tokens."""
+
+    def __init__(self, run: ExecutionRun, main: Task[None],
+                 on_finished: Callable[[Execution], None] | None = None) -> None:
+        self._run = run
+        self._main = main
+        self._on_finished = on_finished
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._drive, name=f"asl-execution-{run.identity.execution_name}",
+                                        daemon=True)
+        self._thread.start()
+
+    def _drive(self) -> None:
+        try:
+            self._run.scheduler.run_until(self._main.done_future)
+            self._main.done_future.result()
+            if self._on_finished is not None:
+                self._on_finished(Execution(self._run))
+        except BaseException as failure:  # surfaced by wait(); an engine bug must not vanish in a thread
+            self._failure = failure
+
+    def __repr__(self) -> str:
+        return f"<ExecutionHandle {self._run.identity.execution_name} {self._run.status}>"
+
+    @property
+    def execution(self) -> Execution:
+        """A live view: status is RUNNING until the execution ends."""
+        return Execution(self._run)
+
+    @property
+    def clock(self) -> Clock:
+        return self._run.clock
+
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> Execution:
+        """Block until the execution ends (real seconds); raise TimeoutError if it does not in time."""
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise TimeoutError(f"the execution did not finish within {timeout} s (status {self._run.status})")
+        if self._failure is not None:
+            raise self._failure
+        return Execution(self._run)
+
+    def stop(self, error: str | None = None, cause: str | None = None) -> None:
+        """StopExecution: the execution ends as ABORTED with this error and cause."""
+        self._run.scheduler.post(lambda: self._main.cancel(ExecutionStopped(error, cause)))
+
+    # -- task tokens -----------------------------------------------------------------------------------
+
+    def task_tokens(self) -> dict[str, str]:
+        """Tokens tasks are waiting on right now, mapped to their state names."""
+        return self._run.callbacks.outstanding()
+
+    def wait_for_task_token(self, state_name: str | None = None, timeout: float | None = 10.0) -> str:
+        """Block until a task (optionally in ``state_name``) waits for a token, and return the token."""
+        return self._run.callbacks.wait_for_token(state_name, timeout)
+
+    def send_task_success(self, token: str, output: Any) -> None:
+        """SendTaskSuccess: ``output`` is a JSON value or JSON text."""
+        self._run.callbacks.send_task_success(token, output)
+
+    def send_task_failure(self, token: str, error: str | None = None, cause: str | None = None) -> None:
+        self._run.callbacks.send_task_failure(token, error, cause)
+
+    def send_task_heartbeat(self, token: str) -> None:
+        self._run.callbacks.send_task_heartbeat(token)

@@ -1,0 +1,141 @@
+"""Payload templates (``Parameters``, ``ResultSelector``, ``ItemSelector``, JSONPath ``Assign``...).
+
+A template is compiled once into a tree of closures. Subtrees without any ``.$`` key are constants
+and are returned as-is on every evaluation: the engine never mutates JSON values in place, so
+sharing them is safe and saves rebuilding literal objects on every transition.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from asl_engine.language.errors import EvaluationError, ExpressionSyntaxError, LocatedSyntaxError, PathNotFoundError
+from asl_engine.language.intrinsics import compile_intrinsic, looks_like_intrinsic
+from asl_engine.language.jsonpath import compile_path
+from asl_engine.language.scope import EvaluationScope
+
+Evaluator = Callable[[Any, EvaluationScope], Any]
+
+
+class TemplateError(LocatedSyntaxError):
+    """A template is malformed; ``pointer`` is relative to the template's own field."""
+
+
+class CompiledTemplate:
+    """A compiled payload template; ``evaluate(document, scope)`` builds the effective value."""
+
+    __slots__ = ("constant", "evaluate", "source")
+
+    def __init__(self, source: Any, evaluate: Evaluator, constant: bool) -> None:
+        self.source = source
+        self.evaluate = evaluate
+        self.constant = constant
+
+
+def compile_template(template: Any) -> CompiledTemplate:
+    evaluator = _compile_node(template, "")
+    if evaluator is None:
+        return CompiledTemplate(template, lambda document, scope: template, True)
+    return CompiledTemplate(template, evaluator, False)
+
+
+def compile_dynamic_value(key: str, expression: Any, pointer: str = "") -> Evaluator:
+    """Compile the value of one ``key.$`` entry: a path, a context path, a variable, or an intrinsic."""
+    if not isinstance(expression, str):
+        raise TemplateError(_invalid_value_message(key), pointer)
+    if looks_like_intrinsic(expression):
+        try:
+            intrinsic = compile_intrinsic(expression)
+        except ExpressionSyntaxError as error:
+            raise TemplateError(f"{_invalid_value_message(key)}: {error.message}", pointer) from None
+        return _guard(key, expression, intrinsic.evaluate)
+    if expression.startswith("$"):
+        try:
+            path = compile_path(expression)
+        except ExpressionSyntaxError as error:
+            raise TemplateError(f"{_invalid_value_message(key)}: {error.message}", pointer) from None
+        return _guard(key, expression, path.get)
+    raise TemplateError(_invalid_value_message(key), pointer)
+
+
+def _invalid_value_message(key: str) -> str:
+    return f"The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call"
+
+
+def _guard(key: str, expression: str, evaluate: Evaluator) -> Evaluator:
+    """Turn a path miss into AWS's wording, which names the template key and the input."""
+
+    def guarded(document: Any, scope: EvaluationScope) -> Any:
+        try:
+            return evaluate(document, scope)
+        except PathNotFoundError as error:
+            raise EvaluationError(
+                "States.Runtime",
+                f"The JSONPath '{error.path}' specified for the field '{key}' could not be found in the input "
+                f"'{to_json(document)}'",
+            ) from None
+
+    return guarded
+
+
+def to_json(value: Any) -> str:
+    """Compact JSON as Step Functions writes it into messages and history."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _escape_pointer(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _compile_node(node: Any, pointer: str) -> Evaluator | None:
+    if isinstance(node, dict):
+        return _compile_object(node, pointer)
+    if isinstance(node, list):
+        return _compile_array(node, pointer)
+    return None
+
+
+def _compile_object(node: dict[str, Any], pointer: str) -> Evaluator | None:
+    entries: list[tuple[str, Evaluator | None, Any]] = []
+    seen: dict[str, str] = {}
+    dynamic = False
+    for key, value in node.items():
+        child_pointer = f"{pointer}/{_escape_pointer(key)}"
+        if key.endswith(".$") and len(key) > 2:
+            out_key = key[:-2]
+            evaluator: Evaluator | None = compile_dynamic_value(key, value, child_pointer)
+        else:
+            out_key = key
+            evaluator = _compile_node(value, child_pointer)
+        if out_key in seen:
+            raise TemplateError(
+                f"The fields '{seen[out_key]}' and '{key}' both produce the field '{out_key}'", child_pointer
+            )
+        seen[out_key] = key
+        dynamic = dynamic or evaluator is not None
+        entries.append((out_key, evaluator, value))
+    if not dynamic:
+        return None
+    frozen = tuple(entries)
+
+    def build_object(document: Any, scope: EvaluationScope) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for out_key, evaluator, constant in frozen:
+            result[out_key] = constant if evaluator is None else evaluator(document, scope)
+        return result
+
+    return build_object
+
+
+def _compile_array(node: list[Any], pointer: str) -> Evaluator | None:
+    items = [(_compile_node(item, f"{pointer}/{index}"), item) for index, item in enumerate(node)]
+    if all(evaluator is None for evaluator, _ in items):
+        return None
+    frozen = tuple(items)
+
+    def build_array(document: Any, scope: EvaluationScope) -> list[Any]:
+        return [constant if evaluator is None else evaluator(document, scope) for evaluator, constant in frozen]
+
+    return build_array

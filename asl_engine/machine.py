@@ -1,0 +1,284 @@
+"""``StateMachine``: the library's front door.
+
+Loading validates and compiles the definition once; every ``execute`` then reuses the compiled
+form. Executions share nothing mutable with each other or with the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+from asl_engine.definition.loader import load_definition
+from asl_engine.definition.validate import validate_document
+from asl_engine.errors import AslEngineError, ConfigurationError, ValidationError
+from asl_engine.execution import Execution
+from asl_engine.handle import ExecutionHandle
+from asl_engine.observers import notify_finished
+from asl_engine.resources.base import HandlerSource
+from asl_engine.resources.mocks import Mocks
+from asl_engine.runtime.clock import Clock, VirtualClock
+from asl_engine.runtime.compiler import CompiledMachine, compile_machine
+from asl_engine.runtime.history import EventListener
+from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, ExecutionTimedOut, Identity
+from asl_engine.runtime.scheduler import Cancelled, Scheduler
+
+MACHINE_TYPES = ("STANDARD", "EXPRESS")
+
+
+class InvalidExecutionInput(AslEngineError):
+    """The execution input is not JSON (AWS: InvalidExecutionInput)."""
+
+
+class StateMachine:
+    """A validated, compiled state machine, ready to run any number of executions."""
+
+    def __init__(self, compiled: CompiledMachine, *, name: str = "StateMachine", source: str | None = None) -> None:
+        self._compiled = compiled
+        self.name = name
+        self.source = source
+
+    def __repr__(self) -> str:
+        return f"<StateMachine {self.name} ({self.type})>"
+
+    # -- loading -------------------------------------------------------------------------------------
+
+    @classmethod
+    def from_json(
+        cls,
+        definition: str | Mapping[str, Any],
+        *,
+        name: str | None = None,
+        machine_type: str = "STANDARD",
+        substitutions: Mapping[str, str] | None = None,
+    ) -> StateMachine:
+        """Load from JSON (or YAML) text or an already-parsed dict; raise ValidationError if invalid."""
+        document = _load(definition, substitutions)
+        return cls._build(document, name or "StateMachine", machine_type, None)
+
+    @classmethod
+    def from_file(
+        cls,
+        path: str | Path,
+        *,
+        name: str | None = None,
+        machine_type: str = "STANDARD",
+        substitutions: Mapping[str, str] | None = None,
+    ) -> StateMachine:
+        """Load a JSON or YAML definition file; the machine is named after the file by default."""
+        file = Path(path)
+        document = _load(file, substitutions)
+        default_name = file.stem if file.stem not in ("machine", "definition", "statemachine") else file.parent.name
+        return cls._build(document, name or default_name or "StateMachine", machine_type, str(file))
+
+    @classmethod
+    def _build(cls, document: dict[str, Any], name: str, machine_type: str, source: str | None) -> StateMachine:
+        if machine_type not in MACHINE_TYPES:
+            raise ConfigurationError(f"machine_type must be one of {', '.join(MACHINE_TYPES)}, got {machine_type!r}")
+        _validate_structure(document, machine_type, source)
+        compiled = compile_machine(document, machine_type=machine_type)
+        return cls(compiled, name=name, source=source)
+
+    # -- properties ----------------------------------------------------------------------------------
+
+    @property
+    def definition(self) -> dict[str, Any]:
+        return self._compiled.definition
+
+    @property
+    def type(self) -> str:
+        return self._compiled.machine_type
+
+    @property
+    def compiled(self) -> CompiledMachine:
+        return self._compiled
+
+    # -- running -------------------------------------------------------------------------------------
+
+    def execute(
+        self,
+        input: Any = None,
+        *,
+        name: str | None = None,
+        clock: Clock | None = None,
+        mocks: Mapping[str, Any] | Mocks | None = None,
+        resources: HandlerSource | Sequence[HandlerSource] | None = None,
+        context: Mapping[str, Any] | None = None,
+        history: bool = True,
+        seed: int | None = None,
+        region: str = "us-east-1",
+        account: str = "123456789012",
+        role_arn: str | None = None,
+        listeners: Sequence[EventListener] = (),
+    ) -> Execution:
+        """Run one execution to completion and return it (never raises for execution failures).
+
+        ``input`` is any JSON value (``{}`` when omitted). ``clock`` defaults to a fresh
+        ``VirtualClock``: Wait states and retry intervals take no real time. ``mocks`` maps state
+        names to mocked responses; ``resources`` answers the other Task states. ``context``
+        overrides parts of the context object (``{"Execution": {...}, "StateMachine": {...}}``).
+        ``seed`` makes random values (UUIDs, jitter, task tokens) reproducible. ``listeners`` are
+        called with each history event as it is recorded (on the execution's thread).
+        """
+        run = self._new_run(
+            input,
+            name=name,
+            clock=clock,
+            mocks=mocks,
+            resources=resources,
+            context=context,
+            history=history,
+            seed=seed,
+            region=region,
+            account=account,
+            role_arn=role_arn,
+            listeners=listeners,
+        )
+        main = run.scheduler.spawn(run.main(), "execution")
+        self._arm_timeout(run, main)
+        run.scheduler.run_until(main.done_future)
+        main.done_future.result()
+        execution = Execution(run)
+        notify_finished(self, execution)
+        return execution
+
+    def start(
+        self,
+        input: Any = None,
+        *,
+        name: str | None = None,
+        clock: Clock | None = None,
+        mocks: Mapping[str, Any] | Mocks | None = None,
+        resources: HandlerSource | Sequence[HandlerSource] | None = None,
+        context: Mapping[str, Any] | None = None,
+        history: bool = True,
+        seed: int | None = None,
+        region: str = "us-east-1",
+        account: str = "123456789012",
+        role_arn: str | None = None,
+        listeners: Sequence[EventListener] = (),
+    ) -> ExecutionHandle:
+        """Start an execution in the background (same options as ``execute``) and return its handle.
+
+        Use the handle to wait for it, stop it, or answer ``.waitForTaskToken`` tasks from this thread.
+        """
+        run = self._new_run(
+            input, name=name, clock=clock, mocks=mocks, resources=resources, context=context, history=history,
+            seed=seed, region=region, account=account, role_arn=role_arn, listeners=listeners,
+        )
+        main = run.scheduler.spawn(run.main(), "execution")
+        self._arm_timeout(run, main)
+        return ExecutionHandle(run, main, on_finished=lambda execution: notify_finished(self, execution))
+
+    async def _run_nested(self, parent: ExecutionRun, input: Any, *, name: str | None) -> Execution:
+        """A child execution on the parent's scheduler and clock (``states:startExecution``)."""
+        value = {} if input is None else input
+        rng = random.Random(parent.random.getrandbits(64))
+        execution_name = name or str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        identity = Identity(self.name, execution_name, region=parent.identity.region, account=parent.identity.account,
+                            role_arn=parent.identity.role_arn)
+        run = ExecutionRun(
+            self._compiled, identity, value, clock=parent.clock, scheduler=parent.scheduler,
+            handlers=parent.handlers, rng=rng, record_history=parent.history.record,
+        )
+        main = run.scheduler.spawn(run.main(), f"execution {execution_name}")
+        self._arm_timeout(run, main)
+        try:
+            await main.done_future
+        except Cancelled:
+            main.cancel(ExecutionStopped(None, None))  # best effort, as AWS stops the child of an aborted .sync task
+            raise
+        return Execution(run)
+
+    def _new_run(
+        self,
+        input: Any,
+        *,
+        name: str | None,
+        clock: Clock | None,
+        mocks: Mapping[str, Any] | Mocks | None,
+        resources: HandlerSource | Sequence[HandlerSource] | None,
+        context: Mapping[str, Any] | None,
+        history: bool,
+        seed: int | None,
+        region: str,
+        account: str,
+        role_arn: str | None,
+        listeners: Sequence[EventListener] = (),
+    ) -> ExecutionRun:
+        value = {} if input is None else input
+        _check_json(value)
+        clock = clock if clock is not None else VirtualClock()
+        rng = random.Random(seed)
+        execution_name = name or str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        express_id = str(uuid.UUID(int=rng.getrandbits(128), version=4)) if self.type == "EXPRESS" else None
+        identity = Identity(
+            self.name, execution_name, region=region, account=account, role_arn=role_arn, express_id=express_id
+        )
+        handlers: list[HandlerSource] = []
+        if mocks is not None:
+            mock_source = mocks if isinstance(mocks, Mocks) else Mocks(mocks)
+            unknown = [state for state in mock_source.states() if state not in self._compiled.all_states]
+            if unknown:
+                raise ConfigurationError(
+                    f"mocks name states that are not in the definition: {', '.join(map(repr, unknown))}"
+                )
+            handlers.append(mock_source)
+        if resources is not None:
+            if isinstance(resources, list | tuple):
+                handlers.extend(resources)
+            else:
+                handlers.append(cast(HandlerSource, resources))
+        return ExecutionRun(
+            self._compiled,
+            identity,
+            value,
+            clock=clock,
+            scheduler=Scheduler(clock),
+            handlers=handlers,
+            rng=rng,
+            record_history=history,
+            context_overrides=dict(context) if context else None,
+            listeners=list(listeners),
+        )
+
+    def _arm_timeout(self, run: ExecutionRun, main: Any) -> None:
+        timeout = self._compiled.timeout_seconds
+        if timeout is None:
+            return
+        scheduler = run.scheduler
+        deadline = run.start_time + timeout
+
+        async def expire() -> None:
+            await scheduler.sleep_until(deadline)
+            main.cancel(ExecutionTimedOut())
+
+        watchdog = scheduler.spawn(expire(), "execution-timeout")
+        main.done_future.add_done_callback(lambda _: watchdog.cancel())
+
+
+def _check_json(value: Any) -> None:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {error}") from None
+
+
+def _load(definition: Any, substitutions: Mapping[str, str] | None) -> dict[str, Any]:
+    source = Path(definition) if isinstance(definition, Path) else definition
+    loaded = load_definition(source, substitutions=substitutions)
+    return loaded.document
+
+
+def _validate_structure(document: dict[str, Any], machine_type: str, source: str | None) -> None:
+    diagnostics = validate_document(document, machine_type=machine_type)
+    errors = [d for d in diagnostics if d.severity == "ERROR"]
+    if errors:
+        raise ValidationError(errors, source)
+
+
+__all__ = ["InvalidExecutionInput", "StateMachine"]

@@ -1,0 +1,42 @@
+"""Execution observers: a hook for tools that watch every execution (test coverage, tracing).
+
+The interpreter never looks at this; ``StateMachine.execute`` and ``ExecutionHandle`` notify the
+observers once an execution has finished. Observers must not raise; whatever they raise is
+swallowed so that a faulty tool never changes an execution's outcome.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from asl_engine.execution import Execution
+    from asl_engine.machine import StateMachine
+
+Observer = Callable[["StateMachine", "Execution"], None]
+
+_lock = threading.Lock()
+_observers: list[Observer] = []
+
+
+def add_observer(observer: Observer) -> None:
+    with _lock:
+        _observers.append(observer)
+
+
+def remove_observer(observer: Observer) -> None:
+    with _lock:
+        if observer in _observers:
+            _observers.remove(observer)
+
+
+def notify_finished(machine: StateMachine, execution: Execution) -> None:
+    with _lock:
+        observers = list(_observers)
+    for observer in observers:
+        try:
+            observer(machine, execution)
+        except Exception:  # noqa: S110 - a faulty observer must not change an execution's outcome
+            pass

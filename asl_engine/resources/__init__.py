@@ -1,0 +1,28 @@
+"""Local answers for Task states: Lambda functions, Glue jobs, DynamoDB tables, nested state machines.
+
+>>> resources = Resources()
+>>> @resources.lambda_function("ProcessOrder")
+... def process_order(event, context):
+...     return {"ok": True}
+>>> machine.execute({"orderId": "1"}, resources=resources)        # doctest: +SKIP
+
+Or from a file: ``load_resources("asl.toml")``. See docs/resources.md.
+"""
+
+from asl_engine.resources.base import TaskRequest
+from asl_engine.resources.config import load_resources
+from asl_engine.resources.dynamodb import DynamoDBService, IndexSpec, TableSpec
+from asl_engine.resources.lambda_ import ClientContext, LambdaContext, LambdaError
+from asl_engine.resources.registry import Resources
+
+__all__ = [
+    "ClientContext",
+    "DynamoDBService",
+    "IndexSpec",
+    "LambdaContext",
+    "LambdaError",
+    "Resources",
+    "TableSpec",
+    "TaskRequest",
+    "load_resources",
+]

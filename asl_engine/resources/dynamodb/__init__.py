@@ -1,0 +1,24 @@
+"""An embedded emulation of Amazon DynamoDB, for the Task integrations of Step Functions.
+
+>>> svc = DynamoDBService()
+>>> svc.create_table(TableSpec("Orders", hash_key=("pk", "S")), items=[{"pk": "a", "total": 3}])
+>>> svc.call("GetItem", {"TableName": "Orders", "Key": {"pk": {"S": "a"}}})
+{'Item': {'pk': {'S': 'a'}, 'total': {'N': '3'}}}
+
+See docs/dynamodb.md for what is supported.
+"""
+
+from asl_engine.resources.dynamodb.attribute_values import to_plain, to_typed
+from asl_engine.resources.dynamodb.errors import DynamoDBServiceError, UnsupportedActionError
+from asl_engine.resources.dynamodb.service import DynamoDBService
+from asl_engine.resources.dynamodb.tables import IndexSpec, TableSpec
+
+__all__ = [
+    "DynamoDBService",
+    "DynamoDBServiceError",
+    "IndexSpec",
+    "TableSpec",
+    "UnsupportedActionError",
+    "to_plain",
+    "to_typed",
+]

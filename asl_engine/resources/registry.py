@@ -1,0 +1,258 @@
+"""``Resources``: the local stand-in for an AWS account that Task states call.
+
+It holds Lambda functions, Glue jobs, DynamoDB tables, state machines and generic handlers, and
+resolves each Task's ``Resource`` to the integration that answers it:
+
+============================================================  =====================================
+Resource                                                        Answered by
+============================================================  =====================================
+``arn:aws:lambda:<region>:<account>:function:<name>[:<q>]``     the registered Lambda function
+``arn:aws:states:::lambda:invoke[.waitForTaskToken]``            the function named by FunctionName
+``arn:aws:states:::glue:startJobRun[.sync]``                     the registered Glue job
+``arn:aws:states:::dynamodb:getItem|putItem|updateItem|...``    the embedded DynamoDB
+``arn:aws:states:::aws-sdk:dynamodb:<action>``                   the embedded DynamoDB
+``arn:aws:states:::states:startExecution[.sync|.sync:2|...]``    the registered state machine
+anything registered with ``handler(resource, fn)``              ``fn(request)``
+============================================================  =====================================
+
+Generic handlers win over the built-in integrations (so any of them can be replaced); mocks
+passed to ``execute`` win over everything, state by state. A resource none of these answers is
+left to the next handler source, and the engine fails the state with a message saying how to
+register one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+from asl_engine.errors import ConfigurationError
+from asl_engine.resources.arns import ResourceRef, UnknownResourceError, parse_resource
+from asl_engine.resources.base import HandlerFunction, TaskHandler
+from asl_engine.resources.dynamodb import DynamoDBService, TableSpec
+from asl_engine.resources.dynamodb_integration import OPTIMIZED_ACTIONS, OptimizedDynamoDBTask, SdkDynamoDBTask
+from asl_engine.resources.glue import GlueJob, GlueJobFunction, GlueService, GlueStartJobRunTask
+from asl_engine.resources.lambda_ import (
+    LambdaFunctions,
+    LambdaHandler,
+    LambdaInvokeTask,
+    LambdaService,
+    LegacyLambdaTask,
+)
+from asl_engine.resources.lambda_.functions import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS
+from asl_engine.resources.stepfunctions import StartExecutionTask, StateMachines
+
+if TYPE_CHECKING:
+    from asl_engine.machine import StateMachine
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_LAMBDA_INVOKE_PATTERNS = ("request-response", "wait-for-task-token")
+_GLUE_PATTERNS = ("request-response", "sync")
+_SFN_PATTERNS = ("request-response", "sync", "sync:2", "wait-for-task-token")
+
+
+class Resources:
+    """Local Lambda functions, Glue jobs, DynamoDB tables, state machines and handlers.
+
+    Pass it to ``StateMachine.execute(..., resources=resources)``. ``dynamodb`` is the embedded
+    DynamoDB (created in memory on first use, or in the SQLite file ``dynamodb_path``).
+    Registrations may be added between executions; runs, executions and table data persist for
+    the lifetime of the object, as they would in an account.
+    """
+
+    def __init__(self, *, dynamodb: DynamoDBService | None = None,
+                 dynamodb_path: str | os.PathLike[str] | None = None) -> None:
+        if dynamodb is not None and dynamodb_path is not None:
+            raise ConfigurationError("pass either dynamodb or dynamodb_path, not both")
+        self.lambdas = LambdaFunctions()
+        self.glue = GlueService()
+        self.state_machines = StateMachines()
+        self._dynamodb = dynamodb
+        self._dynamodb_path = dynamodb_path
+        self._handlers: dict[str, TaskHandler] = {}
+        self._handlers_by_action: dict[tuple[str, str, str], TaskHandler] = {}
+        self._lambda = LambdaService(self.lambdas)
+        self._cache: dict[str, TaskHandler | None] = {}
+
+    def __repr__(self) -> str:
+        parts = [
+            f"lambda={self.lambdas.names()}",
+            f"glue={self.glue.job_names()}",
+            f"state_machines={self.state_machines.names()}",
+            f"handlers={list(self._handlers)}",
+        ]
+        if self._dynamodb is not None:
+            parts.append(f"dynamodb={self._dynamodb.table_names()}")
+        return f"<Resources {' '.join(parts)}>"
+
+    # -- registration --------------------------------------------------------------------------------
+
+    @overload
+    def lambda_function(
+        self, name: str, handler: None = None, *, timeout: float = ..., memory_size: int = ...
+    ) -> Callable[[F], F]: ...
+
+    @overload
+    def lambda_function(
+        self, name: str, handler: LambdaHandler, *, timeout: float = ..., memory_size: int = ...
+    ) -> LambdaHandler: ...
+
+    def lambda_function(
+        self,
+        name: str,
+        handler: LambdaHandler | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        memory_size: int = DEFAULT_MEMORY_MB,
+    ) -> Any:
+        """Register ``handler(event, context)`` as the Lambda function ``name``.
+
+        ``name`` is a function name (``ProcessOrder``), a name with a qualifier
+        (``ProcessOrder:prod``, answering that alias or version only) or a function ARN (answering
+        that region and account only). ``timeout`` is the function's timeout in seconds (Lambda's
+        default, 3, unless given), enforced under a real clock; ``memory_size`` is reported in the
+        context. Used bare, it is a decorator that returns the function unchanged.
+        """
+        if handler is not None:
+            self._invalidate()
+            self.lambdas.add(name, handler, timeout=timeout, memory_size=memory_size)
+            return handler
+
+        def register(function: F) -> F:
+            self._invalidate()
+            self.lambdas.add(name, function, timeout=timeout, memory_size=memory_size)
+            return function
+
+        return register
+
+    @overload
+    def glue_job(
+        self, name: str, run: None = None, *, max_concurrent_runs: int = ..., default_arguments: Mapping[str, str] = ...,
+        glue_version: str = ..., worker_type: str = ..., number_of_workers: int = ..., timeout: int = ...,
+    ) -> Callable[[F], F]: ...
+
+    @overload
+    def glue_job(
+        self, name: str, run: GlueJobFunction, *, max_concurrent_runs: int = ...,
+        default_arguments: Mapping[str, str] = ..., glue_version: str = ..., worker_type: str = ...,
+        number_of_workers: int = ..., timeout: int = ...,
+    ) -> GlueJobFunction: ...
+
+    def glue_job(
+        self,
+        name: str,
+        run: GlueJobFunction | None = None,
+        *,
+        max_concurrent_runs: int = 1,
+        default_arguments: Mapping[str, str] | None = None,
+        glue_version: str = "4.0",
+        worker_type: str = "G.1X",
+        number_of_workers: int = 10,
+        timeout: int = 2880,
+    ) -> Any:
+        """Register ``run(arguments)`` as the Glue job ``name`` (a decorator when ``run`` is omitted).
+
+        The job receives ``default_arguments`` overlaid with the run's ``Arguments``; it succeeds
+        by returning and fails by raising. ``max_concurrent_runs`` is the job's MaxConcurrentRuns.
+        """
+
+        def register(function: Any) -> Any:
+            self._invalidate()
+            self.glue.add_job(GlueJob(
+                name, function, max_concurrent_runs, dict(default_arguments or {}), glue_version, worker_type,
+                number_of_workers, timeout,
+            ))  # fmt: skip
+            return function
+
+        return register(run) if run is not None else register
+
+    @property
+    def dynamodb(self) -> DynamoDBService:
+        """The embedded DynamoDB answering this account's DynamoDB tasks."""
+        if self._dynamodb is None:
+            self._dynamodb = DynamoDBService(self._dynamodb_path)
+        return self._dynamodb
+
+    def dynamodb_table(
+        self, spec: TableSpec, items: Iterable[Mapping[str, Any]] | None = None, *, replace: bool = False
+    ) -> None:
+        """Create a table (with seed items, typed or plain) in ``dynamodb``."""
+        self.dynamodb.create_table(spec, items, replace=replace)
+
+    def state_machine(self, machine: StateMachine, *, name: str | None = None,
+                      arn: str | None = None) -> StateMachine:
+        """Register a machine for ``states:startExecution``, found by ARN or by name.
+
+        ``name`` defaults to the machine's; ``arn`` pins the ARN it answers to (otherwise its name
+        in the calling execution's region and account).
+        """
+        self._invalidate()
+        return self.state_machines.add(machine, name=name, arn=arn)
+
+    @overload
+    def handler(self, resource: str, function: None = None) -> Callable[[F], F]: ...
+
+    @overload
+    def handler(self, resource: str, function: HandlerFunction) -> HandlerFunction: ...
+
+    def handler(self, resource: str, function: HandlerFunction | None = None) -> Any:
+        """Answer Task states whose Resource is ``resource`` with ``function(request)``.
+
+        ``function`` receives the ``TaskRequest`` and returns the raw result (or raises
+        ``StatesError``, or returns a coroutine for work that waits). The exact Resource string
+        is matched first; a registration also answers the same service action with another
+        pattern suffix, region or account (``...:sqs:sendMessage`` answers
+        ``...:sqs:sendMessage.waitForTaskToken``).
+        """
+        try:
+            ref = parse_resource(resource)
+        except UnknownResourceError as error:
+            raise ConfigurationError(f"handler({resource!r}): {error}") from None
+
+        def register(fn: Any) -> Any:
+            if not callable(fn):
+                raise ConfigurationError(f"handler({resource!r}): the handler must be callable, got {fn!r}")
+            self._invalidate()
+            self._handlers[resource] = fn
+            self._handlers_by_action[(ref.kind, ref.service, ref.action)] = fn
+            return fn
+
+        return register(function) if function is not None else register
+
+    # -- resolution ----------------------------------------------------------------------------------
+
+    def handler_for(self, state_name: str, resource: ResourceRef) -> TaskHandler | None:
+        """The integration answering ``resource`` (the HandlerSource protocol); cached per Resource."""
+        try:
+            return self._cache[resource.arn]
+        except KeyError:
+            handler = self._resolve(resource)
+            self._cache[resource.arn] = handler
+            return handler
+
+    def _invalidate(self) -> None:
+        self._cache.clear()
+
+    def _resolve(self, resource: ResourceRef) -> TaskHandler | None:
+        generic = self._handlers.get(resource.arn) or self._handlers_by_action.get(
+            (resource.kind, resource.service, resource.action)
+        )
+        if generic is not None:
+            return generic
+        kind, service, action, pattern = resource.kind, resource.service, resource.action, resource.pattern
+        if kind == "lambda-function":
+            return LegacyLambdaTask(self._lambda)
+        if kind == "service":
+            if service == "lambda" and action == "invoke" and pattern in _LAMBDA_INVOKE_PATTERNS:
+                return LambdaInvokeTask(self._lambda)
+            if service == "glue" and action == "startJobRun" and pattern in _GLUE_PATTERNS:
+                return GlueStartJobRunTask(self.glue)
+            if service == "dynamodb" and action in OPTIMIZED_ACTIONS and pattern == "request-response":
+                return OptimizedDynamoDBTask(lambda: self.dynamodb, action)
+            if service == "states" and action == "startExecution" and pattern in _SFN_PATTERNS:
+                return StartExecutionTask(self.state_machines, self)
+        if kind == "aws-sdk" and service == "dynamodb" and pattern == "request-response":
+            return SdkDynamoDBTask(lambda: self.dynamodb, action)
+        return None

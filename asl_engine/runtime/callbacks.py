@@ -1,0 +1,154 @@
+"""Task tokens: the ``.waitForTaskToken`` pattern and SendTaskSuccess/Failure/Heartbeat.
+
+A token belongs to one waiting task. Answers may come from any thread (a test, a worker, a
+handler's own thread): they are posted to the execution's scheduler, never applied directly, so the
+engine's state is only ever touched by the thread driving it. While a token is outstanding a
+virtual clock does not skip ahead: the answer that is about to arrive must not be overtaken by a
+timeout that would not have fired yet in real time.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import TYPE_CHECKING, Any
+
+from asl_engine.errors import AslEngineError, StatesError
+from asl_engine.runtime.scheduler import Future, wait_any
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.scheduler import Scheduler
+
+
+class TaskDoesNotExist(AslEngineError):
+    """The token does not belong to a task that is waiting (AWS: TaskDoesNotExist)."""
+
+
+class InvalidOutput(AslEngineError):
+    """SendTaskSuccess output that is not JSON (AWS: InvalidOutput)."""
+
+
+class PendingCallback:
+    """One token's wait: the future its answer resolves, and heartbeat notifications."""
+
+    __slots__ = ("answer", "beat", "state_name", "token", "waiting")
+
+    def __init__(self, token: str, state_name: str) -> None:
+        self.token = token
+        self.state_name = state_name
+        self.answer: Future[Any] = Future()
+        self.beat: Future[float] = Future()
+        """Resolves with the (clock) time of the latest heartbeat, then is replaced by a fresh future."""
+        self.waiting = False
+        """True once the task has armed its timers and waits; tests look for tokens only then."""
+
+
+class CallbackRegistry:
+    """The tokens of one execution (shared with its Distributed Map children)."""
+
+    def __init__(self, scheduler: Scheduler) -> None:
+        self._scheduler = scheduler
+        self._now = scheduler.clock.now
+        self._lock = threading.Lock()
+        self._pending: dict[str, PendingCallback] = {}
+        self._arrived = threading.Condition(self._lock)
+
+    def open(self, token: str, state_name: str) -> PendingCallback:
+        pending = PendingCallback(token, state_name)
+        with self._lock:
+            self._pending[token] = pending
+        self._scheduler.external_work_started()
+        return pending
+
+    def mark_waiting(self, pending: PendingCallback) -> None:
+        with self._lock:
+            pending.waiting = True
+            self._arrived.notify_all()
+
+    def close(self, pending: PendingCallback) -> None:
+        with self._lock:
+            if self._pending.pop(pending.token, None) is None:
+                return
+        self._scheduler.external_work_finished()
+
+    def outstanding(self) -> dict[str, str]:
+        """Token -> state name, for every task currently waiting for an answer."""
+        with self._lock:
+            return {token: pending.state_name for token, pending in self._pending.items()}
+
+    def wait_for_token(self, state_name: str | None = None, timeout: float | None = None) -> str:
+        """Block (real time) until a task — optionally of ``state_name`` — waits for a token; return it."""
+        def find() -> str | None:
+            for token, pending in self._pending.items():
+                if pending.waiting and (state_name is None or pending.state_name == state_name):
+                    return token
+            return None
+
+        with self._lock:
+            if not self._arrived.wait_for(lambda: find() is not None, timeout):
+                where = f" in state '{state_name}'" if state_name else ""
+                raise TimeoutError(f"no task{where} waited for a task token within {timeout} s")
+            token = find()
+            assert token is not None
+            return token
+
+    def _lookup(self, token: str) -> PendingCallback:
+        with self._lock:
+            pending = self._pending.get(token)
+        if pending is None:
+            raise TaskDoesNotExist(f"Task Does Not Exist: no task is waiting for the token {token[:24]}...")
+        return pending
+
+    def send_task_success(self, token: str, output: Any) -> None:
+        pending = self._lookup(token)
+        if isinstance(output, str):
+            try:
+                value = json.loads(output)
+            except json.JSONDecodeError as error:
+                raise InvalidOutput(f"Invalid Output: the output is not JSON text: {error.msg}") from None
+        else:
+            try:
+                value = json.loads(json.dumps(output))
+            except (TypeError, ValueError) as error:
+                raise InvalidOutput(f"Invalid Output: {error}") from None
+        self._scheduler.post(lambda: pending.answer.set_result(value))
+
+    def send_task_failure(self, token: str, error: str | None = None, cause: str | None = None) -> None:
+        pending = self._lookup(token)
+        self._scheduler.post(lambda: pending.answer.set_exception(StatesError(error, cause)))
+
+    def send_task_heartbeat(self, token: str) -> None:
+        pending = self._lookup(token)
+        sent_at = self._now()  # the heartbeat counts from when it was sent, not when it is processed
+
+        def beat() -> None:
+            signal, pending.beat = pending.beat, Future()
+            signal.set_result(sent_at)
+
+        self._scheduler.post(beat)
+
+
+async def await_callback(registry: CallbackRegistry, pending: PendingCallback, *, now: float,
+                         timeout: float | None, heartbeat: float | None, clock_now: Any) -> tuple[str, Any]:
+    """Wait for the token's answer; returns ("success", output) or ("timeout"|"heartbeat", None).
+
+    A failure answer raises its StatesError.
+    """
+    scheduler = registry._scheduler
+    deadline = None if timeout is None else now + timeout
+    beat_deadline = None if heartbeat is None else now + heartbeat
+    registry.mark_waiting(pending)
+    while True:
+        candidates = [d for d in (deadline, beat_deadline) if d is not None]
+        until = min(candidates) if candidates else None
+        beat = pending.beat
+        which = await wait_any(scheduler, [pending.answer, beat], until)
+        if which == 1 and heartbeat is not None:
+            beat_deadline = beat.result() + heartbeat
+        if which == 0:
+            return "success", pending.answer.result()
+        if which == 1:
+            continue  # a heartbeat arrived; ``pending.beat`` was replaced, re-arm below
+        if deadline is not None and clock_now() >= deadline:
+            return "timeout", None
+        return "heartbeat", None

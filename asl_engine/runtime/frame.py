@@ -1,0 +1,130 @@
+"""Frames: the explicit state of one thread of control (the top level, a branch, an iteration).
+
+A frame knows which state it is in, when that state was entered, its retry count, its variable
+scope and the id of the last history event it produced (AWS links events per thread of control
+through ``previousEventId``). Everything an expression may read besides its input is reached
+through the frame, which implements ``EvaluationScope``; the ``$$`` object is built on demand
+because most states never look at it.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING, Any
+
+from asl_engine.runtime.history import format_timestamp
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.run import ExecutionRun
+
+
+class VariableScope:
+    """Workflow variables of one ``States`` block; inner scopes read outer ones, never write them."""
+
+    __slots__ = ("parent", "values")
+
+    def __init__(self, parent: VariableScope | None = None, values: dict[str, Any] | None = None) -> None:
+        self.parent = parent
+        self.values: dict[str, Any] = values if values is not None else {}
+
+    def lookup(self, name: str) -> Any:
+        scope: VariableScope | None = self
+        while scope is not None:
+            values = scope.values
+            if name in values:
+                return values[name]
+            scope = scope.parent
+        raise KeyError(name)
+
+    def visible(self) -> dict[str, Any]:
+        """All variables visible here, inner names shadowing outer ones (for JSONata bindings)."""
+        chain: list[dict[str, Any]] = []
+        scope: VariableScope | None = self
+        while scope is not None:
+            chain.append(scope.values)
+            scope = scope.parent
+        merged: dict[str, Any] = {}
+        for values in reversed(chain):
+            merged.update(values)
+        return merged
+
+    def to_data(self) -> dict[str, Any]:
+        return {"values": self.values, "parent": self.parent.to_data() if self.parent else None}
+
+
+class Frame:
+    """The evaluation scope and bookkeeping of one thread of control."""
+
+    __slots__ = (
+        "entered_event_id",
+        "entered_time",
+        "last_event_id",
+        "map_item",
+        "parent",
+        "retry_count",
+        "run",
+        "state_cause_id",
+        "state_name",
+        "task_token",
+        "variables",
+    )
+
+    def __init__(
+        self, run: ExecutionRun, variables: VariableScope, last_event_id: int, parent: Frame | None = None
+    ) -> None:
+        self.run = run
+        self.variables = variables
+        self.parent = parent
+        self.last_event_id = last_event_id
+        self.state_name = ""
+        self.entered_time = 0.0
+        self.entered_event_id = 0
+        self.state_cause_id = 0
+        self.retry_count: int | None = None
+        self.map_item: dict[str, Any] | None = None
+        self.task_token: str | None = None
+
+    # -- EvaluationScope -------------------------------------------------------------------------------
+
+    @property
+    def random(self) -> random.Random:
+        return self.run.random
+
+    def variable(self, name: str) -> Any:
+        return self.variables.lookup(name)
+
+    def now(self) -> float:
+        """The execution's clock (JSONata ``$now()`` must follow virtual time)."""
+        return self.run.clock.now()
+
+    def context_object(self) -> dict[str, Any]:
+        state: dict[str, Any] = {"EnteredTime": format_timestamp(self.entered_time), "Name": self.state_name}
+        if self.retry_count is not None:
+            state["RetryCount"] = self.retry_count
+        context: dict[str, Any] = {
+            "Execution": self.run.execution_context,
+            "State": state,
+            "StateMachine": self.run.state_machine_context,
+        }
+        if self.task_token is not None:
+            context["Task"] = {"Token": self.task_token}
+        if self.map_item is not None:
+            context["Map"] = {"Item": self.map_item}
+        return context
+
+    # -- history ---------------------------------------------------------------------------------------
+
+    def record(self, event_type: str, details: dict[str, Any] | None = None) -> int:
+        """Record an event caused by this frame's previous one and make it the new previous one."""
+        run = self.run
+        event_id = run.history.add(event_type, self.last_event_id, run.clock.now(), details)
+        self.last_event_id = event_id
+        return event_id
+
+    def record_aside(self, event_type: str, details: dict[str, Any] | None = None, cause: int | None = None) -> int:
+        """Record an event that does not advance this frame's chain (AWS links siblings to one cause)."""
+        run = self.run
+        return run.history.add(event_type, self.last_event_id if cause is None else cause, run.clock.now(), details)
+
+    def child(self, variables: VariableScope, last_event_id: int) -> Frame:
+        return Frame(self.run, variables, last_event_id, self)

@@ -1,0 +1,50 @@
+"""The state loop: enter a state, run it, follow its transition, until the scope ends.
+
+This is the hot path of the engine, so it is deliberately plain: one dictionary lookup per
+transition, entering inlined, non-blocking states (Pass, Choice, Succeed, Fail) called directly
+without creating a coroutine.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from asl_engine.errors import StatesError
+from asl_engine.runtime.children import ChildFailure
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.compiler import CompiledScope
+    from asl_engine.runtime.frame import Frame
+
+
+async def run_scope(scope: CompiledScope, frame: Frame, value: Any) -> Any:
+    """Run ``scope`` from its StartAt state; return the output of its terminal state."""
+    states = scope.states
+    name: str | None = scope.start_at
+    run = frame.run
+    now = run.clock.now
+    history = run.history
+    while name is not None:
+        node = states[name]
+        frame.state_cause_id = cause = frame.last_event_id
+        frame.state_name = name
+        frame.entered_time = timestamp = now()
+        frame.retry_count = 0 if node.retriable else None
+        frame.task_token = None
+        frame.entered_event_id = frame.last_event_id = history.add(
+            node.entered_type, cause, timestamp, {"name": name, "input": value}
+        )
+        if node.blocking:
+            value, name = await node.run_async(frame, value)
+        else:
+            value, name = node.run(frame, value)
+    return value
+
+
+async def run_child_scope(scope: CompiledScope, frame: Frame, value: Any) -> tuple[Any, int]:
+    """Run a branch or an iteration: its output and last event id, or ``ChildFailure``."""
+    try:
+        output = await run_scope(scope, frame, value)
+    except StatesError as error:
+        raise ChildFailure(error, frame.last_event_id) from None
+    return output, frame.last_event_id

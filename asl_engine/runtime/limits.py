@@ -1,0 +1,40 @@
+"""Step Functions' payload quota: 256 KiB of UTF-8 JSON per input, result and output."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from asl_engine.errors import StatesError
+from asl_engine.runtime.failures import DATA_LIMIT
+
+PAYLOAD_LIMIT_BYTES = 262_144
+HISTORY_EVENT_LIMIT = 25_000
+
+_encode_ascii = json.JSONEncoder(separators=(",", ":")).encode
+_encode_utf8 = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def payload_size(value: Any) -> int:
+    """The size AWS measures: UTF-8 bytes of the compact JSON text."""
+    return len(_encode_utf8(value).encode("utf-8"))
+
+
+def exceeds_payload_limit(value: Any) -> bool:
+    # Scalars and small containers cannot reach the limit; skip serializing them at all.
+    if value is None or type(value) in (bool, int, float):
+        return False
+    if type(value) is str:
+        return len(value) * 4 + 2 > PAYLOAD_LIMIT_BYTES and payload_size(value) > PAYLOAD_LIMIT_BYTES
+    # ASCII-escaped JSON is never shorter than its UTF-8 encoding, so a short one settles it quickly.
+    if len(_encode_ascii(value)) <= PAYLOAD_LIMIT_BYTES:
+        return False
+    return payload_size(value) > PAYLOAD_LIMIT_BYTES
+
+
+def data_limit_error(subject: str) -> StatesError:
+    return StatesError(
+        DATA_LIMIT,
+        f"The state/task '{subject}' returned a result with a size exceeding the maximum number of bytes "
+        "service limit.",
+    )

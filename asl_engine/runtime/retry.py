@@ -1,0 +1,159 @@
+"""Retriers and Catchers, compiled once, and the policy of matching errors against them.
+
+AWS's rules worth knowing (checked against recorded executions):
+* retriers are scanned in order and the first whose ErrorEquals covers the error is used; its
+  attempt counter is its own and persists across different errors within one state visit; once it
+  is exhausted the error goes to the Catchers, later retriers are not consulted;
+* ``States.Runtime`` is never retried nor caught, even when named explicitly;
+* on a caught error the state's ResultSelector, ResultPath, OutputPath and Assign are skipped; the
+  Catcher's own ResultPath merges the error output into the raw input.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from asl_engine.errors import StatesError
+from asl_engine.runtime.failures import RUNTIME, error_matches
+from asl_engine.runtime.states.base import CompileError
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.compiler import CompileContext
+    from asl_engine.runtime.dataflow import DataFlow
+    from asl_engine.runtime.frame import Frame
+
+
+@dataclass(frozen=True, slots=True)
+class Retrier:
+    error_equals: tuple[str, ...]
+    interval_seconds: float = 1.0
+    max_attempts: int = 3
+    backoff_rate: float = 2.0
+    max_delay_seconds: float | None = None
+    full_jitter: bool = False
+
+    def delay(self, retry_number: int, rng: random.Random) -> float:
+        """Seconds to wait before retry ``retry_number`` (1-based)."""
+        delay = self.interval_seconds * self.backoff_rate ** (retry_number - 1)
+        if self.max_delay_seconds is not None and delay > self.max_delay_seconds:
+            delay = self.max_delay_seconds
+        if self.full_jitter:
+            delay = rng.uniform(0.0, delay)
+        return delay
+
+
+def _number(spec: dict[str, Any], field: str, default: float, pointer: str) -> float:
+    value = spec.get(field, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise CompileError(f"{pointer}/{field}", f"'{field}' must be a number")
+    return float(value)
+
+
+def _error_equals(spec: dict[str, Any], pointer: str) -> tuple[str, ...]:
+    names = spec.get("ErrorEquals")
+    if not isinstance(names, list) or not names or not all(isinstance(name, str) for name in names):
+        raise CompileError(f"{pointer}/ErrorEquals", "'ErrorEquals' must be a non-empty array of error names")
+    return tuple(names)
+
+
+def compile_retriers(specs: Any, pointer: str) -> tuple[Retrier, ...]:
+    if specs is None:
+        return ()
+    if not isinstance(specs, list):
+        raise CompileError(pointer, "'Retry' must be an array of Retriers")
+    retriers = []
+    for index, spec in enumerate(specs):
+        where = f"{pointer}/{index}"
+        if not isinstance(spec, dict):
+            raise CompileError(where, "A Retrier must be a JSON object")
+        max_delay = spec.get("MaxDelaySeconds")
+        retriers.append(
+            Retrier(
+                error_equals=_error_equals(spec, where),
+                interval_seconds=_number(spec, "IntervalSeconds", 1, where),
+                max_attempts=int(_number(spec, "MaxAttempts", 3, where)),
+                backoff_rate=_number(spec, "BackoffRate", 2.0, where),
+                max_delay_seconds=None if max_delay is None else _number(spec, "MaxDelaySeconds", 0, where),
+                full_jitter=spec.get("JitterStrategy", "NONE") == "FULL",
+            )
+        )
+    return tuple(retriers)
+
+
+class Catcher:
+    """One Catcher; ``handle`` turns the error into the state's output and assigned variables."""
+
+    __slots__ = ("error_equals", "flow", "next_state")
+
+    def __init__(self, error_equals: tuple[str, ...], next_state: str, flow: CatcherFlow) -> None:
+        self.error_equals = error_equals
+        self.next_state = next_state
+        self.flow = flow
+
+    def handle(self, frame: Frame, raw_input: Any, error: StatesError) -> tuple[Any, dict[str, Any] | None]:
+        error_output = {"Error": error.error, "Cause": error.cause if error.cause is not None else ""}
+        return self.flow.catch_output(frame, raw_input, error_output)
+
+
+class CatcherFlow:
+    """The data processing of a Catcher; JSONPath and JSONata implementations differ."""
+
+    def catch_output(
+        self, frame: Frame, raw_input: Any, error_output: dict[str, Any]
+    ) -> tuple[Any, dict[str, Any] | None]:
+        raise NotImplementedError
+
+
+def compile_catchers(
+    specs: Any, pointer: str, context: CompileContext, state_flow: DataFlow, query_language: str
+) -> tuple[Catcher, ...]:
+    if specs is None:
+        return ()
+    if not isinstance(specs, list):
+        raise CompileError(pointer, "'Catch' must be an array of Catchers")
+    catchers = []
+    for index, spec in enumerate(specs):
+        where = f"{pointer}/{index}"
+        if not isinstance(spec, dict):
+            raise CompileError(where, "A Catcher must be a JSON object")
+        next_state = spec.get("Next")
+        if not isinstance(next_state, str):
+            raise CompileError(f"{where}/Next", "A Catcher needs a 'Next' state name")
+        flow = context.catcher_flow(spec, where, query_language)
+        catchers.append(Catcher(_error_equals(spec, where), next_state, flow))
+    return tuple(catchers)
+
+
+class RetryPolicy:
+    """The Retry and Catch of one state, and the per-visit attempt counters."""
+
+    __slots__ = ("catchers", "retriers")
+
+    def __init__(self, retriers: tuple[Retrier, ...], catchers: tuple[Catcher, ...]) -> None:
+        self.retriers = retriers
+        self.catchers = catchers
+
+    def next_retry_delay(self, error: StatesError, attempts: list[int], rng: random.Random) -> float | None:
+        """The delay before retrying, or None when the error must go to the catchers.
+
+        ``attempts`` holds one counter per retrier for the current state visit (mutated here).
+        """
+        if error.error == RUNTIME:
+            return None
+        for index, retrier in enumerate(self.retriers):
+            if error_matches(error, retrier.error_equals):
+                if attempts[index] >= retrier.max_attempts:
+                    return None
+                attempts[index] += 1
+                return retrier.delay(attempts[index], rng)
+        return None
+
+    def catcher_for(self, error: StatesError) -> Catcher | None:
+        if error.error == RUNTIME:
+            return None
+        for catcher in self.catchers:
+            if error_matches(error, catcher.error_equals):
+                return catcher
+        return None

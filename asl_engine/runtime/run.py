@@ -1,0 +1,289 @@
+"""One execution in progress: everything mutable about it, in one explicit object.
+
+An ``ExecutionRun`` owns the execution's history, its identity (the ``$$.Execution`` part of the
+context object), its random source, its task-invocation counters and the handlers that answer its
+Task states. The interpreter and the states read and write only this object and the frames it
+creates, which keeps the engine free of global state: any number of executions can run side by
+side, and everything needed to persist or resume one is reachable from here.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from asl_engine.errors import StatesError
+from asl_engine.resources.arns import ResourceRef
+from asl_engine.resources.base import HandlerSource, TaskHandler
+from asl_engine.resources.environment import TaskEnvironment
+from asl_engine.runtime import failures
+from asl_engine.runtime.callbacks import CallbackRegistry
+from asl_engine.runtime.children import BranchAbort, ChildFailure
+from asl_engine.runtime.clock import Clock
+from asl_engine.runtime.frame import Frame, VariableScope
+from asl_engine.runtime.history import EventListener, History, format_timestamp
+from asl_engine.runtime.interpreter import run_scope
+from asl_engine.runtime.limits import HISTORY_EVENT_LIMIT, data_limit_error, exceeds_payload_limit
+from asl_engine.runtime.scheduler import Cancelled, Scheduler
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.compiler import CompiledMachine, CompiledScope
+    from asl_engine.runtime.states.map_ import MapState
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Where an execution pretends to run: names and ARNs shown in the context object and history."""
+
+    state_machine_name: str
+    execution_name: str
+    region: str = "us-east-1"
+    account: str = "123456789012"
+    partition: str = "aws"
+    role_arn: str | None = None
+    express_id: str | None = None
+    """Set for Express executions, whose ARNs read ``...:express:<machine>:<name>:<id>``."""
+
+    @property
+    def state_machine_arn(self) -> str:
+        return f"arn:{self.partition}:states:{self.region}:{self.account}:stateMachine:{self.state_machine_name}"
+
+    @property
+    def execution_arn(self) -> str:
+        base = f"arn:{self.partition}:states:{self.region}:{self.account}"
+        if self.express_id is not None:
+            return f"{base}:express:{self.state_machine_name}:{self.execution_name}:{self.express_id}"
+        return f"{base}:execution:{self.state_machine_name}:{self.execution_name}"
+
+    @property
+    def effective_role_arn(self) -> str:
+        return (
+            self.role_arn
+            or f"arn:{self.partition}:iam::{self.account}:role/StepFunctions-{self.state_machine_name}-role"
+        )
+
+
+class ExecutionStopped(Exception):
+    """Reason for cancelling an execution that was stopped (StopExecution)."""
+
+    def __init__(self, error: str | None, cause: str | None) -> None:
+        super().__init__(error, cause)
+        self.error = error
+        self.cause = cause
+
+
+class ExecutionTimedOut(Exception):
+    """Reason for cancelling an execution whose TimeoutSeconds elapsed."""
+
+
+class HistoryLimitExceeded(StatesError):
+    def __init__(self) -> None:
+        super().__init__(
+            failures.RUNTIME,
+            f"The execution reached the maximum number of history events ({HISTORY_EVENT_LIMIT:,}).",
+        )
+
+
+class _LimitedHistory(History):
+    """A Standard execution's history: AWS fails the execution past 25,000 events."""
+
+    def add(
+        self, event_type: str, previous_event_id: int, timestamp: float, details: dict[str, Any] | None = None
+    ) -> int:
+        event_id = super().add(event_type, previous_event_id, timestamp, details)
+        if event_id == HISTORY_EVENT_LIMIT:
+            raise HistoryLimitExceeded()
+        return event_id
+
+
+class ExecutionRun:
+    """The mutable state of one execution (or of one Distributed Map child execution)."""
+
+    def __init__(
+        self,
+        machine: CompiledMachine,
+        identity: Identity,
+        input_value: Any,
+        *,
+        clock: Clock,
+        scheduler: Scheduler,
+        handlers: Sequence[HandlerSource],
+        rng: random.Random,
+        record_history: bool = True,
+        history: History | None = None,
+        context_overrides: dict[str, Any] | None = None,
+        callbacks: CallbackRegistry | None = None,
+        listeners: list[EventListener] | None = None,
+    ) -> None:
+        self.machine = machine
+        self.identity = identity
+        self.input = input_value
+        self.clock = clock
+        self.scheduler = scheduler
+        self.handlers = handlers
+        self.callbacks = callbacks if callbacks is not None else CallbackRegistry(scheduler)
+        self.random = rng
+        self.region = identity.region
+        if history is None:
+            limited = machine.machine_type == "STANDARD"
+            history = (_LimitedHistory if limited else History)(record=record_history, listeners=listeners)
+        self.history = history
+        self.start_time = clock.now()
+        self.execution_context: dict[str, Any] = {
+            "Id": identity.execution_arn,
+            "Input": input_value,
+            "StartTime": format_timestamp(self.start_time),
+            "Name": identity.execution_name,
+            "RoleArn": identity.effective_role_arn,
+            "RedriveCount": 0,
+        }
+        self.state_machine_context: dict[str, Any] = {
+            "Id": identity.state_machine_arn,
+            "Name": identity.state_machine_name,
+        }
+        for key, value in (context_overrides or {}).items():
+            target = self.state_machine_context if key == "StateMachine" else self.execution_context
+            if key in ("Execution", "StateMachine") and isinstance(value, dict):
+                target.update(value)
+        self.activity_worker_name = "asl-engine"
+        self._invocations: dict[str, int] = {}
+        self.status = "RUNNING"
+        self.output: Any = None
+        self.error: str | None = None
+        self.cause: str | None = None
+        self.stop_time: float | None = None
+        self.map_runs: list[MapRun] = []
+        self.task_environment = TaskEnvironment(self)
+
+    # -- services for states -------------------------------------------------------------------------
+
+    def handler_for(self, state_name: str, resource: ResourceRef) -> TaskHandler:
+        for source in self.handlers:
+            handler = source.handler_for(state_name, resource)
+            if handler is not None:
+                return handler
+        raise StatesError(
+            failures.RUNTIME,
+            f"No mock or handler answers the Task state '{state_name}' (resource {resource.arn}). "
+            f"Pass mocks={{'{state_name}': [{{'Return': ...}}]}} to execute(), or register a handler for "
+            "this resource (see the resources documentation).",
+        )
+
+    def next_invocation(self, state_name: str) -> int:
+        count = self._invocations.get(state_name, 0)
+        self._invocations[state_name] = count + 1
+        return count
+
+    def new_task_token(self, frame: Frame) -> str:
+        return "".join(self.random.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", k=88))
+
+    def record_aborted(self, frame: Frame, event_type: str, cancelled: Cancelled) -> None:
+        """Record ``<Type>StateAborted`` when a sibling's failure aborted this branch.
+
+        A stopped or timed-out execution does not record per-state aborts (observed on AWS).
+        """
+        reason = cancelled.reason
+        if isinstance(reason, BranchAbort):
+            frame.record_aside(event_type, None, cause=reason.cause_event_id)
+
+    def start_map_run(self, frame: Frame, node: MapState) -> MapRun:
+        map_run = MapRun(self, node, str(uuid.UUID(int=self.random.getrandbits(128), version=4)))
+        self.map_runs.append(map_run)
+        return map_run
+
+    # -- the execution itself ------------------------------------------------------------------------
+
+    async def main(self) -> None:
+        """Run the machine from StartAt and record how the execution ended."""
+        history = self.history
+        now = self.clock.now
+        history.add(
+            "ExecutionStarted", 0, self.start_time, {"input": self.input, "roleArn": self.identity.effective_role_arn}
+        )
+        frame = Frame(self, VariableScope(), 0)
+        try:
+            if exceeds_payload_limit(self.input):
+                raise data_limit_error("ExecutionInput")
+            output = await run_scope(self.machine.top, frame, self.input)
+        except StatesError as error:
+            self._finish("FAILED", error=error.error, cause=error.cause)
+            details: dict[str, Any] = {}
+            if error.error is not None:
+                details["error"] = error.error
+            if error.cause is not None:
+                details["cause"] = error.cause
+            history.add("ExecutionFailed", frame.last_event_id, now(), details)
+        except Cancelled as cancelled:
+            reason = cancelled.reason
+            if isinstance(reason, ExecutionTimedOut):
+                # AWS reports a timed-out execution with neither error nor cause.
+                self._finish("TIMED_OUT")
+                history.add("ExecutionTimedOut", frame.last_event_id, now(), {})
+            else:
+                stop = reason if isinstance(reason, ExecutionStopped) else ExecutionStopped(None, None)
+                self._finish("ABORTED", error=stop.error, cause=stop.cause)
+                details = {k: v for k, v in (("error", stop.error), ("cause", stop.cause)) if v is not None}
+                history.add("ExecutionAborted", 0, now(), details)
+        else:
+            self._finish("SUCCEEDED", output=output)
+            history.add("ExecutionSucceeded", frame.last_event_id, now(), {"output": output})
+
+    def _finish(self, status: str, *, output: Any = None, error: str | None = None, cause: str | None = None) -> None:
+        self.status = status
+        self.output = output
+        self.error = error
+        self.cause = cause
+        self.stop_time = self.clock.now()
+
+
+class MapRun:
+    """A Distributed Map's run: child executions, each with its own history and context."""
+
+    def __init__(self, parent: ExecutionRun, node: MapState, run_id: str) -> None:
+        self.parent = parent
+        self.node = node
+        self.run_id = run_id
+        identity = parent.identity
+        label = node.label or node.name
+        self.arn = (
+            f"arn:{identity.partition}:states:{identity.region}:{identity.account}:mapRun:"
+            f"{identity.state_machine_name}/{label}:{run_id}"
+        )
+        self.children: list[ExecutionRun] = []
+
+    async def run_child(self, processor: CompiledScope, index: int, value: Any) -> Any:
+        parent = self.parent
+        child_name = str(uuid.UUID(int=parent.random.getrandbits(128), version=4))
+        identity = Identity(
+            state_machine_name=f"{parent.identity.state_machine_name}/{self.node.label or self.node.name}",
+            execution_name=child_name,
+            region=parent.identity.region,
+            account=parent.identity.account,
+            partition=parent.identity.partition,
+            role_arn=parent.identity.role_arn,
+        )
+        child = ExecutionRun(
+            parent.machine,
+            identity,
+            value,
+            clock=parent.clock,
+            scheduler=parent.scheduler,
+            handlers=parent.handlers,
+            rng=parent.random,
+            record_history=parent.history.record,
+            callbacks=parent.callbacks,
+        )
+        self.children.append(child)
+        frame = Frame(child, VariableScope(), 0)
+        child.history.add("ExecutionStarted", 0, child.start_time, {"input": value})
+        try:
+            output = await run_scope(processor, frame, value)
+        except StatesError as error:
+            child._finish("FAILED", error=error.error, cause=error.cause)
+            raise ChildFailure(error, frame.last_event_id) from None
+        child._finish("SUCCEEDED", output=output)
+        child.history.add("ExecutionSucceeded", frame.last_event_id, child.clock.now(), {"output": output})
+        return output

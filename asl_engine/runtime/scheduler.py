@@ -1,0 +1,391 @@
+"""A small deterministic scheduler for the coroutines that run executions.
+
+Why not asyncio: executions must be deterministic under a virtual clock (the same interleaving of
+Map iterations and Parallel branches on every run), time must skip only when *all* work is blocked
+on timers, and executions must be drivable from a plain synchronous call. A few dozen lines of
+trampoline give exactly that; ``async``/``await`` syntax is kept, so states read naturally.
+
+Everything runs on the thread that drives ``run_until``; other threads (task-token answers, worker
+threads) communicate only through ``post``, which is thread-safe.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import threading
+from collections import deque
+from collections.abc import Callable, Coroutine, Generator
+from typing import Any, Generic, TypeVar
+
+from asl_engine.runtime.clock import Clock
+
+T = TypeVar("T")
+
+
+class Cancelled(BaseException):
+    """Thrown into a task to stop it; ``reason`` says why (branch failed, execution stopped...).
+
+    A BaseException so that ``except Exception`` in user handlers or states never swallows it.
+    """
+
+    def __init__(self, reason: BaseException | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class DeadlockError(RuntimeError):
+    """Nothing can ever make progress: no ready work, no timers, nothing external pending."""
+
+
+class Future(Generic[T]):
+    """A value that will be available later; awaitable from tasks, resolvable from any thread via post."""
+
+    __slots__ = ("_callbacks", "_done", "_exception", "_result")
+
+    def __init__(self) -> None:
+        self._done = False
+        self._result: Any = None
+        self._exception: BaseException | None = None
+        self._callbacks: list[Callable[[Future[T]], None]] = []
+
+    def done(self) -> bool:
+        return self._done
+
+    def result(self) -> T:
+        if not self._done:
+            raise RuntimeError("future is not done")
+        if self._exception is not None:
+            raise self._exception
+        return self._result  # type: ignore[no-any-return]
+
+    def exception(self) -> BaseException | None:
+        return self._exception
+
+    def set_result(self, value: T) -> None:
+        if self._done:
+            return
+        self._done = True
+        self._result = value
+        self._fire()
+
+    def set_exception(self, error: BaseException) -> None:
+        if self._done:
+            return
+        self._done = True
+        self._exception = error
+        self._fire()
+
+    def add_done_callback(self, callback: Callable[[Future[T]], None]) -> None:
+        if self._done:
+            callback(self)
+        else:
+            self._callbacks.append(callback)
+
+    def remove_done_callback(self, callback: Callable[[Future[T]], None]) -> None:
+        if callback in self._callbacks:
+            self._callbacks.remove(callback)
+
+    def _fire(self) -> None:
+        callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            callback(self)
+
+    def __await__(self) -> Generator[Any, Any, T]:
+        if not self._done:
+            yield _WaitFuture(self)
+        return self.result()
+
+
+class _WaitFuture:
+    __slots__ = ("future",)
+
+    def __init__(self, future: Future[Any]) -> None:
+        self.future = future
+
+
+class _SleepUntil:
+    __slots__ = ("when",)
+
+    def __init__(self, when: float) -> None:
+        self.when = when
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        yield self
+
+
+class _Timer:
+    __slots__ = ("cancelled", "task", "when")
+
+    def __init__(self, when: float, task: Task[Any]) -> None:
+        self.when = when
+        self.task = task
+        self.cancelled = False
+
+
+class Task(Generic[T]):
+    """A coroutine being driven by the scheduler; ``done_future`` resolves with its outcome."""
+
+    __slots__ = ("_coro", "_parked_future", "_parked_timer", "_pending_throw", "done_future", "name", "scheduler")
+
+    def __init__(self, scheduler: Scheduler, coro: Coroutine[Any, Any, T], name: str) -> None:
+        self.scheduler = scheduler
+        self._coro = coro
+        self.name = name
+        self.done_future: Future[T] = Future()
+        self._parked_timer: _Timer | None = None
+        self._parked_future: Future[Any] | None = None
+        self._pending_throw: BaseException | None = None
+
+    def done(self) -> bool:
+        return self.done_future.done()
+
+    def cancel(self, reason: BaseException | None = None) -> None:
+        """Throw ``Cancelled(reason)`` into the task at its current suspension point."""
+        if self.done():
+            return
+        self._unpark()
+        self.scheduler._schedule(self, None, Cancelled(reason))
+
+    def _unpark(self) -> None:
+        if self._parked_timer is not None:
+            self._parked_timer.cancelled = True
+            self._parked_timer = None
+        if self._parked_future is not None:
+            self._parked_future.remove_done_callback(self._on_future_done)
+            self._parked_future = None
+
+    def _on_future_done(self, future: Future[Any]) -> None:
+        self._parked_future = None
+        self.scheduler._schedule(self, None, None)
+
+    def _step(self, value: Any, error: BaseException | None) -> None:
+        if self.done():
+            return
+        try:
+            request = self._coro.send(value) if error is None else self._coro.throw(error)
+        except StopIteration as stop:
+            self.done_future.set_result(stop.value)
+            return
+        except BaseException as failure:  # the task's outcome, re-raised to whoever awaits it
+            self.done_future.set_exception(failure)
+            return
+        if type(request) is _SleepUntil:
+            self.scheduler._park_until(self, request.when)
+        elif type(request) is _WaitFuture:
+            future = request.future
+            if future.done():
+                self.scheduler._schedule(self, None, None)
+            else:
+                self._parked_future = future
+                future.add_done_callback(self._on_future_done)
+        else:  # pragma: no cover - a bug in the engine, not a user error
+            self.done_future.set_exception(RuntimeError(f"task {self.name} awaited an unknown object {request!r}"))
+            self._coro.close()
+
+
+class Scheduler:
+    """Runs tasks on the driving thread; timers follow the given clock (virtual or real)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._ready: deque[tuple[Task[Any], Any, BaseException | None]] = deque()
+        self._timers: list[tuple[float, int, _Timer]] = []
+        self._sequence = itertools.count()
+        self._condition = threading.Condition()
+        self._posted: deque[Callable[[], None]] = deque()
+        self._external = 0
+
+    # -- API used by the engine ----------------------------------------------------------------------
+
+    def spawn(self, coro: Coroutine[Any, Any, T], name: str = "task") -> Task[T]:
+        task: Task[T] = Task(self, coro, name)
+        self._ready.append((task, None, None))
+        return task
+
+    def sleep_until(self, when: float) -> _SleepUntil:
+        """Awaitable: suspend the current task until the clock reaches ``when``."""
+        return _SleepUntil(when)
+
+    def post(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` on the scheduler's thread soon. Safe to call from any thread."""
+        with self._condition:
+            self._posted.append(callback)
+            self._condition.notify_all()
+
+    def external_work_started(self) -> None:
+        """Something outside the scheduler (a thread, a pending task token) may still post work.
+
+        While any is outstanding a virtual clock does not skip ahead: a callback that is about to
+        arrive must not be overtaken by a timeout that, in real time, would not have fired yet.
+        """
+        with self._condition:
+            self._external += 1
+
+    def external_work_finished(self) -> None:
+        with self._condition:
+            self._external -= 1
+            self._condition.notify_all()
+
+    def run_until(self, future: Future[Any]) -> None:
+        """Drive tasks until ``future`` is done."""
+        clock = self.clock
+        virtual = clock.virtual
+        if virtual:
+            clock._subscribe(self._condition)  # type: ignore[attr-defined]
+        try:
+            while not future.done():
+                self._run_ready()
+                if future.done():
+                    break
+                self._fire_due_timers()
+                if self._ready:
+                    continue
+                self._wait_for_progress(virtual)
+        finally:
+            if virtual:
+                clock._unsubscribe(self._condition)  # type: ignore[attr-defined]
+
+    # -- internals -----------------------------------------------------------------------------------
+
+    def _schedule(self, task: Task[Any], value: Any, error: BaseException | None) -> None:
+        self._ready.append((task, value, error))
+
+    def _park_until(self, task: Task[Any], when: float) -> None:
+        if when <= self.clock.now():
+            self._ready.append((task, None, None))
+            return
+        timer = _Timer(when, task)
+        task._parked_timer = timer
+        heapq.heappush(self._timers, (when, next(self._sequence), timer))
+
+    def _run_ready(self) -> None:
+        ready = self._ready
+        while ready:
+            task, value, error = ready.popleft()
+            task._step(value, error)
+            if self._posted:
+                self._drain_posted()
+
+    def _drain_posted(self) -> None:
+        with self._condition:
+            posted, self._posted = self._posted, deque()
+        for callback in posted:
+            callback()
+
+    def _fire_due_timers(self) -> None:
+        now = self.clock.now()
+        timers = self._timers
+        while timers and timers[0][0] <= now:
+            _, _, timer = heapq.heappop(timers)
+            if timer.cancelled:
+                continue
+            timer.task._parked_timer = None
+            self._ready.append((timer.task, None, None))
+
+    def _next_timer(self) -> float | None:
+        timers = self._timers
+        while timers and timers[0][2].cancelled:
+            heapq.heappop(timers)
+        return timers[0][0] if timers else None
+
+    def _wait_for_progress(self, virtual: bool) -> None:
+        with self._condition:
+            if self._posted:
+                pass
+            elif virtual:
+                clock = self.clock
+                next_timer = self._next_timer()
+                target = clock._pending_target()  # type: ignore[attr-defined]
+                if target is not None:
+                    # A test advanced the clock: walk there timer by timer, each firing at its due time.
+                    step = next_timer if next_timer is not None and next_timer <= target else target
+                    clock._move_to(step)  # type: ignore[attr-defined]
+                elif self._external > 0:
+                    # Work outside may answer; do not skip time past it. ``advance`` wakes us too.
+                    self._condition.wait()
+                elif next_timer is not None:
+                    clock._move_to(next_timer)  # type: ignore[attr-defined]
+                else:
+                    raise DeadlockError("the execution is blocked and nothing can ever wake it")
+            else:
+                next_timer = self._next_timer()
+                if next_timer is None:
+                    if self._external == 0:
+                        raise DeadlockError("the execution is blocked and nothing can ever wake it")
+                    self._condition.wait()
+                else:
+                    delay = next_timer - self.clock.now()
+                    if delay > 0:
+                        self._condition.wait(delay)
+        if self._posted:
+            self._drain_posted()
+
+
+class DeadlineExceeded(Exception):
+    """Raised by ``with_deadline`` when the deadline passes before the work completes."""
+
+
+async def with_deadline(
+    scheduler: Scheduler, coro: Coroutine[Any, Any, T], deadline: float | None, name: str = "work"
+) -> T:
+    """Run ``coro`` as its own task, giving up (and cancelling it) at ``deadline`` on the scheduler's clock."""
+    task = scheduler.spawn(coro, name)
+    if deadline is None:
+        try:
+            return await task.done_future
+        except Cancelled:
+            task.cancel()
+            raise
+    first: Future[str] = Future()
+    timer_fired: Future[None] = Future()
+
+    async def timer() -> None:
+        await scheduler.sleep_until(deadline)
+        timer_fired.set_result(None)
+
+    timer_task = scheduler.spawn(timer(), f"{name}-deadline")
+    task.done_future.add_done_callback(lambda _: first.set_result("work"))
+    timer_fired.add_done_callback(lambda _: first.set_result("deadline"))
+    try:
+        winner = await first
+    except Cancelled:
+        task.cancel()
+        timer_task.cancel()
+        raise
+    if winner == "work":
+        timer_task.cancel()
+        return task.done_future.result()
+    task.cancel()
+    raise DeadlineExceeded(name)
+
+
+async def wait_any(scheduler: Scheduler, futures: list[Future[Any]], deadline: float | None) -> int | None:
+    """Wait until one of ``futures`` is done (its index) or ``deadline`` passes (None)."""
+    for index, future in enumerate(futures):
+        if future.done():
+            return index
+    first: Future[int | None] = Future()
+    callbacks = []
+    for index, future in enumerate(futures):
+
+        def on_done(_: Future[Any], index: int = index) -> None:
+            first.set_result(index)
+
+        callbacks.append((future, on_done))
+        future.add_done_callback(on_done)
+    timer_task: Task[None] | None = None
+    if deadline is not None:
+
+        async def timer() -> None:
+            await scheduler.sleep_until(deadline)
+            first.set_result(None)
+
+        timer_task = scheduler.spawn(timer(), "deadline")
+    try:
+        return await first
+    finally:
+        for future, on_done in callbacks:
+            future.remove_done_callback(on_done)
+        if timer_task is not None:
+            timer_task.cancel()

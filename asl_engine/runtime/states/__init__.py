@@ -1,0 +1,1 @@
+"""The compiled state types, one module each."""

@@ -1,0 +1,86 @@
+"""What every compiled state shares: identity, history event names, entering and exiting.
+
+A compiled state is built once per definition and holds only immutable, precompiled pieces; the
+mutable part of an execution lives in ``Frame`` and ``ExecutionRun``. So one compiled machine can
+run many executions at once, in any thread, and an execution's state stays explicit data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from asl_engine.errors import StatesError
+from asl_engine.language.errors import EvaluationError, PathNotFoundError
+from asl_engine.runtime import failures
+from asl_engine.runtime.limits import data_limit_error, exceeds_payload_limit
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.compiler import CompileContext
+    from asl_engine.runtime.dataflow import DataFlow
+    from asl_engine.runtime.frame import Frame
+
+Transition = tuple[Any, str | None]
+"""A state's outcome: its output and the next state's name (``None`` when the state ends its scope)."""
+
+
+class CompileError(Exception):
+    """A definition problem found while compiling, located by a JSON pointer."""
+
+    def __init__(self, pointer: str, message: str, code: str = "SCHEMA_VALIDATION_FAILED") -> None:
+        self.pointer = pointer
+        self.message = message
+        self.code = code
+        super().__init__(f"{message} at {pointer}")
+
+
+class StateNode:
+    """Base of the compiled states. Subclasses implement ``run`` (or ``run_async`` when they can block)."""
+
+    state_type: ClassVar[str] = ""
+    blocking: ClassVar[bool] = False
+    """True for states that may suspend (Wait, Task, Parallel, Map): they implement ``run_async``."""
+    retriable: ClassVar[bool] = False
+    """True for states with Retry/Catch; only those show ``$$.State.RetryCount``."""
+
+    __slots__ = ("entered_type", "exited_type", "flow", "is_end", "name", "next_state", "pointer", "query_language")
+
+    def __init__(self, name: str, spec: dict[str, Any], pointer: str, context: CompileContext) -> None:
+        self.name = name
+        self.pointer = pointer
+        self.query_language: str = context.query_language_of(spec)
+        self.entered_type = f"{self.state_type}StateEntered"
+        self.exited_type = f"{self.state_type}StateExited"
+        self.next_state: str | None = spec.get("Next")
+        self.is_end = bool(spec.get("End", False))
+        self.flow: DataFlow = context.dataflow_for(self, spec)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"
+
+    def run(self, frame: Frame, raw_input: Any) -> Transition:
+        raise NotImplementedError
+
+    def run_async(self, frame: Frame, raw_input: Any) -> Awaitable[Transition]:
+        raise NotImplementedError
+
+    # -- helpers shared by the state types ----------------------------------------------------------
+
+    def exit(self, frame: Frame, output: Any, assigned: dict[str, Any] | None) -> None:
+        """Check the output quota, commit variables and record ``<Type>StateExited``."""
+        if exceeds_payload_limit(output):
+            raise data_limit_error(self.name)
+        details: dict[str, Any] = {"name": self.name, "output": output}
+        if assigned:
+            frame.variables.values.update(assigned)
+            details["assignedVariables"] = assigned
+        frame.record(self.exited_type, details)
+
+
+def evaluation_guard(frame: Frame, error: Exception) -> StatesError:
+    """Map a language-layer failure to the Step Functions error AWS reports for it."""
+    if isinstance(error, PathNotFoundError):
+        return failures.from_path(frame, error)
+    if isinstance(error, EvaluationError):
+        return failures.from_evaluation(frame, error)
+    raise error

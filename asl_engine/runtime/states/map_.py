@@ -1,0 +1,305 @@
+"""Map: runs its item processor once per item; the result is the list of outputs, in item order.
+
+Inline mode records every iteration in the execution's history (``MapIteration*`` events) and runs
+at most 40 iterations at once, as AWS does. Distributed mode runs each item as a child execution
+with a history of its own; the parent shows ``MapRun*`` events, and failures up to the tolerated
+threshold do not fail the state.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from asl_engine.errors import StatesError
+from asl_engine.language.errors import EvaluationError, PathNotFoundError
+from asl_engine.language.template import CompiledTemplate, to_json
+from asl_engine.runtime import failures
+from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
+from asl_engine.runtime.dataflow import compile_optional_path, compile_optional_template
+from asl_engine.runtime.frame import VariableScope
+from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
+from asl_engine.runtime.scheduler import Cancelled
+from asl_engine.runtime.states.base import CompileError, StateNode, Transition
+from asl_engine.runtime.states.retrying import run_with_policy
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.compiler import CompileContext, CompiledScope
+    from asl_engine.runtime.frame import Frame
+
+INLINE_CONCURRENCY_CAP = 40
+DISTRIBUTED_CONCURRENCY_CAP = 10_000
+
+ValueSource = Callable[["Frame", Any, Any], Any]
+"""(frame, raw input, selected input) -> a value computed at run time."""
+
+
+class MapState(StateNode):
+    state_type = "Map"
+    blocking = True
+    retriable = True
+    __slots__ = (
+        "distributed",
+        "item_selector",
+        "items",
+        "label",
+        "max_concurrency",
+        "policy",
+        "processor",
+        "tolerated_count",
+        "tolerated_percentage",
+    )
+
+    def __init__(self, name: str, spec: dict[str, Any], pointer: str, context: CompileContext) -> None:
+        super().__init__(name, spec, pointer, context)
+        processor_field = "ItemProcessor" if "ItemProcessor" in spec else "Iterator"
+        processor = spec.get(processor_field)
+        if not isinstance(processor, dict):
+            raise CompileError(pointer, "A Map state needs an 'ItemProcessor' (or the legacy 'Iterator')")
+        config = processor.get("ProcessorConfig") or {}
+        self.distributed = config.get("Mode") == "DISTRIBUTED"
+        self.processor: CompiledScope = context.compile_scope(processor, f"{pointer}/{processor_field}")
+        self.label: str | None = spec.get("Label")
+        ql = self.query_language
+        self.items: ValueSource = context.map_items_source(spec, pointer, ql)
+        self.item_selector: Callable[[Frame, Any, Any], Any] | None = context.item_selector(spec, pointer, ql)
+        self.max_concurrency: ValueSource = context.integer_source(spec, "MaxConcurrency", pointer, ql, minimum=0)
+        self.tolerated_count: ValueSource = context.integer_source(spec, "ToleratedFailureCount", pointer, ql)
+        self.tolerated_percentage: ValueSource = context.number_source(spec, "ToleratedFailurePercentage", pointer, ql)
+        self.policy = RetryPolicy(
+            compile_retriers(spec.get("Retry"), f"{pointer}/Retry"),
+            compile_catchers(spec.get("Catch"), f"{pointer}/Catch", context, self.flow, ql),
+        )
+
+    async def run_async(self, frame: Frame, raw_input: Any) -> Transition:
+        return await run_with_policy(self, self.policy, frame, raw_input, self._attempt, "MapStateAborted")
+
+    async def _attempt(self, frame: Frame, raw_input: Any) -> list[Any]:
+        selected = self.flow.selected_input(frame, raw_input)
+        items = self.items(frame, raw_input, selected)
+        max_concurrency = self.max_concurrency(frame, raw_input, selected) or 0
+        started = frame.record("MapStateStarted", {"length": len(items)})
+        tolerated_count = self.tolerated_count(frame, raw_input, selected)
+        if tolerated_count is not None and tolerated_count < 0:
+            raise failures.runtime_error(frame, "ToleratedFailureCount cannot be negative.")
+        tolerated_percentage = self.tolerated_percentage(frame, raw_input, selected)
+        if tolerated_percentage is not None and not 0 <= tolerated_percentage <= 100:
+            raise failures.runtime_error(frame, "ToleratedFailurePercentage must be between 0 and 100.")
+        inputs = [self._iteration_input(frame, raw_input, selected, index, item) for index, item in enumerate(items)]
+        if self.distributed:
+            return await self._run_distributed(frame, inputs, max_concurrency, tolerated_count, tolerated_percentage)
+        return await self._run_inline(frame, inputs, max_concurrency, started)
+
+    def _iteration_input(self, frame: Frame, raw_input: Any, selected: Any, index: int, item: Any) -> Any:
+        if self.item_selector is None:
+            return item
+        frame.map_item = {"Index": index, "Value": item}
+        try:
+            return self.item_selector(frame, raw_input, selected)
+        finally:
+            frame.map_item = None
+
+    async def _run_inline(self, frame: Frame, inputs: list[Any], max_concurrency: int, started: int) -> list[Any]:
+        run = frame.run
+        limit = INLINE_CONCURRENCY_CAP if max_concurrency == 0 else min(max_concurrency, INLINE_CONCURRENCY_CAP)
+        group = ChildGroup(run.scheduler)
+        results: list[Any] = [None] * len(inputs)
+        iteration_details = [{"index": index, "name": self.name} for index in range(len(inputs))]
+        next_index = 0
+        last_event = started
+
+        def start(cause: int) -> None:
+            nonlocal next_index
+            index = next_index
+            next_index += 1
+            frame.last_event_id = cause
+            begun = frame.record("MapIterationStarted", iteration_details[index])
+            child = frame.child(VariableScope(frame.variables), begun)
+            group.spawn(
+                index, self._iteration(frame, child, iteration_details[index], inputs[index]), f"{self.name}#{index}"
+            )
+
+        while next_index < len(inputs) and next_index < limit:
+            start(started)
+        try:
+            for _ in range(len(inputs)):
+                index, task = await group.next_finished()
+                failure = task.done_future.exception()
+                if failure is not None:
+                    if not isinstance(failure, ChildFailure):
+                        raise failure
+                    frame.record_aside("MapIterationFailed", iteration_details[index], cause=failure.event_id)
+                    await group.abort_all(BranchAbort(failure.event_id))
+                    frame.last_event_id = failure.event_id
+                    frame.record("MapStateFailed")
+                    raise failure.error
+                results[index], child_last = task.done_future.result()
+                last_event = frame.record_aside("MapIterationSucceeded", iteration_details[index], cause=child_last)
+                if next_index < len(inputs):
+                    start(child_last)
+        except Cancelled as cancelled:
+            await group.abort_all(cancelled.reason)
+            run.record_aborted(frame, "MapStateAborted", cancelled)
+            raise
+        frame.last_event_id = last_event
+        frame.record_aside("MapStateSucceeded")
+        return results
+
+    async def _iteration(self, frame: Frame, child: Frame, details: dict[str, Any], value: Any) -> tuple[Any, int]:
+        from asl_engine.runtime.interpreter import run_child_scope
+
+        try:
+            return await run_child_scope(self.processor, child, value)
+        except Cancelled as cancelled:
+            if isinstance(cancelled.reason, BranchAbort):
+                frame.record_aside("MapIterationAborted", details, cause=cancelled.reason.cause_event_id)
+            raise
+
+    async def _run_distributed(
+        self,
+        frame: Frame,
+        inputs: list[Any],
+        max_concurrency: int,
+        tolerated_count: int | None,
+        tolerated_percentage: float | None,
+    ) -> list[Any]:
+        run = frame.run
+        map_run = run.start_map_run(frame, self)
+        frame.record("MapRunStarted", {"mapRunArn": map_run.arn})
+        limit = (
+            DISTRIBUTED_CONCURRENCY_CAP if max_concurrency == 0 else min(max_concurrency, DISTRIBUTED_CONCURRENCY_CAP)
+        )
+        group = ChildGroup(run.scheduler)
+        results: list[Any] = [None] * len(inputs)
+        failed = 0
+        next_index = 0
+        first_failure: ChildFailure | None = None
+
+        def start() -> None:
+            nonlocal next_index
+            index = next_index
+            next_index += 1
+            group.spawn(index, map_run.run_child(self.processor, index, inputs[index]), f"{self.name}#{index}")
+
+        while next_index < len(inputs) and next_index < limit:
+            start()
+        try:
+            for _ in range(len(inputs)):
+                index, task = await group.next_finished()
+                failure = task.done_future.exception()
+                if failure is not None:
+                    if not isinstance(failure, ChildFailure):
+                        raise failure
+                    failed += 1
+                    first_failure = first_failure or failure
+                    results[index] = {"Error": failure.error.error, "Cause": failure.error.cause}
+                    if _exceeds_tolerance(failed, len(inputs), tolerated_count, tolerated_percentage):
+                        await group.abort_all(BranchAbort(frame.last_event_id))
+                        error = StatesError(
+                            "States.ExceedToleratedFailureThreshold",
+                            "The specified tolerance threshold was exceeded",
+                        )
+                        frame.record("MapRunFailed", {"error": error.error, "cause": error.cause})
+                        frame.record("MapStateFailed")
+                        raise error
+                else:
+                    results[index] = task.done_future.result()
+                if next_index < len(inputs):
+                    start()
+        except Cancelled as cancelled:
+            await group.abort_all(cancelled.reason)
+            frame.record("MapRunAborted")
+            run.record_aborted(frame, "MapStateAborted", cancelled)
+            raise
+        frame.record("MapRunSucceeded")
+        frame.record_aside("MapStateSucceeded")
+        return results
+
+
+def _exceeds_tolerance(failed: int, total: int, count: int | None, percentage: float | None) -> bool:
+    if count is None and percentage is None:
+        return failed > 0
+    over_count = count is not None and failed > count
+    over_percentage = percentage is not None and total > 0 and failed * 100 / total > percentage
+    if count is not None and percentage is not None:
+        return over_count or over_percentage
+    return over_count if count is not None else over_percentage
+
+
+# -- JSONPath sources for Map fields --------------------------------------------------------------------
+
+
+def jsonpath_items_source(spec: dict[str, Any], pointer: str) -> ValueSource:
+    path = compile_optional_path(spec, "ItemsPath", pointer, reference=True)
+
+    def items(frame: Frame, raw_input: Any, selected: Any) -> list[Any]:
+        if path is None or not hasattr(path, "get"):
+            value = selected
+        else:
+            try:
+                value = path.get(selected, frame)
+            except PathNotFoundError as error:
+                raise failures.from_path(frame, error) from None
+        if not isinstance(value, list):
+            where = path.text if hasattr(path, "text") else "$"
+            raise failures.runtime_error(
+                frame, f"Invalid path '{where}': The Map state's items must be a JSON array, but was: {to_json(value)}"
+            )
+        return value
+
+    return items
+
+
+def jsonpath_item_selector(spec: dict[str, Any], pointer: str) -> Callable[[Frame, Any, Any], Any] | None:
+    field = "ItemSelector" if "ItemSelector" in spec else "Parameters"
+    template: CompiledTemplate | None = compile_optional_template(spec, field, pointer)
+    if template is None:
+        return None
+    evaluate = template.evaluate
+
+    def select(frame: Frame, raw_input: Any, selected: Any) -> Any:
+        try:
+            return evaluate(selected, frame)
+        except PathNotFoundError as error:
+            raise failures.from_path(frame, error) from None
+        except EvaluationError as error:
+            raise failures.from_evaluation(frame, error) from None
+
+    return select
+
+
+def jsonpath_number_source(
+    spec: dict[str, Any], field: str, pointer: str, *, integer: bool, minimum: float | None = None
+) -> ValueSource:
+    """``Field`` (a literal) or ``FieldPath`` (read from the selected input), else None."""
+    if field in spec:
+        value = spec[field]
+        if isinstance(value, bool) or not isinstance(value, int | float) or (integer and not isinstance(value, int)):
+            raise CompileError(f"{pointer}/{field}", f"'{field}' must be {'an integer' if integer else 'a number'}")
+        if minimum is not None and value < minimum:
+            raise CompileError(f"{pointer}/{field}", f"'{field}' must be at least {minimum}")
+        return lambda frame, raw, selected: value
+    path_field = f"{field}Path"
+    if path_field not in spec:
+        return lambda frame, raw, selected: None
+    path = compile_optional_path(spec, path_field, pointer, reference=True)
+    kind = "integer" if integer else "float"
+
+    def from_path(frame: Frame, raw: Any, selected: Any) -> Any:
+        try:
+            value = path.get(selected, frame)
+        except PathNotFoundError as error:
+            raise failures.from_path(frame, error) from None
+        valid = not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+        if valid and integer and isinstance(value, float):
+            valid = value.is_integer()
+            value = int(value) if valid else value
+        if not valid:
+            shown = value if isinstance(value, str) else to_json(value)
+            raise failures.runtime_error(
+                frame, f'The {path_field} field refers to value "{shown}" which is not a valid {kind}: {path.text}'
+            )
+        return value
+
+    return from_path

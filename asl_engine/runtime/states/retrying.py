@@ -1,0 +1,47 @@
+"""The attempt loop shared by the states that have Retry and Catch (Task, Parallel, Map)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from asl_engine.errors import StatesError
+from asl_engine.runtime.scheduler import Cancelled
+from asl_engine.runtime.states.base import StateNode, Transition
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.frame import Frame
+    from asl_engine.runtime.retry import RetryPolicy
+
+Attempt = Callable[["Frame", Any], Awaitable[Any]]
+"""One try of the state's work: returns its raw result or raises StatesError (events already recorded)."""
+
+
+async def run_with_policy(
+    node: StateNode, policy: RetryPolicy, frame: Frame, raw_input: Any, attempt: Attempt, aborted_event: str
+) -> Transition:
+    attempts = [0] * len(policy.retriers)
+    run = frame.run
+    while True:
+        try:
+            result = await attempt(frame, raw_input)
+            output, assigned = node.flow.finish(frame, raw_input, result)
+        except StatesError as error:
+            delay = policy.next_retry_delay(error, attempts, run.random)
+            if delay is not None:
+                frame.retry_count = (frame.retry_count or 0) + 1
+                if delay > 0:
+                    try:
+                        await run.scheduler.sleep_until(run.clock.now() + delay)
+                    except Cancelled as cancelled:
+                        run.record_aborted(frame, aborted_event, cancelled)
+                        raise
+                continue
+            catcher = policy.catcher_for(error)
+            if catcher is None:
+                raise
+            output, assigned = catcher.handle(frame, raw_input, error)
+            node.exit(frame, output, assigned)
+            return output, catcher.next_state
+        node.exit(frame, output, assigned)
+        return output, node.next_state

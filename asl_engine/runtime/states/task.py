@@ -1,0 +1,239 @@
+"""Task: hands its effective input to a resource and takes the result, with timeouts and retries."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from asl_engine.errors import StatesError
+from asl_engine.language.errors import PathNotFoundError
+from asl_engine.language.template import to_json
+from asl_engine.resources.arns import ResourceRef, UnknownResourceError, parse_resource
+from asl_engine.resources.base import TaskRequest
+from asl_engine.runtime import failures
+from asl_engine.runtime.dataflow import compile_optional_path
+from asl_engine.runtime.limits import data_limit_error, exceeds_payload_limit
+from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
+from asl_engine.runtime.callbacks import await_callback
+from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, with_deadline
+from asl_engine.runtime.states.base import CompileError, StateNode, Transition
+from asl_engine.runtime.states.retrying import run_with_policy
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.compiler import CompileContext
+    from asl_engine.runtime.frame import Frame
+
+SecondsSource = Callable[["Frame", Any, Any], "float | None"]
+"""(frame, raw input, selected input) -> seconds, or None when not set."""
+
+
+class TaskEvents:
+    """The history vocabulary of one kind of resource (Lambda ARN, activity, service integration)."""
+
+    __slots__ = ("failed", "scheduled", "started", "succeeded", "timed_out")
+
+    def __init__(self, prefix: str) -> None:
+        self.scheduled = f"{prefix}Scheduled"
+        self.started = f"{prefix}Started"
+        self.succeeded = f"{prefix}Succeeded"
+        self.failed = f"{prefix}Failed"
+        self.timed_out = f"{prefix}TimedOut"
+
+
+_LAMBDA_EVENTS = TaskEvents("LambdaFunction")
+_ACTIVITY_EVENTS = TaskEvents("Activity")
+_TASK_EVENTS = TaskEvents("Task")
+
+
+class TaskState(StateNode):
+    state_type = "Task"
+    blocking = True
+    retriable = True
+    __slots__ = ("events", "heartbeat", "policy", "resource", "resource_tag", "timeout")
+
+    def __init__(self, name: str, spec: dict[str, Any], pointer: str, context: CompileContext) -> None:
+        super().__init__(name, spec, pointer, context)
+        try:
+            self.resource: ResourceRef = parse_resource(spec.get("Resource"))  # type: ignore[arg-type]
+        except UnknownResourceError as error:
+            raise CompileError(f"{pointer}/Resource", str(error)) from None
+        kind = self.resource.kind
+        self.events = (
+            _LAMBDA_EVENTS if kind == "lambda-function" else _ACTIVITY_EVENTS if kind == "activity" else _TASK_EVENTS
+        )
+        self.resource_tag = {
+            "resourceType": self.resource.history_resource_type,
+            "resource": self.resource.history_resource,
+        }
+        self.timeout: SecondsSource = context.seconds_source(spec, "TimeoutSeconds", pointer, self.query_language)
+        self.heartbeat: SecondsSource = context.seconds_source(spec, "HeartbeatSeconds", pointer, self.query_language)
+        self.policy = RetryPolicy(
+            compile_retriers(spec.get("Retry"), f"{pointer}/Retry"),
+            compile_catchers(spec.get("Catch"), f"{pointer}/Catch", context, self.flow, self.query_language),
+        )
+
+    async def run_async(self, frame: Frame, raw_input: Any) -> Transition:
+        return await run_with_policy(self, self.policy, frame, raw_input, self._attempt, "TaskStateAborted")
+
+    @property
+    def data_limit_subject(self) -> str:
+        """What AWS names in DataLimitExceeded causes: the function ARN, or the integration's service."""
+        return self.resource.arn if self.resource.kind in ("lambda-function", "activity") else self.resource.service
+
+    async def _attempt(self, frame: Frame, raw_input: Any) -> Any:
+        run = frame.run
+        flow = self.flow
+        selected = flow.selected_input(frame, raw_input)
+        timeout = self.timeout(frame, raw_input, selected)
+        heartbeat = self.heartbeat(frame, raw_input, selected)
+        if self.resource.pattern == "wait-for-task-token":
+            frame.task_token = run.new_task_token(frame)
+        parameters = flow.effective_input(frame, raw_input)
+        if exceeds_payload_limit(parameters):
+            raise data_limit_error(self.name)
+        invocation = run.next_invocation(self.name)
+        events = self.events
+        frame.record(events.scheduled, self._scheduled_details(run.region, parameters, timeout, heartbeat))
+        if events is _TASK_EVENTS:
+            frame.record(events.started, dict(self.resource_tag))
+        elif events is _ACTIVITY_EVENTS:
+            frame.record(events.started, {"workerName": run.activity_worker_name})
+        else:
+            frame.record(events.started)
+        request = TaskRequest(
+            self.name,
+            self.resource,
+            parameters,
+            invocation,
+            timeout,
+            heartbeat,
+            frame.task_token,
+            frame.context_object(),
+            environment=run.task_environment,
+            submit=lambda output: frame.record("TaskSubmitted", {**self.resource_tag, "output": output}),
+        )
+        try:
+            result = await self._invoke(frame, request, timeout, heartbeat)
+        except StatesError as error:
+            if error.error == failures.RUNTIME:
+                raise
+            kind = events.timed_out if isinstance(error, _TaskTimedOut) else events.failed
+            frame.record(kind, self._failure_details(error))
+            raise
+        except Cancelled as cancelled:
+            run.record_aborted(frame, "TaskStateAborted", cancelled)
+            raise
+        if exceeds_payload_limit(result):
+            too_large = data_limit_error(self.data_limit_subject)
+            frame.record(events.failed, self._failure_details(too_large))
+            raise too_large
+        succeeded = {"output": result}
+        if events is _TASK_EVENTS:
+            succeeded = {**self.resource_tag, "output": result}
+        frame.record(events.succeeded, succeeded)
+        return result
+
+    async def _invoke(self, frame: Frame, request: TaskRequest, timeout: float | None,
+                      heartbeat: float | None) -> Any:
+        run = frame.run
+        started = run.clock.now()
+        handler = run.handler_for(self.name, self.resource)
+        pending = None
+        if request.task_token is not None:
+            pending = run.callbacks.open(request.task_token, self.name)
+        try:
+            outcome = handler(request)
+            if inspect.isawaitable(outcome):
+                deadline = None if timeout is None else started + timeout
+                outcome = await with_deadline(run.scheduler, _as_coroutine(outcome), deadline, f"task {self.name}")
+            if pending is None or getattr(handler, "completes_callback", False):
+                return outcome
+            # The integration was called with the token; now the task waits for someone to answer it.
+            request.submit(outcome)
+            remaining = None if timeout is None else max(0.0, started + timeout - run.clock.now())
+            status, result = await await_callback(
+                run.callbacks, pending, now=run.clock.now(), timeout=remaining, heartbeat=heartbeat,
+                clock_now=run.clock.now,
+            )
+            if status == "timeout":
+                raise _TaskTimedOut()
+            if status == "heartbeat":
+                raise _HeartbeatTimedOut()
+            return result
+        except DeadlineExceeded:
+            raise _TaskTimedOut() from None
+        except StatesError:
+            raise
+        except Exception as error:
+            # A handler is user code: an unexpected exception fails the task like a crashed function,
+            # named after the exception's class, never the whole engine.
+            raise StatesError(type(error).__name__, str(error)) from error
+        finally:
+            if pending is not None:
+                run.callbacks.close(pending)
+
+    def _scheduled_details(
+        self, region: str, parameters: Any, timeout: float | None, heartbeat: float | None
+    ) -> dict[str, Any]:
+        if self.events is _TASK_EVENTS:
+            details: dict[str, Any] = {**self.resource_tag, "region": region, "parameters": parameters}
+        else:
+            details = {"resource": self.resource.arn, "input": parameters}
+        if timeout is not None:
+            details["timeoutInSeconds"] = int(timeout)
+        if heartbeat is not None:
+            details["heartbeatInSeconds"] = int(heartbeat)
+        return details
+
+    def _failure_details(self, error: StatesError) -> dict[str, Any]:
+        details: dict[str, Any] = dict(self.resource_tag) if self.events is _TASK_EVENTS else {}
+        if error.error is not None:
+            details["error"] = error.error
+        if error.cause is not None:
+            details["cause"] = error.cause
+        return details
+
+
+class _TaskTimedOut(StatesError):
+    def __init__(self) -> None:
+        super().__init__(failures.TIMEOUT, None)
+
+
+class _HeartbeatTimedOut(failures.HeartbeatTimeoutError, _TaskTimedOut):
+    """A missed heartbeat: history shows a timeout; Retry/Catch may name States.HeartbeatTimeout."""
+
+    def __init__(self) -> None:
+        StatesError.__init__(self, failures.TIMEOUT, None)
+
+
+async def _as_coroutine(awaitable: Any) -> Any:
+    return await awaitable
+
+
+def jsonpath_seconds_source(spec: dict[str, Any], field: str, pointer: str) -> SecondsSource:
+    """``TimeoutSeconds``/``HeartbeatSeconds`` or their ``*Path`` variants (JSONPath states)."""
+    if field in spec:
+        value = spec[field]
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise CompileError(f"{pointer}/{field}", f"'{field}' must be a positive integer")
+        return lambda frame, raw, selected: value
+    path_field = f"{field}Path"
+    if path_field not in spec:
+        return lambda frame, raw, selected: None
+    path = compile_optional_path(spec, path_field, pointer, reference=True)
+
+    def from_path(frame: Frame, raw: Any, selected: Any) -> float:
+        try:
+            value = path.get(selected, frame)
+        except PathNotFoundError as error:
+            raise failures.from_path(frame, error) from None
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0 or value != int(value):
+            raise failures.runtime_error(
+                frame,
+                f'The {path_field} field refers to value "{to_json(value)}" which is not a valid positive '
+                f"integer: {path.text}",
+            )
+        return int(value)
+
+    return from_path

@@ -1,0 +1,214 @@
+"""The renderers behind ``--history``, ``--trace`` and the progress line, on real engine histories."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from asl_engine import StateMachine
+from asl_engine.cli.render import (
+    EventView,
+    ProgressDisplay,
+    StepTracker,
+    TerminalWriter,
+    describe_path,
+    format_duration,
+    history_table,
+    shorten,
+    static_wait_deadlines,
+)
+
+NESTED = {
+    "StartAt": "Outer",
+    "States": {
+        "Outer": {
+            "Type": "Parallel",
+            "Next": "After",
+            "Branches": [
+                {"StartAt": "Inner", "States": {"Inner": {"Type": "Parallel", "End": True, "Branches": [
+                    {"StartAt": "Deep", "States": {"Deep": {"Type": "Pass", "End": True}}}]}}},
+                {"StartAt": "Items", "States": {"Items": {"Type": "Map", "End": True, "ItemsPath": "$.items",
+                                                          "ItemProcessor": {"StartAt": "Each", "States": {
+                                                              "Each": {"Type": "Pass", "End": True}}}}}},
+            ],
+        },
+        "After": {"Type": "Succeed"},
+    },
+}
+
+
+def _events(definition: dict[str, Any], value: Any) -> list[EventView]:
+    execution = StateMachine.from_json(definition).execute(value)
+    return [EventView.of(event) for event in execution.events]
+
+
+def _steps(events: list[EventView]) -> list[tuple[str, str | None]]:
+    tracker = StepTracker()
+    steps = []
+    for event in events:
+        visit = tracker.add(event)
+        steps.append((event.type, visit.name if visit is not None else None))
+    return steps
+
+
+def test_every_event_is_attributed_to_its_own_state_even_when_branches_nest() -> None:
+    steps = _steps(_events(NESTED, {"items": [1, 2]}))
+    expected_owner = {
+        "ParallelStateEntered": {"Outer", "Inner"}, "ParallelStateStarted": {"Outer", "Inner"},
+        "ParallelStateSucceeded": {"Outer", "Inner"}, "ParallelStateExited": {"Outer", "Inner"},
+        "PassStateEntered": {"Deep", "Each"}, "PassStateExited": {"Deep", "Each"},
+        "MapStateEntered": {"Items"}, "MapStateStarted": {"Items"}, "MapIterationStarted": {"Items"},
+        "MapIterationSucceeded": {"Items"}, "MapStateSucceeded": {"Items"}, "MapStateExited": {"Items"},
+        "SucceedStateEntered": {"After"}, "SucceedStateExited": {"After"},
+    }
+    for event_type, step in steps:
+        if event_type.startswith("Execution"):
+            assert step is None
+        else:
+            assert step in expected_owner[event_type], (event_type, step)
+    # The outer Parallel ends after the inner one: its Succeeded event must not be taken for Inner's.
+    succeeded = [step for event_type, step in steps if event_type == "ParallelStateSucceeded"]
+    assert succeeded[-1] == "Outer"
+
+
+def test_history_table_rows_and_widths() -> None:
+    events = _events(NESTED, {"items": [1]})
+    table = history_table(events).splitlines()
+    assert len(table) == len(events) + 1
+    assert table[0].split() == ["ID", "TYPE", "STEP", "ELAPSED", "DETAILS"]
+    map_started = next(line for line in table if "MapStateStarted" in line)
+    assert map_started.split()[2] == "Items" and map_started.endswith("1 items")
+    assert all(len(line) <= 50 for line in history_table(events, width=50).splitlines())
+
+
+def test_empty_history() -> None:
+    assert history_table([]) == "(no events)\n"
+
+
+@pytest.mark.parametrize(("seconds", "text"), [
+    (0, "0 ms"), (0.0004, "0.4 ms"), (0.25, "250 ms"), (1.0, "1 s"), (1.25, "1.25 s"), (125, "2 min 05 s"),
+    (3 * 3600 + 125, "3 h 02 min"),
+])
+def test_format_duration(seconds: float, text: str) -> None:
+    assert format_duration(seconds) == text
+
+
+def test_shorten_and_describe_path() -> None:
+    assert shorten("abcdef", 4) == "abc…" and shorten("abc", 4) == "abc" and shorten("abc", 0) == ""
+    assert describe_path(["A", "B", "B", "B", "C"]) == "A → B (3 times) → C"
+    assert describe_path([str(n) for n in range(50)], limit=3) == "… (47 earlier) → 47 → 48 → 49"
+
+
+def test_terminal_writer_clears_the_status_line_before_writing_a_line() -> None:
+    stream = io.StringIO()
+    writer = TerminalWriter(stream, status_enabled=True)
+    writer.status("working")
+    writer.line("event")
+    writer.status("still working")
+    writer.clear_status()
+    assert stream.getvalue() == "\r\x1b[Kworking\r\x1b[Kevent\n\r\x1b[Kstill working\r\x1b[K"
+
+
+def test_terminal_writer_without_status_writes_lines_only() -> None:
+    stream = io.StringIO()
+    writer = TerminalWriter(stream)
+    writer.status("ignored")
+    writer.line("event")
+    assert stream.getvalue() == "event\n"
+
+
+class FakeProbe:
+    virtual = False
+
+    def __init__(self, now: float, timer: float | None = None, distributed: int | None = None,
+                 token_states: tuple[str, ...] = ()) -> None:
+        self._now, self._timer, self._distributed, self._tokens = now, timer, distributed, token_states
+
+    def now(self) -> float:
+        return self._now
+
+    def next_timer(self) -> float | None:
+        return self._timer
+
+    def distributed_done(self, map_name: str) -> int | None:
+        return self._distributed
+
+    def waiting_for_token(self, state_name: str) -> bool:
+        return state_name in self._tokens
+
+
+def _event(event_id: int, previous: int, event_type: str, at: float = 0.0, **details: Any) -> EventView:
+    return EventView(event_id, previous, at, event_type, details)
+
+
+def test_progress_counts_map_items_and_hides_what_runs_inside_them() -> None:
+    display = ProgressDisplay(TerminalWriter(io.StringIO()))
+    for event in [
+        _event(1, 0, "ExecutionStarted"),
+        _event(2, 1, "MapStateEntered", name="Items"),
+        _event(3, 2, "MapStateStarted", length=3),
+        _event(4, 3, "MapIterationStarted", name="Items", index=0),
+        _event(5, 3, "MapIterationStarted", name="Items", index=1),
+        _event(6, 4, "TaskStateEntered", name="Work"),
+        _event(7, 6, "TaskStateExited", name="Work"),
+        _event(8, 7, "MapIterationSucceeded", name="Items", index=0),
+    ]:
+        display.observe(event)
+    assert display.describe() == ["Items 1/3"]
+    display.observe(_event(9, 8, "MapStateExited", name="Items"))
+    assert display.describe() == []
+
+
+def test_progress_of_waits_uses_the_definition_then_the_next_timer() -> None:
+    machine = StateMachine.from_json({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "Fixed", "States": {"Fixed": {"Type": "Wait", "Seconds": 30, "End": True}}},
+        {"StartAt": "Dynamic", "States": {"Dynamic": {"Type": "Wait", "SecondsPath": "$.s", "End": True}}},
+    ]}}})
+    display = ProgressDisplay(TerminalWriter(io.StringIO()), wait_deadline=static_wait_deadlines(machine))
+    display.attach(FakeProbe(now=1010.0, timer=1012.0))  # type: ignore[arg-type]
+    for event in [
+        _event(1, 0, "ExecutionStarted", 1000.0),
+        _event(2, 1, "ParallelStateEntered", 1000.0, name="P"),
+        _event(3, 2, "ParallelStateStarted", 1000.0),
+        _event(4, 3, "WaitStateEntered", 1000.0, name="Fixed"),
+        _event(5, 3, "WaitStateEntered", 1000.0, name="Dynamic"),
+    ]:
+        display.observe(event)
+    assert display.describe() == ["Fixed 20 s left", "Dynamic 2 s left"]
+    display.observe(_event(6, 5, "WaitStateExited", 1012.0, name="Dynamic"))
+    assert display.describe() == ["Fixed 20 s left"]
+
+
+def test_static_wait_deadlines_read_seconds_and_timestamps() -> None:
+    machine = StateMachine.from_json({"StartAt": "A", "States": {
+        "A": {"Type": "Wait", "Seconds": 5, "Next": "B"},
+        "B": {"Type": "Wait", "Timestamp": "2030-01-01T00:00:00Z", "Next": "C"},
+        "C": {"Type": "Wait", "SecondsPath": "$.s", "End": True}}})
+    deadline = static_wait_deadlines(machine)
+    assert deadline("A", 100.0) == 105.0
+    assert deadline("B", 100.0) == 1893456000.0
+    assert deadline("C", 100.0) is None
+
+
+def test_progress_shows_tasks_and_task_tokens() -> None:
+    display = ProgressDisplay(TerminalWriter(io.StringIO()))
+    display.attach(FakeProbe(now=0.0, token_states=("Approve",)))  # type: ignore[arg-type]
+    display.observe(_event(1, 0, "ExecutionStarted"))
+    display.observe(_event(2, 1, "TaskStateEntered", name="Approve"))
+    assert display.describe() == ["Approve waiting for its task token"]
+
+
+def test_progress_line_appears_only_after_the_delay_and_fits_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = io.StringIO()
+    display = ProgressDisplay(TerminalWriter(stream, status_enabled=True), delay=3600)
+    display.tick()
+    assert stream.getvalue() == ""
+    monkeypatch.setenv("COLUMNS", "20")
+    display = ProgressDisplay(TerminalWriter(stream, status_enabled=True), delay=0)
+    display.observe(_event(1, 0, "ExecutionStarted"))
+    display.observe(_event(2, 1, "TaskStateEntered", name="AVeryLongTaskStateNameIndeed"))
+    display.tick()
+    line = stream.getvalue().rsplit("\r\x1b[K", 1)[1]
+    assert len(line) <= 19 and line.endswith("…")

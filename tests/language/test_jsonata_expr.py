@@ -1,0 +1,108 @@
+"""JSONata expressions: Step Functions' added functions, undefined vs null, normalised results."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from asl_engine.language.errors import ExpressionSyntaxError
+from asl_engine.language.jsonata_expr import (
+    UNDEFINED,
+    JsonataError,
+    UnsupportedResult,
+    compile_expression,
+    compile_jsonata_string,
+    is_jsonata_string,
+)
+
+
+class Env:
+    def __init__(self) -> None:
+        self.random = random.Random(7)
+
+    def now(self) -> float:
+        return 1_700_000_000.5
+
+
+def evaluate(text: str, **bindings: object) -> object:
+    return compile_expression(text).evaluate(dict(bindings), Env())
+
+
+def test_delimiters() -> None:
+    assert is_jsonata_string("{% 1 %}")
+    assert not is_jsonata_string(" {% 1 %}")
+    assert not is_jsonata_string("{% 1 %} ")
+    assert not is_jsonata_string("plain")
+    assert compile_jsonata_string("{%  $x + 1  %}").text == "$x + 1"
+
+
+def test_bindings_and_variables_detection() -> None:
+    compiled = compile_expression("$states.input.a + $count")
+    assert compiled.variables == {"states", "count"}
+    assert compiled.evaluate({"states": {"input": {"a": 2}}, "count": 3}) == 5
+
+
+def test_undefined_is_distinct_from_null() -> None:
+    assert evaluate("$nothing") is UNDEFINED
+    assert evaluate("null") is None
+    assert evaluate("$x", x=None) is None
+    assert evaluate("{'a': $nothing, 'b': 1}") == {"b": 1}
+
+
+def test_results_are_plain_json() -> None:
+    value = evaluate("$states.input.items.v", states={"input": {"items": [{"v": 1}, {"v": 2}]}})
+    assert value == [1, 2] and type(value) is list
+    assert evaluate("1.5 + 1.5") == 3 and type(evaluate("1.5 + 1.5")) is int
+    assert evaluate("$range(1, 9, 9)") == 1  # AWS collapses the singleton sequence
+    with pytest.raises(UnsupportedResult):
+        evaluate("function($x){$x}")
+
+
+def test_step_functions_functions() -> None:
+    assert evaluate("$partition([1,2,3,4,5], 2)") == [[1, 2], [3, 4], [5]]
+    assert evaluate("$range(0, 10, 3)") == [0, 3, 6, 9]
+    assert evaluate("$range(5, 1, -2)") == [5, 3, 1]
+    assert evaluate("$hash('input data', 'SHA-1')") == "aaff4a450a104cd177d28d18d74485e8cae074b7"
+    assert evaluate("$parse('{\"a\": [1, null]}')") == {"a": [1, None]}
+    assert evaluate("$random(42)") == evaluate("$random(42)")
+    first, second = compile_expression("$uuid()"), Env()
+    assert len(first.evaluate({}, second)) == 36
+    assert evaluate("$now()") == "2023-11-14T22:13:20.500Z"
+    assert evaluate("$millis()") == 1_700_000_000_500
+
+
+def test_errors_carry_jsonata_codes() -> None:
+    with pytest.raises(JsonataError) as caught:
+        evaluate("$randomSeeded(1)")
+    assert caught.value.description == "T1006: Attempted to invoke a non-function"
+    with pytest.raises(JsonataError, match="not supported"):
+        evaluate("$eval('1')")
+    with pytest.raises(JsonataError):
+        evaluate("$hash('x', 'CRC32')")
+
+
+def test_unknown_function_calls_print_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(JsonataError):
+        evaluate("$notAFunction()")
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("text", ["1 +", "$x[", "(", "{'a' 1}"])
+def test_syntax_errors(text: str) -> None:
+    with pytest.raises(ExpressionSyntaxError):
+        compile_expression(text)
+
+
+@given(st.integers(-50, 50), st.integers(-50, 50), st.integers(1, 7))
+def test_property_range_matches_python(start: int, end: int, step: int) -> None:
+    expected = list(range(start, end + 1, step))
+    value = evaluate(f"$range({start}, {end}, {step})")
+    if len(expected) == 1:
+        assert value == expected[0]
+    elif not expected:
+        assert value is UNDEFINED or value == []
+    else:
+        assert value == expected

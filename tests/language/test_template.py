@@ -1,0 +1,60 @@
+"""Payload templates: `.$` keys, constant subtrees shared, AWS's wording for path misses."""
+
+from __future__ import annotations
+
+import pytest
+
+from asl_engine.language.errors import EvaluationError
+from asl_engine.language.scope import SimpleScope
+from asl_engine.language.template import TemplateError, compile_template
+
+SCOPE = SimpleScope(context={"State": {"Name": "S"}}, variables={"v": 3})
+
+
+def test_dynamic_and_literal_keys() -> None:
+    template = compile_template({"a.$": "$.x", "b": "$.x", "c": {"d.$": "$$.State.Name"}, "e.$": "$v"})
+    assert template.evaluate({"x": 1}, SCOPE) == {"a": 1, "b": "$.x", "c": {"d": "S"}, "e": 3}
+
+
+def test_constant_templates_are_shared_not_rebuilt() -> None:
+    source = {"a": [1, {"b": 2}]}
+    template = compile_template(source)
+    assert template.constant
+    assert template.evaluate({}, SCOPE) is source
+
+
+def test_constant_subtrees_are_shared_inside_dynamic_templates() -> None:
+    constant = {"deep": [1, 2, 3]}
+    template = compile_template({"x.$": "$", "k": constant})
+    assert template.evaluate(5, SCOPE)["k"] is constant
+
+
+def test_arrays_with_dynamic_objects_are_processed() -> None:
+    template = compile_template({"list": [{"a.$": "$.x"}, 2]})
+    assert template.evaluate({"x": 9}, SCOPE) == {"list": [{"a": 9}, 2]}
+
+
+def test_missing_path_uses_aws_wording() -> None:
+    template = compile_template({"value.$": "$.no_such_jsonpath"})
+    with pytest.raises(EvaluationError) as caught:
+        template.evaluate({"int-literal": 0}, SCOPE)
+    assert caught.value.error == "States.Runtime"
+    assert caught.value.message == (
+        "The JSONPath '$.no_such_jsonpath' specified for the field 'value.$' could not be found in the input "
+        "'{\"int-literal\":0}'"
+    )
+
+
+@pytest.mark.parametrize("value", ["not a path", 1, None, "$.a[", "States.Nope(1)"])
+def test_invalid_dynamic_values_are_definition_errors(value: object) -> None:
+    with pytest.raises(TemplateError) as caught:
+        compile_template({"field.$": value})
+    assert "The value for the field 'field.$' must be a valid JSONPath or a valid intrinsic function call" in str(
+        caught.value
+    )
+    assert caught.value.pointer == "/field.$"
+
+
+def test_duplicate_keys_after_stripping_are_rejected() -> None:
+    with pytest.raises(TemplateError, match="both produce the field 'a'"):
+        compile_template({"a": 1, "a.$": "$"})
