@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from asl_engine.runtime.history import HistoryEvent
 
 if TYPE_CHECKING:
+    from asl_engine.machine import StateMachine
+    from asl_engine.runtime.decisions import Decision
     from asl_engine.runtime.run import ExecutionRun
 
 
@@ -72,6 +74,23 @@ class Execution:
     def stop_date(self) -> datetime | None:
         stop = self._run.stop_time
         return None if stop is None else datetime.fromtimestamp(stop, UTC)
+
+    @property
+    def machine(self) -> StateMachine | None:
+        """The StateMachine this execution ran (None for Distributed Map children, which run a processor)."""
+        return self._run.state_machine
+
+    @property
+    def decisions(self) -> list[Decision]:
+        """What the engine chose where the history does not say: Choice rules, retriers, catchers."""
+        return list(self._run.decisions)
+
+    @property
+    def child_executions(self) -> list[Execution]:
+        """Executions this one started: Distributed Map children and ``states:startExecution`` runs."""
+        children = [Execution(child) for map_run in self._run.map_runs for child in map_run.children]
+        children.extend(Execution(nested) for nested in self._run.nested_runs)
+        return children
 
     @property
     def events(self) -> list[HistoryEvent]:

@@ -22,14 +22,16 @@ if TYPE_CHECKING:
 class ExecutionHandle:
     """A running execution: wait for it, stop it, answer its task tokens."""
 
-    def __init__(self, run: ExecutionRun, main: Task[None],
-                 on_finished: Callable[[Execution], None] | None = None) -> None:
+    def __init__(
+        self, run: ExecutionRun, main: Task[None], on_finished: Callable[[Execution], None] | None = None
+    ) -> None:
         self._run = run
         self._main = main
         self._on_finished = on_finished
         self._failure: BaseException | None = None
-        self._thread = threading.Thread(target=self._drive, name=f"asl-execution-{run.identity.execution_name}",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._drive, name=f"asl-execution-{run.identity.execution_name}", daemon=True
+        )
         self._thread.start()
 
     def _drive(self) -> None:
@@ -58,7 +60,8 @@ class ExecutionHandle:
 
     def wait(self, timeout: float | None = None) -> Execution:
         """Block until the execution ends (real seconds); raise TimeoutError if it does not in time."""
-        self._thread.join(timeout)
+        with self._run.clock.awaiting_result():
+            self._thread.join(timeout)
         if self._thread.is_alive():
             raise TimeoutError(f"the execution did not finish within {timeout} s (status {self._run.status})")
         if self._failure is not None:

@@ -25,7 +25,7 @@ from asl_engine.runtime.clock import Clock, VirtualClock
 from asl_engine.runtime.compiler import CompiledMachine, compile_machine
 from asl_engine.runtime.history import EventListener
 from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, ExecutionTimedOut, Identity
-from asl_engine.runtime.scheduler import Cancelled, Scheduler
+from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
 
 MACHINE_TYPES = ("STANDARD", "EXPRESS")
 
@@ -114,6 +114,7 @@ class StateMachine:
         account: str = "123456789012",
         role_arn: str | None = None,
         listeners: Sequence[EventListener] = (),
+        start_mode: str = "async",
     ) -> Execution:
         """Run one execution to completion and return it (never raises for execution failures).
 
@@ -123,6 +124,8 @@ class StateMachine:
         overrides parts of the context object (``{"Execution": {...}, "StateMachine": {...}}``).
         ``seed`` makes random values (UUIDs, jitter, task tokens) reproducible. ``listeners`` are
         called with each history event as it is recorded (on the execution's thread).
+        ``start_mode="sync"`` runs an Express machine as StartSyncExecution would (its context object
+        has no ``RedriveCount``, since such executions cannot be redriven).
         """
         run = self._new_run(
             input,
@@ -137,10 +140,12 @@ class StateMachine:
             account=account,
             role_arn=role_arn,
             listeners=listeners,
+            start_mode=start_mode,
         )
         main = run.scheduler.spawn(run.main(), "execution")
         self._arm_timeout(run, main)
-        run.scheduler.run_until(main.done_future)
+        with run.clock.awaiting_result():
+            run.scheduler.run_until(main.done_future)
         main.done_future.result()
         execution = Execution(run)
         notify_finished(self, execution)
@@ -167,32 +172,51 @@ class StateMachine:
         Use the handle to wait for it, stop it, or answer ``.waitForTaskToken`` tasks from this thread.
         """
         run = self._new_run(
-            input, name=name, clock=clock, mocks=mocks, resources=resources, context=context, history=history,
-            seed=seed, region=region, account=account, role_arn=role_arn, listeners=listeners,
+            input,
+            name=name,
+            clock=clock,
+            mocks=mocks,
+            resources=resources,
+            context=context,
+            history=history,
+            seed=seed,
+            region=region,
+            account=account,
+            role_arn=role_arn,
+            listeners=listeners,
         )
         main = run.scheduler.spawn(run.main(), "execution")
         self._arm_timeout(run, main)
         return ExecutionHandle(run, main, on_finished=lambda execution: notify_finished(self, execution))
 
-    async def _run_nested(self, parent: ExecutionRun, input: Any, *, name: str | None) -> Execution:
+    def _start_nested(self, parent: ExecutionRun, input: Any, *, name: str | None) -> NestedExecution:
         """A child execution on the parent's scheduler and clock (``states:startExecution``)."""
         value = {} if input is None else input
         rng = random.Random(parent.random.getrandbits(64))
         execution_name = name or str(uuid.UUID(int=rng.getrandbits(128), version=4))
-        identity = Identity(self.name, execution_name, region=parent.identity.region, account=parent.identity.account,
-                            role_arn=parent.identity.role_arn)
-        run = ExecutionRun(
-            self._compiled, identity, value, clock=parent.clock, scheduler=parent.scheduler,
-            handlers=parent.handlers, rng=rng, record_history=parent.history.record,
+        identity = Identity(
+            self.name,
+            execution_name,
+            region=parent.identity.region,
+            account=parent.identity.account,
+            role_arn=parent.identity.role_arn,
         )
+        run = ExecutionRun(
+            self._compiled,
+            identity,
+            value,
+            clock=parent.clock,
+            scheduler=parent.scheduler,
+            handlers=parent.handlers,
+            rng=rng,
+            record_history=parent.history.record,
+        )
+        run.state_machine = self
+        parent.nested_runs.append(run)
         main = run.scheduler.spawn(run.main(), f"execution {execution_name}")
         self._arm_timeout(run, main)
-        try:
-            await main.done_future
-        except Cancelled:
-            main.cancel(ExecutionStopped(None, None))  # best effort, as AWS stops the child of an aborted .sync task
-            raise
-        return Execution(run)
+        main.done_future.add_done_callback(lambda _: notify_finished(self, Execution(run)))
+        return NestedExecution(run, main)
 
     def _new_run(
         self,
@@ -209,7 +233,10 @@ class StateMachine:
         account: str,
         role_arn: str | None,
         listeners: Sequence[EventListener] = (),
+        start_mode: str = "async",
     ) -> ExecutionRun:
+        if start_mode not in ("async", "sync"):
+            raise ConfigurationError(f"start_mode must be 'async' or 'sync', got {start_mode!r}")
         value = {} if input is None else input
         _check_json(value)
         clock = clock if clock is not None else VirtualClock()
@@ -233,18 +260,21 @@ class StateMachine:
                 handlers.extend(resources)
             else:
                 handlers.append(cast(HandlerSource, resources))
-        return ExecutionRun(
+        run = ExecutionRun(
             self._compiled,
             identity,
             value,
             clock=clock,
-            scheduler=Scheduler(clock),
+            scheduler=Scheduler(clock, attach=True),
             handlers=handlers,
             rng=rng,
             record_history=history,
             context_overrides=dict(context) if context else None,
             listeners=list(listeners),
+            redrivable=not (self.type == "EXPRESS" and start_mode == "sync"),
         )
+        run.state_machine = self
+        return run
 
     def _arm_timeout(self, run: ExecutionRun, main: Any) -> None:
         timeout = self._compiled.timeout_seconds
@@ -279,6 +309,27 @@ def _validate_structure(document: dict[str, Any], machine_type: str, source: str
     errors = [d for d in diagnostics if d.severity == "ERROR"]
     if errors:
         raise ValidationError(errors, source)
+
+
+class NestedExecution:
+    """A child execution started by a task of another execution, on the same scheduler."""
+
+    def __init__(self, run: ExecutionRun, main: Task[None]) -> None:
+        self.run = run
+        self.main = main
+
+    @property
+    def execution(self) -> Execution:
+        return Execution(self.run)
+
+    async def finished(self) -> Execution:
+        try:
+            await self.main.done_future
+        except Cancelled:
+            # Best effort, as AWS stops the child of an aborted .sync task.
+            self.main.cancel(ExecutionStopped(None, None))
+            raise
+        return Execution(self.run)
 
 
 __all__ = ["InvalidExecutionInput", "StateMachine"]

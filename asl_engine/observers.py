@@ -7,6 +7,7 @@ swallowed so that a faulty tool never changes an execution's outcome.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -36,7 +37,6 @@ def notify_finished(machine: StateMachine, execution: Execution) -> None:
     with _lock:
         observers = list(_observers)
     for observer in observers:
-        try:
+        # A faulty observer must not change an execution's outcome.
+        with contextlib.suppress(Exception):
             observer(machine, execution)
-        except Exception:  # noqa: S110 - a faulty observer must not change an execution's outcome
-            pass

@@ -11,15 +11,19 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 import yaml
 
 from asl_engine.definition.diagnostics import Diagnostic
 from asl_engine.definition.validate import validate
-from asl_engine.errors import DefinitionError, ValidationError
+from asl_engine.errors import ConfigurationError, DefinitionError, ValidationError
 from asl_engine.machine import StateMachine
+from asl_engine.resources import Resources, load_resources
+
+if TYPE_CHECKING:
+    from asl_engine.testing.mock_config import MockConfig
 
 EXIT_SUCCEEDED = 0
 EXIT_FAILED = 1
@@ -135,6 +139,36 @@ def _positioned_errors(path: Path, error: ValidationError, machine_type: str,
     # The validator and the compiler agree on what is invalid; should they ever not, the engine's
     # own diagnostics are still the truth about why it refused to load.
     return found or [d for d in error.diagnostics if d.severity == "ERROR"]
+
+
+# -- handlers and mocks -------------------------------------------------------------------------------
+
+DEFAULT_RESOURCES = "asl.toml"
+
+
+def load_handlers(definition: Path, resources_file: Path | None) -> Resources | None:
+    """The handlers of ``resources_file``, else of ``asl.toml`` beside the definition, else None.
+
+    Loaded afresh on every call: each execution (each ``asl test`` case) starts from the file's
+    state, DynamoDB tables back at their seed items.
+    """
+    path = resources_file if resources_file is not None else definition.parent / DEFAULT_RESOURCES
+    if resources_file is None and not path.is_file():
+        return None
+    try:
+        return load_resources(path)
+    except ConfigurationError as error:
+        raise CommandError(str(error)) from None
+
+
+def load_mock_config(path: Path) -> MockConfig:
+    """A Step Functions Local MockConfigFile, checked; problems name the file and the JSON pointer."""
+    from asl_engine.testing.mock_config import MockConfig
+
+    try:
+        return MockConfig.load(path)
+    except ConfigurationError as error:
+        raise CommandError(str(error)) from None
 
 
 # -- JSON and data files -----------------------------------------------------------------------------

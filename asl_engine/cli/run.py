@@ -7,11 +7,13 @@ goes to stderr. The exit status says how the execution ended (see ``asl_engine.c
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -23,7 +25,9 @@ from asl_engine.cli.common import (
     EXIT_TIMED_OUT,
     CommandError,
     dump_json,
+    load_handlers,
     load_machine,
+    load_mock_config,
     machine_type_option,
     read_input,
     substitutions_option,
@@ -43,6 +47,7 @@ from asl_engine.errors import ConfigurationError
 from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
 from asl_engine.machine import InvalidExecutionInput, StateMachine
+from asl_engine.resources import Resources
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
 from asl_engine.runtime.history import EventListener, HistoryEvent
 
@@ -56,6 +61,8 @@ _STOP_CAUSE = "Interrupted with Ctrl-C"
 @substitutions_option
 @machine_type_option
 @click.option("--name", metavar="NAME", help="Execution name (default: a random UUID; see --seed).")
+@click.option("--resources", "resources_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Handlers for Task states (TOML).  [default: asl.toml beside DEFINITION, if there is one]")
 @click.option("--mock-config", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="A Step Functions Local MockConfigFile; use with --test-case.")
 @click.option("--test-case", metavar="NAME", help="The MockConfigFile test case whose mocked responses to use.")
@@ -73,6 +80,8 @@ _STOP_CAUSE = "Interrupted with Ctrl-C"
               help="Save the history as GetExecutionHistory JSON ('-': to stdout, instead of the output).")
 @click.option("--trace", is_flag=True,
               help="Log each history event on stderr as it happens (JSON lines when stderr is not a terminal).")
+@click.option("--trace-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Log each history event to FILE as JSON lines, as it happens.")
 @click.option("--no-progress", is_flag=True, help="No progress line (it shows only when stderr is a terminal).")
 @click.option("-q", "--quiet", is_flag=True, help="Say nothing on stderr when the execution succeeds.")
 @click.pass_context
@@ -84,6 +93,7 @@ def run(
     substitutions: dict[str, str],
     machine_type: str,
     name: str | None,
+    resources_file: Path | None,
     mock_config: Path | None,
     test_case: str | None,
     mock_machine: str | None,
@@ -94,6 +104,7 @@ def run(
     show_history: bool,
     history_json: str | None,
     trace: bool,
+    trace_file: Path | None,
     no_progress: bool,
     quiet: bool,
 ) -> None:
@@ -108,7 +119,7 @@ def run(
       asl run machine.yaml --input-json '{"orderId": 42}' --clock virtual
       echo '{"orderId": 42}' | asl run machine.json --input - | jq .total
       asl run machine.json --mock-config MockConfigFile.json --test-case HappyPath --history
-      asl run machine.json --set QueueUrl=https://example.com/q --trace 2> trace.jsonl
+      asl run machine.json --resources handlers.toml --set Env=dev --trace-file trace.jsonl
     """
     try:
         if (mock_config is None) != (test_case is None):
@@ -117,11 +128,13 @@ def run(
             raise click.UsageError("--state-machine needs --mock-config and --test-case")
         execution_input = read_input(input_file, input_json)
         machine = load_machine(definition, machine_type=machine_type, substitutions=substitutions)
+        resources = load_handlers(definition, resources_file)
         mocks = _mocks_of(mock_config, test_case, mock_machine)
-        execution, interrupted = _execute(
-            machine, execution_input, name=name, mocks=mocks, clock=_clock(clock_kind), seed=seed, trace=trace,
-            progress=not no_progress,
-        )
+        with _opened(trace_file) as trace_stream:
+            execution, interrupted = _execute(
+                machine, execution_input, name=name, resources=resources, mocks=mocks, clock=_clock(clock_kind),
+                seed=seed, trace=trace, trace_stream=trace_stream, progress=not no_progress,
+            )
     except KeyboardInterrupt:
         click.echo("interrupted before the execution started", err=True)
         ctx.exit(EXIT_INTERRUPTED)
@@ -135,13 +148,25 @@ def _clock(kind: str) -> Clock:
     return RealClock() if kind == "real" else VirtualClock()
 
 
+@contextlib.contextmanager
+def _opened(path: Path | None) -> Iterator[IO[str] | None]:
+    """The trace file, open for writing (None without one); a file that cannot be created is exit 2."""
+    if path is None:
+        yield None
+        return
+    try:
+        stream = path.open("w", encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"{path}: cannot write the trace: {error.strerror}") from None
+    with stream:
+        yield stream
+
+
 def _mocks_of(config: Path | None, test_case: str | None, state_machine: str | None) -> dict[str, Any] | None:
     if config is None or test_case is None:
         return None
-    from asl_engine.testing.mock_config import MockConfig
-
     try:
-        return MockConfig.load(config).test_case(test_case, state_machine=state_machine)
+        return load_mock_config(config).test_case(test_case, state_machine=state_machine)
     except ConfigurationError as error:
         raise CommandError(str(error)) from None
 
@@ -154,10 +179,12 @@ def _execute(
     execution_input: Any,
     *,
     name: str | None,
+    resources: Resources | None,
     mocks: Mapping[str, Any] | None,
     clock: Clock,
     seed: int | None,
     trace: bool,
+    trace_stream: IO[str] | None,
     progress: bool,
 ) -> tuple[Execution, bool]:
     """Run in the background and wait in the foreground, where Ctrl-C arrives; True when interrupted."""
@@ -166,20 +193,29 @@ def _execute(
     writer = TerminalWriter(stderr, status_enabled=on_terminal and progress)
     finished = _LastEvent()
     listeners: list[EventListener] = [finished]
+    if trace_stream is not None:
+        listeners.append(TraceListener(TerminalWriter(trace_stream), console=False))
     if trace:
         listeners.append(TraceListener(writer, console=on_terminal, color=common.wants_color(stderr)))
     display = None
     if writer.status_enabled:
         display = ProgressDisplay(writer, wait_deadline=static_wait_deadlines(machine))
         listeners.append(display)
+    held = _HeldInterrupt()
     try:
-        handle = machine.start(execution_input, name=name, clock=clock, mocks=mocks, seed=seed, listeners=listeners)
+        handle = machine.start(execution_input, name=name, clock=clock, mocks=mocks, resources=resources, seed=seed,
+                               listeners=listeners)
     except (ConfigurationError, InvalidExecutionInput) as error:
+        held.release()
         raise CommandError(str(error)) from None
-    if display is not None:
-        display.attach(EngineProbe(handle))
+    except BaseException:
+        held.release()
+        raise
     try:
         try:
+            held.release()  # a Ctrl-C pressed while the execution was starting is raised here, and handled
+            if display is not None:
+                display.attach(EngineProbe(handle))
             return _wait(handle, finished, display), False
         except KeyboardInterrupt:
             writer.line("Interrupted: stopping the execution (Ctrl-C again to quit at once)")
@@ -191,6 +227,34 @@ def _execute(
     finally:
         if display is not None:
             display.finish()
+
+
+class _HeldInterrupt:
+    """Holds back Ctrl-C from now until ``release``: while ``start`` runs, an interrupt would leave
+    an execution running whose handle we never received, so it could not be stopped cleanly."""
+
+    def __init__(self) -> None:
+        self._pressed = False
+        self._previous: Any = None
+        self._holding = False
+        if threading.current_thread() is threading.main_thread():  # Python signal handlers live there only
+            self._previous = signal.getsignal(signal.SIGINT)
+            # Hold only what Python would turn into KeyboardInterrupt (not SIG_IGN in a background job).
+            self._holding = callable(self._previous)
+        if self._holding:
+            signal.signal(signal.SIGINT, self._note)
+
+    def _note(self, signum: int, frame: Any) -> None:
+        self._pressed = True
+
+    def release(self) -> None:
+        """Stop holding; raise KeyboardInterrupt now if Ctrl-C was pressed meanwhile."""
+        if self._holding:
+            self._holding = False
+            signal.signal(signal.SIGINT, self._previous)
+        if self._pressed:
+            self._pressed = False
+            raise KeyboardInterrupt
 
 
 class _LastEvent:
@@ -215,11 +279,13 @@ _FINAL_EVENTS = frozenset({"ExecutionSucceeded", "ExecutionFailed", "ExecutionTi
 def _wait(handle: ExecutionHandle, finished: _LastEvent, display: ProgressDisplay | None) -> Execution:
     # Short waits keep the progress line moving; without one, a longer tick costs nothing.
     tick = 0.1 if display is not None else 0.5
-    while not finished.seen.wait(tick):
-        if display is not None:
-            display.tick()
-        if handle.done():
-            break  # the engine's thread ended without a final event: wait() raises what went wrong
+    # We block on the result: a virtual clock may skip time meanwhile (it only does while someone waits).
+    with handle.clock.awaiting_result():
+        while not finished.seen.wait(tick):
+            if display is not None:
+                display.tick()
+            if handle.done():
+                break  # the engine's thread ended without a final event: wait() raises what went wrong
     return handle.wait()
 
 

@@ -30,7 +30,9 @@ from asl_engine.cli.common import (
     dump_json,
     json_equal,
     load_data_file,
+    load_handlers,
     load_machine,
+    load_mock_config,
     parse_json,
     read_input,
     read_text,
@@ -44,7 +46,7 @@ from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
 STATUSES = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 DEFINITION_SUFFIXES = (".asl.json", ".json", ".asl.yaml", ".asl.yml", ".yaml", ".yml")
 
-_SPEC_KEYS = ("definition", "type", "substitutions", "mock_config", "state_machine", "tests")
+_SPEC_KEYS = ("definition", "type", "substitutions", "resources", "mock_config", "state_machine", "tests")
 _TEST_KEYS = ("input", "input_file", "test_case", "mocks", "expect")
 _EXPECT_KEYS = ("status", "output", "error", "cause", "path")
 
@@ -75,6 +77,8 @@ class TestCase:
     input: Any
     mocks: dict[str, Any] | None
     expect: Expectation = field(default_factory=Expectation)
+    resources_file: Path | None = None
+    """Handlers for the Task states no mock answers (None: asl.toml beside the definition, if any)."""
 
 
 @dataclass(slots=True)
@@ -98,30 +102,27 @@ class SpecError(CommandError):
 # -- reading specs -------------------------------------------------------------------------------------
 
 
-def load_tests(spec: Path, *, input_value: Any) -> list[TestCase]:
-    """The test cases of a spec file of either kind; ``input_value`` serves tests that give no input."""
+def load_tests(spec: Path, *, input_value: Any, resources_file: Path | None = None) -> list[TestCase]:
+    """The test cases of a spec file of either kind; ``input_value`` and ``resources_file`` serve the
+    tests that name no input or resources of their own."""
     document = load_data_file(spec, "a test spec or a MockConfigFile")
     if isinstance(document, Mapping) and "StateMachines" in document:
-        return _mock_config_tests(spec, input_value)
+        return _mock_config_tests(spec, input_value, resources_file)
     if isinstance(document, Mapping) and "tests" in document:
-        return _spec_tests(spec, document, input_value)
+        return _spec_tests(spec, document, input_value, resources_file)
     raise CommandError(f"{spec}: neither a test spec (with 'definition' and 'tests') nor a MockConfigFile "
                        "(with 'StateMachines'); see `asl test --help`")
 
 
-def _mock_config_tests(spec: Path, input_value: Any) -> list[TestCase]:
-    from asl_engine.testing.mock_config import MockConfig
-
-    try:
-        config = MockConfig.load(spec)
-    except ConfigurationError as error:
-        raise CommandError(str(error)) from None
+def _mock_config_tests(spec: Path, input_value: Any, resources_file: Path | None) -> list[TestCase]:
+    config = load_mock_config(spec)
     tests = []
     for machine in config.state_machines():
         definition = _definition_beside(spec, machine)
         for case in config.test_cases(machine):
             mocks = config.test_case(case, state_machine=machine)
-            tests.append(TestCase(f"{machine}#{case}", definition, "STANDARD", {}, input_value, mocks))
+            tests.append(TestCase(f"{machine}#{case}", definition, "STANDARD", {}, input_value, mocks,
+                                  resources_file=resources_file))
     return tests
 
 
@@ -134,7 +135,8 @@ def _definition_beside(spec: Path, machine: str) -> Path:
                        + ", ".join(candidate.name for candidate in candidates) + f" in {spec.parent}")
 
 
-def _spec_tests(spec: Path, document: Mapping[str, Any], default_input: Any) -> list[TestCase]:
+def _spec_tests(spec: Path, document: Mapping[str, Any], default_input: Any,
+                default_resources: Path | None) -> list[TestCase]:
     origin = str(spec)
     _check_keys(origin, "", document, _SPEC_KEYS)
     base = spec.parent
@@ -144,14 +146,12 @@ def _spec_tests(spec: Path, document: Mapping[str, Any], default_input: Any) -> 
     if machine_type not in ("STANDARD", "EXPRESS"):
         raise SpecError(origin, "/type", f"expected STANDARD or EXPRESS, got {machine_type!r}")
     substitutions = _substitutions(origin, document.get("substitutions", {}))
+    resources_file = default_resources
+    if "resources" in document:
+        resources_file = base / _string(origin, "/resources", document["resources"])
     config = None
     if "mock_config" in document:
-        from asl_engine.testing.mock_config import MockConfig
-
-        try:
-            config = MockConfig.load(base / _string(origin, "/mock_config", document["mock_config"]))
-        except ConfigurationError as error:
-            raise CommandError(str(error)) from None
+        config = load_mock_config(base / _string(origin, "/mock_config", document["mock_config"]))
     state_machine = document.get("state_machine")
     if state_machine is not None:
         state_machine = _string(origin, "/state_machine", state_machine)
@@ -169,7 +169,8 @@ def _spec_tests(spec: Path, document: Mapping[str, Any], default_input: Any) -> 
         mocks = _test_mocks(origin, pointer, test, config, state_machine)
         cases.append(TestCase(str(name), definition, machine_type, substitutions,
                               _test_input(origin, pointer, test, base, default_input), mocks,
-                              _expectation(origin, f"{pointer}/expect", test.get("expect", {}))))
+                              _expectation(origin, f"{pointer}/expect", test.get("expect", {})),
+                              resources_file))
     return cases
 
 
@@ -278,8 +279,9 @@ def run_test(test: TestCase, machines: MachineCache, clock: str) -> Outcome:
     started = time.perf_counter()
     machine = machines.get(test)
     execution_clock: Clock = RealClock() if clock == "real" else VirtualClock()
+    resources = load_handlers(test.definition, test.resources_file)  # fresh per test: tables start from seed
     try:
-        execution = machine.execute(test.input, mocks=test.mocks, clock=execution_clock)
+        execution = machine.execute(test.input, mocks=test.mocks, resources=resources, clock=execution_clock)
     except AslEngineError as error:  # e.g. a mock for a state the definition does not have
         return Outcome(test, False, "ERROR", time.perf_counter() - started, str(error).splitlines(), errored=True)
     problems = check(test.expect, execution)
@@ -385,11 +387,14 @@ def outcomes_document(outcomes: Sequence[Outcome]) -> dict[str, Any]:
 @click.option("--input", "input_file", metavar="FILE",
               help="Input of the tests that give none, e.g. MockConfigFile cases (JSON file, '-': stdin; default {}).")
 @click.option("--input-json", metavar="JSON", help="The same, given inline.")
+@click.option("--resources", "resources_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Handlers for the tests whose spec names none.  [default: asl.toml beside the definition]")
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="table: for people; json: a report for CI.")
 @click.pass_context
 def test_command(ctx: click.Context, specs: tuple[Path, ...], selection: str | None, exitfirst: bool,
-                 clock_kind: str, input_file: str | None, input_json: str | None, output_format: str) -> None:
+                 clock_kind: str, input_file: str | None, input_json: str | None, resources_file: Path | None,
+                 output_format: str) -> None:
     """Run every test case of each SPEC and print a pass/fail table.
 
     SPEC is a test spec (JSON or YAML with 'definition' and 'tests'; see docs/cli.md)
@@ -399,20 +404,23 @@ def test_command(ctx: click.Context, specs: tuple[Path, ...], selection: str | N
 
     \b
     Examples:
-      asl test examples/order-processing/tests.yaml
+      asl test order.tests.yaml
       asl test -k retry tests/*.asltest.yaml
       asl test MockConfigFile.json --input-json '{"orderId": 1}'
       asl test --format json tests.yaml > report.json
     """
     input_value = read_input(input_file, input_json)
-    tests = [test for spec in specs for test in load_tests(spec, input_value=input_value)]
+    tests = [test for spec in specs
+             for test in load_tests(spec, input_value=input_value, resources_file=resources_file)]
     if selection is not None:
         tests = [test for test in tests if selection in test.name]
         if not tests:
             raise CommandError(f"no test name contains {selection!r}")
     machines = MachineCache()
+    for definition, resources in dict.fromkeys((test.definition, test.resources_file) for test in tests):
+        load_handlers(definition, resources)  # unusable resources make the spec unusable (exit 2), up front
     for test in tests:
-        machines.get(test)  # a definition that cannot load makes its spec unusable (exit 2), before any test runs
+        machines.get(test)  # likewise a definition that cannot load
     outcomes: list[Outcome] = []
     interrupted = False
     try:

@@ -42,6 +42,8 @@ class Case:
     unresolved: Sequence[str] = ()
     external_actions: Sequence[str] = ()
     definition_raw: str | None = None
+    start_mode: str = "async"
+    """How AWS started the execution: StartExecution ("async") or StartSyncExecution ("sync")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +111,7 @@ def parse_case(data: Any, path: Path) -> Case:
         unresolved=tuple(str(item) for item in data.get("unresolved") or ()),
         external_actions=tuple(str(item) for item in data.get("external_actions") or ()),
         definition_raw=raw_definition,
+        start_mode="sync" if data.get("start_mode") == "sync" else "async",
     )
 
 

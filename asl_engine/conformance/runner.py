@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from asl_engine.conformance.case import BrokenCase, Case
 from asl_engine.conformance.classify import MALFORMED, MOCKED, MOCKED_NOT_REPLAYABLE, VALIDATION, classify
@@ -101,7 +102,8 @@ def _execution_problems(case: Case, engine: Engine, wildcards: Wildcards,
         machine = engine.load(definition, machine_type=case.machine_type)
     except engine.validation_error as error:
         return [f"the engine rejected a definition AWS accepted: {_first_diagnostic(error)}"]
-    execution = machine.execute(case.input, mocks=mocks, history=True)
+    options: dict[str, Any] = {"start_mode": "sync"} if case.start_mode == "sync" else {}
+    execution = machine.execute(case.input, mocks=mocks, history=True, **options)
     problems = outcome_problems(case.expected, execution.status, execution.output, execution.error,
                                 execution.cause, wildcards)
     metrics.update(metric_results(case, execution))

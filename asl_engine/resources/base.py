@@ -31,6 +31,9 @@ class TaskRequest:
     environment: TaskEnvironment | None = field(default=None, repr=False)
     """The execution's services (clock-aware sleep, worker threads, nested executions, task tokens)."""
     submit: Callable[[Any], None] = field(default=lambda output: None, repr=False)
+    entered_event_id: int = 0
+    """Id of the state's StateEntered event: AWS quotes it in States.Runtime causes
+    ("An error occurred while executing the state 'X' (entered at the event id #N). ...")."""
     """Record ``TaskSubmitted`` with the integration's first response (``.sync`` jobs record it themselves;
     ``.waitForTaskToken`` tasks get it recorded from the handler's return value)."""
 

@@ -46,7 +46,7 @@ from types import ModuleType
 from typing import Any
 
 from asl_engine.errors import AslEngineError, ConfigurationError
-from asl_engine.resources.dynamodb import DynamoDBServiceError, IndexSpec, TableSpec
+from asl_engine.resources.dynamodb import IndexSpec, TableSpec
 from asl_engine.resources.glue import WORKER_TYPES
 from asl_engine.resources.registry import Resources
 
@@ -123,8 +123,15 @@ class _Loader:
         if unknown:
             raise (self.root / "glue" / unknown[0]).error("unknown key; Glue jobs go in [glue.jobs.<name>]")
         jobs = _table(section.get("jobs", {}), self.root / "glue" / "jobs")
-        allowed = ("handler", "max_concurrent_runs", "default_arguments", "glue_version", "worker_type",
-                   "number_of_workers", "timeout")
+        allowed = (
+            "handler",
+            "max_concurrent_runs",
+            "default_arguments",
+            "glue_version",
+            "worker_type",
+            "number_of_workers",
+            "timeout",
+        )
         for name, spec in jobs.items():
             where = self.root / "glue" / "jobs" / name
             options = _settings(spec, where, allowed)
@@ -163,12 +170,10 @@ class _Loader:
                 resources.dynamodb_table(table, items)
             except AslEngineError as error:
                 raise where.error(str(error)) from None
-            except DynamoDBServiceError as error:  # DynamoDB's own validation of the table (name, keys...)
-                raise where.error(f"DynamoDB rejects this table: {error.message}") from None
 
     def _indexes(self, value: Any, where: _Location) -> list[IndexSpec]:
         if not isinstance(value, list):
-            raise where.error("expected a list of tables such as [{ name = \"ByStatus\", hash_key = \"status:S\" }]")
+            raise where.error('expected a list of tables such as [{ name = "ByStatus", hash_key = "status:S" }]')
         indexes = []
         for position, spec in enumerate(value):
             at = where / str(position)
@@ -259,8 +264,9 @@ class _Loader:
             try:
                 return importlib.import_module(name)
             except ImportError as error:
-                raise where.error(f"cannot import module {name!r}: no {relative}.py beside the file and {error}") \
-                    from None
+                raise where.error(
+                    f"cannot import module {name!r}: no {relative}.py beside the file and {error}"
+                ) from None
         return _load_file_module(name, file, self.base, where)
 
 

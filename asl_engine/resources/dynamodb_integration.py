@@ -46,8 +46,9 @@ class OptimizedDynamoDBTask:
         try:
             response = self.service().call(self.action, parameters)
         except DynamoDBServiceError as error:
-            raise DYNAMODB.error(error.code, error.message, status_code=error.status_code,
-                                 request_id=request_id) from None
+            raise DYNAMODB.error(
+                error.code, error.message, status_code=error.status_code, request_id=request_id
+            ) from None
         except UnsupportedActionError as error:
             raise _not_emulated(request, error) from None
         headers = dynamodb_headers(compact_json(response), request_id, env.clock.now())
@@ -68,8 +69,9 @@ class SdkDynamoDBTask:
         try:
             return self.service().call(self.action, parameters)
         except DynamoDBServiceError as error:
-            raise SDK_DYNAMODB.error(error.code, error.message, status_code=error.status_code,
-                                     request_id=request_id) from None
+            raise SDK_DYNAMODB.error(
+                error.code, error.message, status_code=error.status_code, request_id=request_id
+            ) from None
         except UnsupportedActionError as error:
             raise _not_emulated(request, error) from None
 

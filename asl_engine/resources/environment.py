@@ -77,7 +77,7 @@ class TaskEnvironment:
             try:
                 result = function(*args)
             except BaseException as error:  # delivered to the awaiting handler, which decides
-                scheduler.post(lambda: done.set_exception(error))
+                scheduler.post(lambda failure=error: done.set_exception(failure))  # type: ignore[misc]
             else:
                 scheduler.post(lambda: done.set_result(result))
             finally:
@@ -89,4 +89,9 @@ class TaskEnvironment:
 
     async def run_execution(self, machine: StateMachine, input: Any, *, name: str | None = None) -> Execution:
         """Run another state machine as a nested execution on this execution's scheduler and clock."""
-        return await machine._run_nested(self._run, input, name=name)
+        return await machine._start_nested(self._run, input, name=name).finished()
+
+    def start_execution(self, machine: StateMachine, input: Any, *, name: str | None = None) -> Execution:
+        """Start a nested execution on this execution's scheduler and clock without waiting for it
+        (``states:startExecution`` request-response); the returned view is live."""
+        return machine._start_nested(self._run, input, name=name).execution

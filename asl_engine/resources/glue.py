@@ -72,8 +72,9 @@ class JobRun:
     clock finishes on its own thread.
     """
 
-    def __init__(self, job: GlueJob, run_id: str, arguments: dict[str, str], settings: dict[str, Any],
-                 started_on: float) -> None:
+    def __init__(
+        self, job: GlueJob, run_id: str, arguments: dict[str, str], settings: dict[str, Any], started_on: float
+    ) -> None:
         self.job = job
         self.id = run_id
         self.arguments = arguments
@@ -127,7 +128,7 @@ class JobRun:
             described["Arguments"] = dict(self.arguments)
         if self.completed_on is not None:
             described["CompletedOn"] = epoch_millis(self.completed_on)
-            described["ExecutionTime"] = int(round(self.completed_on - self.started_on))
+            described["ExecutionTime"] = round(self.completed_on - self.started_on)
         if self.error_message is not None:
             described["ErrorMessage"] = self.error_message
         for optional in ("SecurityConfiguration", "NotificationProperty"):
@@ -149,10 +150,10 @@ class GlueService:
             raise ConfigurationError(f"a Glue job name must be 1 to 255 characters, got {job.name!r}")
         if not callable(job.run):
             raise ConfigurationError(f"Glue job {job.name!r}: the job must be callable, got {job.run!r}")
-        if isinstance(job.max_concurrent_runs, bool) or not isinstance(job.max_concurrent_runs, int) \
-                or job.max_concurrent_runs < 1:
+        runs = job.max_concurrent_runs
+        if isinstance(runs, bool) or not isinstance(runs, int) or runs < 1:
             raise ConfigurationError(
-                f"Glue job {job.name!r}: max_concurrent_runs must be a positive integer, got {job.max_concurrent_runs!r}"
+                f"Glue job {job.name!r}: max_concurrent_runs must be a positive integer, got {runs!r}"
             )
         if job.worker_type not in WORKER_TYPES:
             raise ConfigurationError(
@@ -169,8 +170,9 @@ class GlueService:
         with self._lock:
             return list(self._runs.get(job_name, ()))
 
-    def start(self, parameters: Mapping[str, Any], env: TaskEnvironment, request: TaskRequest,
-              request_id: str) -> JobRun:
+    def start(
+        self, parameters: Mapping[str, Any], env: TaskEnvironment, request: TaskRequest, request_id: str
+    ) -> JobRun:
         """StartJobRun: validate, check the job and its concurrency, and record a RUNNING run."""
         job_name = parameters.get("JobName")
         if job_name is None:
@@ -190,30 +192,39 @@ class GlueService:
             )
         job = self._jobs.get(job_name)
         if job is None:
-            raise GLUE.error("EntityNotFoundException", "Failed to start job run due to missing metadata",
-                             status_code=400, request_id=request_id)
+            raise GLUE.error(
+                "EntityNotFoundException",
+                "Failed to start job run due to missing metadata",
+                status_code=400,
+                request_id=request_id,
+            )
         settings = _run_settings(job, parameters, request, request_id)
         with self._lock:
             runs = self._runs.setdefault(job.name, [])
             if sum(run.active for run in runs) >= job.max_concurrent_runs:
-                raise GLUE.error("ConcurrentRunsExceededException", f"Concurrent runs exceeded for {job.name}",
-                                 status_code=400, request_id=request_id)
+                raise GLUE.error(
+                    "ConcurrentRunsExceededException",
+                    f"Concurrent runs exceeded for {job.name}",
+                    status_code=400,
+                    request_id=request_id,
+                )
             run_id = f"jr_{env.random.getrandbits(256):064x}"
             run = JobRun(job, run_id, dict(arguments), settings, env.clock.now())
             runs.append(run)
         return run
 
 
-def _run_settings(job: GlueJob, parameters: Mapping[str, Any], request: TaskRequest,
-                  request_id: str) -> dict[str, Any]:
+def _run_settings(job: GlueJob, parameters: Mapping[str, Any], request: TaskRequest, request_id: str) -> dict[str, Any]:
     settings: dict[str, Any] = {
         "WorkerType": job.worker_type,
         "NumberOfWorkers": job.number_of_workers,
         "Timeout": job.timeout,
         "ExecutionClass": "STANDARD",
     }
-    for field_name, wire, allowed in (("WorkerType", "workerType", WORKER_TYPES),
-                                      ("ExecutionClass", "executionClass", EXECUTION_CLASSES)):
+    for field_name, wire, allowed in (
+        ("WorkerType", "workerType", WORKER_TYPES),
+        ("ExecutionClass", "executionClass", EXECUTION_CLASSES),
+    ):
         if field_name in parameters:
             value = parameters[field_name]
             if value not in allowed:

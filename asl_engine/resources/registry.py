@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 from asl_engine.errors import ConfigurationError
 from asl_engine.resources.arns import ResourceRef, UnknownResourceError, parse_resource
 from asl_engine.resources.base import HandlerFunction, TaskHandler
-from asl_engine.resources.dynamodb import DynamoDBService, TableSpec
+from asl_engine.resources.dynamodb import DynamoDBService, DynamoDBServiceError, TableSpec
 from asl_engine.resources.dynamodb_integration import OPTIMIZED_ACTIONS, OptimizedDynamoDBTask, SdkDynamoDBTask
 from asl_engine.resources.glue import GlueJob, GlueJobFunction, GlueService, GlueStartJobRunTask
 from asl_engine.resources.lambda_ import (
@@ -62,8 +62,9 @@ class Resources:
     the lifetime of the object, as they would in an account.
     """
 
-    def __init__(self, *, dynamodb: DynamoDBService | None = None,
-                 dynamodb_path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, *, dynamodb: DynamoDBService | None = None, dynamodb_path: str | os.PathLike[str] | None = None
+    ) -> None:
         if dynamodb is not None and dynamodb_path is not None:
             raise ConfigurationError("pass either dynamodb or dynamodb_path, not both")
         self.lambdas = LambdaFunctions()
@@ -129,15 +130,30 @@ class Resources:
 
     @overload
     def glue_job(
-        self, name: str, run: None = None, *, max_concurrent_runs: int = ..., default_arguments: Mapping[str, str] = ...,
-        glue_version: str = ..., worker_type: str = ..., number_of_workers: int = ..., timeout: int = ...,
+        self,
+        name: str,
+        run: None = None,
+        *,
+        max_concurrent_runs: int = ...,
+        default_arguments: Mapping[str, str] = ...,
+        glue_version: str = ...,
+        worker_type: str = ...,
+        number_of_workers: int = ...,
+        timeout: int = ...,
     ) -> Callable[[F], F]: ...
 
     @overload
     def glue_job(
-        self, name: str, run: GlueJobFunction, *, max_concurrent_runs: int = ...,
-        default_arguments: Mapping[str, str] = ..., glue_version: str = ..., worker_type: str = ...,
-        number_of_workers: int = ..., timeout: int = ...,
+        self,
+        name: str,
+        run: GlueJobFunction,
+        *,
+        max_concurrent_runs: int = ...,
+        default_arguments: Mapping[str, str] = ...,
+        glue_version: str = ...,
+        worker_type: str = ...,
+        number_of_workers: int = ...,
+        timeout: int = ...,
     ) -> GlueJobFunction: ...
 
     def glue_job(
@@ -179,10 +195,12 @@ class Resources:
         self, spec: TableSpec, items: Iterable[Mapping[str, Any]] | None = None, *, replace: bool = False
     ) -> None:
         """Create a table (with seed items, typed or plain) in ``dynamodb``."""
-        self.dynamodb.create_table(spec, items, replace=replace)
+        try:
+            self.dynamodb.create_table(spec, items, replace=replace)
+        except DynamoDBServiceError as error:  # DynamoDB's own validation of the table (name, keys...)
+            raise ConfigurationError(f"DynamoDB rejects table {spec.name!r}: {error.message}") from None
 
-    def state_machine(self, machine: StateMachine, *, name: str | None = None,
-                      arn: str | None = None) -> StateMachine:
+    def state_machine(self, machine: StateMachine, *, name: str | None = None, arn: str | None = None) -> StateMachine:
         """Register a machine for ``states:startExecution``, found by ARN or by name.
 
         ``name`` defaults to the machine's; ``arn`` pins the ARN it answers to (otherwise its name

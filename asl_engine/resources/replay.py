@@ -25,6 +25,7 @@ give (timeouts, callbacks from outside, other services) raise ``NotReplayable``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -76,37 +77,79 @@ def replay_input(case: Mapping[str, Any]) -> Any:
 
 
 def replay_definition(case: Mapping[str, Any]) -> dict[str, Any]:
-    """The case's definition with placeholders replaced and unresolved Lambda resources filled in.
+    """The case's definition with placeholders replaced and unresolved values filled in.
 
-    An unresolved Task Resource becomes the function ARN its state was recorded calling.
+    A Task's unresolved ``Resource`` becomes the function ARN its state was recorded calling; an
+    unresolved Parameters/Arguments value (``FunctionName``) becomes the value recorded for it.
     """
-    recorded = {
-        event["state"]: sanitize(event["resource"])
-        for event in reversed(case.get("task_results", []))
-        if event.get("event") == "LambdaFunctionScheduled" and "resource" in event
-    }
     definition = json.loads(json.dumps(case["definition"]))
-    for name, state in _task_states(definition):
+    recorded = _recorded_requests(case, definition)
+    for name, state, _ in _task_states(definition):
+        scheduled = recorded.get(name, {})
         resource = state.get("Resource")
-        if isinstance(resource, str) and resource.startswith("<unresolved:"):
-            if name not in recorded:
+        if _unresolved(resource):
+            if "resource" not in scheduled or not str(scheduled["resource"]).startswith("arn:"):
                 raise NotReplayable(f"the Resource of state {name!r} is unresolved and no recorded call names it")
-            state["Resource"] = recorded[name]
+            state["Resource"] = scheduled["resource"]
+        for field_name in ("Parameters", "Arguments"):
+            block = state.get(field_name)
+            if not isinstance(block, dict):
+                continue
+            for key, value in list(block.items()):
+                if _unresolved(value):
+                    recorded_value = (scheduled.get("parameters") or {}).get(key)
+                    if recorded_value is None:
+                        raise NotReplayable(f"{field_name}.{key} of state {name!r} is unresolved and was not recorded")
+                    block[key] = recorded_value
     sanitized: dict[str, Any] = sanitize(definition)
     return sanitized
 
 
-def _task_states(scope: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+def _unresolved(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("<unresolved:")
+
+
+def _recorded_requests(case: Mapping[str, Any], definition: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The first recorded request of each state (``resource``/``parameters``), sanitized.
+
+    Some recordings lost the state names of their task events; those are given, in order, to the
+    Task states that have unresolved values and no named recording.
+    """
+    named: dict[str, dict[str, Any]] = {}
+    anonymous: list[dict[str, Any]] = []
+    for event in case.get("task_results", []):
+        if event.get("event") not in _SCHEDULED:
+            continue
+        if event.get("state") is None:
+            anonymous.append(sanitize(event))
+        else:
+            named.setdefault(event["state"], sanitize(event))
+    for name, state, _ in _task_states(definition):
+        needs = _unresolved(state.get("Resource")) or any(
+            _unresolved(value)
+            for block in (state.get("Parameters"), state.get("Arguments"))
+            if isinstance(block, dict)
+            for value in block.values()
+        )
+        if needs and name not in named and anonymous:
+            named[name] = anonymous.pop(0)
+    return named
+
+
+def _task_states(scope: Mapping[str, Any], distributed: bool = False) -> Iterator[tuple[str, dict[str, Any], bool]]:
+    """Every Task state (name, state, whether it runs inside a Distributed Map), nested ones included."""
     for name, state in scope.get("States", {}).items():
         if not isinstance(state, dict):
             continue
         if state.get("Type") == "Task":
-            yield name, state
+            yield name, state, distributed
         for branch in state.get("Branches", []) or []:
-            yield from _task_states(branch)
+            yield from _task_states(branch, distributed)
         for key in ("ItemProcessor", "Iterator"):
-            if isinstance(state.get(key), dict):
-                yield from _task_states(state[key])
+            processor = state.get(key)
+            if isinstance(processor, dict):
+                mode = (processor.get("ProcessorConfig") or {}).get("Mode")
+                yield from _task_states(processor, distributed or mode == "DISTRIBUTED")
 
 
 @dataclass(slots=True)
@@ -119,8 +162,11 @@ class _Call:
 
     @property
     def resource_type(self) -> str:
-        return "legacy-lambda" if self.scheduled["event"] == "LambdaFunctionScheduled" else str(
-            self.scheduled.get("resourceType"))
+        return (
+            "legacy-lambda"
+            if self.scheduled["event"] == "LambdaFunctionScheduled"
+            else str(self.scheduled.get("resourceType"))
+        )
 
     @property
     def resource(self) -> str:
@@ -128,25 +174,32 @@ class _Call:
 
 
 def _recorded_calls(case: Mapping[str, Any]) -> list[_Call]:
+    """The recorded calls, each paired with its outcome (per state, first come first served;
+    some recordings list an outcome before its scheduling)."""
     calls: list[_Call] = []
-    open_calls: dict[str, list[_Call]] = {}
+    waiting_calls: dict[Any, list[_Call]] = {}
+    waiting_outcomes: dict[Any, list[dict[str, Any]]] = {}
     for raw in case.get("task_results", []):
         event = sanitize(raw)
         kind, state = event.get("event"), event.get("state")
         if kind in _SCHEDULED:
             call = _Call(state, event)
             calls.append(call)
-            open_calls.setdefault(state, []).append(call)
+            waiting_calls.setdefault(state, []).append(call)
         elif kind in _TIMED_OUT:
             raise NotReplayable(f"state {state!r} timed out on AWS; local handlers do not take recorded time")
         elif kind in _TERMINAL:
-            pending = open_calls.get(state) or []
-            if not pending:
-                raise NotReplayable(f"a {kind} event of state {state!r} has no scheduled call before it")
-            pending.pop(0).outcome = event
+            waiting_outcomes.setdefault(state, []).append(event)
+        else:
+            continue
+        pending, outcomes = waiting_calls.get(state, []), waiting_outcomes.get(state, [])
+        while pending and outcomes:
+            pending.pop(0).outcome = outcomes.pop(0)
     unfinished = [call.state for call in calls if call.outcome is None]
     if unfinished:
         raise NotReplayable(f"recorded calls of {unfinished} never finished (callbacks or aborts)")
+    if any(waiting_outcomes.values()):
+        raise NotReplayable("the recording has task outcomes without a scheduled call")
     return calls
 
 
@@ -157,6 +210,14 @@ def handlers_from_task_results(case: Mapping[str, Any]) -> Resources:
     """
     if case.get("external_actions"):
         raise NotReplayable("the recording acted on the execution from outside (external_actions)")
+    if case.get("state_machine_type") == "EXPRESS" and not case.get("task_results"):
+        raise NotReplayable("Express executions record no history, so the case holds no task results")
+    inside_distributed = [name for name, _, distributed in _task_states(case["definition"]) if distributed]
+    if inside_distributed:
+        raise NotReplayable(
+            f"states {inside_distributed} run in Distributed Map child executions, whose calls the recording "
+            "does not hold"
+        )
     calls = _recorded_calls(case)
     resources = Resources(dynamodb=_ReplayDynamoDB(calls))
     functions: dict[str, _ReplayFunction] = {}
@@ -168,8 +229,11 @@ def handlers_from_task_results(case: Mapping[str, Any]) -> Resources:
             _add_invoke_call(functions, call)
         elif kind in ("dynamodb", "aws-sdk:dynamodb"):
             continue  # answered by the embedded DynamoDB
-        elif kind == "states" and call.resource.startswith("startExecution") and \
-                not call.resource.endswith("waitForTaskToken"):
+        elif (
+            kind == "states"
+            and call.resource.startswith("startExecution")
+            and not call.resource.endswith("waitForTaskToken")
+        ):
             _add_child_machine(resources, call)
         else:
             raise NotReplayable(f"state {call.state!r} calls {kind}:{call.resource}, which has no local handler")
@@ -245,8 +309,9 @@ def _returning(outcome: Mapping[str, Any], value: Any) -> Callable[[], Any]:
     document = cause
 
     def fail() -> Any:
-        raise LambdaError(str(document["errorType"]), str(document.get("errorMessage", "")),
-                          list(document.get("stackTrace", [])))
+        raise LambdaError(
+            str(document["errorType"]), str(document.get("errorMessage", "")), list(document.get("stackTrace", []))
+        )
 
     return fail
 
@@ -278,10 +343,8 @@ class _ReplayDynamoDB(DynamoDBService):
         table = params.get("TableName") if isinstance(params, Mapping) else None
         expected_table = position < len(self._found_table) and self._found_table[position]
         if expected_table and isinstance(table, str) and table not in self.table_names() and self._keys:
-            try:
+            with contextlib.suppress(DynamoDBServiceError):  # an invalid name: the call itself reports it
                 self.create_table(TableSpec(table, *self._keys))
-            except DynamoDBServiceError:
-                pass  # an invalid name: let the call itself report it
         return super().call(action, params)
 
 

@@ -39,7 +39,7 @@ def http_date(epoch_seconds: float) -> str:
 
 def epoch_millis(epoch_seconds: float) -> int:
     """How the Java SDK serializes a timestamp inside Step Functions results (``1638296059130``)."""
-    return int(round(epoch_seconds * 1000))
+    return round(epoch_seconds * 1000)
 
 
 def java_double(value: float) -> str:

@@ -121,7 +121,7 @@ def _check_name(name: str, what: str) -> None:
     if not isinstance(name, str) or not 1 <= len(name) <= MAX_NAME_LENGTH or _INVALID_NAME.search(name):
         raise ConfigurationError(
             f"invalid {what} {name!r}: 1 to 80 characters, without whitespace, brackets, wildcards or "
-            "any of \" # % \\ ^ | ~ ` $ & , ; : /"
+            'any of " # % \\ ^ | ~ ` $ & , ; : /'
         )
 
 
@@ -153,30 +153,39 @@ class StartExecutionTask:
         self._run_detached(env, start)
         return started
 
-    def _start_request(self, request: TaskRequest, parameters: Mapping[str, Any], env: TaskEnvironment,
-                       request_id: str) -> _Start:
+    def _start_request(
+        self, request: TaskRequest, parameters: Mapping[str, Any], env: TaskEnvironment, request_id: str
+    ) -> _Start:
         target = parameters.get("StateMachineArn")
         if not isinstance(target, str):
             raise parameters_error(request, "The value of the field 'StateMachineArn' must be a string")
         registered = self.machines.find(target, env)
         if registered is None:
             if not target.startswith("arn:"):
-                raise STEP_FUNCTIONS.error("InvalidArn", f"Invalid Arn: 'Invalid ARN prefix: {target}'",
-                                           status_code=400, request_id=request_id)
-            raise STEP_FUNCTIONS.error("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{target}'",
-                                       status_code=400, request_id=request_id)
+                raise STEP_FUNCTIONS.error(
+                    "InvalidArn", f"Invalid Arn: 'Invalid ARN prefix: {target}'", status_code=400, request_id=request_id
+                )
+            raise STEP_FUNCTIONS.error(
+                "StateMachineDoesNotExist",
+                f"State Machine Does Not Exist: '{target}'",
+                status_code=400,
+                request_id=request_id,
+            )
         name = parameters.get("Name")
         if name is None:
             name = uuid_request_id(env.random)
         elif not isinstance(name, str) or not 1 <= len(name) <= MAX_NAME_LENGTH or _INVALID_NAME.search(name):
-            raise STEP_FUNCTIONS.error("InvalidName", f"Invalid Name: '{name}'", status_code=400,
-                                       request_id=request_id)
+            raise STEP_FUNCTIONS.error("InvalidName", f"Invalid Name: '{name}'", status_code=400, request_id=request_id)
         child_input = _child_input(parameters.get("Input"), request_id)
         machine_arn = registered.arn_in(env)
         execution_arn = machine_arn.replace(":stateMachine:", ":execution:", 1) + f":{name}"
         if not self.machines.claim_name(execution_arn):
-            raise STEP_FUNCTIONS.error("ExecutionAlreadyExists", f"Execution Already Exists: '{execution_arn}'",
-                                       status_code=400, request_id=request_id)
+            raise STEP_FUNCTIONS.error(
+                "ExecutionAlreadyExists",
+                f"Execution Already Exists: '{execution_arn}'",
+                status_code=400,
+                request_id=request_id,
+            )
         return _Start(registered.machine, name, child_input, machine_arn, execution_arn, env.clock.now())
 
     async def _run_to_completion(self, env: TaskEnvironment, start: _Start, *, parsed: bool) -> dict[str, Any]:
@@ -214,13 +223,18 @@ def _child_input(value: Any, request_id: str) -> Any:
         try:
             return json.loads(value)
         except ValueError as error:
-            raise STEP_FUNCTIONS.error("InvalidExecutionInput", f"Invalid State Machine Execution Input: '{error}'",
-                                       status_code=400, request_id=request_id) from None
+            raise STEP_FUNCTIONS.error(
+                "InvalidExecutionInput",
+                f"Invalid State Machine Execution Input: '{error}'",
+                status_code=400,
+                request_id=request_id,
+            ) from None
     return value
 
 
 def describe(execution: Execution, start: _Start, *, parsed: bool) -> dict[str, Any]:
     """DescribeExecution's members for a finished child, as ``.sync`` (``parsed``: ``.sync:2``) returns them."""
+
     def data(value: Any) -> Any:
         return value if parsed else compact_json(value)
 
@@ -244,8 +258,10 @@ def describe(execution: Execution, start: _Start, *, parsed: bool) -> dict[str, 
         described["RedriveStatus"] = "NOT_REDRIVABLE"
         described["RedriveStatusReason"] = "Execution is SUCCEEDED and cannot be redriven"
     else:
-        if execution.error is not None:
-            described["Error"] = execution.error
+        # A timed-out execution has neither error nor cause itself, but the .sync task names it.
+        error = execution.error if execution.status != "TIMED_OUT" else execution.error or "States.Timeout"
+        if error is not None:
+            described["Error"] = error
         if execution.cause is not None:
             described["Cause"] = execution.cause
     return dict(sorted(described.items()))

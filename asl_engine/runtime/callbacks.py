@@ -78,6 +78,7 @@ class CallbackRegistry:
 
     def wait_for_token(self, state_name: str | None = None, timeout: float | None = None) -> str:
         """Block (real time) until a task — optionally of ``state_name`` — waits for a token; return it."""
+
         def find() -> str | None:
             for token, pending in self._pending.items():
                 if pending.waiting and (state_name is None or pending.state_name == state_name):
@@ -128,8 +129,15 @@ class CallbackRegistry:
         self._scheduler.post(beat)
 
 
-async def await_callback(registry: CallbackRegistry, pending: PendingCallback, *, now: float,
-                         timeout: float | None, heartbeat: float | None, clock_now: Any) -> tuple[str, Any]:
+async def await_callback(
+    registry: CallbackRegistry,
+    pending: PendingCallback,
+    *,
+    now: float,
+    timeout: float | None,
+    heartbeat: float | None,
+    clock_now: Any,
+) -> tuple[str, Any]:
     """Wait for the token's answer; returns ("success", output) or ("timeout"|"heartbeat", None).
 
     A failure answer raises its StatesError.

@@ -8,8 +8,10 @@ timer (the way Temporal's test environment skips time), or when a test calls ``a
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 
@@ -20,6 +22,11 @@ class Clock:
 
     def now(self) -> float:
         raise NotImplementedError
+
+    @contextlib.contextmanager
+    def awaiting_result(self) -> Iterator[None]:
+        """Mark that a caller blocks on an execution's result (virtual clocks skip time only then)."""
+        yield
 
     def now_datetime(self) -> datetime:
         return datetime.fromtimestamp(self.now(), UTC)
@@ -40,12 +47,22 @@ class VirtualClock(Clock):
     ``start`` defaults to the current wall-clock time rounded to the millisecond, so timestamps look
     real; pass a fixed ``datetime`` (or epoch seconds) for byte-identical histories across runs.
 
-    ``advance`` from a test thread is deterministic: the executions using this clock move through
-    every timer that falls due on the way, in order, each at its exact due time, and ``advance``
-    returns only once they have caught up.
+    Several executions may share one clock, each driven by its own scheduler (and thread). Time then
+    skips only when *every* one of them is idle, to the earliest timer among them, so executions on
+    one clock interleave exactly as they would in real time. ``advance`` from a test thread is
+    deterministic too: the executions walk through every timer that falls due on the way, in order,
+    each at its exact due time, and ``advance`` returns once they have caught up.
+
+    As in Temporal's test environment, time skips by itself only while somebody waits for a result
+    (``execute``, or ``ExecutionHandle.wait``): executions started in the background do not race ahead
+    of executions started a moment later.
     """
 
     virtual = True
+
+    MOVED = "moved"
+    WAIT = "wait"
+    STUCK = "stuck"
 
     def __init__(self, start: datetime | float | None = None) -> None:
         if start is None:
@@ -56,11 +73,25 @@ class VirtualClock(Clock):
             start = start.timestamp()
         self._now = float(start)
         self._target = self._now
+        self._version = 0
         self._changed = threading.Condition()
-        self._drivers: dict[int, threading.Condition] = {}
+        self._drivers: dict[int, tuple[int, threading.Condition]] = {}
+        self._idle: dict[int, tuple[float | None, bool]] = {}
+        self._waiters = 0
 
     def now(self) -> float:
         return self._now
+
+    @contextlib.contextmanager
+    def awaiting_result(self) -> Iterator[None]:
+        with self._changed:
+            self._waiters += 1
+        self._wake_all(exclude=-1)
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._waiters -= 1
 
     def advance(self, seconds: float) -> None:
         """Move time forward by ``seconds``; due timers fire on the way, each at its due time."""
@@ -71,41 +102,103 @@ class VirtualClock(Clock):
         self.advance_to(when)
 
     def advance_to(self, when: float) -> None:
+        me = threading.get_ident()
         with self._changed:
             if when <= self._target:
                 return
             self._target = when
-            drivers = [c for thread_id, c in self._drivers.items() if thread_id != threading.get_ident()]
-            if not self._drivers or threading.get_ident() in self._drivers:
-                self._now = max(self._now, when)
-        for condition in drivers:
+            driven_here = any(thread == me for thread, _ in self._drivers.values())
+            if not self._drivers or driven_here:
+                # Nobody else drives this clock (or a handler on a driving thread asked): move at once.
+                self._jump_locked(max(self._now, when))
+                others: list[threading.Condition] = []
+            else:
+                others = [condition for _, condition in self._drivers.values()]
+        for condition in others:
             with condition:
                 condition.notify_all()
-        if drivers:
+        if others:
             with self._changed:
                 self._changed.wait_for(lambda: self._now >= when or not self._drivers)
 
-    # -- used by the scheduler driving executions on this clock ---------------------------------------
+    # -- coordination with the schedulers driving executions on this clock -----------------------------
 
-    def _pending_target(self) -> float | None:
-        """Where a test asked time to go, if the executions have not got there yet."""
-        target = self._target
-        return target if target > self._now else None
+    def jump_to(self, when: float) -> None:
+        """Set the time to ``when`` at once (never backwards), without walking through timers.
 
-    def _move_to(self, when: float) -> None:
+        For code that drives a scheduler step by step itself (a test environment); everybody else
+        uses ``advance``.
+        """
         with self._changed:
-            if when > self._now:
-                self._now = when
-                self._target = max(self._target, when)
-            self._changed.notify_all()
+            self._jump_locked(when)
 
-    def _subscribe(self, condition: threading.Condition) -> None:
-        with self._changed:
-            self._drivers[threading.get_ident()] = condition
+    def _jump_locked(self, when: float) -> None:
+        """Move to ``when`` (caller holds ``_changed``)."""
+        if when > self._now:
+            self._now = when
+            self._target = max(self._target, when)
+            self._version += 1
+            self._idle.clear()
+        self._changed.notify_all()
 
-    def _unsubscribe(self, condition: threading.Condition) -> None:
+    def _subscribe(self, key: int, condition: threading.Condition) -> None:
+        """Register a scheduler that will drive executions on this clock (before it starts running,
+        so that time cannot skip past an execution that is about to begin)."""
         with self._changed:
-            self._drivers.pop(threading.get_ident(), None)
+            self._drivers[key] = (threading.get_ident(), condition)
+
+    def _driving_thread(self, key: int) -> None:
+        """The scheduler ``key`` is now driven by the calling thread."""
+        with self._changed:
+            if key in self._drivers:
+                self._drivers[key] = (threading.get_ident(), self._drivers[key][1])
+
+    def _unsubscribe(self, key: int) -> None:
+        with self._changed:
+            self._drivers.pop(key, None)
+            self._idle.pop(key, None)
             if not self._drivers:
-                self._now = max(self._now, self._target)
+                self._jump_locked(max(self._now, self._target))
             self._changed.notify_all()
+        self._wake_all(exclude=key)
+
+    def _busy(self, key: int) -> None:
+        with self._changed:
+            self._idle.pop(key, None)
+
+    def _settle(self, key: int, next_timer: float | None, external: bool) -> tuple[str, int]:
+        """A driver has nothing to run. If every driver is idle, skip time to the earliest due
+        point; returns MOVED (time moved), WAIT (someone is busy or external work is pending) or
+        STUCK (nothing can ever wake anybody), with the clock's version for lost-wakeup checks."""
+        moved = False
+        with self._changed:
+            self._idle[key] = (next_timer, external)
+            version = self._version
+            if len(self._idle) < len(self._drivers):
+                return self.WAIT, version
+            target = self._target if self._target > self._now else None
+            timers = [when for when, _ in self._idle.values() if when is not None]
+            if target is not None:
+                candidates = [when for when in timers if when <= target] + [target]
+            elif self._waiters == 0 or any(pending for _, pending in self._idle.values()):
+                return self.WAIT, version
+            else:
+                candidates = timers
+            if not candidates:
+                return self.STUCK, version
+            self._jump_locked(min(candidates))
+            moved = True
+            version = self._version
+        if moved:
+            self._wake_all(exclude=key)
+        return self.MOVED, version
+
+    def _version_now(self) -> int:
+        return self._version
+
+    def _wake_all(self, exclude: int) -> None:
+        with self._changed:
+            others = [condition for key, (_, condition) in self._drivers.items() if key != exclude]
+        for condition in others:
+            with condition:
+                condition.notify_all()

@@ -25,11 +25,16 @@ ALL = "States.ALL"
 NO_CHOICE_MATCHED = "States.NoChoiceMatched"
 
 
-class HeartbeatTimeoutError(StatesError):
-    """A missed heartbeat: reported as States.Timeout, also matched by ``States.HeartbeatTimeout``."""
+class TimeoutFailure(StatesError):
+    """A timeout the engine itself raised (task or heartbeat): no cause, but ``"Cause": ""`` in a
+    Catcher's error output, as observed on AWS."""
 
     def __init__(self) -> None:
         super().__init__(TIMEOUT, None)
+
+
+class HeartbeatTimeoutError(TimeoutFailure):
+    """A missed heartbeat: reported as States.Timeout, also matched by ``States.HeartbeatTimeout``."""
 
 
 class EvaluationFailure(StatesError):

@@ -317,7 +317,9 @@ class ScalarField:
         self.field = field
         value = spec.get(field)
         self.expression = (
-            Expression(value, field, f"{pointer}/{field}") if isinstance(value, str) and is_jsonata_string(value) else None
+            Expression(value, field, f"{pointer}/{field}")
+            if isinstance(value, str) and is_jsonata_string(value)
+            else None
         )
         self.literal = None if self.expression is not None else value
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import StatesError
-from asl_engine.runtime.failures import RUNTIME, error_matches
+from asl_engine.runtime.failures import RUNTIME, TimeoutFailure, error_matches
 from asl_engine.runtime.states.base import CompileError
 
 if TYPE_CHECKING:
@@ -93,7 +93,12 @@ class Catcher:
         self.flow = flow
 
     def handle(self, frame: Frame, raw_input: Any, error: StatesError) -> tuple[Any, dict[str, Any] | None]:
-        error_output = {"Error": error.error, "Cause": error.cause if error.cause is not None else ""}
+        # A failure with no cause shows ``null`` (e.g. SendTaskFailure without fields), except the
+        # engine's own timeouts, which show an empty string (both observed on AWS).
+        cause = error.cause
+        if cause is None and isinstance(error, TimeoutFailure):
+            cause = ""
+        error_output = {"Error": error.error, "Cause": cause}
         return self.flow.catch_output(frame, raw_input, error_output)
 
 
@@ -135,8 +140,8 @@ class RetryPolicy:
         self.retriers = retriers
         self.catchers = catchers
 
-    def next_retry_delay(self, error: StatesError, attempts: list[int], rng: random.Random) -> float | None:
-        """The delay before retrying, or None when the error must go to the catchers.
+    def next_retry(self, error: StatesError, attempts: list[int], rng: random.Random) -> tuple[int, float] | None:
+        """The retrier to use and the delay before retrying, or None when the error goes to the catchers.
 
         ``attempts`` holds one counter per retrier for the current state visit (mutated here).
         """
@@ -147,7 +152,7 @@ class RetryPolicy:
                 if attempts[index] >= retrier.max_attempts:
                     return None
                 attempts[index] += 1
-                return retrier.delay(attempts[index], rng)
+                return index, retrier.delay(attempts[index], rng)
         return None
 
     def catcher_for(self, error: StatesError) -> Catcher | None:

@@ -23,6 +23,7 @@ from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import CallbackRegistry
 from asl_engine.runtime.children import BranchAbort, ChildFailure
 from asl_engine.runtime.clock import Clock
+from asl_engine.runtime.decisions import Decision
 from asl_engine.runtime.frame import Frame, VariableScope
 from asl_engine.runtime.history import EventListener, History, format_timestamp
 from asl_engine.runtime.interpreter import run_scope
@@ -30,6 +31,7 @@ from asl_engine.runtime.limits import HISTORY_EVENT_LIMIT, data_limit_error, exc
 from asl_engine.runtime.scheduler import Cancelled, Scheduler
 
 if TYPE_CHECKING:
+    from asl_engine.machine import StateMachine
     from asl_engine.runtime.compiler import CompiledMachine, CompiledScope
     from asl_engine.runtime.states.map_ import MapState
 
@@ -117,6 +119,7 @@ class ExecutionRun:
         context_overrides: dict[str, Any] | None = None,
         callbacks: CallbackRegistry | None = None,
         listeners: list[EventListener] | None = None,
+        redrivable: bool = True,
     ) -> None:
         self.machine = machine
         self.identity = identity
@@ -138,8 +141,9 @@ class ExecutionRun:
             "StartTime": format_timestamp(self.start_time),
             "Name": identity.execution_name,
             "RoleArn": identity.effective_role_arn,
-            "RedriveCount": 0,
         }
+        if redrivable:
+            self.execution_context["RedriveCount"] = 0
         self.state_machine_context: dict[str, Any] = {
             "Id": identity.state_machine_arn,
             "Name": identity.state_machine_name,
@@ -156,15 +160,25 @@ class ExecutionRun:
         self.cause: str | None = None
         self.stop_time: float | None = None
         self.map_runs: list[MapRun] = []
+        self.nested_runs: list[ExecutionRun] = []
+        self.decisions: list[Decision] = []
+        self.state_machine: StateMachine | None = None
+        """The ``StateMachine`` this run belongs to, when started through one."""
         self.task_environment = TaskEnvironment(self)
 
     # -- services for states -------------------------------------------------------------------------
 
-    def handler_for(self, state_name: str, resource: ResourceRef) -> TaskHandler:
+    def find_handler(self, state_name: str, resource: ResourceRef) -> TaskHandler | None:
         for source in self.handlers:
             handler = source.handler_for(state_name, resource)
             if handler is not None:
                 return handler
+        return None
+
+    def handler_for(self, state_name: str, resource: ResourceRef) -> TaskHandler:
+        handler = self.find_handler(state_name, resource)
+        if handler is not None:
+            return handler
         raise StatesError(
             failures.RUNTIME,
             f"No mock or handler answers the Task state '{state_name}' (resource {resource.arn}). "
@@ -276,6 +290,7 @@ class MapRun:
             record_history=parent.history.record,
             callbacks=parent.callbacks,
         )
+        child.state_machine = parent.state_machine
         self.children.append(child)
         frame = Frame(child, VariableScope(), 0)
         child.history.add("ExecutionStarted", 0, child.start_time, {"input": value})

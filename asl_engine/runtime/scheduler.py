@@ -187,7 +187,10 @@ class Task(Generic[T]):
 class Scheduler:
     """Runs tasks on the driving thread; timers follow the given clock (virtual or real)."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, *, attach: bool = False) -> None:
+        """``attach`` registers this scheduler with a virtual clock right away (it will drive its own
+        executions with ``run_until``); a scheduler stepped by hand (a test environment) stays detached
+        and moves the clock itself."""
         self.clock = clock
         self._ready: deque[tuple[Task[Any], Any, BaseException | None]] = deque()
         self._timers: list[tuple[float, int, _Timer]] = []
@@ -195,6 +198,9 @@ class Scheduler:
         self._condition = threading.Condition()
         self._posted: deque[Callable[[], None]] = deque()
         self._external = 0
+        self._attached = attach and clock.virtual
+        if self._attached:
+            clock._subscribe(id(self), self._condition)  # type: ignore[attr-defined]
 
     # -- API used by the engine ----------------------------------------------------------------------
 
@@ -232,7 +238,11 @@ class Scheduler:
         clock = self.clock
         virtual = clock.virtual
         if virtual:
-            clock._subscribe(self._condition)  # type: ignore[attr-defined]
+            if self._attached:
+                clock._driving_thread(id(self))  # type: ignore[attr-defined]
+            else:
+                clock._subscribe(id(self), self._condition)  # type: ignore[attr-defined]
+                self._attached = True
         try:
             while not future.done():
                 self._run_ready()
@@ -244,7 +254,36 @@ class Scheduler:
                 self._wait_for_progress(virtual)
         finally:
             if virtual:
-                clock._unsubscribe(self._condition)  # type: ignore[attr-defined]
+                clock._unsubscribe(id(self))  # type: ignore[attr-defined]
+                self._attached = False
+
+    # -- stepping by hand (test environments drive a shared scheduler from the test's thread) ---------
+
+    def run_until_idle(self) -> None:
+        """Run everything that can run at the current time; never moves time, never blocks."""
+        while True:
+            if self._posted:
+                self._drain_posted()
+            self._run_ready()
+            self._fire_due_timers()
+            if not self._ready and not self._posted:
+                return
+
+    def next_timer_at(self) -> float | None:
+        """When the earliest pending timer is due (epoch seconds), or None when none is pending."""
+        return self._next_timer()
+
+    @property
+    def external_work(self) -> int:
+        """Outstanding work outside the scheduler: open task tokens and worker threads."""
+        with self._condition:
+            return self._external
+
+    def wait_for_posted(self, timeout: float) -> bool:
+        """Block (real time) until another thread posts work or finishes; False if ``timeout`` passed first."""
+        with self._condition:
+            outstanding = self._external
+            return self._condition.wait_for(lambda: bool(self._posted) or self._external < outstanding, timeout)
 
     # -- internals -----------------------------------------------------------------------------------
 
@@ -290,36 +329,48 @@ class Scheduler:
         return timers[0][0] if timers else None
 
     def _wait_for_progress(self, virtual: bool) -> None:
-        with self._condition:
-            if self._posted:
-                pass
-            elif virtual:
-                clock = self.clock
-                next_timer = self._next_timer()
-                target = clock._pending_target()  # type: ignore[attr-defined]
-                if target is not None:
-                    # A test advanced the clock: walk there timer by timer, each firing at its due time.
-                    step = next_timer if next_timer is not None and next_timer <= target else target
-                    clock._move_to(step)  # type: ignore[attr-defined]
-                elif self._external > 0:
-                    # Work outside may answer; do not skip time past it. ``advance`` wakes us too.
-                    self._condition.wait()
-                elif next_timer is not None:
-                    clock._move_to(next_timer)  # type: ignore[attr-defined]
-                else:
-                    raise DeadlockError("the execution is blocked and nothing can ever wake it")
-            else:
-                next_timer = self._next_timer()
-                if next_timer is None:
-                    if self._external == 0:
-                        raise DeadlockError("the execution is blocked and nothing can ever wake it")
-                    self._condition.wait()
-                else:
-                    delay = next_timer - self.clock.now()
-                    if delay > 0:
-                        self._condition.wait(delay)
+        if virtual:
+            self._wait_virtual()
+        else:
+            self._wait_real()
         if self._posted:
             self._drain_posted()
+
+    def _wait_virtual(self) -> None:
+        """Idle under a virtual clock: let the clock decide (with any other executions sharing it)
+        whether time skips to the next timer; otherwise sleep until posted work or a time change."""
+        clock: Any = self.clock
+        with self._condition:
+            if self._posted:
+                return
+            next_timer = self._next_timer()
+            external = self._external > 0
+        # The clock may notify other drivers' conditions: never call it while holding our own.
+        outcome, version = clock._settle(id(self), next_timer, external)
+        if outcome == clock.MOVED:
+            clock._busy(id(self))
+            return
+        if outcome == clock.STUCK and not external:
+            clock._busy(id(self))
+            raise DeadlockError("the execution is blocked and nothing can ever wake it")
+        with self._condition:
+            if not self._posted and clock._version_now() == version:
+                self._condition.wait()
+        clock._busy(id(self))
+
+    def _wait_real(self) -> None:
+        with self._condition:
+            if self._posted:
+                return
+            next_timer = self._next_timer()
+            if next_timer is None:
+                if self._external == 0:
+                    raise DeadlockError("the execution is blocked and nothing can ever wake it")
+                self._condition.wait()
+            else:
+                delay = next_timer - self.clock.now()
+                if delay > 0:
+                    self._condition.wait(delay)
 
 
 class DeadlineExceeded(Exception):

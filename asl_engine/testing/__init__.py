@@ -68,7 +68,35 @@ _EXPORTS = {
 }
 _RENAMED = {"describe_execution": ("listing", "render")}
 
-__all__ = sorted([*_EXPORTS, *_RENAMED])
+__all__ = [
+    "AslEnvironment",
+    "CoverageCollector",
+    "EnvironmentStuck",
+    "ExecutionTrace",
+    "MockConfig",
+    "MockSet",
+    "Return",
+    "RunningExecution",
+    "Snapshot",
+    "StateVisit",
+    "TestClock",
+    "Throw",
+    "assert_caught",
+    "assert_entered",
+    "assert_failed",
+    "assert_not_entered",
+    "assert_output",
+    "assert_path",
+    "assert_path_contains",
+    "assert_retried",
+    "assert_state_input",
+    "assert_state_output",
+    "assert_status",
+    "assert_succeeded",
+    "describe_execution",
+    "json_equal",
+    "normalised_history",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -97,8 +97,9 @@ def assert_output(execution: Execution, expected: Any) -> None:
     """The execution's output equals ``expected`` (compared as JSON: ``True`` is not ``1``)."""
     __tracebackhide__ = True
     if execution.status != "SUCCEEDED":
-        raise _fail(f"expected the execution to output {short_json(expected)}, but it ended {execution.status}",
-                    execution)
+        raise _fail(
+            f"expected the execution to output {short_json(expected)}, but it ended {execution.status}", execution
+        )
     if not json_equal(expected, execution.output):
         raise _fail(
             f"expected the execution to output {short_json(expected)},\n"
@@ -121,9 +122,9 @@ def assert_path(execution: Execution, expected: Sequence[str]) -> None:
     if step is not None:
         detail = f"first difference at step {step + 1}: expected {expected[step]}, got {actual[step]}"
     elif len(actual) < len(expected):
-        detail = f"it stopped after step {len(actual)}; missing: {_arrows(expected[len(actual):])}"
+        detail = f"it stopped after step {len(actual)}; missing: {_arrows(expected[len(actual) :])}"
     else:
-        detail = f"it went on after step {len(expected)}: {_arrows(actual[len(expected):])}"
+        detail = f"it went on after step {len(expected)}: {_arrows(actual[len(expected) :])}"
     raise _fail(
         f"expected the execution to enter exactly: {_arrows(expected)}\n"
         f"but it entered:                          {_arrows(actual)}\n{detail}",
@@ -164,8 +165,7 @@ def assert_entered(execution: Execution, state: str, times: int | None = None) -
     if times is None and count == 0:
         raise _fail(f"expected the execution to enter '{state}', but it never did", execution)
     if times is not None and count != times:
-        raise _fail(f"expected '{state}' to be entered {_times(times)}, but it was entered {_times(count)}",
-                    execution)
+        raise _fail(f"expected '{state}' to be entered {_times(times)}, but it was entered {_times(count)}", execution)
 
 
 def assert_not_entered(execution: Execution, state: str) -> None:
@@ -217,7 +217,8 @@ def assert_caught(execution: Execution, state: str, error: str | None = MISSING,
             return
     seen = "; ".join(
         f"caught {describe_error(v.caught_error)} with Catcher #{trace.catcher_used(v)} → {v.next_state}"
-        if trace.catcher_used(v) is not None else f"caught {describe_error(v.caught_error)} → {v.next_state}"
+        if trace.catcher_used(v) is not None
+        else f"caught {describe_error(v.caught_error)} → {v.next_state}"
         for v in caught
     )
     raise _fail(f"{wanted},\nbut it {seen}", execution, trace)
@@ -262,8 +263,11 @@ def assert_state_output(execution: Execution, state: str, expected: Any, *, visi
 def _visits(execution: Execution, trace: ExecutionTrace, state: str) -> list[StateVisit]:
     visits = trace.visits_of(state)
     if not visits:
-        raise _fail(f"expected the execution to enter '{state}', but it never did{_no_such_state(trace, state)}",
-                    execution, trace)
+        raise _fail(
+            f"expected the execution to enter '{state}', but it never did{_no_such_state(trace, state)}",
+            execution,
+            trace,
+        )
     return visits
 
 
@@ -290,8 +294,9 @@ def _one_visit(execution: Execution, trace: ExecutionTrace, state: str, visit: i
             trace,
         )
     if not -len(visits) <= visit < len(visits):
-        raise _fail(f"asked for visit={visit} of '{state}', but it was entered only {_times(len(visits))}",
-                    execution, trace)
+        raise _fail(
+            f"asked for visit={visit} of '{state}', but it was entered only {_times(len(visits))}", execution, trace
+        )
     return visits[visit]
 
 
@@ -318,8 +323,10 @@ def _attempts(visit: StateVisit) -> str:
 
 def _outcome(visit: StateVisit) -> str:
     if visit.exited is not None:
-        return "it succeeded" + (f" after {_times(visit.retries)} retried" if visit.retries else "") + (
-            f" and went on to {visit.next_state}" if visit.next_state else ""
+        return (
+            "it succeeded"
+            + (f" after {_times(visit.retries)} retried" if visit.retries else "")
+            + (f" and went on to {visit.next_state}" if visit.next_state else "")
         )
     if visit.failure is not None:
         return f"it failed with {describe_error(visit.failure)}, which no Catcher took"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.definition.pointers import resolve
+from asl_engine.runtime.states.choice import ChoiceState
 from asl_engine.testing import _engine
 from asl_engine.testing.trace import DEFAULT_RULE, ExecutionTrace
 
@@ -167,10 +168,9 @@ def offered_items(compiled: CompiledMachine) -> dict[str, dict[Any, Item]]:
         edges: dict[str, list[str]] = {}
         if node.next_state is not None:
             edges.setdefault(node.next_state, []).append("Next")
-        branches = getattr(node, "branches", None)
-        if branches is not None:
+        if isinstance(node, ChoiceState):
             choices = spec.get("Choices") or []
-            for index, branch in enumerate(branches):
+            for index, branch in enumerate(node.branches):
                 edges.setdefault(branch.next_state, []).append(f"Choices[{index}]")
                 rule = choices[index] if index < len(choices) else {}
                 condition = describe_rule(rule)
@@ -178,7 +178,7 @@ def offered_items(compiled: CompiledMachine) -> dict[str, dict[Any, Item]]:
                     f"{name} Choices[{index}] {condition} → {branch.next_state}",
                     {"state": name, "rule": index, "next": branch.next_state, "condition": condition},
                 )
-            default = getattr(node, "default", None)
+            default = node.default
             if default is not None:
                 edges.setdefault(default, []).append("Default")
                 items["choice_rules"][(name, DEFAULT_RULE)] = Item(
@@ -229,7 +229,7 @@ def _rule_text(rule: Any) -> str:
         return str(rule["Condition"])
     for combinator in ("And", "Or"):
         if isinstance(rule.get(combinator), list):
-            return f"{combinator}({' , '.join(_rule_text(r) for r in rule[combinator])})"
+            return f"{combinator}({', '.join(_rule_text(r) for r in rule[combinator])})"
     if "Not" in rule:
         return f"Not({_rule_text(rule['Not'])})"
     comparators = [key for key in rule if key not in _RULE_KEYS]
@@ -248,6 +248,8 @@ class CoverageCollector:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.machines: dict[str, MachineCoverage] = {}
+        self.errors: list[str] = []
+        """Executions that could not be read back (a bug here, never the test's fault): shown in the report."""
 
     def register(self, machine: StateMachine) -> MachineCoverage:
         """Make a machine part of the report even if no execution runs it (it then shows 0%)."""
@@ -260,7 +262,18 @@ class CoverageCollector:
             return coverage
 
     def observe(self, machine: StateMachine, execution: Execution) -> None:
-        """An execution finished: count what it did (the observer ``asl_engine.observers`` calls)."""
+        """An execution finished: count what it did (the observer ``asl_engine.observers`` calls).
+
+        The engine swallows whatever an observer raises; a failure is kept here instead, so the
+        report can say that some executions were not counted and why.
+        """
+        try:
+            self._observe(machine, execution)
+        except Exception as error:
+            with self._lock:
+                self.errors.append(f"{machine.name}: {type(error).__name__}: {error}")
+
+    def _observe(self, machine: StateMachine, execution: Execution) -> None:
         coverage = self.register(machine)
         traces = []
         if execution.events:

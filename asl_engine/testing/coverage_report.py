@@ -22,7 +22,7 @@ def total_percent(machines: Sequence[MachineCoverage]) -> float:
 
 def _display_source(source: str | None, root: Path | None) -> str:
     if not source:
-        return "(built from JSON)"
+        return "built from JSON"
     path = Path(source).resolve()
     if root is not None:
         try:
@@ -32,7 +32,12 @@ def _display_source(source: str | None, root: Path | None) -> str:
     return str(path)
 
 
-def text_report(machines: Sequence[MachineCoverage], root: Path | None = None, show_missing: bool = True) -> str:
+def text_report(
+    machines: Sequence[MachineCoverage],
+    root: Path | None = None,
+    show_missing: bool = True,
+    errors: Sequence[str] = (),
+) -> str:
     executions = sum(m.executions for m in machines)
     width = min(max([len("State machine"), *(len(m.name) for m in machines)]), 40)
     header = f"{'State machine':<{width}}  " + "  ".join(f"{c:>12}" for c in _COLUMNS) + f"  {'Cover':>6}"
@@ -50,6 +55,8 @@ def text_report(machines: Sequence[MachineCoverage], root: Path | None = None, s
     )
     lines.append("-" * len(header))
     lines.append(f"{'TOTAL':<{width}}  {totals}  {total_percent(machines):>5.1f}%")
+    if errors:
+        lines.append(f"asl-engine could not read {len(errors)} execution(s), which are not counted; first: {errors[0]}")
     if show_missing:
         details = [_details(machine, root) for machine in machines]
         details = [d for d in details if d]
@@ -67,21 +74,25 @@ def _details(machine: MachineCoverage, root: Path | None) -> list[str]:
     for entry in machine.ambiguous.values():
         rules = " / ".join(f"Choices[{r}]" if isinstance(r, int) else r for r in entry.rules)
         block.append(
-            f"    note        {entry.state}: {rules} all go to {entry.next_state}; taken {entry.hits}×, "
+            f"    note        {entry.state}: {rules} all go to {entry.next_state}; taken {entry.hits}x, "
             "but the history cannot tell which rule matched"
         )
     for kind, count in machine.unattributed.items():
         if count:
             block.append(f"    note        {count} {kind[:-1]} use(s) could not be tied to a {KIND_LABELS[kind]}")
     if machine.without_history:
-        block.append(f"    note        {machine.without_history} execution(s) ran with history=False and were not counted")
+        block.append(
+            f"    note        {machine.without_history} execution(s) ran with history=False and were not counted"
+        )
     if not block:
         return []
     return [f"  {machine.name} ({_display_source(machine.source, root)})", *block]
 
 
-def json_report(machines: Sequence[MachineCoverage], root: Path | None = None) -> dict[str, Any]:
-    document: dict[str, Any] = {"version": REPORT_VERSION, "machines": []}
+def json_report(
+    machines: Sequence[MachineCoverage], root: Path | None = None, errors: Sequence[str] = ()
+) -> dict[str, Any]:
+    document: dict[str, Any] = {"version": REPORT_VERSION, "machines": [], "errors": list(errors)}
     for machine in machines:
         entry: dict[str, Any] = {
             "name": machine.name,
@@ -115,7 +126,9 @@ def json_report(machines: Sequence[MachineCoverage], root: Path | None = None) -
     return document
 
 
-def write_json_report(path: str | Path, machines: Sequence[MachineCoverage], root: Path | None = None) -> None:
+def write_json_report(
+    path: str | Path, machines: Sequence[MachineCoverage], root: Path | None = None, errors: Sequence[str] = ()
+) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(json_report(machines, root), indent=2) + "\n", encoding="utf-8")
+    target.write_text(json.dumps(json_report(machines, root, errors), indent=2) + "\n", encoding="utf-8")

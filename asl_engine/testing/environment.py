@@ -65,10 +65,10 @@ class TestClock(VirtualClock):
     def __repr__(self) -> str:
         return f"<TestClock {self.now_datetime().isoformat()}>"
 
-    def advance(self, seconds: Duration) -> None:  # type: ignore[override]
+    def advance(self, seconds: Duration) -> None:
         super().advance(_seconds(seconds))
 
-    def advance_to(self, when: Moment) -> None:  # type: ignore[override]
+    def advance_to(self, when: Moment) -> None:
         target = _epoch(when)
         if self._environment is not None:
             self._environment.advance_to(target)
@@ -81,9 +81,6 @@ class TestClock(VirtualClock):
             raise AslEngineError("run_to_next_timer() needs executions started with an AslEnvironment (asl_env)")
         return self._environment.run_to_next_timer()
 
-    def _set(self, when: float) -> None:
-        """Move the time itself (the environment decides when; timers are its business)."""
-        VirtualClock.advance_to(self, when)
 
 
 class RunningExecution:
@@ -220,6 +217,7 @@ class AslEnvironment:
         """Fail the test when a Task state ran with neither a mock nor a handler (checked by the pytest plugin)."""
         self.unanswered = _UnansweredTasks()
         self.executions: list[RunningExecution] = []
+        self._running: list[RunningExecution] = []
         self.machines: list[StateMachine] = []
         self._scheduler = SteppingScheduler(self.clock)
 
@@ -244,13 +242,16 @@ class AslEnvironment:
             machine, self._scheduler, input, clock=self.clock, handlers=handlers, name=name, rng=rng, context=context
         )
 
+        running = RunningExecution(self, machine, run, main)
+
         def finished(future: Any) -> None:
+            self._running.remove(running)
             if future.exception() is None:
                 notify_finished(machine, Execution(run))
 
         main.done_future.add_done_callback(finished)
-        running = RunningExecution(self, machine, run, main)
         self.executions.append(running)
+        self._running.append(running)
         if machine not in self.machines:
             self.machines.append(machine)
         self.settle()
@@ -298,8 +299,8 @@ class AslEnvironment:
             due = self._scheduler.next_timer_at()
             if due is None or due > target:
                 break
-            self.clock._set(due)
-        self.clock._set(target)
+            self.clock.jump_to(due)
+        self.clock.jump_to(target)
         self.settle()
 
     def run_to_next_timer(self) -> float | None:
@@ -336,7 +337,7 @@ class AslEnvironment:
                 )
 
     def _threads_outstanding(self) -> int:
-        tokens = sum(len(e._run.callbacks.outstanding()) for e in self.executions if not e.done())
+        tokens = sum(len(e._run.callbacks.outstanding()) for e in self._running)
         return max(0, self._scheduler.external_work - tokens)
 
     def _wait_until(self, condition: Callable[[], bool], what: str, timeout: float) -> None:
@@ -359,10 +360,10 @@ class AslEnvironment:
                     f"waiting for {what}: still not done after {timeout} s of real time (virtual time is "
                     f"{self.now().isoformat()}); does the machine loop forever?\n{self._situation()}"
                 )
-            self.clock._set(due)
+            self.clock.jump_to(due)
 
     def _situation(self) -> str:
-        running = [e for e in self.executions if not e.done()]
+        running = list(self._running)
         if not running:
             return "  (no execution is running)"
         lines = []

@@ -1,9 +1,9 @@
 """What happened in an execution, as a short indented listing for failure messages.
 
-    Validate
-    Charge           retried 2× (Payment.Declined ×2); caught Payment.Declined → Refund
-    Refund
-    execution FAILED: Refund.Failed: "no money"
+Validate
+Charge           retried 2x (Payment.Declined x2); caught Payment.Declined → Refund
+Refund
+execution FAILED: Refund.Failed: "no money"
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ def _errors(errors: list[Any]) -> str:
     counted: dict[str, int] = {}
     for error in errors:
         counted[describe_error(error)] = counted.get(describe_error(error), 0) + 1
-    return ", ".join(name if count == 1 else f"{name} ×{count}" for name, count in counted.items())
+    return ", ".join(name if count == 1 else f"{name} x{count}" for name, count in counted.items())
 
 
 def describe_visit(visit: StateVisit, trace: ExecutionTrace, running: bool) -> str:
     notes = []
     if visit.retries:
-        notes.append(f"retried {visit.retries}× ({_errors(visit.attempt_errors)})")
+        notes.append(f"retried {visit.retries}x ({_errors(visit.attempt_errors)})")
     if visit.caught:
         notes.append(f"caught {describe_error(visit.caught_error)} → {visit.next_state or '?'}")
     elif visit.state_type == "Choice" and visit.next_state is not None:

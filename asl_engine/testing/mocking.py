@@ -243,8 +243,10 @@ class MockSet:
                 line = f"the mock for '{state}' {problem}"
                 if problem == "was never called" and known and state not in known:
                     close = difflib.get_close_matches(state, known, n=1)
-                    line += f" (no state '{state}' ran; did you mean '{close[0]}'?)" if close else (
-                        f" (no state '{state}' ran)"
+                    line += (
+                        f" (no state '{state}' ran; did you mean '{close[0]}'?)"
+                        if close
+                        else (f" (no state '{state}' ran)")
                     )
                 lines.append(line)
         return lines

@@ -23,7 +23,7 @@ import pytest
 
 if TYPE_CHECKING:
     from asl_engine.machine import StateMachine
-    from asl_engine.resources.base import HandlerSource
+    from asl_engine.resources import Resources
     from asl_engine.testing.coverage import CoverageCollector
     from asl_engine.testing.environment import AslEnvironment, TestClock
     from asl_engine.testing.mocking import MockSet
@@ -45,6 +45,8 @@ class _PluginState:
 
 
 _STATE = pytest.StashKey[_PluginState]()
+_LOADED = pytest.StashKey["list[StateMachine]"]()
+"""The machines a test loaded through ``asl_machine`` (for "did you mean" hints about mocks)."""
 
 
 def _truthy(value: Any) -> bool:
@@ -58,35 +60,59 @@ def _truthy(value: Any) -> bool:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("asl-engine", "asl-engine: testing Step Functions state machines")
-    group.addoption("--asl-cov", action="store_true", default=False,
-                    help="report which states, transitions, Choice rules, Retriers and Catchers the tests exercised")
-    group.addoption("--asl-cov-fail-under", type=float, default=None, metavar="PERCENT",
-                    help="fail the run if the total state machine coverage is below PERCENT")
-    group.addoption("--asl-cov-report", default=None, metavar="FILE",
-                    help="write the coverage report as JSON to FILE")
-    group.addoption("--asl-snapshot-update", action="store_true", default=False,
-                    help="rewrite history snapshots that differ (also: ASL_SNAPSHOT_UPDATE=1)")
-    group.addoption("--asl-fail-on-unused-mocks", action="store_true", default=None,
-                    help="fail a test whose mocks were not all used")
-    group.addoption("--asl-fail-on-unmocked", action="store_true", default=None,
-                    help="fail a test in which a Task state ran with neither a mock nor a handler")
-    group.addoption("--asl-mock-config", default=None, metavar="FILE",
-                    help="the MockConfigFile that asl_mocks.use_test_case() reads")
+    group.addoption(
+        "--asl-cov",
+        action="store_true",
+        default=False,
+        help="report which states, transitions, Choice rules, Retriers and Catchers the tests exercised",
+    )
+    group.addoption(
+        "--asl-cov-fail-under",
+        type=float,
+        default=None,
+        metavar="PERCENT",
+        help="fail the run if the total state machine coverage is below PERCENT",
+    )
+    group.addoption("--asl-cov-report", default=None, metavar="FILE", help="write the coverage report as JSON to FILE")
+    group.addoption(
+        "--asl-snapshot-update",
+        action="store_true",
+        default=False,
+        help="rewrite history snapshots that differ (also: ASL_SNAPSHOT_UPDATE=1)",
+    )
+    group.addoption(
+        "--asl-fail-on-unused-mocks",
+        action="store_true",
+        default=None,
+        help="fail a test whose mocks were not all used",
+    )
+    group.addoption(
+        "--asl-fail-on-unmocked",
+        action="store_true",
+        default=None,
+        help="fail a test in which a Task state ran with neither a mock nor a handler",
+    )
+    group.addoption(
+        "--asl-mock-config",
+        default=None,
+        metavar="FILE",
+        help="the MockConfigFile that asl_mocks.use_test_case() reads",
+    )
     parser.addini("asl_mock_config", "the MockConfigFile that asl_mocks.use_test_case() reads (relative to rootdir)")
+    parser.addini("asl_resources", "a resources file (asl.toml) loaded into asl_resources for every test")
     parser.addini("asl_clock_start", "where the asl_clock fixture starts (ISO-8601)", default=DEFAULT_CLOCK_START)
-    parser.addini("asl_fail_on_unused_mocks", "fail a test whose mocks were not all used", type="bool",
-                  default=False)
-    parser.addini("asl_fail_on_unmocked", "fail a test in which a Task state ran without a mock or handler",
-                  type="bool", default=False)
+    parser.addini("asl_fail_on_unused_mocks", "fail a test whose mocks were not all used", type="bool", default=False)
+    parser.addini(
+        "asl_fail_on_unmocked",
+        "fail a test in which a Task state ran without a mock or handler",
+        type="bool",
+        default=False,
+    )
     parser.addini("asl_cov_fail_under", "fail the run below this total state machine coverage (percent)")
 
 
 def _coverage_wanted(config: pytest.Config) -> bool:
-    return bool(
-        config.getoption("asl_cov")
-        or config.getoption("asl_cov_report")
-        or _fail_under(config) is not None
-    )
+    return bool(config.getoption("asl_cov") or config.getoption("asl_cov_report") or _fail_under(config) is not None)
 
 
 def _fail_under(config: pytest.Config) -> float | None:
@@ -137,14 +163,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = session.config.stash.get(_STATE, None)
-    if state is None or state.collector is None:
-        return
+    if state is None or state.collector is None or hasattr(session.config, "workerinput"):
+        return  # a pytest-xdist worker sees only its share: it must not write or judge the report
     from asl_engine.testing.coverage_report import total_percent, write_json_report
 
     machines = state.collector.report()
     report_file = session.config.getoption("asl_cov_report")
     if report_file:
-        write_json_report(Path(session.config.rootpath, report_file), machines, session.config.rootpath)
+        target = Path(session.config.invocation_params.dir, report_file)
+        write_json_report(target, machines, session.config.rootpath, state.collector.errors)
     threshold = _fail_under(session.config)
     if threshold is not None:
         percent = total_percent(machines)
@@ -164,7 +191,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         from asl_engine.testing.coverage_report import text_report
 
         terminalreporter.write_sep("-", "asl-engine state machine coverage")
-        terminalreporter.write_line(text_report(state.collector.report(), config.rootpath))
+        terminalreporter.write_line(
+            text_report(state.collector.report(), config.rootpath, errors=state.collector.errors)
+        )
     if state.collector is not None and config.getoption("asl_cov_report"):
         terminalreporter.write_line(f"asl-engine coverage JSON written to {config.getoption('asl_cov_report')}")
     if state.coverage_failed:
@@ -204,7 +233,8 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
 
 def _machines_of(item: pytest.Item, environment: AslEnvironment | None) -> list[StateMachine]:
     machines = list(environment.machines) if environment is not None else []
-    machines.extend(getattr(item, "_asl_machines", []))
+    loaded: list[StateMachine] = item.stash.get(_LOADED, [])
+    machines.extend(loaded)
     return machines
 
 
@@ -219,7 +249,7 @@ def asl_machine(request: pytest.FixtureRequest) -> Callable[..., StateMachine]:
     """
     state = request.config.stash[_STATE]
     loaded: list[StateMachine] = []
-    request.node._asl_machines = loaded  # type: ignore[attr-defined]
+    request.node.stash[_LOADED] = loaded
 
     def load(source: str | Path | dict[str, Any], **options: Any) -> StateMachine:
         __tracebackhide__ = True
@@ -228,23 +258,30 @@ def asl_machine(request: pytest.FixtureRequest) -> Callable[..., StateMachine]:
         if isinstance(source, dict):
             machine = StateMachine.from_json(source, **options)
         else:
-            path = _find_file(request, source)
-            key = (path, path.stat().st_mtime_ns, tuple(sorted(options.items(), key=lambda kv: kv[0])))
-            try:
-                machine = state.machines.get(key)  # type: ignore[arg-type]
-            except TypeError:  # unhashable options (a substitutions dict): load without the cache
-                machine = None
-                key = ()
-            if machine is None:
-                machine = StateMachine.from_file(path, **options)
-                if key:
-                    state.machines[key] = machine
+            machine = _load_file(state, _find_file(request, source), options)
         loaded.append(machine)
         if state.collector is not None:
             state.collector.register(machine)
         return machine
 
     return load
+
+
+def _load_file(state: _PluginState, path: Path, options: dict[str, Any]) -> StateMachine:
+    """A machine file, compiled once per session for the same content and options."""
+    from asl_engine.machine import StateMachine
+
+    try:
+        key: tuple[Any, ...] | None = (path, path.stat().st_mtime_ns, frozenset(options.items()))
+        cached = state.machines.get(key)  # type: ignore[arg-type]
+    except TypeError:  # an unhashable option (a substitutions dict): no caching
+        key, cached = None, None
+    if cached is not None:
+        return cached
+    machine = StateMachine.from_file(path, **options)
+    if key is not None:
+        state.machines[key] = machine
+    return machine
 
 
 def _find_file(request: pytest.FixtureRequest, source: str | Path) -> Path:
@@ -282,26 +319,44 @@ def asl_mocks(request: pytest.FixtureRequest) -> MockSet:
     from asl_engine.testing.mocking import MockSet
 
     config = request.config
-    mock_config = config.getoption("asl_mock_config") or config.getini("asl_mock_config") or None
-    mocks = MockSet(Path(config.rootpath, str(mock_config)) if mock_config else None)
+    mock_config: Path | None = None
+    if config.getoption("asl_mock_config"):
+        mock_config = Path(config.invocation_params.dir, config.getoption("asl_mock_config"))
+    elif config.getini("asl_mock_config"):
+        base = config.inipath.parent if config.inipath is not None else config.rootpath
+        mock_config = Path(base, str(config.getini("asl_mock_config")))
+    mocks = MockSet(mock_config)
     mocks.fail_on_unused = _flag(config, "asl_fail_on_unused_mocks")
     return mocks
 
 
 @pytest.fixture
 def asl_env(request: pytest.FixtureRequest, asl_clock: TestClock, asl_mocks: MockSet) -> AslEnvironment:
-    """Executions on one virtual clock with this test's mocks; deterministic, time-skipping."""
+    """Executions on one virtual clock with this test's mocks (and resources); deterministic, time-skipping."""
     from asl_engine.testing.environment import AslEnvironment
 
     environment = AslEnvironment(clock=asl_clock, mocks=asl_mocks, seed=request.node.nodeid)
     environment.fail_on_unmocked = _flag(request.config, "asl_fail_on_unmocked")
+    if "asl_resources" in request.fixturenames or request.config.getini("asl_resources"):
+        environment.resources.append(request.getfixturevalue("asl_resources"))
     return environment
 
 
 @pytest.fixture
-def asl_resources(asl_env: AslEnvironment) -> list[HandlerSource]:
-    """Handler sources the test's executions consult after the mocks (append a ``Resources()``, say)."""
-    return asl_env.resources
+def asl_resources(request: pytest.FixtureRequest) -> Resources:
+    """This test's ``Resources`` (Lambda functions, Glue jobs, DynamoDB tables, handlers), after the mocks.
+
+    Empty, or loaded from the ini option ``asl_resources`` (an ``asl.toml``) afresh for each test,
+    so table data and job runs never leak from one test into another.
+    """
+    from asl_engine.resources import Resources, load_resources
+
+    config = request.config
+    toml = config.getini("asl_resources")
+    if not toml:
+        return Resources()
+    base = config.inipath.parent if config.inipath is not None else config.rootpath
+    return load_resources(Path(base, str(toml)))
 
 
 @pytest.fixture

@@ -146,9 +146,7 @@ class Snapshot:
             self.session.updated.append(path)
             return
         diff = list(
-            difflib.unified_diff(
-                expected.splitlines(), actual.splitlines(), "snapshot", "this run", lineterm="", n=2
-            )
+            difflib.unified_diff(expected.splitlines(), actual.splitlines(), "snapshot", "this run", lineterm="", n=2)
         )
         shown = diff[:_MAX_DIFF_LINES]
         if len(diff) > _MAX_DIFF_LINES:

@@ -23,15 +23,23 @@ from asl_engine.definition.pointers import resolve
 from asl_engine.errors import StatesError
 from asl_engine.runtime.failures import error_matches
 from asl_engine.runtime.history import HistoryEvent
+from asl_engine.runtime.states.choice import ChoiceState
 
 if TYPE_CHECKING:
     from asl_engine.execution import Execution
     from asl_engine.runtime.compiler import CompiledMachine
     from asl_engine.runtime.retry import RetryPolicy
 
-_ATTEMPT_STARTS = ("LambdaFunctionScheduled", "TaskScheduled", "ActivityScheduled", "ParallelStateStarted",
-                   "MapStateStarted")
+_ATTEMPT_STARTS = (
+    "LambdaFunctionScheduled",
+    "TaskScheduled",
+    "ActivityScheduled",
+    "ParallelStateStarted",
+    "MapStateStarted",
+)
 _BRANCH_FAILURES = ("ParallelStateFailed", "MapStateFailed")
+_FAILURES_CAUSED_ELSEWHERE = (*_BRANCH_FAILURES, "MapIterationFailed")
+"""Failure events without an error of their own: they follow the event of the failure that caused them."""
 DEFAULT_RULE = "Default"
 
 
@@ -113,7 +121,6 @@ class ExecutionTrace:
         self._by_id = {event.id: event for event in events}
         self.visits: list[StateVisit] = []
         self._owner: dict[int, StateVisit] = {}
-        self.terminal: HistoryEvent | None = None
         for event in events:
             self._read(event)
         self._finish()
@@ -145,8 +152,6 @@ class ExecutionTrace:
         event_type = event.type
         previous = self._prev(event)
         if event_type.startswith("Execution"):
-            if event_type != "ExecutionStarted":
-                self.terminal = event
             return
         if event_type.endswith("StateEntered"):
             self._enter(event, previous)
@@ -159,6 +164,7 @@ class ExecutionTrace:
         self._owner[event.id] = owner
         if event_type in _ATTEMPT_STARTS:
             owner.attempts += 1
+            owner.failure = None
             if owner.attempts > 1 and is_failure(previous.type):
                 owner.attempt_errors.append(self.error_of(previous))
         elif event_type.endswith("StateExited") and event.state_name == owner.name:
@@ -247,7 +253,7 @@ class ExecutionTrace:
                 return "States.Timeout"
             if current.type == "FailStateEntered":
                 return self._fail_state_error(details.get("name"))
-            if current.type in _BRANCH_FAILURES:
+            if current.type in _FAILURES_CAUSED_ELSEWHERE:
                 current = self._prev(current)
                 continue
             if is_failure(current.type):
@@ -309,11 +315,10 @@ class ExecutionTrace:
         if self.machine is None or visit.exited is None or visit.next_state is None:
             return []
         node = self.machine.all_states.get(visit.name)
-        branches = getattr(node, "branches", None)
-        if node is None or branches is None:
+        if not isinstance(node, ChoiceState):
             return []
-        rules: list[int | str] = [i for i, branch in enumerate(branches) if branch.next_state == visit.next_state]
-        if getattr(node, "default", None) == visit.next_state:
+        rules: list[int | str] = [i for i, branch in enumerate(node.branches) if branch.next_state == visit.next_state]
+        if node.default == visit.next_state:
             rules.append(DEFAULT_RULE)
         return rules
 

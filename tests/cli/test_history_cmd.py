@@ -34,7 +34,8 @@ def test_an_aws_cli_history_renders_as_a_table(invoke: Invoke, write: Write) -> 
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["ID", "TYPE", "STEP", "ELAPSED", "DETAILS"]
-    assert lines[3].split() == ["3", "TaskScheduled", "Charge", "30", "ms", "lambda:invoke", '{"FunctionName":"charge"}']
+    assert lines[3].split() == ["3", "TaskScheduled", "Charge", "30", "ms", "lambda:invoke",
+                                '{"FunctionName":"charge"}']
     assert lines[4].split(None, 5) == ["4", "TaskFailed", "Charge", "1.53", "s", "Declined: card declined"]
 
 

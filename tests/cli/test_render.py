@@ -212,3 +212,43 @@ def test_progress_line_appears_only_after_the_delay_and_fits_the_terminal(monkey
     display.tick()
     line = stream.getvalue().rsplit("\r\x1b[K", 1)[1]
     assert len(line) <= 19 and line.endswith("…")
+
+
+def test_engine_probe_reads_timers_and_distributed_map_progress() -> None:
+    import threading
+
+    from asl_engine import VirtualClock
+    from asl_engine.cli.render import EngineProbe
+    from asl_engine.resources import Resources
+
+    release, reached = threading.Event(), threading.Event()
+    resources = Resources()
+
+    @resources.lambda_function("Work")
+    def work(event: Any, context: Any) -> Any:
+        if event == 2:  # hold the execution here: item 1 is done, a Wait is pending in the other branch
+            reached.set()
+            release.wait(10)
+        return event
+
+    machine = StateMachine.from_json({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": True, "Branches": [
+        {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 30, "End": True}}},
+        {"StartAt": "Items", "States": {"Items": {
+            "Type": "Map", "End": True, "MaxConcurrency": 1,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                              "StartAt": "Do", "States": {"Do": {
+                                  "Type": "Task", "End": True,
+                                  "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Work"}}}}}},
+    ]}}})
+    clock = VirtualClock(start=1000.0)
+    handle = machine.start([1, 2, 3], clock=clock, resources=resources)
+    try:
+        assert reached.wait(10)
+        probe = EngineProbe(handle)
+        assert probe.next_timer() == 1030.0
+        assert probe.distributed_done("Items") == 1
+        assert probe.distributed_done("Nothing") is None
+        assert probe.virtual
+    finally:
+        release.set()
+    assert handle.wait(10).status == "SUCCEEDED"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import _thread
 import json
+import signal
 import threading
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,8 @@ SLOW = {"StartAt": "Prepare", "States": {
     "Sleep": {"Type": "Wait", "Seconds": 60, "Next": "After"},
     "After": {"Type": "Succeed"},
 }}
-TIMING_OUT = {"TimeoutSeconds": 5, "StartAt": "Sleep", "States": {"Sleep": {"Type": "Wait", "Seconds": 60, "End": True}}}
+TIMING_OUT = {"TimeoutSeconds": 5, "StartAt": "Sleep",
+              "States": {"Sleep": {"Type": "Wait", "Seconds": 60, "End": True}}}
 BILLING = {
     "StartAt": "Bill",
     "States": {
@@ -339,17 +340,20 @@ def test_name_and_seed(invoke: Invoke, write: Write) -> None:
 
 
 def _interrupt_once_started(monkeypatch: pytest.MonkeyPatch, after: float = 0.2) -> None:
-    """Press Ctrl-C (in the main thread) shortly after the execution has started."""
+    """Press Ctrl-C (SIGINT to the main thread, as a terminal sends it) once the execution has started."""
     original = StateMachine.start
+    main = threading.main_thread().ident
+    assert main is not None
 
     def start(self: StateMachine, *args: Any, **kwargs: Any) -> Any:
         handle = original(self, *args, **kwargs)
-        threading.Timer(after, _thread.interrupt_main).start()
+        threading.Timer(after, signal.pthread_kill, (main, signal.SIGINT)).start()
         return handle
 
     monkeypatch.setattr(StateMachine, "start", start)
 
 
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs POSIX signals")
 def test_ctrl_c_aborts_the_execution_and_exits_130(invoke: Invoke, write: Write,
                                                    monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     _interrupt_once_started(monkeypatch)
@@ -390,3 +394,92 @@ def test_version(invoke: Invoke) -> None:
     from asl_engine import __version__
 
     assert invoke("--version").stdout == f"asl, version {__version__}\n"
+
+
+# -- resources -----------------------------------------------------------------------------------------
+
+
+HANDLERS = '''
+class BillingError(Exception):
+    pass
+
+
+def bill(event, context):
+    if event.get("declined"):
+        raise BillingError("card declined")
+    return {"billed": event["total"], "by": context.function_name}
+'''
+
+
+def test_asl_toml_beside_the_definition_answers_task_states(invoke: Invoke, write: Write) -> None:
+    write("handlers.py", HANDLERS)
+    write("asl.toml", '[lambda]\nBill = "handlers:bill"\n')
+    result = invoke("run", str(write("billing.json", BILLING)), "--input-json", '{"total": 5}')
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {"billed": 5, "by": "Bill"}
+
+
+def test_a_handlers_exception_is_the_tasks_error(invoke: Invoke, write: Write) -> None:
+    write("handlers.py", HANDLERS)
+    write("asl.toml", '[lambda]\nBill = "handlers:bill"\n')
+    result = invoke("run", str(write("billing.json", BILLING)), "--input-json", '{"declined": true}', "--clock",
+                    "virtual")
+    assert result.exit_code == 1
+    assert "error: BillingError" in result.stderr
+
+
+def test_resources_option_names_another_file(invoke: Invoke, write: Write) -> None:
+    write("lib/handlers.py", HANDLERS)
+    config = write("lib/local.toml", '[lambda]\nBill = "handlers:bill"\n')
+    result = invoke("run", str(write("billing.json", BILLING)), "--resources", str(config), "--input-json",
+                    '{"total": 1}')
+    assert json.loads(result.stdout)["billed"] == 1
+
+
+def test_mocks_win_over_handlers(invoke: Invoke, write: Write) -> None:
+    write("handlers.py", HANDLERS)
+    write("asl.toml", '[lambda]\nBill = "handlers:bill"\n')
+    result = invoke("run", str(write("billing.json", BILLING)), "--mock-config",
+                    str(write("MockConfigFile.json", MOCK_CONFIG)), "--test-case", "RetryThenPay", "--clock",
+                    "virtual")
+    assert result.stdout == '{"paid":true}\n'
+
+
+@pytest.mark.parametrize(("toml", "message"), [
+    ('[lambda]\nBill = "nowhere:bill"\n', "cannot import module 'nowhere'"),
+    ('[lambda]\nBill = "handlers:missing"\n', "module 'handlers' has no attribute 'missing'"),
+    ("[lambda\n", "not valid TOML"),
+    ('[queues]\nx = "y"\n', "unknown section"),
+])
+def test_unusable_resources_exit_two(invoke: Invoke, write: Write, toml: str, message: str) -> None:
+    write("handlers.py", HANDLERS)
+    write("asl.toml", toml)
+    result = invoke("run", str(write("billing.json", BILLING)))
+    assert result.exit_code == 2
+    assert message in result.stderr and "asl.toml" in result.stderr
+
+
+def test_missing_resources_file_exits_two(invoke: Invoke, write: Write, tmp_path: Path) -> None:
+    result = invoke("run", str(write("billing.json", BILLING)), "--resources", str(tmp_path / "none.toml"))
+    assert result.exit_code == 2
+    assert "none.toml" in result.stderr
+
+
+def test_trace_file_holds_json_lines_only(invoke: Invoke, write: Write, tmp_path: Path) -> None:
+    trace = tmp_path / "trace.jsonl"
+    result = invoke("run", str(write("fail.json", FAILING)), "--trace-file", str(trace))
+    assert result.stderr == "status: FAILED\nerror: OutOfStock\ncause: KB-1 is gone\n"
+    events = [json.loads(line) for line in trace.read_text().splitlines()]
+    assert [event["event"] for event in events] == ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"]
+
+
+def test_unwritable_trace_file_exits_two(invoke: Invoke, write: Write, tmp_path: Path) -> None:
+    result = invoke("run", str(write("fail.json", FAILING)), "--trace-file", str(tmp_path / "no" / "t.jsonl"))
+    assert result.exit_code == 2 and "cannot write the trace" in result.stderr
+
+
+def test_trace_and_trace_file_together_log_to_both(invoke: Invoke, write: Write, tmp_path: Path) -> None:
+    trace = tmp_path / "trace.jsonl"
+    result = invoke("run", str(write("fail.json", FAILING)), "--trace", "--trace-file", str(trace))
+    assert len(trace.read_text().splitlines()) == 3
+    assert sum(line.startswith('{"event"') for line in result.stderr.splitlines()) == 3

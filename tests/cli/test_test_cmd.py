@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 
 import pytest
@@ -130,7 +131,8 @@ def test_mock_config_without_a_definition_beside_it_exits_two(invoke: Invoke, wr
 
 
 def test_a_mock_for_an_unknown_state_is_an_error_row(invoke: Invoke, project: Path, write: Write) -> None:
-    spec = write("ghost.yaml", {"definition": "billing.json", "tests": {"ghost": {"mocks": {"Ghost": [{"Return": 1}]}}}})
+    spec = write("ghost.yaml", {"definition": "billing.json",
+                                "tests": {"ghost": {"mocks": {"Ghost": [{"Return": 1}]}}}})
     result = invoke("test", str(spec))
     assert result.exit_code == 1
     assert result.stdout.splitlines()[1].split()[:3] == ["ERROR", "ghost", "ERROR"]
@@ -191,3 +193,39 @@ def test_numbers_compare_by_value_but_booleans_stay_booleans() -> None:
     assert first_difference([1, 2], [1, 2, 3]) == "at /: expected [1,2], got [1,2,3]"
     assert first_difference({"a": {"b/c": 1}}, {"a": {"b/c": 2}}) == "at /a/b~1c: expected 1, got 2"
     assert first_difference({"a": 1}, {"a": 1, "z": 0}) == "at /z: unexpected 0"
+
+
+def test_spec_resources_answer_the_tasks_no_mock_answers(invoke: Invoke, project: Path, write: Write) -> None:
+    write("impl/handlers.py", "def bill(event, context):\n    return {'paid': 'handler'}\n")
+    write("impl/local.toml", '[lambda]\nBill = "handlers:bill"\n')
+    spec = write("r.yaml", {"definition": "billing.json", "resources": "impl/local.toml", "tests": {
+        "handler": {"expect": {"output": {"paid": "handler"}}},
+        "mock": {"mocks": {"Bill": [{"Return": {"paid": "mock"}}]}, "expect": {"output": {"paid": "mock"}}}}})
+    result = invoke("test", str(spec))
+    assert result.exit_code == 0, result.stdout
+
+
+def test_broken_resources_make_the_spec_unusable(invoke: Invoke, project: Path, write: Write) -> None:
+    write("broken.toml", '[lambda]\nBill = "nowhere:bill"\n')
+    spec = write("r.yaml", {"definition": "billing.json", "resources": "broken.toml", "tests": {"t": {}}})
+    result = invoke("test", str(spec))
+    assert result.exit_code == 2 and "cannot import module 'nowhere'" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs POSIX signals")
+def test_ctrl_c_stops_the_run_and_reports_what_ran(invoke: Invoke, write: Write) -> None:
+    import threading
+
+    write("quick.json", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    write("slow.json", {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 60, "End": True}}})
+    spec = write("s.yaml", {"definition": "quick.json", "tests": {"quick": {}}})
+    slow = write("t.yaml", {"definition": "slow.json", "tests": {"slow": {}}})
+    main = threading.main_thread().ident
+    assert main is not None
+    timer = threading.Timer(0.5, signal.pthread_kill, (main, signal.SIGINT))  # Ctrl-C, as a terminal sends it
+    timer.start()
+    result = invoke("test", str(spec), str(slow), "--clock", "real")
+    timer.cancel()
+    assert result.exit_code == 130
+    assert result.stdout.splitlines()[-1] == "1 test: 1 passed, 0 failed"
+    assert "interrupted after 1 of 2 tests" in result.stderr

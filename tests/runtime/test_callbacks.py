@@ -31,10 +31,17 @@ class Queue:
 
 
 def callback_machine(**task: Any) -> Any:
-    return machine({
-        "Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-                "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}}, "End": True, **task},
-    })
+    return machine(
+        {
+            "Ask": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+                "End": True,
+                **task,
+            },
+        }
+    )
 
 
 def test_success_answered_from_another_thread() -> None:
@@ -51,12 +58,19 @@ def test_success_answered_from_another_thread() -> None:
 
 
 def test_failure_answer_is_retried_and_caught_like_any_task_error() -> None:
-    sm = machine({
-        "Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-                "Parameters": {"MessageBody.$": "$$.Task.Token"}, "Next": "Ok",
-                "Catch": [{"ErrorEquals": ["Rejected"], "Next": "No"}]},
-        "Ok": {"Type": "Succeed"}, "No": {"Type": "Pass", "End": True},
-    })
+    sm = machine(
+        {
+            "Ask": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"MessageBody.$": "$$.Task.Token"},
+                "Next": "Ok",
+                "Catch": [{"ErrorEquals": ["Rejected"], "Next": "No"}],
+            },
+            "Ok": {"Type": "Succeed"},
+            "No": {"Type": "Pass", "End": True},
+        }
+    )
     handle = sm.start({}, resources=Queue())
     handle.send_task_failure(handle.wait_for_task_token(), "Rejected", "nope")
     assert handle.wait(5).output == {"Error": "Rejected", "Cause": "nope"}
@@ -92,3 +106,25 @@ def test_mocks_answer_callback_tasks_directly() -> None:
     ex = callback_machine().execute({}, mocks={"Ask": [{"Return": {"approved": False}}]})
     assert ex.output == {"approved": False}
     assert "TaskSubmitted" not in [e["type"] for e in ex.history]
+
+
+def test_heartbeat_timeout_is_caught_with_an_empty_cause() -> None:
+    clock = VirtualClock(START)
+    sm = machine(
+        {
+            "Ask": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"MessageBody.$": "$$.Task.Token"},
+                "HeartbeatSeconds": 5,
+                "Next": "Ok",
+                "Catch": [{"ErrorEquals": ["States.HeartbeatTimeout"], "Next": "Late"}],
+            },
+            "Ok": {"Type": "Succeed"},
+            "Late": {"Type": "Pass", "End": True},
+        }
+    )
+    handle = sm.start({}, resources=Queue(), clock=clock)
+    handle.wait_for_task_token()
+    clock.advance(6)
+    assert handle.wait(5).output == {"Error": "States.Timeout", "Cause": ""}

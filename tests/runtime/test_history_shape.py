@@ -196,12 +196,17 @@ def test_history_can_be_turned_off_without_changing_event_ids_in_causes() -> Non
 
 
 def test_standard_executions_fail_at_25000_events() -> None:
-    sm = machine({
-        "Loop": {"Type": "Pass", "Next": "Check"},
-        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": True, "Next": "Done"}],
-                  "Default": "Loop"},
-        "Done": {"Type": "Succeed"},
-    })
+    sm = machine(
+        {
+            "Loop": {"Type": "Pass", "Next": "Check"},
+            "Check": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.stop", "IsPresent": True, "Next": "Done"}],
+                "Default": "Loop",
+            },
+            "Done": {"Type": "Succeed"},
+        }
+    )
     ex = sm.execute(history=False)
     assert ex.error == "States.Runtime" and "25,000" in (ex.cause or "")
     express = StateMachine.from_json(

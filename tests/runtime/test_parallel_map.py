@@ -72,7 +72,7 @@ def test_parallel_catch() -> None:
             "Done": {"Type": "Succeed"},
         }
     )
-    assert sm.execute({"a": 1}).output == {"a": 1, "err": {"Error": "E", "Cause": ""}}
+    assert sm.execute({"a": 1}).output == {"a": 1, "err": {"Error": "E", "Cause": None}}
 
 
 def test_map_items_selector_and_order() -> None:

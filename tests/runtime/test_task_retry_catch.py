@@ -238,3 +238,30 @@ def test_execution_timeout_under_virtual_clock() -> None:
     assert ex.status == "TIMED_OUT" and ex.error is None
     assert ex.history[-1]["type"] == "ExecutionTimedOut"
     assert (ex.history[-1]["timestamp"] - START).total_seconds() == 5
+
+
+def test_catch_output_of_a_cause_less_failure_is_null_but_timeouts_give_empty_string() -> None:
+    sm = machine(
+        {"T": task(Catch=[{"ErrorEquals": ["States.ALL"], "Next": "C"}], End=True), "C": {"Type": "Pass", "End": True}}
+    )
+    ex = sm.execute(mocks={"T": [{"Throw": {}}]})
+    assert ex.output == {"Error": None, "Cause": None}
+
+
+def test_activity_without_a_worker_does_not_exist() -> None:
+    arn = "arn:aws:states:us-east-1:123456789012:activity:Approve"
+    ex = machine({"A": {"Type": "Task", "Resource": arn, "End": True}}).execute({})
+    assert ex.error == "States.Runtime"
+    assert ex.cause == (
+        f"An error occurred while executing the state 'A' (entered at the event id #2). "
+        f"The activity {arn} does not exist."
+    )
+    assert [e["type"] for e in ex.history] == ["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]
+
+
+def test_express_sync_start_has_no_redrive_count() -> None:
+    definition = {"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"e.$": "$$.Execution"}, "End": True}}}
+    express = StateMachine.from_json(definition, machine_type="EXPRESS")
+    assert "RedriveCount" not in express.execute(start_mode="sync").output["e"]
+    assert express.execute().output["e"]["RedriveCount"] == 0
+    assert ":express:" in express.execute().output["e"]["Id"]

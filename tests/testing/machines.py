@@ -59,8 +59,11 @@ FAN_OUT: dict[str, Any] = {
                 "StartAt": "Pause",
                 "States": {
                     "Pause": {"Type": "Wait", "SecondsPath": "$.wait", "Next": "Work"},
-                    "Work": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work",
-                             "End": True},
+                    "Work": {
+                        "Type": "Task",
+                        "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work",
+                        "End": True,
+                    },
                 },
             },
             "ResultPath": "$.results",

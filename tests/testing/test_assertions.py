@@ -47,7 +47,7 @@ LISTING = """what happened:
     Validate
     Route                        Choices[0] → Wrap
     Wrap
-    Charge                       retried 2× (Card.Busy ×2); caught Card.Declined → Refund
+    Charge                       retried 2x (Card.Busy x2); caught Card.Declined → Refund
     Refund
     execution SUCCEEDED with output "refunded\""""
 
@@ -106,8 +106,8 @@ def test_catches_name_the_error_and_the_catcher_that_took_it(declined: Execution
 def test_state_data_mismatches_point_at_the_difference(declined: Execution) -> None:
     message = failure(assert_state_output, declined, "Wrap", {"kind": "gift"})
     assert message.startswith(
-        "expected 'Wrap' to output {\"kind\": \"gift\"},\n"
-        "but it output          {\"kind\": \"gift\", \"total\": 5, \"wrapped\": true}\n"
+        'expected \'Wrap\' to output {"kind": "gift"},\n'
+        'but it output          {"kind": "gift", "total": 5, "wrapped": true}\n'
         "(at /: unexpected key(s) 'total', 'wrapped')\n"
     )
     assert "(at /total: expected 6, got 5)" in failure(assert_state_input, declined, "Wrap", {**GIFT, "total": 6})
@@ -124,7 +124,7 @@ def test_outcome_assertions(declined: Execution) -> None:
     assert failure(assert_failed, declined, "Order.Failed").startswith(
         "expected the execution to fail with Order.Failed, but it ended SUCCEEDED\n"
     )
-    assert "(at /: expected {\"x\": 1}, got \"refunded\")" in failure(assert_output, declined, {"x": 1})
+    assert '(at /: expected {"x": 1}, got "refunded")' in failure(assert_output, declined, {"x": 1})
     environment = AslEnvironment()
     environment.mocks.raises("Charge", "Boom", "it broke")
     failed = environment.execute(order_machine(), GIFT)

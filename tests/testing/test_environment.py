@@ -22,8 +22,10 @@ START = DEFAULT_START.timestamp()
 
 def waiting(seconds: int) -> StateMachine:
     return StateMachine.from_json(
-        {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": seconds, "Next": "P"}, "P": {"Type": "Pass",
-                                                                                                  "End": True}}}
+        {
+            "StartAt": "W",
+            "States": {"W": {"Type": "Wait", "Seconds": seconds, "Next": "P"}, "P": {"Type": "Pass", "End": True}},
+        }
     )
 
 
@@ -156,8 +158,12 @@ def test_a_handler_on_a_worker_thread_is_awaited_before_time_moves() -> None:
         {
             "StartAt": "Slow",
             "States": {
-                "Slow": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:slow",
-                         "TimeoutSeconds": 5, "End": True}
+                "Slow": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:lambda:us-east-1:123456789012:function:slow",
+                    "TimeoutSeconds": 5,
+                    "End": True,
+                }
             },
         }
     )

@@ -144,7 +144,9 @@ def test_a_broken_mock_config_file_says_where(tmp_path: Path, document: Any, mes
 def test_picking_a_test_case(tmp_path: Path) -> None:
     config = MockConfig.load(write(tmp_path, CONFIG))
     assert config.test_case("BusyThenDeclined")["Charge"]["2"] == {"Throw": {"Error": "Card.Declined"}}
-    with pytest.raises(ConfigurationError, match=r"several state machines have a test case 'HappyPath' \(order, other\)"):
+    with pytest.raises(
+        ConfigurationError, match=r"several state machines have a test case 'HappyPath' \(order, other\)"
+    ):
         config.test_case("HappyPath")
     with pytest.raises(ConfigurationError, match=r"has no test case 'Nope' \(its test cases: HappyPath, Busy"):
         config.test_case("Nope", state_machine="order")

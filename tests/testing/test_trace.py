@@ -7,7 +7,7 @@ from typing import Any
 from asl_engine import StateMachine
 from asl_engine.testing import ExecutionTrace
 from asl_engine.testing.trace import DEFAULT_RULE, UNKNOWN
-from tests.testing.machines import FAN_OUT, order_machine
+from tests.testing.machines import CHARGE_ARN, FAN_OUT, order_machine
 
 
 def _trace(machine: StateMachine, input: Any = None, **mocks: Any) -> ExecutionTrace:
@@ -50,7 +50,7 @@ def test_map_iterations_and_parallel_branches_nest_under_their_state() -> None:
     trace = _trace(machine, {"items": [{"wait": 3}, {"wait": 1}, {"wait": 2}]}, Work={"0-2": {"Return": "ok"}})
     each = trace.visits_of("Each")[0]
     works = trace.visits_of("Work")
-    assert sorted(v.iteration for v in works) == [0, 1, 2]
+    assert sorted(v.iteration for v in works if v.iteration is not None) == [0, 1, 2]
     assert all(v.parent is each and v.depth == 1 for v in works)
     both = trace.visits_of("Both")[0]
     assert [v.parent for v in trace.visits_of("Left") + trace.visits_of("Right")] == [both, both]
@@ -71,7 +71,9 @@ def test_errors_of_failed_branches_are_found_through_nested_parallels() -> None:
                             "States": {
                                 "Inner": {
                                     "Type": "Parallel",
-                                    "Branches": [{"StartAt": "Stop", "States": {"Stop": {"Type": "Fail", "Error": "Bad"}}}],
+                                    "Branches": [
+                                        {"StartAt": "Stop", "States": {"Stop": {"Type": "Fail", "Error": "Bad"}}}
+                                    ],
                                     "End": True,
                                 }
                             },
@@ -140,7 +142,47 @@ def test_an_error_computed_at_run_time_is_unknown_but_the_catcher_is_still_found
 
 
 def test_a_trace_of_events_without_a_definition_still_lists_visits() -> None:
-    execution = order_machine().execute({"kind": "plain", "total": 5}, mocks={"Charge": [{"Return": 1}], "Ship": [{"Return": 1}]})
+    execution = order_machine().execute(
+        {"kind": "plain", "total": 5}, mocks={"Charge": [{"Return": 1}], "Ship": [{"Return": 1}]}
+    )
     trace = ExecutionTrace(execution.events, None)
     assert trace.state_names == execution.states_entered
     assert trace.choice_rules_taken(trace.visits[1]) == []
+
+
+def test_a_map_retried_and_caught_after_an_iteration_failed() -> None:
+    machine = StateMachine.from_json(
+        {
+            "StartAt": "Each",
+            "States": {
+                "Each": {
+                    "Type": "Map",
+                    "MaxConcurrency": 1,
+                    "ItemProcessor": {
+                        "StartAt": "Work",
+                        "States": {"Work": {"Type": "Task", "Resource": CHARGE_ARN, "End": True}},
+                    },
+                    "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 1, "MaxAttempts": 1}],
+                    "Catch": [{"ErrorEquals": ["Broken"], "Next": "Fallback"}],
+                    "End": True,
+                },
+                "Fallback": {"Type": "Pass", "End": True},
+            },
+        }
+    )
+    trace = _trace(
+        machine,
+        [1, 2],
+        Work=[{"Return": 1}, {"Throw": {"Error": "Flaky"}}, {"Return": 1}, {"Throw": {"Error": "Broken"}}],
+    )
+    each = trace.visits_of("Each")[0]
+    assert (each.attempts, each.attempt_errors, trace.retriers_used(each)) == (2, ["Flaky"], [0])
+    assert (each.caught, each.caught_error, trace.catcher_used(each), each.next_state) == (
+        True,
+        "Broken",
+        0,
+        "Fallback",
+    )
+    works = trace.visits_of("Work")
+    assert [(w.iteration, w.failure) for w in works] == [(0, None), (1, "Flaky"), (0, None), (1, "Broken")]
+    assert all(w.parent is each for w in works)

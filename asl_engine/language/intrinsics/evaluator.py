@@ -1,66 +1,192 @@
-"""Compiling a parsed call tree into a closure: names resolved, paths compiled, literals pre-built."""
+"""Compiling a call tree into nested closures, once, and running them with AWS's error wording.
+
+Everything that can be decided from the text is decided here: function names are resolved,
+paths compiled, literals pre-built, ``States.Format`` templates parsed. Evaluating is then a
+chain of plain function calls with no parsing and no lookups.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import difflib
+from collections.abc import Callable, Sequence
+from typing import Any, Final
 
-from asl_engine.language.errors import ExpressionSyntaxError
+from asl_engine.language.errors import EvaluationError, ExpressionSyntaxError, PathNotFoundError, VariableNotFoundError
+from asl_engine.language.intrinsics.failures import IntrinsicFailure, MissingPathArgument, invalid_arguments
 from asl_engine.language.intrinsics.functions import FUNCTIONS
-from asl_engine.language.intrinsics.parser import Call, Literal, Node, PathArgument, parse_intrinsic
+from asl_engine.language.intrinsics.functions.spec import Implementation, IntrinsicFunction
+from asl_engine.language.intrinsics.javalike.jackson import to_json
+from asl_engine.language.intrinsics.parser import parse_intrinsic
+from asl_engine.language.intrinsics.syntax_tree import Call, Literal, Node, PathArgument
 from asl_engine.language.jsonpath import compile_path
 from asl_engine.language.scope import EvaluationScope
 
-Evaluate = Callable[[Any, EvaluationScope], Any]
+Evaluator = Callable[[Any, EvaluationScope], Any]
+
+MAX_NESTING: Final = 10
+RUNTIME_ERROR: Final = "States.Runtime"
 
 
 class CompiledIntrinsic:
-    """An intrinsic call compiled once; ``evaluate(document, scope)`` runs it."""
+    """An intrinsic expression compiled once; ``evaluate(document, scope)`` runs it.
 
-    __slots__ = ("evaluate", "text")
+    ``evaluate`` raises ``EvaluationError("States.Runtime", ...)`` with AWS's cause text (without
+    the "An error occurred while executing the state ..." prefix, which the runtime adds), and lets
+    ``VariableNotFoundError`` through for the caller to word. ``warnings`` lists what AWS accepts
+    in a definition but fails on at run time (a wrong argument count).
+    """
 
-    def __init__(self, text: str, evaluate: Evaluate) -> None:
+    __slots__ = ("_root", "text", "tree", "warnings")
+
+    def __init__(self, text: str, tree: Call, root: Evaluator, warnings: tuple[str, ...]) -> None:
         self.text = text
-        self.evaluate = evaluate
+        self.tree = tree
+        self.warnings = warnings
+        self._root = root
 
     def __repr__(self) -> str:
         return f"CompiledIntrinsic({self.text!r})"
 
+    def evaluate(self, document: Any, scope: EvaluationScope) -> Any:
+        try:
+            return self._root(document, scope)
+        except IntrinsicFailure as failure:
+            raise EvaluationError(
+                RUNTIME_ERROR,
+                f"There was an error while evaluating the intrinsic function: {self.text}. {failure.detail}",
+            ) from None
+        except MissingPathArgument as missing:
+            raise EvaluationError(
+                RUNTIME_ERROR,
+                f"The function '{missing.call_text}' had the following error: The JsonPath argument for the field "
+                f"'{missing.path}' could not be found in the input '{to_json(missing.document)}'",
+            ) from None
+
 
 def compile_intrinsic(text: str) -> CompiledIntrinsic:
-    """Parse and compile; raise ExpressionSyntaxError for syntax, unknown names, arity or bad paths."""
-    return CompiledIntrinsic(text, _compile(parse_intrinsic(text), text))
+    """Parse and compile ``text``.
+
+    Raises ``ExpressionSyntaxError`` for what AWS rejects in a definition: malformed syntax, an
+    unknown function, an invalid path argument, or calls nested more than 10 deep. A wrong number
+    of arguments is *not* rejected: AWS accepts the definition and the call fails when it runs
+    (observed: ``States.MathAdd(1)`` -> "Invalid arguments in States.MathAdd").
+    """
+    tree = parse_intrinsic(text)
+    _check_nesting(tree, text)
+    warnings: list[str] = []
+    root = _Compiler(text, warnings).call(tree)
+    return CompiledIntrinsic(text, tree, root, tuple(warnings))
 
 
-def _compile(node: Node, text: str) -> Evaluate:
-    if isinstance(node, Literal):
-        value = node.value
-        return lambda document, scope: value
-    if isinstance(node, PathArgument):
-        try:
-            path = compile_path(node.text)
-        except ExpressionSyntaxError as error:
-            raise ExpressionSyntaxError(f"Invalid path argument {node.text!r}: {error.message}", text) from None
-        return path.get
-    return _compile_call(node, text)
-
-
-def _compile_call(call: Call, text: str) -> Evaluate:
-    signature = FUNCTIONS.get(call.name)
-    if signature is None:
-        known = ", ".join(sorted(FUNCTIONS))
-        raise ExpressionSyntaxError(f"Unknown intrinsic function '{call.name}' (known: {known})", text, call.position)
-    count = len(call.arguments)
-    if not signature.min_args <= count <= signature.max_args:
-        expected = (str(signature.min_args) if signature.min_args == signature.max_args
-                    else f"{signature.min_args} to {signature.max_args}")
+def _check_nesting(call: Call, text: str, depth: int = 1) -> None:
+    if depth > MAX_NESTING:
         raise ExpressionSyntaxError(
-            f"{call.name} takes {expected} argument(s), but {count} were given", text, call.position
+            f"Intrinsic functions can be nested at most {MAX_NESTING} deep; {call.name} is at depth {depth}",
+            text,
+            call.start,
         )
-    function = signature.function
-    arguments = tuple(_compile(argument, text) for argument in call.arguments)
+    for argument in call.arguments:
+        if isinstance(argument, Call):
+            _check_nesting(argument, text, depth + 1)
 
-    def evaluate(document: Any, scope: EvaluationScope) -> Any:
-        return function([argument(document, scope) for argument in arguments], scope)
 
-    return evaluate
+class _Compiler:
+    __slots__ = ("_text", "_warnings")
+
+    def __init__(self, text: str, warnings: list[str]) -> None:
+        self._text = text
+        self._warnings = warnings
+
+    def call(self, call: Call) -> Evaluator:
+        function = self._resolve(call)
+        call_text = self._text[call.start : call.end]
+        count = len(call.arguments)
+        if function.ignores_arguments:
+            if count:
+                self._warnings.append(f"{call_text}: {function.name} takes no arguments; AWS ignores them")
+            implementation = function.implementation
+            return lambda document, scope: implementation((), scope)
+        if function.accepts(count):
+            specialized = function.specialize(call.arguments) if function.specialize else None
+            implementation = specialized or function.implementation
+        else:
+            self._warnings.append(
+                f"{call_text}: {function.name} takes {function.signature()}, got {count}; AWS accepts the "
+                f"definition but the call fails when it runs (Invalid arguments in {function.name})"
+            )
+            implementation = _always_invalid(function.name)
+        arguments = tuple(self.node(argument) for argument in call.arguments)
+        return _bind(implementation, arguments, call_text)
+
+    def node(self, node: Node) -> Evaluator:
+        if isinstance(node, Literal):
+            value = node.value
+            return lambda document, scope: value
+        if isinstance(node, PathArgument):
+            try:
+                return compile_path(node.text).get
+            except ExpressionSyntaxError as error:
+                raise ExpressionSyntaxError(
+                    f"Invalid path argument {node.text!r}: {error.message}",
+                    self._text,
+                    node.start + (error.position or 0),
+                ) from None
+        return self.call(node)
+
+    def _resolve(self, call: Call) -> IntrinsicFunction:
+        function = FUNCTIONS.get(call.name)
+        if function is not None:
+            return function
+        close = difflib.get_close_matches(call.name, list(FUNCTIONS), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f"; the functions are {', '.join(FUNCTIONS)}"
+        raise ExpressionSyntaxError(f"Unknown intrinsic function '{call.name}'{hint}", self._text, call.start)
+
+
+def _always_invalid(name: str) -> Implementation:
+    def reject(arguments: Sequence[Any], scope: EvaluationScope) -> Any:
+        raise invalid_arguments(name)
+
+    return reject
+
+
+def _bind(implementation: Implementation, arguments: tuple[Evaluator, ...], call_text: str) -> Evaluator:
+    """The closure for one call; small arities are unrolled because they are the common case."""
+
+    def missing(error: PathNotFoundError, document: Any) -> Exception:
+        if isinstance(error, VariableNotFoundError):
+            return error
+        return MissingPathArgument(call_text, error.path, document)
+
+    if not arguments:
+        return lambda document, scope: implementation((), scope)
+    if len(arguments) == 1:
+        (first,) = arguments
+
+        def call_one(document: Any, scope: EvaluationScope) -> Any:
+            try:
+                values = (first(document, scope),)
+            except PathNotFoundError as error:
+                raise missing(error, document) from None
+            return implementation(values, scope)
+
+        return call_one
+    if len(arguments) == 2:
+        first, second = arguments
+
+        def call_two(document: Any, scope: EvaluationScope) -> Any:
+            try:
+                values = (first(document, scope), second(document, scope))
+            except PathNotFoundError as error:
+                raise missing(error, document) from None
+            return implementation(values, scope)
+
+        return call_two
+
+    def call_many(document: Any, scope: EvaluationScope) -> Any:
+        try:
+            values = tuple([argument(document, scope) for argument in arguments])
+        except PathNotFoundError as error:
+            raise missing(error, document) from None
+        return implementation(values, scope)
+
+    return call_many

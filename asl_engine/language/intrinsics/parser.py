@@ -1,180 +1,111 @@
-"""Parsing intrinsic function calls (``States.Format('{} {}', $.a, $.b)``) into a call tree.
+"""Recursive-descent parsing of an intrinsic expression into a call tree.
 
-Grammar (AWS): ``Name(arg, ...)`` where an argument is a single-quoted string (``\\'`` and ``\\\\``
-unescaped; ``\\{`` and ``\\}`` kept for States.Format, which reads them as literal braces; unescaped
-braces are accepted, as AWS does), a number, ``true``/``false``/``null``, a path rooted at ``$``, ``$$`` or a
-variable, or a nested call. Calls nest at most 10 deep.
+Grammar (as AWS accepts it)::
+
+    expression := call
+    call       := NAME '(' [argument (',' argument)*] ')'
+    argument   := STRING | NUMBER | 'true' | 'false' | 'null' | PATH | call
+
+Only syntax is checked here; function names, argument counts and paths are resolved by the
+compiler (``evaluator``), which knows the function table.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Final
 
 from asl_engine.language.errors import ExpressionSyntaxError
+from asl_engine.language.intrinsics.lexer import Kind, Token, tokenize
+from asl_engine.language.intrinsics.syntax_tree import Call, Literal, Node, PathArgument
 
-MAX_NESTING = 10
-_NAME = re.compile(r"[A-Za-z0-9_.]+")
-_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
-_LOOKS_LIKE_CALL = re.compile(r"\s*[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+\s*\(")
-
-
-@dataclass(frozen=True, slots=True)
-class Literal:
-    value: Any
-
-
-@dataclass(frozen=True, slots=True)
-class PathArgument:
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    name: str
-    arguments: tuple[Literal | PathArgument | Call, ...]
-    position: int
-
-
-Node = Literal | PathArgument | Call
+_KEYWORDS: Final = {"true": True, "false": False, "null": None}
+# A dotted name immediately opening a call: what tells an intrinsic apart from a path.
+_CALL_PREFIX = re.compile(r"[ \t\n\r]*[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+[ \t\n\r]*\(")
 
 
 def looks_like_intrinsic(text: str) -> bool:
-    """Cheap test used to route ``.$`` values: a dotted name followed by ``(``."""
-    return isinstance(text, str) and _LOOKS_LIKE_CALL.match(text) is not None
+    """Whether ``text`` is written as a call (``States.Name(``...), as opposed to a path.
 
-
-class _Parser:
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.position = 0
-
-    def fail(self, message: str, position: int | None = None) -> ExpressionSyntaxError:
-        return ExpressionSyntaxError(message, self.text, self.position if position is None else position)
-
-    def skip_spaces(self) -> None:
-        text = self.text
-        while self.position < len(text) and text[self.position] in " \t\r\n":
-            self.position += 1
-
-    def peek(self) -> str:
-        return self.text[self.position] if self.position < len(self.text) else ""
-
-    def parse(self) -> Call:
-        self.skip_spaces()
-        call = self.call(1)
-        self.skip_spaces()
-        if self.position != len(self.text):
-            raise self.fail("Unexpected text after the closing parenthesis")
-        return call
-
-    def call(self, depth: int) -> Call:
-        if depth > MAX_NESTING:
-            raise self.fail(f"Intrinsic functions can be nested at most {MAX_NESTING} levels deep")
-        start = self.position
-        match = _NAME.match(self.text, self.position)
-        if match is None:
-            raise self.fail("Expected an intrinsic function name")
-        name = match.group(0)
-        self.position = match.end()
-        self.skip_spaces()
-        if self.peek() != "(":
-            raise self.fail(f"Expected '(' after {name}")
-        self.position += 1
-        arguments: list[Node] = []
-        self.skip_spaces()
-        if self.peek() == ")":
-            self.position += 1
-            return Call(name, (), start)
-        while True:
-            self.skip_spaces()
-            arguments.append(self.argument(depth))
-            self.skip_spaces()
-            char = self.peek()
-            if char == ",":
-                self.position += 1
-                continue
-            if char == ")":
-                self.position += 1
-                return Call(name, tuple(arguments), start)
-            raise self.fail("Expected ',' or ')' between arguments" if char else "Missing ')'")
-
-    def argument(self, depth: int) -> Node:
-        char = self.peek()
-        if char == "'":
-            return Literal(self.string())
-        if char == "$":
-            return PathArgument(self.path())
-        if char == "-" or char.isdigit():
-            match = _NUMBER.match(self.text, self.position)
-            if match is None:
-                raise self.fail("Invalid number")
-            self.position = match.end()
-            literal = match.group(0)
-            number: int | float = float(literal) if any(c in literal for c in ".eE") else int(literal)
-            return Literal(number)
-        for word, value in (("true", True), ("false", False), ("null", None)):
-            if self.text.startswith(word, self.position) and not self._continues_name(self.position + len(word)):
-                self.position += len(word)
-                return Literal(value)
-        if char and (char.isalpha() or char == "_"):
-            return self.call(depth + 1)
-        raise self.fail("Expected an argument: a 'string', a number, true, false, null, a path or a function call")
-
-    def _continues_name(self, index: int) -> bool:
-        return index < len(self.text) and (self.text[index].isalnum() or self.text[index] in "_.(")
-
-    def string(self) -> str:
-        start = self.position
-        self.position += 1
-        chars: list[str] = []
-        text = self.text
-        while self.position < len(text):
-            char = text[self.position]
-            if char == "\\":
-                following = text[self.position + 1] if self.position + 1 < len(text) else ""
-                if following not in ("'", "{", "}", "\\") or not following:
-                    raise self.fail("A backslash in a string argument must escape one of ' { } \\")
-                # ``\{`` and ``\}`` stay escaped: they mean literal braces to States.Format.
-                chars.append(following if following in "'\\" else char + following)
-                self.position += 2
-                continue
-            if char == "'":
-                self.position += 1
-                return "".join(chars)
-            chars.append(char)
-            self.position += 1
-        raise self.fail("Unterminated string argument", start)
-
-    def path(self) -> str:
-        """A path runs to the next ``,`` or ``)`` outside brackets, parentheses and quotes."""
-        start = self.position
-        text = self.text
-        depth = 0
-        quote = ""
-        while self.position < len(text):
-            char = text[self.position]
-            if quote:
-                if char == "\\":
-                    self.position += 1
-                elif char == quote:
-                    quote = ""
-            elif char in "'\"":
-                quote = char
-            elif char in "[(":
-                depth += 1
-            elif char in "])":
-                if depth == 0:
-                    break
-                depth -= 1
-            elif char == "," and depth == 0:
-                break
-            self.position += 1
-        return text[start:self.position].rstrip()
+    Deliberately a prefix test: a malformed call such as ``States.UUID(`` still counts, so the
+    caller compiles it and reports what is wrong instead of "not a path".
+    """
+    return isinstance(text, str) and _CALL_PREFIX.match(text) is not None
 
 
 def parse_intrinsic(text: str) -> Call:
+    """Parse ``text`` into a call tree; raise ``ExpressionSyntaxError`` on malformed syntax."""
     if not isinstance(text, str):
-        raise ExpressionSyntaxError("An intrinsic function call must be a string", str(text))
+        raise ExpressionSyntaxError("An intrinsic function call must be a string", str(text), None)
     return _Parser(text).parse()
+
+
+class _Parser:
+    __slots__ = ("_current", "_text", "_tokens")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._tokens = tokenize(text)
+        self._current = next(self._tokens)
+
+    def parse(self) -> Call:
+        token = self._current
+        if token.kind is not Kind.NAME or token.text in _KEYWORDS:
+            raise self._error(token, "an intrinsic function call such as States.Format(...)")
+        self._advance()
+        call = self._call(token)
+        if self._kind() is not Kind.END:
+            raise self._error(self._current, "the end of the expression after the closing ')'")
+        return call
+
+    def _kind(self) -> Kind:
+        """The next token's kind (a method, so type checkers do not freeze it across ``_advance``)."""
+        return self._current.kind
+
+    def _advance(self) -> Token:
+        token = self._current
+        if token.kind is not Kind.END:
+            self._current = next(self._tokens)
+        return token
+
+    def _call(self, name: Token) -> Call:
+        if self._kind() is not Kind.OPEN:
+            raise self._error(self._current, f"'(' after {name.text}")
+        self._advance()
+        arguments: list[Node] = []
+        if self._kind() is not Kind.CLOSE:
+            while True:
+                arguments.append(self._argument())
+                if self._kind() is Kind.COMMA:
+                    self._advance()
+                    continue
+                if self._kind() is Kind.CLOSE:
+                    break
+                raise self._error(self._current, "',' or ')'")
+        close = self._advance()
+        return Call(name.text, tuple(arguments), name.start, close.end, name.end)
+
+    def _argument(self) -> Node:
+        token = self._advance()
+        if token.kind is Kind.STRING:
+            return Literal(token.value, token.start, token.end, token.text)
+        if token.kind is Kind.NUMBER:
+            return Literal(token.value, token.start, token.end)
+        if token.kind is Kind.PATH:
+            return PathArgument(token.text, token.start, token.end)
+        if token.kind is Kind.NAME:
+            if self._kind() is Kind.OPEN:
+                return self._call(token)
+            if token.text in _KEYWORDS:
+                return Literal(_KEYWORDS[token.text], token.start, token.end)
+            raise ExpressionSyntaxError(
+                f"Unexpected {token.text!r}: an argument is a 'string', a number, true, false, null, a path starting "
+                "with '$' or a nested call",
+                self._text,
+                token.start,
+            )
+        raise self._error(token, "an argument")
+
+    def _error(self, token: Token, expected: str) -> ExpressionSyntaxError:
+        found = "the end of the expression" if token.kind is Kind.END else repr(token.text)
+        return ExpressionSyntaxError(f"Expected {expected}, found {found}", self._text, token.start)

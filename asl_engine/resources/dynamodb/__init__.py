@@ -1,9 +1,9 @@
 """An embedded emulation of Amazon DynamoDB, for the Task integrations of Step Functions.
 
 >>> svc = DynamoDBService()
->>> svc.create_table(TableSpec("Orders", hash_key=("pk", "S")), items=[{"pk": "a", "total": 3}])
+>>> svc.create_table(TableSpec("Orders", hash_key=("pk", "S")), items=[{"pk": "a", "amount": 3}])
 >>> svc.call("GetItem", {"TableName": "Orders", "Key": {"pk": {"S": "a"}}})
-{'Item': {'pk': {'S': 'a'}, 'total': {'N': '3'}}}
+{'Item': {'pk': {'S': 'a'}, 'amount': {'N': '3'}}}
 
 See docs/dynamodb.md for what is supported.
 """

@@ -235,46 +235,46 @@ def compare_values(left: TypedValue, right: TypedValue) -> int | None:
 
 def value_size(value: TypedValue) -> int:
     """Bytes the value counts for in DynamoDB's item-size accounting (names excluded)."""
-    kind = value_type(value)
-    data = value[kind]
-    if kind == "S":
-        return len(data.encode("utf-8", "surrogatepass"))
-    if kind == "N":
-        return numbers.number_size(data)
-    if kind == "B":
-        return len(decode_binary(data))
-    if kind in ("NULL", "BOOL"):
-        return 1
-    if kind == "SS":
-        return sum(len(e.encode("utf-8", "surrogatepass")) for e in data)
-    if kind == "NS":
-        return sum(numbers.number_size(e) for e in data)
-    if kind == "BS":
-        return sum(len(decode_binary(e)) for e in data)
-    if kind == "L":
-        return 3 + sum(value_size(e) + 1 for e in data)
-    return 3 + sum(_name_size(name) + value_size(e) + 1 for name, e in data.items())
+    for kind, data in value.items():
+        if kind == "S":
+            return _text_size(data)
+        if kind == "N":
+            return numbers.number_size(data)
+        if kind == "M":
+            return 3 + sum(_text_size(name) + value_size(e) + 1 for name, e in data.items())
+        if kind == "L":
+            return 3 + sum(value_size(e) + 1 for e in data)
+        if kind == "B":
+            return len(decode_binary(data))
+        if kind == "SS":
+            return sum(_text_size(e) for e in data)
+        if kind == "NS":
+            return sum(numbers.number_size(e) for e in data)
+        if kind == "BS":
+            return sum(len(decode_binary(e)) for e in data)
+        return 1  # NULL, BOOL
+    raise ValueError("an AttributeValue needs a type")
 
 
-def _name_size(name: str) -> int:
-    return len(name.encode("utf-8", "surrogatepass"))
+def _text_size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
 def item_size(item: Mapping[str, TypedValue]) -> int:
-    return sum(_name_size(name) + value_size(value) for name, value in item.items())
+    return sum(_text_size(name) + value_size(value) for name, value in item.items())
 
 
 def copy_value(value: TypedValue) -> TypedValue:
     """A deep copy, cheaper than ``copy.deepcopy`` because the shape is known."""
-    kind = value_type(value)
-    data = value[kind]
-    if kind == "M":
-        return {"M": {name: copy_value(e) for name, e in data.items()}}
-    if kind == "L":
-        return {"L": [copy_value(e) for e in data]}
-    if kind in SET_ELEMENT_TYPES:
-        return {kind: list(data)}
-    return {kind: data}
+    for kind, data in value.items():
+        if kind == "M":
+            return {"M": {name: copy_value(e) for name, e in data.items()}}
+        if kind == "L":
+            return {"L": [copy_value(e) for e in data]}
+        if kind in SET_ELEMENT_TYPES:
+            return {kind: list(data)}
+        return {kind: data}
+    raise ValueError("an AttributeValue needs a type")
 
 
 def copy_item(item: Mapping[str, TypedValue]) -> Item:

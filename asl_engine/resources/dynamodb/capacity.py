@@ -35,14 +35,6 @@ class Consumption:
         target = self.global_indexes if global_index else self.local_indexes
         target[name] = target.get(name, 0.0) + units
 
-    def scaled(self, factor: float) -> Consumption:
-        return Consumption(
-            self.table,
-            self.table_units * factor,
-            {k: v * factor for k, v in self.global_indexes.items()},
-            {k: v * factor for k, v in self.local_indexes.items()},
-        )
-
     def report(self, mode: str | None) -> dict[str, Any] | None:
         """The ConsumedCapacity member for ``mode`` (TOTAL or INDEXES), None for NONE/absent."""
         if mode not in ("TOTAL", "INDEXES"):

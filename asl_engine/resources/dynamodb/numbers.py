@@ -108,5 +108,5 @@ def subtract(left: Decimal, right: Decimal) -> Decimal:
 
 def number_size(text: str) -> int:
     """Bytes a canonical number takes in item-size accounting: 1 per two digits, plus 1."""
-    _, digits, _ = _significant(Decimal(text))
+    digits = text.lstrip("-").replace(".", "").strip("0")
     return (len(digits) + 1) // 2 + 1

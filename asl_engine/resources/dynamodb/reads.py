@@ -24,7 +24,7 @@ from asl_engine.resources.dynamodb.attribute_values import (
 )
 from asl_engine.resources.dynamodb.capacity import Consumption, read_units
 from asl_engine.resources.dynamodb.database import Database
-from asl_engine.resources.dynamodb.errors import DynamoDBServiceError, invalid_parameters, validation
+from asl_engine.resources.dynamodb.errors import DynamoDBServiceError, invalid_parameters, serialization, validation
 from asl_engine.resources.dynamodb.expressions import (
     BoundCondition,
     ExpressionError,
@@ -48,6 +48,7 @@ from asl_engine.resources.dynamodb.requests import (
     list_param,
     reject_legacy,
     string_param,
+    token_message,
 )
 from asl_engine.resources.dynamodb.storage import Range
 from asl_engine.resources.dynamodb.tables import NAME_PATTERN, IndexSpec, KeyAttribute, Table
@@ -66,7 +67,7 @@ def read_projection(params: Mapping[str, Any], placeholders: Placeholders) -> tu
     text = params.get("ProjectionExpression")
     if text is not None:
         if not isinstance(text, str):
-            raise DynamoDBServiceError("SerializationException", "NUMBER_VALUE cannot be converted to String")
+            raise serialization(token_message(text))
         try:
             tree = cached_projection(text)
         except ExpressionError as error:
@@ -174,9 +175,8 @@ class _ReadRequest:
     return_capacity: str | None
 
 
-def _read_common(
-    db: Database, params: Mapping[str, Any], operation: str, placeholders_first: list[str]
-) -> tuple[ConstraintErrors, str]:
+def _read_common(params: Mapping[str, Any]) -> tuple[ConstraintErrors, str]:
+    """The constraint checks Query and Scan share; the caller adds its own and raises."""
     errors = ConstraintErrors()
     table_name = errors.table_name(params.get("TableName"))
     index_name = params.get("IndexName")
@@ -313,7 +313,7 @@ def _check_filter(target: _Target, condition: BoundCondition | None, *, query: b
 
 
 def query(db: Database, params: Mapping[str, Any]) -> dict[str, Any]:
-    errors, table_name = _read_common(db, params, "Query", [])
+    errors, table_name = _read_common(params)
     errors.raise_if_any()
     check_expression_mode(
         params,
@@ -399,7 +399,7 @@ def _query_candidates(db: Database, request: _ReadRequest, key_query: KeyQuery, 
 
 
 def scan(db: Database, params: Mapping[str, Any]) -> dict[str, Any]:
-    errors, table_name = _read_common(db, params, "Scan", [])
+    errors, table_name = _read_common(params)
     segment = params.get("Segment")
     total_segments = params.get("TotalSegments")
     errors.minimum("totalSegments", total_segments, 1)

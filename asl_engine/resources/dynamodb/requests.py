@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from asl_engine.resources.dynamodb.errors import DynamoDBServiceError, serialization, validation
+from asl_engine.resources.dynamodb.errors import serialization, validation
 
 RETURN_VALUES = ("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW")
 RETURN_CONSUMED_CAPACITY = ("INDEXES", "TOTAL", "NONE")
@@ -61,7 +61,7 @@ class ConstraintErrors:
             self.required(member, value)
             return None
         if not isinstance(value, str):
-            raise serialization(_token_message(value))
+            raise serialization(token_message(value))
         if allow_arn and value.startswith("arn:"):
             if len(value) > 1024:
                 self.add(member, value, "Member must have length less than or equal to 1024")
@@ -81,7 +81,8 @@ class ConstraintErrors:
             raise validation(f"{count} validation error{plural} detected: " + "; ".join(self.messages))
 
 
-def _token_message(value: Any) -> str:
+def token_message(value: Any) -> str:
+    """Jackson's wording for a JSON value found where a string was expected."""
     if isinstance(value, bool):
         return f"{'TRUE' if value else 'FALSE'}_VALUE cannot be converted to String"
     if isinstance(value, int | float):
@@ -97,7 +98,7 @@ def string_param(params: Mapping[str, Any], name: str) -> str | None:
     value = params.get(name)
     if value is None or isinstance(value, str):
         return value
-    raise serialization(_token_message(value))
+    raise serialization(token_message(value))
 
 
 def boolean_param(params: Mapping[str, Any], name: str) -> bool | None:
@@ -114,13 +115,6 @@ def integer_param(params: Mapping[str, Any], name: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int | float) or int(value) != value:
         raise serialization("Unexpected value type in payload")
     return int(value)
-
-
-def mapping_param(params: Mapping[str, Any], name: str) -> Mapping[str, Any] | None:
-    value = params.get(name)
-    if value is None or isinstance(value, Mapping):
-        return value
-    raise serialization("Unexpected value type in payload")
 
 
 def list_param(params: Mapping[str, Any], name: str) -> list[Any] | None:
@@ -164,9 +158,3 @@ def reject_legacy(params: Mapping[str, Any], names: Sequence[str]) -> None:
                 "use the expression parameters (ConditionExpression, UpdateExpression, "
                 "KeyConditionExpression, FilterExpression, ProjectionExpression) instead"
             )
-
-
-def require_mapping(value: Any) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise DynamoDBServiceError("SerializationException", "Unexpected value type in payload")
-    return value

@@ -113,12 +113,14 @@ class DynamoDBService:
         marshalled like boto3's TypeSerializer); an item counts as typed when every value is a
         single-key mapping whose key is a type descriptor. Seeds are written when the table is
         created. With a SQLite ``path``, a table that already exists with the same definition is
-        kept with its items (seeds are not re-applied); ``replace=True`` recreates it. A table
-        that exists with another definition is a ``ConfigurationError``.
+        kept with its items (seeds are not re-applied); ``replace=True`` recreates it.
+
+        A declaration DynamoDB would refuse raises ``DynamoDBServiceError`` with CreateTable's
+        error; an invalid seed item, or a table that exists with another definition, raises
+        ``ConfigurationError``.
         """
         with self._lock:
-            request = spec.to_create_table()
-            checked = TableSpec.from_create_table(request)
+            checked = TableSpec.from_create_table(spec.to_create_table())
             existing = self._db.tables.get(spec.name)
             if existing is not None:
                 if not replace and existing.spec == checked:

@@ -14,13 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asl_engine.resources.dynamodb.attribute_values import Item, TypedValue, value_size, value_type
-from asl_engine.resources.dynamodb.errors import (
-    DynamoDBServiceError,
-    invalid_parameters,
-    validation,
-)
+from asl_engine.resources.dynamodb.errors import invalid_parameters, serialization, validation
 from asl_engine.resources.dynamodb.ordering import encode_key_value
-from asl_engine.resources.dynamodb.requests import ConstraintErrors
+from asl_engine.resources.dynamodb.requests import ConstraintErrors, integer_param, string_param
 
 KeyAttribute = tuple[str, str]  # (attribute name, "S" | "N" | "B")
 StorageKey = tuple[bytes, bytes]  # (encoded hash key, encoded range key or b"")
@@ -132,7 +128,7 @@ def _attribute_definitions(spec: TableSpec) -> dict[str, str]:
 
 
 class _CreateTableReader:
-    """DynamoDB's CreateTable validation, in its order: constraints, then consistency."""
+    """DynamoDB's CreateTable validation, in its order: shapes and constraints, then consistency."""
 
     def __init__(self, params: Mapping[str, Any]) -> None:
         self.params = params
@@ -141,11 +137,11 @@ class _CreateTableReader:
         params = self.params
         errors = ConstraintErrors()
         name = errors.table_name(params.get("TableName"), allow_arn=False)
-        definitions = params.get("AttributeDefinitions")
-        schema = params.get("KeySchema")
-        errors.required("attributeDefinitions", definitions)
-        errors.required("keySchema", schema)
-        if isinstance(schema, list) and not 1 <= len(schema) <= 2:
+        definitions = _mappings(params.get("AttributeDefinitions"))
+        schema = _mappings(params.get("KeySchema"))
+        errors.required("attributeDefinitions", params.get("AttributeDefinitions"))
+        errors.required("keySchema", params.get("KeySchema"))
+        if schema is not None and not 1 <= len(schema) <= 2:
             errors.add(
                 "keySchema",
                 schema,
@@ -153,27 +149,28 @@ class _CreateTableReader:
                 if schema
                 else "Member must have length greater than or equal to 1",
             )
-        billing = params.get("BillingMode")
+        billing = string_param(params, "BillingMode")
         errors.enum("billingMode", billing, BILLING_MODES)
-        if isinstance(definitions, list):
-            for position, definition in enumerate(definitions, start=1):
-                if isinstance(definition, Mapping):
-                    errors.enum(
-                        f"attributeDefinitions.{position}.member.attributeType",
-                        definition.get("AttributeType"),
-                        ("B", "N", "S"),
-                    )
+        for position, definition in enumerate(definitions or (), start=1):
+            _string(definition.get("AttributeName"))
+            errors.enum(
+                f"attributeDefinitions.{position}.member.attributeType",
+                _string(definition.get("AttributeType")),
+                ("B", "N", "S"),
+            )
         errors.raise_if_any()
-        assert isinstance(name, str) and isinstance(definitions, list) and isinstance(schema, list)
-        types = {d.get("AttributeName"): d.get("AttributeType") for d in definitions if isinstance(d, Mapping)}
-        hash_key, range_key = self.key_schema(schema, types, "Table")
+        assert name is not None and definitions is not None and schema is not None
+        types = {str(d.get("AttributeName")): str(d.get("AttributeType")) for d in definitions}
+        hash_key, range_key = self.key_schema(schema, types, "keySchema")
         used: list[str] = [attribute[0] for attribute in (hash_key, range_key) if attribute]
-        global_indexes = tuple(self.index(raw, types, used) for raw in params.get("GlobalSecondaryIndexes") or ())
-        local_indexes = tuple(self.index(raw, types, used) for raw in params.get("LocalSecondaryIndexes") or ())
-        if "GlobalSecondaryIndexes" in params and not params["GlobalSecondaryIndexes"]:
+        raw_globals = _mappings(params.get("GlobalSecondaryIndexes"))
+        raw_locals = _mappings(params.get("LocalSecondaryIndexes"))
+        if raw_globals == []:
             raise invalid_parameters("List of GlobalSecondaryIndexes is empty")
-        if "LocalSecondaryIndexes" in params and not params["LocalSecondaryIndexes"]:
+        if raw_locals == []:
             raise invalid_parameters("List of LocalSecondaryIndexes is empty")
+        global_indexes = tuple(self.index(raw, types, used) for raw in raw_globals or ())
+        local_indexes = tuple(self.index(raw, types, used) for raw in raw_locals or ())
         for index in local_indexes:
             if range_key is None:
                 raise invalid_parameters(
@@ -191,7 +188,7 @@ class _CreateTableReader:
         unused = [n for n in types if n not in used]
         if unused:
             raise invalid_parameters(
-                f"Some AttributeDefinitions are not used. AttributeDefinitions: [{', '.join(map(str, types))}], "
+                f"Some AttributeDefinitions are not used. AttributeDefinitions: [{', '.join(types)}], "
                 f"keys used: [{', '.join(used)}]"
             )
         billing_mode = billing or "PROVISIONED"
@@ -209,63 +206,70 @@ class _CreateTableReader:
 
     @staticmethod
     def key_schema(
-        schema: Sequence[Any], types: Mapping[Any, Any], owner: str
+        schema: Sequence[Mapping[str, Any]], types: Mapping[str, str], member: str
     ) -> tuple[KeyAttribute, KeyAttribute | None]:
         elements: list[tuple[str, str]] = []
-        for element in schema:
-            if not isinstance(element, Mapping):
-                raise DynamoDBServiceError("SerializationException", "Unexpected value type in payload")
-            key_type = element.get("KeyType")
+        for position, element in enumerate(schema, start=1):
+            key_type = _string(element.get("KeyType"))
             if key_type not in ("HASH", "RANGE"):
                 raise validation(
-                    f"1 validation error detected: Value '{key_type}' at 'keySchema.1.member.keyType' "
+                    f"1 validation error detected: Value '{key_type}' at '{member}.{position}.member.keyType' "
                     "failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]"
                 )
-            elements.append((str(element.get("AttributeName")), key_type))
+            elements.append((str(_string(element.get("AttributeName"))), key_type))
         if elements[0][1] != "HASH" or (len(elements) == 2 and elements[1][1] != "RANGE"):
             raise invalid_parameters("Invalid KeySchema: The first KeySchemaElement is not a HASH key type")
         missing = [name for name, _ in elements if name not in types]
         if missing:
             raise invalid_parameters(
                 f"Some index key attributes are not defined in AttributeDefinitions. Keys: [{', '.join(missing)}], "
-                f"AttributeDefinitions: [{', '.join(map(str, types))}]"
+                f"AttributeDefinitions: [{', '.join(types)}]"
             )
-        hash_key = (elements[0][0], str(types[elements[0][0]]))
-        range_key = (elements[1][0], str(types[elements[1][0]])) if len(elements) == 2 else None
+        hash_key = (elements[0][0], types[elements[0][0]])
+        range_key = (elements[1][0], types[elements[1][0]]) if len(elements) == 2 else None
         return hash_key, range_key
 
-    def index(self, raw: Any, types: Mapping[Any, Any], used: list[str]) -> IndexSpec:
-        if not isinstance(raw, Mapping):
-            raise DynamoDBServiceError("SerializationException", "Unexpected value type in payload")
+    def index(self, raw: Mapping[str, Any], types: Mapping[str, str], used: list[str]) -> IndexSpec:
         name = raw.get("IndexName")
         if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name) or not 3 <= len(name) <= 255:
             raise validation(
                 f"1 validation error detected: Value '{name}' at 'indexName' failed to satisfy constraint: "
                 "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
             )
-        schema = raw.get("KeySchema") or []
-        if not isinstance(schema, list) or not 1 <= len(schema) <= 2:
-            raise invalid_parameters(f"Invalid KeySchema for index: {name}")
-        hash_key, range_key = self.key_schema(schema, types, name)
+        schema = _mappings(raw.get("KeySchema"))
+        if not schema or len(schema) > 2:
+            raise validation(
+                f"1 validation error detected: Value '{schema}' at 'keySchema' failed to satisfy constraint: "
+                "Member must have length less than or equal to 2"
+            )
+        hash_key, range_key = self.key_schema(schema, types, "keySchema")
         for attribute in (hash_key, range_key):
             if attribute is not None and attribute[0] not in used:
                 used.append(attribute[0])
-        projection = raw.get("Projection") or {}
-        projection_type = projection.get("ProjectionType", "ALL") if isinstance(projection, Mapping) else "ALL"
+        projection = raw.get("Projection")
+        if projection is not None and not isinstance(projection, Mapping):
+            raise serialization("Unexpected value type in payload")
+        projection = projection or {}
+        projection_type = _string(projection.get("ProjectionType")) or "ALL"
         if projection_type not in PROJECTION_TYPES:
             raise validation(
                 f"1 validation error detected: Value '{projection_type}' at 'projection.projectionType' "
                 "failed to satisfy constraint: Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]"
             )
-        non_key = tuple(projection.get("NonKeyAttributes") or ()) if isinstance(projection, Mapping) else ()
-        if projection_type == "INCLUDE" and not non_key:
+        non_key = projection.get("NonKeyAttributes") or []
+        if not isinstance(non_key, list):
+            raise serialization("Unexpected value type in payload")
+        attributes = tuple(str(_string(attribute)) for attribute in non_key)
+        if projection_type == "INCLUDE" and not attributes:
             raise invalid_parameters("ProjectionType is INCLUDE, but NonKeyAttributes is not specified")
-        if projection_type != "INCLUDE" and non_key:
+        if projection_type != "INCLUDE" and attributes:
             raise invalid_parameters(f"ProjectionType is {projection_type}, but NonKeyAttributes is specified")
-        return IndexSpec(name, hash_key, range_key, projection_type, tuple(map(str, non_key)))
+        return IndexSpec(name, hash_key, range_key, projection_type, attributes)
 
     @staticmethod
     def throughput(raw: Any, billing_mode: str) -> tuple[int, int]:
+        if raw is not None and not isinstance(raw, Mapping):
+            raise serialization("Unexpected value type in payload")
         if billing_mode == "PAY_PER_REQUEST":
             if raw:
                 raise invalid_parameters(
@@ -273,11 +277,28 @@ class _CreateTableReader:
                     "PAY_PER_REQUEST"
                 )
             return 0, 0
-        if not isinstance(raw, Mapping) or "ReadCapacityUnits" not in raw or "WriteCapacityUnits" not in raw:
+        read = integer_param(raw or {}, "ReadCapacityUnits")
+        write = integer_param(raw or {}, "WriteCapacityUnits")
+        if read is None or write is None:
             raise invalid_parameters(
                 "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"
             )
-        return int(raw["ReadCapacityUnits"]), int(raw["WriteCapacityUnits"])
+        return read, write
+
+
+def _mappings(value: Any) -> list[Mapping[str, Any]] | None:
+    """A list of structures (None when absent); anything else is a serialization error."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(element, Mapping) for element in value):
+        raise serialization("Unexpected value type in payload")
+    return value
+
+
+def _string(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise serialization("Unexpected value type in payload")
 
 
 def table_name_from(value: str) -> str:

@@ -30,6 +30,7 @@ from asl_engine.resources.dynamodb.errors import (
     DynamoDBServiceError,
     conditional_check_failed,
     invalid_parameters,
+    serialization,
     validation,
 )
 from asl_engine.resources.dynamodb.expressions import (
@@ -54,6 +55,7 @@ from asl_engine.resources.dynamodb.requests import (
     check_expression_mode,
     reject_legacy,
     string_param,
+    token_message,
 )
 from asl_engine.resources.dynamodb.storage import Write
 from asl_engine.resources.dynamodb.tables import Table
@@ -87,7 +89,7 @@ def parse_condition_param(text: Any, placeholders: Placeholders, label: str) -> 
     if text is None:
         return None
     if not isinstance(text, str):
-        raise DynamoDBServiceError("SerializationException", "NUMBER_VALUE cannot be converted to String")
+        raise serialization(token_message(text))
     try:
         tree = cached_condition(text)
     except ExpressionError as error:
@@ -99,7 +101,7 @@ def parse_update_param(text: Any, placeholders: Placeholders) -> BoundUpdate | N
     if text is None:
         return None
     if not isinstance(text, str):
-        raise DynamoDBServiceError("SerializationException", "NUMBER_VALUE cannot be converted to String")
+        raise serialization(token_message(text))
     try:
         tree = cached_update(text)
     except ExpressionError as error:
@@ -153,7 +155,8 @@ class PreparedWrite:
             )
         errors.raise_if_any()
         assert table_name is not None
-        return_values = string_param(params, "ReturnValues") or "NONE"
+        # A transaction's actions have no ReturnValues member: one there is ignored, as unknown members are.
+        return_values = (string_param(params, "ReturnValues") if member_prefix is None else None) or "NONE"
         if kind in ("Put", "Delete") and return_values not in ("NONE", "ALL_OLD"):
             raise validation("Return values set to invalid value")
         check_expression_mode(params, _EXPRESSIONS[kind], _LEGACY[kind], _VALUES_HINT[kind])

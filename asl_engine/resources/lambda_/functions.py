@@ -93,8 +93,11 @@ class LambdaFunctions:
         )
         self._exact[key] = function
         if ref is not None:
-            same = [f for f in self._by_name.get(ref.name, []) if (f.qualifier, f.region, f.account) != (
-                function.qualifier, function.region, function.account)]
+            same = [
+                f
+                for f in self._by_name.get(ref.name, [])
+                if (f.qualifier, f.region, f.account) != (function.qualifier, function.region, function.account)
+            ]
             self._by_name[ref.name] = [*same, function]
         return function
 

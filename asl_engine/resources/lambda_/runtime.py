@@ -103,7 +103,9 @@ def call_handler(function: LambdaFunction, event: Any, context: LambdaContext) -
         return Outcome(
             b"",
             {
-                "errorMessage": f"Response payload size exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes).",
+                "errorMessage": (
+                    f"Response payload size exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."
+                ),
                 "errorType": "Function.ResponseSizeTooLarge",
             },
         )

@@ -125,8 +125,9 @@ def _invoke_response(
 
 def _empty_response(env: TaskEnvironment, status: int, request_id: str, trace: str) -> dict[str, Any]:
     headers = lambda_headers(0, request_id, env.clock.now(), None, trace)
-    return with_metadata({"Payload": "", "StatusCode": status}, status_code=status, request_id=request_id,
-                         headers=headers)
+    return with_metadata(
+        {"Payload": "", "StatusCode": status}, status_code=status, request_id=request_id, headers=headers
+    )
 
 
 def _run_detached(env: TaskEnvironment, call: PreparedCall) -> None:
@@ -138,8 +139,7 @@ def _run_detached(env: TaskEnvironment, call: PreparedCall) -> None:
     if env.clock.virtual:
         call.run_inline()
     else:
-        threading.Thread(target=call.run_with_timeout, name=f"lambda-event-{call.function.name}",
-                         daemon=True).start()
+        threading.Thread(target=call.run_with_timeout, name=f"lambda-event-{call.function.name}", daemon=True).start()
 
 
 def _log_result(call: PreparedCall, outcome: Outcome) -> str:
@@ -188,8 +188,9 @@ class _InvokeRequest:
         invocation_type = _enum(parameters, "InvocationType", "invocationType", INVOCATION_TYPES, request_id)
         log_type = _enum(parameters, "LogType", "logType", LOG_TYPES, request_id)
         client_context = _client_context(parameters.get("ClientContext"), request, request_id)
-        return cls(function_name, _event(parameters.get("Payload")), qualifier, invocation_type, log_type,
-                   client_context)
+        return cls(
+            function_name, _event(parameters.get("Payload")), qualifier, invocation_type, log_type, client_context
+        )
 
     def target(self, request_id: str) -> tuple[FunctionRef, str | None]:
         """The function reference and effective qualifier, with Lambda's validation errors."""
@@ -198,8 +199,7 @@ class _InvokeRequest:
             if self.qualifier is not None:
                 check_qualifier(self.qualifier)
         except InvalidFunctionName as invalid:
-            raise LAMBDA.error("ValidationException", invalid.message, status_code=400,
-                               request_id=request_id) from None
+            raise LAMBDA.error("ValidationException", invalid.message, status_code=400, request_id=request_id) from None
         if ref.qualifier is not None and self.qualifier is not None and ref.qualifier != self.qualifier:
             raise LAMBDA.error(
                 "InvalidParameterValueException",
@@ -248,4 +248,3 @@ def _client_context(value: Any, request: TaskRequest, request_id: str) -> Client
             status_code=400, request_id=request_id,
         )  # fmt: skip
     return ClientContext(decoded)
-

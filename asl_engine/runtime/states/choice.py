@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import StatesError
 from asl_engine.runtime import failures
+from asl_engine.runtime.decisions import Decision
 from asl_engine.runtime.states.base import CompileError, StateNode, Transition
 
 if TYPE_CHECKING:
@@ -31,14 +32,16 @@ class ChoiceState(StateNode):
 
     def run(self, frame: Frame, raw_input: Any) -> Transition:
         data = self.flow.selected_input(frame, raw_input)
-        for branch in self.branches:
+        for index, branch in enumerate(self.branches):
             if branch.matches(frame, raw_input, data):
                 output, assigned = branch.finish(frame, raw_input, data, self.flow)
                 self.exit(frame, output, assigned)
+                frame.run.decisions.append(Decision("choice", self.name, index))
                 return output, branch.next_state
         if self.default is None:
             # AWS's own text for this error.
             raise StatesError(failures.NO_CHOICE_MATCHED, "No Matches!")
         output, assigned = self.flow.finish(frame, raw_input, data)
         self.exit(frame, output, assigned)
+        frame.run.decisions.append(Decision("choice", self.name, None))
         return output, self.default

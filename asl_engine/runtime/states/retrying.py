@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import StatesError
+from asl_engine.runtime.decisions import Decision
 from asl_engine.runtime.scheduler import Cancelled
 from asl_engine.runtime.states.base import StateNode, Transition
 
@@ -27,8 +28,10 @@ async def run_with_policy(
             result = await attempt(frame, raw_input)
             output, assigned = node.flow.finish(frame, raw_input, result)
         except StatesError as error:
-            delay = policy.next_retry_delay(error, attempts, run.random)
-            if delay is not None:
+            retry = policy.next_retry(error, attempts, run.random)
+            if retry is not None:
+                retrier, delay = retry
+                run.decisions.append(Decision("retry", node.name, retrier, error.error))
                 frame.retry_count = (frame.retry_count or 0) + 1
                 if delay > 0:
                     try:
@@ -40,6 +43,7 @@ async def run_with_policy(
             catcher = policy.catcher_for(error)
             if catcher is None:
                 raise
+            run.decisions.append(Decision("catch", node.name, policy.catchers.index(catcher), error.error))
             output, assigned = catcher.handle(frame, raw_input, error)
             node.exit(frame, output, assigned)
             return output, catcher.next_state

@@ -10,12 +10,12 @@ from asl_engine.errors import StatesError
 from asl_engine.language.errors import PathNotFoundError
 from asl_engine.language.template import to_json
 from asl_engine.resources.arns import ResourceRef, UnknownResourceError, parse_resource
-from asl_engine.resources.base import TaskRequest
+from asl_engine.resources.base import TaskHandler, TaskRequest
 from asl_engine.runtime import failures
+from asl_engine.runtime.callbacks import await_callback
 from asl_engine.runtime.dataflow import compile_optional_path
 from asl_engine.runtime.limits import data_limit_error, exceeds_payload_limit
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
-from asl_engine.runtime.callbacks import await_callback
 from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, with_deadline
 from asl_engine.runtime.states.base import CompileError, StateNode, Transition
 from asl_engine.runtime.states.retrying import run_with_policy
@@ -92,6 +92,10 @@ class TaskState(StateNode):
         parameters = flow.effective_input(frame, raw_input)
         if exceeds_payload_limit(parameters):
             raise data_limit_error(self.name)
+        handler = run.find_handler(self.name, self.resource)
+        if handler is None and self.resource.kind == "activity":
+            # No worker polls this activity: AWS fails before scheduling, as if it did not exist.
+            raise failures.runtime_error(frame, f"The activity {self.resource.arn} does not exist.")
         invocation = run.next_invocation(self.name)
         events = self.events
         frame.record(events.scheduled, self._scheduled_details(run.region, parameters, timeout, heartbeat))
@@ -111,14 +115,17 @@ class TaskState(StateNode):
             frame.task_token,
             frame.context_object(),
             environment=run.task_environment,
-            submit=lambda output: frame.record("TaskSubmitted", {**self.resource_tag, "output": output}),
+            submit=lambda output: self._record_submitted(frame, output),
+            entered_event_id=frame.entered_event_id,
         )
         try:
-            result = await self._invoke(frame, request, timeout, heartbeat)
+            if handler is None:
+                handler = run.handler_for(self.name, self.resource)  # raises the explanatory error
+            result = await self._invoke(frame, request, handler, timeout, heartbeat)
         except StatesError as error:
             if error.error == failures.RUNTIME:
                 raise
-            kind = events.timed_out if isinstance(error, _TaskTimedOut) else events.failed
+            kind = events.timed_out if isinstance(error, failures.TimeoutFailure) else events.failed
             frame.record(kind, self._failure_details(error))
             raise
         except Cancelled as cancelled:
@@ -134,11 +141,11 @@ class TaskState(StateNode):
         frame.record(events.succeeded, succeeded)
         return result
 
-    async def _invoke(self, frame: Frame, request: TaskRequest, timeout: float | None,
-                      heartbeat: float | None) -> Any:
+    async def _invoke(
+        self, frame: Frame, request: TaskRequest, handler: TaskHandler, timeout: float | None, heartbeat: float | None
+    ) -> Any:
         run = frame.run
         started = run.clock.now()
-        handler = run.handler_for(self.name, self.resource)
         pending = None
         if request.task_token is not None:
             pending = run.callbacks.open(request.task_token, self.name)
@@ -153,16 +160,20 @@ class TaskState(StateNode):
             request.submit(outcome)
             remaining = None if timeout is None else max(0.0, started + timeout - run.clock.now())
             status, result = await await_callback(
-                run.callbacks, pending, now=run.clock.now(), timeout=remaining, heartbeat=heartbeat,
+                run.callbacks,
+                pending,
+                now=run.clock.now(),
+                timeout=remaining,
+                heartbeat=heartbeat,
                 clock_now=run.clock.now,
             )
             if status == "timeout":
-                raise _TaskTimedOut()
+                raise failures.TimeoutFailure()
             if status == "heartbeat":
-                raise _HeartbeatTimedOut()
+                raise failures.HeartbeatTimeoutError()
             return result
         except DeadlineExceeded:
-            raise _TaskTimedOut() from None
+            raise failures.TimeoutFailure() from None
         except StatesError:
             raise
         except Exception as error:
@@ -172,6 +183,9 @@ class TaskState(StateNode):
         finally:
             if pending is not None:
                 run.callbacks.close(pending)
+
+    def _record_submitted(self, frame: Frame, output: Any) -> None:
+        frame.record("TaskSubmitted", {**self.resource_tag, "output": output})
 
     def _scheduled_details(
         self, region: str, parameters: Any, timeout: float | None, heartbeat: float | None
@@ -193,18 +207,6 @@ class TaskState(StateNode):
         if error.cause is not None:
             details["cause"] = error.cause
         return details
-
-
-class _TaskTimedOut(StatesError):
-    def __init__(self) -> None:
-        super().__init__(failures.TIMEOUT, None)
-
-
-class _HeartbeatTimedOut(failures.HeartbeatTimeoutError, _TaskTimedOut):
-    """A missed heartbeat: history shows a timeout; Retry/Catch may name States.HeartbeatTimeout."""
-
-    def __init__(self) -> None:
-        StatesError.__init__(self, failures.TIMEOUT, None)
 
 
 async def _as_coroutine(awaitable: Any) -> Any:

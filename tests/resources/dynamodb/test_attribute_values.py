@@ -36,9 +36,13 @@ def invalid(raw: Any) -> InvalidValue:
         ({"M": {"a": {}}}, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"),
         (
             {"S": "a", "N": "1"},
-            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes",
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
+            "supported datatypes",
         ),
-        ({"NULL": False}, "One or more parameter values were invalid: Null attribute value types must have the value of true"),
+        (
+            {"NULL": False},
+            "One or more parameter values were invalid: Null attribute value types must have the value of true",
+        ),
         ({"SS": []}, "One or more parameter values were invalid: An string set  may not be empty"),
         ({"NS": []}, "One or more parameter values were invalid: An number set  may not be empty"),
         ({"BS": []}, "One or more parameter values were invalid: Binary sets should not be empty"),

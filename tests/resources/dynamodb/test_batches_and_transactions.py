@@ -46,13 +46,19 @@ def test_batch_write_then_batch_get(service: DynamoDBService) -> None:
 
 
 def test_batch_errors(service: DynamoDBService) -> None:
-    duplicate = {"RequestItems": {"Hash": [{"PutRequest": {"Item": {"pk": s("a")}}}, {"DeleteRequest": {"Key": {"pk": s("a")}}}]}}
+    duplicate = {
+        "RequestItems": {"Hash": [{"PutRequest": {"Item": {"pk": s("a")}}}, {"DeleteRequest": {"Key": {"pk": s("a")}}}]}
+    }
     assert error_of(service, "BatchWriteItem", duplicate).message == "Provided list of item keys contains duplicates"
     too_many = {"RequestItems": {"Hash": [{"PutRequest": {"Item": {"pk": s(str(i))}}} for i in range(26)]}}
-    assert error_of(service, "BatchWriteItem", too_many).message == "Too many items requested for the BatchWriteItem call"
+    assert (
+        error_of(service, "BatchWriteItem", too_many).message == "Too many items requested for the BatchWriteItem call"
+    )
     assert get(service, "1") is None  # nothing was written
     too_many_keys = {"RequestItems": {"Hash": {"Keys": [{"pk": s(str(i))} for i in range(101)]}}}
-    assert error_of(service, "BatchGetItem", too_many_keys).message == "Too many items requested for the BatchGetItem call"
+    assert (
+        error_of(service, "BatchGetItem", too_many_keys).message == "Too many items requested for the BatchGetItem call"
+    )
     repeated_keys = {"RequestItems": {"Hash": {"Keys": [{"pk": s("a")}, {"pk": s("a")}]}}}
     assert error_of(service, "BatchGetItem", repeated_keys).message == "Provided list of item keys contains duplicates"
     missing_table = {"RequestItems": {"Nope": [{"PutRequest": {"Item": {"pk": s("a")}}}]}}
@@ -71,9 +77,22 @@ def test_transaction_commits_every_action(service: DynamoDBService) -> None:
         {
             "TransactItems": [
                 put_action("new", ConditionExpression="attribute_not_exists(pk)"),
-                {"Update": {"TableName": "Hash", "Key": {"pk": s("counter")}, "UpdateExpression": "SET v = v + :one", "ExpressionAttributeValues": {":one": n(1)}}},
+                {
+                    "Update": {
+                        "TableName": "Hash",
+                        "Key": {"pk": s("counter")},
+                        "UpdateExpression": "SET v = v + :one",
+                        "ExpressionAttributeValues": {":one": n(1)},
+                    }
+                },
                 {"Delete": {"TableName": "Hash", "Key": {"pk": s("gone")}}},
-                {"ConditionCheck": {"TableName": "Hash", "Key": {"pk": s("other")}, "ConditionExpression": "attribute_not_exists(pk)"}},
+                {
+                    "ConditionCheck": {
+                        "TableName": "Hash",
+                        "Key": {"pk": s("other")},
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
             ]
         },
     )
@@ -92,7 +111,13 @@ def test_failed_conditions_cancel_everything_and_are_all_reported(service: Dynam
         {
             "TransactItems": [
                 put_action("p1"),
-                {"ConditionCheck": {"TableName": "Hash", "Key": {"pk": s("p3")}, "ConditionExpression": "attribute_exists(pk)"}},
+                {
+                    "ConditionCheck": {
+                        "TableName": "Hash",
+                        "Key": {"pk": s("p3")},
+                        "ConditionExpression": "attribute_exists(pk)",
+                    }
+                },
                 {
                     "Update": {
                         "TableName": "Hash",
@@ -114,7 +139,11 @@ def test_failed_conditions_cancel_everything_and_are_all_reported(service: Dynam
     assert error.cancellation_reasons == [
         {"Code": "None"},
         {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"},
-        {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed", "Item": {"pk": s("x"), "v": n(42)}},
+        {
+            "Code": "ConditionalCheckFailed",
+            "Message": "The conditional request failed",
+            "Item": {"pk": s("x"), "v": n(42)},
+        },
     ]
     assert get(service, "p1") is None
     assert get(service, "x") == {"pk": s("x"), "v": n(42)}
@@ -124,10 +153,19 @@ def test_item_validation_errors_become_a_single_validation_reason(service: Dynam
     error = error_of(
         service,
         "TransactWriteItems",
-        {"TransactItems": [{"Put": {"TableName": "Hash", "Item": {"pk": n(7)}}}, {"Put": {"TableName": "Hash", "Item": {"pk": n(8)}}}, put_action("ok", ConditionExpression="attribute_exists(pk)")]},
+        {
+            "TransactItems": [
+                {"Put": {"TableName": "Hash", "Item": {"pk": n(7)}}},
+                {"Put": {"TableName": "Hash", "Item": {"pk": n(8)}}},
+                put_action("ok", ConditionExpression="attribute_exists(pk)"),
+            ]
+        },
     )
     assert error.cancellation_reasons == [
-        {"Code": "ValidationError", "Message": "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N"},
+        {
+            "Code": "ValidationError",
+            "Message": "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N",
+        },
         {"Code": "None"},
         {"Code": "None"},
     ]
@@ -136,13 +174,44 @@ def test_item_validation_errors_become_a_single_validation_reason(service: Dynam
 def test_request_level_errors_fail_the_whole_transaction(service: DynamoDBService) -> None:
     cases = [
         ([put_action("a"), put_action("a")], "Transaction request cannot include multiple operations on one item"),
-        ([put_action("a", ConditionExpression="hello!")], 'Invalid ConditionExpression: Syntax error; token: "!", near: "hello!"'),
-        ([put_action("a", ConditionExpression="attribute_exists(#xyz)")], "Invalid ConditionExpression: An expression attribute name used in the document path is not defined; attribute name: #xyz"),
-        ([put_action("a", ConditionExpression="attribute_exists(pk)", ExpressionAttributeValues={":xyz": n(7)})], "Value provided in ExpressionAttributeValues unused in expressions: keys: {:xyz}"),
-        ([], "1 validation error detected at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1."),
-        ([put_action(str(i)) for i in range(101)], "1 validation error detected at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100."),
-        ([{"ConditionCheck": {"TableName": "Hash", "Key": {"pk": s("a")}}}], "1 validation error detected: Value null at 'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null"),
-        ([{"Put": {"TableName": "Hash", "Item": {"pk": s("a")}}, "Delete": {"TableName": "Hash", "Key": {"pk": s("a")}}}], "TransactItems can only contain one of Check, Put, Update or Delete"),
+        (
+            [put_action("a", ConditionExpression="hello!")],
+            'Invalid ConditionExpression: Syntax error; token: "!", near: "hello!"',
+        ),
+        (
+            [put_action("a", ConditionExpression="attribute_exists(#xyz)")],
+            "Invalid ConditionExpression: An expression attribute name used in the document path is not "
+            "defined; attribute name: #xyz",
+        ),
+        (
+            [put_action("a", ConditionExpression="attribute_exists(pk)", ExpressionAttributeValues={":xyz": n(7)})],
+            "Value provided in ExpressionAttributeValues unused in expressions: keys: {:xyz}",
+        ),
+        (
+            [],
+            "1 validation error detected at 'transactItems' failed to satisfy constraint: Member must have "
+            "length greater than or equal to 1.",
+        ),
+        (
+            [put_action(str(i)) for i in range(101)],
+            "1 validation error detected at 'transactItems' failed to satisfy constraint: Member must have "
+            "length less than or equal to 100.",
+        ),
+        (
+            [{"ConditionCheck": {"TableName": "Hash", "Key": {"pk": s("a")}}}],
+            "1 validation error detected: Value null at "
+            "'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member "
+            "must not be null",
+        ),
+        (
+            [
+                {
+                    "Put": {"TableName": "Hash", "Item": {"pk": s("a")}},
+                    "Delete": {"TableName": "Hash", "Key": {"pk": s("a")}},
+                }
+            ],
+            "TransactItems can only contain one of Check, Put, Update or Delete",
+        ),
     ]
     for actions, message in cases:
         error = error_of(service, "TransactWriteItems", {"TransactItems": actions})
@@ -151,11 +220,20 @@ def test_request_level_errors_fail_the_whole_transaction(service: DynamoDBServic
 
 def test_client_request_token_makes_a_transaction_idempotent(service: DynamoDBService) -> None:
     service.call("PutItem", {"TableName": "Hash", "Item": {"pk": s("c"), "v": n(0)}})
-    increment = {"Update": {"TableName": "Hash", "Key": {"pk": s("c")}, "UpdateExpression": "SET v = v + :one", "ExpressionAttributeValues": {":one": n(1)}}}
+    increment = {
+        "Update": {
+            "TableName": "Hash",
+            "Key": {"pk": s("c")},
+            "UpdateExpression": "SET v = v + :one",
+            "ExpressionAttributeValues": {":one": n(1)},
+        }
+    }
     for _ in range(2):
         service.call("TransactWriteItems", {"TransactItems": [increment], "ClientRequestToken": "token-1"})
     assert get(service, "c") == {"pk": s("c"), "v": n(1)}
-    error = error_of(service, "TransactWriteItems", {"TransactItems": [put_action("other")], "ClientRequestToken": "token-1"})
+    error = error_of(
+        service, "TransactWriteItems", {"TransactItems": [put_action("other")], "ClientRequestToken": "token-1"}
+    )
     assert error.code == "IdempotentParameterMismatchException"
 
 
@@ -165,7 +243,14 @@ def test_transact_get_items(service: DynamoDBService) -> None:
         "TransactGetItems",
         {
             "TransactItems": [
-                {"Get": {"TableName": "Hash", "Key": {"pk": s("a")}, "ProjectionExpression": "#x", "ExpressionAttributeNames": {"#x": "x"}}},
+                {
+                    "Get": {
+                        "TableName": "Hash",
+                        "Key": {"pk": s("a")},
+                        "ProjectionExpression": "#x",
+                        "ExpressionAttributeNames": {"#x": "x"},
+                    }
+                },
                 {"Get": {"TableName": "Hash", "Key": {"pk": s("missing")}}},
             ]
         },
@@ -174,6 +259,17 @@ def test_transact_get_items(service: DynamoDBService) -> None:
     error = error_of(
         service,
         "TransactGetItems",
-        {"TransactItems": [{"Get": {"TableName": "Hash", "Key": {"pk": s("a")}, "ProjectionExpression": "#x", "ExpressionAttributeNames": {"#x": "x", "#qq": "q"}}}]},
+        {
+            "TransactItems": [
+                {
+                    "Get": {
+                        "TableName": "Hash",
+                        "Key": {"pk": s("a")},
+                        "ProjectionExpression": "#x",
+                        "ExpressionAttributeNames": {"#x": "x", "#qq": "q"},
+                    }
+                }
+            ]
+        },
     )
     assert error.message == "Value provided in ExpressionAttributeNames unused in expressions: keys: {#qq}"

@@ -32,18 +32,43 @@ N1 = {"N": "1"}
         ("a=a and a > ((views))", "The expression has redundant parentheses;"),
         ("a=a and whatever((:things)) > a", "Invalid function name; function: whatever"),
         ("attRIbute_exIsts((views), #a)", "Invalid function name; function: attRIbute_exIsts"),
-        ("attribute_not_exists(things) > b", "The function is not allowed to be used this way in an expression; function: attribute_not_exists"),
-        ("size(contains(a, b)) > a", "The function is not allowed to be used this way in an expression; function: contains"),
+        (
+            "attribute_not_exists(things) > b",
+            "The function is not allowed to be used this way in an expression; function: attribute_not_exists",
+        ),
+        (
+            "size(contains(a, b)) > a",
+            "The function is not allowed to be used this way in an expression; function: contains",
+        ),
         ("size(things)", "The function is not allowed to be used this way in an expression; function: size"),
-        ("a in (b, attribute_exists(things))", "The function is not allowed to be used this way in an expression; function: attribute_exists"),
+        (
+            "a in (b, attribute_exists(things))",
+            "The function is not allowed to be used this way in an expression; function: attribute_exists",
+        ),
         ("attribute_exists(views, #a)", "Attribute name is a reserved keyword; reserved keyword: views"),
         (":a < abOrT", "Attribute name is a reserved keyword; reserved keyword: abOrT"),
         ("#P > a", "An expression attribute name used in the document path is not defined; attribute name: #P"),
         (":a < :b", "An expression attribute value used in expression is not defined; attribute value: :a"),
-        ("attribute_exists(things, a)", "Incorrect number of operands for operator or function; operator or function: attribute_exists, number of operands: 2"),
-        ("begins_with(things)", "Incorrect number of operands for operator or function; operator or function: begins_with, number of operands: 1"),
-        ("a = a", "The first operand must be distinct from the remaining operands for this operator or function; operator: =, first operand: [a]"),
-        ("contains(ab.bc[1].a, ab.bc[1].a)", "The first operand must be distinct from the remaining operands for this operator or function; operator: contains, first operand: [ab, bc, [1], a]"),
+        (
+            "attribute_exists(things, a)",
+            "Incorrect number of operands for operator or function; operator or function: attribute_exists, "
+            "number of operands: 2",
+        ),
+        (
+            "begins_with(things)",
+            "Incorrect number of operands for operator or function; operator or function: begins_with, number "
+            "of operands: 1",
+        ),
+        (
+            "a = a",
+            "The first operand must be distinct from the remaining operands for this operator or function; "
+            "operator: =, first operand: [a]",
+        ),
+        (
+            "contains(ab.bc[1].a, ab.bc[1].a)",
+            "The first operand must be distinct from the remaining operands for this operator or function; "
+            "operator: contains, first operand: [ab, bc, [1], a]",
+        ),
         ("if_not_exists(a, a) = b", "The function is not allowed in a condition expression; function: if_not_exists"),
     ],
 )
@@ -54,13 +79,41 @@ def test_semantic_errors(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("text", "value", "expected"),
     [
-        ("begins_with(a, :a)", N1, "Incorrect operand type for operator or function; operator or function: begins_with, operand type: N"),
-        ("begins_with(:a, a)", {"BOOL": True}, "Incorrect operand type for operator or function; operator or function: begins_with, operand type: BOOL"),
-        ("attribute_type(a, :a)", N1, "Incorrect operand type for operator or function; operator or function: attribute_type, operand type: N"),
-        ("attribute_type(a, :a)", {"S": "DOG"}, "Invalid attribute type name found; type: DOG, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}"),
-        ("size(:a) > a", {"NULL": True}, "Incorrect operand type for operator or function; operator or function: size, operand type: NULL"),
-        ("attribute_exists(:a)", {"S": "1"}, "Operator or function requires a document path; operator or function: attribute_exists"),
-        ("a < :a", {"L": []}, "Incorrect operand type for operator or function; operator or function: <, operand type: L"),
+        (
+            "begins_with(a, :a)",
+            N1,
+            "Incorrect operand type for operator or function; operator or function: begins_with, operand type: N",
+        ),
+        (
+            "begins_with(:a, a)",
+            {"BOOL": True},
+            "Incorrect operand type for operator or function; operator or function: begins_with, operand type: BOOL",
+        ),
+        (
+            "attribute_type(a, :a)",
+            N1,
+            "Incorrect operand type for operator or function; operator or function: attribute_type, operand type: N",
+        ),
+        (
+            "attribute_type(a, :a)",
+            {"S": "DOG"},
+            "Invalid attribute type name found; type: DOG, valid types: {B,NULL,SS,BOOL,L,BS,N,NS,S,M}",
+        ),
+        (
+            "size(:a) > a",
+            {"NULL": True},
+            "Incorrect operand type for operator or function; operator or function: size, operand type: NULL",
+        ),
+        (
+            "attribute_exists(:a)",
+            {"S": "1"},
+            "Operator or function requires a document path; operator or function: attribute_exists",
+        ),
+        (
+            "a < :a",
+            {"L": []},
+            "Incorrect operand type for operator or function; operator or function: <, operand type: L",
+        ),
     ],
 )
 def test_operand_type_errors(text: str, value: dict[str, Any], expected: str) -> None:

@@ -24,9 +24,7 @@ def syntax_error(parse: object, text: str) -> str:
 def path(*elements: str | int) -> ast.PathNode:
     return ast.PathNode(
         tuple(
-            ast.IndexElement(e)
-            if isinstance(e, int)
-            else ast.NameElement(e, placeholder=e.startswith("#"))
+            ast.IndexElement(e) if isinstance(e, int) else ast.NameElement(e, placeholder=e.startswith("#"))
             for e in elements
         )
     )

@@ -21,11 +21,18 @@ from .conftest import error_of, n, s
 def test_create_describe_list_delete(service: DynamoDBService) -> None:
     request = {
         "TableName": "Orders",
-        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}, {"AttributeName": "day", "AttributeType": "N"}],
+        "AttributeDefinitions": [
+            {"AttributeName": "id", "AttributeType": "S"},
+            {"AttributeName": "day", "AttributeType": "N"},
+        ],
         "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
         "BillingMode": "PAY_PER_REQUEST",
         "GlobalSecondaryIndexes": [
-            {"IndexName": "ByDay", "KeySchema": [{"AttributeName": "day", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}
+            {
+                "IndexName": "ByDay",
+                "KeySchema": [{"AttributeName": "day", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
         ],
     }
     created = service.call("CreateTable", request)["TableDescription"]
@@ -39,22 +46,57 @@ def test_create_describe_list_delete(service: DynamoDBService) -> None:
     assert described["GlobalSecondaryIndexes"][0]["IndexName"] == "ByDay"
     assert described["GlobalSecondaryIndexes"][0]["ItemCount"] == 1
     assert service.call("ListTables", {}) == {"TableNames": ["Hash", "Indexed", "Orders", "Range"]}
-    assert service.call("ListTables", {"Limit": 2}) == {"TableNames": ["Hash", "Indexed"], "LastEvaluatedTableName": "Indexed"}
+    assert service.call("ListTables", {"Limit": 2}) == {
+        "TableNames": ["Hash", "Indexed"],
+        "LastEvaluatedTableName": "Indexed",
+    }
     assert service.call("ListTables", {"ExclusiveStartTableName": "Indexed"}) == {"TableNames": ["Orders", "Range"]}
     assert service.call("DeleteTable", {"TableName": "Orders"})["TableDescription"]["TableStatus"] == "DELETING"
     error = error_of(service, "DescribeTable", {"TableName": "Orders"})
-    assert (error.code, error.message) == ("ResourceNotFoundException", "Requested resource not found: Table: Orders not found")
+    assert (error.code, error.message) == (
+        "ResourceNotFoundException",
+        "Requested resource not found: Table: Orders not found",
+    )
 
 
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"BillingMode": None}, "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED"),
-        ({"ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}}, "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST"),
-        ({"AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}, {"AttributeName": "x", "AttributeType": "S"}]}, "One or more parameter values were invalid: Some AttributeDefinitions are not used. AttributeDefinitions: [id, x], keys used: [id]"),
-        ({"KeySchema": [{"AttributeName": "nope", "KeyType": "HASH"}]}, "One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [nope], AttributeDefinitions: [id]"),
-        ({"TableName": "x"}, "1 validation error detected: Value 'x' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"),
-        ({"AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "X"}]}, "1 validation error detected: Value 'X' at 'attributeDefinitions.1.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]"),
+        (
+            {"BillingMode": None},
+            "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be "
+            "specified when BillingMode is PROVISIONED",
+        ),
+        (
+            {"ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}},
+            "One or more parameter values were invalid: Neither ReadCapacityUnits nor WriteCapacityUnits can "
+            "be specified when BillingMode is PAY_PER_REQUEST",
+        ),
+        (
+            {
+                "AttributeDefinitions": [
+                    {"AttributeName": "id", "AttributeType": "S"},
+                    {"AttributeName": "x", "AttributeType": "S"},
+                ]
+            },
+            "One or more parameter values were invalid: Some AttributeDefinitions are not used. "
+            "AttributeDefinitions: [id, x], keys used: [id]",
+        ),
+        (
+            {"KeySchema": [{"AttributeName": "nope", "KeyType": "HASH"}]},
+            "One or more parameter values were invalid: Some index key attributes are not defined in "
+            "AttributeDefinitions. Keys: [nope], AttributeDefinitions: [id]",
+        ),
+        (
+            {"TableName": "x"},
+            "1 validation error detected: Value 'x' at 'tableName' failed to satisfy constraint: Member must "
+            "have length greater than or equal to 3",
+        ),
+        (
+            {"AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "X"}]},
+            "1 validation error detected: Value 'X' at 'attributeDefinitions.1.member.attributeType' failed to "
+            "satisfy constraint: Member must satisfy enum value set: [B, N, S]",
+        ),
     ],
 )
 def test_create_table_validation(service: DynamoDBService, changes: dict[str, Any], message: str) -> None:
@@ -77,7 +119,10 @@ def test_seed_items_plain_or_typed(service: DynamoDBService) -> None:
     assert service.call("GetItem", {"TableName": "Seeded", "Key": {"id": n(1)}})["Item"] == {
         "id": n(1), "tags": {"SS": ["a", "b"]}, "blob": {"B": "AA=="}
     }  # fmt: skip
-    assert service.call("GetItem", {"TableName": "Seeded", "Key": {"id": n(2)}})["Item"] == {"id": n(2), "v": s("typed")}
+    assert service.call("GetItem", {"TableName": "Seeded", "Key": {"id": n(2)}})["Item"] == {
+        "id": n(2),
+        "v": s("typed"),
+    }
     with pytest.raises(ConfigurationError, match="seed item 0 of table 'Bad'"):
         service.create_table(TableSpec("Bad", hash_key=("id", "S")), items=[{"id": 3}])
     with pytest.raises(ConfigurationError, match="different definition"):
@@ -85,7 +130,9 @@ def test_seed_items_plain_or_typed(service: DynamoDBService) -> None:
 
 
 def test_invalid_declarations_are_reported(service: DynamoDBService) -> None:
-    spec = TableSpec("Lsi", hash_key=("a", "S"), local_indexes=(IndexSpec("idx", hash_key=("a", "S"), range_key=("b", "S")),))
+    spec = TableSpec(
+        "Lsi", hash_key=("a", "S"), local_indexes=(IndexSpec("idx", hash_key=("a", "S"), range_key=("b", "S")),)
+    )
     with pytest.raises(DynamoDBServiceError, match="Table KeySchema does not have a range key"):
         service.create_table(spec)
 
@@ -98,7 +145,10 @@ def test_sqlite_storage_persists_tables_and_items(tmp_path: Path) -> None:
         first.call("PutItem", {"TableName": "Orders", "Item": {"pk": s("a"), "sk": n(2), "note": s("later")}})
     with DynamoDBService(path=path) as second:
         second.create_table(spec, items=[{"pk": "a", "sk": 1, "note": s("seed again")}])  # kept, not re-seeded
-        response = second.call("Query", {"TableName": "Orders", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": s("a")}})
+        response = second.call(
+            "Query",
+            {"TableName": "Orders", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": s("a")}},
+        )
         assert response["Items"] == [{"pk": s("a"), "sk": n(1)}, {"pk": s("a"), "sk": n(2), "note": s("later")}]
         second.create_table(spec, items=[{"pk": "z", "sk": 0}], replace=True)
         assert second.call("Scan", {"TableName": "Orders"})["Items"] == [{"pk": s("z"), "sk": n(0)}]
@@ -111,7 +161,12 @@ def test_service_is_usable_from_threads(service: DynamoDBService) -> None:
         for i in range(start, start + 50):
             service.call(
                 "UpdateItem",
-                {"TableName": "Hash", "Key": {"pk": s("shared")}, "UpdateExpression": "ADD hits :one", "ExpressionAttributeValues": {":one": n(1)}},
+                {
+                    "TableName": "Hash",
+                    "Key": {"pk": s("shared")},
+                    "UpdateExpression": "ADD hits :one",
+                    "ExpressionAttributeValues": {":one": n(1)},
+                },
             )
             service.call("PutItem", {"TableName": "Hash", "Item": {"pk": s(f"item{i}")}})
 
@@ -139,7 +194,9 @@ def _key(hash_value: int, range_value: int) -> tuple[bytes, bytes]:
 @pytest.mark.parametrize("backend", ["memory", "sqlite"])
 @settings(max_examples=40, derandomize=True, deadline=None)
 @given(ops=operations, low=st.integers(-20, 20), high=st.integers(-20, 20), forward=st.booleans())
-def test_backends_keep_partitions_ordered(backend: str, ops: list[tuple[str, int, int]], low: int, high: int, forward: bool) -> None:
+def test_backends_keep_partitions_ordered(
+    backend: str, ops: list[tuple[str, int, int]], low: int, high: int, forward: bool
+) -> None:
     storage: Storage = MemoryStorage() if backend == "memory" else SQLiteStorage(":memory:")
     storage.create_table(TableRecord("t", {}, 0.0, "id"))
     model: dict[tuple[bytes, bytes], dict[str, Any]] = {}

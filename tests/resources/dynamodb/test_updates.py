@@ -15,7 +15,9 @@ def put(service: DynamoDBService, **attributes: Any) -> None:
     service.call("PutItem", {"TableName": "Hash", "Item": {"pk": s("k"), **attributes}})
 
 
-def update(service: DynamoDBService, expression: str, values: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+def update(
+    service: DynamoDBService, expression: str, values: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
     params: dict[str, Any] = {"TableName": "Hash", "Key": {"pk": s("k")}, "UpdateExpression": expression, **extra}
     if values:
         params["ExpressionAttributeValues"] = values
@@ -83,7 +85,9 @@ def test_list_positions_refer_to_the_list_before_the_update(service: DynamoDBSer
 
 def test_nested_updates(service: DynamoDBService) -> None:
     put(service, a={"M": {"x": n(3), "y": n(4), "c": {"M": {"y": n(3)}}}}, b={"M": {"x": n(1), "y": n(2)}})
-    update(service, "SET a.b = :v1, a.c.d = :v2, b.x = :v3 REMOVE a.x, b.y", {":v1": n(10), ":v2": s("dog"), ":v3": n(17)})
+    update(
+        service, "SET a.b = :v1, a.c.d = :v2, b.x = :v3 REMOVE a.x, b.y", {":v1": n(10), ":v2": s("dog"), ":v3": n(17)}
+    )
     assert stored(service)["a"] == {"M": {"y": n(4), "c": {"M": {"y": n(3), "d": s("dog")}}, "b": n(10)}}
     assert stored(service)["b"] == {"M": {"x": n(17)}}
     put(service, a={"M": {"b": n(1)}}, l={"L": [n(1)]})
@@ -115,22 +119,82 @@ def test_type_errors_found_while_applying(service: DynamoDBService) -> None:
 @pytest.mark.parametrize(
     ("expression", "values", "expected"),
     [
-        ("SET a = :v1 SET b = :v2", {":v1": n(1), ":v2": n(2)}, 'The "SET" section can only be used once in an update expression;'),
-        ("SET a = :v, a = :v", {":v": n(1)}, "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [a], path two: [a]"),
-        ("SET a[1] = :v REMOVE a", {":v": n(1)}, "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [a, [1]], path two: [a]"),
-        ("SET a.b = :v, a[1] = :v", {":v": n(1)}, "Two document paths conflict with each other; must remove or rewrite one of these paths; path one: [a, b], path two: [a, [1]]"),
-        ("ADD a :v", {":v": s("x")}, "Incorrect operand type for operator or function; operator: ADD, operand type: STRING"),
-        ("ADD a :v", {":v": {"L": []}}, "Incorrect operand type for operator or function; operator: ADD, operand type: LIST"),
-        ("DELETE a :v", {":v": n(1)}, "Incorrect operand type for operator or function; operator: DELETE, operand type: NUMBER"),
-        ("SET a = :v + :w", {":v": s("x"), ":w": n(1)}, "Incorrect operand type for operator or function; operator or function: +, operand type: S"),
-        ("SET a = list_append(:v, b)", {":v": n(1)}, "Incorrect operand type for operator or function; operator or function: list_append, operand type: N"),
-        ("SET a = list_append(:v)", {":v": {"L": []}}, "Incorrect number of operands for operator or function; operator or function: list_append, number of operands: 1"),
-        ("SET a = if_not_exists(:v, b)", {":v": n(1)}, "Operator or function requires a document path; operator or function: if_not_exists"),
+        (
+            "SET a = :v1 SET b = :v2",
+            {":v1": n(1), ":v2": n(2)},
+            'The "SET" section can only be used once in an update expression;',
+        ),
+        (
+            "SET a = :v, a = :v",
+            {":v": n(1)},
+            "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: "
+            "[a], path two: [a]",
+        ),
+        (
+            "SET a[1] = :v REMOVE a",
+            {":v": n(1)},
+            "Two document paths overlap with each other; must remove or rewrite one of these paths; path one: "
+            "[a, [1]], path two: [a]",
+        ),
+        (
+            "SET a.b = :v, a[1] = :v",
+            {":v": n(1)},
+            "Two document paths conflict with each other; must remove or rewrite one of these paths; path one: "
+            "[a, b], path two: [a, [1]]",
+        ),
+        (
+            "ADD a :v",
+            {":v": s("x")},
+            "Incorrect operand type for operator or function; operator: ADD, operand type: STRING",
+        ),
+        (
+            "ADD a :v",
+            {":v": {"L": []}},
+            "Incorrect operand type for operator or function; operator: ADD, operand type: LIST",
+        ),
+        (
+            "DELETE a :v",
+            {":v": n(1)},
+            "Incorrect operand type for operator or function; operator: DELETE, operand type: NUMBER",
+        ),
+        (
+            "SET a = :v + :w",
+            {":v": s("x"), ":w": n(1)},
+            "Incorrect operand type for operator or function; operator or function: +, operand type: S",
+        ),
+        (
+            "SET a = list_append(:v, b)",
+            {":v": n(1)},
+            "Incorrect operand type for operator or function; operator or function: list_append, operand type: N",
+        ),
+        (
+            "SET a = list_append(:v)",
+            {":v": {"L": []}},
+            "Incorrect number of operands for operator or function; operator or function: list_append, number "
+            "of operands: 1",
+        ),
+        (
+            "SET a = if_not_exists(:v, b)",
+            {":v": n(1)},
+            "Operator or function requires a document path; operator or function: if_not_exists",
+        ),
         ("SET a = f(b)", None, "Invalid function name; function: f"),
         ("SET a = size(b)", None, "The function is not allowed in an update expression; function: size"),
-        ("SET a = list_append(list_append(:v, :v), :v)", {":v": {"L": []}}, "The function is not allowed to be used this way in an expression; function: list_append"),
-        ("SET #a = :v", {":v": n(1)}, "An expression attribute name used in the document path is not defined; attribute name: #a"),
-        ("SET a = :nope", {":v": n(1)}, "An expression attribute value used in expression is not defined; attribute value: :nope"),
+        (
+            "SET a = list_append(list_append(:v, :v), :v)",
+            {":v": {"L": []}},
+            "The function is not allowed to be used this way in an expression; function: list_append",
+        ),
+        (
+            "SET #a = :v",
+            {":v": n(1)},
+            "An expression attribute name used in the document path is not defined; attribute name: #a",
+        ),
+        (
+            "SET a = :nope",
+            {":v": n(1)},
+            "An expression attribute value used in expression is not defined; attribute value: :nope",
+        ),
         ("REMOVE Absolute", None, "Attribute name is a reserved keyword; reserved keyword: Absolute"),
     ],
 )
@@ -165,7 +229,12 @@ def test_key_attributes_cannot_be_updated(service: DynamoDBService) -> None:
 )
 def test_return_values(service: DynamoDBService, mode: str, expected: dict[str, Any] | None) -> None:
     put(service, a=n(1), m={"M": {"x": n(1), "y": n(2)}})
-    response = update(service, "SET a = a + :one, m.x = :five, c = :c", {":one": n(1), ":five": n(5), ":c": s("new")}, ReturnValues=mode)
+    response = update(
+        service,
+        "SET a = a + :one, m.x = :five, c = :c",
+        {":one": n(1), ":five": n(5), ":c": s("new")},
+        ReturnValues=mode,
+    )
     assert response.get("Attributes") == expected
 
 
@@ -199,14 +268,21 @@ def test_conditions_on_updates(service: DynamoDBService) -> None:
 
 def test_index_keys_keep_their_types(service: DynamoDBService) -> None:
     base = {"TableName": "Indexed", "Key": {"pk": s("k"), "sk": s("1")}}
-    error = error_of(service, "UpdateItem", {**base, "UpdateExpression": "SET phase = :v", "ExpressionAttributeValues": {":v": n(1)}})
+    error = error_of(
+        service, "UpdateItem", {**base, "UpdateExpression": "SET phase = :v", "ExpressionAttributeValues": {":v": n(1)}}
+    )
     assert error.message == (
-        "One or more parameter values were invalid: Type mismatch for Index Key phase Expected: S Actual: N IndexName: ByStatus"
+        "One or more parameter values were invalid: Type mismatch for Index Key phase Expected: S Actual: N "
+        "IndexName: ByStatus"
     )
     service.call("UpdateItem", {**base, "UpdateExpression": "SET misc = :v", "ExpressionAttributeValues": {":v": n(1)}})
     error = error_of(service, "UpdateItem", {**base, "UpdateExpression": "SET phase = misc"})
     assert error.message == "The update expression attempted to update the secondary index key to unsupported type"
-    error = error_of(service, "UpdateItem", {**base, "UpdateExpression": "SET price.x = :v", "ExpressionAttributeValues": {":v": n(1)}})
+    error = error_of(
+        service,
+        "UpdateItem",
+        {**base, "UpdateExpression": "SET price.x = :v", "ExpressionAttributeValues": {":v": n(1)}},
+    )
     assert error.message == (
         "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: IndexKey: price"
     )

@@ -36,9 +36,6 @@ class Token:
     def is_punct(self, text: str) -> bool:
         return self.kind is Kind.PUNCTUATION and self.text == text
 
-    def is_keyword(self, word: str) -> bool:
-        return self.kind is Kind.IDENTIFIER and self.text.upper() == word
-
 
 _TOKEN = re.compile(
     r"""

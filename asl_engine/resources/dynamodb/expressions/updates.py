@@ -27,7 +27,7 @@ from asl_engine.resources.dynamodb.attribute_values import (
     number_value,
     value_type,
 )
-from asl_engine.resources.dynamodb.errors import DynamoDBServiceError, validation
+from asl_engine.resources.dynamodb.errors import validation
 from asl_engine.resources.dynamodb.expressions import ast
 from asl_engine.resources.dynamodb.expressions.binding import (
     Findings,
@@ -364,8 +364,3 @@ def _remove(item: Item, path: ResolvedPath) -> None:
         parent["M"].pop(last, None)
     elif last < len(parent["L"]):
         del parent["L"][last]
-
-
-def is_update_error(error: DynamoDBServiceError) -> bool:
-    """Whether an error came from applying an update (a per-item ValidationError in transactions)."""
-    return error.code == "ValidationException"
