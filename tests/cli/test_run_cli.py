@@ -347,7 +347,12 @@ def _interrupt_once_started(monkeypatch: pytest.MonkeyPatch, after: float = 0.2)
 
     def start(self: StateMachine, *args: Any, **kwargs: Any) -> Any:
         handle = original(self, *args, **kwargs)
-        threading.Timer(after, signal.pthread_kill, (main, signal.SIGINT)).start()
+
+        def press() -> None:
+            if not handle.done():  # never interrupt the test run itself
+                signal.pthread_kill(main, signal.SIGINT)
+
+        threading.Timer(after, press).start()
         return handle
 
     monkeypatch.setattr(StateMachine, "start", start)
