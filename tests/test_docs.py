@@ -284,3 +284,10 @@ def test_a_page_runs_in_order_and_reports_each_failure(tmp_path: Path) -> None:
     assert results[3] is None
     assert (page.workspace / "README.md").is_symlink()
     assert (page.workspace / "data.txt").read_text() == "42\n"
+
+
+def test_the_index_links_every_page() -> None:
+    index = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    pages = {page.name for page in (ROOT / "docs").glob("*.md")} - {"index.md", "README-sections.md"}
+    missing = sorted(page for page in pages if f"]({page})" not in index)
+    assert not missing, f"docs/index.md does not link {', '.join(missing)}"

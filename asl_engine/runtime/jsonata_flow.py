@@ -12,8 +12,9 @@ an ``EvaluationFailed`` event naming the field (``Output/result``, ``Items``, ``
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from asl_engine.errors import StatesError
 from asl_engine.language.errors import ExpressionSyntaxError
@@ -90,11 +91,12 @@ class Expression:
 
     __slots__ = ("compiled", "location", "uses_context")
 
-    def __init__(self, text: str, location: str, pointer: str) -> None:
+    def __init__(self, text: str, location: str, pointer: str, allowed: frozenset[str] = frozenset()) -> None:
         try:
             self.compiled: CompiledExpression = compile_jsonata_string(text)
         except ExpressionSyntaxError as error:
             raise CompileError(pointer, error.message) from None
+        _check_states_members(self.compiled.text, location, pointer, allowed)
         self.location = location
         self.uses_context = "context" in self.compiled.text
 
@@ -142,14 +144,36 @@ class Expression:
         return f"The JSONata expression '{self.compiled.text}' specified for the field '{self.location}'"
 
 
+# ``$states.result`` and ``$states.errorOutput`` exist only in some fields; AWS rejects other uses
+# when the definition is created.
+_STATES_MEMBER = re.compile(r"\$states\s*\.\s*(result|errorOutput)\b")
+_WHERE_ALLOWED = {
+    "result": "the Output and Assign of Task, Map and Parallel states",
+    "errorOutput": "the Output and Assign of a Catcher",
+}
+RESULT: Final = frozenset({"result"})
+ERROR_OUTPUT: Final = frozenset({"errorOutput"})
+
+
+def _check_states_members(text: str, location: str, pointer: str, allowed: frozenset[str]) -> None:
+    for match in _STATES_MEMBER.finditer(text):
+        member = match.group(1)
+        if member not in allowed:
+            raise CompileError(
+                pointer,
+                f"The JSONata expression '{text}' specified for the field '{location}' uses $states.{member}, "
+                f"which is only available in {_WHERE_ALLOWED[member]}",
+            )
+
+
 class JsonataTemplate:
     """A JSON value whose ``{% %}`` strings, at any depth, are expressions."""
 
     __slots__ = ("constant", "evaluate_node", "source")
 
-    def __init__(self, source: Any, location: str, pointer: str) -> None:
+    def __init__(self, source: Any, location: str, pointer: str, allowed: frozenset[str] = frozenset()) -> None:
         self.source = source
-        node = _compile_node(source, location, pointer)
+        node = _compile_node(source, location, pointer, allowed)
         self.constant = node is None
         self.evaluate_node: Callable[[Frame, StatesBinding], Any] | None = node
 
@@ -159,13 +183,15 @@ class JsonataTemplate:
         return self.evaluate_node(frame, states)
 
 
-def _compile_node(value: Any, location: str, pointer: str) -> Callable[[Frame, StatesBinding], Any] | None:
+def _compile_node(
+    value: Any, location: str, pointer: str, allowed: frozenset[str] = frozenset()
+) -> Callable[[Frame, StatesBinding], Any] | None:
     if is_jsonata_string(value):
-        expression = Expression(value, location, pointer)
+        expression = Expression(value, location, pointer, allowed)
         return expression.evaluate
     if isinstance(value, dict):
         entries = [
-            (key, _compile_node(item, f"{location}/{key}", f"{pointer}/{_escape(key)}"), item)
+            (key, _compile_node(item, f"{location}/{key}", f"{pointer}/{_escape(key)}", allowed), item)
             for key, item in value.items()
         ]
         if all(node is None for _, node, _ in entries):
@@ -177,7 +203,7 @@ def _compile_node(value: Any, location: str, pointer: str) -> Callable[[Frame, S
         return build_object
     if isinstance(value, list):
         items = [
-            (_compile_node(item, f"{location}[{index}]", f"{pointer}/{index}"), item)
+            (_compile_node(item, f"{location}[{index}]", f"{pointer}/{index}", allowed), item)
             for index, item in enumerate(value)
         ]
         if all(node is None for node, _ in items):
@@ -195,11 +221,11 @@ def _escape(key: str) -> str:
 
 
 def compile_optional(
-    spec: dict[str, Any], field: str, pointer: str, location: str | None = None
+    spec: dict[str, Any], field: str, pointer: str, location: str | None = None, allowed: frozenset[str] = frozenset()
 ) -> JsonataTemplate | None:
     if field not in spec:
         return None
-    return JsonataTemplate(spec[field], location or field, f"{pointer}/{field}")
+    return JsonataTemplate(spec[field], location or field, f"{pointer}/{field}", allowed)
 
 
 class JsonataAssign:
@@ -207,15 +233,17 @@ class JsonataAssign:
 
     __slots__ = ("template",)
 
-    def __init__(self, spec: dict[str, Any], pointer: str, location: str = "Assign") -> None:
+    def __init__(self, spec: dict[str, Any], pointer: str, location: str = "Assign",
+                 allowed: frozenset[str] = frozenset()) -> None:
         value = spec["Assign"]
         if not isinstance(value, dict):
             raise CompileError(f"{pointer}/Assign", "'Assign' must be a JSON object")
-        self.template = JsonataTemplate(value, location, f"{pointer}/Assign")
+        self.template = JsonataTemplate(value, location, f"{pointer}/Assign", allowed)
 
     @classmethod
-    def from_spec(cls, spec: dict[str, Any], pointer: str, location: str = "Assign") -> JsonataAssign | None:
-        return cls(spec, pointer, location) if "Assign" in spec else None
+    def from_spec(cls, spec: dict[str, Any], pointer: str, location: str = "Assign",
+                  allowed: frozenset[str] = frozenset()) -> JsonataAssign | None:
+        return cls(spec, pointer, location, allowed) if "Assign" in spec else None
 
     def evaluate(self, frame: Frame, states: StatesBinding) -> dict[str, Any]:
         assigned: dict[str, Any] = self.template.evaluate(frame, states)
@@ -228,9 +256,10 @@ class JsonataFlow:
     __slots__ = ("arguments", "assign", "output", "uses_result")
 
     def __init__(self, spec: dict[str, Any], pointer: str, *, has_arguments: bool, uses_result: bool) -> None:
+        allowed = RESULT if uses_result else frozenset()
         self.arguments = compile_optional(spec, "Arguments", pointer) if has_arguments else None
-        self.output = compile_optional(spec, "Output", pointer)
-        self.assign = JsonataAssign.from_spec(spec, pointer)
+        self.output = compile_optional(spec, "Output", pointer, allowed=allowed)
+        self.assign = JsonataAssign.from_spec(spec, pointer, allowed=allowed)
         self.uses_result = uses_result
 
     def selected_input(self, frame: Frame, raw_input: Any) -> Any:
@@ -257,8 +286,8 @@ class JsonataCatcherFlow:
     __slots__ = ("assign", "output")
 
     def __init__(self, spec: dict[str, Any], pointer: str) -> None:
-        self.output = compile_optional(spec, "Output", pointer)
-        self.assign = JsonataAssign.from_spec(spec, pointer)
+        self.output = compile_optional(spec, "Output", pointer, allowed=ERROR_OUTPUT)
+        self.assign = JsonataAssign.from_spec(spec, pointer, allowed=ERROR_OUTPUT)
 
     def catch_output(
         self, frame: Frame, raw_input: Any, error_output: dict[str, Any]
