@@ -29,6 +29,7 @@ class ExecutionHandle:
         self._main = main
         self._on_finished = on_finished
         self._failure: BaseException | None = None
+        self._finished = threading.Event()
         self._thread = threading.Thread(
             target=self._drive, name=f"asl-execution-{run.identity.execution_name}", daemon=True
         )
@@ -42,6 +43,8 @@ class ExecutionHandle:
                 self._on_finished(Execution(self._run))
         except BaseException as failure:  # surfaced by wait(); an engine bug must not vanish in a thread
             self._failure = failure
+        finally:
+            self._finished.set()
 
     def __repr__(self) -> str:
         return f"<ExecutionHandle {self._run.identity.execution_name} {self._run.status}>"
@@ -56,13 +59,27 @@ class ExecutionHandle:
         return self._run.clock
 
     def done(self) -> bool:
-        return not self._thread.is_alive()
+        return self._finished.is_set()
+
+    def next_timer(self) -> float | None:
+        """When the execution's earliest pending timer (a Wait, a retry interval, a timeout) is due, in
+        epoch seconds of its clock; None when nothing waits on time. For progress displays."""
+        return self._run.scheduler.peek_next_timer()
+
+    def map_run_progress(self, map_state: str) -> tuple[int, int] | None:
+        """(child executions ended, started) of the latest Distributed Map run of ``map_state``."""
+        for map_run in reversed(list(self._run.map_runs)):
+            if map_run.node.name == map_state:
+                children = list(map_run.children)
+                return sum(1 for child in children if child.status != "RUNNING"), len(children)
+        return None
 
     def wait(self, timeout: float | None = None) -> Execution:
         """Block until the execution ends (real seconds); raise TimeoutError if it does not in time."""
+        # An Event, not Thread.join: a Ctrl-C landing inside join() can leave a live thread marked stopped.
         with self._run.clock.awaiting_result():
-            self._thread.join(timeout)
-        if self._thread.is_alive():
+            finished = self._finished.wait(timeout)
+        if not finished:
             raise TimeoutError(f"the execution did not finish within {timeout} s (status {self._run.status})")
         if self._failure is not None:
             raise self._failure

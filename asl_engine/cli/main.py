@@ -10,7 +10,16 @@ from asl_engine import __version__
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="asl")
 def cli() -> None:
-    """Run, validate and test AWS Step Functions state machines locally."""
+    """Run, validate and test AWS Step Functions state machines locally.
+
+    \b
+    Examples:
+      asl run machine.json --input input.json
+      asl validate machine.json
+      asl graph machine.json --format dot
+      asl test tests.yaml
+      asl COMMAND --help
+    """
 
 
 def _register() -> None:

@@ -349,16 +349,10 @@ def _iso(epoch_seconds: float) -> str:
 
 
 class EngineProbe:
-    """Live facts about a running execution that its events do not carry.
-
-    ``ExecutionHandle`` offers no public accessor for these yet, so this reads the execution's
-    scheduler and Map Runs directly; it only reads, and copies before iterating, because the
-    execution's thread keeps changing them.
-    """
+    """Live facts about a running execution that its events do not carry."""
 
     def __init__(self, handle: ExecutionHandle) -> None:
         self._handle = handle
-        self._run = handle._run
 
     def now(self) -> float:
         return self._handle.clock.now()
@@ -369,18 +363,15 @@ class EngineProbe:
 
     def next_timer(self) -> float | None:
         """When the earliest pending timer (a Wait, a retry interval, a timeout) is due, in clock time."""
-        pending = list(self._run.scheduler._timers)
-        return min((when for when, _, timer in pending if not timer.cancelled), default=None)
+        return self._handle.next_timer()
 
     def waiting_for_token(self, state_name: str) -> bool:
         return state_name in self._handle.task_tokens().values()
 
     def distributed_done(self, map_name: str) -> int | None:
         """How many child executions of the latest Map Run of ``map_name`` have ended."""
-        for map_run in reversed(list(self._run.map_runs)):
-            if map_run.node.name == map_name:
-                return sum(1 for child in list(map_run.children) if child.status != "RUNNING")
-        return None
+        progress = self._handle.map_run_progress(map_name)
+        return None if progress is None else progress[0]
 
 
 WaitDeadline = Callable[[str, float], "float | None"]

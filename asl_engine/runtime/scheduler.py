@@ -273,6 +273,10 @@ class Scheduler:
         """When the earliest pending timer is due (epoch seconds), or None when none is pending."""
         return self._next_timer()
 
+    def peek_next_timer(self) -> float | None:
+        """Like ``next_timer_at`` but safe from another thread: it only reads (a snapshot of) the timers."""
+        return min((when for when, _, timer in list(self._timers) if not timer.cancelled), default=None)
+
     @property
     def external_work(self) -> int:
         """Outstanding work outside the scheduler: open task tokens and worker threads."""
