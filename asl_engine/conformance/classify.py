@@ -19,11 +19,13 @@ from typing import Any
 from asl_engine.conformance.case import Case
 
 SELF_CONTAINED = "self_contained"
+HANDLERS = "handlers"
+"""Mocked cases replayed a second time through local integrations instead of mocks."""
 MOCKED = "mocked"
 MOCKED_NOT_REPLAYABLE = "mocked_not_replayable"
 VALIDATION = "validation"
 MALFORMED = "malformed"
-RUN_CATEGORIES = (SELF_CONTAINED, MOCKED, VALIDATION)
+RUN_CATEGORIES = (SELF_CONTAINED, MOCKED, HANDLERS, VALIDATION)
 """Categories that are run and have a pass rate (and a floor)."""
 
 DATA_WRITES = {

@@ -32,7 +32,8 @@ class ExecutionLike(Protocol):
 
 
 class MachineLike(Protocol):
-    def execute(self, input: Any = None, *, mocks: Any = None, history: bool = True) -> ExecutionLike: ...
+    def execute(self, input: Any = None, *, mocks: Any = None, resources: Any = None,
+                history: bool = True) -> ExecutionLike: ...
 
 
 class DiagnosticLike(Protocol):

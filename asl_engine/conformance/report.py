@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from asl_engine.conformance.classify import MALFORMED, MOCKED_NOT_REPLAYABLE, RUN_CATEGORIES
+from asl_engine.conformance.classify import HANDLERS, MALFORMED, MOCKED_NOT_REPLAYABLE, RUN_CATEGORIES
 from asl_engine.conformance.floors import FloorCheck
 from asl_engine.conformance.metrics import METRICS
 from asl_engine.conformance.results import FAILED, SKIPPED, CaseResult
@@ -57,13 +57,16 @@ def summarise(results: Sequence[CaseResult], floors: Mapping[str, float], second
                       metrics={name: Tally() for name in METRICS}, seconds=seconds)
     for result in results:
         if result.outcome == SKIPPED:
-            summary.skipped[result.reason or "skipped"] += 1
+            reason = result.reason or "skipped"
+            summary.skipped[f"handlers: {reason}" if result.category == HANDLERS else reason] += 1
             continue
         if result.category == MALFORMED:
             summary.malformed += 1
             continue
         summary.case_seconds += result.seconds
         summary.categories[result.category] = summary.categories[result.category].add(result.passed)
+        if result.category == HANDLERS:
+            continue  # the same case was counted once already, through mocks
         for tag in result.features:
             summary.features[tag] = summary.features.get(tag, Tally()).add(result.passed)
         for name, metric in result.metrics.items():

@@ -6,13 +6,14 @@ does stops the run. Mocked cases that need real behaviour are skipped with the r
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import traceback
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from asl_engine.conformance.case import BrokenCase, Case
-from asl_engine.conformance.classify import MALFORMED, MOCKED, MOCKED_NOT_REPLAYABLE, VALIDATION, classify
+from asl_engine.conformance.classify import HANDLERS, MALFORMED, MOCKED, MOCKED_NOT_REPLAYABLE, VALIDATION, classify
 from asl_engine.conformance.deadline import CaseTimeout, call_with_deadline
 from asl_engine.conformance.definition_checks import validation_problems
 from asl_engine.conformance.engine import Engine, EngineUnavailable, ExecutionLike, load_engine
@@ -50,7 +51,97 @@ def run_cases(cases: Iterable[Case | BrokenCase], *, engine: Engine | None = Non
         results.append(result)
         if progress is not None:
             progress(result)
+        if isinstance(case, Case) and _replayable_through_handlers(case) and not isinstance(
+            engine_for_case, EngineUnavailable
+        ):
+            through_handlers = run_case_with_handlers(case, engine_for_case, timeout=timeout)
+            results.append(through_handlers)
+            if progress is not None:
+                progress(through_handlers)
     return results
+
+
+def _replayable_through_handlers(case: Case) -> bool:
+    """Mocked cases replayable through mocks, and those whose only obstacle is a hidden name (the
+    handlers register functions and tables under the placeholder names the recording shows)."""
+    if case.category != MOCKED:
+        return False
+    reason = classify(case).skip_reason
+    return reason is None or reason.startswith("needs a value the recording hid")
+
+
+_SDK_METADATA = ("SdkHttpMetadata", "SdkResponseMetadata")
+
+
+def _metadata_shape(value: Any) -> Any:
+    """SDK metadata compared by shape: the recording replaced request ids, dates and trace ids (some of
+    them whole lists) with placeholder strings, so only which headers exist is comparable."""
+    if isinstance(value, dict):
+        return {
+            key: (_keys_only(item) if key in _SDK_METADATA else _metadata_shape(item)) for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_metadata_shape(item) for item in value]
+    return value
+
+
+def _keys_only(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key.lower(): _keys_only(item) for key, item in value.items()}
+    return "*"
+
+
+def run_case_with_handlers(case: Case, engine: Engine, *, timeout: float = DEFAULT_TIMEOUT) -> CaseResult:
+    """Replay a mocked case through local integrations (Lambda, DynamoDB, nested executions) instead of
+    mocks: the recorded outcomes come back one level lower, so the integrations' request and response
+    shapes, error names and causes are checked too. Category ``handlers``."""
+    from asl_engine.resources.replay import (
+        NotReplayable,
+        handlers_from_task_results,
+        replay_definition,
+        replay_input,
+    )
+
+    raw = {
+        "definition": case.definition,
+        "input": case.input,
+        "task_results": list(case.task_results),
+        "external_actions": list(case.external_actions),
+        "unresolved": list(case.unresolved),
+        "state_machine_type": case.machine_type,
+        "expected": dict(case.expected),
+    }
+    try:
+        resources = handlers_from_task_results(raw)
+        # The replay names hidden functions and tables; other placeholder resources (an activity's) are
+        # resolved as in the mocked run.
+        definition = resolve_resource_placeholders(dataclasses.replace(case, definition=replay_definition(raw)))
+        execution_input = replay_input(raw)
+    except NotReplayable as reason:
+        return CaseResult(case.id, case.path, HANDLERS, SKIPPED, str(reason), features=case.features)
+    wildcards = Wildcards(case.placeholders, case.value_placeholders)
+    started = time.perf_counter()
+
+    def problems() -> list[str]:
+        try:
+            machine = engine.load(definition, machine_type=case.machine_type)
+        except engine.validation_error as error:
+            return [f"the engine rejected a definition AWS accepted: {_first_diagnostic(error)}"]
+        execution = machine.execute(execution_input, resources=resources, history=True)
+        expected = dict(case.expected)
+        if "output" in expected:
+            expected["output"] = _metadata_shape(expected["output"])
+        return outcome_problems(expected, execution.status, _metadata_shape(execution.output), execution.error,
+                                execution.cause, wildcards)
+
+    try:
+        found = call_with_deadline(problems, timeout)
+    except CaseTimeout:
+        found = [f"timed out after {timeout:g} s of wall-clock time"]
+    except Exception as error:
+        found = [f"engine raised {summarise_exception(error)}"]
+    return CaseResult(case.id, case.path, HANDLERS, FAILED if found else PASSED, found[0] if found else None,
+                      tuple(found), case.features, {}, time.perf_counter() - started)
 
 
 def needs_engine(case: Case | BrokenCase) -> bool:

@@ -116,4 +116,4 @@ def test_floor_files_load(tmp_path: Path) -> None:
 
 def test_the_repository_floor_file_is_valid_and_covers_every_category() -> None:
     floors = load_floors(Path(__file__).resolve().parents[2] / "conformance" / "floor.json")
-    assert set(floors) == {"self_contained", "mocked", "validation"}
+    assert set(floors) == {"self_contained", "mocked", "handlers", "validation"}
