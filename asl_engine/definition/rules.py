@@ -293,6 +293,99 @@ def variable_names(context: RuleContext) -> Iterator[Diagnostic]:
                                      location)
 
 
+def _assigned_names(scope: ScopeInfo) -> dict[str, str]:
+    """Variable name -> pointer of its first assignment, for the states directly in ``scope``."""
+    names: dict[str, str] = {}
+    for state in scope.states:
+        for where, block in _assign_blocks(state):
+            for key in block:
+                names.setdefault(_variable_name(key, state.query_language), pointers.join(where, key))
+    return names
+
+
+def shadowed_outer_variables(context: RuleContext) -> Iterator[Diagnostic]:
+    """Inside a Parallel branch or Map iteration, assigning a name an outer scope assigns is a mistake:
+    the spec forbids it, and the value would not be visible outside the branch anyway."""
+    cache: dict[int, dict[str, str]] = {}
+    for state in context.states:
+        scope = state.scope
+        if scope is None or scope.owner is None:
+            continue
+        outer_names: dict[str, str] = {}
+        outer: ScopeInfo | None = scope.owner.scope
+        while outer is not None:
+            names = cache.setdefault(id(outer), _assigned_names(outer))
+            for name, where in names.items():
+                outer_names.setdefault(name, where)
+            if outer.owner is not None and _is_distributed_processor(outer):
+                break  # a Distributed Map's children cannot see further out
+            outer = outer.owner.scope if outer.owner is not None else None
+        if _is_distributed_processor(scope):
+            continue
+        for where, block in _assign_blocks(state):
+            for key in block:
+                name = _variable_name(key, state.query_language)
+                if name in outer_names:
+                    yield Diagnostic(
+                        "VARIABLE_ASSIGNED_IN_OUTER_SCOPE",
+                        f"The variable '{name}' is also assigned in an enclosing scope ({outer_names[name]}): an "
+                        f"assignment inside {scope.describe()} is not visible outside it",
+                        pointers.join(where, key), "WARNING",
+                        suggestion="use a different name, and return the value through the state's output",
+                    )
+
+
+def _is_distributed_processor(scope: ScopeInfo) -> bool:
+    owner = scope.owner
+    if owner is None or owner.type != "Map":
+        return False
+    processor = owner.get("ItemProcessor") or owner.get("Iterator")
+    config = processor.get("ProcessorConfig") if isinstance(processor, dict) else None
+    return isinstance(config, dict) and config.get("Mode") == "DISTRIBUTED"
+
+
+_TEMPLATE_FIELDS = ("Parameters", "ResultSelector", "ItemSelector", "Assign")
+
+
+def _dynamic_values(value: Any, where: str) -> Iterator[tuple[str, str]]:
+    """(pointer, text) of every ``key.$`` string value in a payload template, at any depth."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            child = pointers.join(where, key)
+            if isinstance(key, str) and key.endswith(".$") and isinstance(item, str):
+                yield child, item
+            else:
+                yield from _dynamic_values(item, child)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _dynamic_values(item, pointers.join(where, index))
+
+
+def intrinsic_calls_that_fail_at_run_time(context: RuleContext) -> Iterator[Diagnostic]:
+    """Calls AWS accepts in a definition but that always fail when they run (e.g. a wrong argument
+    count): the execution would end with States.Runtime."""
+    from asl_engine.language.errors import ExpressionSyntaxError
+    from asl_engine.language.intrinsics import compile_intrinsic, looks_like_intrinsic
+
+    for state in context.states:
+        if state.query_language != JSONPATH:
+            continue
+        blocks = [(pointers.join(state.pointer, field), state.get(field)) for field in _TEMPLATE_FIELDS]
+        blocks.extend(_assign_blocks(state))
+        seen: set[str] = set()
+        for base, block in blocks:
+            for where, text in _dynamic_values(block, base):
+                if where in seen or not looks_like_intrinsic(text):
+                    continue
+                seen.add(where)
+                try:
+                    compiled = compile_intrinsic(text)
+                except ExpressionSyntaxError:
+                    continue  # reported as an error by the expression checks
+                for warning in compiled.warnings:
+                    yield Diagnostic("INTRINSIC_FAILS_AT_RUN_TIME", warning, where, "WARNING")
+
+
 # -- Map labels ---------------------------------------------------------------------------------
 
 
@@ -327,6 +420,8 @@ RULES: tuple[Rule, ...] = (
     error_handler_order,
     unknown_predefined_errors,
     variable_names,
+    shadowed_outer_variables,
+    intrinsic_calls_that_fail_at_run_time,
     map_labels,
     choice_without_default,
     lambda_without_retry,

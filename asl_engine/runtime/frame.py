@@ -21,11 +21,17 @@ if TYPE_CHECKING:
 class VariableScope:
     """Workflow variables of one ``States`` block; inner scopes read outer ones, never write them."""
 
-    __slots__ = ("parent", "values")
+    __slots__ = ("parent", "sizes", "values")
 
     def __init__(self, parent: VariableScope | None = None, values: dict[str, Any] | None = None) -> None:
         self.parent = parent
         self.values: dict[str, Any] = values if values is not None else {}
+        self.sizes: dict[str, int] = {}
+        """Serialized size of each value, for the execution's variable quota."""
+
+    @property
+    def stored_bytes(self) -> int:
+        return sum(self.sizes.values())
 
     def lookup(self, name: str) -> Any:
         scope: VariableScope | None = self

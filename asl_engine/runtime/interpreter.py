@@ -47,4 +47,6 @@ async def run_child_scope(scope: CompiledScope, frame: Frame, value: Any) -> tup
         output = await run_scope(scope, frame, value)
     except StatesError as error:
         raise ChildFailure(error, frame.last_event_id) from None
+    finally:
+        frame.run.release_variables(frame.variables)  # the branch's or iteration's scope ends here
     return output, frame.last_event_id

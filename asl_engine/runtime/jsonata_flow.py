@@ -97,6 +97,7 @@ class Expression:
         except ExpressionSyntaxError as error:
             raise CompileError(pointer, error.message) from None
         _check_states_members(self.compiled.text, location, pointer, allowed)
+        _check_no_input_document(self.compiled.text, location, pointer)
         self.location = location
         self.uses_context = "context" in self.compiled.text
 
@@ -164,6 +165,52 @@ def _check_states_members(text: str, location: str, pointer: str, allowed: froze
                 f"The JSONata expression '{text}' specified for the field '{location}' uses $states.{member}, "
                 f"which is only available in {_WHERE_ALLOWED[member]}",
             )
+
+
+def _top_level_context_references(text: str) -> list[str]:
+    """``$`` and ``$$`` used outside predicates, object constructors and function bodies.
+
+    In Step Functions a JSONata expression has no input document: the state's input is
+    ``$states.input``. Inside ``[...]`` predicates and ``{...}`` bodies ``$`` has a context and is fine.
+    """
+    found: list[str] = []
+    depth = 0
+    index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char in "'\"`":
+            end = index + 1
+            while end < length and text[end] != char:
+                end += 2 if text[end] == "\\" else 1
+            index = end + 1
+            continue
+        if char == "/" and index + 1 < length and text[index + 1] == "*":
+            end = text.find("*/", index + 2)
+            index = length if end < 0 else end + 2
+            continue
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        elif char == "$" and depth == 0:
+            token = "$$" if index + 1 < length and text[index + 1] == "$" else "$"
+            after = index + len(token)
+            if after >= length or not (text[after].isalnum() or text[after] == "_"):
+                found.append(token)
+            index = after
+            continue
+        index += 1
+    return found
+
+
+def _check_no_input_document(text: str, location: str, pointer: str) -> None:
+    for token in _top_level_context_references(text):
+        raise CompileError(
+            pointer,
+            f"The JSONata expression '{text}' specified for the field '{location}' references '{token}' at the "
+            "top level, where there is no input document: use $states.input (or $states.context)",
+        )
 
 
 class JsonataTemplate:

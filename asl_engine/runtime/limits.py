@@ -10,6 +10,10 @@ from asl_engine.runtime.failures import DATA_LIMIT
 
 PAYLOAD_LIMIT_BYTES = 262_144
 HISTORY_EVENT_LIMIT = 25_000
+VARIABLE_LIMIT_BYTES = 262_144
+"""One variable, and all the variables of one ``Assign``, at most 256 KiB (DG: workflow variables)."""
+EXECUTION_VARIABLES_LIMIT_BYTES = 10 * 1024 * 1024
+"""All the variables an execution stores at once, at most 10 MiB."""
 
 _encode_ascii = json.JSONEncoder(separators=(",", ":")).encode
 _encode_utf8 = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode

@@ -27,7 +27,14 @@ from asl_engine.runtime.decisions import Decision
 from asl_engine.runtime.frame import Frame, VariableScope
 from asl_engine.runtime.history import EventListener, History, format_timestamp
 from asl_engine.runtime.interpreter import run_scope
-from asl_engine.runtime.limits import HISTORY_EVENT_LIMIT, data_limit_error, exceeds_payload_limit
+from asl_engine.runtime.limits import (
+    EXECUTION_VARIABLES_LIMIT_BYTES,
+    HISTORY_EVENT_LIMIT,
+    VARIABLE_LIMIT_BYTES,
+    data_limit_error,
+    exceeds_payload_limit,
+    payload_size,
+)
 from asl_engine.runtime.scheduler import Cancelled, Scheduler
 
 if TYPE_CHECKING:
@@ -162,6 +169,8 @@ class ExecutionRun:
         self.map_runs: list[MapRun] = []
         self.nested_runs: list[ExecutionRun] = []
         self.decisions: list[Decision] = []
+        self.variable_bytes = 0
+        """Bytes of variables stored right now, across every scope (the 10 MiB quota)."""
         self.state_machine: StateMachine | None = None
         """The ``StateMachine`` this run belongs to, when started through one."""
         self.task_environment = TaskEnvironment(self)
@@ -193,6 +202,38 @@ class ExecutionRun:
 
     def new_task_token(self, frame: Frame) -> str:
         return "".join(self.random.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", k=88))
+
+    def assign_variables(self, scope: VariableScope, assigned: dict[str, Any]) -> None:
+        """Store an Assign's values, enforcing Step Functions' variable quotas (States.DataLimitExceeded)."""
+        sizes = {name: payload_size(value) for name, value in assigned.items()}
+        for name, size in sizes.items():
+            if size > VARIABLE_LIMIT_BYTES:
+                raise StatesError(
+                    failures.DATA_LIMIT,
+                    f"The variable '{name}' has a size of {size} bytes, exceeding the maximum of "
+                    f"{VARIABLE_LIMIT_BYTES} bytes for a single variable.",
+                )
+        total = sum(sizes.values())
+        if total > VARIABLE_LIMIT_BYTES:
+            raise StatesError(
+                failures.DATA_LIMIT,
+                f"The variables assigned by one state have a combined size of {total} bytes, exceeding the "
+                f"maximum of {VARIABLE_LIMIT_BYTES} bytes.",
+            )
+        growth = total - sum(scope.sizes.get(name, 0) for name in assigned)
+        if self.variable_bytes + growth > EXECUTION_VARIABLES_LIMIT_BYTES:
+            raise StatesError(
+                failures.DATA_LIMIT,
+                f"The execution's variables would take {self.variable_bytes + growth} bytes, exceeding the "
+                f"maximum of {EXECUTION_VARIABLES_LIMIT_BYTES} bytes per execution.",
+            )
+        self.variable_bytes += growth
+        scope.values.update(assigned)
+        scope.sizes.update(sizes)
+
+    def release_variables(self, scope: VariableScope) -> None:
+        """A branch or iteration ended: its variables no longer count against the quota."""
+        self.variable_bytes -= scope.stored_bytes
 
     def record_aborted(self, frame: Frame, event_type: str, cancelled: Cancelled) -> None:
         """Record ``<Type>StateAborted`` when a sibling's failure aborted this branch.

@@ -126,3 +126,32 @@ def test_load_and_validate_a_thousand_states_quickly() -> None:
         validate_document(load_definition(text).document)
         timings.append(time.perf_counter() - start)
     assert min(timings) < 0.025, f"best of 5: {min(timings) * 1000:.1f} ms"
+
+
+def test_inner_scope_reusing_an_outer_variable_name_is_a_warning() -> None:
+    from asl_engine import validate
+
+    definition = {"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Assign": {"x": 1}, "Next": "M"},
+        "M": {"Type": "Map", "End": True, "ItemProcessor": {"StartAt": "I", "States": {
+            "I": {"Type": "Pass", "Assign": {"x": 2, "fresh": 3}, "End": True}}}}}}
+    found = [(d.severity, d.code, d.location) for d in validate(definition)]
+    assert found == [("WARNING", "VARIABLE_ASSIGNED_IN_OUTER_SCOPE", "/States/M/ItemProcessor/States/I/Assign/x")]
+
+
+def test_intrinsic_calls_aws_accepts_but_that_always_fail_are_warnings() -> None:
+    from asl_engine import validate
+
+    definition = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True,
+                                                  "Parameters": {"n": {"sum.$": "States.MathAdd(1)"}}}}}
+    found = [(d.severity, d.code, d.location) for d in validate(definition)]
+    assert found == [("WARNING", "INTRINSIC_FAILS_AT_RUN_TIME", "/States/A/Parameters/n/sum.$")]
+
+
+def test_jsonata_expressions_may_not_use_the_input_document_at_top_level() -> None:
+    from asl_engine import validate
+
+    definition = {"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Output": {"a": "{% $.a %}", "ok": "{% $states.input.xs[$.v > 1] %}"}, "End": True}}}
+    errors = [(d.code, d.location) for d in validate(definition) if d.severity == "ERROR"]
+    assert errors == [("SCHEMA_VALIDATION_FAILED", "/States/A/Output/a")]

@@ -145,3 +145,22 @@ def test_variables_assign_in_jsonpath() -> None:
     assert ex.output == {"x": 2, "old": 1, "from": "input"}
     exited = next(e for e in ex.history if e["type"] == "PassStateExited")
     assert exited["stateExitedEventDetails"]["assignedVariables"] == {"x": "1", "from": '"input"'}
+
+
+def test_variable_size_quotas() -> None:
+    big = "x" * 200_000
+    ok = machine({"A": {"Type": "Pass", "Assign": {"a": big}, "End": True}}).execute({})
+    assert ok.status == "SUCCEEDED"
+    too_big = machine({"A": {"Type": "Pass", "Assign": {"a": big + big}, "End": True}}).execute({})
+    assert too_big.error == "States.DataLimitExceeded" and "'a'" in (too_big.cause or "")
+    together = machine({"A": {"Type": "Pass", "Assign": {"a": big, "b": big}, "End": True}}).execute({})
+    assert together.error == "States.DataLimitExceeded" and "combined" in (together.cause or "")
+    states: dict[str, Any] = {}
+    for index in range(60):
+        states[f"S{index}"] = {"Type": "Pass", "Assign": {f"v{index}": big}, "Next": f"S{index + 1}"}
+    states["S60"] = {"Type": "Succeed"}
+    hoarder = machine(states).execute({}, history=False)
+    assert hoarder.error == "States.DataLimitExceeded" and "per execution" in (hoarder.cause or "")
+    reusing = {f"S{i}": {"Type": "Pass", "Assign": {"same": big}, "Next": f"S{i + 1}"} for i in range(60)}
+    reusing["S60"] = {"Type": "Succeed"}
+    assert machine(reusing).execute({}, history=False).status == "SUCCEEDED"

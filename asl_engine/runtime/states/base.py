@@ -72,7 +72,7 @@ class StateNode:
             raise data_limit_error(self.name)
         details: dict[str, Any] = {"name": self.name, "output": output}
         if assigned:
-            frame.variables.values.update(assigned)
+            frame.run.assign_variables(frame.variables, assigned)
             details["assignedVariables"] = assigned
         frame.record(self.exited_type, details)
 
