@@ -189,6 +189,29 @@ class StateMachine:
         self._arm_timeout(run, main)
         return ExecutionHandle(run, main, on_finished=lambda execution: notify_finished(self, execution))
 
+    def start_on(
+        self,
+        scheduler: Scheduler,
+        input: Any = None,
+        *,
+        handlers: Sequence[HandlerSource] = (),
+        name: str | None = None,
+        seed: int | str | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> tuple[ExecutionRun, Task[None]]:
+        """Start an execution on a scheduler shared with other executions and driven by the caller.
+
+        For test environments (``asl_engine.testing``): one scheduler for every execution of a test is
+        what keeps several executions deterministic under one virtual clock. Returns the execution's
+        state and its main task; ``Execution(run)`` views it.
+        """
+        run = self._new_run(input, name=name, clock=scheduler.clock, mocks=None, resources=list(handlers),
+                            context=context, history=True, seed=None, region="us-east-1", account="123456789012",
+                            role_arn=None, scheduler=scheduler, rng=random.Random(seed))
+        main = scheduler.spawn(run.main(), f"execution {run.identity.execution_name}")
+        self._arm_timeout(run, main)
+        return run, main
+
     def _start_nested(self, parent: ExecutionRun, input: Any, *, name: str | None) -> NestedExecution:
         """A child execution on the parent's scheduler and clock (``states:startExecution``)."""
         value = {} if input is None else input
@@ -234,13 +257,15 @@ class StateMachine:
         role_arn: str | None,
         listeners: Sequence[EventListener] = (),
         start_mode: str = "async",
+        scheduler: Scheduler | None = None,
+        rng: random.Random | None = None,
     ) -> ExecutionRun:
         if start_mode not in ("async", "sync"):
             raise ConfigurationError(f"start_mode must be 'async' or 'sync', got {start_mode!r}")
         value = {} if input is None else input
         _check_json(value)
         clock = clock if clock is not None else VirtualClock()
-        rng = random.Random(seed)
+        rng = rng if rng is not None else random.Random(seed)
         execution_name = name or str(uuid.UUID(int=rng.getrandbits(128), version=4))
         express_id = str(uuid.UUID(int=rng.getrandbits(128), version=4)) if self.type == "EXPRESS" else None
         identity = Identity(
@@ -265,7 +290,7 @@ class StateMachine:
             identity,
             value,
             clock=clock,
-            scheduler=Scheduler(clock, attach=True),
+            scheduler=scheduler if scheduler is not None else Scheduler(clock, attach=True),
             handlers=handlers,
             rng=rng,
             record_history=history,

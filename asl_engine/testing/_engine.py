@@ -7,15 +7,12 @@ engine grows public equivalents, only this module changes.
 
 from __future__ import annotations
 
-import json
 import random
-import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.execution import Execution
-from asl_engine.machine import InvalidExecutionInput
-from asl_engine.runtime.run import ExecutionRun, Identity
+from asl_engine.runtime.run import ExecutionRun
 
 if TYPE_CHECKING:
     from asl_engine.machine import StateMachine
@@ -26,12 +23,15 @@ if TYPE_CHECKING:
 
 
 def compiled_machine_of(execution: Execution) -> CompiledMachine:
-    return execution._run.machine
+    machine = execution.machine
+    if machine is not None:
+        return machine.compiled
+    return execution._run.machine  # a Distributed Map child runs a processor of its parent's machine
 
 
 def child_executions(execution: Execution) -> list[Execution]:
-    """The child executions of the execution's Distributed Map runs (each has a history of its own)."""
-    return [Execution(child) for map_run in execution._run.map_runs for child in map_run.children]
+    """The executions it started: Distributed Map children and nested executions (own histories)."""
+    return execution.child_executions
 
 
 def start_on_scheduler(
@@ -44,32 +44,8 @@ def start_on_scheduler(
     name: str | None,
     rng: random.Random,
     context: Mapping[str, Any] | None,
-    region: str = "us-east-1",
-    account: str = "123456789012",
 ) -> tuple[ExecutionRun, Task[None]]:
-    """Start an execution on a scheduler shared with other executions (``StateMachine.start`` makes its own).
-
-    One scheduler for every execution of a test is what keeps several executions deterministic
-    under one virtual clock: time moves only when all of them wait on timers.
-    """
-    value = {} if input is None else input
-    try:
-        json.dumps(value, allow_nan=False)
-    except (TypeError, ValueError) as error:
-        raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {error}") from None
-    execution_name = name or str(uuid.UUID(int=rng.getrandbits(128), version=4))
-    express_id = str(uuid.UUID(int=rng.getrandbits(128), version=4)) if machine.type == "EXPRESS" else None
-    identity = Identity(machine.name, execution_name, region=region, account=account, express_id=express_id)
-    run = ExecutionRun(
-        machine.compiled,
-        identity,
-        value,
-        clock=clock,
-        scheduler=scheduler,
-        handlers=list(handlers),
-        rng=rng,
-        context_overrides=dict(context) if context else None,
-    )
-    main = scheduler.spawn(run.main(), f"execution {execution_name}")
-    machine._arm_timeout(run, main)
-    return run, main
+    """Start an execution on a scheduler shared with other executions (``StateMachine.start`` makes its own)."""
+    assert scheduler.clock is clock
+    return machine.start_on(scheduler, input, handlers=handlers, name=name, seed=rng.getrandbits(64),
+                            context=context)
