@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -224,7 +225,7 @@ def read_input(input_file: str | None, input_json: str | None) -> Any:
     if input_file is None:
         return {}
     if input_file == "-":
-        return parse_json(click.get_text_stream("stdin").read(), "the input read from stdin")
+        return parse_json(sys.stdin.read(), "the input read from stdin")
     return parse_json(read_text(Path(input_file), "a JSON execution input"), input_file)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -106,7 +107,7 @@ def _epoch_seconds(value: Any, where: str) -> float:
 def read_history(source: str) -> list[EventView]:
     """The events of a history file, or of standard input for ``-``."""
     if source == "-":
-        return parse_history(parse_json(click.get_text_stream("stdin").read(), "standard input"), "standard input")
+        return parse_history(parse_json(sys.stdin.read(), "standard input"), "standard input")
     text = read_text(Path(source), "an execution history (JSON)")
     return parse_history(parse_json(text, source), source)
 
@@ -132,7 +133,7 @@ def history_command(file: str, output_format: str) -> None:
       aws stepfunctions get-execution-history --execution-arn "$ARN" | asl history -
     """
     events = read_history(file)
-    stdout = click.get_text_stream("stdout")
+    stdout = sys.stdout
     if output_format == "path":
         for name in states_entered(events):
             click.echo(name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import signal
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -188,7 +189,7 @@ def _execute(
     progress: bool,
 ) -> tuple[Execution, bool]:
     """Run in the background and wait in the foreground, where Ctrl-C arrives; True when interrupted."""
-    stderr = click.get_text_stream("stderr")
+    stderr = sys.stderr
     on_terminal = common.is_terminal(stderr)
     writer = TerminalWriter(stderr, status_enabled=on_terminal and progress)
     finished = _LastEvent()
@@ -301,13 +302,13 @@ def _emit_output(output: Any, output_file: Path | None, pretty: bool | None, *, 
             raise CommandError(f"{output_file}: cannot write the output: {error.strerror}") from None
         return
     if to_stdout:
-        stdout = click.get_text_stream("stdout")
+        stdout = sys.stdout
         click.echo(dump_json(output, pretty=common.is_terminal(stdout) if pretty is None else pretty))
 
 
 def _emit_history(execution: Execution, show_table: bool, json_file: str | None) -> None:
     if show_table:
-        stderr = click.get_text_stream("stderr")
+        stderr = sys.stderr
         events = [EventView.of(event) for event in list(execution.events)]
         width = shutil.get_terminal_size().columns if common.is_terminal(stderr) else None
         color = common.wants_color(stderr)
@@ -326,7 +327,7 @@ def _emit_history(execution: Execution, show_table: bool, json_file: str | None)
 
 def _report(execution: Execution, machine: StateMachine, *, interrupted: bool, quiet: bool) -> int:
     """Status, error and cause on stderr; returns the exit status."""
-    stderr = click.get_text_stream("stderr")
+    stderr = sys.stderr
     color = common.wants_color(stderr)
     status = execution.status
 

@@ -13,6 +13,7 @@ Two kinds of SPEC are accepted, told apart by their top-level keys:
 from __future__ import annotations
 
 import difflib
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -431,7 +432,7 @@ def test_command(ctx: click.Context, specs: tuple[Path, ...], selection: str | N
                 break
     except KeyboardInterrupt:
         interrupted = True
-    stdout = click.get_text_stream("stdout")
+    stdout = sys.stdout
     if output_format == "json":
         click.echo(dump_json(outcomes_document(outcomes), pretty=True))
     else:
