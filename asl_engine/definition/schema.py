@@ -48,7 +48,8 @@ class AslSchema:
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
         cls = validator_for(document)
-        cls.check_schema(document)
+        # The schema is ours and checked against its meta-schema by the test suite
+        # (tests/definition/test_schema.py); checking it again here cost ~150 ms per process.
         self.root_validator: Validator = cls(document)
         self._compiler = SchemaCompiler(document)
         self._definitions: dict[str, _Definition] = {}

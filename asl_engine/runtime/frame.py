@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from asl_engine.runtime.run import ExecutionRun
 
 
+_NOTHING = object()
+
+
 class VariableScope:
     """Workflow variables of one ``States`` block; inner scopes read outer ones, never write them."""
 
@@ -65,6 +68,8 @@ class Frame:
         "entered_event_id",
         "entered_time",
         "last_event_id",
+        "last_output",
+        "last_output_text",
         "map_item",
         "parent",
         "retry_count",
@@ -89,6 +94,9 @@ class Frame:
         self.retry_count: int | None = None
         self.map_item: dict[str, Any] | None = None
         self.task_token: str | None = None
+        self.last_output: Any = _NOTHING
+        self.last_output_text = ""
+        """The last state's output and its JSON text (reused as the next state's input text)."""
 
     # -- EvaluationScope -------------------------------------------------------------------------------
 

@@ -1,9 +1,17 @@
 """Execution history shaped like GetExecutionHistory.
 
-Events are stored as compact records holding *references* to the JSON values involved; the JSON
-text AWS returns (``input``, ``output``, ``parameters``...) is produced only when somebody reads
-the history. Event ids are always counted, even with recording off, because AWS's error causes
-quote them ("entered at the event id #2").
+Performance notes, because history is recorded on every transition:
+
+* State events (the bulk of any history) are stored as flat tuples holding the payload's JSON
+  text, never the payload object. The text is computed once anyway (the 256 KiB quota is measured
+  on it) and a state's output text doubles as the next state's input text. Tuples of strings and
+  numbers are not tracked by Python's cyclic garbage collector, and the payload objects are free to
+  be collected, so a long history does not slow the interpreter down.
+* ``HistoryEvent`` objects (what tools and tests read) are built only when somebody reads the
+  history or listens to it.
+
+Event ids are always counted, even with recording off, because AWS's error causes quote them
+("entered at the event id #2"); a Standard execution fails past 25,000 events, as on AWS.
 """
 
 from __future__ import annotations
@@ -11,7 +19,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
+
+from asl_engine.errors import StatesError
 
 # Detail members that carry a JSON value and are serialized to text, each with its ``*Details``
 # companion ({"truncated": false}) as AWS returns them.
@@ -19,6 +29,9 @@ _JSON_FIELDS = {"input": "inputDetails", "output": "outputDetails"}
 _JSON_ONLY_FIELDS = ("parameters",)
 
 _DETAILS_MEMBER: dict[str, str] = {}
+
+to_json_text: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+"""Compact JSON text, as Step Functions writes payloads into history and messages."""
 
 
 def details_member(event_type: str) -> str:
@@ -46,30 +59,45 @@ def format_timestamp(epoch_seconds: float) -> str:
     return f"{base}.{millis:03d}Z" if millis else f"{base}Z"
 
 
-def to_json_text(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+StatePart = tuple[str, str, str, "dict[str, Any] | None"]
+"""(state name, "input" or "output", the payload's JSON text, assigned variables or None)."""
+
+Row = tuple[str, int, float, "dict[str, Any] | None", "StatePart | None"]
+"""(type, previousEventId, timestamp, details of other events, state part of state events)."""
 
 
 class HistoryEvent:
-    """One event; ``details`` holds raw values until ``to_dict`` serializes them."""
+    """One event; ``details`` holds JSON values (payloads parsed back from their text on first use)."""
 
-    __slots__ = ("details", "id", "previous_event_id", "timestamp", "type")
+    __slots__ = ("_details", "_state", "id", "previous_event_id", "timestamp", "type")
 
-    def __init__(
-        self, event_id: int, previous_event_id: int, timestamp: float, event_type: str, details: dict[str, Any] | None
-    ) -> None:
+    def __init__(self, event_id: int, previous_event_id: int, timestamp: float, event_type: str,
+                 details: dict[str, Any] | None, state: StatePart | None = None) -> None:
         self.id = event_id
         self.previous_event_id = previous_event_id
         self.timestamp = timestamp
         self.type = event_type
-        self.details = details
+        self._details = details
+        self._state = state
 
     def __repr__(self) -> str:
         return f"<{self.id} {self.type} prev={self.previous_event_id}>"
 
     @property
+    def details(self) -> dict[str, Any] | None:
+        if self._details is None and self._state is not None:
+            name, key, text, assigned = self._state
+            details: dict[str, Any] = {"name": name, key: json.loads(text)}
+            if assigned:
+                details["assignedVariables"] = assigned
+            self._details = details
+        return self._details
+
+    @property
     def state_name(self) -> str | None:
-        return self.details.get("name") if self.details else None
+        if self._state is not None:
+            return self._state[0]
+        return self._details.get("name") if self._details else None
 
     def to_dict(self) -> dict[str, Any]:
         """The AWS GetExecutionHistory shape; JSON payloads become JSON text."""
@@ -79,9 +107,16 @@ class HistoryEvent:
             "timestamp": datetime.fromtimestamp(self.timestamp, UTC),
             "type": self.type,
         }
-        if self.details is not None:
+        if self._state is not None:
+            name, key, text, assigned = self._state
+            state_details: dict[str, Any] = {"name": name, key: text, _JSON_FIELDS[key]: {"truncated": False}}
+            if assigned:
+                state_details["assignedVariables"] = {var: to_json_text(value) for var, value in assigned.items()}
+                state_details["assignedVariablesDetails"] = {"truncated": False}
+            event[details_member(self.type)] = state_details
+        elif self._details is not None:
             details: dict[str, Any] = {}
-            for key, value in self.details.items():
+            for key, value in self._details.items():
                 if key in _JSON_FIELDS:
                     details[key] = to_json_text(value)
                     details[_JSON_FIELDS[key]] = {"truncated": False}
@@ -99,29 +134,71 @@ class HistoryEvent:
 EventListener = Callable[[HistoryEvent], None]
 
 
+class HistoryLimitReached(StatesError):
+    """Raised (once) when a Standard execution records its 25,000th event: the execution fails."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            "States.Runtime", f"The execution reached the maximum number of history events ({limit:,})."
+        )
+
+
 class History:
     """The events of one execution, in id order, plus the id counter every event draws from."""
 
-    def __init__(self, record: bool = True, listeners: list[EventListener] | None = None) -> None:
+    __slots__ = ("last_id", "limit", "listeners", "record", "rows", "wants_text")
+
+    def __init__(self, record: bool = True, listeners: list[EventListener] | None = None,
+                 limit: int | None = None) -> None:
         self.record = record
-        self.events: list[HistoryEvent] = []
+        self.rows: list[Row] = []
         self.last_id = 0
         self.listeners = listeners or []
+        self.limit = limit
+        self.wants_text = record or bool(self.listeners)
+        """Whether state events need their payload text (recording, or someone listening)."""
 
-    def add(
-        self, event_type: str, previous_event_id: int, timestamp: float, details: dict[str, Any] | None = None
-    ) -> int:
-        self.last_id += 1
-        if self.record or self.listeners:
-            event = HistoryEvent(self.last_id, previous_event_id, timestamp, event_type, details)
-            if self.record:
-                self.events.append(event)
-            for listener in self.listeners:
-                listener(event)
+    def add(self, event_type: str, previous_event_id: int, timestamp: float,
+            details: dict[str, Any] | None = None) -> int:
+        event_id = self.last_id = self.last_id + 1
+        if self.record:
+            self.rows.append((event_type, previous_event_id, timestamp, details, None))
+        if self.listeners:
+            self._notify(HistoryEvent(event_id, previous_event_id, timestamp, event_type, details))
+        if event_id == self.limit:
+            raise HistoryLimitReached(event_id)
+        return event_id
+
+    def add_state(self, event_type: str, previous_event_id: int, timestamp: float, name: str, key: str,
+                  text: str, assigned: dict[str, Any] | None = None) -> int:
+        """A ``*StateEntered`` (key "input") or ``*StateExited`` (key "output") event."""
+        event_id = self.last_id = self.last_id + 1
+        state = (name, key, text, assigned)
+        if self.record:
+            self.rows.append((event_type, previous_event_id, timestamp, None, state))
+        if self.listeners:
+            self._notify(HistoryEvent(event_id, previous_event_id, timestamp, event_type, None, state))
+        if event_id == self.limit:
+            raise HistoryLimitReached(event_id)
+        return event_id
+
+    def count(self) -> int:
+        """Events counted so far (recorded or not)."""
         return self.last_id
 
+    def _notify(self, event: HistoryEvent) -> None:
+        for listener in self.listeners:
+            listener(event)
+
+    @property
+    def events(self) -> list[HistoryEvent]:
+        return [
+            HistoryEvent(index, previous, timestamp, event_type, details, state)
+            for index, (event_type, previous, timestamp, details, state) in enumerate(self.rows, start=1)
+        ]
+
     def __len__(self) -> int:
-        return len(self.events)
+        return len(self.rows)
 
     def __iter__(self) -> Iterator[HistoryEvent]:
         return iter(self.events)

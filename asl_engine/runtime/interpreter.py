@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import StatesError
 from asl_engine.runtime.children import ChildFailure
+from asl_engine.runtime.history import to_json_text
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledScope
@@ -24,6 +25,7 @@ async def run_scope(scope: CompiledScope, frame: Frame, value: Any) -> Any:
     run = frame.run
     now = run.clock.now
     history = run.history
+    wants_text = history.wants_text
     while name is not None:
         node = states[name]
         frame.state_cause_id = cause = frame.last_event_id
@@ -31,9 +33,13 @@ async def run_scope(scope: CompiledScope, frame: Frame, value: Any) -> Any:
         frame.entered_time = timestamp = now()
         frame.retry_count = 0 if node.retriable else None
         frame.task_token = None
-        frame.entered_event_id = frame.last_event_id = history.add(
-            node.entered_type, cause, timestamp, {"name": name, "input": value}
-        )
+        if wants_text:
+            # A state's input is usually the previous state's output, whose text exit() just made.
+            text = frame.last_output_text if frame.last_output is value else to_json_text(value)
+            event_id = history.add_state(node.entered_type, cause, timestamp, name, "input", text)
+        else:
+            event_id = history.add_state(node.entered_type, cause, timestamp, name, "input", "")
+        frame.entered_event_id = frame.last_event_id = event_id
         if node.blocking:
             value, name = await node.run_async(frame, value)
         else:

@@ -19,6 +19,15 @@ _encode_ascii = json.JSONEncoder(separators=(",", ":")).encode
 _encode_utf8 = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
+QUICK_PAYLOAD_CHARS = PAYLOAD_LIMIT_BYTES // 4
+"""A JSON text of at most this many characters is within the quota whatever its characters (<= 4 bytes each)."""
+
+
+def text_size(text: str) -> int:
+    """UTF-8 bytes of a JSON text (lone surrogates counted as AWS's Java would, 3 bytes)."""
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
 def payload_size(value: Any) -> int:
     """The size AWS measures: UTF-8 bytes of the compact JSON text."""
     return len(_encode_utf8(value).encode("utf-8"))

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from asl_engine.errors import StatesError
 from asl_engine.language.errors import EvaluationError, PathNotFoundError
 from asl_engine.runtime import failures
-from asl_engine.runtime.limits import data_limit_error, exceeds_payload_limit
+from asl_engine.runtime.history import to_json_text
+from asl_engine.runtime.limits import PAYLOAD_LIMIT_BYTES, QUICK_PAYLOAD_CHARS, data_limit_error, text_size
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompileContext
@@ -67,14 +68,22 @@ class StateNode:
     # -- helpers shared by the state types ----------------------------------------------------------
 
     def exit(self, frame: Frame, output: Any, assigned: dict[str, Any] | None) -> None:
-        """Check the output quota, commit variables and record ``<Type>StateExited``."""
-        if exceeds_payload_limit(output):
+        """Check the output quota, commit variables and record ``<Type>StateExited``.
+
+        The output's JSON text is made once here: it measures the quota, goes into the history, and
+        serves as the next state's input text.
+        """
+        run = frame.run
+        text = to_json_text(output)
+        if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
             raise data_limit_error(self.name)
-        details: dict[str, Any] = {"name": self.name, "output": output}
         if assigned:
-            frame.run.assign_variables(frame.variables, assigned)
-            details["assignedVariables"] = assigned
-        frame.record(self.exited_type, details)
+            run.assign_variables(frame.variables, assigned)
+        frame.last_event_id = run.history.add_state(
+            self.exited_type, frame.last_event_id, run.clock.now(), self.name, "output", text, assigned or None
+        )
+        frame.last_output = output
+        frame.last_output_text = text
 
 
 def evaluation_guard(frame: Frame, error: Exception) -> StatesError:
