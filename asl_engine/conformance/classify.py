@@ -1,10 +1,12 @@
 """Which way a case is run, and why a mocked case cannot be replayed.
 
 A mocked case is replayable through per-state mocks when nothing outside the execution acted on
-it: no external actions, no value the recording hid (``unresolved``), no data put anywhere during
-setup (creating resources, reading them or deleting them is fine: whatever that did to a task is
-in the task's recorded result), and only scheduled/started/submitted events, successes and
-failures among the task results (a timeout needs real time to pass in a real service).
+it: no external actions, no value the recording hid (``unresolved``), no data put during setup
+that the runner cannot put in place itself (creating resources, reading them or deleting them is
+fine: whatever that did to a task is in the task's recorded result; S3 objects put with a text
+body are replayed into the embedded S3, for ItemReaders), and only scheduled/started/submitted
+events, successes and failures among the task results (a timeout needs real time to pass in a
+real service).
 
 Two more conditions cover gaps in the recordings themselves: the task results must name their
 state (events of interleaved Parallel branches sometimes do not), and a case without task results
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asl_engine.conformance.case import Case
+from asl_engine.resources.replay_setup import unreplayable_write
 
 SELF_CONTAINED = "self_contained"
 HANDLERS = "handlers"
@@ -27,17 +30,6 @@ VALIDATION = "validation"
 MALFORMED = "malformed"
 RUN_CATEGORIES = (SELF_CONTAINED, MOCKED, HANDLERS, VALIDATION)
 """Categories that are run and have a pass rate (and a floor)."""
-
-DATA_WRITES = {
-    "s3": {"put_object", "upload_file", "upload_fileobj", "copy_object"},
-    "dynamodb": {"put_item", "update_item", "batch_write_item", "transact_write_items"},
-    "sqs": {"send_message", "send_message_batch"},
-    "sns": {"publish", "publish_batch"},
-    "events": {"put_events"},
-    "kinesis": {"put_record", "put_records"},
-    "secretsmanager": {"put_secret_value"},
-}
-"""Setup calls that leave data the execution could read outside its tasks (e.g. an ItemReader)."""
 
 _EXTERNAL_NEEDS = {
     "sfn_activity_consumer": "needs an activity worker",
@@ -73,13 +65,11 @@ def replay_obstacle(case: Case) -> str | None:
     if case.unresolved:
         hidden = ", ".join(sorted({_unresolved_name(item) for item in case.unresolved}))
         return f"needs a value the recording hid ({hidden})"
-    for call in case.setup_calls:
-        name = str(call.get("call", ""))
-        write = _data_write(name)
-        if write is not None:
-            service, operation = write
-            what = "S3 data" if service == "s3" else f"{service} data"
-            return f"needs {what} put during setup ({service}.{operation})"
+    write = unreplayable_write(case.setup_calls)
+    if write is not None:
+        service, operation = write
+        what = "S3 data" if service == "s3" else f"{service} data"
+        return f"needs {what} put during setup that the runner cannot replay ({service}.{operation})"
     if _tasks_in_distributed_children(case.definition):
         return "needs task results from Distributed Map child executions (their histories were not recorded)"
     if not case.task_results and "history_event_types" not in case.expected:
@@ -120,15 +110,6 @@ def _tasks_in_distributed_children(definition: Any) -> bool:
         return False
 
     return scan(definition, False)
-
-
-def _data_write(call: str) -> tuple[str, str] | None:
-    """``aws_client.s3.put_object`` -> ("s3", "put_object") when it writes data."""
-    parts = call.split(".")
-    if len(parts) < 3 or parts[0] != "aws_client":
-        return None
-    service, operation = parts[1], parts[-1]
-    return (service, operation) if operation in DATA_WRITES.get(service, ()) else None
 
 
 def _unresolved_name(item: str) -> str:

@@ -92,8 +92,8 @@ def _keys_only(value: Any) -> Any:
 
 
 def run_case_with_handlers(case: Case, engine: Engine, *, timeout: float = DEFAULT_TIMEOUT) -> CaseResult:
-    """Replay a mocked case through local integrations (Lambda, DynamoDB, nested executions) instead of
-    mocks: the recorded outcomes come back one level lower, so the integrations' request and response
+    """Replay a mocked case through local integrations (Lambda, DynamoDB, S3, nested executions) instead
+    of mocks: the recorded outcomes come back one level lower, so the integrations' request and response
     shapes, error names and causes are checked too. Category ``handlers``."""
     from asl_engine.resources.replay import (
         NotReplayable,
@@ -110,6 +110,8 @@ def run_case_with_handlers(case: Case, engine: Engine, *, timeout: float = DEFAU
         "unresolved": list(case.unresolved),
         "state_machine_type": case.machine_type,
         "expected": dict(case.expected),
+        "setup_calls": list(case.setup_calls),
+        "placeholders": sorted(case.placeholders),
     }
     try:
         resources = handlers_from_task_results(raw)
@@ -194,11 +196,26 @@ def _execution_problems(case: Case, engine: Engine, wildcards: Wildcards,
     except engine.validation_error as error:
         return [f"the engine rejected a definition AWS accepted: {_first_diagnostic(error)}"]
     options: dict[str, Any] = {"start_mode": "sync"} if case.start_mode == "sync" else {}
+    resources = setup_resources(case)
+    if resources is not None:
+        options["resources"] = resources
     execution = machine.execute(case.input, mocks=mocks, history=True, **options)
     problems = outcome_problems(case.expected, execution.status, execution.output, execution.error,
                                 execution.cause, wildcards)
     metrics.update(metric_results(case, execution))
     return problems
+
+
+def setup_resources(case: Case) -> Any:
+    """The embedded S3 holding what the case's setup put there (for its ItemReaders); None if nothing."""
+    from asl_engine.resources import Resources
+    from asl_engine.resources.replay_setup import needs_s3, replay_setup_calls
+
+    if not needs_s3(case.setup_calls):
+        return None
+    resources = Resources()
+    replay_setup_calls(resources, case.setup_calls, case.placeholders)
+    return resources
 
 
 def metric_results(case: Case, execution: ExecutionLike) -> dict[str, MetricResult]:

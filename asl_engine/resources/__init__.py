@@ -1,4 +1,4 @@
-"""Local answers for Task states: Lambda functions, Glue jobs, DynamoDB tables, nested state machines.
+"""Local answers for Task states: Lambda functions, Glue jobs, DynamoDB tables, S3, nested state machines.
 
 >>> resources = Resources()
 >>> @resources.lambda_function("ProcessOrder")
@@ -14,6 +14,7 @@ from asl_engine.resources.config import load_resources
 from asl_engine.resources.dynamodb import DynamoDBService, IndexSpec, TableSpec
 from asl_engine.resources.lambda_ import ClientContext, LambdaContext, LambdaError
 from asl_engine.resources.registry import Resources
+from asl_engine.resources.s3 import S3Service
 
 __all__ = [
     "ClientContext",
@@ -22,6 +23,7 @@ __all__ = [
     "LambdaContext",
     "LambdaError",
     "Resources",
+    "S3Service",
     "TableSpec",
     "TaskRequest",
     "load_resources",

@@ -46,7 +46,12 @@ class TaskHandler(Protocol):
 
 
 class HandlerSource(Protocol):
-    """Something that can answer Task states: a registry of handlers (see ``asl_engine.resources``)."""
+    """Something that can answer Task states: a registry of handlers (see ``asl_engine.resources``).
+
+    A source that stands in for Task states by their name (mocks) sets a class attribute
+    ``mocks_task_states = True``: the engine then never asks it for the service calls it makes
+    itself (a Distributed Map's ItemReader and ResultWriter), which no Task state makes.
+    """
 
     def handler_for(self, state_name: str, resource: ResourceRef) -> TaskHandler | None: ...
 

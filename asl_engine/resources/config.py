@@ -22,6 +22,11 @@
     seed = "seed/orders.json"                      # a JSON list of items (plain or typed)
     global_indexes = [{ name = "ByStatus", hash_key = "status:S" }]
 
+    [s3]
+    path = "s3-data"                               # optional: buckets are its subdirectories, objects files
+    [s3.buckets.orders-in]                         # a bucket (created even when empty)
+    "2024/orders.csv" = "data/orders.csv"          # object key = local file whose bytes it holds
+
     [state_machines]
     Child = "child.json"                           # or { definition = "child.json", type = "EXPRESS" }
 
@@ -51,7 +56,7 @@ from asl_engine.resources.glue import WORKER_TYPES
 from asl_engine.resources.registry import Resources
 
 _KEY_TYPES = ("S", "N", "B")
-_SECTIONS = ("lambda", "glue", "dynamodb", "state_machines", "handlers")
+_SECTIONS = ("lambda", "glue", "dynamodb", "s3", "state_machines", "handlers")
 
 
 class _Location:
@@ -98,10 +103,18 @@ class _Loader:
         path = dynamodb.get("path")
         if path is not None and not isinstance(path, str):
             raise (self.root / "dynamodb" / "path").error(f"expected a file path string, got {path!r}")
-        resources = Resources(dynamodb_path=self.base / path if path is not None else None)
+        s3 = _table(document.get("s3", {}), self.root / "s3")
+        s3_path = s3.get("path")
+        if s3_path is not None and not isinstance(s3_path, str):
+            raise (self.root / "s3" / "path").error(f"expected a directory path string, got {s3_path!r}")
+        resources = Resources(
+            dynamodb_path=self.base / path if path is not None else None,
+            s3_path=self.base / s3_path if s3_path is not None else None,
+        )
         self._lambdas(resources, _table(document.get("lambda", {}), self.root / "lambda"))
         self._glue(resources, _table(document.get("glue", {}), self.root / "glue"))
         self._dynamodb(resources, dynamodb)
+        self._s3(resources, s3)
         self._state_machines(resources, _table(document.get("state_machines", {}), self.root / "state_machines"))
         self._handlers(resources, _table(document.get("handlers", {}), self.root / "handlers"))
         return resources
@@ -170,6 +183,31 @@ class _Loader:
                 resources.dynamodb_table(table, items)
             except AslEngineError as error:
                 raise where.error(str(error)) from None
+
+    def _s3(self, resources: Resources, section: Mapping[str, Any]) -> None:
+        unknown = [key for key in section if key not in ("path", "buckets")]
+        if unknown:
+            raise (self.root / "s3" / unknown[0]).error("unknown key; expected 'path' or 'buckets'")
+        buckets = _table(section.get("buckets", {}), self.root / "s3" / "buckets")
+        for bucket, objects in buckets.items():
+            where = self.root / "s3" / "buckets" / bucket
+            try:
+                resources.s3_bucket(bucket)
+            except ConfigurationError as error:
+                raise where.error(str(error)) from None
+            for key, source in _table(objects, where).items():
+                at = where / key
+                if not isinstance(source, str):
+                    raise at.error(f"expected the path of the local file the object holds, got {source!r}")
+                file = self.base / source
+                try:
+                    body = file.read_bytes()
+                except OSError as error:
+                    raise at.error(f"cannot read {file}: {error.strerror or error}") from None
+                try:
+                    resources.s3_object(bucket, key, body)
+                except AslEngineError as error:
+                    raise at.error(str(error)) from None
 
     def _indexes(self, value: Any, where: _Location) -> list[IndexSpec]:
         if not isinstance(value, list):

@@ -95,6 +95,9 @@ class MockedTask:
 class Mocks:
     """Mocked responses for several states; consulted before any registered handler."""
 
+    mocks_task_states = True
+    """Mocks answer Task states only, never a Map's ItemReader or ResultWriter (see ``HandlerSource``)."""
+
     def __init__(self, spec: Mapping[str, Any] | None = None) -> None:
         self._tasks: dict[str, MockedTask] = {}
         for state, responses in (spec or {}).items():

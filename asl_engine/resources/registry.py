@@ -12,6 +12,8 @@ Resource                                                        Answered by
 ``arn:aws:states:::dynamodb:getItem|putItem|updateItem|...``    the embedded DynamoDB
 ``arn:aws:states:::aws-sdk:dynamodb:<action>``                   the embedded DynamoDB
 ``arn:aws:states:::states:startExecution[.sync|.sync:2|...]``    the registered state machine
+``arn:aws:states:::aws-sdk:s3:getObject|putObject|...``          the embedded S3
+``arn:aws:states:::s3:getObject|listObjectsV2|putObject``         the embedded S3 (a Map's ItemReader/ResultWriter)
 anything registered with ``handler(resource, fn)``              ``fn(request)``
 ============================================================  =====================================
 
@@ -41,6 +43,9 @@ from asl_engine.resources.lambda_ import (
     LegacyLambdaTask,
 )
 from asl_engine.resources.lambda_.functions import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS
+from asl_engine.resources.s3 import S3Service, S3ServiceError
+from asl_engine.resources.s3.data_sources import DATA_SOURCE_ACTIONS, data_source_handler
+from asl_engine.resources.s3.tasks import SDK_ACTIONS, SdkS3Task
 from asl_engine.resources.stepfunctions import StartExecutionTask, StateMachines
 
 if TYPE_CHECKING:
@@ -54,19 +59,29 @@ _SFN_PATTERNS = ("request-response", "sync", "sync:2", "wait-for-task-token")
 
 
 class Resources:
-    """Local Lambda functions, Glue jobs, DynamoDB tables, state machines and handlers.
+    """Local Lambda functions, Glue jobs, DynamoDB tables, S3 objects, state machines and handlers.
 
     Pass it to ``StateMachine.execute(..., resources=resources)``. ``dynamodb`` is the embedded
-    DynamoDB (created in memory on first use, or in the SQLite file ``dynamodb_path``).
+    DynamoDB (created in memory on first use, or in the SQLite file ``dynamodb_path``); ``s3`` the
+    embedded S3 (in memory, or in the directory ``s3_path``: one subdirectory per bucket).
     Registrations may be added between executions; runs, executions and table data persist for
     the lifetime of the object, as they would in an account.
     """
 
     def __init__(
-        self, *, dynamodb: DynamoDBService | None = None, dynamodb_path: str | os.PathLike[str] | None = None
+        self,
+        *,
+        dynamodb: DynamoDBService | None = None,
+        dynamodb_path: str | os.PathLike[str] | None = None,
+        s3: S3Service | None = None,
+        s3_path: str | os.PathLike[str] | None = None,
     ) -> None:
         if dynamodb is not None and dynamodb_path is not None:
             raise ConfigurationError("pass either dynamodb or dynamodb_path, not both")
+        if s3 is not None and s3_path is not None:
+            raise ConfigurationError("pass either s3 or s3_path, not both")
+        self._s3 = s3
+        self._s3_path = s3_path
         self.lambdas = LambdaFunctions()
         self.glue = GlueService()
         self.state_machines = StateMachines()
@@ -86,6 +101,8 @@ class Resources:
         ]
         if self._dynamodb is not None:
             parts.append(f"dynamodb={self._dynamodb.table_names()}")
+        if self._s3 is not None:
+            parts.append(f"s3={self._s3.bucket_names()}")
         return f"<Resources {' '.join(parts)}>"
 
     # -- registration --------------------------------------------------------------------------------
@@ -200,6 +217,27 @@ class Resources:
         except DynamoDBServiceError as error:  # DynamoDB's own validation of the table (name, keys...)
             raise ConfigurationError(f"DynamoDB rejects table {spec.name!r}: {error.message}") from None
 
+    @property
+    def s3(self) -> S3Service:
+        """The embedded S3 answering ItemReaders, ResultWriters and ``aws-sdk:s3`` tasks."""
+        if self._s3 is None:
+            self._s3 = S3Service(self._s3_path)
+        return self._s3
+
+    def s3_bucket(self, name: str) -> None:
+        """Create the bucket ``name`` in ``s3`` (a ResultWriter needs its bucket to exist, as on AWS)."""
+        try:
+            self.s3.create_bucket(name)
+        except S3ServiceError as error:
+            raise ConfigurationError(f"S3 rejects bucket {name!r}: {error.message}") from None
+
+    def s3_object(self, bucket: str, key: str, body: bytes | str, *, content_type: str | None = None) -> None:
+        """Put an object (text is stored as UTF-8) in ``s3``, creating its bucket if needed."""
+        try:
+            self.s3.put_object(bucket, key, body, content_type=content_type)
+        except S3ServiceError as error:
+            raise ConfigurationError(f"S3 rejects bucket {bucket!r}: {error.message}") from None
+
     def state_machine(self, machine: StateMachine, *, name: str | None = None, arn: str | None = None) -> StateMachine:
         """Register a machine for ``states:startExecution``, found by ARN or by name.
 
@@ -271,6 +309,10 @@ class Resources:
                 return OptimizedDynamoDBTask(lambda: self.dynamodb, action)
             if service == "states" and action == "startExecution" and pattern in _SFN_PATTERNS:
                 return StartExecutionTask(self.state_machines, self)
+            if service == "s3" and action in DATA_SOURCE_ACTIONS and pattern == "request-response":
+                return data_source_handler(lambda: self.s3, action)
         if kind == "aws-sdk" and service == "dynamodb" and pattern == "request-response":
             return SdkDynamoDBTask(lambda: self.dynamodb, action)
+        if kind == "aws-sdk" and service == "s3" and action in SDK_ACTIONS and pattern == "request-response":
+            return SdkS3Task(lambda: self.s3, action)
         return None

@@ -14,6 +14,8 @@ exactly AWS's shape:
   implies exists is created when first used, keyed as the recorded requests show.
 * ``states:startExecution``: the child is a local machine that ends as the recorded child did
   (a Pass state with the recorded output, or a Fail state with the recorded error and cause).
+* S3 (``aws-sdk:s3`` tasks, ItemReaders): the embedded S3 answers, holding the buckets and
+  objects the case's setup calls created (see ``replay_setup``).
 
 Recordings hide some values behind placeholders (``<lambda_function_name>``, ``<region>``) and a
 few Task resources are unresolved. ``replay_definition`` and ``replay_input`` give the definition
@@ -37,6 +39,7 @@ from asl_engine.resources.dynamodb import DynamoDBService, DynamoDBServiceError,
 from asl_engine.resources.lambda_ import LambdaError
 from asl_engine.resources.lambda_.names import InvalidFunctionName, parse_function_name
 from asl_engine.resources.registry import Resources
+from asl_engine.resources.replay_setup import replay_setup_calls
 
 REPLAY_REGION = "us-east-1"
 _PLACEHOLDER = re.compile(r"<([^<>]*)>")
@@ -227,8 +230,8 @@ def handlers_from_task_results(case: Mapping[str, Any]) -> Resources:
             _add_legacy_call(functions, call)
         elif kind == "lambda" and call.resource == "invoke":
             _add_invoke_call(functions, call)
-        elif kind in ("dynamodb", "aws-sdk:dynamodb"):
-            continue  # answered by the embedded DynamoDB
+        elif kind in ("dynamodb", "aws-sdk:dynamodb", "aws-sdk:s3"):
+            continue  # answered by the embedded DynamoDB or S3
         elif (
             kind == "states"
             and call.resource.startswith("startExecution")
@@ -239,7 +242,14 @@ def handlers_from_task_results(case: Mapping[str, Any]) -> Resources:
             raise NotReplayable(f"state {call.state!r} calls {kind}:{call.resource}, which has no local handler")
     for name, function in functions.items():
         resources.lambda_function(name, function, timeout=900)
+    replay_setup_calls(resources, case.get("setup_calls", []), _placeholders(case))
     return resources
+
+
+def _placeholders(case: Mapping[str, Any]) -> list[str]:
+    """The case's placeholder names (a case file keeps them under ``comparison``)."""
+    listed = case.get("placeholders") or (case.get("comparison") or {}).get("placeholders") or []
+    return [str(name) for name in listed]
 
 
 # -- Lambda --------------------------------------------------------------------------------------------

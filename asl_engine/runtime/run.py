@@ -88,26 +88,6 @@ class ExecutionTimedOut(Exception):
     """Reason for cancelling an execution whose TimeoutSeconds elapsed."""
 
 
-class HistoryLimitExceeded(StatesError):
-    def __init__(self) -> None:
-        super().__init__(
-            failures.RUNTIME,
-            f"The execution reached the maximum number of history events ({HISTORY_EVENT_LIMIT:,}).",
-        )
-
-
-class _LimitedHistory(History):
-    """A Standard execution's history: AWS fails the execution past 25,000 events."""
-
-    def add(
-        self, event_type: str, previous_event_id: int, timestamp: float, details: dict[str, Any] | None = None
-    ) -> int:
-        event_id = super().add(event_type, previous_event_id, timestamp, details)
-        if event_id == HISTORY_EVENT_LIMIT:
-            raise HistoryLimitExceeded()
-        return event_id
-
-
 class ExecutionRun:
     """The mutable state of one execution (or of one Distributed Map child execution)."""
 
@@ -138,8 +118,8 @@ class ExecutionRun:
         self.random = rng
         self.region = identity.region
         if history is None:
-            limited = machine.machine_type == "STANDARD"
-            history = (_LimitedHistory if limited else History)(record=record_history, listeners=listeners)
+            limit = HISTORY_EVENT_LIMIT if machine.machine_type == "STANDARD" else None
+            history = History(record=record_history, listeners=listeners, limit=limit)
         self.history = history
         self.start_time = clock.now()
         self.execution_context: dict[str, Any] = {
@@ -179,6 +159,17 @@ class ExecutionRun:
 
     def find_handler(self, state_name: str, resource: ResourceRef) -> TaskHandler | None:
         for source in self.handlers:
+            handler = source.handler_for(state_name, resource)
+            if handler is not None:
+                return handler
+        return None
+
+    def find_integration(self, state_name: str, resource: ResourceRef) -> TaskHandler | None:
+        """The handler for a service call the engine makes itself (a Distributed Map's ItemReader or
+        ResultWriter): mocks stand in for Task states, so they are not asked."""
+        for source in self.handlers:
+            if getattr(source, "mocks_task_states", False):
+                continue
             handler = source.handler_for(state_name, resource)
             if handler is not None:
                 return handler
@@ -308,6 +299,8 @@ class MapRun:
             f"{identity.state_machine_name}/{label}:{run_id}"
         )
         self.children: list[ExecutionRun] = []
+        self.child_by_index: dict[int, ExecutionRun] = {}
+        """Each child execution by the index of the item (or batch) it runs."""
 
     async def run_child(self, processor: CompiledScope, index: int, value: Any) -> Any:
         parent = self.parent
@@ -333,6 +326,7 @@ class MapRun:
         )
         child.state_machine = parent.state_machine
         self.children.append(child)
+        self.child_by_index[index] = child
         frame = Frame(child, VariableScope(), 0)
         child.history.add("ExecutionStarted", 0, child.start_time, {"input": value})
         try:

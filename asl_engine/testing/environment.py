@@ -176,6 +176,9 @@ class RunningExecution:
 class _UnansweredTasks:
     """The last handler source: records Task invocations nothing else answered, then fails them."""
 
+    mocks_task_states = True
+    """It stands in for Task states only; a Distributed Map's S3 reads and writes go to the embedded S3."""
+
     def __init__(self) -> None:
         self.requests: list[TaskRequest] = []
 

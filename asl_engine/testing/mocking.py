@@ -139,6 +139,9 @@ class _MockHandler:
 class MockSet:
     """Mocked Task states for one test; a ``HandlerSource`` consulted before any other handler."""
 
+    mocks_task_states = True
+    """Mocks answer Task states only: a Distributed Map's S3 reads and writes go to the embedded S3."""
+
     def __init__(self, mock_config: str | Path | None = None) -> None:
         self._mocks: dict[str, StateMock] = {}
         self._handlers: dict[str, _MockHandler] = {}

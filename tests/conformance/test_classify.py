@@ -42,7 +42,10 @@ def test_a_mocked_case_with_only_results_and_resource_creation_is_replayable() -
     ({"external_actions": ["something_else"]}, "needs an external action during the execution (something_else)"),
     ({"unresolved": ["«op4759:fixture_create_lambda_function__[CreateFunctionResponse][Fun»"]},
      "needs a value the recording hid (fixture_create_lambda_function)"),
-    ({"setup_calls": [{"call": "aws_client.s3.put_object"}]}, "needs S3 data put during setup (s3.put_object)"),
+    ({"setup_calls": [{"call": "aws_client.s3.upload_file"}]},
+     "needs S3 data put during setup that the runner cannot replay (s3.upload_file)"),
+    ({"setup_calls": [{"call": "aws_client.s3.put_object", "kwargs": {"Bucket": "b", "Key": "k"}}]},
+     "needs S3 data put during setup that the runner cannot replay (s3.put_object)"),
     ({"setup_calls": [{"call": "aws_client.dynamodb.put_item"}]}, "needs dynamodb data put during setup"),
     ({"task_results": [{"event": "TaskTimedOut", "state": "T", "error": "States.Timeout"}]},
      "needs a task timeout (TaskTimedOut in state 'T')"),
@@ -62,4 +65,11 @@ def test_mocked_cases_that_need_real_behaviour_are_skipped_with_the_reason(overr
 def test_no_task_results_is_fine_when_the_recorded_history_shows_none_were_needed() -> None:
     case = mocked(task_results=[], expected={"status": "FAILED", "error": "States.Runtime",
                                              "history_event_types": ["ExecutionStarted", "ExecutionFailed"]})
+    assert classify(case).category == MOCKED
+
+
+def test_s3_objects_put_with_a_text_body_are_replayed_not_skipped() -> None:
+    put = {"call": "aws_client.s3.put_object", "kwargs": {"Bucket": "b", "Key": "k", "Body": "a,b"}}
+    case = mocked(setup_calls=[{"call": "fixture:s3_create_bucket"}, put], task_results=[],
+                  expected={"status": "SUCCEEDED", "history_event_types": ["ExecutionStarted"]})
     assert classify(case).category == MOCKED

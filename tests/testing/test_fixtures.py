@@ -48,3 +48,40 @@ def test_each_test_gets_fresh_fixtures(asl_env: AslEnvironment, asl_mocks: MockS
     assert asl_mocks.states() == [] and asl_env.executions == []
     assert asl_env.clock is asl_clock and asl_env.mocks is asl_mocks
     assert asl_clock.now_datetime().isoformat() == "2024-01-01T00:00:00+00:00"
+
+
+DISTRIBUTED_CSV = {
+    "StartAt": "EachRow",
+    "States": {
+        "EachRow": {
+            "Type": "Map",
+            "ItemReader": {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+                "Parameters": {"Bucket": "orders", "Key": "today.csv"},
+            },
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "Bill",
+                "States": {"Bill": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Bill",
+                                    "End": True}},
+            },
+            "End": True,
+        }
+    },
+}
+
+
+def test_a_distributed_map_reads_s3_while_its_tasks_are_mocked(
+    asl_machine: Any, asl_env: AslEnvironment, asl_mocks: MockSet, asl_resources: Any
+) -> None:
+    asl_resources.s3_object("orders", "today.csv", "id,total\nA,5\nB,7\n")
+    asl_mocks.answers("Bill", lambda request: {"billed": request.parameters["id"]})
+    execution = asl_env.execute(asl_machine(DISTRIBUTED_CSV), {})
+    assert_succeeded(execution, [{"billed": "A"}, {"billed": "B"}])
+
+
+def test_a_distributed_map_without_s3_data_says_how_to_provide_it(asl_machine: Any, asl_env: AslEnvironment) -> None:
+    execution = asl_env.execute(asl_machine(DISTRIBUTED_CSV), {})
+    assert execution.status == "FAILED"
+    assert "EachRow" in (execution.cause or "") and "Mock it in the test" not in (execution.cause or "")

@@ -3,7 +3,8 @@
 Inline mode records every iteration in the execution's history (``MapIteration*`` events) and runs
 at most 40 iterations at once, as AWS does. Distributed mode runs each item as a child execution
 with a history of its own; the parent shows ``MapRun*`` events, and failures up to the tolerated
-threshold do not fail the state.
+threshold do not fail the state. Only a Distributed Map reads its items from S3 (``ItemReader``),
+batches them (``ItemBatcher``) and exports its results (``ResultWriter``): see ``distributed_map``.
 """
 
 from __future__ import annotations
@@ -12,16 +13,17 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from asl_engine.errors import StatesError
 from asl_engine.language.errors import EvaluationError, PathNotFoundError
 from asl_engine.language.template import CompiledTemplate, to_json
 from asl_engine.runtime import failures
 from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
 from asl_engine.runtime.dataflow import compile_optional_path, compile_optional_template
 from asl_engine.runtime.frame import VariableScope
+from asl_engine.runtime.map_data import MapDataFeatures, compile_map_data
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
 from asl_engine.runtime.scheduler import Cancelled
 from asl_engine.runtime.states.base import CompileError, StateNode, Transition
+from asl_engine.runtime.states.distributed_map import run_distributed
 from asl_engine.runtime.states.retrying import run_with_policy
 
 if TYPE_CHECKING:
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
     from asl_engine.runtime.frame import Frame
 
 INLINE_CONCURRENCY_CAP = 40
-DISTRIBUTED_CONCURRENCY_CAP = 10_000
 
 ValueSource = Callable[["Frame", Any, Any], Any]
 """(frame, raw input, selected input) -> a value computed at run time."""
@@ -40,6 +41,7 @@ class MapState(StateNode):
     blocking = True
     retriable = True
     __slots__ = (
+        "data",
         "distributed",
         "item_selector",
         "items",
@@ -67,6 +69,7 @@ class MapState(StateNode):
         self.max_concurrency: ValueSource = context.integer_source(spec, "MaxConcurrency", pointer, ql, minimum=0)
         self.tolerated_count: ValueSource = context.integer_source(spec, "ToleratedFailureCount", pointer, ql)
         self.tolerated_percentage: ValueSource = context.number_source(spec, "ToleratedFailurePercentage", pointer, ql)
+        self.data: MapDataFeatures = compile_map_data(spec, pointer, ql, distributed=self.distributed)
         self.policy = RetryPolicy(
             compile_retriers(spec.get("Retry"), f"{pointer}/Retry"),
             compile_catchers(spec.get("Catch"), f"{pointer}/Catch", context, self.flow, ql),
@@ -75,26 +78,37 @@ class MapState(StateNode):
     async def run_async(self, frame: Frame, raw_input: Any) -> Transition:
         return await run_with_policy(self, self.policy, frame, raw_input, self._attempt, "MapStateAborted")
 
-    async def _attempt(self, frame: Frame, raw_input: Any) -> list[Any]:
+    async def _attempt(self, frame: Frame, raw_input: Any) -> Any:
         selected = self.flow.selected_input(frame, raw_input)
+        if self.distributed:
+            return await run_distributed(self, frame, raw_input, selected)
         items = self.items(frame, raw_input, selected)
         max_concurrency = self.max_concurrency(frame, raw_input, selected) or 0
         started = frame.record("MapStateStarted", {"length": len(items)})
+        self.tolerance(frame, raw_input, selected)
+        inputs = [self.iteration_input(frame, raw_input, selected, index, item) for index, item in enumerate(items)]
+        return await self._run_inline(frame, inputs, max_concurrency, started)
+
+    def tolerance(self, frame: Frame, raw_input: Any, selected: Any) -> tuple[int | None, float | None]:
+        """``ToleratedFailureCount`` and ``ToleratedFailurePercentage``, checked as AWS checks them."""
         tolerated_count = self.tolerated_count(frame, raw_input, selected)
         if tolerated_count is not None and tolerated_count < 0:
             raise failures.runtime_error(frame, "ToleratedFailureCount cannot be negative.")
         tolerated_percentage = self.tolerated_percentage(frame, raw_input, selected)
         if tolerated_percentage is not None and not 0 <= tolerated_percentage <= 100:
             raise failures.runtime_error(frame, "ToleratedFailurePercentage must be between 0 and 100.")
-        inputs = [self._iteration_input(frame, raw_input, selected, index, item) for index, item in enumerate(items)]
-        if self.distributed:
-            return await self._run_distributed(frame, inputs, max_concurrency, tolerated_count, tolerated_percentage)
-        return await self._run_inline(frame, inputs, max_concurrency, started)
+        return tolerated_count, tolerated_percentage
 
-    def _iteration_input(self, frame: Frame, raw_input: Any, selected: Any, index: int, item: Any) -> Any:
+    def iteration_input(
+        self, frame: Frame, raw_input: Any, selected: Any, index: int, item: Any, source: str | None = None
+    ) -> Any:
+        """One item through the ItemSelector, which alone sees ``$$.Map.Item`` (with ``Source`` in a
+        Distributed Map: ``STATE_DATA`` or the S3 URI the item was read from)."""
         if self.item_selector is None:
             return item
-        frame.map_item = {"Index": index, "Value": item}
+        frame.map_item = (
+            {"Index": index, "Value": item} if source is None else {"Index": index, "Value": item, "Source": source}
+        )
         try:
             return self.item_selector(frame, raw_input, selected)
         finally:
@@ -155,76 +169,6 @@ class MapState(StateNode):
             if isinstance(cancelled.reason, BranchAbort):
                 frame.record_aside("MapIterationAborted", details, cause=cancelled.reason.cause_event_id)
             raise
-
-    async def _run_distributed(
-        self,
-        frame: Frame,
-        inputs: list[Any],
-        max_concurrency: int,
-        tolerated_count: int | None,
-        tolerated_percentage: float | None,
-    ) -> list[Any]:
-        run = frame.run
-        map_run = run.start_map_run(frame, self)
-        frame.record("MapRunStarted", {"mapRunArn": map_run.arn})
-        limit = (
-            DISTRIBUTED_CONCURRENCY_CAP if max_concurrency == 0 else min(max_concurrency, DISTRIBUTED_CONCURRENCY_CAP)
-        )
-        group = ChildGroup(run.scheduler)
-        results: list[Any] = [None] * len(inputs)
-        failed = 0
-        next_index = 0
-        first_failure: ChildFailure | None = None
-
-        def start() -> None:
-            nonlocal next_index
-            index = next_index
-            next_index += 1
-            group.spawn(index, map_run.run_child(self.processor, index, inputs[index]), f"{self.name}#{index}")
-
-        while next_index < len(inputs) and next_index < limit:
-            start()
-        try:
-            for _ in range(len(inputs)):
-                index, task = await group.next_finished()
-                failure = task.done_future.exception()
-                if failure is not None:
-                    if not isinstance(failure, ChildFailure):
-                        raise failure
-                    failed += 1
-                    first_failure = first_failure or failure
-                    results[index] = {"Error": failure.error.error, "Cause": failure.error.cause}
-                    if _exceeds_tolerance(failed, len(inputs), tolerated_count, tolerated_percentage):
-                        await group.abort_all(BranchAbort(frame.last_event_id))
-                        error = StatesError(
-                            "States.ExceedToleratedFailureThreshold",
-                            "The specified tolerance threshold was exceeded",
-                        )
-                        frame.record("MapRunFailed", {"error": error.error, "cause": error.cause})
-                        frame.record("MapStateFailed")
-                        raise error
-                else:
-                    results[index] = task.done_future.result()
-                if next_index < len(inputs):
-                    start()
-        except Cancelled as cancelled:
-            await group.abort_all(cancelled.reason)
-            frame.record("MapRunAborted")
-            run.record_aborted(frame, "MapStateAborted", cancelled)
-            raise
-        frame.record("MapRunSucceeded")
-        frame.record_aside("MapStateSucceeded")
-        return results
-
-
-def _exceeds_tolerance(failed: int, total: int, count: int | None, percentage: float | None) -> bool:
-    if count is None and percentage is None:
-        return failed > 0
-    over_count = count is not None and failed > count
-    over_percentage = percentage is not None and total > 0 and failed * 100 / total > percentage
-    if count is not None and percentage is not None:
-        return over_count or over_percentage
-    return over_count if count is not None else over_percentage
 
 
 # -- JSONPath sources for Map fields --------------------------------------------------------------------

@@ -1,0 +1,213 @@
+"""``ResultWriter``: how a Distributed Map reports its children's results, and exporting them to S3.
+
+* ``WriterConfig`` alone formats the state's result: ``Transformation`` ``COMPACT`` (the children's
+  outputs), ``FLATTEN`` (array outputs flattened into one array) or ``NONE`` (each child's
+  execution record: ARN, input, output, status, dates). A child that did not succeed is always
+  given as its record, as AWS documents.
+* ``Resource: arn:aws:states:::s3:putObject`` with ``Bucket`` and ``Prefix`` exports them instead
+  (``Transformation`` ``NONE`` unless a ``WriterConfig`` says otherwise): ``SUCCEEDED_0``,
+  ``FAILED_0`` (failed and aborted children) and ``PENDING_0`` (never started) result files, as a
+  JSON array or JSON Lines (``OutputType``), then ``manifest.json``, all under
+  ``<Prefix>/<Map Run id>/``. The state's result becomes ``{"MapRunArn": ...,
+  "ResultWriterDetails": {"Bucket": ..., "Key": "<Prefix>/<id>/manifest.json"}}``.
+
+Writing fails with ``States.ResultWriterFailed`` (a missing bucket, as on AWS, or a failing
+handler). AWS splits result files at 5 GB; one file per status is written here. The result
+records follow the AWS documentation's example; the layout of FAILED and PENDING records and the
+``.jsonl`` file names for JSON Lines are not recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from asl_engine.errors import StatesError
+from asl_engine.resources.arns import ResourceRef, UnknownResourceError, parse_resource
+from asl_engine.resources.base import TaskHandler
+from asl_engine.runtime import failures
+from asl_engine.runtime.map_data.calls import call, integration
+from asl_engine.runtime.map_data.fields import FieldSource, payload_source
+from asl_engine.runtime.states.base import CompileError
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.frame import Frame
+    from asl_engine.runtime.run import ExecutionRun, MapRun
+
+RESULT_WRITER_FAILED = "States.ResultWriterFailed"
+SUCCEEDED = "SUCCEEDED"
+FAILED = "FAILED"
+PENDING = "PENDING"
+
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+@dataclass(slots=True)
+class ChildOutcome:
+    """How one child execution (one item or batch) of a Map Run ended."""
+
+    index: int
+    input: Any
+    status: str
+    """SUCCEEDED, FAILED, TIMED_OUT, ABORTED, or PENDING when it never started."""
+    output: Any = None
+    run: ExecutionRun | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WritePlan:
+    """An export's destination, evaluated before ``MapStateStarted``."""
+
+    bucket: str
+    prefix: str
+    resource: ResourceRef
+    handler: TaskHandler
+
+
+class ResultWriter:
+    """A compiled ``ResultWriter`` (for either query language)."""
+
+    def __init__(self, spec: Any, pointer: str, query_language: str) -> None:
+        if not isinstance(spec, dict) or not spec:
+            raise CompileError(pointer, "'ResultWriter' must be a non-empty JSON object")
+        self.resource: ResourceRef | None = None
+        if "Resource" in spec:
+            try:
+                self.resource = parse_resource(spec["Resource"])
+            except UnknownResourceError as error:
+                raise CompileError(f"{pointer}/Resource", str(error)) from None
+            resource = self.resource
+            if resource.kind != "service" or resource.service != "s3" or resource.action != "putObject":
+                raise CompileError(
+                    f"{pointer}/Resource",
+                    f"A ResultWriter writes with arn:aws:states:::s3:putObject, not {resource.arn}",
+                )
+        self.parameters: FieldSource | None = payload_source(spec, pointer, query_language, "ResultWriter")
+        if self.resource is not None and self.parameters is None:
+            field = "Arguments" if query_language == "JSONata" else "Parameters"
+            raise CompileError(pointer, f"A ResultWriter with a Resource needs '{field}' with the Bucket and Prefix")
+        if self.resource is None and self.parameters is not None:
+            raise CompileError(
+                pointer, "A ResultWriter's Bucket and Prefix need 'Resource': arn:aws:states:::s3:putObject"
+            )
+        config = spec.get("WriterConfig")
+        if config is not None and not isinstance(config, dict):
+            raise CompileError(f"{pointer}/WriterConfig", "'WriterConfig' must be a JSON object")
+        config = config or {}
+        self.output_type: str = config.get("OutputType", "JSON")
+        if self.output_type not in ("JSON", "JSONL"):
+            raise CompileError(f"{pointer}/WriterConfig/OutputType", "'OutputType' must be JSON or JSONL")
+        default = "NONE" if self.resource is not None else "COMPACT"
+        self.transformation: str = config.get("Transformation", default)
+        if self.transformation not in ("NONE", "COMPACT", "FLATTEN"):
+            raise CompileError(
+                f"{pointer}/WriterConfig/Transformation", "'Transformation' must be NONE, COMPACT or FLATTEN"
+            )
+
+    @property
+    def exports(self) -> bool:
+        return self.resource is not None
+
+    def prepare(self, frame: Frame, raw_input: Any, selected: Any) -> WritePlan | None:
+        if self.resource is None or self.parameters is None:
+            return None
+        parameters = self.parameters(frame, raw_input, selected)
+        if not isinstance(parameters, Mapping):
+            raise failures.runtime_error(frame, "The ResultWriter's parameters must be a JSON object")
+        bucket, prefix = parameters.get("Bucket"), parameters.get("Prefix", "")
+        if not isinstance(bucket, str) or not isinstance(prefix, str):
+            raise failures.runtime_error(frame, "The ResultWriter's parameters need 'Bucket' and 'Prefix' strings")
+        how_to = f"a bucket '{bucket}' in its embedded S3, e.g. resources.s3_bucket('{bucket}')"
+        handler = integration(frame, self.resource, "ResultWriter", how_to)
+        return WritePlan(bucket, prefix, self.resource, handler)
+
+    # -- formatting ----------------------------------------------------------------------------------------
+
+    def entries(self, outcomes: list[ChildOutcome]) -> list[Any]:
+        """The children's results as the Transformation gives them."""
+        entries: list[Any] = []
+        for outcome in outcomes:
+            if self.transformation == "NONE" or outcome.status != SUCCEEDED:
+                entries.append(execution_record(outcome))
+            elif self.transformation == "FLATTEN" and isinstance(outcome.output, list):
+                entries.extend(outcome.output)
+            else:
+                entries.append(outcome.output)
+        return entries
+
+    # -- exporting -----------------------------------------------------------------------------------------
+
+    async def export(
+        self, frame: Frame, plan: WritePlan, map_run: MapRun, outcomes: list[ChildOutcome]
+    ) -> dict[str, Any]:
+        """Write the result files and the manifest; the state's result names the manifest."""
+        prefix = plan.prefix if not plan.prefix or plan.prefix.endswith("/") else plan.prefix + "/"
+        folder = f"{prefix}{map_run.run_id}/"
+        extension = "jsonl" if self.output_type == "JSONL" else "json"
+        groups = {
+            SUCCEEDED: [o for o in outcomes if o.status == SUCCEEDED],
+            FAILED: [o for o in outcomes if o.status not in (SUCCEEDED, PENDING)],
+            PENDING: [o for o in outcomes if o.status == PENDING],
+        }
+        files: dict[str, list[dict[str, Any]]] = {FAILED: [], PENDING: [], SUCCEEDED: []}
+        try:
+            for status, members in groups.items():
+                if not members:
+                    continue
+                key = f"{folder}{status}_0.{extension}"
+                body = self._file_body(self.entries(members))
+                await self._put(frame, plan, key, body)
+                files[status].append({"Key": key, "Size": len(body.encode("utf-8"))})
+            manifest = {"DestinationBucket": plan.bucket, "MapRunArn": map_run.arn, "ResultFiles": files}
+            manifest_key = f"{folder}manifest.json"
+            await self._put(frame, plan, manifest_key, _encode(manifest))
+        except StatesError as error:
+            if error.error == failures.RUNTIME:
+                raise
+            raise StatesError(RESULT_WRITER_FAILED, error.cause or error.error) from None
+        return {"MapRunArn": map_run.arn, "ResultWriterDetails": {"Bucket": plan.bucket, "Key": manifest_key}}
+
+    def _file_body(self, entries: list[Any]) -> str:
+        if self.output_type == "JSONL":
+            return "".join(_encode(entry) + "\n" for entry in entries)
+        return _encode(entries)
+
+    async def _put(self, frame: Frame, plan: WritePlan, key: str, body: str) -> None:
+        await call(frame, plan.handler, plan.resource, {"Bucket": plan.bucket, "Key": key, "Body": body})
+
+
+def execution_record(outcome: ChildOutcome) -> dict[str, Any]:
+    """A child execution as the result files (and Transformation NONE) describe it."""
+    record: dict[str, Any] = {"Input": _encode(outcome.input), "InputDetails": {"Included": True}}
+    run = outcome.run
+    if run is None:  # never started
+        record["Status"] = outcome.status
+        return record
+    identity = run.identity
+    record.update(ExecutionArn=identity.execution_arn, Name=identity.execution_name)
+    if outcome.status == SUCCEEDED:
+        record.update(
+            Output=_encode(outcome.output),
+            OutputDetails={"Included": True},
+            RedriveCount=0,
+            RedriveStatus="NOT_REDRIVABLE",
+            RedriveStatusReason="Execution is SUCCEEDED and cannot be redriven",
+        )
+    else:
+        if run.error is not None:
+            record["Error"] = run.error
+        if run.cause is not None:
+            record["Cause"] = run.cause
+    record.update(StartDate=_date(run.start_time), StateMachineArn=identity.state_machine_arn, Status=outcome.status)
+    if run.stop_time is not None:
+        record["StopDate"] = _date(run.stop_time)
+    return dict(sorted(record.items()))
+
+
+def _date(epoch_seconds: float) -> str:
+    """``2025-02-04T01:49:50.099Z``, as the result files show dates."""
+    moment = datetime.fromtimestamp(round(epoch_seconds, 3), UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
