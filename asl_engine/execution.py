@@ -113,7 +113,7 @@ class Execution:
 
     def describe(self) -> dict[str, Any]:
         """DescribeExecution's shape (input/output as JSON text)."""
-        from asl_engine.runtime.history import to_json_text
+        from asl_engine.runtime.json_text import to_json_text
 
         described: dict[str, Any] = {
             "executionArn": self.arn,

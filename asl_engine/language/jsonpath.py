@@ -90,6 +90,18 @@ class CompiledPath:
                         return _walk(doc, steps, text)
 
                     return get_one_field
+                if all(step.kind == _FIELD for step in steps):
+                    keys = tuple(step.key for step in steps)
+
+                    def get_fields(doc: Any, scope: EvaluationScope) -> Any:
+                        node = doc
+                        for key in keys:
+                            if type(node) is not dict or key not in node:
+                                return _walk(doc, steps, text)  # raises AWS's error for the step that failed
+                            node = node[key]
+                        return node
+
+                    return get_fields
                 return lambda doc, scope: _walk(doc, steps, text)
             if self.root == "context":
                 return lambda doc, scope: _walk(scope.context_object(), steps, text)

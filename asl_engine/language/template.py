@@ -43,20 +43,23 @@ def compile_template(template: Any) -> CompiledTemplate:
 
 def compile_dynamic_value(key: str, expression: Any, pointer: str = "") -> Evaluator:
     """Compile the value of one ``key.$`` entry: a path, a context path, a variable, or an intrinsic."""
+    return _guard(key, _compile_unguarded(key, expression, pointer))
+
+
+def _compile_unguarded(key: str, expression: Any, pointer: str) -> Evaluator:
+    """The evaluator of a ``key.$`` value; a path miss escapes as ``PathNotFoundError``."""
     if not isinstance(expression, str):
         raise TemplateError(_invalid_value_message(key), pointer)
     if looks_like_intrinsic(expression):
         try:
-            intrinsic = compile_intrinsic(expression)
+            return compile_intrinsic(expression).evaluate
         except ExpressionSyntaxError as error:
             raise TemplateError(f"{_invalid_value_message(key)}: {error.message}", pointer) from None
-        return _guard(key, expression, intrinsic.evaluate)
     if expression.startswith("$"):
         try:
-            path = compile_path(expression)
+            return compile_path(expression).get
         except ExpressionSyntaxError as error:
             raise TemplateError(f"{_invalid_value_message(key)}: {error.message}", pointer) from None
-        return _guard(key, expression, path.get)
     raise TemplateError(_invalid_value_message(key), pointer)
 
 
@@ -64,20 +67,24 @@ def _invalid_value_message(key: str) -> str:
     return f"The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call"
 
 
-def _guard(key: str, expression: str, evaluate: Evaluator) -> Evaluator:
+def _guard(key: str, evaluate: Evaluator) -> Evaluator:
     """Turn a path miss into AWS's wording, which names the template key and the input."""
 
     def guarded(document: Any, scope: EvaluationScope) -> Any:
         try:
             return evaluate(document, scope)
         except PathNotFoundError as error:
-            raise EvaluationError(
-                "States.Runtime",
-                f"The JSONPath '{error.path}' specified for the field '{key}' could not be found in the input "
-                f"'{to_json(document)}'",
-            ) from None
+            raise path_miss(key, error, document) from None
 
     return guarded
+
+
+def path_miss(key: str, error: PathNotFoundError, document: Any) -> EvaluationError:
+    return EvaluationError(
+        "States.Runtime",
+        f"The JSONPath '{error.path}' specified for the field '{key}' could not be found in the input "
+        f"'{to_json(document)}'",
+    )
 
 
 def to_json(value: Any) -> str:
@@ -105,7 +112,7 @@ def _compile_object(node: dict[str, Any], pointer: str) -> Evaluator | None:
         child_pointer = f"{pointer}/{_escape_pointer(key)}"
         if key.endswith(".$") and len(key) > 2:
             out_key = key[:-2]
-            evaluator: Evaluator | None = compile_dynamic_value(key, value, child_pointer)
+            evaluator: Evaluator | None = _compile_unguarded(key, value, child_pointer)
         else:
             out_key = key
             evaluator = _compile_node(value, child_pointer)
@@ -119,11 +126,17 @@ def _compile_object(node: dict[str, Any], pointer: str) -> Evaluator | None:
     if not dynamic:
         return None
     frozen = tuple(entries)
+    source_keys = seen  # output key -> the template's key ("name.$"), which AWS's messages quote
 
     def build_object(document: Any, scope: EvaluationScope) -> dict[str, Any]:
+        # One try around the loop rather than a wrapper per field: free when nothing is missing.
         result: dict[str, Any] = {}
-        for out_key, evaluator, constant in frozen:
-            result[out_key] = constant if evaluator is None else evaluator(document, scope)
+        out_key = ""
+        try:
+            for out_key, evaluator, constant in frozen:
+                result[out_key] = constant if evaluator is None else evaluator(document, scope)
+        except PathNotFoundError as error:
+            raise path_miss(source_keys[out_key], error, document) from None
         return result
 
     return build_object

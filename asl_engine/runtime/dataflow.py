@@ -100,7 +100,9 @@ def _as_states_error(frame: Frame, error: Exception) -> Exception:
 class JsonPathFlow:
     """The JSONPath processing of one state; fields a state type lacks are simply absent."""
 
-    __slots__ = ("assign", "input_path", "output_path", "parameters", "result_path", "result_selector")
+    __slots__ = (
+        "assign", "input_path", "output_path", "parameters", "result_is_output", "result_path", "result_selector"
+    )
 
     def __init__(self, spec: dict[str, Any], pointer: str, *, parameters_field: str | None = "Parameters") -> None:
         self.input_path = compile_optional_path(spec, "InputPath", pointer)
@@ -111,6 +113,13 @@ class JsonPathFlow:
         self.parameters = compile_optional_template(spec, parameters_field, pointer) if parameters_field else None
         self.result_selector = compile_optional_template(spec, "ResultSelector", pointer)
         self.assign = CompiledAssign.from_spec(spec, pointer)
+        self.result_is_output = (
+            self.assign is None
+            and self.result_selector is None
+            and self.result_path is _ABSENT
+            and self.output_path is _ABSENT
+        )
+        """No field after the result: the result is the output (spares the hot path four checks)."""
 
     def selected_input(self, frame: Frame, raw_input: Any) -> Any:
         path = self.input_path
@@ -124,7 +133,7 @@ class JsonPathFlow:
             raise failures.from_path(frame, error) from None
 
     def effective_input(self, frame: Frame, raw_input: Any) -> Any:
-        selected = self.selected_input(frame, raw_input)
+        selected = raw_input if self.input_path is _ABSENT else self.selected_input(frame, raw_input)
         if self.parameters is None:
             return selected
         try:
@@ -133,6 +142,8 @@ class JsonPathFlow:
             raise _as_states_error(frame, error) from None
 
     def finish(self, frame: Frame, raw_input: Any, result: Any) -> tuple[Any, dict[str, Any] | None]:
+        if self.result_is_output:
+            return result, None
         assigned = self.assign.evaluate(frame, result) if self.assign is not None else None
         if self.result_selector is not None:
             try:

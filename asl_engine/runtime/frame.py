@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from asl_engine.runtime.history import format_timestamp
 
 if TYPE_CHECKING:
+    from asl_engine.runtime.payload_meter import LazyText
     from asl_engine.runtime.run import ExecutionRun
 
 
@@ -95,7 +96,7 @@ class Frame:
         self.map_item: dict[str, Any] | None = None
         self.task_token: str | None = None
         self.last_output: Any = _NOTHING
-        self.last_output_text = ""
+        self.last_output_text: str | LazyText = ""
         """The last state's output and its JSON text (reused as the next state's input text)."""
 
     # -- EvaluationScope -------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from asl_engine.errors import StatesError
+from asl_engine.runtime.json_text import to_json_text
+from asl_engine.runtime.payload_meter import LazyText, payload_text
 
 # Detail members that carry a JSON value and are serialized to text, each with its ``*Details``
 # companion ({"truncated": false}) as AWS returns them.
@@ -30,8 +32,6 @@ _JSON_ONLY_FIELDS = ("parameters",)
 
 _DETAILS_MEMBER: dict[str, str] = {}
 
-to_json_text: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-"""Compact JSON text, as Step Functions writes payloads into history and messages."""
 
 
 def details_member(event_type: str) -> str:
@@ -59,11 +59,12 @@ def format_timestamp(epoch_seconds: float) -> str:
     return f"{base}.{millis:03d}Z" if millis else f"{base}Z"
 
 
-StatePart = tuple[str, str, str, "dict[str, Any] | None"]
+StatePart = tuple[str, str, "str | LazyText", "dict[str, Any] | None"]
 """(state name, "input" or "output", the payload's JSON text, assigned variables or None)."""
 
-Row = tuple[str, int, float, "dict[str, Any] | None", "StatePart | None"]
-"""(type, previousEventId, timestamp, details of other events, state part of state events)."""
+ROW_WIDTH: Final = 8
+"""Slots per recorded event: type, previousEventId, timestamp, details (other events), then the
+state part (name, "input"/"output", payload text, assigned variables) of state events."""
 
 
 class HistoryEvent:
@@ -87,7 +88,7 @@ class HistoryEvent:
     def details(self) -> dict[str, Any] | None:
         if self._details is None and self._state is not None:
             name, key, text, assigned = self._state
-            details: dict[str, Any] = {"name": name, key: json.loads(text)}
+            details: dict[str, Any] = {"name": name, key: json.loads(payload_text(text))}
             if assigned:
                 details["assignedVariables"] = assigned
             self._details = details
@@ -109,7 +110,9 @@ class HistoryEvent:
         }
         if self._state is not None:
             name, key, text, assigned = self._state
-            state_details: dict[str, Any] = {"name": name, key: text, _JSON_FIELDS[key]: {"truncated": False}}
+            state_details: dict[str, Any] = {
+                "name": name, key: payload_text(text), _JSON_FIELDS[key]: {"truncated": False}
+            }
             if assigned:
                 state_details["assignedVariables"] = {var: to_json_text(value) for var, value in assigned.items()}
                 state_details["assignedVariablesDetails"] = {"truncated": False}
@@ -144,14 +147,20 @@ class HistoryLimitReached(StatesError):
 
 
 class History:
-    """The events of one execution, in id order, plus the id counter every event draws from."""
+    """The events of one execution, in id order, plus the id counter every event draws from.
 
-    __slots__ = ("last_id", "limit", "listeners", "record", "rows", "wants_text")
+    Recorded events live in one flat list, ``ROW_WIDTH`` slots per event, rather than a tuple per
+    event: tuples that survive are tracked (and re-scanned) by the cyclic garbage collector, which on
+    a 40,000-event history cost more than the interpreter itself; a flat list of strings and numbers
+    is one object to it.
+    """
+
+    __slots__ = ("_slots", "last_id", "limit", "listeners", "record", "wants_text")
 
     def __init__(self, record: bool = True, listeners: list[EventListener] | None = None,
                  limit: int | None = None) -> None:
         self.record = record
-        self.rows: list[Row] = []
+        self._slots: list[Any] = []
         self.last_id = 0
         self.listeners = listeners or []
         self.limit = limit
@@ -162,7 +171,7 @@ class History:
             details: dict[str, Any] | None = None) -> int:
         event_id = self.last_id = self.last_id + 1
         if self.record:
-            self.rows.append((event_type, previous_event_id, timestamp, details, None))
+            self._slots += (event_type, previous_event_id, timestamp, details, None, None, None, None)
         if self.listeners:
             self._notify(HistoryEvent(event_id, previous_event_id, timestamp, event_type, details))
         if event_id == self.limit:
@@ -170,14 +179,15 @@ class History:
         return event_id
 
     def add_state(self, event_type: str, previous_event_id: int, timestamp: float, name: str, key: str,
-                  text: str, assigned: dict[str, Any] | None = None) -> int:
+                  text: str | LazyText, assigned: dict[str, Any] | None = None) -> int:
         """A ``*StateEntered`` (key "input") or ``*StateExited`` (key "output") event."""
         event_id = self.last_id = self.last_id + 1
-        state = (name, key, text, assigned)
         if self.record:
-            self.rows.append((event_type, previous_event_id, timestamp, None, state))
+            self._slots += (event_type, previous_event_id, timestamp, None, name, key, text, assigned)
         if self.listeners:
-            self._notify(HistoryEvent(event_id, previous_event_id, timestamp, event_type, None, state))
+            self._notify(
+                HistoryEvent(event_id, previous_event_id, timestamp, event_type, None, (name, key, text, assigned))
+            )
         if event_id == self.limit:
             raise HistoryLimitReached(event_id)
         return event_id
@@ -192,13 +202,16 @@ class History:
 
     @property
     def events(self) -> list[HistoryEvent]:
-        return [
-            HistoryEvent(index, previous, timestamp, event_type, details, state)
-            for index, (event_type, previous, timestamp, details, state) in enumerate(self.rows, start=1)
-        ]
+        slots = self._slots
+        events = []
+        for index, start in enumerate(range(0, len(slots), ROW_WIDTH), start=1):
+            event_type, previous, timestamp, details, name, key, text, assigned = slots[start : start + ROW_WIDTH]
+            state = None if name is None else (name, key, text, assigned)
+            events.append(HistoryEvent(index, previous, timestamp, event_type, details, state))
+        return events
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self._slots) // ROW_WIDTH
 
     def __iter__(self) -> Iterator[HistoryEvent]:
         return iter(self.events)

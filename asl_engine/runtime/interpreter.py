@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import StatesError
 from asl_engine.runtime.children import ChildFailure
-from asl_engine.runtime.history import to_json_text
+from asl_engine.runtime.json_text import to_json_text
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledScope
@@ -35,7 +35,10 @@ async def run_scope(scope: CompiledScope, frame: Frame, value: Any) -> Any:
         frame.task_token = None
         if wants_text:
             # A state's input is usually the previous state's output, whose text exit() just made.
-            text = frame.last_output_text if frame.last_output is value else to_json_text(value)
+            if frame.last_output is value:
+                text = frame.last_output_text
+            else:
+                frame.last_output, frame.last_output_text = value, (text := to_json_text(value))
             event_id = history.add_state(node.entered_type, cause, timestamp, name, "input", text)
         else:
             event_id = history.add_state(node.entered_type, cause, timestamp, name, "input", "")

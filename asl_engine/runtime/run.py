@@ -35,6 +35,7 @@ from asl_engine.runtime.limits import (
     exceeds_payload_limit,
     payload_size,
 )
+from asl_engine.runtime.payload_meter import PayloadMeter
 from asl_engine.runtime.scheduler import Cancelled, Scheduler
 
 if TYPE_CHECKING:
@@ -121,6 +122,7 @@ class ExecutionRun:
             limit = HISTORY_EVENT_LIMIT if machine.machine_type == "STANDARD" else None
             history = History(record=record_history, listeners=listeners, limit=limit)
         self.history = history
+        self.payload_meter = PayloadMeter()
         self.start_time = clock.now()
         self.execution_context: dict[str, Any] = {
             "Id": identity.execution_arn,

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from asl_engine.errors import StatesError
 from asl_engine.language.errors import EvaluationError, PathNotFoundError
 from asl_engine.runtime import failures
-from asl_engine.runtime.history import to_json_text
+from asl_engine.runtime.json_text import to_json_text
 from asl_engine.runtime.limits import PAYLOAD_LIMIT_BYTES, QUICK_PAYLOAD_CHARS, data_limit_error, text_size
+from asl_engine.runtime.payload_meter import LARGE_TEXT_CHARS, LazyText
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompileContext
@@ -74,9 +75,20 @@ class StateNode:
         serves as the next state's input text.
         """
         run = frame.run
-        text = to_json_text(output)
-        if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
-            raise data_limit_error(self.name)
+        last_text = frame.last_output_text
+        if output is frame.last_output:
+            # A state that passes its input through (Choice, Wait, a Pass without fields) reuses the
+            # text already made (and measured) for it; payloads are never mutated.
+            text = last_text
+        elif type(last_text) is str and len(last_text) < LARGE_TEXT_CHARS:
+            text = to_json_text(output)
+            if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
+                raise data_limit_error(self.name)
+        else:
+            # A large document flowing on: measure what changed, encode only if history is read.
+            if run.payload_meter.size(output) > PAYLOAD_LIMIT_BYTES:
+                raise data_limit_error(self.name)
+            text = LazyText(output)
         if assigned:
             run.assign_variables(frame.variables, assigned)
         frame.last_event_id = run.history.add_state(

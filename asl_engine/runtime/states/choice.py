@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 class ChoiceState(StateNode):
     state_type = "Choice"
-    __slots__ = ("branches", "default")
+    __slots__ = ("branches", "default", "default_decision", "rule_decisions")
 
     def __init__(self, name: str, spec: dict[str, Any], pointer: str, context: CompileContext) -> None:
         super().__init__(name, spec, pointer, context)
@@ -29,6 +29,9 @@ class ChoiceState(StateNode):
             for index, rule in enumerate(choices)
         )
         self.default: str | None = spec.get("Default")
+        # Decisions are immutable: made once here, recorded by reference on every run.
+        self.rule_decisions = tuple(Decision("choice", name, index) for index in range(len(self.branches)))
+        self.default_decision = Decision("choice", name, None)
 
     def run(self, frame: Frame, raw_input: Any) -> Transition:
         data = self.flow.selected_input(frame, raw_input)
@@ -36,12 +39,12 @@ class ChoiceState(StateNode):
             if branch.matches(frame, raw_input, data):
                 output, assigned = branch.finish(frame, raw_input, data, self.flow)
                 self.exit(frame, output, assigned)
-                frame.run.decisions.append(Decision("choice", self.name, index))
+                frame.run.decisions.append(self.rule_decisions[index])
                 return output, branch.next_state
         if self.default is None:
             # AWS's own text for this error.
             raise StatesError(failures.NO_CHOICE_MATCHED, "No Matches!")
         output, assigned = self.flow.finish(frame, raw_input, data)
         self.exit(frame, output, assigned)
-        frame.run.decisions.append(Decision("choice", self.name, None))
+        frame.run.decisions.append(self.default_decision)
         return output, self.default
