@@ -263,7 +263,7 @@ class StateMachine:
         if start_mode not in ("async", "sync"):
             raise ConfigurationError(f"start_mode must be 'async' or 'sync', got {start_mode!r}")
         value = {} if input is None else input
-        _check_json(value)
+        input_text = _input_text(value)
         clock = clock if clock is not None else VirtualClock()
         rng = rng if rng is not None else random.Random(seed)
         execution_name = name or str(uuid.UUID(int=rng.getrandbits(128), version=4))
@@ -297,6 +297,7 @@ class StateMachine:
             context_overrides=dict(context) if context else None,
             listeners=list(listeners),
             redrivable=not (self.type == "EXPRESS" and start_mode == "sync"),
+            input_text=input_text,
         )
         run.state_machine = self
         return run
@@ -316,9 +317,14 @@ class StateMachine:
         main.done_future.add_done_callback(lambda _: watchdog.cancel())
 
 
-def _check_json(value: Any) -> None:
+_encode_input = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+
+
+def _input_text(value: Any) -> str:
+    """The input's JSON text, made once: it proves the input is JSON, is measured against the quota,
+    and is the first state's input text in the history."""
     try:
-        json.dumps(value, allow_nan=False)
+        return _encode_input(value)
     except (TypeError, ValueError) as error:
         raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {error}") from None
 

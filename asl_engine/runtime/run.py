@@ -27,13 +27,16 @@ from asl_engine.runtime.decisions import Decision
 from asl_engine.runtime.frame import Frame, VariableScope
 from asl_engine.runtime.history import EventListener, History, format_timestamp
 from asl_engine.runtime.interpreter import run_scope
+from asl_engine.runtime.json_text import to_json_text
 from asl_engine.runtime.limits import (
     EXECUTION_VARIABLES_LIMIT_BYTES,
     HISTORY_EVENT_LIMIT,
+    PAYLOAD_LIMIT_BYTES,
+    QUICK_PAYLOAD_CHARS,
     VARIABLE_LIMIT_BYTES,
     data_limit_error,
-    exceeds_payload_limit,
     payload_size,
+    text_size,
 )
 from asl_engine.runtime.payload_meter import PayloadMeter
 from asl_engine.runtime.scheduler import Cancelled, Scheduler
@@ -108,8 +111,11 @@ class ExecutionRun:
         callbacks: CallbackRegistry | None = None,
         listeners: list[EventListener] | None = None,
         redrivable: bool = True,
+        input_text: str | None = None,
     ) -> None:
         self.machine = machine
+        self.input_text = input_text
+        """The input's JSON text when the caller already made it (else made when the run starts)."""
         self.identity = identity
         self.input = input_value
         self.clock = clock
@@ -253,8 +259,10 @@ class ExecutionRun:
         )
         frame = Frame(self, VariableScope(), 0)
         try:
-            if exceeds_payload_limit(self.input):
+            text = self.input_text if self.input_text is not None else to_json_text(self.input)
+            if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
                 raise data_limit_error("ExecutionInput")
+            frame.last_output, frame.last_output_text = self.input, text  # the first state's input text
             output = await run_scope(self.machine.top, frame, self.input)
         except StatesError as error:
             self._finish("FAILED", error=error.error, cause=error.cause)
