@@ -6,7 +6,6 @@ form. Executions share nothing mutable with each other or with the machine.
 
 from __future__ import annotations
 
-import json
 import random
 import uuid
 from collections.abc import Mapping, Sequence
@@ -24,6 +23,7 @@ from asl_engine.resources.mocks import Mocks
 from asl_engine.runtime.clock import Clock, VirtualClock
 from asl_engine.runtime.compiler import CompiledMachine, compile_machine
 from asl_engine.runtime.history import EventListener
+from asl_engine.runtime.json_text import to_strict_json_text
 from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, ExecutionTimedOut, Identity
 from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
 
@@ -317,14 +317,11 @@ class StateMachine:
         main.done_future.add_done_callback(lambda _: watchdog.cancel())
 
 
-_encode_input = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
-
-
 def _input_text(value: Any) -> str:
     """The input's JSON text, made once: it proves the input is JSON, is measured against the quota,
     and is the first state's input text in the history."""
     try:
-        return _encode_input(value)
+        return to_strict_json_text(value)
     except (TypeError, ValueError) as error:
         raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {error}") from None
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any, Final
 
-__all__ = ["to_json_text"]
+__all__ = ["to_json_text", "to_strict_json_text"]
 
 
 def _not_json(value: Any) -> Any:
@@ -22,11 +22,14 @@ def _not_json(value: Any) -> Any:
 _python_encoder: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
 
 
-def _build() -> Callable[[Any], str]:
+_strict_python_encoder: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def _build(allow_nan: bool = True) -> Callable[[Any], str]:
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # an interpreter without the C accelerator (PyPy, some builds)
-        return _python_encoder.encode
-    encode_chunks = make(None, _not_json, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+        return _python_encoder.encode if allow_nan else _strict_python_encoder.encode
+    encode_chunks = make(None, _not_json, json.encoder.encode_basestring, None, ":", ",", False, False, allow_nan)
     join = "".join
 
     def to_json_text(value: Any) -> str:
@@ -39,3 +42,14 @@ def _build() -> Callable[[Any], str]:
 
 to_json_text: Final = _build()
 """``json.dumps(value, separators=(",", ":"), ensure_ascii=False)``, faster."""
+
+_strict: Final = _build(allow_nan=False)
+
+
+def to_strict_json_text(value: Any) -> str:
+    """The same for values from outside (an execution's input): NaN, infinities and Python objects
+    raise ``ValueError`` or ``TypeError``, and so does a value that contains itself."""
+    try:
+        return _strict(value)
+    except RecursionError:
+        raise ValueError("the value contains itself (a circular reference) or is nested too deeply") from None

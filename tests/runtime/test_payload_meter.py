@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asl_engine import StateMachine
+from asl_engine import InvalidExecutionInput, StateMachine
 from asl_engine.runtime.payload_meter import LARGE_TEXT_CHARS, LazyText, PayloadMeter, payload_text
 
 json_values = st.recursive(
@@ -83,3 +83,30 @@ def test_a_large_document_that_outgrows_the_quota_fails_at_the_state_that_grew_i
     assert execution.cause is not None and "'S2'" in execution.cause
     if history:
         assert [event.state_name for event in execution.events if event.type == "PassStateExited"] == ["S0", "S1"]
+
+
+def cyclic() -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    value["self"] = value
+    return value
+
+
+@pytest.mark.parametrize(
+    ("bad_input", "says"),
+    [
+        ({"x": float("nan")}, "Out of range float values"),
+        ({"x": object()}, "not JSON serializable"),
+        (cyclic(), "circular reference"),
+    ],
+)
+def test_an_input_that_is_not_json_is_refused_before_anything_runs(bad_input: Any, says: str) -> None:
+    machine = StateMachine.from_json({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    with pytest.raises(InvalidExecutionInput, match="Invalid State Machine Execution Input: .*" + says):
+        machine.execute(bad_input)
+
+
+def test_an_input_over_the_quota_fails_the_execution_as_on_aws() -> None:
+    machine = StateMachine.from_json({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    execution = machine.execute({"blob": "é" * 140_000})  # 140,000 characters, 280,000 UTF-8 bytes
+    assert execution.error == "States.DataLimitExceeded"
+    assert [event.type for event in execution.events] == ["ExecutionStarted", "ExecutionFailed"]
