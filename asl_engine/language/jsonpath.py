@@ -12,6 +12,7 @@ variable, JSONPath ``Assign``).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -193,6 +194,13 @@ def compile_path(text: str) -> CompiledPath:
     """Compile a Path (``$``, ``$$`` or ``$variable`` rooted); raise ``ExpressionSyntaxError`` if invalid."""
     if not isinstance(text, str) or not text.startswith("$"):
         raise ExpressionSyntaxError("A path must start with '$'", str(text), 0)
+    return _compile_path_text(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compile_path_text(text: str) -> CompiledPath:
+    # Definitions repeat the same few paths hundreds of times ("$.order.id"); a compiled path is
+    # immutable, so one compilation can serve them all (a failed one is not cached: it raises).
     root, variable, rest_at = _parse_root(text)
     rest = text[rest_at:]
     if _INDEFINITE_MARKERS.search(_QUOTED_MEMBER.sub("[]", rest)):

@@ -25,6 +25,7 @@ LARGE_TEXT_CHARS: Final = 16_384
 """Payloads whose JSON text is at least this long are measured piecewise from then on."""
 
 _REMEMBERED_MEMBERS: Final = 64
+_MEMBERS_TAKEN_APART: Final = 32
 _encode_string: Final = json.encoder.encode_basestring
 
 
@@ -68,18 +69,23 @@ class PayloadMeter:
         """id -> (the object, kept alive so its id stays its own; its size)."""
 
     def size(self, value: Any) -> int:
-        """The size AWS measures for ``value``; its own members are measured (or remembered) one by one."""
-        if type(value) is dict:
+        """The size AWS measures for ``value``; its own members are measured (or remembered) one by one.
+
+        Only a document with few members is taken apart: it is the shape that shares large members
+        with its input (``{"meta": ..., "blob": ...}``). A long list or object (a Map's results) is
+        encoded whole, which is faster than a Python loop over its members.
+        """
+        if type(value) is dict and len(value) <= _MEMBERS_TAKEN_APART:
             total = 1 + 2 * len(value) if value else 2  # braces, commas and colons
             for key, member in value.items():
                 total += _utf8_size(_encode_string(key)) + self._member_size(member)
             return total
-        if type(value) is list:
+        if type(value) is list and len(value) <= _MEMBERS_TAKEN_APART:
             total = 1 + len(value) if value else 2  # brackets and commas
             for member in value:
                 total += self._member_size(member)
             return total
-        return _utf8_size(to_json_text(value))
+        return self._member_size(value)
 
     def _member_size(self, member: Any) -> int:
         kind = type(member)

@@ -39,6 +39,14 @@ def test_remembered_members_keep_their_size(extra: dict[str, Any]) -> None:
     assert meter.size(second) == encoded_size(second)
 
 
+def test_long_containers_are_measured_whole() -> None:
+    results = [{"index": index} for index in range(1000)]
+    assert PayloadMeter().size(results) == encoded_size(results)
+    assert PayloadMeter().size({str(index): index for index in range(100)}) == encoded_size(
+        {str(index): index for index in range(100)}
+    )
+
+
 def test_lazy_text_encodes_once_on_demand() -> None:
     lazy = LazyText({"a": [1, "ü"]})
     assert payload_text(lazy) == '{"a":[1,"ü"]}'
