@@ -280,6 +280,7 @@ def test_projections(service: DynamoDBService) -> None:
         "pk": s("a"),
         "a": {"M": {"b": {"L": [n(2), n(4), {"M": {"x": s("hi"), "y": s("yo")}}]}, "c": n(5)}},
         "b": s("hello"),
+        "grid": {"L": [{"NULL": True}, {"L": [s("x"), s("y")]}]},
     }
     service.call("PutItem", {"TableName": "Hash", "Item": item})
 
@@ -295,6 +296,7 @@ def test_projections(service: DynamoDBService) -> None:
     for leads_nowhere in ("nothing", "a[0]", "a.b.x", "a.b[3]", "a.b[0][0]"):
         assert get(leads_nowhere) == {}
     assert get("#n1.#n2", {"#n1": "a", "#n2": "c"}) == {"a": {"M": {"c": n(5)}}}
+    assert get("grid[1][1]") == {"grid": {"L": [{"L": [s("y")]}]}}  # nested lists keep their nesting
     assert service.call("GetItem", {"TableName": "Hash", "Key": {"pk": s("a")}, "AttributesToGet": ["b", "pk"]})[
         "Item"
     ] == {
