@@ -412,6 +412,26 @@ def map_labels(context: RuleContext) -> Iterator[Diagnostic]:
             seen[label] = where
 
 
+# -- Distributed Map ----------------------------------------------------------------------------
+
+
+def items_beside_item_reader(context: RuleContext) -> Iterator[Diagnostic]:
+    """AWS accepts ``ItemsPath``/``Items`` beside an ``ItemReader`` and then ignores them (recorded:
+    a path that matches nothing still succeeds, ``$[0]`` does not unwrap): almost surely a mistake."""
+    for state in context.states:
+        if state.type != "Map" or not isinstance(state.spec.get("ItemReader"), dict):
+            continue
+        for field in ("ItemsPath", "Items"):
+            if field in state.spec:
+                yield Diagnostic(
+                    "ITEMS_IGNORED_WITH_ITEM_READER",
+                    f"Map state '{state.name}' reads its items with an ItemReader, so its '{field}' is ignored",
+                    pointers.join(state.pointer, field), "WARNING",
+                    suggestion=f"remove '{field}', or select the items inside the ItemReader's data "
+                    "(ReaderConfig, or a JSON file that holds just the array)",
+                )
+
+
 RULES: tuple[Rule, ...] = (
     query_language_downgrade,
     express_restrictions,
@@ -425,4 +445,5 @@ RULES: tuple[Rule, ...] = (
     map_labels,
     choice_without_default,
     lambda_without_retry,
+    items_beside_item_reader,
 )

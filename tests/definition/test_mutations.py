@@ -64,6 +64,21 @@ EXPRESS_BASE: dict[str, Any] = {
                         "Parameters": {"QueueUrl": "q", "MessageBody": "m"}}},
 }
 
+DISTRIBUTED_BASE: dict[str, Any] = {
+    "StartAt": "EachRow",
+    "States": {
+        "EachRow": {
+            "Type": "Map",
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                           "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+                           "Parameters": {"Bucket": "b", "Key": "k.csv"}},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                              "StartAt": "Row", "States": {"Row": {"Type": "Pass", "End": True}}},
+            "End": True,
+        }
+    },
+}
+
 Mutation = Callable[[dict[str, Any]], None]
 Expected = list[tuple[str, str, str | None]]
 
@@ -177,6 +192,8 @@ CASES: list[tuple[str, dict[str, Any], Mutation, str, Expected]] = [
      [(W, "CHOICE_WITHOUT_DEFAULT", "/States/Check"), (E, "MISSING_TRANSITION_TARGET", "/States/Later")]),
     ("lambda without retry", JSONPATH_BASE, _delete("States/Fetch/Retry"), "STANDARD",
      [(W, "LAMBDA_WITHOUT_RETRY", "/States/Fetch")]),
+    ("items path beside an item reader", DISTRIBUTED_BASE, _set("States/EachRow/ItemsPath", "$.rows"), "STANDARD",
+     [(W, "ITEMS_IGNORED_WITH_ITEM_READER", "/States/EachRow/ItemsPath")]),
     ("island of states", LOOP_BASE, _both(_set("States/C", {"Type": "Pass", "Next": "D"}),
                                           _set("States/D", {"Type": "Pass", "Next": "C"})), "STANDARD",
      [(W, "UNREACHABLE_STATE", "/States/C"), (W, "UNREACHABLE_STATE", "/States/D")]),
@@ -184,7 +201,7 @@ CASES: list[tuple[str, dict[str, Any], Mutation, str, Expected]] = [
 
 
 def test_the_bases_are_clean() -> None:
-    for base in (JSONPATH_BASE, JSONATA_BASE, LOOP_BASE, EXPRESS_BASE):
+    for base in (JSONPATH_BASE, JSONATA_BASE, LOOP_BASE, EXPRESS_BASE, DISTRIBUTED_BASE):
         assert validate_document(base) == []
     assert validate_document(EXPRESS_BASE, machine_type="EXPRESS") == []
 
