@@ -13,13 +13,14 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from asl_engine.language.errors import EvaluationError, PathNotFoundError
-from asl_engine.language.template import CompiledTemplate, to_json
+from asl_engine.language.errors import PathNotFoundError
+from asl_engine.language.template import to_json
 from asl_engine.runtime import failures
 from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
-from asl_engine.runtime.dataflow import compile_optional_path, compile_optional_template
+from asl_engine.runtime.dataflow import compile_optional_path
 from asl_engine.runtime.frame import VariableScope
 from asl_engine.runtime.map_data import MapDataFeatures, compile_map_data
+from asl_engine.runtime.map_data.fields import template_source
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
 from asl_engine.runtime.scheduler import Cancelled
 from asl_engine.runtime.states.base import CompileError, StateNode, Transition
@@ -196,21 +197,7 @@ def jsonpath_items_source(spec: dict[str, Any], pointer: str) -> ValueSource:
 
 
 def jsonpath_item_selector(spec: dict[str, Any], pointer: str) -> Callable[[Frame, Any, Any], Any] | None:
-    field = "ItemSelector" if "ItemSelector" in spec else "Parameters"
-    template: CompiledTemplate | None = compile_optional_template(spec, field, pointer)
-    if template is None:
-        return None
-    evaluate = template.evaluate
-
-    def select(frame: Frame, raw_input: Any, selected: Any) -> Any:
-        try:
-            return evaluate(selected, frame)
-        except PathNotFoundError as error:
-            raise failures.from_path(frame, error) from None
-        except EvaluationError as error:
-            raise failures.from_evaluation(frame, error) from None
-
-    return select
+    return template_source(spec, "ItemSelector" if "ItemSelector" in spec else "Parameters", pointer)
 
 
 def jsonpath_number_source(
