@@ -62,6 +62,12 @@ class CompiledScope:
     states: dict[str, StateNode]
     pointer: str
 
+    @property
+    def never_blocks(self) -> bool:
+        """No state here ever suspends (only Pass, Choice, Succeed, Fail): the scope runs to its end
+        in one step, so a Map can run such iterations without a scheduler task each."""
+        return not any(node.blocking for node in self.states.values())
+
 
 @dataclass(slots=True)
 class CompiledMachine:

@@ -269,6 +269,11 @@ class Scheduler:
             if not self._ready and not self._posted:
                 return
 
+    def nothing_else_ready(self) -> bool:
+        """No task is waiting to run and no other thread has posted work: a task about to suspend
+        would be followed only by what it has itself just made ready."""
+        return not self._ready and not self._posted
+
     def next_timer_at(self) -> float | None:
         """When the earliest pending timer is due (epoch seconds), or None when none is pending."""
         return self._next_timer()

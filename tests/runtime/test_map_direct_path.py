@@ -1,0 +1,122 @@
+"""Iterations that never suspend run without scheduler tasks; the history must not show it.
+
+Each machine runs twice: as compiled (Maps whose iterations never block take the direct path) and
+with every Map forced onto scheduler tasks. Histories, outputs and errors must be identical, also
+where the direct path has to hand over to tasks (a sibling branch, an outer Map's iterations).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from asl_engine import StateMachine, VirtualClock
+from asl_engine.runtime.states.map_ import MapState
+
+START = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+def processor(fail_on: int | None) -> dict[str, Any]:
+    """Doubles each item; fails (an uncaught Fail) on the item ``fail_on``."""
+    states: dict[str, Any] = {
+        "Check": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$", "NumericEquals": -1 if fail_on is None else fail_on, "Next": "Broken"}],
+            "Default": "Double",
+        },
+        "Broken": {"Type": "Fail", "Error": "Item.Broken", "Cause": "this item is broken"},
+        "Double": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($, $)"}, "End": True},
+    }
+    return {"StartAt": "Check", "States": states}
+
+
+def map_state(concurrency: int, fail_on: int | None, items_path: str = "$") -> dict[str, Any]:
+    return {"Type": "Map", "ItemsPath": items_path, "MaxConcurrency": concurrency,
+            "ItemProcessor": processor(fail_on), "End": True}
+
+
+def run_both(definition: dict[str, Any], value: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    machine = StateMachine.from_json(definition)
+    direct = machine.execute(value, clock=VirtualClock(START), name="e")
+    maps = [node for node in machine._compiled.all_states.values() if isinstance(node, MapState)]
+    saved = [node.iterations_never_block for node in maps]
+    try:
+        for node in maps:
+            node.iterations_never_block = False
+        tasks = machine.execute(value, clock=VirtualClock(START), name="e")
+    finally:
+        for node, flag in zip(maps, saved, strict=True):
+            node.iterations_never_block = flag
+    assert (direct.status, direct.output, direct.error, direct.cause) == (
+        tasks.status, tasks.output, tasks.error, tasks.cause)
+    return direct.history, tasks.history
+
+
+items = st.lists(st.integers(min_value=0, max_value=9), max_size=9)
+concurrency = st.sampled_from([0, 1, 2, 3])
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(items, concurrency, st.one_of(st.none(), st.integers(min_value=0, max_value=9)))
+@example([0, 1, 2], 2, 1)  # item 2 starts before item 1's failure is seen, and still runs to its end
+@example([5, 6, 7, 8, 9], 3, 6)
+def test_a_lone_map_records_the_same_history(values: list[int], limit: int, fail_on: int | None) -> None:
+    direct, tasks = run_both({"StartAt": "M", "States": {"M": map_state(limit, fail_on)}}, values)
+    assert direct == tasks
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(items, concurrency, st.one_of(st.none(), st.integers(min_value=0, max_value=9)))
+@example([0, 1, 2, 3], 2, 1)
+def test_a_map_beside_a_parallel_branch_records_the_same_history(
+    values: list[int], limit: int, fail_on: int | None
+) -> None:
+    chain = {f"P{index}": {"Type": "Pass", "Next": f"P{index + 1}"} for index in range(4)}
+    chain["P4"] = {"Type": "Pass", "End": True}
+    definition = {
+        "StartAt": "Both",
+        "States": {
+            "Both": {
+                "Type": "Parallel",
+                "Branches": [
+                    {"StartAt": "M", "States": {"M": map_state(limit, fail_on)}},
+                    {"StartAt": "P0", "States": chain},
+                ],
+                "End": True,
+            }
+        },
+    }
+    direct, tasks = run_both(definition, values)
+    assert direct == tasks
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(st.lists(items, max_size=4), concurrency, concurrency, st.one_of(st.none(), st.integers(0, 9)))
+def test_maps_inside_a_map_record_the_same_history(
+    rows: list[list[int]], outer: int, inner: int, fail_on: int | None
+) -> None:
+    definition = {
+        "StartAt": "Rows",
+        "States": {
+            "Rows": {
+                "Type": "Map",
+                "MaxConcurrency": outer,
+                "ItemProcessor": {"StartAt": "Cells", "States": {"Cells": map_state(inner, fail_on)}},
+                "End": True,
+            }
+        },
+    }
+    direct, tasks = run_both(definition, rows)
+    assert direct == tasks
+
+
+def test_the_direct_path_is_taken_only_when_no_iteration_can_suspend() -> None:
+    quick = StateMachine.from_json({"StartAt": "M", "States": {"M": map_state(0, None)}})
+    waiting = StateMachine.from_json({"StartAt": "M", "States": {"M": {
+        "Type": "Map", "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": True}}},
+        "End": True}}})
+    assert quick._compiled.all_states["M"].iterations_never_block is True  # type: ignore[attr-defined]
+    assert waiting._compiled.all_states["M"].iterations_never_block is False  # type: ignore[attr-defined]
