@@ -7,6 +7,7 @@ where the direct path has to hand over to tasks (a sibling branch, an outer Map'
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -120,3 +121,27 @@ def test_the_direct_path_is_taken_only_when_no_iteration_can_suspend() -> None:
         "End": True}}})
     assert quick._compiled.all_states["M"].iterations_never_block is True  # type: ignore[attr-defined]
     assert waiting._compiled.all_states["M"].iterations_never_block is False  # type: ignore[attr-defined]
+
+
+def test_work_posted_from_another_thread_lands_between_iterations() -> None:
+    """A stop arriving while iterations run directly aborts the Map at the next iteration, not at its end."""
+    machine = StateMachine.from_json({"StartAt": "M", "States": {"M": map_state(0, None)}})
+    started = threading.Event()
+    holder: dict[str, Any] = {}
+
+    def stop_after_the_fifth(event: Any) -> None:
+        holder["exits"] = holder.get("exits", 0) + (event.type == "PassStateExited")
+        if holder["exits"] == 5 and "stopped" not in holder:  # inside the fifth iteration
+            started.wait(5)
+            holder["stopped"] = True
+            holder["handle"].stop("Halt", "posted while the Map ran")  # posted to the scheduler from outside
+
+    handle = machine.start(list(range(200)), clock=VirtualClock(START), listeners=[stop_after_the_fifth])
+    holder["handle"] = handle
+    started.set()
+    execution = handle.wait(10)
+    assert execution.status == "ABORTED"
+    # 40 iterations start together and, as on the task path, the ones already started run to their
+    # end; the stop lands then, instead of after the next window of 40 (or the whole Map).
+    ran = sum(1 for event in execution.events if event.type == "PassStateExited")
+    assert ran < 50, ran

@@ -159,13 +159,16 @@ class MapState(StateNode):
             )
 
         def run_started() -> None:
-            """What the scheduler would do while this coroutine waits: run the started iterations."""
+            """What the scheduler would do while this coroutine waits: run the started iterations.
+
+            Checked before each one: work posted from another thread (a stop, a task token) hands
+            the rest to the scheduler, which handles it between iterations as it always does.
+            """
             nonlocal direct
-            if scheduler.nothing_else_ready():
-                while started_not_run:
-                    index, child = started_not_run.popleft()
-                    finished.append((index, _run_to_end(self.processor, child, inputs[index])))
-            else:
+            while started_not_run and scheduler.nothing_else_ready():
+                index, child = started_not_run.popleft()
+                finished.append((index, _run_to_end(self.processor, child, inputs[index])))
+            if started_not_run:
                 direct = False
                 while started_not_run:
                     spawn(*started_not_run.popleft())
