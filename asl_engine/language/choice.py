@@ -7,6 +7,7 @@ doubles; timestamps as instants; a missing ``Variable`` is only acceptable to ``
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 from typing import Any
@@ -62,6 +63,15 @@ _RELATIONS: dict[str, Callable[[int], bool]] = {
     "LessThanEquals": lambda c: c <= 0,
     "GreaterThanEquals": lambda c: c >= 0,
 }
+
+_NUMBER_RELATIONS: dict[str, Callable[[Any, Any], bool]] = {
+    "Equals": operator.eq,
+    "LessThan": operator.lt,
+    "GreaterThan": operator.gt,
+    "LessThanEquals": operator.le,
+    "GreaterThanEquals": operator.ge,
+}
+"""Numbers against a literal: the same order as ``_compare_numbers`` in one call (loop counters hit it)."""
 
 _FAMILIES: dict[str, tuple[Callable[[Any], bool], Callable[[Any, Any], int]]] = {
     "String": (_is_string, _compare_strings),
@@ -195,6 +205,9 @@ def _compile_operator(operator: str, operand: Any, pointer: str) -> OperatorTest
             "Boolean": "a boolean",
         }[family]
         raise LocatedSyntaxError(f"'{operator}' takes {expected}", pointer)
+    if family == "Numeric":
+        holds = _NUMBER_RELATIONS[name[len(family) :]]
+        return lambda found, value, scope: type(found) in (int, float) and holds(found, operand)
     return lambda found, value, scope: accepts(found) and relation(compare(found, operand))
 
 
