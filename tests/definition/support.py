@@ -7,8 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-CASES = Path(__file__).resolve().parents[3] / "shared" / "conformance" / "cases"
-"""The AWS-recorded conformance cases (read-only, outside the repository)."""
+from asl_engine.conformance.paths import DEFAULT_CASES_DIR
+
+CASES = DEFAULT_CASES_DIR
+"""The AWS-recorded conformance cases (read-only, outside the repository; ``ASL_CONFORMANCE_CASES``
+points a clone elsewhere at them, as CI does)."""
 
 LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:worker"
 LAMBDA_RETRY = [{"ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaException",

@@ -9,13 +9,12 @@ DescribeExecution shape of ``.sync`` tasks.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from asl_engine import StateMachine
+from asl_engine.conformance.paths import DEFAULT_CASES_DIR
 from asl_engine.resources.replay import (
     NotReplayable,
     handlers_from_task_results,
@@ -25,7 +24,7 @@ from asl_engine.resources.replay import (
 )
 from tests.resources.conformance_compare import compare_execution
 
-CASES = Path(os.environ.get("ASL_CONFORMANCE_CASES", Path(__file__).parents[3] / "shared/conformance/cases"))
+CASES = DEFAULT_CASES_DIR  # ../shared/conformance/cases, or ASL_CONFORMANCE_CASES
 MOCKED = CASES / "mocked"
 
 NOT_REPLAYABLE = {

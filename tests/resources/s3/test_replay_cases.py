@@ -8,17 +8,16 @@ the ItemReader results must come out of the engine itself.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from asl_engine import StateMachine
+from asl_engine.conformance.paths import DEFAULT_CASES_DIR
 from asl_engine.resources.replay import handlers_from_task_results, replay_definition, replay_input
 from tests.resources.conformance_compare import compare_execution
 
-CASES = Path(os.environ.get("ASL_CONFORMANCE_CASES", Path(__file__).parents[4] / "shared/conformance/cases"))
+CASES = DEFAULT_CASES_DIR  # ../shared/conformance/cases, or ASL_CONFORMANCE_CASES
 MOCKED = CASES / "mocked"
 
 
