@@ -217,22 +217,8 @@ class StateMachine:
         value = {} if input is None else input
         rng = random.Random(parent.random.getrandbits(64))
         execution_name = name or str(uuid.UUID(int=rng.getrandbits(128), version=4))
-        identity = Identity(
-            self.name,
-            execution_name,
-            region=parent.identity.region,
-            account=parent.identity.account,
-            role_arn=parent.identity.role_arn,
-        )
-        run = ExecutionRun(
-            self._compiled,
-            identity,
-            value,
-            clock=parent.clock,
-            scheduler=parent.scheduler,
-            handlers=parent.handlers,
-            rng=rng,
-            record_history=parent.history.record,
+        run = ExecutionRun.alongside(
+            parent, self._compiled, parent.identity.sibling(self.name, execution_name), value, rng=rng
         )
         run.state_machine = self
         parent.nested_runs.append(run)

@@ -71,6 +71,18 @@ class Identity:
             return f"{base}:express:{self.state_machine_name}:{self.execution_name}:{self.express_id}"
         return f"{base}:execution:{self.state_machine_name}:{self.execution_name}"
 
+    def sibling(self, state_machine_name: str, execution_name: str) -> Identity:
+        """Another execution in the same partition, region and account, under the same role (a
+        nested execution, a Distributed Map child)."""
+        return Identity(
+            state_machine_name,
+            execution_name,
+            region=self.region,
+            account=self.account,
+            partition=self.partition,
+            role_arn=self.role_arn,
+        )
+
     @property
     def effective_role_arn(self) -> str:
         return (
@@ -243,6 +255,31 @@ class ExecutionRun:
         if isinstance(reason, BranchAbort):
             frame.record_aside(event_type, None, cause=reason.cause_event_id)
 
+    @classmethod
+    def alongside(
+        cls,
+        parent: ExecutionRun,
+        machine: CompiledMachine,
+        identity: Identity,
+        value: Any,
+        *,
+        rng: random.Random,
+        callbacks: CallbackRegistry | None = None,
+    ) -> ExecutionRun:
+        """An execution started by ``parent`` (nested, or a Distributed Map child): it shares the
+        parent's clock, scheduler, task handlers and history setting."""
+        return cls(
+            machine,
+            identity,
+            value,
+            clock=parent.clock,
+            scheduler=parent.scheduler,
+            handlers=parent.handlers,
+            rng=rng,
+            record_history=parent.history.record,
+            callbacks=callbacks,
+        )
+
     def start_map_run(self, frame: Frame, node: MapState) -> MapRun:
         map_run = MapRun(self, node, str(uuid.UUID(int=self.random.getrandbits(128), version=4)))
         self.map_runs.append(map_run)
@@ -315,25 +352,11 @@ class MapRun:
     async def run_child(self, processor: CompiledScope, index: int, value: Any) -> Any:
         parent = self.parent
         child_name = str(uuid.UUID(int=parent.random.getrandbits(128), version=4))
-        identity = Identity(
-            state_machine_name=f"{parent.identity.state_machine_name}/{self.node.label or self.node.name}",
-            execution_name=child_name,
-            region=parent.identity.region,
-            account=parent.identity.account,
-            partition=parent.identity.partition,
-            role_arn=parent.identity.role_arn,
+        identity = parent.identity.sibling(
+            f"{parent.identity.state_machine_name}/{self.node.label or self.node.name}", child_name
         )
-        child = ExecutionRun(
-            parent.machine,
-            identity,
-            value,
-            clock=parent.clock,
-            scheduler=parent.scheduler,
-            handlers=parent.handlers,
-            rng=parent.random,
-            record_history=parent.history.record,
-            callbacks=parent.callbacks,
-        )
+        child = ExecutionRun.alongside(parent, parent.machine, identity, value, rng=parent.random,
+                                       callbacks=parent.callbacks)
         child.state_machine = parent.state_machine
         self.children.append(child)
         self.child_by_index[index] = child

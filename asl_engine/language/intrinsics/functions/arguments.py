@@ -43,15 +43,19 @@ def require_object(function: str, value: Any) -> dict[str, Any]:
     return value
 
 
-def truncated_int(function: str, value: Any) -> int:
-    """A number turned into a Java ``int`` by dropping its fraction."""
+INT64_MIN: Final = -(2**63)
+INT64_MAX: Final = 2**63 - 1
+
+
+def truncated_int(function: str, value: Any, low: int = INT32_MIN, high: int = INT32_MAX) -> int:
+    """A number turned into a Java ``int`` (or, with wider bounds, ``long``) by dropping its fraction."""
     if type(value) is int:
         number: int = value
     elif type(value) is float and math.isfinite(value):
         number = math.trunc(value)
     else:
         raise invalid_arguments(function)
-    if not INT32_MIN <= number <= INT32_MAX:
+    if not low <= number <= high:
         raise invalid_arguments(function)
     return number
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any
 
 from asl_engine.language.intrinsics.failures import invalid_arguments
-from asl_engine.language.intrinsics.functions.arguments import INT32_MAX, INT32_MIN, rounded_int, truncated_int
+from asl_engine.language.intrinsics.functions.arguments import (
+    INT32_MAX,
+    INT32_MIN,
+    INT64_MAX,
+    INT64_MIN,
+    rounded_int,
+    truncated_int,
+)
 from asl_engine.language.intrinsics.javalike.java_random import JavaRandom
 from asl_engine.language.scope import EvaluationScope
-
-_INT64_MIN: Final = -(2**63)
-_INT64_MAX: Final = 2**63 - 1
 
 
 def math_add(arguments: Sequence[Any], scope: EvaluationScope) -> int:
@@ -42,13 +45,5 @@ def math_random(arguments: Sequence[Any], scope: EvaluationScope) -> int:
         raise invalid_arguments(name)
     if len(arguments) < 3:
         return start + scope.random.randrange(bound)
-    seed = arguments[2]
-    if type(seed) is int:
-        whole: int = seed
-    elif type(seed) is float and math.isfinite(seed):
-        whole = math.trunc(seed)
-    else:
-        raise invalid_arguments(name)
-    if not _INT64_MIN <= whole <= _INT64_MAX:
-        raise invalid_arguments(name)
-    return start + JavaRandom(whole).next_int(bound)
+    seed = truncated_int(name, arguments[2], INT64_MIN, INT64_MAX)  # a Java long
+    return start + JavaRandom(seed).next_int(bound)
