@@ -205,9 +205,21 @@ class StateMachine:
         what keeps several executions deterministic under one virtual clock. Returns the execution's
         state and its main task; ``Execution(run)`` views it.
         """
-        run = self._new_run(input, name=name, clock=scheduler.clock, mocks=None, resources=list(handlers),
-                            context=context, history=True, seed=None, region="us-east-1", account="123456789012",
-                            role_arn=None, scheduler=scheduler, rng=random.Random(seed))
+        run = self._new_run(
+            input,
+            name=name,
+            clock=scheduler.clock,
+            mocks=None,
+            resources=list(handlers),
+            context=context,
+            history=True,
+            seed=None,
+            region="us-east-1",
+            account="123456789012",
+            role_arn=None,
+            scheduler=scheduler,
+            rng=random.Random(seed),
+        )
         main = scheduler.spawn(run.main(), f"execution {run.identity.execution_name}")
         self._arm_timeout(run, main)
         return run, main

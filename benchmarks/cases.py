@@ -49,11 +49,16 @@ class Case:
         """The case at full size from its committed files, or at another size from its generator."""
         if scale != 1.0:
             generated = self.generator(scale)
-            return LoadedCase(self, json.dumps(generated.definition), generated.input, generated.expected,
-                              generated.mocks)
-        return LoadedCase(self, self.file("machine").read_text(encoding="utf-8"), self._full_input(),
-                          Expected.from_json(_read(self.file("expected"))),
-                          _read(self.file("mocks")) if self.file("mocks").exists() else None)
+            return LoadedCase(
+                self, json.dumps(generated.definition), generated.input, generated.expected, generated.mocks
+            )
+        return LoadedCase(
+            self,
+            self.file("machine").read_text(encoding="utf-8"),
+            self._full_input(),
+            Expected.from_json(_read(self.file("expected"))),
+            _read(self.file("mocks")) if self.file("mocks").exists() else None,
+        )
 
     def expected(self, scale: float = 1.0) -> Expected:
         """Only the expected result (cheap: no input is built at full size)."""
@@ -112,10 +117,22 @@ _NO_TASK_MOCKS = "moto cannot answer a Task without a Lambda (its mock configura
 CASES: tuple[Case, ...] = (
     Case("W1", "W1", "1,000 Pass states, Parameters + ResultPath", "w1_pass_chain/", floor=True),
     Case("W2", "W2", "Pass+Choice loop to 10,000 (EXPRESS)", "w2_choice_loop/", "EXPRESS", floor=True),
-    Case("W3", "W3", "inline Map, 10,000 items x 3 Pass, MaxConcurrency 0 (EXPRESS)", "w3_inline_map/",
-         "EXPRESS", floor=True),
-    Case("W3c1", "W3", "inline Map, 10,000 items x 3 Pass, MaxConcurrency 1 (EXPRESS)",
-         "w3_inline_map/concurrency-1.", "EXPRESS", floor=True),
+    Case(
+        "W3",
+        "W3",
+        "inline Map, 10,000 items x 3 Pass, MaxConcurrency 0 (EXPRESS)",
+        "w3_inline_map/",
+        "EXPRESS",
+        floor=True,
+    ),
+    Case(
+        "W3c1",
+        "W3",
+        "inline Map, 10,000 items x 3 Pass, MaxConcurrency 1 (EXPRESS)",
+        "w3_inline_map/concurrency-1.",
+        "EXPRESS",
+        floor=True,
+    ),
     Case("W4", "W4", "Parallel, 10 branches x 100 Pass", "w4_parallel/", floor=True),
     Case("W5", "W5", "Task: 3 failures, Retry 1 s x2, then Wait 60 s", "w5_retry_wait/", moto=_NO_TASK_MOCKS),
     Case("W5p", "W5", "W5 as Pass/Choice/Wait (no Task): 67 s of waits", "w5_retry_wait/pass-equivalent."),

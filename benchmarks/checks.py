@@ -34,11 +34,17 @@ def problem_with(outcome: Outcome, expected: Expected) -> str | None:
         return f"wrong output {_clip(_canonical(outcome.output))}, expected {_clip(_canonical(expected.output))}"
     if expected.error is not None and outcome.error != expected.error:
         return f"error {outcome.error!r} ({_clip(outcome.cause)}), expected {expected.error!r}"
-    if outcome.transitions is not None and expected.transitions is not None \
-            and outcome.transitions != expected.transitions:
+    if (
+        outcome.transitions is not None
+        and expected.transitions is not None
+        and outcome.transitions != expected.transitions
+    ):
         return f"{outcome.transitions} states entered, expected {expected.transitions}"
-    if outcome.virtual_seconds is not None and expected.virtual_seconds is not None \
-            and abs(outcome.virtual_seconds - expected.virtual_seconds) > 1e-6:
+    if (
+        outcome.virtual_seconds is not None
+        and expected.virtual_seconds is not None
+        and abs(outcome.virtual_seconds - expected.virtual_seconds) > 1e-6
+    ):
         return f"spanned {outcome.virtual_seconds} s of virtual time, expected {expected.virtual_seconds}"
     return None
 

@@ -36,24 +36,38 @@ def build_parser() -> argparse.ArgumentParser:
         description="asl-engine's benchmark suite (issue 7): W1-W7 on our engine, the floor and the peers.",
     )
     parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement, after one warm-up (5)")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"smoke run: {QUICK_RUNS} runs, peers {QUICK_PEER_BUDGET_S:g} s budget, "
-                             f"{QUICK_PEER_TIMEOUT_S:g} s timeout")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"smoke run: {QUICK_RUNS} runs, peers {QUICK_PEER_BUDGET_S:g} s budget, "
+        f"{QUICK_PEER_TIMEOUT_S:g} s timeout",
+    )
     parser.add_argument("--only", help="workloads or cases, comma-separated: W1,W3 or W3c1 or L1k (load)")
-    parser.add_argument("--engines", default=",".join(ENGINES),
-                        help=f"engines to run, comma-separated (default {','.join(ENGINES)})")
+    parser.add_argument(
+        "--engines", default=",".join(ENGINES), help=f"engines to run, comma-separated (default {','.join(ENGINES)})"
+    )
     parser.add_argument("--history", default="on,off", help="our engine's and the floor's modes (on,off)")
-    parser.add_argument("--peer-budget", type=float, default=30.0,
-                        help="a peer stops adding runs once they took this many seconds (30; one run always)")
-    parser.add_argument("--peer-timeout", type=float, default=300.0,
-                        help="a peer's measurement is abandoned after this many seconds (300)")
+    parser.add_argument(
+        "--peer-budget",
+        type=float,
+        default=30.0,
+        help="a peer stops adding runs once they took this many seconds (30; one run always)",
+    )
+    parser.add_argument(
+        "--peer-timeout",
+        type=float,
+        default=300.0,
+        help="a peer's measurement is abandoned after this many seconds (300)",
+    )
     parser.add_argument("--timeout", type=float, default=1800.0, help="the same for ours and the floor (1800)")
-    parser.add_argument("--scale", type=float, default=1.0,
-                        help="workload size factor; 1 is the issue's size (tests use tiny ones)")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="workload size factor; 1 is the issue's size (tests use tiny ones)"
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="write every measurement as JSON")
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="write the table as Markdown")
-    parser.add_argument("--profile", metavar="CASE",
-                        help="instead: print cProfile's top 25 of our engine on one case (e.g. W2)")
+    parser.add_argument(
+        "--profile", metavar="CASE", help="instead: print cProfile's top 25 of our engine on one case (e.g. W2)"
+    )
     parser.add_argument("--profile-history", choices=("on", "off"), default="on")
     parser.add_argument("--profile-sort", choices=("tottime", "cumulative"), default="tottime")
     return parser
@@ -64,8 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parser.parse_args(argv)
     try:
         if options.profile:
-            return profiling.profile(options.profile, history=options.profile_history == "on",
-                                     sort=options.profile_sort, scale=options.scale)
+            return profiling.profile(
+                options.profile, history=options.profile_history == "on", sort=options.profile_sort, scale=options.scale
+            )
         cases = select(options.only)
         engines = _parse_list(options.engines, ENGINES, "engine")
         histories = _parse_list(options.history, ("on", "off"), "history mode")
@@ -88,8 +103,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 1 if wrong else 0
 
 
-def run_suite(cases: Sequence[Case], engines: Sequence[str], histories: Sequence[str], options: Any,
-              command: str, *, include_load: bool) -> Report:
+def run_suite(
+    cases: Sequence[Case],
+    engines: Sequence[str],
+    histories: Sequence[str],
+    options: Any,
+    command: str,
+    *,
+    include_load: bool,
+) -> Report:
     unavailable = {"moto": moto_peer.unavailable(), "alsf": node_peer.unavailable()}
     measurements: list[Measurement] = []
     skipped: dict[tuple[str, str], str] = {}
@@ -108,20 +130,29 @@ def run_suite(cases: Sequence[Case], engines: Sequence[str], histories: Sequence
                 continue
             if engine == "alsf":
                 loaded = loaded or case.load(options.scale)
-                measurement = node_peer.measure(loaded, runs=options.runs, budget_s=options.peer_budget,
-                                                timeout_s=options.peer_timeout)
+                measurement = node_peer.measure(
+                    loaded, runs=options.runs, budget_s=options.peer_budget, timeout_s=options.peer_timeout
+                )
                 measurements.append(_progress(measurement))
                 continue
-            for history in (histories if engine in ("ours", "floor") else ("on",)):
+            for history in histories if engine in ("ours", "floor") else ("on",):
                 budget = options.peer_budget if engine in PEERS else None
                 timeout = options.peer_timeout if engine in PEERS else options.timeout
-                measurements.append(_progress(_run_worker(engine, case.id, history, options.runs, budget, timeout,
-                                                          options.scale)))
+                measurements.append(
+                    _progress(_run_worker(engine, case.id, history, options.runs, budget, timeout, options.scale))
+                )
     names = _engine_names(measurements)
     transitions = {case.id: t for case in cases if (t := case.expected(options.scale).transitions)}
-    return Report(command=command, machine=machine_info.describe(), cases=list(cases), measurements=measurements,
-                  targets=targets.evaluate(cases, engines, measurements, skipped, names), skipped=skipped,
-                  engine_names=names, transitions=transitions)
+    return Report(
+        command=command,
+        machine=machine_info.describe(),
+        cases=list(cases),
+        measurements=measurements,
+        targets=targets.evaluate(cases, engines, measurements, skipped, names),
+        skipped=skipped,
+        engine_names=names,
+        transitions=transitions,
+    )
 
 
 def _cannot_run(engine: str, case: Case) -> str | None:
@@ -143,19 +174,34 @@ def _measure_load(engine: str, options: Any) -> Measurement:
     return measurement
 
 
-def _run_worker(engine: str, case_id: str, history: str, runs: int, budget_s: float | None, timeout_s: float,
-                scale: float) -> Measurement:
-    request = {"engine": engine, "case": case_id, "history": history, "runs": runs, "budget_s": budget_s,
-               "scale": scale}
+def _run_worker(
+    engine: str, case_id: str, history: str, runs: int, budget_s: float | None, timeout_s: float, scale: float
+) -> Measurement:
+    request = {
+        "engine": engine,
+        "case": case_id,
+        "history": history,
+        "runs": runs,
+        "budget_s": budget_s,
+        "scale": scale,
+    }
     environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), environment.get("PYTHONPATH")]))
     try:
-        completed = subprocess.run([sys.executable, "-m", "benchmarks.worker"], input=json.dumps(request),
-                                   capture_output=True, text=True, timeout=timeout_s, cwd=REPO_ROOT,
-                                   env=environment, check=False)
+        completed = subprocess.run(
+            [sys.executable, "-m", "benchmarks.worker"],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            cwd=REPO_ROOT,
+            env=environment,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
-        return Measurement(case_id, engine, history, problem=f"timed out after {timeout_s:g} s",
-                           timed_out_after_s=timeout_s)
+        return Measurement(
+            case_id, engine, history, problem=f"timed out after {timeout_s:g} s", timed_out_after_s=timeout_s
+        )
     lines = completed.stdout.strip().splitlines()
     if completed.returncode != 0 or not lines:
         last = (completed.stderr.strip().splitlines() or ["no output"])[-1]
@@ -166,8 +212,11 @@ def _run_worker(engine: str, case_id: str, history: str, runs: int, budget_s: fl
 def _progress(measurement: Measurement) -> Measurement:
     median = measurement.median_ms
     result = f"{median:.2f} ms (median of {measurement.runs})" if median is not None else measurement.problem
-    print(f"  {measurement.case:5} {measurement.engine:6} history {measurement.history:3}: {result}",
-          file=sys.stderr, flush=True)
+    print(
+        f"  {measurement.case:5} {measurement.engine:6} history {measurement.history:3}: {result}",
+        file=sys.stderr,
+        flush=True,
+    )
     return measurement
 
 

@@ -379,8 +379,9 @@ def _compile_producer(kind: str, state: Mapping[str, JSON]) -> Producer:
     return lambda value, record: [run_program(branch, value, record) for branch in branches]
 
 
-def _compile_choice(state: Mapping[str, JSON], nodes: Mapping[str, Node], read_input: Getter,
-                    write_output: Getter) -> Step:
+def _compile_choice(
+    state: Mapping[str, JSON], nodes: Mapping[str, Node], read_input: Getter, write_output: Getter
+) -> Step:
     rules = tuple((compile_rule(rule), nodes[rule["Next"]]) for rule in state["Choices"])
     default = nodes[state["Default"]] if "Default" in state else None
 

@@ -287,9 +287,7 @@ def w6_large_payload(scale: float = 1.0) -> Generated:
     input_value = w6_input(scaled("W6", scale))
     items = len(input_value["blob"]["items"])
     output = {"count": W6_PASS_STATES, "items": items, "last": input_value["blob"]["items"][-1]}
-    return Generated(
-        w6_definition(items), input_value, Expected("SUCCEEDED", output, transitions=W6_PASS_STATES + 1)
-    )
+    return Generated(w6_definition(items), input_value, Expected("SUCCEEDED", output, transitions=W6_PASS_STATES + 1))
 
 
 def w6_rejected_payload(scale: float = 1.0) -> Generated:

@@ -89,8 +89,15 @@ class Timing:
     """The first wrong answer (no sample after it is kept)."""
 
 
-def time_runs(run_once: RunOnce, expected: Expected, *, runs: int, budget_s: float | None = None,
-              warm_up: Callable[[], object] | None = None, min_sample_s: float | None = MIN_SAMPLE_S) -> Timing:
+def time_runs(
+    run_once: RunOnce,
+    expected: Expected,
+    *,
+    runs: int,
+    budget_s: float | None = None,
+    warm_up: Callable[[], object] | None = None,
+    min_sample_s: float | None = MIN_SAMPLE_S,
+) -> Timing:
     """Warm up, then time ``runs`` samples; stop at the first wrong answer or when the budget is spent.
 
     ``warm_up`` replaces the warm-up run of the workload itself (for peers too slow to run it twice);

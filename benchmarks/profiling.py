@@ -66,10 +66,14 @@ def profile(case_name: str, *, history: bool, sort: str, scale: float) -> int:
         elapsed = time.perf_counter() - started
     problem = next((p for p in problems if p), None)
     mode = "history on" if history else "history off"
-    print(f"{case.id} ({case.title}), our engine, {mode}: {runs} run(s) under the profiler, "
-          f"{elapsed * 1000 / runs:.1f} ms each (unprofiled warm-up: {warm_up_seconds * 1000:.1f} ms)")
-    print(f"garbage collector: {collector.collections} collection(s), {collector.seconds * 1000 / runs:.1f} ms per run"
-          " (charged by cProfile to whatever function was allocating)")
+    print(
+        f"{case.id} ({case.title}), our engine, {mode}: {runs} run(s) under the profiler, "
+        f"{elapsed * 1000 / runs:.1f} ms each (unprofiled warm-up: {warm_up_seconds * 1000:.1f} ms)"
+    )
+    print(
+        f"garbage collector: {collector.collections} collection(s), {collector.seconds * 1000 / runs:.1f} ms per run"
+        " (charged by cProfile to whatever function was allocating)"
+    )
     if problem:
         print(f"WRONG ANSWER: {problem}")
     pstats.Stats(profiler, stream=sys.stdout).strip_dirs().sort_stats(sort).print_stats(TOP)

@@ -12,14 +12,24 @@ from benchmarks.cases import LOAD_CASE_ID, Case
 from benchmarks.measure import Measurement
 from benchmarks.targets import TargetResult, find, summary
 
-COLUMNS = ("case", "engine", "history", "samples", "median ms", "transitions/s", "peak RSS MB", "base RSS MB",
-           "vs ours")
+COLUMNS = (
+    "case",
+    "engine",
+    "history",
+    "samples",
+    "median ms",
+    "transitions/s",
+    "peak RSS MB",
+    "base RSS MB",
+    "vs ours",
+)
 RIGHT_ALIGNED = {"samples", "median ms", "transitions/s", "peak RSS MB", "base RSS MB", "vs ours"}
 LEGEND = (
     "samples: timed samples after one warm-up run; 5x40 = 5 samples of 40 executions each (fast workloads)."
     " median ms: one execution, median of the samples. transitions/s: states entered per second."
     " RSS: peak resident memory of the measuring process; base = before the warm-up."
-    " vs ours: this engine's time / our engine's (with history on, for peers, which always record).")
+    " vs ours: this engine's time / our engine's (with history on, for peers, which always record)."
+)
 
 
 @dataclass
@@ -43,8 +53,10 @@ class Report:
             reference = find(self.measurements, measurement.case, "ours", "on" if peer_run else measurement.history)
             median = measurement.median_ms
             if median is None:
-                notes.append(f"{measurement.case} {self.engine_names.get(measurement.engine, measurement.engine)}: "
-                             f"{measurement.problem or 'no timing'}")
+                notes.append(
+                    f"{measurement.case} {self.engine_names.get(measurement.engine, measurement.engine)}: "
+                    f"{measurement.problem or 'no timing'}"
+                )
                 median_cell = f"failed [{len(notes)}]"
             else:
                 median_cell = _ms(median)
@@ -54,19 +66,33 @@ class Report:
             if median is not None and reference is not None and reference.median_ms:
                 ratio = _ratio(median / reference.median_ms)
             case = "load 1k" if measurement.case == LOAD_CASE_ID else measurement.case
-            rows.append([case, self.engine_names.get(measurement.engine, measurement.engine), measurement.history,
-                         _samples(measurement), median_cell, rate, _mb(measurement.rss_peak_mb),
-                         _mb(measurement.rss_base_mb), ratio])
+            rows.append(
+                [
+                    case,
+                    self.engine_names.get(measurement.engine, measurement.engine),
+                    measurement.history,
+                    _samples(measurement),
+                    median_cell,
+                    rate,
+                    _mb(measurement.rss_peak_mb),
+                    _mb(measurement.rss_base_mb),
+                    ratio,
+                ]
+            )
         return rows, notes
 
     def text(self) -> str:
         rows, notes = self.rows()
-        widths = [max(len(column), *(len(row[index]) for row in rows)) if rows else len(column)
-                  for index, column in enumerate(COLUMNS)]
+        widths = [
+            max(len(column), *(len(row[index]) for row in rows)) if rows else len(column)
+            for index, column in enumerate(COLUMNS)
+        ]
 
         def line(cells: Sequence[str]) -> str:
-            return "  ".join(cell.rjust(width) if column in RIGHT_ALIGNED else cell.ljust(width)
-                             for cell, width, column in zip(cells, widths, COLUMNS, strict=True)).rstrip()
+            return "  ".join(
+                cell.rjust(width) if column in RIGHT_ALIGNED else cell.ljust(width)
+                for cell, width, column in zip(cells, widths, COLUMNS, strict=True)
+            ).rstrip()
 
         parts = [line(COLUMNS), line(["-" * width for width in widths]), *(line(row) for row in rows)]
         parts.extend(f"[{index}] {note}" for index, note in enumerate(notes, 1))
@@ -106,12 +132,19 @@ class Report:
         return {
             "command": self.command,
             "machine": self.machine,
-            "cases": {case.id: {"title": case.title, "machine_type": case.machine_type,
-                                "transitions": self.transitions.get(case.id)} for case in self.cases},
+            "cases": {
+                case.id: {
+                    "title": case.title,
+                    "machine_type": case.machine_type,
+                    "transitions": self.transitions.get(case.id),
+                }
+                for case in self.cases
+            },
             "measurements": [measurement.to_json() for measurement in self.measurements],
             "targets": [vars(result) for result in self.targets],
-            "skipped": [{"case": case, "engine": engine, "reason": reason}
-                        for (case, engine), reason in self.skipped.items()],
+            "skipped": [
+                {"case": case, "engine": engine, "reason": reason} for (case, engine), reason in self.skipped.items()
+            ],
         }
 
     def write_json(self, path: Path) -> None:
@@ -122,8 +155,10 @@ class Report:
         grouped: dict[tuple[str, str], list[str]] = {}
         for (case, engine), reason in self.skipped.items():
             grouped.setdefault((engine, reason), []).append(case)
-        return [f"{self.engine_names.get(engine, engine)} on {', '.join(cases)}: {reason}"
-                for (engine, reason), cases in grouped.items()]
+        return [
+            f"{self.engine_names.get(engine, engine)} on {', '.join(cases)}: {reason}"
+            for (engine, reason), cases in grouped.items()
+        ]
 
 
 def _ms(value: float) -> str:

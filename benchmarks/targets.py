@@ -42,8 +42,13 @@ def find(measurements: Sequence[Measurement], case: str, engine: str, history: s
     return None
 
 
-def evaluate(cases: Sequence[Case], engines: Sequence[str], measurements: Sequence[Measurement],
-             skipped: dict[tuple[str, str], str], peer_names: dict[str, str]) -> list[TargetResult]:
+def evaluate(
+    cases: Sequence[Case],
+    engines: Sequence[str],
+    measurements: Sequence[Measurement],
+    skipped: dict[tuple[str, str], str],
+    peer_names: dict[str, str],
+) -> list[TargetResult]:
     """Every target that applies to the cases and engines that were selected, in table order."""
     results: list[TargetResult] = []
     load = find(measurements, LOAD_CASE_ID, "ours", "-")
@@ -110,6 +115,8 @@ def _floor_target(case: str, history: str, ours: Measurement | None, floor: Meas
 
 
 def summary(results: Sequence[TargetResult]) -> str:
-    counts = {status: sum(1 for result in results if result.status == status)
-              for status in (MET, MISSED, NOT_MEASURED, NOT_COMPARABLE)}
+    counts = {
+        status: sum(1 for result in results if result.status == status)
+        for status in (MET, MISSED, NOT_MEASURED, NOT_COMPARABLE)
+    }
     return ", ".join(f"{count} {status}" for status, count in counts.items() if count) or "none"

@@ -37,8 +37,9 @@ def measure(request: dict[str, Any]) -> Measurement:
     runner = _runner(engine, loaded, history == "on")
     measurement.rss_base_mb = peak_rss_mb()
     warm_up = getattr(runner, "warm_up", None)
-    timing = time_runs(runner.run_once, loaded.expected, runs=request["runs"], budget_s=request.get("budget_s"),
-                       warm_up=warm_up)
+    timing = time_runs(
+        runner.run_once, loaded.expected, runs=request["runs"], budget_s=request.get("budget_s"), warm_up=warm_up
+    )
     measurement.rss_peak_mb = peak_rss_mb()
     if timing.problem is not None:
         measurement.problem = f"wrong answer: {timing.problem}"
@@ -97,8 +98,12 @@ def main() -> int:
         measurement = measure(request)
     except Exception as error:  # a crash of the engine under test is a result to report, not a traceback
         traceback.print_exc(file=sys.stderr)
-        measurement = Measurement(request["case"], request["engine"], request["history"],
-                                  problem=f"crashed: {type(error).__name__}: {error}"[:300])
+        measurement = Measurement(
+            request["case"],
+            request["engine"],
+            request["history"],
+            problem=f"crashed: {type(error).__name__}: {error}"[:300],
+        )
     print(json.dumps(measurement.to_json()))
     return 0
 

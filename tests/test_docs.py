@@ -45,8 +45,7 @@ _FILE_MARKER = re.compile(r"^\s*<!--\s*file:\s*(?P<path>\S+)\s*-->\s*$")
 _RUNNABLE_SHELL = ("asl ", "python -m ")
 _SHELL = ("bash", "sh", "shell", "console")
 _PYTHON = ("python", "py", "python3")
-_NOT_LINKED = {".git", ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", "build",
-               "dist"}
+_NOT_LINKED = {".git", ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", "build", "dist"}
 
 
 @dataclass(frozen=True)
@@ -83,8 +82,7 @@ class Block:
 
 
 def _first_command(code: str) -> str:
-    return next((line.strip() for line in code.splitlines() if line.strip() and not line.strip().startswith("#")),
-                "")
+    return next((line.strip() for line in code.splitlines() if line.strip() and not line.strip().startswith("#")), "")
 
 
 def parse_markers(text: str) -> dict[str, str]:
@@ -93,7 +91,7 @@ def parse_markers(text: str) -> dict[str, str]:
     words = text.split()
     for index, word in enumerate(words):
         if word == "skip":
-            markers["skip"] = " ".join(words[index + 1:]) or "marked skip"
+            markers["skip"] = " ".join(words[index + 1 :]) or "marked skip"
             break
         key, sep, value = word.partition("=")
         if not sep:
@@ -194,14 +192,24 @@ class Page:
     def _run_shell(self, block: Block) -> str | None:
         expected = int(block.markers.get("exit", "0"))
         bin_dir = str(Path(sys.executable).parent)
-        env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""), "NO_COLOR": "1",
-               "COLUMNS": "100"}
-        done = subprocess.run(["bash", "-eo", "pipefail", "-c", block.script], cwd=self.workspace, env=env,
-                              capture_output=True, text=True, timeout=120, check=False)
+        env = {
+            **os.environ,
+            "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+            "NO_COLOR": "1",
+            "COLUMNS": "100",
+        }
+        done = subprocess.run(
+            ["bash", "-eo", "pipefail", "-c", block.script],
+            cwd=self.workspace,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         if done.returncode == expected:
             return None
-        return (f"exit status {done.returncode}, expected {expected}\n--- stdout\n{done.stdout}"
-                f"--- stderr\n{done.stderr}")
+        return f"exit status {done.returncode}, expected {expected}\n--- stdout\n{done.stdout}--- stderr\n{done.stderr}"
 
 
 @contextlib.contextmanager
@@ -238,14 +246,44 @@ def test_code_block(block: Block, pages: dict[Path, Page], tmp_path_factory: pyt
 
 def test_markers_and_fences_are_read(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
-    page.write_text("\n".join([
-        "# Title", "", "<!-- docs-test: exit=1 needs=jq -->", "```bash", "asl run x.json | jq .", "```", "",
-        "<!-- docs-test: skip needs AWS credentials -->", "", "```python", "import boto3", "```",
-        "```yaml", "a: 1", "```", "<!-- docs-test: file=spec.yaml -->", "~~~yaml", "b: 2", "~~~",
-        "```bash", "pip install asl-engine", "```",
-        "```console", "$ asl --version", "asl, version 0.1.0", "$ pip --version", "```",
-        "<!-- file: test_x.py -->", "```python", "def test(): pass", "```",
-    ]), encoding="utf-8")
+    page.write_text(
+        "\n".join(
+            [
+                "# Title",
+                "",
+                "<!-- docs-test: exit=1 needs=jq -->",
+                "```bash",
+                "asl run x.json | jq .",
+                "```",
+                "",
+                "<!-- docs-test: skip needs AWS credentials -->",
+                "",
+                "```python",
+                "import boto3",
+                "```",
+                "```yaml",
+                "a: 1",
+                "```",
+                "<!-- docs-test: file=spec.yaml -->",
+                "~~~yaml",
+                "b: 2",
+                "~~~",
+                "```bash",
+                "pip install asl-engine",
+                "```",
+                "```console",
+                "$ asl --version",
+                "asl, version 0.1.0",
+                "$ pip --version",
+                "```",
+                "<!-- file: test_x.py -->",
+                "```python",
+                "def test(): pass",
+                "```",
+            ]
+        ),
+        encoding="utf-8",
+    )
     blocks = code_blocks(page)
     assert [(b.line, b.language, b.markers) for b in blocks] == [
         (4, "bash", {"exit": "1", "needs": "jq"}),
@@ -268,13 +306,30 @@ def test_unknown_markers_are_refused() -> None:
 
 def test_a_page_runs_in_order_and_reports_each_failure(tmp_path: Path) -> None:
     document = tmp_path / "doc.md"
-    document.write_text("\n".join([
-        "<!-- docs-test: file=data.txt -->", "```text", "42", "```",
-        "```python", "value = int(open('data.txt').read())", "```",
-        "```python", "assert value == 41, value", "```",
-        "```bash", "python -m json.tool data.txt", "```",
-        "<!-- docs-test: exit=3 -->", "```bash", "asl run missing.json || exit 3", "```",
-    ]), encoding="utf-8")
+    document.write_text(
+        "\n".join(
+            [
+                "<!-- docs-test: file=data.txt -->",
+                "```text",
+                "42",
+                "```",
+                "```python",
+                "value = int(open('data.txt').read())",
+                "```",
+                "```python",
+                "assert value == 41, value",
+                "```",
+                "```bash",
+                "python -m json.tool data.txt",
+                "```",
+                "<!-- docs-test: exit=3 -->",
+                "```bash",
+                "asl run missing.json || exit 3",
+                "```",
+            ]
+        ),
+        encoding="utf-8",
+    )
     page = Page(code_blocks(document), tmp_path / "scratch")
     runnable = [block for block in page.blocks if block.kind in ("python", "shell")]
     results = [page.result_of(block) for block in runnable]

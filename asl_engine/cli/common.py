@@ -43,7 +43,8 @@ class CommandError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = EXIT_UNUSABLE) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        # click declares exit_code a ClassVar, but sets no rule against a per-instance value, which it reads.
+        self.exit_code = exit_code  # type: ignore[misc]
 
 
 class InvalidDefinition(CommandError):
@@ -94,7 +95,10 @@ def parse_substitutions(assignments: Iterable[str]) -> dict[str, str]:
 def substitutions_option(function: F) -> F:
     """``--set NAME=VALUE`` (repeatable), delivered to the command as a dict named ``substitutions``."""
     return click.option(
-        "--set", "substitutions", multiple=True, metavar="NAME=VALUE",
+        "--set",
+        "substitutions",
+        multiple=True,
+        metavar="NAME=VALUE",
         callback=lambda ctx, param, assignments: parse_substitutions(assignments),
         help="Definition substitution: replaces ${NAME} in the definition's strings. Repeatable.",
     )(function)
@@ -103,8 +107,12 @@ def substitutions_option(function: F) -> F:
 def machine_type_option(function: F) -> F:
     """``--type STANDARD|EXPRESS``, delivered upper-cased as ``machine_type``."""
     return click.option(
-        "--type", "machine_type", type=click.Choice(["STANDARD", "EXPRESS"], case_sensitive=False),
-        default="STANDARD", show_default=True, callback=lambda ctx, param, value: value.upper(),
+        "--type",
+        "machine_type",
+        type=click.Choice(["STANDARD", "EXPRESS"], case_sensitive=False),
+        default="STANDARD",
+        show_default=True,
+        callback=lambda ctx, param, value: value.upper(),
         help="State machine type (EXPRESS forbids .sync and .waitForTaskToken tasks).",
     )(function)
 
@@ -127,16 +135,17 @@ def load_machine(
     try:
         return StateMachine.from_file(path, machine_type=machine_type, substitutions=substitutions)
     except ValidationError as error:
-        raise InvalidDefinition(str(path), _positioned_errors(path, error, machine_type, substitutions),
-                                invalid_exit_code) from None
+        raise InvalidDefinition(
+            str(path), _positioned_errors(path, error, machine_type, substitutions), invalid_exit_code
+        ) from None
     except DefinitionError as error:
         raise CommandError(str(error)) from None
 
 
-def _positioned_errors(path: Path, error: ValidationError, machine_type: str,
-                       substitutions: Mapping[str, str] | None) -> list[Diagnostic]:
-    found = [d for d in validate(path, machine_type=machine_type, substitutions=substitutions)
-             if d.severity == "ERROR"]
+def _positioned_errors(
+    path: Path, error: ValidationError, machine_type: str, substitutions: Mapping[str, str] | None
+) -> list[Diagnostic]:
+    found = [d for d in validate(path, machine_type=machine_type, substitutions=substitutions) if d.severity == "ERROR"]
     # The validator and the compiler agree on what is invalid; should they ever not, the engine's
     # own diagnostics are still the truth about why it refused to load.
     return found or [d for d in error.diagnostics if d.severity == "ERROR"]

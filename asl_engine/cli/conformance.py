@@ -22,19 +22,53 @@ _DIRECTORY = click.Path(exists=True, file_okay=False, dir_okay=True, path_type=P
 
 @click.command("conformance")
 @click.argument("cases_dirs", nargs=-1, type=_DIRECTORY, metavar="[CASES_DIR]...")
-@click.option("--cases", "extra_dirs", multiple=True, type=_DIRECTORY, metavar="DIR",
-              help="Another directory of cases (e.g. conformance/cases). Repeatable.")
-@click.option("--filter", "filters", multiple=True, metavar="SUBSTRING",
-              help="Run only cases whose id or file name contains SUBSTRING (case-insensitive). Repeatable.")
-@click.option("--json", "json_file", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              metavar="FILE", help="Also write a machine-readable report to FILE.")
-@click.option("--floor", "floor_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help=f"Pass-rate floors (default: {DEFAULT_FLOOR_FILE.relative_to(DEFAULT_FLOOR_FILE.parents[1])}).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT, show_default=True,
-              metavar="SECONDS", help="Wall-clock limit per case.")
+@click.option(
+    "--cases",
+    "extra_dirs",
+    multiple=True,
+    type=_DIRECTORY,
+    metavar="DIR",
+    help="Another directory of cases (e.g. conformance/cases). Repeatable.",
+)
+@click.option(
+    "--filter",
+    "filters",
+    multiple=True,
+    metavar="SUBSTRING",
+    help="Run only cases whose id or file name contains SUBSTRING (case-insensitive). Repeatable.",
+)
+@click.option(
+    "--json",
+    "json_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    metavar="FILE",
+    help="Also write a machine-readable report to FILE.",
+)
+@click.option(
+    "--floor",
+    "floor_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help=f"Pass-rate floors (default: {DEFAULT_FLOOR_FILE.relative_to(DEFAULT_FLOOR_FILE.parents[1])}).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wall-clock limit per case.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Print every case with its result and metric differences.")
-def conformance_command(cases_dirs: tuple[Path, ...], extra_dirs: tuple[Path, ...], filters: tuple[str, ...],
-                        json_file: Path | None, floor_file: Path | None, timeout: float, verbose: bool) -> None:
+def conformance_command(
+    cases_dirs: tuple[Path, ...],
+    extra_dirs: tuple[Path, ...],
+    filters: tuple[str, ...],
+    json_file: Path | None,
+    floor_file: Path | None,
+    timeout: float,
+    verbose: bool,
+) -> None:
     """Run conformance cases recorded against real AWS Step Functions.
 
     Each case runs in isolation and is compared with what AWS did; the report gives the pass rate
@@ -53,8 +87,9 @@ def conformance_command(cases_dirs: tuple[Path, ...], extra_dirs: tuple[Path, ..
     directories = [*cases_dirs, *extra_dirs]
     if not directories:
         if not DEFAULT_CASES_DIR.is_dir():
-            raise click.UsageError(f"no CASES_DIR given and the default {DEFAULT_CASES_DIR} does not exist; "
-                                   "pass the directory of cases")
+            raise click.UsageError(
+                f"no CASES_DIR given and the default {DEFAULT_CASES_DIR} does not exist; pass the directory of cases"
+            )
         directories = [DEFAULT_CASES_DIR]
     floors = _floors(floor_file)
     if json_file is not None and not json_file.parent.is_dir():
@@ -69,8 +104,9 @@ def conformance_command(cases_dirs: tuple[Path, ...], extra_dirs: tuple[Path, ..
     click.echo(format_text(results, summary, verbose=verbose))
     if json_file is not None:
         try:
-            json_file.write_text(json.dumps(to_json(results, summary), indent=2, ensure_ascii=False) + "\n",
-                                 encoding="utf-8")
+            json_file.write_text(
+                json.dumps(to_json(results, summary), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
         except OSError as error:
             raise click.FileError(str(json_file), error.strerror or str(error)) from error
     raise SystemExit(EXIT_FLOORS_MET if summary.floors_met else EXIT_BELOW_FLOOR)

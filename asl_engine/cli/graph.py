@@ -16,17 +16,33 @@ from asl_engine.errors import DefinitionError, ValidationError
 class _GraphError(click.ClickException):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        # click declares exit_code a ClassVar, but sets no rule against a per-instance value, which it reads.
+        self.exit_code = exit_code  # type: ignore[misc]
 
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["mermaid", "dot"]), default="mermaid",
-              show_default=True, help="mermaid: a flowchart for Markdown; dot: Graphviz (render with dot -Tsvg).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Write to this file instead of standard output.")
-@click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE",
-              help="Definition substitution: replaces ${NAME} in string values. Repeatable.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["mermaid", "dot"]),
+    default="mermaid",
+    show_default=True,
+    help="mermaid: a flowchart for Markdown; dot: Graphviz (render with dot -Tsvg).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Definition substitution: replaces ${NAME} in string values. Repeatable.",
+)
 def graph_command(file: Path, output_format: str, output: Path | None, assignments: tuple[str, ...]) -> None:
     """Draw the states and transitions of FILE.
 

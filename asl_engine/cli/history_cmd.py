@@ -44,8 +44,10 @@ def parse_history(document: Any, origin: str) -> list[EventView]:
     """Events from a GetExecutionHistory response (or a bare list of its events), checked one by one."""
     events = document.get("events") if isinstance(document, Mapping) else document
     if not isinstance(events, list):
-        raise CommandError(f'{origin}: expected {{"events": [...]}} as printed by --history-json or '
-                           "aws stepfunctions get-execution-history")
+        raise CommandError(
+            f'{origin}: expected {{"events": [...]}} as printed by --history-json or '
+            "aws stepfunctions get-execution-history"
+        )
     return [_event(raw, f"{origin}: /events/{index}") for index, raw in enumerate(events)]
 
 
@@ -117,9 +119,14 @@ def read_history(source: str) -> list[EventView]:
 
 @click.command("history", short_help="Show a saved execution history again.")
 @click.argument("file", metavar="FILE")
-@click.option("--format", "output_format", type=click.Choice(["table", "trace", "path"]), default="table",
-              show_default=True,
-              help="table: one row per event; trace: the lines --trace prints; path: the states entered, one a line.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "trace", "path"]),
+    default="table",
+    show_default=True,
+    help="table: one row per event; trace: the lines --trace prints; path: the states entered, one a line.",
+)
 def history_command(file: str, output_format: str) -> None:
     """Show a saved execution history: FILE from --history-json, or '-' for stdin.
 
@@ -145,8 +152,11 @@ def history_command(file: str, output_format: str) -> None:
     else:
         terminal = common.is_terminal(stdout)
         width = shutil.get_terminal_size().columns if terminal else None
-        click.echo(history_table(events, width=width, color=common.wants_color(stdout)), nl=False,
-                   color=common.wants_color(stdout))
+        click.echo(
+            history_table(events, width=width, color=common.wants_color(stdout)),
+            nl=False,
+            color=common.wants_color(stdout),
+        )
 
 
 __all__ = ["history_command", "history_document", "parse_history", "read_history"]

@@ -205,8 +205,9 @@ def history_table(events: Sequence[EventView], *, width: int | None = None, colo
     for event in events:
         visit = tracker.add(event)
         step = visit.name if visit is not None else ""
-        rows.append((str(event.id), event.type, step, format_duration(max(event.timestamp - start, 0.0)),
-                     summarize(event)))
+        rows.append(
+            (str(event.id), event.type, step, format_duration(max(event.timestamp - start, 0.0)), summarize(event))
+        )
     headers = ("ID", "TYPE", "STEP", "ELAPSED", "DETAILS")
     widths = [max(len(headers[column]), *(len(row[column]) for row in rows)) for column in range(4)]
     lines = [_table_line(headers, widths, width, color, header=True)]
@@ -214,8 +215,7 @@ def history_table(events: Sequence[EventView], *, width: int | None = None, colo
     return "\n".join(lines) + "\n"
 
 
-def _table_line(row: Sequence[str], widths: Sequence[int], width: int | None, color: bool,
-                header: bool = False) -> str:
+def _table_line(row: Sequence[str], widths: Sequence[int], width: int | None, color: bool, header: bool = False) -> str:
     cells = [row[0].rjust(widths[0]), row[1].ljust(widths[1]), row[2].ljust(widths[2]), row[3].rjust(widths[3])]
     prefix = "  ".join(cells) + "  "
     detail = row[4] if width is None else shorten(row[4], width - len(prefix))
@@ -288,8 +288,7 @@ class TraceListener:
     JSON object per line (payloads as JSON values, not text) for ``jq`` and log shippers.
     """
 
-    def __init__(self, writer: TerminalWriter, *, console: bool, color: bool = False,
-                 payload_width: int = 160) -> None:
+    def __init__(self, writer: TerminalWriter, *, console: bool, color: bool = False, payload_width: int = 160) -> None:
         self._console = console
         self._payload_width = payload_width
         self._tracker = StepTracker()
@@ -300,8 +299,12 @@ class TraceListener:
             renderer = structlog.dev.ConsoleRenderer(colors=color, sort_keys=False, pad_event_to=28)
         else:
             renderer = structlog.processors.JSONRenderer(ensure_ascii=False, default=str)
-        self._log = structlog.wrap_logger(_LineSink(writer), processors=[_event_first, renderer], context_class=dict,
-                                          wrapper_class=structlog.make_filtering_bound_logger(0))
+        self._log = structlog.wrap_logger(
+            _LineSink(writer),
+            processors=[_event_first, renderer],
+            context_class=dict,
+            wrapper_class=structlog.make_filtering_bound_logger(0),
+        )
 
     def __call__(self, event: HistoryEvent) -> None:
         self.log(EventView.of(event))
@@ -418,8 +421,9 @@ class ProgressDisplay:
     ``tick``; nothing shows during the first ``delay`` seconds, so quick runs do not flicker.
     """
 
-    def __init__(self, writer: TerminalWriter, *, wait_deadline: WaitDeadline | None = None,
-                 delay: float = 0.3) -> None:
+    def __init__(
+        self, writer: TerminalWriter, *, wait_deadline: WaitDeadline | None = None, delay: float = 0.3
+    ) -> None:
         self._writer = writer
         self._wait_deadline = wait_deadline
         self._delay = delay
@@ -521,8 +525,10 @@ def states_entered(events: Iterable[EventView]) -> list[str]:
 
 def describe_path(names: Sequence[str], limit: int = 40) -> str:
     """``A → B → Item (100 times) → C``: repeats folded, long paths cut to their end."""
-    folded = [name if count == 1 else f"{name} ({count} times)"
-              for name, count in ((name, len(list(group))) for name, group in itertools.groupby(names))]
+    folded = [
+        name if count == 1 else f"{name} ({count} times)"
+        for name, count in ((name, len(list(group))) for name, group in itertools.groupby(names))
+    ]
     if len(folded) > limit:
         return f"… ({len(folded) - limit} earlier) → " + " → ".join(folded[-limit:])
     return " → ".join(folded)

@@ -62,27 +62,65 @@ _STOP_CAUSE = "Interrupted with Ctrl-C"
 @substitutions_option
 @machine_type_option
 @click.option("--name", metavar="NAME", help="Execution name (default: a random UUID; see --seed).")
-@click.option("--resources", "resources_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Handlers for Task states (TOML).  [default: asl.toml beside DEFINITION, if there is one]")
-@click.option("--mock-config", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="A Step Functions Local MockConfigFile; use with --test-case.")
+@click.option(
+    "--resources",
+    "resources_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Handlers for Task states (TOML).  [default: asl.toml beside DEFINITION, if there is one]",
+)
+@click.option(
+    "--mock-config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="A Step Functions Local MockConfigFile; use with --test-case.",
+)
 @click.option("--test-case", metavar="NAME", help="The MockConfigFile test case whose mocked responses to use.")
-@click.option("--state-machine", "mock_machine", metavar="NAME",
-              help="The MockConfigFile state machine holding --test-case (needed only when several do).")
-@click.option("--clock", "clock_kind", type=click.Choice(["real", "virtual"]), default="real", show_default=True,
-              help="real: Wait states and retry intervals take their time; virtual: they take none.")
+@click.option(
+    "--state-machine",
+    "mock_machine",
+    metavar="NAME",
+    help="The MockConfigFile state machine holding --test-case (needed only when several do).",
+)
+@click.option(
+    "--clock",
+    "clock_kind",
+    type=click.Choice(["real", "virtual"]),
+    default="real",
+    show_default=True,
+    help="real: Wait states and retry intervals take their time; virtual: they take none.",
+)
 @click.option("--seed", type=int, metavar="N", help="Seed random values (names, UUIDs, jitter, task tokens).")
-@click.option("-o", "--output", "output_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Write the output JSON to FILE instead of stdout.")
-@click.option("--pretty/--compact", default=None,
-              help="Indented or one-line output JSON.  [default: indented on a terminal and in --output files]")
+@click.option(
+    "-o",
+    "--output",
+    "output_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write the output JSON to FILE instead of stdout.",
+)
+@click.option(
+    "--pretty/--compact",
+    default=None,
+    help="Indented or one-line output JSON.  [default: indented on a terminal and in --output files]",
+)
 @click.option("--history", "show_history", is_flag=True, help="Print the execution history as a table on stderr.")
-@click.option("--history-json", metavar="FILE",
-              help="Save the history as GetExecutionHistory JSON ('-': to stdout, instead of the output).")
-@click.option("--trace", is_flag=True,
-              help="Log each history event on stderr as it happens (JSON lines when stderr is not a terminal).")
-@click.option("--trace-file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Log each history event to FILE as JSON lines, as it happens.")
+@click.option(
+    "--history-json",
+    metavar="FILE",
+    help="Save the history as GetExecutionHistory JSON ('-': to stdout, instead of the output).",
+)
+@click.option(
+    "--trace",
+    is_flag=True,
+    help="Log each history event on stderr as it happens (JSON lines when stderr is not a terminal).",
+)
+@click.option(
+    "--trace-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Log each history event to FILE as JSON lines, as it happens.",
+)
 @click.option("--no-progress", is_flag=True, help="No progress line (it shows only when stderr is a terminal).")
 @click.option("-q", "--quiet", is_flag=True, help="Say nothing on stderr when the execution succeeds.")
 @click.pass_context
@@ -133,8 +171,16 @@ def run(
         mocks = _mocks_of(mock_config, test_case, mock_machine)
         with _opened(trace_file) as trace_stream:
             execution, interrupted = _execute(
-                machine, execution_input, name=name, resources=resources, mocks=mocks, clock=_clock(clock_kind),
-                seed=seed, trace=trace, trace_stream=trace_stream, progress=not no_progress,
+                machine,
+                execution_input,
+                name=name,
+                resources=resources,
+                mocks=mocks,
+                clock=_clock(clock_kind),
+                seed=seed,
+                trace=trace,
+                trace_stream=trace_stream,
+                progress=not no_progress,
             )
     except KeyboardInterrupt:
         click.echo("interrupted before the execution started", err=True)
@@ -204,8 +250,9 @@ def _execute(
         listeners.append(display)
     held = _HeldInterrupt()
     try:
-        handle = machine.start(execution_input, name=name, clock=clock, mocks=mocks, resources=resources, seed=seed,
-                               listeners=listeners)
+        handle = machine.start(
+            execution_input, name=name, clock=clock, mocks=mocks, resources=resources, seed=seed, listeners=listeners
+        )
     except (ConfigurationError, InvalidExecutionInput) as error:
         held.release()
         raise CommandError(str(error)) from None

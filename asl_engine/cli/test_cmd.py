@@ -111,8 +111,10 @@ def load_tests(spec: Path, *, input_value: Any, resources_file: Path | None = No
         return _mock_config_tests(spec, input_value, resources_file)
     if isinstance(document, Mapping) and "tests" in document:
         return _spec_tests(spec, document, input_value, resources_file)
-    raise CommandError(f"{spec}: neither a test spec (with 'definition' and 'tests') nor a MockConfigFile "
-                       "(with 'StateMachines'); see `asl test --help`")
+    raise CommandError(
+        f"{spec}: neither a test spec (with 'definition' and 'tests') nor a MockConfigFile "
+        "(with 'StateMachines'); see `asl test --help`"
+    )
 
 
 def _mock_config_tests(spec: Path, input_value: Any, resources_file: Path | None) -> list[TestCase]:
@@ -122,8 +124,11 @@ def _mock_config_tests(spec: Path, input_value: Any, resources_file: Path | None
         definition = _definition_beside(spec, machine)
         for case in config.test_cases(machine):
             mocks = config.test_case(case, state_machine=machine)
-            tests.append(TestCase(f"{machine}#{case}", definition, "STANDARD", {}, input_value, mocks,
-                                  resources_file=resources_file))
+            tests.append(
+                TestCase(
+                    f"{machine}#{case}", definition, "STANDARD", {}, input_value, mocks, resources_file=resources_file
+                )
+            )
     return tests
 
 
@@ -132,12 +137,16 @@ def _definition_beside(spec: Path, machine: str) -> Path:
     for candidate in candidates:
         if candidate.is_file():
             return candidate
-    raise CommandError(f"{spec}: no definition for state machine '{machine}': expected one of "
-                       + ", ".join(candidate.name for candidate in candidates) + f" in {spec.parent}")
+    raise CommandError(
+        f"{spec}: no definition for state machine '{machine}': expected one of "
+        + ", ".join(candidate.name for candidate in candidates)
+        + f" in {spec.parent}"
+    )
 
 
-def _spec_tests(spec: Path, document: Mapping[str, Any], default_input: Any,
-                default_resources: Path | None) -> list[TestCase]:
+def _spec_tests(
+    spec: Path, document: Mapping[str, Any], default_input: Any, default_resources: Path | None
+) -> list[TestCase]:
     origin = str(spec)
     _check_keys(origin, "", document, _SPEC_KEYS)
     base = spec.parent
@@ -168,10 +177,18 @@ def _spec_tests(spec: Path, document: Mapping[str, Any], default_input: Any,
             raise SpecError(origin, pointer, "expected an object with input, mocks, expect")
         _check_keys(origin, pointer, test, _TEST_KEYS)
         mocks = _test_mocks(origin, pointer, test, config, state_machine)
-        cases.append(TestCase(str(name), definition, machine_type, substitutions,
-                              _test_input(origin, pointer, test, base, default_input), mocks,
-                              _expectation(origin, f"{pointer}/expect", test.get("expect", {})),
-                              resources_file))
+        cases.append(
+            TestCase(
+                str(name),
+                definition,
+                machine_type,
+                substitutions,
+                _test_input(origin, pointer, test, base, default_input),
+                mocks,
+                _expectation(origin, f"{pointer}/expect", test.get("expect", {})),
+                resources_file,
+            )
+        )
     return cases
 
 
@@ -184,8 +201,9 @@ def _test_input(origin: str, pointer: str, test: Mapping[str, Any], base: Path, 
     return test.get("input", default)
 
 
-def _test_mocks(origin: str, pointer: str, test: Mapping[str, Any], config: Any,
-                state_machine: str | None) -> dict[str, Any] | None:
+def _test_mocks(
+    origin: str, pointer: str, test: Mapping[str, Any], config: Any, state_machine: str | None
+) -> dict[str, Any] | None:
     mocks: dict[str, Any] | None = None
     if "test_case" in test:
         case = _string(origin, f"{pointer}/test_case", test["test_case"])
@@ -308,8 +326,10 @@ def check(expect: Expectation, execution: Execution) -> list[str]:
     if expect.path is not None:
         taken = execution.states_entered
         if taken != expect.path:
-            step = next((i for i, (a, b) in enumerate(zip(expect.path, taken, strict=False)) if a != b),
-                        min(len(expect.path), len(taken)))
+            step = next(
+                (i for i, (a, b) in enumerate(zip(expect.path, taken, strict=False)) if a != b),
+                min(len(expect.path), len(taken)),
+            )
             problems.append(f"path differs at step {step + 1}:")
             problems.append(f"  expected: {describe_path(expect.path)}")
             problems.append(f"  got:      {describe_path(taken) or '(no state entered)'}")
@@ -349,13 +369,17 @@ def _short(value: Any) -> str:
 def print_table(outcomes: Sequence[Outcome], *, color: bool) -> None:
     width = max([len("TEST"), *(len(outcome.test.name) for outcome in outcomes)])
     status_width = max([len("STATUS"), *(len(outcome.status) for outcome in outcomes)])
-    click.echo(click.style(f"{'RESULT':<6}  {'TEST':<{width}}  {'STATUS':<{status_width}}  TIME", bold=True),
-               color=color)
+    click.echo(
+        click.style(f"{'RESULT':<6}  {'TEST':<{width}}  {'STATUS':<{status_width}}  TIME", bold=True), color=color
+    )
     for outcome in outcomes:
         verdict = "PASS" if outcome.passed else "ERROR" if outcome.errored else "FAIL"
         styled = click.style(f"{verdict:<6}", fg="green" if outcome.passed else "red", bold=not outcome.passed)
-        click.echo(f"{styled}  {outcome.test.name:<{width}}  {outcome.status:<{status_width}}  "
-                   f"{format_duration(outcome.seconds)}", color=color)
+        click.echo(
+            f"{styled}  {outcome.test.name:<{width}}  {outcome.status:<{status_width}}  "
+            f"{format_duration(outcome.seconds)}",
+            color=color,
+        )
         for problem in outcome.problems:
             click.echo(f"{'':<6}  {problem}", color=color)
     passed = sum(outcome.passed for outcome in outcomes)
@@ -369,8 +393,13 @@ def outcomes_document(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         "passed": sum(outcome.passed for outcome in outcomes),
         "failed": sum(not outcome.passed for outcome in outcomes),
         "tests": [
-            {"name": outcome.test.name, "result": "pass" if outcome.passed else "error" if outcome.errored else "fail",
-             "status": outcome.status, "seconds": round(outcome.seconds, 6), "problems": outcome.problems}
+            {
+                "name": outcome.test.name,
+                "result": "pass" if outcome.passed else "error" if outcome.errored else "fail",
+                "status": outcome.status,
+                "seconds": round(outcome.seconds, 6),
+                "problems": outcome.problems,
+            }
             for outcome in outcomes
         ],
     }
@@ -383,19 +412,48 @@ def outcomes_document(outcomes: Sequence[Outcome]) -> dict[str, Any]:
 @click.argument("specs", metavar="SPEC...", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-k", "selection", metavar="TEXT", help="Run only the tests whose name contains TEXT.")
 @click.option("-x", "--exitfirst", is_flag=True, help="Stop at the first failing test.")
-@click.option("--clock", "clock_kind", type=click.Choice(["virtual", "real"]), default="virtual", show_default=True,
-              help="virtual: Wait states and retry intervals take no time.")
-@click.option("--input", "input_file", metavar="FILE",
-              help="Input of the tests that give none, e.g. MockConfigFile cases (JSON file, '-': stdin; default {}).")
+@click.option(
+    "--clock",
+    "clock_kind",
+    type=click.Choice(["virtual", "real"]),
+    default="virtual",
+    show_default=True,
+    help="virtual: Wait states and retry intervals take no time.",
+)
+@click.option(
+    "--input",
+    "input_file",
+    metavar="FILE",
+    help="Input of the tests that give none, e.g. MockConfigFile cases (JSON file, '-': stdin; default {}).",
+)
 @click.option("--input-json", metavar="JSON", help="The same, given inline.")
-@click.option("--resources", "resources_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Handlers for the tests whose spec names none.  [default: asl.toml beside the definition]")
-@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table: for people; json: a report for CI.")
+@click.option(
+    "--resources",
+    "resources_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Handlers for the tests whose spec names none.  [default: asl.toml beside the definition]",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: for people; json: a report for CI.",
+)
 @click.pass_context
-def test_command(ctx: click.Context, specs: tuple[Path, ...], selection: str | None, exitfirst: bool,
-                 clock_kind: str, input_file: str | None, input_json: str | None, resources_file: Path | None,
-                 output_format: str) -> None:
+def test_command(
+    ctx: click.Context,
+    specs: tuple[Path, ...],
+    selection: str | None,
+    exitfirst: bool,
+    clock_kind: str,
+    input_file: str | None,
+    input_json: str | None,
+    resources_file: Path | None,
+    output_format: str,
+) -> None:
     """Run every test case of each SPEC and print a pass/fail table.
 
     SPEC is a test spec (JSON or YAML with 'definition' and 'tests'; see docs/cli.md)
@@ -411,8 +469,9 @@ def test_command(ctx: click.Context, specs: tuple[Path, ...], selection: str | N
       asl test --format json tests.yaml > report.json
     """
     input_value = read_input(input_file, input_json)
-    tests = [test for spec in specs
-             for test in load_tests(spec, input_value=input_value, resources_file=resources_file)]
+    tests = [
+        test for spec in specs for test in load_tests(spec, input_value=input_value, resources_file=resources_file)
+    ]
     if selection is not None:
         tests = [test for test in tests if selection in test.name]
         if not tests:

@@ -30,14 +30,32 @@ def parse_substitutions(assignments: Sequence[str]) -> dict[str, str]:
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: one line per diagnostic; json: AWS's ValidateStateMachineDefinition response.")
-@click.option("--type", "machine_type", type=click.Choice(["STANDARD", "EXPRESS"], case_sensitive=False),
-              default="STANDARD", show_default=True, help="State machine type (Express forbids .sync, callbacks...).")
-@click.option("--set", "assignments", multiple=True, metavar="NAME=VALUE",
-              help="Definition substitution: replaces ${NAME} in string values. Repeatable.")
-def validate_command(files: tuple[Path, ...], output_format: str, machine_type: str,
-                     assignments: tuple[str, ...]) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per diagnostic; json: AWS's ValidateStateMachineDefinition response.",
+)
+@click.option(
+    "--type",
+    "machine_type",
+    type=click.Choice(["STANDARD", "EXPRESS"], case_sensitive=False),
+    default="STANDARD",
+    show_default=True,
+    help="State machine type (Express forbids .sync, callbacks...).",
+)
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Definition substitution: replaces ${NAME} in string values. Repeatable.",
+)
+def validate_command(
+    files: tuple[Path, ...], output_format: str, machine_type: str, assignments: tuple[str, ...]
+) -> None:
     """Validate state machine definitions (JSON or YAML files).
 
     Exit status: 0 when every file is valid (warnings allowed), 1 when a file is
@@ -50,8 +68,9 @@ def validate_command(files: tuple[Path, ...], output_format: str, machine_type: 
       asl validate --format json machine.asl.json
     """
     substitutions = parse_substitutions(assignments)
-    results = {str(file): validate(file, machine_type=machine_type.upper(), substitutions=substitutions)
-               for file in files}
+    results = {
+        str(file): validate(file, machine_type=machine_type.upper(), substitutions=substitutions) for file in files
+    }
     if output_format == "json":
         _print_json(results)
     else:
@@ -92,5 +111,7 @@ def _print_text(results: dict[str, list[Diagnostic]]) -> None:
         invalid_files += bool(file_errors)
     checked = len(results)
     noun = "file" if checked == 1 else "files"
-    click.echo(f"{checked} {noun} checked: {checked - invalid_files} valid, {invalid_files} invalid "
-               f"({errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''})")
+    click.echo(
+        f"{checked} {noun} checked: {checked - invalid_files} valid, {invalid_files} invalid "
+        f"({errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''})"
+    )

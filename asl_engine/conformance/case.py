@@ -105,7 +105,8 @@ def parse_case(data: Any, path: Path) -> Case:
         features=tuple(_strings(data.get("features"), path, "features")),
         placeholders=frozenset(_strings(comparison.get("placeholders"), path, "comparison/placeholders")),
         value_placeholders=frozenset(
-            _strings(comparison.get("value_placeholders"), path, "comparison/value_placeholders")),
+            _strings(comparison.get("value_placeholders"), path, "comparison/value_placeholders")
+        ),
         task_results=_objects(data.get("task_results"), path, "task_results"),
         setup_calls=_objects(data.get("setup_calls"), path, "setup_calls"),
         unresolved=tuple(str(item) for item in data.get("unresolved") or ()),

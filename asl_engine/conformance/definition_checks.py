@@ -73,14 +73,18 @@ def create_problems(case: Case, engine: Engine, wildcards: Wildcards) -> list[st
 def create_message(diagnostics: Sequence[DiagnosticLike]) -> str:
     """The message CreateStateMachine gives for these diagnostics (errors only, comma-separated)."""
     errors = [d for d in diagnostics if d.severity == "ERROR"]
-    return CREATE_MESSAGE_PREFIX + "'" + ", ".join(
-        f"{d.code}: {d.message}" + (f" at {d.location}" if d.location else "") for d in errors) + "'"
+    return (
+        CREATE_MESSAGE_PREFIX
+        + "'"
+        + ", ".join(f"{d.code}: {d.message}" + (f" at {d.location}" if d.location else "") for d in errors)
+        + "'"
+    )
 
 
 def _unwrap(message: str) -> str:
     """``Invalid State Machine Definition: 'X'`` -> ``X``."""
     if message.startswith(CREATE_MESSAGE_PREFIX + "'") and message.endswith("'"):
-        return message[len(CREATE_MESSAGE_PREFIX) + 1:-1]
+        return message[len(CREATE_MESSAGE_PREFIX) + 1 : -1]
     return message
 
 

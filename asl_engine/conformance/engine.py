@@ -32,8 +32,9 @@ class ExecutionLike(Protocol):
 
 
 class MachineLike(Protocol):
-    def execute(self, input: Any = None, *, mocks: Any = None, resources: Any = None,
-                history: bool = True) -> ExecutionLike: ...
+    def execute(
+        self, input: Any = None, *, mocks: Any = None, resources: Any = None, history: bool = True
+    ) -> ExecutionLike: ...
 
 
 class DiagnosticLike(Protocol):
@@ -76,5 +77,9 @@ def load_engine() -> Engine:
         raise EngineUnavailable(f"the engine cannot be imported: {type(error).__name__}: {error}") from error
     # The public ``asl_engine.validate`` when the package re-exports it, else where it lives.
     validate = getattr(asl_engine, "validate", validate_definition)
-    return Engine(load=StateMachine.from_json, validate=validate, validation_error=ValidationError,
-                  definition_error=DefinitionError)
+    return Engine(
+        load=StateMachine.from_json,
+        validate=validate,
+        validation_error=ValidationError,
+        definition_error=DefinitionError,
+    )

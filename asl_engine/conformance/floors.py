@@ -43,8 +43,9 @@ def load_floors(path: Path) -> dict[str, float]:
 
 def parse_floors(data: object, where: str = "floor file") -> dict[str, float]:
     if not isinstance(data, dict):
-        raise FloorFileError(f"{where}: expected an object mapping categories to percentages, "
-                             f'e.g. {{"self_contained": 60.0}}')
+        raise FloorFileError(
+            f'{where}: expected an object mapping categories to percentages, e.g. {{"self_contained": 60.0}}'
+        )
     floors: dict[str, float] = {}
     for category, value in data.items():
         if category not in RUN_CATEGORIES:

@@ -28,8 +28,9 @@ class Difference:
         return f"{self.path}: {self.message}"
 
 
-def differences(expected: Any, actual: Any, wildcards: Wildcards, *, path: str = "$",
-                limit: int = 5) -> list[Difference]:
+def differences(
+    expected: Any, actual: Any, wildcards: Wildcards, *, path: str = "$", limit: int = 5
+) -> list[Difference]:
     """Up to ``limit`` differences between ``expected`` and ``actual``, in document order."""
     found: list[Difference] = []
     _compare(expected, actual, wildcards, path, found, limit)
@@ -40,8 +41,7 @@ def values_match(expected: Any, actual: Any, wildcards: Wildcards) -> bool:
     return not differences(expected, actual, wildcards, limit=1)
 
 
-def _compare(expected: Any, actual: Any, wildcards: Wildcards, path: str, found: list[Difference],
-             limit: int) -> None:
+def _compare(expected: Any, actual: Any, wildcards: Wildcards, path: str, found: list[Difference], limit: int) -> None:
     if len(found) >= limit:
         return
     if wildcards.matches_any_value(expected):
@@ -69,8 +69,13 @@ def _compare(expected: Any, actual: Any, wildcards: Wildcards, path: str, found:
             found.append(Difference(path, f"expected a list, got {describe(actual)}"))
             return
         if len(expected) != len(actual):
-            found.append(Difference(path, f"expected {len(expected)} items, got {len(actual)}: "
-                                          f"expected {describe(expected)}, got {describe(actual)}"))
+            found.append(
+                Difference(
+                    path,
+                    f"expected {len(expected)} items, got {len(actual)}: "
+                    f"expected {describe(expected)}, got {describe(actual)}",
+                )
+            )
             return
         for index, (item, other) in enumerate(zip(expected, actual, strict=True)):
             _compare(item, other, wildcards, f"{path}[{index}]", found, limit)
@@ -115,7 +120,7 @@ def describe(value: Any) -> str:
 
 
 def _excerpt(text: str, start: int) -> str:
-    piece = text[start:start + EXCERPT]
+    piece = text[start : start + EXCERPT]
     head = "…" if start else ""
     tail = "…" if start + EXCERPT < len(text) else ""
     return repr(head + piece + tail)

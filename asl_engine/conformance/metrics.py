@@ -56,20 +56,23 @@ def compare_names(expected: Sequence[str], actual: Sequence[str], *, unordered: 
         return MetricResult(False, "; ".join(parts) + " (compared as a multiset)")
     if list(expected) == list(actual):
         return MetricResult(True)
-    index = next((i for i, (e, a) in enumerate(zip(expected, actual, strict=False)) if e != a),
-                 min(len(expected), len(actual)))
+    index = next(
+        (i for i, (e, a) in enumerate(zip(expected, actual, strict=False)) if e != a), min(len(expected), len(actual))
+    )
     want = expected[index] if index < len(expected) else "(end)"
     got = actual[index] if index < len(actual) else "(end)"
-    return MetricResult(False, f"at #{index}: expected {want}, got {got} "
-                               f"({len(expected)} expected, {len(actual)} actual)")
+    return MetricResult(
+        False, f"at #{index}: expected {want}, got {got} ({len(expected)} expected, {len(actual)} actual)"
+    )
 
 
 def has_parallel_or_map(machine: Any) -> bool:
     """Whether the machine has a Parallel or Map state (nested states only exist inside those)."""
     if not isinstance(machine, Mapping) or not isinstance(machine.get("States"), Mapping):
         return False
-    return any(isinstance(state, Mapping) and state.get("Type") in ("Parallel", "Map")
-               for state in machine["States"].values())
+    return any(
+        isinstance(state, Mapping) and state.get("Type") in ("Parallel", "Map") for state in machine["States"].values()
+    )
 
 
 def _counted(counter: Counter[str]) -> str:

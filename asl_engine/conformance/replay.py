@@ -76,8 +76,11 @@ def resolve_resource_placeholders(case: Case) -> Any:
 
 def _is_placeholder(resource: str, placeholders: frozenset[str]) -> bool:
     """Listed placeholders, ``<...>`` and the recordings' ``*_arn`` names (validation cases list none)."""
-    return (resource in placeholders or (resource.startswith("<") and resource.endswith(">"))
-            or _ARN_PLACEHOLDER.fullmatch(resource) is not None)
+    return (
+        resource in placeholders
+        or (resource.startswith("<") and resource.endswith(">"))
+        or _ARN_PLACEHOLDER.fullmatch(resource) is not None
+    )
 
 
 def _kind_from_name(placeholder: str) -> str | None:

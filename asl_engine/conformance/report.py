@@ -53,8 +53,11 @@ class Summary:
 
 
 def summarise(results: Sequence[CaseResult], floors: Mapping[str, float], seconds: float = 0.0) -> Summary:
-    summary = Summary(categories={category: Tally() for category in RUN_CATEGORIES},
-                      metrics={name: Tally() for name in METRICS}, seconds=seconds)
+    summary = Summary(
+        categories={category: Tally() for category in RUN_CATEGORIES},
+        metrics={name: Tally() for name in METRICS},
+        seconds=seconds,
+    )
     for result in results:
         if result.outcome == SKIPPED:
             reason = result.reason or "skipped"
@@ -71,8 +74,10 @@ def summarise(results: Sequence[CaseResult], floors: Mapping[str, float], second
             summary.features[tag] = summary.features.get(tag, Tally()).add(result.passed)
         for name, metric in result.metrics.items():
             summary.metrics[name] = summary.metrics[name].add(metric.passed)
-    summary.floors = [FloorCheck(category, summary.categories[category].rate, floors.get(category, 0.0))
-                      for category in RUN_CATEGORIES]
+    summary.floors = [
+        FloorCheck(category, summary.categories[category].rate, floors.get(category, 0.0))
+        for category in RUN_CATEGORIES
+    ]
     return summary
 
 
@@ -97,8 +102,9 @@ def format_text(results: Sequence[CaseResult], summary: Summary, *, verbose: boo
     lines.append("")
     run = sum(tally.total for tally in summary.categories.values())
     elapsed = f" in {summary.seconds:.2f} s" if summary.seconds else ""
-    lines.append(f"{run} cases run, {sum(summary.skipped.values())} skipped{elapsed} "
-                 f"({summary.case_seconds:.2f} s in cases)")
+    lines.append(
+        f"{run} cases run, {sum(summary.skipped.values())} skipped{elapsed} ({summary.case_seconds:.2f} s in cases)"
+    )
     for check in summary.floors:
         tally = summary.categories[check.category]
         mark = "" if check.met else "  BELOW FLOOR"
@@ -110,8 +116,11 @@ def format_text(results: Sequence[CaseResult], summary: Summary, *, verbose: boo
         lines.extend(f"  {count:>4}  {reason}" for reason, count in _skip_groups(summary.skipped))
     if summary.malformed:
         lines.append(f"{MALFORMED:<22}  {summary.malformed} case file(s) could not be read (see failures)")
-    lines.append("floors met" if summary.floors_met else "FAILED: below a floor" +
-                 (" or malformed case files" if summary.malformed else ""))
+    lines.append(
+        "floors met"
+        if summary.floors_met
+        else "FAILED: below a floor" + (" or malformed case files" if summary.malformed else "")
+    )
     return "\n".join(lines)
 
 
@@ -120,8 +129,10 @@ def to_json(results: Sequence[CaseResult], summary: Summary) -> dict[str, Any]:
     return {
         "floors_met": summary.floors_met,
         "seconds": round(summary.seconds, 3),
-        "categories": {check.category: {**summary.categories[check.category].to_json(), "floor": check.floor,
-                                        "met": check.met} for check in summary.floors},
+        "categories": {
+            check.category: {**summary.categories[check.category].to_json(), "floor": check.floor, "met": check.met}
+            for check in summary.floors
+        },
         "skipped": {"total": sum(summary.skipped.values()), "reasons": dict(summary.skipped.most_common())},
         "malformed": summary.malformed,
         "highlighted_tags": {tag: summary.features.get(tag, Tally()).to_json() for tag in HIGHLIGHTED_TAGS},

@@ -46,6 +46,8 @@ class CaseResult:
         if self.features:
             data["features"] = list(self.features)
         if self.metrics:
-            data["metrics"] = {name: {"passed": metric.passed, **({"detail": metric.detail} if metric.detail else {})}
-                               for name, metric in self.metrics.items()}
+            data["metrics"] = {
+                name: {"passed": metric.passed, **({"detail": metric.detail} if metric.detail else {})}
+                for name, metric in self.metrics.items()
+            }
         return data

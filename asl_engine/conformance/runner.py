@@ -30,8 +30,13 @@ so a case that needs more than this hangs."""
 Progress = Callable[[CaseResult], None]
 
 
-def run_cases(cases: Iterable[Case | BrokenCase], *, engine: Engine | None = None,
-              timeout: float = DEFAULT_TIMEOUT, progress: Progress | None = None) -> list[CaseResult]:
+def run_cases(
+    cases: Iterable[Case | BrokenCase],
+    *,
+    engine: Engine | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
+) -> list[CaseResult]:
     """Run every case and return their results in order; ``progress`` sees each as it finishes.
 
     The engine is imported on first need; if it cannot be, each case that needs it fails with the
@@ -51,8 +56,10 @@ def run_cases(cases: Iterable[Case | BrokenCase], *, engine: Engine | None = Non
         results.append(result)
         if progress is not None:
             progress(result)
-        if isinstance(case, Case) and _replayable_through_handlers(case) and not isinstance(
-            engine_for_case, EngineUnavailable
+        if (
+            isinstance(case, Case)
+            and _replayable_through_handlers(case)
+            and not isinstance(engine_for_case, EngineUnavailable)
         ):
             through_handlers = run_case_with_handlers(case, engine_for_case, timeout=timeout)
             results.append(through_handlers)
@@ -133,8 +140,9 @@ def run_case_with_handlers(case: Case, engine: Engine, *, timeout: float = DEFAU
         expected = dict(case.expected)
         if "output" in expected:
             expected["output"] = _metadata_shape(expected["output"])
-        return outcome_problems(expected, execution.status, _metadata_shape(execution.output), execution.error,
-                                execution.cause, wildcards)
+        return outcome_problems(
+            expected, execution.status, _metadata_shape(execution.output), execution.error, execution.cause, wildcards
+        )
 
     try:
         found = call_with_deadline(problems, timeout)
@@ -142,23 +150,34 @@ def run_case_with_handlers(case: Case, engine: Engine, *, timeout: float = DEFAU
         found = [f"timed out after {timeout:g} s of wall-clock time"]
     except Exception as error:
         found = [f"engine raised {summarise_exception(error)}"]
-    return CaseResult(case.id, case.path, HANDLERS, FAILED if found else PASSED, found[0] if found else None,
-                      tuple(found), case.features, {}, time.perf_counter() - started)
+    return CaseResult(
+        case.id,
+        case.path,
+        HANDLERS,
+        FAILED if found else PASSED,
+        found[0] if found else None,
+        tuple(found),
+        case.features,
+        {},
+        time.perf_counter() - started,
+    )
 
 
 def needs_engine(case: Case | BrokenCase) -> bool:
     return isinstance(case, Case) and classify(case).skip_reason is None
 
 
-def run_case(case: Case | BrokenCase, engine: Engine | EngineUnavailable, *,
-             timeout: float = DEFAULT_TIMEOUT) -> CaseResult:
+def run_case(
+    case: Case | BrokenCase, engine: Engine | EngineUnavailable, *, timeout: float = DEFAULT_TIMEOUT
+) -> CaseResult:
     """One case's result; never raises because of what the case or the engine does."""
     if isinstance(case, BrokenCase):
         return CaseResult(case.id, case.path, MALFORMED, FAILED, f"malformed case file: {case.reason}")
     classification = classify(case)
     if classification.skip_reason is not None:
-        return CaseResult(case.id, case.path, MOCKED_NOT_REPLAYABLE, SKIPPED, classification.skip_reason,
-                          features=case.features)
+        return CaseResult(
+            case.id, case.path, MOCKED_NOT_REPLAYABLE, SKIPPED, classification.skip_reason, features=case.features
+        )
     metrics: dict[str, MetricResult] = {}
     started = time.perf_counter()
     if isinstance(engine, EngineUnavailable):
@@ -170,12 +189,20 @@ def run_case(case: Case | BrokenCase, engine: Engine | EngineUnavailable, *,
         if name not in metrics and isinstance(case.expected.get(name), list):
             metrics[name] = MetricResult(False, "no history (the case did not complete)")
     outcome = FAILED if problems else PASSED
-    return CaseResult(case.id, case.path, classification.category, outcome, problems[0] if problems else None,
-                      tuple(problems), case.features, metrics, seconds)
+    return CaseResult(
+        case.id,
+        case.path,
+        classification.category,
+        outcome,
+        problems[0] if problems else None,
+        tuple(problems),
+        case.features,
+        metrics,
+        seconds,
+    )
 
 
-def _guarded(case: Case, category: str, engine: Engine, metrics: dict[str, MetricResult],
-             timeout: float) -> list[str]:
+def _guarded(case: Case, category: str, engine: Engine, metrics: dict[str, MetricResult], timeout: float) -> list[str]:
     wildcards = Wildcards(case.placeholders, case.value_placeholders)
     try:
         if category == VALIDATION:
@@ -187,8 +214,9 @@ def _guarded(case: Case, category: str, engine: Engine, metrics: dict[str, Metri
         return [f"engine raised {summarise_exception(error)}"]
 
 
-def _execution_problems(case: Case, engine: Engine, wildcards: Wildcards,
-                        metrics: dict[str, MetricResult]) -> list[str]:
+def _execution_problems(
+    case: Case, engine: Engine, wildcards: Wildcards, metrics: dict[str, MetricResult]
+) -> list[str]:
     definition = resolve_resource_placeholders(case)
     mocks = build_mocks(case.task_results) if case.category == MOCKED else None
     try:
@@ -200,8 +228,9 @@ def _execution_problems(case: Case, engine: Engine, wildcards: Wildcards,
     if resources is not None:
         options["resources"] = resources
     execution = machine.execute(case.input, mocks=mocks, history=True, **options)
-    problems = outcome_problems(case.expected, execution.status, execution.output, execution.error,
-                                execution.cause, wildcards)
+    problems = outcome_problems(
+        case.expected, execution.status, execution.output, execution.error, execution.cause, wildcards
+    )
     metrics.update(metric_results(case, execution))
     return problems
 
@@ -225,8 +254,9 @@ def metric_results(case: Case, execution: ExecutionLike) -> dict[str, MetricResu
         return {}
     history = execution.history
     unordered = has_parallel_or_map(case.definition)
-    return {name: compare_names(case.expected[name], actual_metric(name, history), unordered=unordered)
-            for name in recorded}
+    return {
+        name: compare_names(case.expected[name], actual_metric(name, history), unordered=unordered) for name in recorded
+    }
 
 
 def summarise_exception(error: BaseException) -> str:

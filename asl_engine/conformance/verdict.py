@@ -18,8 +18,9 @@ from asl_engine.conformance.wildcards import Wildcards
 _NO_VALUE = object()
 
 
-def outcome_problems(expected: Mapping[str, Any], status: str, output: Any, error: str | None,
-                     cause: str | None, wildcards: Wildcards) -> list[str]:
+def outcome_problems(
+    expected: Mapping[str, Any], status: str, output: Any, error: str | None, cause: str | None, wildcards: Wildcards
+) -> list[str]:
     """Every way the execution's outcome differs from ``expected`` (empty when it passes)."""
     want_status = expected.get("status")
     if status != want_status:

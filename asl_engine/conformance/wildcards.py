@@ -57,7 +57,7 @@ class Wildcards:
         parts: list[str] = []
         position = 0
         for token in self._token.finditer(expected):
-            parts.append(re.escape(expected[position:token.start()]))
+            parts.append(re.escape(expected[position : token.start()]))
             parts.append(_wildcard_for(token.group()))
             position = token.end()
         pattern = None

@@ -20,9 +20,19 @@ from typing import Any
 Check = Callable[[Any], bool]
 
 # Keywords that never affect validity (annotations), ``x-*`` diagnostics text, and ``$defs``.
-_ANNOTATIONS = frozenset({
-    "$schema", "$id", "$defs", "$comment", "title", "description", "examples", "default", "deprecated",
-})
+_ANNOTATIONS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$defs",
+        "$comment",
+        "title",
+        "description",
+        "examples",
+        "default",
+        "deprecated",
+    }
+)
 
 _TYPE_CHECKS: dict[str, Check] = {
     "object": lambda value: isinstance(value, dict),
@@ -31,8 +41,9 @@ _TYPE_CHECKS: dict[str, Check] = {
     "boolean": lambda value: isinstance(value, bool),
     "null": lambda value: value is None,
     "number": lambda value: isinstance(value, int | float) and not isinstance(value, bool),
-    "integer": lambda value: (isinstance(value, int) and not isinstance(value, bool))
-    or (isinstance(value, float) and value.is_integer()),
+    "integer": lambda value: (
+        (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, float) and value.is_integer())
+    ),
 }
 
 

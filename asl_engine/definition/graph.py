@@ -58,8 +58,13 @@ def transitions(state: StateInfo) -> Iterator[Transition]:
     choices = state.get("Choices") if state.type == "Choice" else None
     for index, rule in enumerate(choices if isinstance(choices, list) else []):
         if isinstance(rule, dict) and "Next" in rule:
-            yield Transition(state, "choice", rule["Next"], pointers.join(state.pointer, "Choices", index, "Next"),
-                             rule_text(rule, state.query_language))
+            yield Transition(
+                state,
+                "choice",
+                rule["Next"],
+                pointers.join(state.pointer, "Choices", index, "Next"),
+                rule_text(rule, state.query_language),
+            )
     if state.type == "Choice" and "Default" in _fields(state):
         yield Transition(state, "default", state.get("Default"), pointers.join(state.pointer, "Default"), "Default")
     catchers = state.get("Catch")
@@ -67,8 +72,14 @@ def transitions(state: StateInfo) -> Iterator[Transition]:
         if isinstance(catcher, dict) and "Next" in catcher:
             errors = catcher.get("ErrorEquals")
             names = tuple(str(name) for name in errors) if isinstance(errors, list) else ()
-            yield Transition(state, "catch", catcher["Next"], pointers.join(state.pointer, "Catch", index, "Next"),
-                             ", ".join(names), names)
+            yield Transition(
+                state,
+                "catch",
+                catcher["Next"],
+                pointers.join(state.pointer, "Catch", index, "Next"),
+                ", ".join(names),
+                names,
+            )
 
 
 def _fields(state: StateInfo) -> dict[str, Any]:
@@ -97,25 +108,51 @@ def build_graph(document: dict[str, Any], scopes: list[ScopeInfo] | None = None)
     for scope in scopes:
         names = {state.name: state.pointer for state in scope.states}
         start_node = names.get(scope.start_at) if isinstance(scope.start_at, str) else None
-        scope_table[scope.pointer] = {"kind": scope.kind, "owner": scope.owner.pointer if scope.owner else None,
-                                      "start": start_node}
+        scope_table[scope.pointer] = {
+            "kind": scope.kind,
+            "owner": scope.owner.pointer if scope.owner else None,
+            "start": start_node,
+        }
         for state in scope.states:
-            nodes.append((state.pointer, {
-                "name": state.name, "type": state.type, "scope": scope.pointer, "pointer": state.pointer,
-                "terminal": is_terminal(state), "query_language": state.query_language,
-                "start": state.pointer == start_node,
-            }))
+            nodes.append(
+                (
+                    state.pointer,
+                    {
+                        "name": state.name,
+                        "type": state.type,
+                        "scope": scope.pointer,
+                        "pointer": state.pointer,
+                        "terminal": is_terminal(state),
+                        "query_language": state.query_language,
+                        "start": state.pointer == start_node,
+                    },
+                )
+            )
             for transition in transitions(state):
                 target = names.get(transition.target) if isinstance(transition.target, str) else None
                 if target is not None:
-                    edges.append((state.pointer, target, {"kind": transition.kind, "label": transition.label,
-                                                          "errors": list(transition.errors),
-                                                          "pointer": transition.pointer}))
+                    edges.append(
+                        (
+                            state.pointer,
+                            target,
+                            {
+                                "kind": transition.kind,
+                                "label": transition.label,
+                                "errors": list(transition.errors),
+                                "pointer": transition.pointer,
+                            },
+                        )
+                    )
         if scope.owner is not None and start_node is not None:
             kind = "branch" if scope.kind == "branch" else "processor"
             label = f"branch {scope.pointer.rsplit('/', 1)[-1]}" if kind == "branch" else "items"
-            edges.append((scope.owner.pointer, start_node,
-                          {"kind": kind, "label": label, "errors": [], "pointer": scope.pointer}))
+            edges.append(
+                (
+                    scope.owner.pointer,
+                    start_node,
+                    {"kind": kind, "label": label, "errors": [], "pointer": scope.pointer},
+                )
+            )
     graph.add_nodes_from(nodes)
     graph.add_edges_from(edges)
     return graph
@@ -154,21 +191,32 @@ def _scope_diagnostics(scope: ScopeInfo, everywhere: dict[str, StateInfo]) -> It
         return  # without StartAt (a schema error) reachability means nothing
     terminals = [state.name for state in scope.states if is_terminal(state)]
     if not terminals:
-        yield Diagnostic("MISSING_END_STATE", "Workflow has no terminal state", scope.pointer or None,
-                         suggestion="end at least one path with \"End\": true, a Succeed or a Fail state")
+        yield Diagnostic(
+            "MISSING_END_STATE",
+            "Workflow has no terminal state",
+            scope.pointer or None,
+            suggestion='end at least one path with "End": true, a Succeed or a Fail state',
+        )
         return
     for state in scope.states:
         if state.name not in referenced:
-            yield Diagnostic(MISSING_TARGET, f'State "{state.name}" is not reachable.', state.pointer,
-                             suggestion="reference it from a Next, Default or Catch, or delete it")
+            yield Diagnostic(
+                MISSING_TARGET,
+                f'State "{state.name}" is not reachable.',
+                state.pointer,
+                suggestion="reference it from a Next, Default or Catch, or delete it",
+            )
     if start not in by_name:
         return
     reachable = _closure([start], successors)
     for state in scope.states:
         if state.name not in reachable and state.name in referenced:
-            yield Diagnostic("UNREACHABLE_STATE",
-                             f"State '{state.name}' can never run: no path from StartAt '{start}' leads to it",
-                             state.pointer, "WARNING")
+            yield Diagnostic(
+                "UNREACHABLE_STATE",
+                f"State '{state.name}' can never run: no path from StartAt '{start}' leads to it",
+                state.pointer,
+                "WARNING",
+            )
     predecessors: dict[str, list[str]] = {name: [] for name in successors}
     for source, targets in successors.items():
         for target in targets:
@@ -203,19 +251,25 @@ def _loops_without_exit(stuck: list[StateInfo], successors: dict[str, list[str]]
         if len(members) == 1 and not local.has_edge(members[0], members[0]):
             continue
         listed = ", ".join(f"'{member}'" for member in members)
-        yield Diagnostic("LOOP_WITHOUT_EXIT",
-                         f"States {listed} form a loop that no path leaves for a terminal state",
-                         pointer_of[members[0]], "WARNING",
-                         suggestion="give the loop a way out: a Choice rule or Default leading to an end")
+        yield Diagnostic(
+            "LOOP_WITHOUT_EXIT",
+            f"States {listed} form a loop that no path leaves for a terminal state",
+            pointer_of[members[0]],
+            "WARNING",
+            suggestion="give the loop a way out: a Choice rule or Default leading to an end",
+        )
 
 
-def _missing_target(target: str, where: str, scope: ScopeInfo, names: dict[str, StateInfo],
-                    everywhere: dict[str, StateInfo]) -> Diagnostic:
+def _missing_target(
+    target: str, where: str, scope: ScopeInfo, names: dict[str, StateInfo], everywhere: dict[str, StateInfo]
+) -> Diagnostic:
     elsewhere = everywhere.get(target)
     hint: str | None
     if elsewhere is not None and elsewhere.scope is not scope:
-        hint = (f"'{target}' is a state of {elsewhere.scope.describe()} ({elsewhere.pointer}); a transition "
-                "cannot enter or leave a Parallel branch or a Map item processor")
+        hint = (
+            f"'{target}' is a state of {elsewhere.scope.describe()} ({elsewhere.pointer}); a transition "
+            "cannot enter or leave a Parallel branch or a Map item processor"
+        )
     else:
         hint = suggest.did_you_mean(target, names)
     return Diagnostic(MISSING_TARGET, f"Missing 'Next' target: {target}", where, suggestion=hint)
@@ -228,18 +282,30 @@ def _duplicate_names(scopes: list[ScopeInfo]) -> Iterator[Diagnostic]:
         for state in scope.states:
             earlier = first.setdefault(state.name, state)
             if earlier is not state:
-                yield Diagnostic("DUPLICATE_STATE_NAME", f"Duplicate State name: {state.name}", state.pointer,
-                                 suggestion=f"the name is already used at {earlier.pointer}")
+                yield Diagnostic(
+                    "DUPLICATE_STATE_NAME",
+                    f"Duplicate State name: {state.name}",
+                    state.pointer,
+                    suggestion=f"the name is already used at {earlier.pointer}",
+                )
 
 
 # -- short rule texts for labels -----------------------------------------------------------------
 
 _OPERATORS = {
-    "Equals": "==", "LessThan": "<", "GreaterThan": ">", "LessThanEquals": "<=", "GreaterThanEquals": ">=",
+    "Equals": "==",
+    "LessThan": "<",
+    "GreaterThan": ">",
+    "LessThanEquals": "<=",
+    "GreaterThanEquals": ">=",
 }
 _TESTS = {
-    "IsNull": "is null", "IsPresent": "is present", "IsNumeric": "is numeric", "IsString": "is a string",
-    "IsBoolean": "is a boolean", "IsTimestamp": "is a timestamp",
+    "IsNull": "is null",
+    "IsPresent": "is present",
+    "IsNumeric": "is numeric",
+    "IsString": "is a string",
+    "IsBoolean": "is a boolean",
+    "IsTimestamp": "is a timestamp",
 }
 
 

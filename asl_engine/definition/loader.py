@@ -79,8 +79,15 @@ class LoadedDefinition:
         where = self.locate(diagnostic.location)
         if where is None:
             return diagnostic
-        return Diagnostic(diagnostic.code, diagnostic.message, diagnostic.location, diagnostic.severity,
-                          where[0], where[1], diagnostic.suggestion)
+        return Diagnostic(
+            diagnostic.code,
+            diagnostic.message,
+            diagnostic.location,
+            diagnostic.severity,
+            where[0],
+            where[1],
+            diagnostic.suggestion,
+        )
 
 
 def load_definition(source: Any, *, substitutions: Mapping[str, Any] | None = None) -> LoadedDefinition:
@@ -231,17 +238,20 @@ def _invalid_json(text: str, error: json.JSONDecodeError) -> Diagnostic:
     if token_text and error.msg == "Expecting value":
         offset += len(token_text)
         line, column = pointers.line_column(text, offset)
-        message = (f"Unrecognized token '{token_text}': was expecting (JSON String, Number, Array, Object or "
-                   "token 'null', 'true' or 'false')")
+        message = (
+            f"Unrecognized token '{token_text}': was expecting (JSON String, Number, Array, Object or "
+            "token 'null', 'true' or 'false')"
+        )
     else:
         line, column = pointers.line_column(text, offset)
         message = _describe_json_error(text, error)
-    source = f'(String)"{text}"' if len(text) <= _JACKSON_SOURCE_LIMIT else (
-        f'(String)"{text[:_JACKSON_SOURCE_LIMIT]}"[truncated {len(text) - _JACKSON_SOURCE_LIMIT} chars]'
+    source = (
+        f'(String)"{text}"'
+        if len(text) <= _JACKSON_SOURCE_LIMIT
+        else (f'(String)"{text[:_JACKSON_SOURCE_LIMIT]}"[truncated {len(text) - _JACKSON_SOURCE_LIMIT} chars]')
     )
     location = f"[Source: {source}; line: {line}, column: {column}]"
-    return Diagnostic("INVALID_JSON_DESCRIPTION", f"{message}\n at {location}", location,
-                      line=line, column=column)
+    return Diagnostic("INVALID_JSON_DESCRIPTION", f"{message}\n at {location}", location, line=line, column=column)
 
 
 def _describe_json_error(text: str, error: json.JSONDecodeError) -> str:
@@ -289,8 +299,12 @@ def duplicate_key(object_pointer: str, key: str) -> Diagnostic:
     location = pointers.join(object_pointer, key)
     if _STATES_BLOCK.search(object_pointer):
         return Diagnostic("DUPLICATE_STATE_NAME", f"Duplicate State name: {key}", location)
-    return Diagnostic("INVALID_JSON_DESCRIPTION", f"Duplicate field '{key}'", location,
-                      suggestion="each field may appear once; the last value would silently win")
+    return Diagnostic(
+        "INVALID_JSON_DESCRIPTION",
+        f"Duplicate field '{key}'",
+        location,
+        suggestion="each field may appear once; the last value would silently win",
+    )
 
 
 def _walk_objects(value: Any, pointer: str) -> Any:
@@ -347,8 +361,12 @@ def _yaml_key_problems(node: Node, pointer: str) -> Any:
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if not isinstance(key_node, ScalarNode) or key_node.tag != _STR_TAG:
-                yield Diagnostic("INVALID_JSON_DESCRIPTION", f"Mapping keys must be strings: {key!r}",
-                                 pointers.join(pointer, key), suggestion="quote the key")
+                yield Diagnostic(
+                    "INVALID_JSON_DESCRIPTION",
+                    f"Mapping keys must be strings: {key!r}",
+                    pointers.join(pointer, key),
+                    suggestion="quote the key",
+                )
             elif key in seen:
                 yield duplicate_key(pointer, key)
             seen.add(key)

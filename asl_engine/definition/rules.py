@@ -26,16 +26,27 @@ LAMBDA_TRANSIENT_ERRORS = (
     "Lambda.TooManyRequestsException",
 )
 PREDEFINED_ERRORS = (
-    "States.ALL", "States.DataLimitExceeded", "States.ExceedToleratedFailureThreshold", "States.HeartbeatTimeout",
-    "States.Http.Socket", "States.IntrinsicFailure", "States.ItemReaderFailed", "States.NoChoiceMatched",
-    "States.ParameterPathFailure", "States.Permissions", "States.ResultPathMatchFailure",
-    "States.ResultWriterFailed", "States.Runtime", "States.TaskFailed", "States.Timeout",
-    "States.QueryEvaluationError", "States.BranchFailed",
+    "States.ALL",
+    "States.DataLimitExceeded",
+    "States.ExceedToleratedFailureThreshold",
+    "States.HeartbeatTimeout",
+    "States.Http.Socket",
+    "States.IntrinsicFailure",
+    "States.ItemReaderFailed",
+    "States.NoChoiceMatched",
+    "States.ParameterPathFailure",
+    "States.Permissions",
+    "States.ResultPathMatchFailure",
+    "States.ResultWriterFailed",
+    "States.Runtime",
+    "States.TaskFailed",
+    "States.Timeout",
+    "States.QueryEvaluationError",
+    "States.BranchFailed",
 )
-_LABEL_FORBIDDEN = set(" \t\n\r?*<>{}[]:;,\\|^~$#%&`\"")
+_LABEL_FORBIDDEN = set(' \t\n\r?*<>{}[]:;,\\|^~$#%&`"')
 _MAX_LABEL = 40
 _MAX_VARIABLE = 80
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +77,11 @@ def query_language_downgrade(context: RuleContext) -> Iterator[Diagnostic]:
         return
     for state in context.states:
         if state.get("QueryLanguage") == JSONPATH:
-            yield Diagnostic(SCHEMA_FAILED,
-                             "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
-                             state.pointer)
+            yield Diagnostic(
+                SCHEMA_FAILED,
+                "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
+                state.pointer,
+            )
 
 
 # -- resources and Express ----------------------------------------------------------------------
@@ -100,17 +113,23 @@ def express_restrictions(context: RuleContext) -> Iterator[Diagnostic]:
             if resource.kind == "activity":
                 yield Diagnostic(SCHEMA_FAILED, "Express state machine does not support Activity ARN", where)
             elif resource.pattern in ("sync", "sync:2"):
-                yield Diagnostic(SCHEMA_FAILED, "Express state machine does not support '.sync' service integration",
-                                 where)
+                yield Diagnostic(
+                    SCHEMA_FAILED, "Express state machine does not support '.sync' service integration", where
+                )
             elif resource.pattern == "wait-for-task-token":
                 # AWS's text ends with a space: its full message reads "...integration  at /States/...".
-                yield Diagnostic(SCHEMA_FAILED,
-                                 "Express state machine does not support '.waitForTaskToken' service integration ",
-                                 where)
+                yield Diagnostic(
+                    SCHEMA_FAILED,
+                    "Express state machine does not support '.waitForTaskToken' service integration ",
+                    where,
+                )
         elif state.type == "Map" and _mode(state) == "DISTRIBUTED":
-            yield Diagnostic(SCHEMA_FAILED, "Express state machine does not support Distributed Map state",
-                             pointers.join(state.pointer, "ItemProcessor", "ProcessorConfig", "Mode"),
-                             suggestion="use an INLINE Map, or make the state machine STANDARD")
+            yield Diagnostic(
+                SCHEMA_FAILED,
+                "Express state machine does not support Distributed Map state",
+                pointers.join(state.pointer, "ItemProcessor", "ProcessorConfig", "Mode"),
+                suggestion="use an INLINE Map, or make the state machine STANDARD",
+            )
 
 
 def _mode(state: StateInfo) -> Any:
@@ -153,9 +172,11 @@ def heartbeat_below_timeout(context: RuleContext) -> Iterator[Diagnostic]:
             continue
         timeout, heartbeat = state.get("TimeoutSeconds"), state.get("HeartbeatSeconds")
         if _is_int(timeout) and _is_int(heartbeat) and heartbeat >= timeout:
-            yield Diagnostic(SCHEMA_FAILED,
-                             f"'HeartbeatSeconds' ({heartbeat}) must be smaller than 'TimeoutSeconds' ({timeout})",
-                             pointers.join(state.pointer, "HeartbeatSeconds"))
+            yield Diagnostic(
+                SCHEMA_FAILED,
+                f"'HeartbeatSeconds' ({heartbeat}) must be smaller than 'TimeoutSeconds' ({timeout})",
+                pointers.join(state.pointer, "HeartbeatSeconds"),
+            )
 
 
 def _is_int(value: Any) -> bool:
@@ -178,11 +199,18 @@ def error_handler_order(context: RuleContext) -> Iterator[Diagnostic]:
                     continue
                 where = pointers.join(state.pointer, field, index)
                 if len(errors) > 1:
-                    yield Diagnostic(SCHEMA_FAILED, f"'{STATES_ALL}' must appear alone in 'ErrorEquals'",
-                                     pointers.join(where, "ErrorEquals"))
+                    yield Diagnostic(
+                        SCHEMA_FAILED,
+                        f"'{STATES_ALL}' must appear alone in 'ErrorEquals'",
+                        pointers.join(where, "ErrorEquals"),
+                    )
                 if index != len(handlers) - 1:
-                    yield Diagnostic(SCHEMA_FAILED, f"A {noun} with '{STATES_ALL}' must be the last {noun}", where,
-                                     suggestion=f"move it after the other {noun}s: later ones can never match")
+                    yield Diagnostic(
+                        SCHEMA_FAILED,
+                        f"A {noun} with '{STATES_ALL}' must be the last {noun}",
+                        where,
+                        suggestion=f"move it after the other {noun}s: later ones can never match",
+                    )
 
 
 def unknown_predefined_errors(context: RuleContext) -> Iterator[Diagnostic]:
@@ -196,10 +224,13 @@ def unknown_predefined_errors(context: RuleContext) -> Iterator[Diagnostic]:
                 errors = handler.get("ErrorEquals") if isinstance(handler, dict) else None
                 for position, name in enumerate(errors if isinstance(errors, list) else []):
                     if isinstance(name, str) and name.startswith("States.") and name not in PREDEFINED_ERRORS:
-                        yield Diagnostic("UNKNOWN_ERROR_NAME",
-                                         f"'{name}' is not a predefined error name and can never match",
-                                         pointers.join(state.pointer, field, index, "ErrorEquals", position),
-                                         "WARNING", suggestion=suggest.did_you_mean(name, PREDEFINED_ERRORS))
+                        yield Diagnostic(
+                            "UNKNOWN_ERROR_NAME",
+                            f"'{name}' is not a predefined error name and can never match",
+                            pointers.join(state.pointer, field, index, "ErrorEquals", position),
+                            "WARNING",
+                            suggestion=suggest.did_you_mean(name, PREDEFINED_ERRORS),
+                        )
 
 
 def lambda_without_retry(context: RuleContext) -> Iterator[Diagnostic]:
@@ -222,8 +253,10 @@ def lambda_without_retry(context: RuleContext) -> Iterator[Diagnostic]:
             yield Diagnostic(
                 "LAMBDA_WITHOUT_RETRY",
                 f"Task '{state.name}' invokes Lambda without retrying its transient errors: {', '.join(missing)}",
-                state.pointer, "WARNING",
-                suggestion='add a retrier such as {"ErrorEquals": ["' + '", "'.join(missing)
+                state.pointer,
+                "WARNING",
+                suggestion='add a retrier such as {"ErrorEquals": ["'
+                + '", "'.join(missing)
                 + '"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2}',
             )
 
@@ -235,8 +268,9 @@ def _is_lambda(resource: Any) -> bool:
         parsed = parse_resource(resource)
     except UnknownResourceError:
         return False
-    return parsed.kind == "lambda-function" or (parsed.kind == "service" and parsed.service == "lambda"
-                                                and parsed.action == "invoke")
+    return parsed.kind == "lambda-function" or (
+        parsed.kind == "service" and parsed.service == "lambda" and parsed.action == "invoke"
+    )
 
 
 # -- Choice -------------------------------------------------------------------------------------
@@ -249,8 +283,9 @@ def choice_without_default(context: RuleContext) -> Iterator[Diagnostic]:
                 "CHOICE_WITHOUT_DEFAULT",
                 f"Choice state '{state.name}' has no 'Default': when no rule matches, the execution fails "
                 "with States.NoChoiceMatched",
-                state.pointer, "WARNING",
-                suggestion="add \"Default\" naming the state to run when no rule matches",
+                state.pointer,
+                "WARNING",
+                suggestion='add "Default" naming the state to run when no rule matches',
             )
 
 
@@ -281,16 +316,25 @@ def variable_names(context: RuleContext) -> Iterator[Diagnostic]:
                 name = _variable_name(key, state.query_language)
                 location = pointers.join(where, key)
                 if name == "states":
-                    yield Diagnostic(SCHEMA_FAILED, "The variable name 'states' is reserved", location,
-                                     suggestion="choose another name; $states holds the input, result and context")
+                    yield Diagnostic(
+                        SCHEMA_FAILED,
+                        "The variable name 'states' is reserved",
+                        location,
+                        suggestion="choose another name; $states holds the input, result and context",
+                    )
                 elif not name.isidentifier():
-                    yield Diagnostic(SCHEMA_FAILED,
-                                     f"Invalid variable name '{name}': it must start with a letter or '_' and "
-                                     "contain only letters, digits and '_'", location)
+                    yield Diagnostic(
+                        SCHEMA_FAILED,
+                        f"Invalid variable name '{name}': it must start with a letter or '_' and "
+                        "contain only letters, digits and '_'",
+                        location,
+                    )
                 elif len(name) > _MAX_VARIABLE:
-                    yield Diagnostic(SCHEMA_FAILED,
-                                     f"Variable name '{name[:20]}...' is longer than {_MAX_VARIABLE} characters",
-                                     location)
+                    yield Diagnostic(
+                        SCHEMA_FAILED,
+                        f"Variable name '{name[:20]}...' is longer than {_MAX_VARIABLE} characters",
+                        location,
+                    )
 
 
 def _assigned_names(scope: ScopeInfo) -> dict[str, str]:
@@ -330,7 +374,8 @@ def shadowed_outer_variables(context: RuleContext) -> Iterator[Diagnostic]:
                         "VARIABLE_ASSIGNED_IN_OUTER_SCOPE",
                         f"The variable '{name}' is also assigned in an enclosing scope ({outer_names[name]}): an "
                         f"assignment inside {scope.describe()} is not visible outside it",
-                        pointers.join(where, key), "WARNING",
+                        pointers.join(where, key),
+                        "WARNING",
                         suggestion="use a different name, and return the value through the state's output",
                     )
 
@@ -401,11 +446,16 @@ def map_labels(context: RuleContext) -> Iterator[Diagnostic]:
         elif len(label) > _MAX_LABEL:
             yield Diagnostic("INVALID_LABEL_NAME", f"Label cannot exceed {_MAX_LABEL} characters", where)
         elif any(char in _LABEL_FORBIDDEN or ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F for char in label):
-            bad = next(char for char in label
-                       if char in _LABEL_FORBIDDEN or ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F)
-            yield Diagnostic("INVALID_LABEL_NAME", "Label contains invalid character", where,
-                             suggestion=f"remove {bad!r}: labels may not contain whitespace, wildcards, brackets "
-                             "or the characters : ; , \\ | ^ ~ $ # % & ` \"")
+            bad = next(
+                char for char in label if char in _LABEL_FORBIDDEN or ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F
+            )
+            yield Diagnostic(
+                "INVALID_LABEL_NAME",
+                "Label contains invalid character",
+                where,
+                suggestion=f"remove {bad!r}: labels may not contain whitespace, wildcards, brackets "
+                'or the characters : ; , \\ | ^ ~ $ # % & ` "',
+            )
         elif label in seen:
             yield Diagnostic("DUPLICATE_LABEL_NAME", f"Duplicate Label: {label} (also used at {seen[label]})", where)
         else:
@@ -426,7 +476,8 @@ def items_beside_item_reader(context: RuleContext) -> Iterator[Diagnostic]:
                 yield Diagnostic(
                     "ITEMS_IGNORED_WITH_ITEM_READER",
                     f"Map state '{state.name}' reads its items with an ItemReader, so its '{field}' is ignored",
-                    pointers.join(state.pointer, field), "WARNING",
+                    pointers.join(state.pointer, field),
+                    "WARNING",
                     suggestion=f"remove '{field}', or select the items inside the ItemReader's data "
                     "(ReaderConfig, or a JSON file that holds just the array)",
                 )

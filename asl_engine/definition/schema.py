@@ -30,8 +30,13 @@ STATE_TYPES = ("Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", 
 SCHEMA_FAILED = "SCHEMA_VALIDATION_FAILED"
 
 _TYPE_NAMES = {
-    "object": "an object", "array": "an array", "string": "a string", "integer": "an integer",
-    "number": "a number", "boolean": "a boolean", "null": "null",
+    "object": "an object",
+    "array": "an array",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+    "null": "null",
 }
 
 
@@ -58,8 +63,9 @@ class AslSchema:
         found = self._definitions.get(name)
         if found is None:
             subschema = self.document["$defs"][name]
-            found = _Definition(name, self._compiler.compile_ref(f"#/$defs/{name}"),
-                                self.root_validator.evolve(schema=subschema))
+            found = _Definition(
+                name, self._compiler.compile_ref(f"#/$defs/{name}"), self.root_validator.evolve(schema=subschema)
+            )
             self._definitions[name] = found
         return found
 
@@ -105,8 +111,11 @@ class _ErrorTranslator:
             location = pointers.join(self.pointer, *error.absolute_path) or "/"
             if error.validator == "required":
                 names = missing.setdefault(location, [])
-                names.extend(name for name in error.validator_value
-                             if isinstance(error.instance, dict) and name not in error.instance and name not in names)
+                names.extend(
+                    name
+                    for name in error.validator_value
+                    if isinstance(error.instance, dict) and name not in error.instance and name not in names
+                )
                 continue
             yield from self._one(error, location)
         for location, names in missing.items():
@@ -121,8 +130,12 @@ class _ErrorTranslator:
         if keyword == "additionalProperties":
             known = list(schema.get("properties", {}))
             for extra in (key for key in error.instance if key not in known):
-                yield Diagnostic(SCHEMA_FAILED, f"Field '{extra}' is not supported", location,
-                                 suggestion=self._field_hint(extra, known))
+                yield Diagnostic(
+                    SCHEMA_FAILED,
+                    f"Field '{extra}' is not supported",
+                    location,
+                    suggestion=self._field_hint(extra, known),
+                )
         elif "propertyNames" in error.relative_schema_path:
             yield self._bad_name(error, location)
         elif custom and keyword != "type":
@@ -134,27 +147,35 @@ class _ErrorTranslator:
             yield Diagnostic(SCHEMA_FAILED, f"The field '{field}' must be {wanted}", location)
         elif keyword == "enum":
             values = ", ".join(str(value) for value in error.validator_value)
-            yield Diagnostic(SCHEMA_FAILED, f"The field '{field}' should have one of these values: [{values}]",
-                             location, suggestion=self._enum_hint(error))
+            yield Diagnostic(
+                SCHEMA_FAILED,
+                f"The field '{field}' should have one of these values: [{values}]",
+                location,
+                suggestion=self._enum_hint(error),
+            )
         elif keyword in ("minItems", "minLength", "minProperties") and error.validator_value == 1:
             yield Diagnostic(SCHEMA_FAILED, "Value cannot be empty", location)
         elif keyword == "maxLength":
-            yield Diagnostic(SCHEMA_FAILED,
-                             f"The field '{field}' must be at most {error.validator_value} characters long", location)
+            yield Diagnostic(
+                SCHEMA_FAILED, f"The field '{field}' must be at most {error.validator_value} characters long", location
+            )
         elif keyword == "minimum":
-            yield Diagnostic(SCHEMA_FAILED,
-                             f"The field '{field}' must be greater than or equal to {error.validator_value}", location)
+            yield Diagnostic(
+                SCHEMA_FAILED, f"The field '{field}' must be greater than or equal to {error.validator_value}", location
+            )
         elif keyword == "maximum":
-            yield Diagnostic(SCHEMA_FAILED,
-                             f"The field '{field}' must be less than or equal to {error.validator_value}", location)
+            yield Diagnostic(
+                SCHEMA_FAILED, f"The field '{field}' must be less than or equal to {error.validator_value}", location
+            )
         elif keyword == "oneOf":
             yield self._one_of(error, schema, location)
         elif keyword == "not" and isinstance(error.validator_value, dict) and "required" in error.validator_value:
             names = ", ".join(error.validator_value["required"])
             yield Diagnostic(SCHEMA_FAILED, f"The following fields are mutually exclusive: [{names}]", location)
         elif keyword == "const":
-            yield Diagnostic(SCHEMA_FAILED, f"The field '{field}' must be {json.dumps(error.validator_value)}",
-                             location)
+            yield Diagnostic(
+                SCHEMA_FAILED, f"The field '{field}' must be {json.dumps(error.validator_value)}", location
+            )
         else:
             yield Diagnostic(SCHEMA_FAILED, f"The value of '{field}' is not valid ({error.message})", location)
 
@@ -173,9 +194,11 @@ class _ErrorTranslator:
     def _bad_name(self, error: SchemaError, location: str) -> Diagnostic:
         """A key of a ``States`` block that is not a valid state name (1 to 80 characters)."""
         name = str(error.instance)
-        return Diagnostic("INVALID_STATE_NAME",
-                          f"State name '{name}' must be between 1 and 80 characters long (it has {len(name)})",
-                          pointers.join(location, name))
+        return Diagnostic(
+            "INVALID_STATE_NAME",
+            f"State name '{name}' must be between 1 and 80 characters long (it has {len(name)})",
+            pointers.join(location, name),
+        )
 
     def _enum_hint(self, error: SchemaError) -> str | None:
         if error.validator != "enum" or not isinstance(error.instance, str):
@@ -189,13 +212,32 @@ class _ErrorTranslator:
 
 # Fields that exist in one query language only: their absence in the other deserves an explanation.
 _OTHER_LANGUAGE_FIELDS = {
-    **{name: f"'{name}' is a JSONPath field; a JSONata state uses 'Arguments', 'Output' and 'Items' instead"
-       for name in ("InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "ItemsPath",
-                    "TimeoutSecondsPath", "HeartbeatSecondsPath", "SecondsPath", "TimestampPath",
-                    "ErrorPath", "CausePath", "MaxConcurrencyPath", "ToleratedFailureCountPath",
-                    "ToleratedFailurePercentagePath", "Variable", "Result")},
-    **{name: f"'{name}' is a JSONata field: set \"QueryLanguage\": \"JSONata\" on the state or the machine"
-       for name in ("Arguments", "Output", "Items", "Condition")},
+    **{
+        name: f"'{name}' is a JSONPath field; a JSONata state uses 'Arguments', 'Output' and 'Items' instead"
+        for name in (
+            "InputPath",
+            "OutputPath",
+            "Parameters",
+            "ResultSelector",
+            "ResultPath",
+            "ItemsPath",
+            "TimeoutSecondsPath",
+            "HeartbeatSecondsPath",
+            "SecondsPath",
+            "TimestampPath",
+            "ErrorPath",
+            "CausePath",
+            "MaxConcurrencyPath",
+            "ToleratedFailureCountPath",
+            "ToleratedFailurePercentagePath",
+            "Variable",
+            "Result",
+        )
+    },
+    **{
+        name: f'\'{name}\' is a JSONata field: set "QueryLanguage": "JSONata" on the state or the machine'
+        for name in ("Arguments", "Output", "Items", "Condition")
+    },
 }
 
 

@@ -28,8 +28,9 @@ UNREADABLE = "UNREADABLE_DEFINITION"
 TYPE_VALUES_MESSAGE = "The field 'Type' should have one of these values: [" + ", ".join(STATE_TYPES) + "]"
 
 
-def validate(definition: Any, *, machine_type: str = "STANDARD",
-             substitutions: Mapping[str, Any] | None = None) -> list[Diagnostic]:
+def validate(
+    definition: Any, *, machine_type: str = "STANDARD", substitutions: Mapping[str, Any] | None = None
+) -> list[Diagnostic]:
     """Every problem with ``definition`` (a dict, JSON/YAML text or a file path), sorted by location.
 
     Never raises because of the definition: an unreadable file or unparsable text is reported as a
@@ -77,8 +78,7 @@ def _state_schema_diagnostics(state: StateInfo) -> list[Diagnostic]:
         return [Diagnostic(SCHEMA_FAILED, "These fields are required: [Type]", state.pointer)]
     if state_type not in STATE_TYPES:
         hint = did_you_mean(state_type, STATE_TYPES) if isinstance(state_type, str) else None
-        return [Diagnostic(SCHEMA_FAILED, TYPE_VALUES_MESSAGE, pointers.join(state.pointer, "Type"),
-                           suggestion=hint)]
+        return [Diagnostic(SCHEMA_FAILED, TYPE_VALUES_MESSAGE, pointers.join(state.pointer, "Type"), suggestion=hint)]
     return load_schema().check(f"{state_type}.{state.query_language}", state.spec, state.pointer)
 
 
@@ -93,9 +93,14 @@ def _expression_diagnostics(document: dict[str, Any], machine_type: str) -> list
     except ValidationError as error:
         return list(error.diagnostics)
     except Exception as error:  # a crash in the compiler must not turn validation into a traceback
-        return [Diagnostic("INTERNAL_ERROR",
-                           f"the expression checker failed unexpectedly ({type(error).__name__}: {error}); "
-                           "please report this with the definition", None)]
+        return [
+            Diagnostic(
+                "INTERNAL_ERROR",
+                f"the expression checker failed unexpectedly ({type(error).__name__}: {error}); "
+                "please report this with the definition",
+                None,
+            )
+        ]
     return []
 
 

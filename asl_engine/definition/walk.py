@@ -81,9 +81,14 @@ def collect_scopes(document: dict[str, Any]) -> list[ScopeInfo]:
             own = state_type = None
             if isinstance(spec, dict):
                 own, state_type = spec.get("QueryLanguage"), spec.get("Type")
-            state = StateInfo(name, spec, f"{prefix}/{pointers.escape(name)}", scope,
-                              own if own in QUERY_LANGUAGES else default,
-                              state_type if isinstance(state_type, str) else None)
+            state = StateInfo(
+                name,
+                spec,
+                f"{prefix}/{pointers.escape(name)}",
+                scope,
+                own if own in QUERY_LANGUAGES else default,
+                state_type if isinstance(state_type, str) else None,
+            )
             scope.states.append(state)
             nested.extend(_child_scopes(state))
         pending[:0] = nested
@@ -94,8 +99,11 @@ def _child_scopes(state: StateInfo) -> list[ScopeInfo]:
     if state.type == "Parallel":
         branches = state.get("Branches")
         if isinstance(branches, list):
-            return [ScopeInfo(pointers.join(state.pointer, "Branches", index), branch, "branch", state)
-                    for index, branch in enumerate(branches) if isinstance(branch, dict)]
+            return [
+                ScopeInfo(pointers.join(state.pointer, "Branches", index), branch, "branch", state)
+                for index, branch in enumerate(branches)
+                if isinstance(branch, dict)
+            ]
     elif state.type == "Map":
         for key in ("ItemProcessor", "Iterator"):
             processor = state.get(key)

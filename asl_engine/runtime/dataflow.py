@@ -101,7 +101,13 @@ class JsonPathFlow:
     """The JSONPath processing of one state; fields a state type lacks are simply absent."""
 
     __slots__ = (
-        "assign", "input_path", "output_path", "parameters", "result_is_output", "result_path", "result_selector"
+        "assign",
+        "input_path",
+        "output_path",
+        "parameters",
+        "result_is_output",
+        "result_path",
+        "result_selector",
     )
 
     def __init__(self, spec: dict[str, Any], pointer: str, *, parameters_field: str | None = "Parameters") -> None:

@@ -33,7 +33,6 @@ _JSON_ONLY_FIELDS = ("parameters",)
 _DETAILS_MEMBER: dict[str, str] = {}
 
 
-
 def details_member(event_type: str) -> str:
     """``TaskStateEntered`` -> ``stateEnteredEventDetails`` (AWS groups state events by kind)."""
     member = _DETAILS_MEMBER.get(event_type)
@@ -72,8 +71,15 @@ class HistoryEvent:
 
     __slots__ = ("_details", "_state", "id", "previous_event_id", "timestamp", "type")
 
-    def __init__(self, event_id: int, previous_event_id: int, timestamp: float, event_type: str,
-                 details: dict[str, Any] | None, state: StatePart | None = None) -> None:
+    def __init__(
+        self,
+        event_id: int,
+        previous_event_id: int,
+        timestamp: float,
+        event_type: str,
+        details: dict[str, Any] | None,
+        state: StatePart | None = None,
+    ) -> None:
         self.id = event_id
         self.previous_event_id = previous_event_id
         self.timestamp = timestamp
@@ -111,7 +117,9 @@ class HistoryEvent:
         if self._state is not None:
             name, key, text, assigned = self._state
             state_details: dict[str, Any] = {
-                "name": name, key: payload_text(text), _JSON_FIELDS[key]: {"truncated": False}
+                "name": name,
+                key: payload_text(text),
+                _JSON_FIELDS[key]: {"truncated": False},
             }
             if assigned:
                 state_details["assignedVariables"] = {var: to_json_text(value) for var, value in assigned.items()}
@@ -141,9 +149,7 @@ class HistoryLimitReached(StatesError):
     """Raised (once) when a Standard execution records its 25,000th event: the execution fails."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(
-            "States.Runtime", f"The execution reached the maximum number of history events ({limit:,})."
-        )
+        super().__init__("States.Runtime", f"The execution reached the maximum number of history events ({limit:,}).")
 
 
 class History:
@@ -157,8 +163,9 @@ class History:
 
     __slots__ = ("_slots", "last_id", "limit", "listeners", "record", "wants_text")
 
-    def __init__(self, record: bool = True, listeners: list[EventListener] | None = None,
-                 limit: int | None = None) -> None:
+    def __init__(
+        self, record: bool = True, listeners: list[EventListener] | None = None, limit: int | None = None
+    ) -> None:
         self.record = record
         self._slots: list[Any] = []
         self.last_id = 0
@@ -167,8 +174,9 @@ class History:
         self.wants_text = record or bool(self.listeners)
         """Whether state events need their payload text (recording, or someone listening)."""
 
-    def add(self, event_type: str, previous_event_id: int, timestamp: float,
-            details: dict[str, Any] | None = None) -> int:
+    def add(
+        self, event_type: str, previous_event_id: int, timestamp: float, details: dict[str, Any] | None = None
+    ) -> int:
         event_id = self.last_id = self.last_id + 1
         if self.record:
             self._slots += (event_type, previous_event_id, timestamp, details, None, None, None, None)
@@ -178,8 +186,16 @@ class History:
             raise HistoryLimitReached(event_id)
         return event_id
 
-    def add_state(self, event_type: str, previous_event_id: int, timestamp: float, name: str, key: str,
-                  text: str | LazyText, assigned: dict[str, Any] | None = None) -> int:
+    def add_state(
+        self,
+        event_type: str,
+        previous_event_id: int,
+        timestamp: float,
+        name: str,
+        key: str,
+        text: str | LazyText,
+        assigned: dict[str, Any] | None = None,
+    ) -> int:
         """A ``*StateEntered`` (key "input") or ``*StateExited`` (key "output") event."""
         event_id = self.last_id = self.last_id + 1
         if self.record:

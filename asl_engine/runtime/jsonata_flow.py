@@ -280,16 +280,18 @@ class JsonataAssign:
 
     __slots__ = ("template",)
 
-    def __init__(self, spec: dict[str, Any], pointer: str, location: str = "Assign",
-                 allowed: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, spec: dict[str, Any], pointer: str, location: str = "Assign", allowed: frozenset[str] = frozenset()
+    ) -> None:
         value = spec["Assign"]
         if not isinstance(value, dict):
             raise CompileError(f"{pointer}/Assign", "'Assign' must be a JSON object")
         self.template = JsonataTemplate(value, location, f"{pointer}/Assign", allowed)
 
     @classmethod
-    def from_spec(cls, spec: dict[str, Any], pointer: str, location: str = "Assign",
-                  allowed: frozenset[str] = frozenset()) -> JsonataAssign | None:
+    def from_spec(
+        cls, spec: dict[str, Any], pointer: str, location: str = "Assign", allowed: frozenset[str] = frozenset()
+    ) -> JsonataAssign | None:
         return cls(spec, pointer, location, allowed) if "Assign" in spec else None
 
     def evaluate(self, frame: Frame, states: StatesBinding) -> dict[str, Any]:

@@ -355,8 +355,9 @@ class MapRun:
         identity = parent.identity.sibling(
             f"{parent.identity.state_machine_name}/{self.node.label or self.node.name}", child_name
         )
-        child = ExecutionRun.alongside(parent, parent.machine, identity, value, rng=parent.random,
-                                       callbacks=parent.callbacks)
+        child = ExecutionRun.alongside(
+            parent, parent.machine, identity, value, rng=parent.random, callbacks=parent.callbacks
+        )
         child.state_machine = parent.state_machine
         self.children.append(child)
         self.child_by_index[index] = child

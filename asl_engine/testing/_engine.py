@@ -47,5 +47,4 @@ def start_on_scheduler(
 ) -> tuple[ExecutionRun, Task[None]]:
     """Start an execution on a scheduler shared with other executions (``StateMachine.start`` makes its own)."""
     assert scheduler.clock is clock
-    return machine.start_on(scheduler, input, handlers=handlers, name=name, seed=rng.getrandbits(64),
-                            context=context)
+    return machine.start_on(scheduler, input, handlers=handlers, name=name, seed=rng.getrandbits(64), context=context)

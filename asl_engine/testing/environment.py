@@ -82,7 +82,6 @@ class TestClock(VirtualClock):
         return self._environment.run_to_next_timer()
 
 
-
 class RunningExecution:
     """An execution started in an environment: wait for it, stop it, answer its task tokens."""
 

@@ -21,8 +21,9 @@ class FloorRunner:
         execution = self.machine.execute(self.input, history=self.history)
         elapsed = perf_counter() - started
         transitions = None if execution.history is None else len(execution.history)
-        return elapsed, Outcome(execution.status, execution.output, execution.error, execution.cause,
-                                transitions=transitions)
+        return elapsed, Outcome(
+            execution.status, execution.output, execution.error, execution.cause, transitions=transitions
+        )
 
 
 def time_load(definition_text: str) -> float:

@@ -24,15 +24,20 @@ from benchmarks.checks import Outcome
 
 ROLE_ARN = "arn:aws:iam::123456789012:role/benchmark"
 MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}}
-WARMUP_DEFINITION = json.dumps({
-    "StartAt": "Add",
-    "States": {
-        "Add": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "Check"},
-        "Check": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericEquals": 1, "Next": "Done"}],
-                  "Default": "Add"},
-        "Done": {"Type": "Succeed"},
-    },
-})
+WARMUP_DEFINITION = json.dumps(
+    {
+        "StartAt": "Add",
+        "States": {
+            "Add": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "Check"},
+            "Check": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.n", "NumericEquals": 1, "Next": "Done"}],
+                "Default": "Add",
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+)
 
 
 def unavailable() -> str | None:
@@ -54,8 +59,11 @@ def version() -> str:
 
 def _prepare_environment() -> None:
     # Fake credentials for the mocked client only; moto never sends anything anywhere.
-    for name, value in (("AWS_ACCESS_KEY_ID", "testing"), ("AWS_SECRET_ACCESS_KEY", "testing"),
-                        ("AWS_DEFAULT_REGION", "us-east-1")):
+    for name, value in (
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_DEFAULT_REGION", "us-east-1"),
+    ):
         os.environ.setdefault(name, value)
     # moto logs every failed state with its whole parse tree; the runner reports failures itself.
     logging.getLogger("moto").setLevel(logging.CRITICAL)

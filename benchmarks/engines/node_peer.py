@@ -87,8 +87,13 @@ def _run_node(spec: dict[str, Any], timeout_s: float, measurement: Measurement) 
     """Run the Node script; fill in versions and memory; on failure set the problem and return None."""
     try:
         completed = subprocess.run(
-            ["node", "--expose-gc", str(SCRIPT)], input=json.dumps(spec), capture_output=True, text=True,
-            timeout=timeout_s, cwd=NODE_DIR, check=False,
+            ["node", "--expose-gc", str(SCRIPT)],
+            input=json.dumps(spec),
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            cwd=NODE_DIR,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         measurement.problem = f"timed out after {timeout_s:g} s"

@@ -37,8 +37,14 @@ class OursRunner:
             transitions = sum(1 for event in execution.events if event.type.endswith("StateEntered"))
         stop = execution.stop_date
         spanned = None if stop is None else (stop - execution.start_date).total_seconds()
-        return Outcome(execution.status, execution.output, execution.error, execution.cause,
-                       transitions=transitions, virtual_seconds=spanned)
+        return Outcome(
+            execution.status,
+            execution.output,
+            execution.error,
+            execution.cause,
+            transitions=transitions,
+            virtual_seconds=spanned,
+        )
 
 
 def time_load(definition_text: str) -> float:

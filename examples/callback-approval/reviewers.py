@@ -33,5 +33,6 @@ def review(body: dict[str, Any], request: TaskRequest) -> None:
     if body["amount"] <= APPROVAL_LIMIT:
         callbacks.send_task_success(body["taskToken"], {"approved": True, "reviewer": "auto-approver"})
     else:
-        callbacks.send_task_failure(body["taskToken"], "Rejected",
-                                    f"{body['amount']} is over the {APPROVAL_LIMIT} approval limit")
+        callbacks.send_task_failure(
+            body["taskToken"], "Rejected", f"{body['amount']} is over the {APPROVAL_LIMIT} approval limit"
+        )

@@ -8,8 +8,9 @@ HERE = Path(__file__).parent
 
 
 def test_small_orders_are_approved_by_the_reviewer(asl_machine, asl_env):
-    execution = asl_env.execute(asl_machine("machine.json"), {"orderId": "o-1", "amount": 10},
-                                resources=[load_resources(HERE / "asl.toml")])
+    execution = asl_env.execute(
+        asl_machine("machine.json"), {"orderId": "o-1", "amount": 10}, resources=[load_resources(HERE / "asl.toml")]
+    )
     assert execution.output == {"orderId": "o-1", "status": "APPROVED", "approvedBy": "auto-approver"}
 
 

@@ -12,8 +12,9 @@ def test_the_middle_tier_discount(asl_machine, asl_env):
     execution = asl_env.execute(asl_machine("machine.json"), CART)
     assert execution.output["total"] == 174.77
     assert execution.output["summary"] == "3 line(s) for Ada, 174.77 EUR"
-    assert_path(execution, ["LoadCart", "PriceLines", "PriceLine", "PriceLine", "PriceLine", "ChooseDiscount",
-                            "Summarise"])
+    assert_path(
+        execution, ["LoadCart", "PriceLines", "PriceLine", "PriceLine", "PriceLine", "ChooseDiscount", "Summarise"]
+    )
 
 
 def test_no_discount_below_100_and_the_currency_default(asl_machine, asl_env):

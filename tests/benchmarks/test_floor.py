@@ -84,8 +84,9 @@ def test_intrinsics_nest_and_check_their_arguments() -> None:
 
 
 def test_choice_rules() -> None:
-    rule = compile_rule({"And": [{"Variable": "$.n", "NumericGreaterThan": 1},
-                                 {"Not": {"Variable": "$.n", "NumericEquals": 5}}]})
+    rule = compile_rule(
+        {"And": [{"Variable": "$.n", "NumericGreaterThan": 1}, {"Not": {"Variable": "$.n", "NumericEquals": 5}}]}
+    )
     assert rule({"n": 2}) and not rule({"n": 5}) and not rule({"n": 1})
     assert not compile_rule({"Variable": "$.n", "NumericEquals": 1})({"n": "1"})  # a string is not a number
     assert not compile_rule({"Variable": "$.n", "NumericEquals": 1})({"n": True})
@@ -94,17 +95,26 @@ def test_choice_rules() -> None:
 
 
 def test_a_machine_records_one_event_per_state_entered() -> None:
-    machine = FloorMachine({
-        "StartAt": "Add",
-        "States": {
-            "Add": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "Check"},
-            "Check": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericLessThan": 3, "Next": "Add"}],
-                      "Default": "Fan"},
-            "Fan": {"Type": "Parallel", "ResultPath": "$.branches", "Next": "Done", "Branches": [
-                {"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": "b", "End": True}}}]},
-            "Done": {"Type": "Succeed", "OutputPath": "$.branches"},
-        },
-    })
+    machine = FloorMachine(
+        {
+            "StartAt": "Add",
+            "States": {
+                "Add": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "Check"},
+                "Check": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.n", "NumericLessThan": 3, "Next": "Add"}],
+                    "Default": "Fan",
+                },
+                "Fan": {
+                    "Type": "Parallel",
+                    "ResultPath": "$.branches",
+                    "Next": "Done",
+                    "Branches": [{"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": "b", "End": True}}}],
+                },
+                "Done": {"Type": "Succeed", "OutputPath": "$.branches"},
+            },
+        }
+    )
     execution = machine.execute({"n": 0})
     assert execution.status == "SUCCEEDED" and execution.output == ["b"]
     assert execution.history is not None
@@ -113,24 +123,48 @@ def test_a_machine_records_one_event_per_state_entered() -> None:
 
 
 def test_failures_end_the_execution() -> None:
-    machine = FloorMachine({"StartAt": "C", "States": {
-        "C": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericEquals": 1, "Next": "D"}]},
-        "D": {"Type": "Succeed"}}})
+    machine = FloorMachine(
+        {
+            "StartAt": "C",
+            "States": {
+                "C": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericEquals": 1, "Next": "D"}]},
+                "D": {"Type": "Succeed"},
+            },
+        }
+    )
     failed = machine.execute({"n": 2})
     assert (failed.status, failed.error, failed.cause) == ("FAILED", "States.NoChoiceMatched", "No Matches!")
-    mapped = FloorMachine({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.x", "End": True,
-        "Iterator": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}}})
+    mapped = FloorMachine(
+        {
+            "StartAt": "M",
+            "States": {
+                "M": {
+                    "Type": "Map",
+                    "ItemsPath": "$.x",
+                    "End": True,
+                    "Iterator": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+                }
+            },
+        }
+    )
     assert mapped.execute({"x": 1}).error == "States.Runtime"
     assert mapped.execute({"x": [1, 2]}).output == [1, 2]
 
 
-@pytest.mark.parametrize("state", [
-    {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": True},
-    {"Type": "Wait", "Seconds": 1, "End": True},
-    {"Type": "Pass", "ResultSelector": {}, "End": True},
-    {"Type": "Map", "ItemSelector": {}, "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Succeed"}}},
-     "End": True},
-])
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "End": True},
+        {"Type": "Wait", "Seconds": 1, "End": True},
+        {"Type": "Pass", "ResultSelector": {}, "End": True},
+        {
+            "Type": "Map",
+            "ItemSelector": {},
+            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Succeed"}}},
+            "End": True,
+        },
+    ],
+)
 def test_what_the_floor_does_not_implement_is_refused_when_compiling(state: dict[str, Any]) -> None:
     with pytest.raises(Unsupported):
         FloorMachine({"StartAt": "S", "States": {"S": state}})

@@ -85,8 +85,10 @@ def test_targets_met_missed_lower_bound_and_not_comparable() -> None:
     cases = [by_id("W1"), by_id("W6r")]
     measurements = [
         _m("L1k", "ours", "-", 20.0),
-        _m("W1", "ours", "on", 10.0), _m("W1", "ours", "off", 8.0),
-        _m("W1", "floor", "on", 2.0), _m("W1", "floor", "off", 4.0),
+        _m("W1", "ours", "on", 10.0),
+        _m("W1", "ours", "off", 8.0),
+        _m("W1", "floor", "on", 2.0),
+        _m("W1", "floor", "off", 4.0),
         _m("W1", "alsf", "on", 40.0),
         _m("W1", "moto", "on", None, problem="timed out after 300 s", timed_out_after_s=300.0),
         _m("W6r", "ours", "on", 30.0),
@@ -112,9 +114,16 @@ def test_the_table_shows_ratios_rates_and_footnotes_failures() -> None:
         _m("W2", "alsf", "on", 500.0),
         _m("W2", "moto", "on", None, problem="wrong answer: status FAILED"),
     ]
-    report = Report(command="python benchmarks/run.py", machine={"nproc": "2"}, cases=[CASES[1]],
-                    measurements=measurements, targets=[], skipped={("W2", "floor"): "not selected"},
-                    engine_names={"ours": "asl-engine", "alsf": "alsf", "moto": "moto"}, transitions={"W2": 20_001})
+    report = Report(
+        command="python benchmarks/run.py",
+        machine={"nproc": "2"},
+        cases=[CASES[1]],
+        measurements=measurements,
+        targets=[],
+        skipped={("W2", "floor"): "not selected"},
+        engine_names={"ours": "asl-engine", "alsf": "alsf", "moto": "moto"},
+        transitions={"W2": 20_001},
+    )
     rows, notes = report.rows()
     assert rows[0][:6] == ["W2", "asl-engine", "on", "1", "50.0", "400,020"]
     report.measurements[0].executions_per_sample = 3

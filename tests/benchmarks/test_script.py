@@ -19,21 +19,33 @@ TINY = ["--scale", "0.002", "--runs", "1"]
 
 
 def test_the_script_runs_cases_in_workers_and_writes_json_and_markdown(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     json_file, markdown_file = tmp_path / "results.json", tmp_path / "results.md"
-    status = cli.main([*TINY, "--only", "W2,L1k", "--engines", "ours,floor", "--history", "on",
-                       "--json", str(json_file), "--markdown", str(markdown_file)])
+    status = cli.main(
+        [
+            *TINY,
+            "--only",
+            "W2,L1k",
+            "--engines",
+            "ours,floor",
+            "--history",
+            "on",
+            "--json",
+            str(json_file),
+            "--markdown",
+            str(markdown_file),
+        ]
+    )
     assert status == 0
     printed = capsys.readouterr().out
     assert "median ms" in printed and "Targets (" in printed
     results = json.loads(json_file.read_text())
     measured = {(m["case"], m["engine"], m["history"]) for m in results["measurements"]}
     assert measured == {("L1k", "ours", "-"), ("L1k", "floor", "-"), ("W2", "ours", "on"), ("W2", "floor", "on")}
-    assert all(m["problem"] is None and m["median_ms"] > 0 and m["rss_peak_mb"] > 0
-               for m in results["measurements"])
+    assert all(m["problem"] is None and m["median_ms"] > 0 and m["rss_peak_mb"] > 0 for m in results["measurements"])
     assert results["cases"]["W2"]["transitions"] == by_id("W2").expected(0.002).transitions
-    assert [t["subject"] for t in results["targets"]] == [
-        "load + validate 1,000 states", "W2 vs floor (history on)"]
+    assert [t["subject"] for t in results["targets"]] == ["load + validate 1,000 states", "W2 vs floor (history on)"]
     markdown = markdown_file.read_text()
     assert markdown.startswith("Command: `python benchmarks/run.py --scale 0.002")
     assert re.search(r"\| W2 \| floor \| on \| 1(x\d+)? \| [\d.]+ \|", markdown)
@@ -53,9 +65,14 @@ def test_bad_options_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_a_worker_reports_a_crash_instead_of_dying() -> None:
-    completed = subprocess.run([sys.executable, "-m", "benchmarks.worker"], cwd=REPO_ROOT, capture_output=True,
-                               text=True, check=True,
-                               input=json.dumps({"engine": "jvm", "case": "W1", "history": "on", "runs": 1}))
+    completed = subprocess.run(
+        [sys.executable, "-m", "benchmarks.worker"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        input=json.dumps({"engine": "jvm", "case": "W1", "history": "on", "runs": 1}),
+    )
     measurement = json.loads(completed.stdout.strip().splitlines()[-1])
     assert measurement["problem"].startswith("crashed: ValueError: unknown engine 'jvm'")
     assert measurement["median_ms"] is None

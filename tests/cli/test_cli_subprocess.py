@@ -25,13 +25,20 @@ def asl_command() -> list[str]:
 
 
 def asl(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*asl_command(), *args], input=stdin, capture_output=True, text=True, timeout=60,
-                          check=False, cwd=ROOT)
+    return subprocess.run(
+        [*asl_command(), *args], input=stdin, capture_output=True, text=True, timeout=60, check=False, cwd=ROOT
+    )
 
 
 def test_exit_0_output_on_stdout_through_a_real_pipe() -> None:
-    done = asl("run", "examples/getting-started/machine.json", "--input", "examples/getting-started/input.json",
-               "--clock", "virtual")
+    done = asl(
+        "run",
+        "examples/getting-started/machine.json",
+        "--input",
+        "examples/getting-started/input.json",
+        "--clock",
+        "virtual",
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"boxes": 2, "label": "Ship order-42 to Ada"}
     assert "\n" not in done.stdout.rstrip("\n")  # compact: stdout is a pipe
@@ -52,19 +59,32 @@ def test_exit_2_input_from_stdin_that_is_not_json() -> None:
 
 
 def test_exit_3_timed_out(write: Write) -> None:
-    path = write("t.json", {"TimeoutSeconds": 1, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 9,
-                                                                                    "End": True}}})
+    path = write(
+        "t.json", {"TimeoutSeconds": 1, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 9, "End": True}}}
+    )
     done = asl("run", str(path), "--clock", "virtual")
     assert done.returncode == 3 and "status: TIMED_OUT" in done.stderr
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGINT delivery to a child is POSIX behaviour")
 def test_exit_130_on_sigint_with_a_clean_abort(write: Write) -> None:
-    path = write("slow.json", {"StartAt": "Prepare", "States": {
-        "Prepare": {"Type": "Pass", "Next": "Sleep"},
-        "Sleep": {"Type": "Wait", "Seconds": 60, "End": True}}})
-    process = subprocess.Popen([*asl_command(), "run", str(path), "--trace"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    path = write(
+        "slow.json",
+        {
+            "StartAt": "Prepare",
+            "States": {
+                "Prepare": {"Type": "Pass", "Next": "Sleep"},
+                "Sleep": {"Type": "Wait", "Seconds": 60, "End": True},
+            },
+        },
+    )
+    process = subprocess.Popen(
+        [*asl_command(), "run", str(path), "--trace"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     assert process.stderr is not None
     for line in process.stderr:  # --trace writes JSON lines to a pipe: wait until the Wait has begun
         if json.loads(line)["event"] == "WaitStateEntered":

@@ -11,10 +11,12 @@ from click.testing import CliRunner
 
 from asl_engine.cli.graph import graph_command
 
-DEFINITION = ('{"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": ['
-              '{"Variable": "$.x", "NumericEquals": 1, "Next": "P"}], "Default": "Done"},'
-              '"P": {"Type": "Parallel", "Next": "Done", "Branches": [{"StartAt": "B", "States": '
-              '{"B": {"Type": "Pass", "End": true}}}]}, "Done": {"Type": "Succeed"}}}')
+DEFINITION = (
+    '{"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": ['
+    '{"Variable": "$.x", "NumericEquals": 1, "Next": "P"}], "Default": "Done"},'
+    '"P": {"Type": "Parallel", "Next": "Done", "Branches": [{"StartAt": "B", "States": '
+    '{"B": {"Type": "Pass", "End": true}}}]}, "Done": {"Type": "Succeed"}}}'
+)
 
 
 @pytest.fixture

@@ -27,11 +27,27 @@ NESTED = {
             "Type": "Parallel",
             "Next": "After",
             "Branches": [
-                {"StartAt": "Inner", "States": {"Inner": {"Type": "Parallel", "End": True, "Branches": [
-                    {"StartAt": "Deep", "States": {"Deep": {"Type": "Pass", "End": True}}}]}}},
-                {"StartAt": "Items", "States": {"Items": {"Type": "Map", "End": True, "ItemsPath": "$.items",
-                                                          "ItemProcessor": {"StartAt": "Each", "States": {
-                                                              "Each": {"Type": "Pass", "End": True}}}}}},
+                {
+                    "StartAt": "Inner",
+                    "States": {
+                        "Inner": {
+                            "Type": "Parallel",
+                            "End": True,
+                            "Branches": [{"StartAt": "Deep", "States": {"Deep": {"Type": "Pass", "End": True}}}],
+                        }
+                    },
+                },
+                {
+                    "StartAt": "Items",
+                    "States": {
+                        "Items": {
+                            "Type": "Map",
+                            "End": True,
+                            "ItemsPath": "$.items",
+                            "ItemProcessor": {"StartAt": "Each", "States": {"Each": {"Type": "Pass", "End": True}}},
+                        }
+                    },
+                },
             ],
         },
         "After": {"Type": "Succeed"},
@@ -56,12 +72,20 @@ def _steps(events: list[EventView]) -> list[tuple[str, str | None]]:
 def test_every_event_is_attributed_to_its_own_state_even_when_branches_nest() -> None:
     steps = _steps(_events(NESTED, {"items": [1, 2]}))
     expected_owner = {
-        "ParallelStateEntered": {"Outer", "Inner"}, "ParallelStateStarted": {"Outer", "Inner"},
-        "ParallelStateSucceeded": {"Outer", "Inner"}, "ParallelStateExited": {"Outer", "Inner"},
-        "PassStateEntered": {"Deep", "Each"}, "PassStateExited": {"Deep", "Each"},
-        "MapStateEntered": {"Items"}, "MapStateStarted": {"Items"}, "MapIterationStarted": {"Items"},
-        "MapIterationSucceeded": {"Items"}, "MapStateSucceeded": {"Items"}, "MapStateExited": {"Items"},
-        "SucceedStateEntered": {"After"}, "SucceedStateExited": {"After"},
+        "ParallelStateEntered": {"Outer", "Inner"},
+        "ParallelStateStarted": {"Outer", "Inner"},
+        "ParallelStateSucceeded": {"Outer", "Inner"},
+        "ParallelStateExited": {"Outer", "Inner"},
+        "PassStateEntered": {"Deep", "Each"},
+        "PassStateExited": {"Deep", "Each"},
+        "MapStateEntered": {"Items"},
+        "MapStateStarted": {"Items"},
+        "MapIterationStarted": {"Items"},
+        "MapIterationSucceeded": {"Items"},
+        "MapStateSucceeded": {"Items"},
+        "MapStateExited": {"Items"},
+        "SucceedStateEntered": {"After"},
+        "SucceedStateExited": {"After"},
     }
     for event_type, step in steps:
         if event_type.startswith("Execution"):
@@ -87,10 +111,18 @@ def test_empty_history() -> None:
     assert history_table([]) == "(no events)\n"
 
 
-@pytest.mark.parametrize(("seconds", "text"), [
-    (0, "0 ms"), (0.0004, "0.4 ms"), (0.25, "250 ms"), (1.0, "1 s"), (1.25, "1.25 s"), (125, "2 min 05 s"),
-    (3 * 3600 + 125, "3 h 02 min"),
-])
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0, "0 ms"),
+        (0.0004, "0.4 ms"),
+        (0.25, "250 ms"),
+        (1.0, "1 s"),
+        (1.25, "1.25 s"),
+        (125, "2 min 05 s"),
+        (3 * 3600 + 125, "3 h 02 min"),
+    ],
+)
 def test_format_duration(seconds: float, text: str) -> None:
     assert format_duration(seconds) == text
 
@@ -122,8 +154,9 @@ def test_terminal_writer_without_status_writes_lines_only() -> None:
 class FakeProbe:
     virtual = False
 
-    def __init__(self, now: float, timer: float | None = None, distributed: int | None = None,
-                 token_states: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, now: float, timer: float | None = None, distributed: int | None = None, token_states: tuple[str, ...] = ()
+    ) -> None:
         self._now, self._timer, self._distributed, self._tokens = now, timer, distributed, token_states
 
     def now(self) -> float:
@@ -162,10 +195,24 @@ def test_progress_counts_map_items_and_hides_what_runs_inside_them() -> None:
 
 
 def test_progress_of_waits_uses_the_definition_then_the_next_timer() -> None:
-    machine = StateMachine.from_json({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": True, "Branches": [
-        {"StartAt": "Fixed", "States": {"Fixed": {"Type": "Wait", "Seconds": 30, "End": True}}},
-        {"StartAt": "Dynamic", "States": {"Dynamic": {"Type": "Wait", "SecondsPath": "$.s", "End": True}}},
-    ]}}})
+    machine = StateMachine.from_json(
+        {
+            "StartAt": "P",
+            "States": {
+                "P": {
+                    "Type": "Parallel",
+                    "End": True,
+                    "Branches": [
+                        {"StartAt": "Fixed", "States": {"Fixed": {"Type": "Wait", "Seconds": 30, "End": True}}},
+                        {
+                            "StartAt": "Dynamic",
+                            "States": {"Dynamic": {"Type": "Wait", "SecondsPath": "$.s", "End": True}},
+                        },
+                    ],
+                }
+            },
+        }
+    )
     display = ProgressDisplay(TerminalWriter(io.StringIO()), wait_deadline=static_wait_deadlines(machine))
     display.attach(FakeProbe(now=1010.0, timer=1012.0))  # type: ignore[arg-type]
     for event in [
@@ -182,10 +229,16 @@ def test_progress_of_waits_uses_the_definition_then_the_next_timer() -> None:
 
 
 def test_static_wait_deadlines_read_seconds_and_timestamps() -> None:
-    machine = StateMachine.from_json({"StartAt": "A", "States": {
-        "A": {"Type": "Wait", "Seconds": 5, "Next": "B"},
-        "B": {"Type": "Wait", "Timestamp": "2030-01-01T00:00:00Z", "Next": "C"},
-        "C": {"Type": "Wait", "SecondsPath": "$.s", "End": True}}})
+    machine = StateMachine.from_json(
+        {
+            "StartAt": "A",
+            "States": {
+                "A": {"Type": "Wait", "Seconds": 5, "Next": "B"},
+                "B": {"Type": "Wait", "Timestamp": "2030-01-01T00:00:00Z", "Next": "C"},
+                "C": {"Type": "Wait", "SecondsPath": "$.s", "End": True},
+            },
+        }
+    )
     deadline = static_wait_deadlines(machine)
     assert deadline("A", 100.0) == 105.0
     assert deadline("B", 100.0) == 1893456000.0
@@ -231,15 +284,41 @@ def test_engine_probe_reads_timers_and_distributed_map_progress() -> None:
             release.wait(10)
         return event
 
-    machine = StateMachine.from_json({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": True, "Branches": [
-        {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 30, "End": True}}},
-        {"StartAt": "Items", "States": {"Items": {
-            "Type": "Map", "End": True, "MaxConcurrency": 1,
-            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
-                              "StartAt": "Do", "States": {"Do": {
-                                  "Type": "Task", "End": True,
-                                  "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Work"}}}}}},
-    ]}}})
+    machine = StateMachine.from_json(
+        {
+            "StartAt": "P",
+            "States": {
+                "P": {
+                    "Type": "Parallel",
+                    "End": True,
+                    "Branches": [
+                        {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 30, "End": True}}},
+                        {
+                            "StartAt": "Items",
+                            "States": {
+                                "Items": {
+                                    "Type": "Map",
+                                    "End": True,
+                                    "MaxConcurrency": 1,
+                                    "ItemProcessor": {
+                                        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                                        "StartAt": "Do",
+                                        "States": {
+                                            "Do": {
+                                                "Type": "Task",
+                                                "End": True,
+                                                "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Work",
+                                            }
+                                        },
+                                    },
+                                }
+                            },
+                        },
+                    ],
+                }
+            },
+        }
+    )
     clock = VirtualClock(start=1000.0)
     handle = machine.start([1, 2, 3], clock=clock, resources=resources)
     try:

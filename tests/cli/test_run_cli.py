@@ -20,13 +20,19 @@ GREETING = {
     },
 }
 FAILING = {"StartAt": "Refuse", "States": {"Refuse": {"Type": "Fail", "Error": "OutOfStock", "Cause": "KB-1 is gone"}}}
-SLOW = {"StartAt": "Prepare", "States": {
-    "Prepare": {"Type": "Pass", "Next": "Sleep"},
-    "Sleep": {"Type": "Wait", "Seconds": 60, "Next": "After"},
-    "After": {"Type": "Succeed"},
-}}
-TIMING_OUT = {"TimeoutSeconds": 5, "StartAt": "Sleep",
-              "States": {"Sleep": {"Type": "Wait", "Seconds": 60, "End": True}}}
+SLOW = {
+    "StartAt": "Prepare",
+    "States": {
+        "Prepare": {"Type": "Pass", "Next": "Sleep"},
+        "Sleep": {"Type": "Wait", "Seconds": 60, "Next": "After"},
+        "After": {"Type": "Succeed"},
+    },
+}
+TIMING_OUT = {
+    "TimeoutSeconds": 5,
+    "StartAt": "Sleep",
+    "States": {"Sleep": {"Type": "Wait", "Seconds": 60, "End": True}},
+}
 BILLING = {
     "StartAt": "Bill",
     "States": {
@@ -39,10 +45,14 @@ BILLING = {
     },
 }
 MOCK_CONFIG = {
-    "StateMachines": {"Billing": {"TestCases": {
-        "RetryThenPay": {"Bill": "FailOnceThenPay"},
-        "Unknown": {"Ship": "Paid"},
-    }}},
+    "StateMachines": {
+        "Billing": {
+            "TestCases": {
+                "RetryThenPay": {"Bill": "FailOnceThenPay"},
+                "Unknown": {"Ship": "Paid"},
+            }
+        }
+    },
     "MockedResponses": {
         "FailOnceThenPay": {
             "0": {"Throw": {"Error": "BillingError", "Cause": "card declined"}},
@@ -73,14 +83,17 @@ def test_output_is_indented_on_a_terminal(invoke: Invoke, greeting: Path, preten
     assert result.stdout == '{\n  "greeting": "Hello, Ada!"\n}\n'
 
 
-def test_pretty_and_compact_override_the_terminal_guess(invoke: Invoke, greeting: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pretty_and_compact_override_the_terminal_guess(
+    invoke: Invoke, greeting: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert invoke("run", str(greeting), "--input-json", '{"name": "A"}', "--pretty").stdout.startswith("{\n  ")
     from asl_engine.cli import common
 
     monkeypatch.setattr(common, "is_terminal", lambda stream: True)
-    assert invoke("run", str(greeting), "--input-json", '{"name": "A"}', "--compact").stdout == \
-        '{"greeting":"Hello, A!"}\n'
+    assert (
+        invoke("run", str(greeting), "--input-json", '{"name": "A"}', "--compact").stdout
+        == '{"greeting":"Hello, A!"}\n'
+    )
 
 
 def test_output_file_gets_the_output_and_stdout_stays_empty(invoke: Invoke, greeting: Path, tmp_path: Path) -> None:
@@ -125,14 +138,18 @@ def test_input_and_input_json_together_is_a_usage_error(invoke: Invoke, greeting
     assert "use --input or --input-json, not both" in result.stderr
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("{bad", "is not valid JSON: Expecting property name enclosed in double quotes (line 1, column 2)"),
-    ("hello", "is not valid JSON: Expecting value (line 1, column 1)"),
-    ("NaN", "is not valid JSON: NaN is not a JSON value"),
-    ("", "is empty: expected a JSON value, such as {}"),
-])
-def test_input_that_is_not_json_exits_two(invoke: Invoke, greeting: Path, write: Write, text: str,
-                                          message: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{bad", "is not valid JSON: Expecting property name enclosed in double quotes (line 1, column 2)"),
+        ("hello", "is not valid JSON: Expecting value (line 1, column 1)"),
+        ("NaN", "is not valid JSON: NaN is not a JSON value"),
+        ("", "is empty: expected a JSON value, such as {}"),
+    ],
+)
+def test_input_that_is_not_json_exits_two(
+    invoke: Invoke, greeting: Path, write: Write, text: str, message: str
+) -> None:
     result = invoke("run", str(greeting), "--input", str(write("in.json", text)))
     assert result.exit_code == 2
     assert message in result.stderr
@@ -168,17 +185,20 @@ def test_definition_that_is_not_json_exits_two_with_the_position(invoke: Invoke,
 
 
 def test_invalid_definition_exits_two_with_the_validators_diagnostics(invoke: Invoke, write: Write) -> None:
-    path = write("bad.json", '{\n  "StartAt": "A",\n  "States": {\n    "A": {"Type": "Pass", "Nxt": "B", "End": true}\n'
-                             "  }\n}\n")
+    path = write(
+        "bad.json", '{\n  "StartAt": "A",\n  "States": {\n    "A": {"Type": "Pass", "Nxt": "B", "End": true}\n  }\n}\n'
+    )
     result = invoke("run", str(path))
     assert result.exit_code == 2
-    assert (f"{path}:4:5: ERROR SCHEMA_VALIDATION_FAILED at /States/A: Field 'Nxt' is not supported "
-            "(did you mean 'Next'?)") in result.stderr
+    assert (
+        f"{path}:4:5: ERROR SCHEMA_VALIDATION_FAILED at /States/A: Field 'Nxt' is not supported (did you mean 'Next'?)"
+    ) in result.stderr
 
 
 def test_yaml_definition(invoke: Invoke, write: Write) -> None:
-    path = write("flow.yaml", "StartAt: Hello\nStates:\n  Hello:\n    Type: Pass\n    Result: {from: yaml}\n"
-                              "    End: true\n")
+    path = write(
+        "flow.yaml", "StartAt: Hello\nStates:\n  Hello:\n    Type: Pass\n    Result: {from: yaml}\n    End: true\n"
+    )
     assert json.loads(invoke("run", str(path)).stdout) == {"from": "yaml"}
 
 
@@ -195,9 +215,20 @@ def test_malformed_set_is_a_usage_error(invoke: Invoke, greeting: Path) -> None:
 
 
 def test_express_type_is_checked(invoke: Invoke, write: Write) -> None:
-    path = write("sync.json", {"StartAt": "T", "States": {"T": {
-        "Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun.sync", "Parameters": {"JobName": "j"},
-        "End": True}}})
+    path = write(
+        "sync.json",
+        {
+            "StartAt": "T",
+            "States": {
+                "T": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::glue:startJobRun.sync",
+                    "Parameters": {"JobName": "j"},
+                    "End": True,
+                }
+            },
+        },
+    )
     result = invoke("run", str(path), "--type", "express")
     assert result.exit_code == 2
     assert "ERROR" in result.stderr
@@ -228,8 +259,9 @@ def test_unknown_resource_fails_naming_the_state_and_resource(invoke: Invoke, wr
 
 
 def test_unrecognized_resource_arn_is_an_invalid_definition(invoke: Invoke, write: Write) -> None:
-    path = write("odd.json", {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:nothing",
-                                                                "End": True}}})
+    path = write(
+        "odd.json", {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:nothing", "End": True}}}
+    )
     result = invoke("run", str(path))
     assert result.exit_code == 2
     assert "arn:aws:nothing" in result.stderr
@@ -240,37 +272,60 @@ def test_unrecognized_resource_arn_is_an_invalid_definition(invoke: Invoke, writ
 
 def test_mock_config_test_case_drives_retry(invoke: Invoke, write: Write) -> None:
     billing, config = write("billing.json", BILLING), write("MockConfigFile.json", MOCK_CONFIG)
-    result = invoke("run", str(billing), "--mock-config", str(config), "--test-case", "RetryThenPay",
-                    "--clock", "virtual", "--history")
+    result = invoke(
+        "run",
+        str(billing),
+        "--mock-config",
+        str(config),
+        "--test-case",
+        "RetryThenPay",
+        "--clock",
+        "virtual",
+        "--history",
+    )
     assert result.exit_code == 0, result.stderr
     assert result.stdout == '{"paid":true}\n'
     assert result.stderr.count("LambdaFunctionScheduled") == 2
 
 
 def test_mock_config_needs_a_test_case(invoke: Invoke, write: Write) -> None:
-    result = invoke("run", str(write("billing.json", BILLING)), "--mock-config",
-                    str(write("MockConfigFile.json", MOCK_CONFIG)))
+    result = invoke(
+        "run", str(write("billing.json", BILLING)), "--mock-config", str(write("MockConfigFile.json", MOCK_CONFIG))
+    )
     assert result.exit_code == 2
     assert "--mock-config and --test-case go together" in result.stderr
 
 
 def test_unknown_test_case_exits_two(invoke: Invoke, write: Write) -> None:
-    result = invoke("run", str(write("billing.json", BILLING)), "--mock-config",
-                    str(write("MockConfigFile.json", MOCK_CONFIG)), "--test-case", "Nope")
+    result = invoke(
+        "run",
+        str(write("billing.json", BILLING)),
+        "--mock-config",
+        str(write("MockConfigFile.json", MOCK_CONFIG)),
+        "--test-case",
+        "Nope",
+    )
     assert result.exit_code == 2
     assert "no state machine has a test case 'Nope'" in result.stderr
 
 
 def test_mock_for_a_state_not_in_the_definition_exits_two(invoke: Invoke, write: Write) -> None:
-    result = invoke("run", str(write("billing.json", BILLING)), "--mock-config",
-                    str(write("MockConfigFile.json", MOCK_CONFIG)), "--test-case", "Unknown")
+    result = invoke(
+        "run",
+        str(write("billing.json", BILLING)),
+        "--mock-config",
+        str(write("MockConfigFile.json", MOCK_CONFIG)),
+        "--test-case",
+        "Unknown",
+    )
     assert result.exit_code == 2
     assert "'Ship'" in result.stderr
 
 
 def test_mock_config_that_is_not_json_exits_two(invoke: Invoke, write: Write) -> None:
-    result = invoke("run", str(write("billing.json", BILLING)), "--mock-config", str(write("m.json", "{")),
-                    "--test-case", "X")
+    result = invoke(
+        "run", str(write("billing.json", BILLING)), "--mock-config", str(write("m.json", "{")), "--test-case", "X"
+    )
     assert result.exit_code == 2
     assert "not valid JSON" in result.stderr
 
@@ -286,14 +341,16 @@ def test_history_table_goes_to_stderr(invoke: Invoke, write: Write) -> None:
     assert "OutOfStock: KB-1 is gone" in lines[3]
 
 
-def test_history_json_has_aws_shape_and_rerenders_like_history(invoke: Invoke, greeting: Path,
-                                                               tmp_path: Path) -> None:
+def test_history_json_has_aws_shape_and_rerenders_like_history(invoke: Invoke, greeting: Path, tmp_path: Path) -> None:
     saved = tmp_path / "history.json"
-    first = invoke("run", str(greeting), "--input-json", '{"name": "Ada"}', "--history", "--history-json",
-                   str(saved))
+    first = invoke("run", str(greeting), "--input-json", '{"name": "Ada"}', "--history", "--history-json", str(saved))
     document = json.loads(saved.read_text())
     assert [event["type"] for event in document["events"]] == [
-        "ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]
+        "ExecutionStarted",
+        "PassStateEntered",
+        "PassStateExited",
+        "ExecutionSucceeded",
+    ]
     exited = document["events"][2]
     assert exited["stateExitedEventDetails"]["output"] == '{"greeting":"Hello, Ada!"}'
     assert exited["timestamp"].endswith("+00:00")
@@ -324,8 +381,10 @@ def test_trace_is_a_console_log_on_a_terminal(invoke: Invoke, greeting: Path, pr
 # -- identity ----------------------------------------------------------------------------------------
 
 
-NAMED = {"StartAt": "Who", "States": {"Who": {"Type": "Pass", "Parameters": {"name.$": "$$.Execution.Name"},
-                                              "End": True}}}
+NAMED = {
+    "StartAt": "Who",
+    "States": {"Who": {"Type": "Pass", "Parameters": {"name.$": "$$.Execution.Name"}, "End": True}},
+}
 
 
 def test_name_and_seed(invoke: Invoke, write: Write) -> None:
@@ -359,8 +418,9 @@ def _interrupt_once_started(monkeypatch: pytest.MonkeyPatch, after: float = 0.2)
 
 
 @pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs POSIX signals")
-def test_ctrl_c_aborts_the_execution_and_exits_130(invoke: Invoke, write: Write,
-                                                   monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_ctrl_c_aborts_the_execution_and_exits_130(
+    invoke: Invoke, write: Write, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     _interrupt_once_started(monkeypatch)
     saved = tmp_path / "h.json"
     result = invoke("run", str(write("slow.json", SLOW)), "--history-json", str(saved))
@@ -404,7 +464,7 @@ def test_version(invoke: Invoke) -> None:
 # -- resources -----------------------------------------------------------------------------------------
 
 
-HANDLERS = '''
+HANDLERS = """
 class BillingError(Exception):
     pass
 
@@ -413,7 +473,7 @@ def bill(event, context):
     if event.get("declined"):
         raise BillingError("card declined")
     return {"billed": event["total"], "by": context.function_name}
-'''
+"""
 
 
 def test_asl_toml_beside_the_definition_answers_task_states(invoke: Invoke, write: Write) -> None:
@@ -427,8 +487,9 @@ def test_asl_toml_beside_the_definition_answers_task_states(invoke: Invoke, writ
 def test_a_handlers_exception_is_the_tasks_error(invoke: Invoke, write: Write) -> None:
     write("handlers.py", HANDLERS)
     write("asl.toml", '[lambda]\nBill = "handlers:bill"\n')
-    result = invoke("run", str(write("billing.json", BILLING)), "--input-json", '{"declined": true}', "--clock",
-                    "virtual")
+    result = invoke(
+        "run", str(write("billing.json", BILLING)), "--input-json", '{"declined": true}', "--clock", "virtual"
+    )
     assert result.exit_code == 1
     assert "error: BillingError" in result.stderr
 
@@ -436,26 +497,37 @@ def test_a_handlers_exception_is_the_tasks_error(invoke: Invoke, write: Write) -
 def test_resources_option_names_another_file(invoke: Invoke, write: Write) -> None:
     write("lib/handlers.py", HANDLERS)
     config = write("lib/local.toml", '[lambda]\nBill = "handlers:bill"\n')
-    result = invoke("run", str(write("billing.json", BILLING)), "--resources", str(config), "--input-json",
-                    '{"total": 1}')
+    result = invoke(
+        "run", str(write("billing.json", BILLING)), "--resources", str(config), "--input-json", '{"total": 1}'
+    )
     assert json.loads(result.stdout)["billed"] == 1
 
 
 def test_mocks_win_over_handlers(invoke: Invoke, write: Write) -> None:
     write("handlers.py", HANDLERS)
     write("asl.toml", '[lambda]\nBill = "handlers:bill"\n')
-    result = invoke("run", str(write("billing.json", BILLING)), "--mock-config",
-                    str(write("MockConfigFile.json", MOCK_CONFIG)), "--test-case", "RetryThenPay", "--clock",
-                    "virtual")
+    result = invoke(
+        "run",
+        str(write("billing.json", BILLING)),
+        "--mock-config",
+        str(write("MockConfigFile.json", MOCK_CONFIG)),
+        "--test-case",
+        "RetryThenPay",
+        "--clock",
+        "virtual",
+    )
     assert result.stdout == '{"paid":true}\n'
 
 
-@pytest.mark.parametrize(("toml", "message"), [
-    ('[lambda]\nBill = "nowhere:bill"\n', "cannot import module 'nowhere'"),
-    ('[lambda]\nBill = "handlers:missing"\n', "module 'handlers' has no attribute 'missing'"),
-    ("[lambda\n", "not valid TOML"),
-    ('[queues]\nx = "y"\n', "unknown section"),
-])
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[lambda]\nBill = "nowhere:bill"\n', "cannot import module 'nowhere'"),
+        ('[lambda]\nBill = "handlers:missing"\n', "module 'handlers' has no attribute 'missing'"),
+        ("[lambda\n", "not valid TOML"),
+        ('[queues]\nx = "y"\n', "unknown section"),
+    ],
+)
 def test_unusable_resources_exit_two(invoke: Invoke, write: Write, toml: str, message: str) -> None:
     write("handlers.py", HANDLERS)
     write("asl.toml", toml)

@@ -76,7 +76,9 @@ def test_passing_spec_prints_a_table_and_exits_zero(invoke: Invoke, project: Pat
 
 
 def test_failures_say_what_differs_and_exit_one(invoke: Invoke, project: Path, write: Write) -> None:
-    spec = write("wrong.yaml", """\
+    spec = write(
+        "wrong.yaml",
+        """\
 definition: billing.json
 mock_config: MockConfigFile.json
 tests:
@@ -85,7 +87,8 @@ tests:
     expect: {output: {paid: false, receipt: 1}, path: [Bill, Declined]}
   wrong status:
     test_case: AlwaysDeclined
-""")
+""",
+    )
     result = invoke("test", str(spec))
     assert result.exit_code == 1
     assert "output differs at /receipt: missing (expected 1)" in result.stdout
@@ -108,9 +111,16 @@ def test_k_matching_nothing_is_an_error(invoke: Invoke, project: Path) -> None:
 
 
 def test_exitfirst_stops_at_the_first_failure(invoke: Invoke, project: Path, write: Write) -> None:
-    spec = write("two.yaml", {"definition": "billing.json", "tests": {
-        "a": {"mocks": {"Bill": [{"Return": 1}]}, "expect": {"output": 2}},
-        "b": {"mocks": {"Bill": [{"Return": 1}]}}}})
+    spec = write(
+        "two.yaml",
+        {
+            "definition": "billing.json",
+            "tests": {
+                "a": {"mocks": {"Bill": [{"Return": 1}]}, "expect": {"output": 2}},
+                "b": {"mocks": {"Bill": [{"Return": 1}]}},
+            },
+        },
+    )
     result = invoke("test", str(spec), "-x")
     assert result.exit_code == 1
     assert result.stdout.splitlines()[-1] == "1 test: 0 passed, 1 failed"
@@ -131,28 +141,39 @@ def test_mock_config_without_a_definition_beside_it_exits_two(invoke: Invoke, wr
 
 
 def test_a_mock_for_an_unknown_state_is_an_error_row(invoke: Invoke, project: Path, write: Write) -> None:
-    spec = write("ghost.yaml", {"definition": "billing.json",
-                                "tests": {"ghost": {"mocks": {"Ghost": [{"Return": 1}]}}}})
+    spec = write(
+        "ghost.yaml", {"definition": "billing.json", "tests": {"ghost": {"mocks": {"Ghost": [{"Return": 1}]}}}}
+    )
     result = invoke("test", str(spec))
     assert result.exit_code == 1
     assert result.stdout.splitlines()[1].split()[:3] == ["ERROR", "ghost", "ERROR"]
     assert "'Ghost'" in result.stdout
 
 
-@pytest.mark.parametrize(("spec", "message"), [
-    ({"definition": "billing.json", "tests": {"t": {"expect": {"stauts": "FAILED"}}}},
-     "at /tests/t/expect/stauts: unknown field 'stauts' (did you mean 'status'?)"),
-    ({"definition": "billing.json", "tests": {"t": {"expect": {"status": "DONE"}}}},
-     "at /tests/t/expect/status: expected one of SUCCEEDED, FAILED, TIMED_OUT, ABORTED, got 'DONE'"),
-    ({"definition": "billing.json", "tests": {"t": {"test_case": "HappyPath"}}},
-     "at /tests/t/test_case: a test case needs 'mock_config' at the top of the spec"),
-    ({"definition": "billing.json", "tests": []}, "at /tests: expected an object mapping test names to tests"),
-    ({"tests": {"t": {}}}, "at /definition: this field is required"),
-    ({"definition": "missing.json", "tests": {"t": {}}}, "missing.json: no such file"),
-    ({"States": {}}, "neither a test spec"),
-])
-def test_unusable_specs_exit_two_with_a_pointer(invoke: Invoke, project: Path, write: Write, spec: object,
-                                                message: str) -> None:
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (
+            {"definition": "billing.json", "tests": {"t": {"expect": {"stauts": "FAILED"}}}},
+            "at /tests/t/expect/stauts: unknown field 'stauts' (did you mean 'status'?)",
+        ),
+        (
+            {"definition": "billing.json", "tests": {"t": {"expect": {"status": "DONE"}}}},
+            "at /tests/t/expect/status: expected one of SUCCEEDED, FAILED, TIMED_OUT, ABORTED, got 'DONE'",
+        ),
+        (
+            {"definition": "billing.json", "tests": {"t": {"test_case": "HappyPath"}}},
+            "at /tests/t/test_case: a test case needs 'mock_config' at the top of the spec",
+        ),
+        ({"definition": "billing.json", "tests": []}, "at /tests: expected an object mapping test names to tests"),
+        ({"tests": {"t": {}}}, "at /definition: this field is required"),
+        ({"definition": "missing.json", "tests": {"t": {}}}, "missing.json: no such file"),
+        ({"States": {}}, "neither a test spec"),
+    ],
+)
+def test_unusable_specs_exit_two_with_a_pointer(
+    invoke: Invoke, project: Path, write: Write, spec: object, message: str
+) -> None:
     result = invoke("test", str(write("bad.json", spec)))
     assert result.exit_code == 2
     assert message in result.stderr
@@ -173,17 +194,26 @@ def test_yaml_errors_are_located(invoke: Invoke, write: Write) -> None:
 
 def test_input_option_feeds_tests_without_input(invoke: Invoke, write: Write) -> None:
     write("echo.json", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
-    spec = write("s.yaml", {"definition": "echo.json", "tests": {
-        "given": {"input": {"a": 1}, "expect": {"output": {"a": 1}}},
-        "default": {"expect": {"output": {"b": 2}}}}})
+    spec = write(
+        "s.yaml",
+        {
+            "definition": "echo.json",
+            "tests": {
+                "given": {"input": {"a": 1}, "expect": {"output": {"a": 1}}},
+                "default": {"expect": {"output": {"b": 2}}},
+            },
+        },
+    )
     assert invoke("test", str(spec), "--input-json", '{"b": 2}').exit_code == 0
 
 
 def test_input_file_is_relative_to_the_spec(invoke: Invoke, write: Write) -> None:
     write("echo.json", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
     write("inputs/one.json", {"n": 1})
-    spec = write("s.yaml", {"definition": "echo.json", "tests": {
-        "t": {"input_file": "inputs/one.json", "expect": {"output": {"n": 1}}}}})
+    spec = write(
+        "s.yaml",
+        {"definition": "echo.json", "tests": {"t": {"input_file": "inputs/one.json", "expect": {"output": {"n": 1}}}}},
+    )
     assert invoke("test", str(spec)).exit_code == 0
 
 
@@ -198,9 +228,17 @@ def test_numbers_compare_by_value_but_booleans_stay_booleans() -> None:
 def test_spec_resources_answer_the_tasks_no_mock_answers(invoke: Invoke, project: Path, write: Write) -> None:
     write("impl/handlers.py", "def bill(event, context):\n    return {'paid': 'handler'}\n")
     write("impl/local.toml", '[lambda]\nBill = "handlers:bill"\n')
-    spec = write("r.yaml", {"definition": "billing.json", "resources": "impl/local.toml", "tests": {
-        "handler": {"expect": {"output": {"paid": "handler"}}},
-        "mock": {"mocks": {"Bill": [{"Return": {"paid": "mock"}}]}, "expect": {"output": {"paid": "mock"}}}}})
+    spec = write(
+        "r.yaml",
+        {
+            "definition": "billing.json",
+            "resources": "impl/local.toml",
+            "tests": {
+                "handler": {"expect": {"output": {"paid": "handler"}}},
+                "mock": {"mocks": {"Bill": [{"Return": {"paid": "mock"}}]}, "expect": {"output": {"paid": "mock"}}},
+            },
+        },
+    )
     result = invoke("test", str(spec))
     assert result.exit_code == 0, result.stdout
 

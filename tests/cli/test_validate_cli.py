@@ -11,8 +11,10 @@ from click.testing import CliRunner
 from asl_engine.cli.validate import validate_command
 
 VALID = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}'
-WARNING_ONLY = '{"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [' \
+WARNING_ONLY = (
+    '{"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": ['
     '{"Variable": "$.x", "IsPresent": true, "Next": "D"}]}, "D": {"Type": "Succeed"}}}'
+)
 INVALID = '{\n  "StartAt": "A",\n  "States": {\n    "A": {"Type": "Pass", "Nxt": "B", "End": true}\n  }\n}\n'
 PLACEHOLDER = '{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "${Queue}", "End": true}}}'
 
@@ -40,14 +42,16 @@ def test_invalid_file_exits_one_with_position_and_suggestion(tmp_path: Path) -> 
     path = _file(tmp_path, "bad.json", INVALID)
     result = CliRunner().invoke(validate_command, [path])
     assert result.exit_code == 1
-    assert (f"{path}:4:5: ERROR SCHEMA_VALIDATION_FAILED at /States/A: Field 'Nxt' is not supported "
-            "(did you mean 'Next'?)") in result.output
+    assert (
+        f"{path}:4:5: ERROR SCHEMA_VALIDATION_FAILED at /States/A: Field 'Nxt' is not supported (did you mean 'Next'?)"
+    ) in result.output
     assert "0 valid, 1 invalid (1 error, 0 warnings)" in result.output
 
 
 def test_unreadable_file_exits_two_even_with_invalid_ones(tmp_path: Path) -> None:
-    result = CliRunner().invoke(validate_command, [_file(tmp_path, "bad.json", INVALID),
-                                                   str(tmp_path / "missing.json")])
+    result = CliRunner().invoke(
+        validate_command, [_file(tmp_path, "bad.json", INVALID), str(tmp_path / "missing.json")]
+    )
     assert result.exit_code == 2
     assert "UNREADABLE_DEFINITION" in result.output
     assert "Traceback" not in result.output
@@ -60,7 +64,11 @@ def test_json_format_is_aws_response_shape(tmp_path: Path) -> None:
     assert response["result"] == "FAIL" and response["truncated"] is False
     [diagnostic] = response["diagnostics"]
     assert {key: diagnostic[key] for key in ("severity", "code", "location", "line")} == {
-        "severity": "ERROR", "code": "SCHEMA_VALIDATION_FAILED", "location": "/States/A", "line": 4}
+        "severity": "ERROR",
+        "code": "SCHEMA_VALIDATION_FAILED",
+        "location": "/States/A",
+        "line": 4,
+    }
 
 
 def test_json_format_for_several_files_is_keyed_by_file(tmp_path: Path) -> None:
@@ -73,11 +81,13 @@ def test_json_format_for_several_files_is_keyed_by_file(tmp_path: Path) -> None:
 def test_express_type_and_substitutions(tmp_path: Path) -> None:
     path = _file(tmp_path, "p.json", PLACEHOLDER)
     assert CliRunner().invoke(validate_command, [path]).exit_code == 1
-    assert CliRunner().invoke(
-        validate_command, ["--set", "Queue=arn:aws:states:::sqs:sendMessage", path]).exit_code == 0
+    assert (
+        CliRunner().invoke(validate_command, ["--set", "Queue=arn:aws:states:::sqs:sendMessage", path]).exit_code == 0
+    )
     result = CliRunner().invoke(
-        validate_command, ["--type", "express", "--set", "Queue=arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-                           path])
+        validate_command,
+        ["--type", "express", "--set", "Queue=arn:aws:states:::sqs:sendMessage.waitForTaskToken", path],
+    )
     assert result.exit_code == 1
     assert "Express state machine does not support '.waitForTaskToken'" in result.output
 

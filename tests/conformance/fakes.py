@@ -45,10 +45,13 @@ class Calls:
     executions: list[tuple[Any, Any]] = field(default_factory=list)
 
 
-def fake_engine(run: Callable[[Any, Any, Any], FakeExecution] | None = None, *,
-                reject: list[FakeDiagnostic] | None = None,
-                diagnostics: list[FakeDiagnostic] | None = None,
-                calls: Calls | None = None) -> Engine:
+def fake_engine(
+    run: Callable[[Any, Any, Any], FakeExecution] | None = None,
+    *,
+    reject: list[FakeDiagnostic] | None = None,
+    diagnostics: list[FakeDiagnostic] | None = None,
+    calls: Calls | None = None,
+) -> Engine:
     """An engine whose executions are ``run(definition, input, mocks)``; ``reject`` makes loading fail."""
     log = calls if calls is not None else Calls()
 
@@ -69,8 +72,9 @@ def fake_engine(run: Callable[[Any, Any, Any], FakeExecution] | None = None, *,
     def validate(definition: Any, *, machine_type: str = "STANDARD") -> list[FakeDiagnostic]:
         return list(diagnostics or [])
 
-    return Engine(load=load, validate=validate, validation_error=FakeValidationError,
-                  definition_error=FakeDefinitionError)
+    return Engine(
+        load=load, validate=validate, validation_error=FakeValidationError, definition_error=FakeDefinitionError
+    )
 
 
 PASS_MACHINE = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}

@@ -11,10 +11,14 @@ from .fakes import case_data, write_case
 
 
 def test_a_case_file_loads_with_its_comparison_settings(tmp_path: Path) -> None:
-    path = write_case(tmp_path / "mocked", id="m1", category="mocked",
-                      comparison={"placeholders": ["bucket-name"], "value_placeholders": ["v"]},
-                      task_results=[{"event": "TaskSucceeded", "state": "T", "output": 1}],
-                      definition_raw=None)
+    path = write_case(
+        tmp_path / "mocked",
+        id="m1",
+        category="mocked",
+        comparison={"placeholders": ["bucket-name"], "value_placeholders": ["v"]},
+        task_results=[{"event": "TaskSucceeded", "state": "T", "output": 1}],
+        definition_raw=None,
+    )
     case = load_case(path)
     assert (case.id, case.category, case.machine_type) == ("m1", "mocked", "STANDARD")
     assert case.placeholders == {"bucket-name"} and case.value_placeholders == {"v"}
@@ -28,13 +32,16 @@ def test_the_category_defaults_to_the_directory_name(tmp_path: Path) -> None:
     assert parse_case(data, tmp_path / "validation" / "x.json").category == "validation"
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"category": "other"}, "/category must be one of"),
-    ({"state_machine_type": "FAST"}, "/state_machine_type"),
-    ({"expected": {"output": 1}}, "/expected/status is required"),
-    ({"features": "state.Pass"}, "/features must be a list of strings"),
-    ({"task_results": [1]}, "/task_results must be a list of objects"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"category": "other"}, "/category must be one of"),
+        ({"state_machine_type": "FAST"}, "/state_machine_type"),
+        ({"expected": {"output": 1}}, "/expected/status is required"),
+        ({"features": "state.Pass"}, "/features must be a list of strings"),
+        ({"task_results": [1]}, "/task_results must be a list of objects"),
+    ],
+)
 def test_malformed_cases_say_what_is_wrong(change: dict[str, object], message: str) -> None:
     with pytest.raises(CaseFormatError, match=message):
         parse_case(case_data(**change), Path("/cases/x.json"))

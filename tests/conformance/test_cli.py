@@ -50,22 +50,37 @@ def test_cases_from_several_directories_filter_and_json(cases: Path, tmp_path: P
     extra = tmp_path / "extra"
     write_case(extra, id="good_extra", input={"a": 1})
     report = tmp_path / "report.json"
-    outcome = CliRunner().invoke(conformance_command, [
-        str(cases), "--cases", str(extra), "--filter", "GOOD", "--json", str(report), "-v",
-        "--floor", floors(tmp_path, self_contained=100.0)])
+    outcome = CliRunner().invoke(
+        conformance_command,
+        [
+            str(cases),
+            "--cases",
+            str(extra),
+            "--filter",
+            "GOOD",
+            "--json",
+            str(report),
+            "-v",
+            "--floor",
+            floors(tmp_path, self_contained=100.0),
+        ],
+    )
     assert outcome.exit_code == 0, outcome.output
     data = json.loads(report.read_text(encoding="utf-8"))
     assert [case["id"] for case in data["cases"]] == ["good", "good_extra"]
     assert "PASS  [self_contained] good_extra" in outcome.output
 
 
-@pytest.mark.parametrize("arguments", [
-    ["--filter", "nothing-matches"],
-    ["--timeout", "0"],
-    ["--floor", "/no/such/floor.json"],
-    ["/no/such/directory"],
-    ["--json", "/no/such/directory/report.json"],
-])
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--filter", "nothing-matches"],
+        ["--timeout", "0"],
+        ["--floor", "/no/such/floor.json"],
+        ["/no/such/directory"],
+        ["--json", "/no/such/directory/report.json"],
+    ],
+)
 def test_bad_usage_exits_two(cases: Path, arguments: list[str]) -> None:
     outcome = CliRunner().invoke(conformance_command, [str(cases), *arguments])
     assert outcome.exit_code == 2, outcome.output

@@ -10,16 +10,19 @@ from asl_engine.conformance.wildcards import Wildcards
 W = Wildcards(["111111111111"])
 
 
-@pytest.mark.parametrize(("expected", "actual", "equal"), [
-    (1, 1.0, True),
-    (1.5, 1.5, True),
-    (True, 1, False),
-    (1, True, False),
-    (False, False, True),
-    (None, None, True),
-    (None, 0, False),
-    ("1", 1, False),
-])
+@pytest.mark.parametrize(
+    ("expected", "actual", "equal"),
+    [
+        (1, 1.0, True),
+        (1.5, 1.5, True),
+        (True, 1, False),
+        (1, True, False),
+        (False, False, True),
+        (None, None, True),
+        (None, 0, False),
+        ("1", 1, False),
+    ],
+)
 def test_scalars_compare_by_json_value(expected: Any, actual: Any, equal: bool) -> None:
     assert scalars_equal(expected, actual) is equal
 

@@ -6,11 +6,21 @@ from .fakes import history
 
 
 def test_names_and_types_come_from_the_history() -> None:
-    events = history(("ExecutionStarted", None), ("PassStateEntered", "A"), ("PassStateExited", None),
-                     ("MapStateEntered", "M"), ("ExecutionSucceeded", None))
+    events = history(
+        ("ExecutionStarted", None),
+        ("PassStateEntered", "A"),
+        ("PassStateExited", None),
+        ("MapStateEntered", "M"),
+        ("ExecutionSucceeded", None),
+    )
     assert states_entered(events) == ["A", "M"]
-    assert event_types(events) == ["ExecutionStarted", "PassStateEntered", "PassStateExited", "MapStateEntered",
-                                   "ExecutionSucceeded"]
+    assert event_types(events) == [
+        "ExecutionStarted",
+        "PassStateEntered",
+        "PassStateExited",
+        "MapStateEntered",
+        "ExecutionSucceeded",
+    ]
 
 
 def test_sequences_must_be_equal_in_order() -> None:

@@ -11,17 +11,38 @@ from asl_engine.conformance.report import format_text, summarise, to_json
 from asl_engine.conformance.results import FAILED, PASSED, SKIPPED, CaseResult
 
 
-def result(case_id: str, category: str, outcome: str, features: tuple[str, ...] = (), reason: str | None = None,
-           metrics: dict[str, MetricResult] | None = None) -> CaseResult:
-    return CaseResult(case_id, Path(f"/c/{case_id}.json"), category, outcome, reason, (reason,) if reason else (),
-                      features, metrics or {}, 0.001)
+def result(
+    case_id: str,
+    category: str,
+    outcome: str,
+    features: tuple[str, ...] = (),
+    reason: str | None = None,
+    metrics: dict[str, MetricResult] | None = None,
+) -> CaseResult:
+    return CaseResult(
+        case_id,
+        Path(f"/c/{case_id}.json"),
+        category,
+        outcome,
+        reason,
+        (reason,) if reason else (),
+        features,
+        metrics or {},
+        0.001,
+    )
 
 
 RESULTS = [
     result("a", "self_contained", PASSED, ("state.Pass", "JSONata"), metrics={"states_entered": MetricResult(True)}),
     result("b", "self_contained", PASSED, ("state.Pass",)),
-    result("c", "self_contained", FAILED, ("state.Map", "JSONata"), "output differs at $: expected 1, got 2",
-           {"states_entered": MetricResult(False, "at #0")}),
+    result(
+        "c",
+        "self_contained",
+        FAILED,
+        ("state.Map", "JSONata"),
+        "output differs at $: expected 1, got 2",
+        {"states_entered": MetricResult(False, "at #0")},
+    ),
     result("d", "mocked", PASSED, ("Assign",)),
     result("e", "mocked_not_replayable", SKIPPED, ("ItemReader",), "needs S3 data put during setup (s3.put_object)"),
     result("f", "mocked_not_replayable", SKIPPED, (), "needs S3 data put during setup (s3.copy_object)"),
@@ -77,8 +98,7 @@ def test_malformed_case_files_fail_the_run() -> None:
 def test_the_json_report_is_machine_readable() -> None:
     report = to_json(RESULTS, summarise(RESULTS, {"mocked": 50.0}, seconds=1.23456))
     json.dumps(report)
-    assert report["categories"]["self_contained"] == {"passed": 2, "total": 3, "rate": 66.67, "floor": 0.0,
-                                                      "met": True}
+    assert report["categories"]["self_contained"] == {"passed": 2, "total": 3, "rate": 66.67, "floor": 0.0, "met": True}
     assert report["categories"]["mocked"]["floor"] == 50.0
     assert report["skipped"]["total"] == 2
     assert report["highlighted_tags"]["Assign"] == {"passed": 1, "total": 1, "rate": 100.0}
@@ -92,12 +112,15 @@ def test_floors_compare_the_rate_as_printed() -> None:
     assert FloorCheck("mocked", None, 99.0).met
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ([], "expected an object"),
-    ({"mocked_typo": 1}, "/mocked_typo: unknown category"),
-    ({"mocked": 101}, "/mocked: expected a percentage from 0 to 100"),
-    ({"mocked": True}, "expected a percentage"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "expected an object"),
+        ({"mocked_typo": 1}, "/mocked_typo: unknown category"),
+        ({"mocked": 101}, "/mocked: expected a percentage from 0 to 100"),
+        ({"mocked": True}, "expected a percentage"),
+    ],
+)
 def test_bad_floor_files_say_what_is_wrong(data: object, message: str) -> None:
     with pytest.raises(FloorFileError, match=message):
         parse_floors(data)

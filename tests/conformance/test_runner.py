@@ -15,19 +15,27 @@ from asl_engine.conformance.runner import run_case, run_cases, summarise_excepti
 
 from .fakes import Calls, FakeDiagnostic, FakeExecution, fake_engine, history, make_case
 
-HISTORY = history(("ExecutionStarted", None), ("PassStateEntered", "P"), ("PassStateExited", None),
-                  ("ExecutionSucceeded", None))
+HISTORY = history(
+    ("ExecutionStarted", None), ("PassStateEntered", "P"), ("PassStateExited", None), ("ExecutionSucceeded", None)
+)
 
 
 def test_a_reproduced_execution_passes_with_its_metrics() -> None:
-    case = make_case(expected={"status": "SUCCEEDED", "output": {"a": 1}, "states_entered": ["P"],
-                               "history_event_types": ["ExecutionStarted", "PassStateEntered", "PassStateExited",
-                                                       "ExecutionSucceeded"]})
+    case = make_case(
+        expected={
+            "status": "SUCCEEDED",
+            "output": {"a": 1},
+            "states_entered": ["P"],
+            "history_event_types": ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"],
+        }
+    )
     engine = fake_engine(lambda d, i, m: FakeExecution(output=i, history=HISTORY))
     result = run_case(case, engine)
     assert result.outcome == PASSED and result.reason is None
     assert {name: metric.passed for name, metric in result.metrics.items()} == {
-        "states_entered": True, "history_event_types": True}
+        "states_entered": True,
+        "history_event_types": True,
+    }
     assert result.seconds >= 0
 
 
@@ -47,9 +55,15 @@ def test_a_different_output_fails_with_a_one_line_reason() -> None:
 def test_mocked_cases_get_mocks_and_resolved_resources() -> None:
     calls = Calls()
     definition = {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "activity_arn", "End": True}}}
-    case = make_case(category="mocked", definition=definition, comparison={"placeholders": ["activity_arn"]},
-                     task_results=[{"event": "ActivityScheduled", "state": "T"},
-                                   {"event": "ActivitySucceeded", "state": "T", "output": {"a": 1}}])
+    case = make_case(
+        category="mocked",
+        definition=definition,
+        comparison={"placeholders": ["activity_arn"]},
+        task_results=[
+            {"event": "ActivityScheduled", "state": "T"},
+            {"event": "ActivitySucceeded", "state": "T", "output": {"a": 1}},
+        ],
+    )
     result = run_case(case, fake_engine(lambda d, i, m: FakeExecution(output=m["T"][0]["Return"]), calls=calls))
     assert result.outcome == PASSED and result.category == "mocked"
     loaded, machine_type = calls.loads[0]
@@ -76,8 +90,9 @@ def test_unreplayable_mocked_cases_are_skipped_without_running() -> None:
 def test_a_rejected_definition_is_a_failure_naming_the_diagnostic() -> None:
     engine = fake_engine(reject=[FakeDiagnostic("SCHEMA_VALIDATION_FAILED", "bad", "/States/P")])
     result = run_case(make_case(), engine)
-    assert result.reason == ("the engine rejected a definition AWS accepted: "
-                             "SCHEMA_VALIDATION_FAILED at /States/P: bad")
+    assert result.reason == (
+        "the engine rejected a definition AWS accepted: SCHEMA_VALIDATION_FAILED at /States/P: bad"
+    )
 
 
 def test_an_engine_crash_is_a_failure_summarised_in_one_line_and_the_run_goes_on() -> None:

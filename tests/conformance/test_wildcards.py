@@ -60,8 +60,9 @@ def test_every_string_matches_itself(text: str) -> None:
     assert Wildcards(["sfn_role_arn"]).string_matches(text, text)
 
 
-@given(st.text(alphabet=st.characters(blacklist_characters="<>")), st.text(),
-       st.text(alphabet="abc:-_0123", min_size=1))
+@given(
+    st.text(alphabet=st.characters(blacklist_characters="<>")), st.text(), st.text(alphabet="abc:-_0123", min_size=1)
+)
 def test_an_angle_placeholder_matches_whatever_replaced_it(prefix: str, hidden: str, name: str) -> None:
     assert Wildcards().string_matches(f"{prefix}<{name}>!", f"{prefix}{hidden}!")
 

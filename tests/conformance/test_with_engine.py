@@ -48,8 +48,13 @@ def test_every_shared_case_loads_and_runs_to_a_result() -> None:
     once = [r for r in results if r.category != "handlers"]  # mocked cases also run a second time, through handlers
     assert len(once) == len(cases) > 700
     assert not [r.reason for r in results if r.category == "malformed"]
-    assert {r.category for r in results} == {"self_contained", "mocked", "mocked_not_replayable", "handlers",
-                                             "validation"}
+    assert {r.category for r in results} == {
+        "self_contained",
+        "mocked",
+        "mocked_not_replayable",
+        "handlers",
+        "validation",
+    }
     replayed = {r.case_id for r in results if r.category == "handlers"}
     assert replayed <= {r.case_id for r in once if r.category in ("mocked", "mocked_not_replayable")}
 

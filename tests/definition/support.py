@@ -14,9 +14,17 @@ CASES = DEFAULT_CASES_DIR
 points a clone elsewhere at them, as CI does)."""
 
 LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:worker"
-LAMBDA_RETRY = [{"ErrorEquals": ["Lambda.ServiceException", "Lambda.AWSLambdaException",
-                                 "Lambda.SdkClientException", "Lambda.TooManyRequestsException"],
-                 "MaxAttempts": 3}]
+LAMBDA_RETRY = [
+    {
+        "ErrorEquals": [
+            "Lambda.ServiceException",
+            "Lambda.AWSLambdaException",
+            "Lambda.SdkClientException",
+            "Lambda.TooManyRequestsException",
+        ],
+        "MaxAttempts": 3,
+    }
+]
 
 
 def machine(states: dict[str, Any], start: str | None = None, **top: Any) -> dict[str, Any]:

@@ -15,8 +15,9 @@ from .support import case_files, errors, resolve_recording_placeholders
 
 VALIDATION = case_files("validation")
 ACCEPTED = case_files("self_contained") + case_files("mocked")
-_CREATE_MESSAGE = re.compile(r"Invalid State Machine Definition: '(?P<code>[A-Z_]+): (?P<message>.*) at (?P<at>\S+)'$",
-                             re.DOTALL)
+_CREATE_MESSAGE = re.compile(
+    r"Invalid State Machine Definition: '(?P<code>[A-Z_]+): (?P<message>.*) at (?P<at>\S+)'$", re.DOTALL
+)
 
 
 def _source(case: dict[str, Any]) -> Any:
@@ -30,8 +31,15 @@ def test_validation_case(path: Path) -> None:
     case = json.loads(path.read_text())
     expected = case["expected"]
     found = validate(_source(case), machine_type=case["state_machine_type"])
-    shape = [{"code": d.code, "message": d.message, "severity": d.severity,
-              **({"location": d.location} if d.location is not None else {})} for d in found]
+    shape = [
+        {
+            "code": d.code,
+            "message": d.message,
+            "severity": d.severity,
+            **({"location": d.location} if d.location is not None else {}),
+        }
+        for d in found
+    ]
     if "validate_result" in expected:
         assert ("FAIL" if errors(found) else "OK") == expected["validate_result"]
         assert shape == expected["diagnostics"]
@@ -39,7 +47,8 @@ def test_validation_case(path: Path) -> None:
         match = _CREATE_MESSAGE.match(expected["message"])
         assert match is not None
         assert [(d.code, d.message, d.location) for d in errors(found)] == [
-            (match["code"], match["message"], match["at"])]
+            (match["code"], match["message"], match["at"])
+        ]
 
 
 @pytest.mark.skipif(not ACCEPTED, reason="conformance cases not available")

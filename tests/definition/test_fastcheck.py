@@ -15,9 +15,11 @@ from asl_engine.definition.walk import all_states, collect_scopes
 
 from .support import case_files
 
-STATE_DEFINITIONS = [f"{kind}.{language}" for kind in
-                     ("Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map")
-                     for language in ("JSONPath", "JSONata")]
+STATE_DEFINITIONS = [
+    f"{kind}.{language}"
+    for kind in ("Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map")
+    for language in ("JSONPath", "JSONata")
+]
 
 
 def _agree(definition: str, instance: Any) -> None:
@@ -30,8 +32,11 @@ def _corpus_states() -> list[tuple[str, Any]]:
     for path in case_files("self_contained")[:200] + case_files("mocked")[:60]:
         document = json.loads(path.read_text())["definition"]
         if isinstance(document, dict):
-            found.extend((f"{s.type}.{s.query_language}", s.spec) for s in all_states(collect_scopes(document))
-                         if s.type in {"Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map"})
+            found.extend(
+                (f"{s.type}.{s.query_language}", s.spec)
+                for s in all_states(collect_scopes(document))
+                if s.type in {"Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map"}
+            )
     return found
 
 
@@ -50,22 +55,98 @@ def test_agrees_on_recorded_states_and_their_mutations() -> None:
 
 
 _values = st.recursive(
-    st.none() | st.booleans() | st.integers(-3, 100000000) | st.floats(-2, 200, allow_nan=False)
-    | st.sampled_from(["", "x", "$.a", "{% $x %}", "2016-03-14T01:59:00Z", "States.ALL", "INLINE", "DISTRIBUTED",
-                       "JSONata", "JSONPath", "FULL", "Pass"]),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(
-        st.sampled_from(["ErrorEquals", "Next", "End", "Variable", "StringEquals", "And", "Not", "Condition",
-                         "StartAt", "States", "Mode", "ExecutionType", "ProcessorConfig", "RoleArn", "x"]),
-        children, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 100000000)
+    | st.floats(-2, 200, allow_nan=False)
+    | st.sampled_from(
+        [
+            "",
+            "x",
+            "$.a",
+            "{% $x %}",
+            "2016-03-14T01:59:00Z",
+            "States.ALL",
+            "INLINE",
+            "DISTRIBUTED",
+            "JSONata",
+            "JSONPath",
+            "FULL",
+            "Pass",
+        ]
+    ),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "ErrorEquals",
+                    "Next",
+                    "End",
+                    "Variable",
+                    "StringEquals",
+                    "And",
+                    "Not",
+                    "Condition",
+                    "StartAt",
+                    "States",
+                    "Mode",
+                    "ExecutionType",
+                    "ProcessorConfig",
+                    "RoleArn",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=4,
+        )
+    ),
     max_leaves=10,
 )
-_fields = st.sampled_from([
-    "Next", "End", "Comment", "QueryLanguage", "InputPath", "OutputPath", "Parameters", "Result", "ResultPath",
-    "ResultSelector", "Resource", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "Retry", "Catch",
-    "Credentials", "Assign", "Arguments", "Output", "Choices", "Default", "Seconds", "SecondsPath", "Timestamp",
-    "Branches", "ItemProcessor", "Iterator", "Items", "ItemsPath", "MaxConcurrency", "ItemReader", "ItemBatcher",
-    "ResultWriter", "ToleratedFailureCount", "ToleratedFailurePercentage", "Label", "Error", "Cause", "ErrorPath",
-])
+_fields = st.sampled_from(
+    [
+        "Next",
+        "End",
+        "Comment",
+        "QueryLanguage",
+        "InputPath",
+        "OutputPath",
+        "Parameters",
+        "Result",
+        "ResultPath",
+        "ResultSelector",
+        "Resource",
+        "TimeoutSeconds",
+        "TimeoutSecondsPath",
+        "HeartbeatSeconds",
+        "Retry",
+        "Catch",
+        "Credentials",
+        "Assign",
+        "Arguments",
+        "Output",
+        "Choices",
+        "Default",
+        "Seconds",
+        "SecondsPath",
+        "Timestamp",
+        "Branches",
+        "ItemProcessor",
+        "Iterator",
+        "Items",
+        "ItemsPath",
+        "MaxConcurrency",
+        "ItemReader",
+        "ItemBatcher",
+        "ResultWriter",
+        "ToleratedFailureCount",
+        "ToleratedFailurePercentage",
+        "Label",
+        "Error",
+        "Cause",
+        "ErrorPath",
+    ]
+)
 
 
 @settings(max_examples=400, deadline=None)

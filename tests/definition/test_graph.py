@@ -23,34 +23,52 @@ def graph() -> nx.MultiDiGraph:
 def test_nodes_are_pointers_with_their_scope(graph: nx.MultiDiGraph) -> None:
     assert isinstance(graph, nx.DiGraph)
     left = graph.nodes["/States/Fan/Branches/0/States/Left"]
-    assert left == {"name": "Left", "type": "Pass", "scope": "/States/Fan/Branches/0",
-                    "pointer": "/States/Fan/Branches/0/States/Left", "terminal": True,
-                    "query_language": "JSONPath", "start": True}
+    assert left == {
+        "name": "Left",
+        "type": "Pass",
+        "scope": "/States/Fan/Branches/0",
+        "pointer": "/States/Fan/Branches/0/States/Left",
+        "terminal": True,
+        "query_language": "JSONPath",
+        "start": True,
+    }
     assert graph.nodes["/States/Fetch"]["start"] is True
     assert graph.nodes["/States/Check"]["terminal"] is False
     assert graph.graph["scopes"]["/States/Each/ItemProcessor"] == {
-        "kind": "processor", "owner": "/States/Each", "start": "/States/Each/ItemProcessor/States/Work"}
+        "kind": "processor",
+        "owner": "/States/Each",
+        "start": "/States/Each/ItemProcessor/States/Work",
+    }
 
 
 def _edges(graph: nx.MultiDiGraph, source: str) -> list[tuple[str, str, str | None]]:
-    return [(target.rsplit("/", 1)[-1], data["kind"], data["label"])
-            for _, target, data in graph.out_edges(source, data=True)]
+    return [
+        (target.rsplit("/", 1)[-1], data["kind"], data["label"])
+        for _, target, data in graph.out_edges(source, data=True)
+    ]
 
 
 def test_edges_carry_kind_and_label(graph: nx.MultiDiGraph) -> None:
     assert _edges(graph, "/States/Fetch") == [("Check", "next", None), ("Failed", "catch", "States.ALL")]
     assert _edges(graph, "/States/Check") == [("Fan", "choice", "$.n > 3"), ("Later", "default", "Default")]
-    assert _edges(graph, "/States/Fan") == [("Each", "next", None), ("Left", "branch", "branch 0"),
-                                           ("Right", "branch", "branch 1")]
+    assert _edges(graph, "/States/Fan") == [
+        ("Each", "next", None),
+        ("Left", "branch", "branch 0"),
+        ("Right", "branch", "branch 1"),
+    ]
     assert _edges(graph, "/States/Each") == [("Done", "next", None), ("Work", "processor", "items")]
     catch = next(data for _, _, data in graph.out_edges("/States/Fetch", data=True) if data["kind"] == "catch")
     assert (catch["errors"], catch["pointer"]) == (["States.ALL"], "/States/Fetch/Catch/0/Next")
 
 
 def test_a_choice_to_the_same_state_twice_keeps_both_edges() -> None:
-    document = {"StartAt": "C", "States": {
-        "C": {"Type": "Choice", "Choices": [{"Variable": "$.a", "IsPresent": True, "Next": "D"}], "Default": "D"},
-        "D": {"Type": "Succeed"}}}
+    document = {
+        "StartAt": "C",
+        "States": {
+            "C": {"Type": "Choice", "Choices": [{"Variable": "$.a", "IsPresent": True, "Next": "D"}], "Default": "D"},
+            "D": {"Type": "Succeed"},
+        },
+    }
     assert graph_labels(build_graph(document)) == ["$.a is present", "Default"]
 
 
@@ -58,15 +76,21 @@ def graph_labels(graph: nx.MultiDiGraph) -> list[Any]:
     return [data["label"] for _, _, data in graph.edges(data=True)]
 
 
-@pytest.mark.parametrize(("rule", "language", "text"), [
-    ({"Variable": "$.x", "NumericEquals": 1}, "JSONPath", "$.x == 1"),
-    ({"Variable": "$.s", "StringMatches": "log-*"}, "JSONPath", '$.s matches "log-*"'),
-    ({"Variable": "$.t", "TimestampLessThanEqualsPath": "$.limit"}, "JSONPath", "$.t <= $.limit"),
-    ({"Variable": "$.v", "IsNull": False}, "JSONPath", "not ($.v is null)"),
-    ({"And": [{"Variable": "$.a", "BooleanEquals": True}, {"Not": {"Variable": "$.b", "StringEquals": "x"}}]},
-     "JSONPath", '($.a == true) and (not ($.b == "x"))'),
-    ({"Condition": "{% $count > 3 %}"}, "JSONata", "$count > 3"),
-])
+@pytest.mark.parametrize(
+    ("rule", "language", "text"),
+    [
+        ({"Variable": "$.x", "NumericEquals": 1}, "JSONPath", "$.x == 1"),
+        ({"Variable": "$.s", "StringMatches": "log-*"}, "JSONPath", '$.s matches "log-*"'),
+        ({"Variable": "$.t", "TimestampLessThanEqualsPath": "$.limit"}, "JSONPath", "$.t <= $.limit"),
+        ({"Variable": "$.v", "IsNull": False}, "JSONPath", "not ($.v is null)"),
+        (
+            {"And": [{"Variable": "$.a", "BooleanEquals": True}, {"Not": {"Variable": "$.b", "StringEquals": "x"}}]},
+            "JSONPath",
+            '($.a == true) and (not ($.b == "x"))',
+        ),
+        ({"Condition": "{% $count > 3 %}"}, "JSONata", "$count > 3"),
+    ],
+)
 def test_rule_text(rule: dict[str, Any], language: str, text: str) -> None:
     assert rule_text(rule, language) == text
 
@@ -95,7 +119,8 @@ def test_dot_has_clusters_and_styles(graph: nx.MultiDiGraph) -> None:
 @pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz 'dot' is not installed")
 @pytest.mark.parametrize("document", [JSONPATH_BASE, JSONATA_BASE])
 def test_graphviz_accepts_the_dot_output(document: dict[str, Any]) -> None:
-    result = subprocess.run(["dot", "-Tsvg"], input=to_dot(build_graph(document)), capture_output=True,
-                            text=True, check=False, timeout=30)
+    result = subprocess.run(
+        ["dot", "-Tsvg"], input=to_dot(build_graph(document)), capture_output=True, text=True, check=False, timeout=30
+    )
     assert result.returncode == 0, result.stderr
     assert "<svg" in result.stdout

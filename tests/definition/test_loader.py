@@ -117,7 +117,10 @@ def test_json_that_is_not_an_object(text: str) -> None:
         load_definition(text)
     [diagnostic] = raised.value.diagnostics
     assert (diagnostic.code, diagnostic.message, diagnostic.location) == (
-        "SCHEMA_VALIDATION_FAILED", "Definition must be a valid JSON object", None)
+        "SCHEMA_VALIDATION_FAILED",
+        "Definition must be a valid JSON object",
+        None,
+    )
 
 
 def test_duplicate_state_names_in_json_are_positioned_at_the_second() -> None:
@@ -125,7 +128,10 @@ def test_duplicate_state_names_in_json_are_positioned_at_the_second() -> None:
     loaded = read_definition(text)
     [problem] = loaded.problems
     assert (problem.code, problem.message, problem.location) == (
-        "DUPLICATE_STATE_NAME", "Duplicate State name: A", "/States/A")
+        "DUPLICATE_STATE_NAME",
+        "Duplicate State name: A",
+        "/States/A",
+    )
     assert (problem.line, problem.column) == (4, 3)
     with pytest.raises(ValidationError):
         load_definition(text)
@@ -151,8 +157,17 @@ def test_duplicate_keys_in_yaml() -> None:
 
 
 def test_substitutions_replace_placeholders_in_strings_without_touching_the_input() -> None:
-    document = machine({"A": {"Type": "Task", "Resource": "${Fn}", "TimeoutSeconds": "${Timeout}",
-                              "Comment": "calls ${Fn} in ${Stage}", "End": True}})
+    document = machine(
+        {
+            "A": {
+                "Type": "Task",
+                "Resource": "${Fn}",
+                "TimeoutSeconds": "${Timeout}",
+                "Comment": "calls ${Fn} in ${Stage}",
+                "End": True,
+            }
+        }
+    )
     loaded = load_definition(document, substitutions={"Fn": "arn:aws:lambda:us-east-1:1:function:f", "Timeout": 30})
     state = loaded.document["States"]["A"]
     assert state["Resource"] == "arn:aws:lambda:us-east-1:1:function:f"
@@ -215,7 +230,7 @@ def test_every_pointer_is_located_at_its_key_or_item(document: dict[str, object]
         where = loaded.locate(pointer)
         assert where is not None, pointer
         line, column = where
-        rest = lines[line - 1][column - 1:] + "\n" + "\n".join(lines[line:])
+        rest = lines[line - 1][column - 1 :] + "\n" + "\n".join(lines[line:])
         parsed_key = pointers.split(pointer)[-1]
         if isinstance(pointers.resolve(document, pointer.rsplit("/", 1)[0] or ""), dict):
             assert json.JSONDecoder().raw_decode(rest)[0] == parsed_key

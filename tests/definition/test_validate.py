@@ -29,8 +29,7 @@ BROKEN = """{
 
 def test_text_gets_positions_and_document_order() -> None:
     found = validate(BROKEN)
-    assert [(d.location, d.line, d.column) for d in found] == [
-        ("/States/A", 4, 5), ("/States/B/Seconds", 5, 27)]
+    assert [(d.location, d.line, d.column) for d in found] == [("/States/A", 4, 5), ("/States/B/Seconds", 5, 27)]
 
 
 def test_a_file_gets_positions(tmp_path: Path) -> None:
@@ -62,8 +61,10 @@ def test_substitutions_are_applied_before_validation() -> None:
 
 def test_duplicates_from_the_text_are_merged_with_document_checks() -> None:
     text = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}, "A": {"Type": "Pas", "End": true}}}'
-    assert codes(validate(text)) == [("DUPLICATE_STATE_NAME", "/States/A"), ("SCHEMA_VALIDATION_FAILED",
-                                                                             "/States/A/Type")]
+    assert codes(validate(text)) == [
+        ("DUPLICATE_STATE_NAME", "/States/A"),
+        ("SCHEMA_VALIDATION_FAILED", "/States/A/Type"),
+    ]
 
 
 def test_diagnostics_are_deduplicated() -> None:
@@ -79,10 +80,37 @@ def test_an_unknown_machine_type_is_a_configuration_error() -> None:
 
 _anything = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(
-        st.sampled_from(["StartAt", "States", "Type", "Next", "End", "Branches", "ItemProcessor", "Choices",
-                         "Catch", "Retry", "ErrorEquals", "Resource", "A", "B", "QueryLanguage", "Assign",
-                         "Label", "Default", "Iterator", "ProcessorConfig"]), children, max_size=5),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "StartAt",
+                    "States",
+                    "Type",
+                    "Next",
+                    "End",
+                    "Branches",
+                    "ItemProcessor",
+                    "Choices",
+                    "Catch",
+                    "Retry",
+                    "ErrorEquals",
+                    "Resource",
+                    "A",
+                    "B",
+                    "QueryLanguage",
+                    "Assign",
+                    "Label",
+                    "Default",
+                    "Iterator",
+                    "ProcessorConfig",
+                ]
+            ),
+            children,
+            max_size=5,
+        )
+    ),
     max_leaves=25,
 )
 
@@ -123,6 +151,7 @@ def test_load_and_validate_a_thousand_states_quickly() -> None:
     for _ in range(5):
         start = time.perf_counter()
         from asl_engine.definition.loader import load_definition
+
         validate_document(load_definition(text).document)
         timings.append(time.perf_counter() - start)
     assert min(timings) < 0.025, f"best of 5: {min(timings) * 1000:.1f} ms"
@@ -131,10 +160,20 @@ def test_load_and_validate_a_thousand_states_quickly() -> None:
 def test_inner_scope_reusing_an_outer_variable_name_is_a_warning() -> None:
     from asl_engine import validate
 
-    definition = {"StartAt": "A", "States": {
-        "A": {"Type": "Pass", "Assign": {"x": 1}, "Next": "M"},
-        "M": {"Type": "Map", "End": True, "ItemProcessor": {"StartAt": "I", "States": {
-            "I": {"Type": "Pass", "Assign": {"x": 2, "fresh": 3}, "End": True}}}}}}
+    definition = {
+        "StartAt": "A",
+        "States": {
+            "A": {"Type": "Pass", "Assign": {"x": 1}, "Next": "M"},
+            "M": {
+                "Type": "Map",
+                "End": True,
+                "ItemProcessor": {
+                    "StartAt": "I",
+                    "States": {"I": {"Type": "Pass", "Assign": {"x": 2, "fresh": 3}, "End": True}},
+                },
+            },
+        },
+    }
     found = [(d.severity, d.code, d.location) for d in validate(definition)]
     assert found == [("WARNING", "VARIABLE_ASSIGNED_IN_OUTER_SCOPE", "/States/M/ItemProcessor/States/I/Assign/x")]
 
@@ -142,8 +181,10 @@ def test_inner_scope_reusing_an_outer_variable_name_is_a_warning() -> None:
 def test_intrinsic_calls_aws_accepts_but_that_always_fail_are_warnings() -> None:
     from asl_engine import validate
 
-    definition = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True,
-                                                  "Parameters": {"n": {"sum.$": "States.MathAdd(1)"}}}}}
+    definition = {
+        "StartAt": "A",
+        "States": {"A": {"Type": "Pass", "End": True, "Parameters": {"n": {"sum.$": "States.MathAdd(1)"}}}},
+    }
     found = [(d.severity, d.code, d.location) for d in validate(definition)]
     assert found == [("WARNING", "INTRINSIC_FAILS_AT_RUN_TIME", "/States/A/Parameters/n/sum.$")]
 
@@ -151,7 +192,12 @@ def test_intrinsic_calls_aws_accepts_but_that_always_fail_are_warnings() -> None
 def test_jsonata_expressions_may_not_use_the_input_document_at_top_level() -> None:
     from asl_engine import validate
 
-    definition = {"QueryLanguage": "JSONata", "StartAt": "A", "States": {
-        "A": {"Type": "Pass", "Output": {"a": "{% $.a %}", "ok": "{% $states.input.xs[$.v > 1] %}"}, "End": True}}}
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "A",
+        "States": {
+            "A": {"Type": "Pass", "Output": {"a": "{% $.a %}", "ok": "{% $states.input.xs[$.v > 1] %}"}, "End": True}
+        },
+    }
     errors = [(d.code, d.location) for d in validate(definition) if d.severity == "ERROR"]
     assert errors == [("SCHEMA_VALIDATION_FAILED", "/States/A/Output/a")]

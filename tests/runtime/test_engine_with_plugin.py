@@ -9,8 +9,15 @@ from asl_engine.testing import assert_caught, assert_path, assert_retried
 WAITING_MAP = {
     "StartAt": "Fan",
     "States": {
-        "Fan": {"Type": "Map", "MaxConcurrency": 2, "End": True, "ItemProcessor": {
-            "StartAt": "Sleep", "States": {"Sleep": {"Type": "Wait", "SecondsPath": "$", "End": True}}}},
+        "Fan": {
+            "Type": "Map",
+            "MaxConcurrency": 2,
+            "End": True,
+            "ItemProcessor": {
+                "StartAt": "Sleep",
+                "States": {"Sleep": {"Type": "Wait", "SecondsPath": "$", "End": True}},
+            },
+        },
     },
 }
 
@@ -29,9 +36,19 @@ def test_concurrent_executions_on_one_clock_interleave_deterministically(asl_mac
 
 
 def test_retry_back_off_costs_no_real_time(asl_machine: Any, asl_env: Any, asl_mocks: Any) -> None:
-    machine = asl_machine({"StartAt": "Call", "States": {"Call": {
-        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True,
-        "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 600, "BackoffRate": 3, "MaxAttempts": 3}]}}})
+    machine = asl_machine(
+        {
+            "StartAt": "Call",
+            "States": {
+                "Call": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::lambda:invoke",
+                    "End": True,
+                    "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 600, "BackoffRate": 3, "MaxAttempts": 3}],
+                }
+            },
+        }
+    )
     for _ in range(3):
         asl_mocks.raises("Call", "Flaky", "try again")
     asl_mocks.returns("Call", {"ok": True})
@@ -42,11 +59,21 @@ def test_retry_back_off_costs_no_real_time(asl_machine: Any, asl_env: Any, asl_m
 
 
 def test_catch_routes_to_its_next_state(asl_machine: Any, asl_env: Any, asl_mocks: Any) -> None:
-    machine = asl_machine({"StartAt": "Call", "States": {
-        "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Done",
-                 "Catch": [{"ErrorEquals": ["Boom"], "ResultPath": "$.error", "Next": "Handle"}]},
-        "Handle": {"Type": "Pass", "End": True},
-        "Done": {"Type": "Succeed"}}})
+    machine = asl_machine(
+        {
+            "StartAt": "Call",
+            "States": {
+                "Call": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::lambda:invoke",
+                    "Next": "Done",
+                    "Catch": [{"ErrorEquals": ["Boom"], "ResultPath": "$.error", "Next": "Handle"}],
+                },
+                "Handle": {"Type": "Pass", "End": True},
+                "Done": {"Type": "Succeed"},
+            },
+        }
+    )
     asl_mocks.raises("Call", "Boom", "bad")
     execution = asl_env.execute(machine, {"id": 1})
     assert_caught(execution, "Call", error="Boom", by="Handle")

@@ -222,8 +222,15 @@ def test_mixed_query_languages() -> None:
     ("state", "field"),
     [
         ({"Type": "Pass", "Output": "{% $states.result %}", "End": True}, "Output"),
-        ({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
-          "Arguments": {"FunctionName": "{% $states.result.x %}"}, "End": True}, "Arguments/FunctionName"),
+        (
+            {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Arguments": {"FunctionName": "{% $states.result.x %}"},
+                "End": True,
+            },
+            "Arguments/FunctionName",
+        ),
         ({"Type": "Pass", "Assign": {"e": "{% $states.errorOutput %}"}, "End": True}, "Assign/e"),
     ],
 )
@@ -236,9 +243,17 @@ def test_states_result_and_error_output_only_where_aws_allows_them(state: dict[s
 
 
 def test_states_result_is_allowed_in_task_output_and_error_output_in_catchers() -> None:
-    jsonata({
-        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"FunctionName": "f"},
-              "Output": "{% $states.result %}", "Assign": {"r": "{% $states.result %}"}, "End": True,
-              "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput %}", "Next": "H"}]},
-        "H": {"Type": "Succeed"},
-    })
+    jsonata(
+        {
+            "T": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Arguments": {"FunctionName": "f"},
+                "Output": "{% $states.result %}",
+                "Assign": {"r": "{% $states.result %}"},
+                "End": True,
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput %}", "Next": "H"}],
+            },
+            "H": {"Type": "Succeed"},
+        }
+    )

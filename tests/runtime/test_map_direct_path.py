@@ -35,8 +35,13 @@ def processor(fail_on: int | None) -> dict[str, Any]:
 
 
 def map_state(concurrency: int, fail_on: int | None, items_path: str = "$") -> dict[str, Any]:
-    return {"Type": "Map", "ItemsPath": items_path, "MaxConcurrency": concurrency,
-            "ItemProcessor": processor(fail_on), "End": True}
+    return {
+        "Type": "Map",
+        "ItemsPath": items_path,
+        "MaxConcurrency": concurrency,
+        "ItemProcessor": processor(fail_on),
+        "End": True,
+    }
 
 
 def run_both(definition: dict[str, Any], value: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -52,7 +57,11 @@ def run_both(definition: dict[str, Any], value: Any) -> tuple[list[dict[str, Any
         for node, flag in zip(maps, saved, strict=True):
             node.iterations_never_block = flag
     assert (direct.status, direct.output, direct.error, direct.cause) == (
-        tasks.status, tasks.output, tasks.error, tasks.cause)
+        tasks.status,
+        tasks.output,
+        tasks.error,
+        tasks.cause,
+    )
     return direct.history, tasks.history
 
 
@@ -116,9 +125,18 @@ def test_maps_inside_a_map_record_the_same_history(
 
 def test_the_direct_path_is_taken_only_when_no_iteration_can_suspend() -> None:
     quick = StateMachine.from_json({"StartAt": "M", "States": {"M": map_state(0, None)}})
-    waiting = StateMachine.from_json({"StartAt": "M", "States": {"M": {
-        "Type": "Map", "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": True}}},
-        "End": True}}})
+    waiting = StateMachine.from_json(
+        {
+            "StartAt": "M",
+            "States": {
+                "M": {
+                    "Type": "Map",
+                    "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": True}}},
+                    "End": True,
+                }
+            },
+        }
+    )
     assert quick._compiled.all_states["M"].iterations_never_block is True  # type: ignore[attr-defined]
     assert waiting._compiled.all_states["M"].iterations_never_block is False  # type: ignore[attr-defined]
 

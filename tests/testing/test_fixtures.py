@@ -63,8 +63,13 @@ DISTRIBUTED_CSV = {
             "ItemProcessor": {
                 "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
                 "StartAt": "Bill",
-                "States": {"Bill": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Bill",
-                                    "End": True}},
+                "States": {
+                    "Bill": {
+                        "Type": "Task",
+                        "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Bill",
+                        "End": True,
+                    }
+                },
             },
             "End": True,
         }
