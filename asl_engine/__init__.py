@@ -16,6 +16,7 @@ from asl_engine.handle import ExecutionHandle
 from asl_engine.machine import InvalidExecutionInput, StateMachine
 from asl_engine.resources.mocks import Mocks
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
+from asl_engine.store import Store, open_store
 
 __version__ = "0.1.0"
 
@@ -31,8 +32,10 @@ __all__ = [
     "RealClock",
     "StateMachine",
     "StatesError",
+    "Store",
     "ValidationError",
     "VirtualClock",
     "__version__",
+    "open_store",
     "validate",
 ]

@@ -10,7 +10,7 @@ import random
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from asl_engine.definition.loader import load_definition
 from asl_engine.definition.validate import validate_document
@@ -24,8 +24,12 @@ from asl_engine.runtime.clock import Clock, VirtualClock
 from asl_engine.runtime.compiler import CompiledMachine, compile_machine
 from asl_engine.runtime.history import EventListener
 from asl_engine.runtime.json_text import to_strict_json_text
-from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, ExecutionTimedOut, Identity
+from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, Identity
 from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.durable.recorder import Recorder
+    from asl_engine.store.base import Store
 
 MACHINE_TYPES = ("STANDARD", "EXPRESS")
 
@@ -115,6 +119,7 @@ class StateMachine:
         role_arn: str | None = None,
         listeners: Sequence[EventListener] = (),
         start_mode: str = "async",
+        store: Store | None = None,
     ) -> Execution:
         """Run one execution to completion and return it (never raises for execution failures).
 
@@ -125,8 +130,16 @@ class StateMachine:
         ``seed`` makes random values (UUIDs, jitter, task tokens) reproducible. ``listeners`` are
         called with each history event as it is recorded (on the execution's thread).
         ``start_mode="sync"`` runs an Express machine as StartSyncExecution would (its context object
-        has no ``RedriveCount``, since such executions cannot be redriven).
+        has no ``RedriveCount``, since such executions cannot be redriven). With ``store`` (see
+        ``asl_engine.open_store``) the execution is durable: every event is committed to the store
+        before the engine acts on it, and it can be resumed, stopped or redriven from any process.
         """
+        if store is not None:
+            return store.execute(
+                self, input, name=name, clock=clock, mocks=mocks, resources=resources, context=context,
+                history=history, seed=seed, region=region, account=account, role_arn=role_arn,
+                listeners=listeners, start_mode=start_mode,
+            )  # fmt: skip
         run = self._new_run(
             input,
             name=name,
@@ -166,11 +179,20 @@ class StateMachine:
         account: str = "123456789012",
         role_arn: str | None = None,
         listeners: Sequence[EventListener] = (),
+        store: Store | None = None,
     ) -> ExecutionHandle:
         """Start an execution in the background (same options as ``execute``) and return its handle.
 
         Use the handle to wait for it, stop it, or answer ``.waitForTaskToken`` tasks from this thread.
+        With ``store``, a name already used in the store follows AWS's rules (``ExecutionAlreadyExists``,
+        or the running execution of that name when the input is the same).
         """
+        if store is not None:
+            return store.start(  # type: ignore[return-value]
+                self, input, name=name, clock=clock, mocks=mocks, resources=resources, context=context,
+                history=history, seed=seed, region=region, account=account, role_arn=role_arn,
+                listeners=listeners,
+            )  # fmt: skip
         run = self._new_run(
             input,
             name=name,
@@ -224,10 +246,13 @@ class StateMachine:
         self._arm_timeout(run, main)
         return run, main
 
-    def _start_nested(self, parent: ExecutionRun, input: Any, *, name: str | None) -> NestedExecution:
-        """A child execution on the parent's scheduler and clock (``states:startExecution``)."""
+    def _start_nested(
+        self, parent: ExecutionRun, input: Any, *, name: str | None, seeds: random.Random | None = None
+    ) -> NestedExecution:
+        """A child execution on the parent's scheduler and clock (``states:startExecution``); its
+        seed is drawn from ``seeds`` (the calling handler's random source), else the parent's."""
         value = {} if input is None else input
-        rng = random.Random(parent.random.getrandbits(64))
+        rng = random.Random((seeds or parent.random).getrandbits(64))
         execution_name = name or str(uuid.UUID(int=rng.getrandbits(128), version=4))
         run = ExecutionRun.alongside(
             parent, self._compiled, parent.identity.sibling(self.name, execution_name), value, rng=rng
@@ -258,8 +283,7 @@ class StateMachine:
         scheduler: Scheduler | None = None,
         rng: random.Random | None = None,
     ) -> ExecutionRun:
-        if start_mode not in ("async", "sync"):
-            raise ConfigurationError(f"start_mode must be 'async' or 'sync', got {start_mode!r}")
+        _check_start_mode(start_mode)
         value = {} if input is None else input
         input_text = _input_text(value)
         clock = clock if clock is not None else VirtualClock()
@@ -269,6 +293,24 @@ class StateMachine:
         identity = Identity(
             self.name, execution_name, region=region, account=account, role_arn=role_arn, express_id=express_id
         )
+        return self._build_run(
+            identity,
+            value,
+            input_text,
+            clock=clock,
+            handlers=self._handlers(mocks, resources),
+            rng=rng,
+            history=history,
+            context=context,
+            listeners=listeners,
+            redrivable=not (self.type == "EXPRESS" and start_mode == "sync"),
+            scheduler=scheduler,
+        )
+
+    def _handlers(
+        self, mocks: Mapping[str, Any] | Mocks | None, resources: HandlerSource | Sequence[HandlerSource] | None
+    ) -> list[HandlerSource]:
+        """Mocks (checked against the definition's states) first, then the resources, in order."""
         handlers: list[HandlerSource] = []
         if mocks is not None:
             mock_source = mocks if isinstance(mocks, Mocks) else Mocks(mocks)
@@ -283,6 +325,24 @@ class StateMachine:
                 handlers.extend(resources)
             else:
                 handlers.append(cast(HandlerSource, resources))
+        return handlers
+
+    def _build_run(
+        self,
+        identity: Identity,
+        value: Any,
+        input_text: str,
+        *,
+        clock: Clock,
+        handlers: list[HandlerSource],
+        rng: random.Random,
+        history: bool = True,
+        context: Mapping[str, Any] | None = None,
+        listeners: Sequence[EventListener] = (),
+        redrivable: bool = True,
+        scheduler: Scheduler | None = None,
+        durable: Recorder | None = None,
+    ) -> ExecutionRun:
         run = ExecutionRun(
             self._compiled,
             identity,
@@ -294,25 +354,22 @@ class StateMachine:
             record_history=history,
             context_overrides=dict(context) if context else None,
             listeners=list(listeners),
-            redrivable=not (self.type == "EXPRESS" and start_mode == "sync"),
+            redrivable=redrivable,
             input_text=input_text,
+            durable=durable,
         )
         run.state_machine = self
+        if durable is not None:
+            run.callbacks.journal = durable
         return run
 
-    def _arm_timeout(self, run: ExecutionRun, main: Any) -> None:
-        timeout = self._compiled.timeout_seconds
-        if timeout is None:
-            return
-        scheduler = run.scheduler
-        deadline = run.start_time + timeout
+    def _arm_timeout(self, run: ExecutionRun, main: Task[None]) -> None:
+        run.arm_timeout(main, run.start_time)
 
-        async def expire() -> None:
-            await scheduler.sleep_until(deadline)
-            main.cancel(ExecutionTimedOut())
 
-        watchdog = scheduler.spawn(expire(), "execution-timeout")
-        main.done_future.add_done_callback(lambda _: watchdog.cancel())
+def _check_start_mode(start_mode: str) -> None:
+    if start_mode not in ("async", "sync"):
+        raise ConfigurationError(f"start_mode must be 'async' or 'sync', got {start_mode!r}")
 
 
 def _input_text(value: Any) -> str:

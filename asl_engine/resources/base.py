@@ -31,11 +31,16 @@ class TaskRequest:
     environment: TaskEnvironment | None = field(default=None, repr=False)
     """The execution's services (clock-aware sleep, worker threads, nested executions, task tokens)."""
     submit: Callable[[Any], None] = field(default=lambda output: None, repr=False)
+    """Record ``TaskSubmitted`` with the integration's first response (``.sync`` jobs record it themselves;
+    ``.waitForTaskToken`` tasks get it recorded from the handler's return value)."""
     entered_event_id: int = 0
     """Id of the state's StateEntered event: AWS quotes it in States.Runtime causes
     ("An error occurred while executing the state 'X' (entered at the event id #N). ...")."""
-    """Record ``TaskSubmitted`` with the integration's first response (``.sync`` jobs record it themselves;
-    ``.waitForTaskToken`` tasks get it recorded from the handler's return value)."""
+    idempotency_key: str = ""
+    """Names this invocation, the same every time it is made: ``<execution ARN>/<state name>/<id of
+    its TaskScheduled event>`` (the id tells apart retries, Map iterations and redrives). A durable
+    execution may invoke a handler again after a crash (at-least-once): a handler with side effects
+    can use the key to do them once."""
 
 
 TaskResult = Any | Awaitable[Any]

@@ -86,7 +86,9 @@ def load_resources(path: str | Path) -> Resources:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigurationError(f"{file}: not valid TOML: {error}") from None
-    return _Loader(file).load(document)
+    resources = _Loader(file).load(document)
+    resources.source = file.resolve()
+    return resources
 
 
 class _Loader:

@@ -91,6 +91,9 @@ class Resources:
         self._handlers_by_action: dict[tuple[str, str, str], TaskHandler] = {}
         self._lambda = LambdaService(self.lambdas)
         self._cache: dict[str, TaskHandler | None] = {}
+        self.source: os.PathLike[str] | None = None
+        """The resources file this was loaded from (``load_resources``): a durable execution's store
+        remembers it, to load the same handlers when the execution is resumed in another process."""
 
     def __repr__(self) -> str:
         parts = [

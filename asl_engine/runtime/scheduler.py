@@ -16,7 +16,7 @@ import itertools
 import threading
 from collections import deque
 from collections.abc import Callable, Coroutine, Generator
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from asl_engine.runtime.clock import Clock
 
@@ -36,6 +36,25 @@ class Cancelled(BaseException):
 
 class DeadlockError(RuntimeError):
     """Nothing can ever make progress: no ready work, no timers, nothing external pending."""
+
+
+class TurnJournal(Protocol):
+    """What the scheduler of a durable execution consults between turns (see ``runtime.durable``).
+
+    A *turn* is everything the scheduler runs after taking something in: timers that fell due and
+    work posted from other threads. A durable execution records each turn (its time and the
+    inputs it applied) so that a replay can take exactly the same turns, in the same order.
+    """
+
+    def idle(self, scheduler: Scheduler) -> bool:
+        """Nothing is ready. Commit what the turn recorded; while replaying, take the next recorded
+        turn instead of waiting (True: it did, there may be work now)."""
+        ...
+
+    def live_turn(self, scheduler: Scheduler, posted: list[Any]) -> bool:
+        """A live wake-up: sample the time, apply ``posted``, fire due timers and record the turn;
+        False when nothing was due and nothing was posted (the scheduler then waits)."""
+        ...
 
 
 class Future(Generic[T]):
@@ -198,9 +217,17 @@ class Scheduler:
         self._condition = threading.Condition()
         self._posted: deque[Callable[[], None]] = deque()
         self._external = 0
+        self._source: Any = getattr(clock, "source", clock)
+        """The clock waits are measured on: ``clock`` itself, or the source of a durable run's ``TurnClock``."""
+        self.journal: TurnJournal | None = None
+        """Set for a durable execution: turns are recorded (or replayed) and posted work is taken in
+        only between turns, never between two task steps."""
+        self.on_post: Callable[[], None] | None = None
+        """Called (from any thread) after work is posted: how a driver outside this class (an asyncio
+        event loop) learns that there is something to do."""
         self._attached = attach and clock.virtual
         if self._attached:
-            clock._subscribe(id(self), self._condition)  # type: ignore[attr-defined]
+            self._source._subscribe(id(self), self._condition)
 
     # -- API used by the engine ----------------------------------------------------------------------
 
@@ -213,11 +240,18 @@ class Scheduler:
         """Awaitable: suspend the current task until the clock reaches ``when``."""
         return _SleepUntil(when)
 
-    def post(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` on the scheduler's thread soon. Safe to call from any thread."""
+    def post(self, callback: Any) -> None:
+        """Run ``callback`` on the scheduler's thread soon. Safe to call from any thread.
+
+        A durable execution also takes *inputs* this way (an answer to a task token, a task's
+        result, a stop): data its journal applies and records, rather than a function.
+        """
         with self._condition:
             self._posted.append(callback)
             self._condition.notify_all()
+        wake = self.on_post
+        if wake is not None:
+            wake()
 
     def external_work_started(self) -> None:
         """Something outside the scheduler (a thread, a pending task token) may still post work.
@@ -235,15 +269,18 @@ class Scheduler:
 
     def run_until(self, future: Future[Any]) -> None:
         """Drive tasks until ``future`` is done."""
-        clock = self.clock
+        clock = self._source
         virtual = clock.virtual
         if virtual:
             if self._attached:
-                clock._driving_thread(id(self))  # type: ignore[attr-defined]
+                clock._driving_thread(id(self))
             else:
-                clock._subscribe(id(self), self._condition)  # type: ignore[attr-defined]
+                clock._subscribe(id(self), self._condition)
                 self._attached = True
         try:
+            if self.journal is not None:
+                self._run_journaled(future, self.journal, virtual)
+                return
             while not future.done():
                 self._run_ready()
                 if future.done():
@@ -254,8 +291,40 @@ class Scheduler:
                 self._wait_for_progress(virtual)
         finally:
             if virtual:
-                clock._unsubscribe(id(self))  # type: ignore[attr-defined]
+                clock._unsubscribe(id(self))
                 self._attached = False
+
+    def _run_journaled(self, future: Future[Any], journal: TurnJournal, virtual: bool) -> None:
+        """``run_until`` for a durable execution: the same loop, but every wake-up is a recorded turn."""
+        while not future.done():
+            self._run_ready()
+            if future.done():
+                break
+            if journal.idle(self):
+                continue
+            if self.take_live_turn(journal):
+                continue
+            self._wait(virtual)
+
+    def take_live_turn(self, journal: TurnJournal) -> bool:
+        """Hand the journal what was posted since the last turn; it applies and records the turn."""
+        with self._condition:
+            posted = list(self._posted)
+            self._posted.clear()
+        return journal.live_turn(self, posted)
+
+    def timers_due(self) -> bool:
+        """Whether a timer is due at the current time of ``clock``."""
+        next_timer = self._next_timer()
+        return next_timer is not None and next_timer <= self.clock.now()
+
+    def fire_due_timers(self) -> None:
+        """Make the tasks whose timers are due (at ``clock``'s time) ready, in timer order."""
+        self._fire_due_timers()
+
+    def run_ready(self) -> None:
+        """Run tasks until none is ready (a durable execution's scheduler takes posted work only between turns)."""
+        self._run_ready()
 
     # -- stepping by hand (test environments drive a shared scheduler from the test's thread) ---------
 
@@ -309,6 +378,11 @@ class Scheduler:
 
     def _run_ready(self) -> None:
         ready = self._ready
+        if self.journal is not None:
+            while ready:
+                task, value, error = ready.popleft()
+                task._step(value, error)
+            return
         while ready:
             task, value, error = ready.popleft()
             task._step(value, error)
@@ -338,17 +412,20 @@ class Scheduler:
         return timers[0][0] if timers else None
 
     def _wait_for_progress(self, virtual: bool) -> None:
+        self._wait(virtual)
+        if self._posted:
+            self._drain_posted()
+
+    def _wait(self, virtual: bool) -> None:
         if virtual:
             self._wait_virtual()
         else:
             self._wait_real()
-        if self._posted:
-            self._drain_posted()
 
     def _wait_virtual(self) -> None:
         """Idle under a virtual clock: let the clock decide (with any other executions sharing it)
         whether time skips to the next timer; otherwise sleep until posted work or a time change."""
-        clock: Any = self.clock
+        clock: Any = self._source
         with self._condition:
             if self._posted:
                 return
@@ -377,7 +454,7 @@ class Scheduler:
                     raise DeadlockError("the execution is blocked and nothing can ever wake it")
                 self._condition.wait()
             else:
-                delay = next_timer - self.clock.now()
+                delay = next_timer - self._source.now()
                 if delay > 0:
                     self._condition.wait(delay)
 
@@ -418,6 +495,22 @@ async def with_deadline(
         return task.done_future.result()
     task.cancel()
     raise DeadlineExceeded(name)
+
+
+async def await_work(scheduler: Scheduler, work: Any, deadline: float | None, name: str = "work") -> Any:
+    """Like ``with_deadline`` for work already started elsewhere: anything with a ``done_future`` and a
+    ``cancel()`` (a handler's coroutine running as an asyncio task, for instance)."""
+    try:
+        if deadline is None:
+            return await work.done_future
+        which = await wait_any(scheduler, [work.done_future], deadline)
+    except Cancelled:
+        work.cancel()
+        raise
+    if which is None:
+        work.cancel()
+        raise DeadlineExceeded(name)
+    return work.done_future.result()
 
 
 async def wait_any(scheduler: Scheduler, futures: list[Future[Any]], deadline: float | None) -> int | None:

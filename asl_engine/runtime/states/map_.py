@@ -135,7 +135,8 @@ class MapState(StateNode):
         group = ChildGroup(scheduler)
         results: list[Any] = [None] * len(inputs)
         iteration_details = [{"index": index, "name": self.name} for index in range(len(inputs))]
-        direct = self.iterations_never_block
+        # A redrive holds some iterations at their entry: then they must be tasks like the others.
+        direct = self.iterations_never_block and run.visit_gates is None
         started_not_run: deque[tuple[int, Frame]] = deque()  # direct path: started, not yet run
         finished: deque[tuple[int, tuple[Any, int] | ChildFailure]] = deque()  # direct path: not yet seen
         next_index = 0

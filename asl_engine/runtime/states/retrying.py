@@ -28,7 +28,7 @@ async def run_with_policy(
             result = await attempt(frame, raw_input)
             output, assigned = node.flow.finish(frame, raw_input, result)
         except StatesError as error:
-            retry = policy.next_retry(error, attempts, run.random)
+            retry = policy.next_retry(error, attempts, run.random_for(frame))
             if retry is not None:
                 retrier, delay = retry
                 run.decisions.append(Decision("retry", node.name, retrier, error.error))

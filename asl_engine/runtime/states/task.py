@@ -16,7 +16,7 @@ from asl_engine.runtime.callbacks import await_callback
 from asl_engine.runtime.dataflow import compile_optional_path
 from asl_engine.runtime.limits import data_limit_error, exceeds_payload_limit
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
-from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, with_deadline
+from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, await_work, with_deadline
 from asl_engine.runtime.states.base import CompileError, StateNode, Transition
 from asl_engine.runtime.states.retrying import run_with_policy
 
@@ -98,7 +98,7 @@ class TaskState(StateNode):
             raise failures.runtime_error(frame, f"The activity {self.resource.arn} does not exist.")
         invocation = run.next_invocation(self.name)
         events = self.events
-        frame.record(events.scheduled, self._scheduled_details(run.region, parameters, timeout, heartbeat))
+        scheduled = frame.record(events.scheduled, self._scheduled_details(run.region, parameters, timeout, heartbeat))
         if events is _TASK_EVENTS:
             frame.record(events.started, dict(self.resource_tag))
         elif events is _ACTIVITY_EVENTS:
@@ -117,11 +117,12 @@ class TaskState(StateNode):
             environment=run.task_environment,
             submit=lambda output: self._record_submitted(frame, output),
             entered_event_id=frame.entered_event_id,
+            idempotency_key=f"{run.identity.execution_arn}/{self.name}/{scheduled}",
         )
         try:
             if handler is None:
                 handler = run.handler_for(self.name, self.resource)  # raises the explanatory error
-            result = await self._invoke(frame, request, handler, timeout, heartbeat)
+            result = await self._invoke(frame, request, handler, timeout, heartbeat, scheduled)
         except StatesError as error:
             if error.error == failures.RUNTIME:
                 raise
@@ -142,18 +143,36 @@ class TaskState(StateNode):
         return result
 
     async def _invoke(
-        self, frame: Frame, request: TaskRequest, handler: TaskHandler, timeout: float | None, heartbeat: float | None
+        self,
+        frame: Frame,
+        request: TaskRequest,
+        handler: TaskHandler,
+        timeout: float | None,
+        heartbeat: float | None,
+        scheduled: int,
     ) -> Any:
         run = frame.run
         started = run.clock.now()
+        deadline = None if timeout is None else started + timeout
+        durable = run.durable
         pending = None
         if request.task_token is not None:
-            pending = run.callbacks.open(request.task_token, self.name)
+            key = (run.stream, scheduled)
+            pending = run.callbacks.open(request.task_token, self.name, key)
+            if durable is not None:
+                durable.token_opened(request.task_token, key, self.name, deadline, heartbeat)
         try:
-            outcome = handler(request)
-            if inspect.isawaitable(outcome):
-                deadline = None if timeout is None else started + timeout
-                outcome = await with_deadline(run.scheduler, _as_coroutine(outcome), deadline, f"task {self.name}")
+            if durable is not None:
+                outcome = await durable.invoke(frame, request, handler, scheduled, deadline)
+            else:
+                outcome = handler(request)
+                if inspect.isawaitable(outcome):
+                    name = f"task {self.name}"
+                    if run.activities is None:
+                        outcome = await with_deadline(run.scheduler, _as_coroutine(outcome), deadline, name)
+                    else:
+                        activity = run.activities.start(_as_coroutine(outcome), name)
+                        outcome = await await_work(run.scheduler, activity, deadline, name)
             if pending is None or getattr(handler, "completes_callback", False):
                 return outcome
             # The integration was called with the token; now the task waits for someone to answer it.
@@ -183,6 +202,8 @@ class TaskState(StateNode):
         finally:
             if pending is not None:
                 run.callbacks.close(pending)
+                if durable is not None:
+                    durable.token_closed(pending.token)
 
     def _record_submitted(self, frame: Frame, output: Any) -> None:
         frame.record("TaskSubmitted", {**self.resource_tag, "output": output})

@@ -1,0 +1,46 @@
+"""Durable executions: an embedded SQLite store (``open_store``) behind the ``Store`` interface.
+
+>>> store = open_store("runs.db")                                           # doctest: +SKIP
+>>> handle = machine.start({"orderId": "1"}, store=store, resources=resources)  # doctest: +SKIP
+>>> store.resume(resources=resources)        # after a crash, in any process  # doctest: +SKIP
+
+See docs/durability.md.
+"""
+
+from asl_engine.store.base import AttachedExecution, Store
+from asl_engine.store.errors import (
+    ExecutionAlreadyExists,
+    ExecutionDoesNotExist,
+    ExecutionNotRedrivable,
+    InvalidOutput,
+    StoreError,
+    StoreLocked,
+    StoreNotFound,
+    StoreUnreadable,
+    StoreVersionError,
+    TaskDoesNotExist,
+    TaskTimedOut,
+)
+from asl_engine.store.records import ExecutionRecord, StateMachineRecord
+from asl_engine.store.sqlite import SCHEMA_VERSION, SqliteStore, open_store
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AttachedExecution",
+    "ExecutionAlreadyExists",
+    "ExecutionDoesNotExist",
+    "ExecutionNotRedrivable",
+    "ExecutionRecord",
+    "InvalidOutput",
+    "SqliteStore",
+    "StateMachineRecord",
+    "Store",
+    "StoreError",
+    "StoreLocked",
+    "StoreNotFound",
+    "StoreUnreadable",
+    "StoreVersionError",
+    "TaskDoesNotExist",
+    "TaskTimedOut",
+    "open_store",
+]
