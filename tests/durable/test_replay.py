@@ -62,12 +62,18 @@ class Sleepy:
 SEQUENCE = {
     "StartAt": "Start",
     "States": {
-        "Start": {"Type": "Pass", "Parameters": {"id.$": "States.UUID()", "r.$": "States.MathRandom(1, 1000)"}, "Next": "Call"},
+        "Start": {
+            "Type": "Pass",
+            "Parameters": {"id.$": "States.UUID()", "r.$": "States.MathRandom(1, 1000)"},
+            "Next": "Call",
+        },
         "Call": {
             "Type": "Task",
             "Resource": "arn:aws:states:::lambda:invoke",
             "Parameters": {"FunctionName": "f", "Payload.$": "$"},
-            "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 2, "MaxAttempts": 3, "JitterStrategy": "FULL"}],
+            "Retry": [
+                {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 2, "MaxAttempts": 3, "JitterStrategy": "FULL"}
+            ],
             "ResultPath": "$.call",
             "Next": "Nap",
         },
