@@ -41,7 +41,7 @@ class RecordedHistory(History):
         details: dict[str, Any] | None = None,
         visit: int = 0,
     ) -> int:
-        event_id, live = self.recorder.event(
+        event_id, timestamp, live = self.recorder.event(
             self, event_type, previous_event_id, timestamp, None, None, None, details, visit
         )
         self.last_id = event_id
@@ -63,7 +63,7 @@ class RecordedHistory(History):
         assigned: dict[str, Any] | None = None,
         visit: int = 0,
     ) -> int:
-        event_id, live = self.recorder.event(
+        event_id, timestamp, live = self.recorder.event(
             self, event_type, previous_event_id, timestamp, name, key, text, assigned, visit
         )
         self.last_id = event_id

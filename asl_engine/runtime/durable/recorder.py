@@ -147,20 +147,35 @@ class Recorder:
         text: str | LazyText | None,
         details: dict[str, Any] | None,
         visit: int,
-    ) -> tuple[int, bool]:
-        """Record (live) or check (replay) one event; returns its id and whether it is live."""
+    ) -> tuple[int, float, bool]:
+        """Record (live) or check (replay) one event; returns its id, its time and whether it is live.
+
+        A redrive happens where the replay of the attempts it follows ends: when the engine is next
+        idle, or records its next event (a Map taking in an iteration that finished while the last
+        attempt failed, say), whichever comes first. The event then follows ``ExecutionRedriven``,
+        at its time.
+        """
         details_text = _details_text(details, event_type) if details else None
-        if self.phase == LIVE:
-            event_id = history.last_id + 1
-            if name is not None and key == "input":
-                visit = event_id
-            self._rows.append(
-                EventRow(history.stream, event_id, previous, timestamp, event_type, name, text, details_text, visit)
-            )
-            return event_id, True
-        if self.phase == AWAITING_REDRIVE:
-            raise self._divergence(f"the engine recorded {event_type} after its recorded history ended")
-        kind, row = self._expect()
+        while True:
+            if self.phase == LIVE:
+                event_id = history.last_id + 1
+                if name is not None and key == "input":
+                    visit = event_id
+                self._rows.append(
+                    EventRow(history.stream, event_id, previous, timestamp, event_type, name, text, details_text, visit)
+                )
+                return event_id, timestamp, True
+            if self.phase == AWAITING_REDRIVE:
+                self._redrive(None)
+                timestamp = self.clock.now()
+                continue
+            kind, row = self._expect()
+            if kind == "redriven" and event_type != REDRIVEN:
+                assert isinstance(row, EventRow)
+                self._redrive(row)
+                timestamp = self.clock.now()
+                continue
+            break
         if kind not in ("event", "redriven") or not isinstance(row, EventRow):
             raise self._divergence(f"the engine recorded {event_type} where the history has {_describe(row)}")
         produced = payload_text(text) if text is not None else None
@@ -179,7 +194,7 @@ class Recorder:
                 + _difference(row, event_type, previous, timestamp, name, produced, details_text)
             )
         self._consumed()
-        return row.event_id, False
+        return row.event_id, timestamp, False
 
     # -- turns (TurnJournal) ---------------------------------------------------------------------------
 
