@@ -18,6 +18,8 @@ def cli() -> None:
       asl validate machine.json
       asl graph machine.json --format dot
       asl test tests.yaml
+      asl run machine.json --input input.json --store runs.db
+      asl resume --store runs.db
       asl COMMAND --help
     """
 
@@ -27,6 +29,7 @@ def _register() -> None:
     from asl_engine.cli.graph import graph_command
     from asl_engine.cli.history_cmd import history_command
     from asl_engine.cli.run import run
+    from asl_engine.cli.store_cmds import executions_group, redrive_command, resume_command, task_group
     from asl_engine.cli.test_cmd import test_command
     from asl_engine.cli.validate import validate_command
 
@@ -36,6 +39,10 @@ def _register() -> None:
     cli.add_command(conformance_command, "conformance")
     cli.add_command(test_command, "test")
     cli.add_command(history_command, "history")
+    cli.add_command(resume_command, "resume")
+    cli.add_command(executions_group, "executions")
+    cli.add_command(redrive_command, "redrive")
+    cli.add_command(task_group, "task")
 
 
 _register()

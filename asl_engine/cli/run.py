@@ -44,13 +44,15 @@ from asl_engine.cli.render import (
     history_table,
     static_wait_deadlines,
 )
-from asl_engine.errors import ConfigurationError
+from asl_engine.errors import AslEngineError, ConfigurationError
 from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
-from asl_engine.machine import InvalidExecutionInput, StateMachine
+from asl_engine.machine import StateMachine
 from asl_engine.resources import Resources
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
+from asl_engine.runtime.durable.journal import ExecutionAbandoned
 from asl_engine.runtime.history import EventListener, HistoryEvent
+from asl_engine.store import AttachedExecution, Store
 
 _STOP_CAUSE = "Interrupted with Ctrl-C"
 
@@ -121,6 +123,14 @@ _STOP_CAUSE = "Interrupted with Ctrl-C"
     metavar="FILE",
     help="Log each history event to FILE as JSON lines, as it happens.",
 )
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="DB",
+    help="Run durably: record the execution in the SQLite file DB (created if needed), from which it can be "
+    "resumed after a crash ('asl resume'), stopped, redriven and inspected ('asl executions').",
+)
 @click.option("--no-progress", is_flag=True, help="No progress line (it shows only when stderr is a terminal).")
 @click.option("-q", "--quiet", is_flag=True, help="Say nothing on stderr when the execution succeeds.")
 @click.pass_context
@@ -144,6 +154,7 @@ def run(
     history_json: str | None,
     trace: bool,
     trace_file: Path | None,
+    store_path: Path | None,
     no_progress: bool,
     quiet: bool,
 ) -> None:
@@ -159,6 +170,7 @@ def run(
       echo '{"orderId": 42}' | asl run machine.json --input - | jq .total
       asl run machine.json --mock-config MockConfigFile.json --test-case HappyPath --history
       asl run machine.json --resources handlers.toml --set Env=dev --trace-file trace.jsonl
+      asl run machine.json --input input.json --store runs.db --name order-42
     """
     try:
         if (mock_config is None) != (test_case is None):
@@ -169,7 +181,7 @@ def run(
         machine = load_machine(definition, machine_type=machine_type, substitutions=substitutions)
         resources = load_handlers(definition, resources_file)
         mocks = _mocks_of(mock_config, test_case, mock_machine)
-        with _opened(trace_file) as trace_stream:
+        with _opened(trace_file) as trace_stream, _durable(store_path) as store:
             execution, interrupted = _execute(
                 machine,
                 execution_input,
@@ -181,6 +193,7 @@ def run(
                 trace=trace,
                 trace_stream=trace_stream,
                 progress=not no_progress,
+                store=store,
             )
     except KeyboardInterrupt:
         click.echo("interrupted before the execution started", err=True)
@@ -209,6 +222,18 @@ def _opened(path: Path | None) -> Iterator[IO[str] | None]:
         yield stream
 
 
+@contextlib.contextmanager
+def _durable(path: Path | None) -> Iterator[Store | None]:
+    """The store of ``--store`` (created if needed), or None; store errors are exit 2."""
+    if path is None:
+        yield None
+        return
+    from asl_engine.cli.store_cmds import opened
+
+    with opened(path, create=True) as store:
+        yield store
+
+
 def _mocks_of(config: Path | None, test_case: str | None, state_machine: str | None) -> dict[str, Any] | None:
     if config is None or test_case is None:
         return None
@@ -233,6 +258,7 @@ def _execute(
     trace: bool,
     trace_stream: IO[str] | None,
     progress: bool,
+    store: Store | None = None,
 ) -> tuple[Execution, bool]:
     """Run in the background and wait in the foreground, where Ctrl-C arrives; True when interrupted."""
     stderr = sys.stderr
@@ -250,15 +276,21 @@ def _execute(
         listeners.append(display)
     held = _HeldInterrupt()
     try:
-        handle = machine.start(
-            execution_input, name=name, clock=clock, mocks=mocks, resources=resources, seed=seed, listeners=listeners
-        )
-    except (ConfigurationError, InvalidExecutionInput) as error:
+        started = machine.start(
+            execution_input, name=name, clock=clock, mocks=mocks, resources=resources, seed=seed, listeners=listeners,
+            store=store,
+        )  # fmt: skip
+    except AslEngineError as error:
         held.release()
         raise CommandError(str(error)) from None
     except BaseException:
         held.release()
         raise
+    if isinstance(started, AttachedExecution):
+        held.release()
+        writer.line(f"an execution named {name!r} with this input is running already: waiting for it")
+        return _wait_attached(started), False
+    handle = started
     try:
         try:
             held.release()  # a Ctrl-C pressed while the execution was starting is raised here, and handled
@@ -275,6 +307,13 @@ def _execute(
     finally:
         if display is not None:
             display.finish()
+
+
+def _wait_attached(handle: Any) -> Execution:
+    try:
+        return handle.wait()  # type: ignore[no-any-return]
+    except ExecutionAbandoned as error:
+        raise CommandError(str(error)) from None
 
 
 class _HeldInterrupt:
@@ -334,7 +373,10 @@ def _wait(handle: ExecutionHandle, finished: _LastEvent, display: ProgressDispla
                 display.tick()
             if handle.done():
                 break  # the engine's thread ended without a final event: wait() raises what went wrong
-    return handle.wait()
+    try:
+        return handle.wait()
+    except ExecutionAbandoned as error:  # a durable execution another process took over
+        raise CommandError(str(error)) from None
 
 
 # -- reporting -----------------------------------------------------------------------------------------

@@ -338,6 +338,11 @@ class Scheduler:
             if not self._ready and not self._posted:
                 return
 
+    def has_posted(self) -> bool:
+        """Whether another thread posted work that was not taken in yet."""
+        with self._condition:
+            return bool(self._posted)
+
     def nothing_else_ready(self) -> bool:
         """No task is waiting to run and no other thread has posted work: a task about to suspend
         would be followed only by what it has itself just made ready."""

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import AslEngineError, ConfigurationError, StatesError
 from asl_engine.execution import Execution
-from asl_engine.handle import ExecutionHandle
+from asl_engine.handle import AsyncExecutionHandle, ExecutionHandle, drive_in_loop
 from asl_engine.machine import StateMachine, _check_start_mode, _input_text
 from asl_engine.resources.mocks import Mocks
 from asl_engine.runtime.callbacks import InvalidOutput, TaskDoesNotExist
@@ -51,7 +51,7 @@ from asl_engine.store.records import NAME_REUSE_SECONDS, ExecutionRecord, StateM
 
 if TYPE_CHECKING:
     from asl_engine.resources.base import HandlerSource
-    from asl_engine.runtime.history import EventListener
+    from asl_engine.runtime.history import EventListener, HistoryEvent
     from asl_engine.runtime.scheduler import Task
 
 DEFAULT_REGION = "us-east-1"
@@ -173,7 +173,7 @@ class Store(ABC):
         listeners: Sequence[EventListener] = (),
         start_mode: str = "async",
         history: bool = True,
-    ) -> ExecutionHandle | AttachedExecution:
+    ) -> ExecutionHandle:
         """StartExecution: a durable execution, running in this process; returns its handle.
 
         ``machine`` is a ``StateMachine`` or the ARN of one this store keeps. A ``name`` already
@@ -214,6 +214,7 @@ class Store(ABC):
         listeners: Sequence[EventListener] = (),
         start_mode: str = "async",
         history: bool = True,
+        attach: bool = True,
     ) -> _Running | ExecutionRecord:
         self._check_open()
         if isinstance(machine, str):
@@ -268,7 +269,9 @@ class Store(ABC):
         stored, created = self._create_execution(record, self.owner, self.lease_seconds, _name_rule(input_text))
         if not created:
             return stored
-        return self._launch(machine, stored, source, handlers, listeners, journal=[], redrivable=start_mode == "async")
+        return self._launch(
+            machine, stored, source, handlers, listeners, journal=[], redrivable=start_mode == "async", attach=attach
+        )
 
     def _launch(
         self,
@@ -280,6 +283,7 @@ class Store(ABC):
         *,
         journal: list[Row],
         redrivable: bool = True,
+        attach: bool = True,
     ) -> _Running:
         options = record.options
         clock = TurnClock(source, start=record.start_time)
@@ -311,6 +315,7 @@ class Store(ABC):
             listeners=listeners,
             redrivable=redrivable and options.get("start_mode", "async") == "async",
             durable=recorder,
+            attach=attach,
         )
         main = run.scheduler.spawn(run.main(), f"execution {record.name}")
         recorder.attach(run, main)
@@ -343,7 +348,7 @@ class Store(ABC):
 
     def _existing_handle(
         self, record: ExecutionRecord, resources: Resources | None, listeners: Sequence[EventListener]
-    ) -> ExecutionHandle | AttachedExecution:
+    ) -> ExecutionHandle:
         """What a start with the name and input of an open execution returns: that execution. Run by
         nobody (its process died), it is resumed here; otherwise its handle only watches it."""
         with self._running_lock:
@@ -371,7 +376,12 @@ class Store(ABC):
         return handles
 
     def _revive(
-        self, record: ExecutionRecord, resources: Resources | None, listeners: Sequence[EventListener]
+        self,
+        record: ExecutionRecord,
+        resources: Resources | None,
+        listeners: Sequence[EventListener],
+        *,
+        attach: bool = True,
     ) -> _Running | None:
         """Take the execution over and start replaying it; None when another live process runs it."""
         claimed = self._claim(record.id, self.owner, self.lease_seconds)
@@ -382,7 +392,7 @@ class Store(ABC):
             handlers = machine._handlers(claimed.options.get("mocks"), _resources_for(claimed, resources))
             journal = self._journal(claimed.id)
             source: Clock = RealClock() if claimed.options.get("clock") == "real" else VirtualClock(claimed.start_time)
-            return self._launch(machine, claimed, source, handlers, listeners, journal=journal)
+            return self._launch(machine, claimed, source, handlers, listeners, journal=journal, attach=attach)
         except BaseException:
             self._release(claimed.id, self.owner)
             raise
@@ -393,6 +403,9 @@ class Store(ABC):
         """RedriveExecution: run a FAILED, TIMED_OUT or ABORTED Standard execution again from the
         state visits that did not finish (failed or aborted Map iterations and Parallel branches
         only; everything that succeeded is kept). Returns the handle of the redriven execution."""
+        return self._handle(self._redriven(execution, resources, attach=True))
+
+    def _redriven(self, execution: str, resources: Resources | None, *, attach: bool) -> _Running:
         self._check_open()
         record = self.record(execution)
         status, reason = record.redrive_status()
@@ -409,11 +422,52 @@ class Store(ABC):
             source: Clock = (
                 RealClock() if requested.options.get("clock") == "real" else VirtualClock(requested.start_time)
             )
-            running = self._launch(machine, requested, source, handlers, (), journal=self._journal(requested.id))
+            return self._launch(
+                machine, requested, source, handlers, (), journal=self._journal(requested.id), attach=attach
+            )
         except BaseException:
             self._release(requested.id, self.owner)
             raise
-        return self._handle(running)
+
+    # -- the same, inside an asyncio event loop -----------------------------------------------------------
+
+    async def start_async(self, machine: StateMachine | str, input: Any = None, **options: Any) -> AsyncExecutionHandle:
+        """``start`` for asyncio code: the running loop drives the execution (see ``StateMachine.start_async``)."""
+        prepared = self._prepare(machine, input, attach=False, **options)
+        if isinstance(prepared, ExecutionRecord):
+            with self._running_lock:
+                running = self._running.get(prepared.id)
+            if running is None:
+                running = self._revive(prepared, options.get("resources"), options.get("listeners", ()), attach=False)
+            if running is None or running.run.activities is not None or running.run.scheduler.on_post is not None:
+                raise ExecutionAlreadyExists(
+                    f"Execution Already Exists: '{prepared.arn}' (it is running, driven elsewhere: wait for it with "
+                    "start(), which returns a handle that watches it)"
+                )
+        else:
+            running = prepared
+        return self._drive_async(running)
+
+    async def resume_async(self, *, resources: Resources | None = None) -> list[AsyncExecutionHandle]:
+        """``resume`` for asyncio code: the running loop drives the resumed executions."""
+        self._check_open()
+        handles = []
+        for record in self._unfinished():
+            revived = self._revive(record, resources, (), attach=False)
+            if revived is not None:
+                handles.append(self._drive_async(revived))
+        return handles
+
+    async def redrive_async(self, execution: str, *, resources: Resources | None = None) -> AsyncExecutionHandle:
+        """``redrive`` for asyncio code: the running loop drives the redriven execution."""
+        return self._drive_async(self._redriven(execution, resources, attach=False))
+
+    def _drive_async(self, running: _Running) -> AsyncExecutionHandle:
+        machine = running.run.state_machine
+        assert machine is not None
+        from asl_engine.observers import notify_finished
+
+        return drive_in_loop(running.run, running.main, on_finished=lambda e: notify_finished(machine, e))
 
     # -- stopping ----------------------------------------------------------------------------------
 
@@ -488,6 +542,14 @@ class Store(ABC):
         if max_results is not None and len(rows) == max_results:
             token = str(rows[-1].event_id)
         return events, token
+
+    def events(self, execution: str) -> list[HistoryEvent]:
+        """The whole history as engine objects (``HistoryEvent``), oldest first."""
+        return events_from_rows(self._history_rows(self.record(execution).id, None, None, False))
+
+    def waiting_tokens(self, execution: str) -> dict[str, str]:
+        """The task tokens the execution's tasks wait on, mapped to their state names."""
+        return self._waiting_tokens(self.record(execution).id)
 
     def execution(self, execution: str) -> Execution:
         """An ``Execution`` view of a stored execution (status, output, the whole history)."""
@@ -650,6 +712,9 @@ class Store(ABC):
     def _pending_inputs(self, execution_id: int) -> list[Input]: ...
 
     @abstractmethod
+    def _waiting_tokens(self, execution_id: int) -> dict[str, str]: ...
+
+    @abstractmethod
     def _poll_inputs(self, execution_ids: list[int]) -> list[tuple[int, Input]]: ...
 
 
@@ -679,13 +744,15 @@ class _Sink:
             self.store._finished(self.record.id)
 
 
-class AttachedExecution:
-    """A handle on an execution already running (in this process, or in another one): it waits for
-    it, stops it and answers its task tokens, but does not drive it."""
+class AttachedExecution(ExecutionHandle):
+    """The handle a start returns for the running execution of the same name and input: it waits
+    for it, stops it and answers its task tokens, but does not drive it (this process drives it
+    already, through another handle, or another live process does)."""
 
     def __init__(self, store: Store, arn: str, running: _Running | None = None) -> None:
+        # No thread of its own: the execution is driven elsewhere.
         self._store = store
-        self._running = running
+        self._attached = running
         self.arn = arn
 
     def __repr__(self) -> str:
@@ -693,25 +760,38 @@ class AttachedExecution:
 
     @property
     def execution(self) -> Execution:
-        if self._running is not None:
-            return Execution(self._running.run)
+        if self._attached is not None:
+            return Execution(self._attached.run)
         return self._store.execution(self.arn)
 
+    @property
+    def clock(self) -> Clock:
+        if self._attached is not None:
+            return self._attached.run.clock
+        return RealClock()
+
     def done(self) -> bool:
-        if self._running is not None:
-            return self._running.main.done()
+        if self._attached is not None:
+            return self._attached.main.done()
         return not self._store.record(self.arn).open
+
+    def next_timer(self) -> float | None:
+        return None if self._attached is None else self._attached.run.scheduler.peek_next_timer()
+
+    def map_run_progress(self, map_state: str) -> tuple[int, int] | None:
+        return None
 
     def wait(self, timeout: float | None = None) -> Execution:
         """Block until the execution ends (real seconds); raise TimeoutError if it does not in time."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        if self._running is not None:
+        if self._attached is not None:
             finished = threading.Event()
-            self._running.main.done_future.add_done_callback(lambda _: finished.set())
+            main = self._attached.main
+            main.done_future.add_done_callback(lambda _: finished.set())
             if not finished.wait(timeout):
                 raise TimeoutError(f"the execution did not finish within {timeout} s")
-            self._running.main.done_future.result()
-            return Execution(self._running.run)
+            main.done_future.result()
+            return Execution(self._attached.run)
         while not self.done():
             if deadline is not None and time.monotonic() >= deadline:
                 raise TimeoutError(f"the execution did not finish within {timeout} s")
@@ -720,6 +800,24 @@ class AttachedExecution:
 
     def stop(self, error: str | None = None, cause: str | None = None) -> None:
         self._store.stop(self.arn, error, cause)
+
+    def task_tokens(self) -> dict[str, str]:
+        if self._attached is not None:
+            return self._attached.run.callbacks.outstanding()
+        return self._store.waiting_tokens(self.arn)
+
+    def wait_for_task_token(self, state_name: str | None = None, timeout: float | None = 10.0) -> str:
+        if self._attached is not None:
+            return self._attached.run.callbacks.wait_for_token(state_name, timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            for token, state in self._store.waiting_tokens(self.arn).items():
+                if state_name is None or state == state_name:
+                    return token
+            if deadline is not None and time.monotonic() >= deadline:
+                where = f" in state '{state_name}'" if state_name else ""
+                raise TimeoutError(f"no task{where} waited for a task token within {timeout} s")
+            time.sleep(self._store.poll_interval)
 
     def send_task_success(self, token: str, output: Any) -> None:
         self._store.send_task_success(token, output)

@@ -504,6 +504,14 @@ class SqliteStore(Store):
                 db.execute("UPDATE tokens SET status = ?, answer = ? WHERE token = ?", (ANSWERED, text, token))
             return int(execution_id), item
 
+    def _waiting_tokens(self, execution_id: int) -> dict[str, str]:
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT token, state_name FROM tokens WHERE execution_id = ? AND status = ? ORDER BY opened",
+                (execution_id, WAITING),
+            ).fetchall()
+        return {token: state for token, state in rows}
+
     def _pending_inputs(self, execution_id: int) -> list[Input]:
         return [item for _, item in self._poll_inputs([execution_id])]
 

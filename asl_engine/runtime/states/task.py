@@ -198,7 +198,7 @@ class TaskState(StateNode):
         except Exception as error:
             # A handler is user code: an unexpected exception fails the task like a crashed function,
             # named after the exception's class, never the whole engine.
-            raise StatesError(type(error).__name__, str(error)) from error
+            raise StatesError(type(error).__name__, _handler_failure(error)) from error
         finally:
             if pending is not None:
                 run.callbacks.close(pending)
@@ -228,6 +228,17 @@ class TaskState(StateNode):
         if error.cause is not None:
             details["cause"] = error.cause
         return details
+
+
+def _handler_failure(error: Exception) -> str:
+    """The cause of a handler's exception; an asyncio coroutine driven without a loop says what to do."""
+    message = str(error)
+    if isinstance(error, RuntimeError) and "no running event loop" in message:
+        return (
+            f"{message}: the handler awaits asyncio, which needs an event loop; run the execution with "
+            "execute_async() or start_async() from a coroutine, and its async def handlers run on that loop"
+        )
+    return message
 
 
 async def _as_coroutine(awaitable: Any) -> Any:
