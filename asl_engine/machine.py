@@ -6,6 +6,7 @@ form. Executions share nothing mutable with each other or with the machine.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import uuid
@@ -237,6 +238,7 @@ class StateMachine:
         the loop, so thousands of executions that wait on I/O run side by side. ``await
         handle.result()`` waits for the end. Call it from a coroutine (a FastAPI or aiohttp handler).
         """
+        asyncio.get_running_loop()  # RuntimeError outside a running event loop, before anything starts
         if store is not None:
             return await store.start_async(
                 self, input, name=name, clock=clock, mocks=mocks, resources=resources, context=context,

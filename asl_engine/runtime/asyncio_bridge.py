@@ -193,16 +193,10 @@ class AsyncActivity:
 
     async def _wait_for(self, yielded: Any) -> None:
         """Wait until what the coroutine yielded is ready; it then reads the outcome itself."""
-        if isinstance(yielded, _SleepUntil | _WaitFuture):
-            # Waiting on the engine: the execution's own clock and futures may move meanwhile.
-            self.scheduler.external_work_finished()
-            try:
-                if isinstance(yielded, _SleepUntil):
-                    await self._engine_sleep(yielded.when)
-                else:
-                    await self._engine_future(yielded.future)
-            finally:
-                self.scheduler.external_work_started()
+        if isinstance(yielded, _SleepUntil):
+            await self._engine_wait(self._engine_timer(yielded.when))
+        elif isinstance(yielded, _WaitFuture):
+            await self._engine_wait(yielded.future)
         elif yielded is None:
             await asyncio.sleep(0)  # a bare ``yield``: let others run
         elif asyncio.isfuture(yielded):
@@ -226,20 +220,37 @@ class AsyncActivity:
             future.cancel()
             raise
 
-    async def _engine_future(self, future: Future[Any]) -> None:
+    async def _engine_wait(self, future: Future[Any]) -> None:
+        """Wait for one of the engine's futures. Meanwhile the handler is not outside work: the
+        execution's own clock may move (virtual time skips to the timer it waits for). It is outside
+        work again from the moment the future resolves, on the engine's side, so the execution is
+        never found stuck in between."""
         if future.done():
             return
+        scheduler = self.scheduler
         waiter = self.loop.create_future()
+        scheduler.external_work_finished()
+        resumed = False
 
         def ready(_: Future[Any]) -> None:
+            nonlocal resumed
+            if not resumed:
+                resumed = True
+                scheduler.external_work_started()
             if not waiter.done():
                 waiter.set_result(None)
 
         future.add_done_callback(ready)
-        await waiter
+        try:
+            await waiter
+        finally:
+            if not resumed:
+                resumed = True
+                future.remove_done_callback(ready)
+                scheduler.external_work_started()
 
-    async def _engine_sleep(self, when: float) -> None:
-        """Sleep on the execution's clock (virtual time moves only through its scheduler)."""
+    def _engine_timer(self, when: float) -> Future[None]:
+        """A future of the engine that resolves at ``when`` on the execution's clock."""
         woken: Future[None] = Future()
         scheduler = self.scheduler
 
@@ -250,7 +261,4 @@ class AsyncActivity:
         task = scheduler.spawn(timer(), "handler sleep")
         self._timers.append(task)
         scheduler.post(lambda: None)  # the new task is ready: have the driver take a turn
-        try:
-            await self._engine_future(woken)
-        finally:
-            task.cancel()
+        return woken

@@ -137,14 +137,21 @@ def open_store(
     durability: str = "normal",
     lease_seconds: float = 30.0,
     poll_interval: float = 0.1,
+    busy_timeout: float = BUSY_TIMEOUT_SECONDS,
 ) -> SqliteStore:
     """Open (or, with ``create``, create) the durable-execution store in the SQLite file ``path``.
 
     ``durability`` is "normal" (survives a crash of the process) or "full" (also a power cut).
-    ``lease_seconds`` and ``poll_interval``: see ``Store``.
+    ``lease_seconds`` and ``poll_interval``: see ``Store``. ``busy_timeout``: how long a write
+    waits for another process's transaction before ``StoreLocked``.
     """
     return SqliteStore(
-        path, create=create, durability=durability, lease_seconds=lease_seconds, poll_interval=poll_interval
+        path,
+        create=create,
+        durability=durability,
+        lease_seconds=lease_seconds,
+        poll_interval=poll_interval,
+        busy_timeout=busy_timeout,
     )
 
 
@@ -159,13 +166,15 @@ class SqliteStore(Store):
         durability: str = "normal",
         lease_seconds: float = 30.0,
         poll_interval: float = 0.1,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
     ) -> None:
         super().__init__(lease_seconds=lease_seconds, poll_interval=poll_interval)
         if durability not in ("normal", "full"):
             raise StoreError(f"durability must be 'normal' or 'full', got {durability!r}")
         self.path = Path(path)
+        self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
-        self._db = _connect(self.path, create=create, durability=durability)
+        self._db = _connect(self.path, create=create, durability=durability, busy_timeout=busy_timeout)
 
     def __repr__(self) -> str:
         return f"<SqliteStore {self.path}>"
@@ -179,7 +188,7 @@ class SqliteStore(Store):
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (``BEGIN IMMEDIATE``: the write lock is taken at once)."""
-        with self._lock, _translated(self.path):
+        with self._lock, _translated(self.path, self.busy_timeout):
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -191,7 +200,7 @@ class SqliteStore(Store):
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, _translated(self.path):
+        with self._lock, _translated(self.path, self.busy_timeout):
             yield self._db
 
     # -- state machines ----------------------------------------------------------------------------
@@ -543,16 +552,16 @@ class SqliteStore(Store):
 # -- helpers -----------------------------------------------------------------------------------------
 
 
-def _connect(path: Path, *, create: bool, durability: str) -> sqlite3.Connection:
+def _connect(path: Path, *, create: bool, durability: str, busy_timeout: float) -> sqlite3.Connection:
     """Open ``path`` and check it is an asl-engine store this version can read, before writing anything."""
     if not create and not path.exists():
         raise StoreNotFound(f"no store at {path} (it is created by 'asl run ... --store {path}')")
     if path.exists() and path.is_dir():
         raise StoreUnreadable(f"{path} is a directory, not a store file")
-    with _translated(path):
-        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False)
+    with _translated(path, busy_timeout):
+        db = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
     try:
-        with _translated(path):
+        with _translated(path, busy_timeout):
             tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "store_info" in tables:
                 _check_version(db, path)
@@ -609,16 +618,14 @@ def _create_schema(db: sqlite3.Connection, path: Path) -> None:
 
 
 @contextlib.contextmanager
-def _translated(path: Path) -> Iterator[None]:
+def _translated(path: Path, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Iterator[None]:
     """SQLite's exceptions, as store errors that say what to do."""
     try:
         yield
     except sqlite3.OperationalError as error:
         text = str(error)
         if "locked" in text or "busy" in text:
-            raise StoreLocked(
-                f"{path} is locked by another process (waited {BUSY_TIMEOUT_SECONDS:g} s): try again"
-            ) from None
+            raise StoreLocked(f"{path} is locked by another process (waited {busy_timeout:g} s): try again") from None
         if "unable to open" in text:
             raise StoreNotFound(f"cannot open the store {path}: {text}") from None
         raise StoreUnreadable(f"{path}: {text}") from None
