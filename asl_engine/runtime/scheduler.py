@@ -266,6 +266,9 @@ class Scheduler:
         with self._condition:
             self._external -= 1
             self._condition.notify_all()
+        wake = self.on_post
+        if wake is not None:
+            wake()  # a driver outside this class re-checks whether time may move now
 
     def run_until(self, future: Future[Any]) -> None:
         """Drive tasks until ``future`` is done."""
