@@ -101,7 +101,6 @@ CREATE TABLE journal (
     visit INTEGER,
     PRIMARY KEY (execution_id, seq)
 ) WITHOUT ROWID;
-CREATE INDEX journal_events ON journal (execution_id, stream, event_id) WHERE event_id IS NOT NULL;
 CREATE TABLE tokens (
     token TEXT PRIMARY KEY,
     execution_id INTEGER NOT NULL,
@@ -174,6 +173,8 @@ class SqliteStore(Store):
         self.path = Path(path)
         self.busy_timeout = busy_timeout
         self._lock = threading.RLock()
+        self._counters: dict[int, tuple[int, int]] = {}
+        """Rows and events written so far, per execution this process commits (read once per run)."""
         self._db = _connect(self.path, create=create, durability=durability, busy_timeout=busy_timeout)
 
     def __repr__(self) -> str:
@@ -319,6 +320,7 @@ class SqliteStore(Store):
                 (owner, now + lease_seconds, execution_id),
             )
             record.lease_owner, record.lease_expires = owner, now + lease_seconds
+            self._counters.pop(execution_id, None)
             return record
 
     def _renew(self, execution_ids: list[int], owner: str, lease_seconds: float) -> None:
@@ -344,18 +346,13 @@ class SqliteStore(Store):
         if self.closed:
             raise LeaseLost("the store was closed while the execution ran")
         with self._write() as db:
-            state = db.execute(
-                "SELECT rows, events, lease_owner FROM executions WHERE id = ?", (execution_id,)
-            ).fetchone()
-            if state is None or state[2] != owner:
-                raise LeaseLost(f"another process took over the execution (lease now held by {state and state[2]})")
-            seq, events = state[0], state[1]
+            seq, events = self._counters.get(execution_id) or _counters(db, execution_id)
             values: list[tuple[Any, ...]] = []
             for row in commit.rows:
                 seq += 1
                 if isinstance(row, EventRow):
                     if row.stream == 0:
-                        events = max(events, row.event_id)
+                        events = row.event_id
                     values.append(
                         (
                             execution_id, seq, row.stream, row.event_id, row.previous_id, row.timestamp, row.type,
@@ -368,16 +365,23 @@ class SqliteStore(Store):
                         (execution_id, seq, 0, None, None, None, _MARK_PREFIX + row.kind, None, None, data, None)
                     )
                     self._note_applied(db, execution_id, row)
-            db.executemany("INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
             progress = commit.progress
-            db.execute(
+            # The lease is checked in the same transaction as the rows are written: a process that lost
+            # it (another one took the execution over) writes nothing.
+            updated = db.execute(
                 "UPDATE executions SET rows = ?, events = ?, status = ?, output = ?, error = ?, cause = ?,"
-                " stop_time = ?, redrive_count = ?, redrive_time = ?, lease_expires = ? WHERE id = ?",
+                " stop_time = ?, redrive_count = ?, redrive_time = ?, lease_expires = ?"
+                " WHERE id = ? AND lease_owner = ?",
                 (
                     seq, events, progress.status, progress.output, progress.error, progress.cause, progress.stop_time,
-                    progress.redrive_count, progress.redrive_time, time.time() + lease_seconds, execution_id,
+                    progress.redrive_count, progress.redrive_time, time.time() + lease_seconds, execution_id, owner,
                 ),
-            )  # fmt: skip
+            ).rowcount  # fmt: skip
+            if updated != 1:
+                self._counters.pop(execution_id, None)
+                holder = db.execute("SELECT lease_owner FROM executions WHERE id = ?", (execution_id,)).fetchone()
+                raise LeaseLost(f"another process took over the execution (its lease is now {holder and holder[0]})")
+            db.executemany("INSERT INTO journal VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
             for token in commit.opened:
                 db.execute(
                     "INSERT OR REPLACE INTO tokens (token, execution_id, stream, scheduled_id, state_name, status,"
@@ -392,6 +396,7 @@ class SqliteStore(Store):
             if progress.status not in ("RUNNING", "PENDING_REDRIVE"):
                 db.execute("UPDATE tokens SET status = ? WHERE execution_id = ?", (CLOSED, execution_id))
                 db.execute("UPDATE executions SET stop_request = NULL WHERE id = ?", (execution_id,))
+        self._counters[execution_id] = (seq, events)
 
     @staticmethod
     def _note_applied(db: sqlite3.Connection, execution_id: int, row: MarkRow) -> None:
@@ -445,6 +450,7 @@ class SqliteStore(Store):
                 " output = NULL, error = NULL, cause = NULL, lease_owner = ?, lease_expires = ? WHERE id = ?",
                 (owner, now + lease_seconds, execution_id),
             )
+            self._counters.pop(execution_id, None)
             return _fetch(db, "id = ?", (execution_id,))
 
     def _stop_elsewhere(self, execution_id: int, owner: str, error: str | None, cause: str | None, now: float) -> None:
@@ -631,6 +637,11 @@ def _translated(path: Path, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Itera
         raise StoreUnreadable(f"{path}: {text}") from None
     except sqlite3.DatabaseError as error:
         raise StoreUnreadable(f"{path} is not a usable asl-engine store: {error}") from None
+
+
+def _counters(db: sqlite3.Connection, execution_id: int) -> tuple[int, int]:
+    row = db.execute("SELECT rows, events FROM executions WHERE id = ?", (execution_id,)).fetchone()
+    return (int(row[0]), int(row[1])) if row is not None else (0, 0)
 
 
 def _owner_gone(owner: str) -> bool:
