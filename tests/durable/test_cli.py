@@ -197,9 +197,9 @@ def test_bad_input_is_exit_2_with_a_message(project: Path) -> None:
     assert code == 2 and "not a usable asl-engine store" in err and "Traceback" not in err
     with sqlite3.connect(db) as connection:
         connection.execute("UPDATE store_info SET value = '7' WHERE key = 'schema_version'")
-    code, out, err = asl("executions", "list", "--store", str(db))
+    code, _, err = asl("executions", "list", "--store", str(db))
     assert code == 2 and "store format 7" in err
-    code, out, err = asl("run", str(project / "machine.json"), "--store", str(db))
+    code, _out, err = asl("run", str(project / "machine.json"), "--store", str(db))
     assert code == 2 and "upgrade asl-engine" in err
 
 
@@ -208,6 +208,6 @@ def test_resume_exit_status_is_1_when_an_execution_fails(project: Path) -> None:
     token = orphan(project, "doomed", {"n": 5})
     with open_store(db) as store:
         store.send_task_failure(token, "Nope", "rejected while nothing ran")
-    code, out, err = asl("resume", "--store", db, "--resources", str(project / "asl.toml"))
+    code, out, _err = asl("resume", "--store", db, "--resources", str(project / "asl.toml"))
     assert code == 1
     assert json.loads(out.splitlines()[0])["error"] == "Nope"

@@ -20,6 +20,7 @@ docs/durability.md uses 500); ``ASL_CRASH_SEED`` makes the moments reproducible.
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import os
 import random
@@ -211,10 +212,9 @@ class Approver(threading.Thread):
                     token = path.read_text()
                     if token in self.answered:
                         continue
-                    try:
+                    # Answered already (and applied), or not waiting any more: nothing to do.
+                    with contextlib.suppress(TaskDoesNotExist, TaskTimedOut):
                         store.send_task_success(token, {"approvedBy": "crash-test", "order": path.name})
-                    except (TaskDoesNotExist, TaskTimedOut):
-                        pass  # answered already (and applied), or not waiting any more
                     self.answered.add(token)
 
 
@@ -271,7 +271,7 @@ def test_executions_killed_at_random_moments_resume_to_the_uninterrupted_result(
             input_file = tmp_path / f"{order}.json"
             input_file.write_text(json.dumps({**reference_input, "order": order}))
             killed_here = 0
-            for attempt in range(1000):
+            for _attempt in range(1000):
                 with open_store(store_path, create=False) as store:
                     started = bool(store.records()) and any(r.name == order for r in store.records())
                 argv = (
@@ -282,10 +282,8 @@ def test_executions_killed_at_random_moments_resume_to_the_uninterrupted_result(
                 )  # fmt: skip
                 pid = zygote.start(argv)
                 time.sleep(rng.uniform(0, LONGEST_DELAY))
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 status = zygote.ended()
                 if status == -signal.SIGKILL:
                     kills += 1
