@@ -175,7 +175,7 @@ def test_redrive_command(project: Path) -> None:
 
 def test_bad_input_is_exit_2_with_a_message(project: Path) -> None:
     db = project / "runs.db"
-    code, out, err = asl("executions", "list", "--store", str(db))
+    code, _, err = asl("executions", "list", "--store", str(db))
     assert code == 2 and "no store at" in err
     assert not db.exists()
     open_store(db).close()
@@ -185,15 +185,15 @@ def test_bad_input_is_exit_2_with_a_message(project: Path) -> None:
         ("executions", "stop", "nobody", "--store", str(db)),
         ("redrive", "nobody", "--store", str(db)),
     ):
-        code, out, err = asl(*args)
+        code, _, err = asl(*args)
         assert code == 2 and "Execution Does Not Exist: 'nobody'" in err, args
-    code, out, err = asl("task", "success", "no-such-token", "--output", "{}", "--store", str(db))
+    code, _, err = asl("task", "success", "no-such-token", "--output", "{}", "--store", str(db))
     assert code == 2 and "Task Does Not Exist" in err
-    code, out, err = asl("task", "success", "no-such-token", "--output", "{oops", "--store", str(db))
+    code, _, err = asl("task", "success", "no-such-token", "--output", "{oops", "--store", str(db))
     assert code == 2 and "--output is not valid JSON" in err
     garbage = project / "garbage.db"
     garbage.write_bytes(b"\x00not sqlite" * 50)
-    code, out, err = asl("executions", "list", "--store", str(garbage))
+    code, _, err = asl("executions", "list", "--store", str(garbage))
     assert code == 2 and "not a usable asl-engine store" in err and "Traceback" not in err
     with sqlite3.connect(db) as connection:
         connection.execute("UPDATE store_info SET value = '7' WHERE key = 'schema_version'")
