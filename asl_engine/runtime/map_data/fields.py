@@ -51,9 +51,10 @@ def payload_source(spec: dict[str, Any], pointer: str, query_language: str, loca
     return template_source(spec, "Parameters", pointer)
 
 
-def template_source(spec: dict[str, Any], field: str, pointer: str) -> FieldSource | None:
-    """A JSONPath payload template evaluated against the selected input."""
-    template = compile_optional_template(spec, field, pointer)
+def template_source(spec: dict[str, Any], field: str, pointer: str, *, any_value: bool = False) -> FieldSource | None:
+    """A JSONPath payload template evaluated against the selected input (``any_value``: see
+    ``compile_optional_template``)."""
+    template = compile_optional_template(spec, field, pointer, any_value=any_value)
     if template is None:
         return None
     evaluate = template.evaluate
@@ -76,7 +77,7 @@ def value_source(spec: dict[str, Any], field: str, pointer: str, query_language:
     if query_language == JSONATA:
         template = jsonata_flow.JsonataTemplate(spec[field], location, f"{pointer}/{field}")
         return lambda frame, raw, selected: template.evaluate(frame, jsonata_flow.StatesBinding(raw))
-    source = template_source(spec, field, pointer)
+    source = template_source(spec, field, pointer, any_value=True)
     return source if source is not None else absent
 
 

@@ -258,7 +258,7 @@ def jsonpath_items_source(spec: dict[str, Any], pointer: str) -> ValueSource:
 
 
 def jsonpath_item_selector(spec: dict[str, Any], pointer: str) -> Callable[[Frame, Any, Any], Any] | None:
-    return template_source(spec, "ItemSelector" if "ItemSelector" in spec else "Parameters", pointer)
+    return template_source(spec, "ItemSelector" if "ItemSelector" in spec else "Parameters", pointer, any_value=True)
 
 
 def jsonpath_number_source(
