@@ -31,10 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
-from asl_engine.definition import pointers
+from asl_engine.definition import pointers, yaml_reader
 from asl_engine.definition.diagnostics import Diagnostic
 from asl_engine.errors import DefinitionError, ValidationError
 
@@ -43,7 +40,6 @@ Syntax = Literal["object", "json", "yaml"]
 _PLACEHOLDER = re.compile(r"\$\{([^{}]+)\}")
 _PATH_SUFFIXES = (".json", ".yaml", ".yml")
 _JACKSON_SOURCE_LIMIT = 500
-_STR_TAG = "tag:yaml.org,2002:str"
 _STATES_BLOCK = re.compile(r"(?:^|/Branches/\d+|/ItemProcessor|/Iterator)/States$")
 
 
@@ -58,7 +54,7 @@ class LoadedDefinition:
     syntax: Syntax = "object"
     problems: list[Diagnostic] = field(default_factory=list)
     """Problems found while parsing (duplicate keys), already positioned."""
-    _yaml_root: Node | None = field(default=None, repr=False)
+    _yaml_root: Any = field(default=None, repr=False)
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         """1-based (line, column) of a JSON pointer in the original text, or None."""
@@ -68,7 +64,7 @@ class LoadedDefinition:
             return pointers.locate_in_json(self.text, pointer)
         if self.syntax == "yaml":
             if self._yaml_root is None:
-                self._yaml_root = yaml.compose(self.text, Loader=_YamlLoader)
+                self._yaml_root = yaml_reader.compose(self.text)
             return pointers.locate_in_yaml(self._yaml_root, pointer) if self._yaml_root is not None else None
         return None
 
@@ -208,7 +204,9 @@ def _parse_text(text: str, source_name: str | None) -> LoadedDefinition:
         document = json.loads(text, object_pairs_hook=duplicates.hook)
     except json.JSONDecodeError as json_error:
         stripped = text.lstrip("\ufeff \t\r\n")
-        yaml_result = None if stripped.startswith(("{", "[")) and _is_json_like(stripped) else _parse_yaml(text)
+        yaml_result = (
+            None if stripped.startswith(("{", "[")) and _is_json_like(stripped) else _parse_yaml(text, source_name)
+        )
         if yaml_result is not None:
             return yaml_result
         raise ValidationError([_invalid_json(text, json_error)], source_name) from None
@@ -319,66 +317,31 @@ def _walk_objects(value: Any, pointer: str) -> Any:
 
 # -- YAML ----------------------------------------------------------------------------------------
 
-_YamlBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+def _parse_yaml(text: str, source_name: str | None) -> LoadedDefinition | None:
+    """The definition if ``text`` is a YAML mapping; None if it is not YAML or not a mapping.
 
-class _YamlLoader(_YamlBase):  # type: ignore[misc,valid-type]
-    """SafeLoader that keeps timestamps as strings: ASL compares them as RFC 3339 text, like JSON."""
-
-
-_YamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _parse_yaml(text: str) -> LoadedDefinition | None:
-    """The definition if ``text`` is a YAML mapping; None if it is not YAML or not a mapping."""
+    YAML that is a mapping but cannot be a definition (an alias bomb, a tag with no JSON value)
+    raises ``ValidationError`` with ``INVALID_YAML`` at its position.
+    """
     try:
-        root = yaml.compose(text, Loader=_YamlLoader)
-    except yaml.YAMLError:
+        root = yaml_reader.compose(text)
+    except yaml_reader.YamlSyntaxError:
         return None
-    if not isinstance(root, MappingNode):
+    if root is None or root.id != "mapping":
         return None
-    problems = list(_yaml_key_problems(root, ""))
-    loader = _YamlLoader("")
     try:
-        document = loader.construct_document(root)
-    except yaml.YAMLError:
-        return None
-    finally:
-        loader.dispose()
-    if any(problem.code == "INVALID_JSON_DESCRIPTION" and "string" in problem.message for problem in problems):
-        document = _stringify_keys(document)
-    loaded = LoadedDefinition(document, None, text, "yaml", _yaml_root=root)
-    loaded.problems = [loaded.position(problem) for problem in problems]
+        read = yaml_reader.read(root)
+    except yaml_reader.YamlProblem as problem:
+        diagnostic = Diagnostic(
+            "INVALID_YAML",
+            problem.message,
+            None,
+            line=problem.line,
+            column=problem.column,
+            suggestion=problem.suggestion,
+        )
+        raise ValidationError([diagnostic], source_name) from None
+    loaded = LoadedDefinition(read.value, None, text, "yaml", _yaml_root=root)
+    loaded.problems = [loaded.position(duplicate_key(pointer, key)) for pointer, key in read.duplicates]
     return loaded
-
-
-def _yaml_key_problems(node: Node, pointer: str) -> Any:
-    if isinstance(node, MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if not isinstance(key_node, ScalarNode) or key_node.tag != _STR_TAG:
-                yield Diagnostic(
-                    "INVALID_JSON_DESCRIPTION",
-                    f"Mapping keys must be strings: {key!r}",
-                    pointers.join(pointer, key),
-                    suggestion="quote the key",
-                )
-            elif key in seen:
-                yield duplicate_key(pointer, key)
-            seen.add(key)
-            yield from _yaml_key_problems(value_node, pointers.join(pointer, key))
-    elif isinstance(node, SequenceNode):
-        for index, item in enumerate(node.value):
-            yield from _yaml_key_problems(item, pointers.join(pointer, index))
-
-
-def _stringify_keys(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(key): _stringify_keys(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_stringify_keys(item) for item in value]
-    return value
