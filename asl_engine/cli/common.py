@@ -100,7 +100,7 @@ def substitutions_option(function: F) -> F:
         multiple=True,
         metavar="NAME=VALUE",
         callback=lambda ctx, param, assignments: parse_substitutions(assignments),
-        help="Definition substitution: replaces ${NAME} in the definition's strings. Repeatable.",
+        help="Definition substitution: replaces ${NAME} in the definition's text before parsing. Repeatable.",
     )(function)
 
 

@@ -15,10 +15,11 @@ Duplicate keys are detected while parsing: AWS rejects duplicate state names
 (``DUPLICATE_STATE_NAME``), and a duplicated field silently dropping one value is never intended.
 
 Definition substitutions (``DefinitionSubstitutions`` of SAM / CloudFormation) replace
-``${Name}`` inside string values. A string that is exactly ``${Name}`` takes the supplied value
-itself (so a number can be substituted into ``TimeoutSeconds``); elsewhere the value is inserted
-as text. Placeholders with no supplied value are left alone; the validator reports one left in a
-``Resource``.
+``${Name}`` in the text before it is parsed, as CloudFormation does, so a placeholder may stand
+outside quotes (``"TimeoutSeconds": ${Timeout}``); a dict is substituted value by value. See
+``substitution``. Placeholders with no supplied value are left alone: one left outside a JSON
+string is reported (``UNRESOLVED_SUBSTITUTION``, positioned), one left in a ``Resource`` by the
+validator.
 """
 
 from __future__ import annotations
@@ -33,11 +34,11 @@ from typing import Any, Literal
 
 from asl_engine.definition import pointers, yaml_reader
 from asl_engine.definition.diagnostics import Diagnostic
+from asl_engine.definition.substitution import substitute, substitute_text
 from asl_engine.errors import DefinitionError, ValidationError
 
 Syntax = Literal["object", "json", "yaml"]
 
-_PLACEHOLDER = re.compile(r"\$\{([^{}]+)\}")
 _PATH_SUFFIXES = (".json", ".yaml", ".yml")
 _JACKSON_SOURCE_LIMIT = 500
 _STATES_BLOCK = re.compile(r"(?:^|/Branches/\d+|/ItemProcessor|/Iterator)/States$")
@@ -101,56 +102,21 @@ def read_definition(source: Any, *, substitutions: Mapping[str, Any] | None = No
     """Like ``load_definition`` but duplicate keys are returned in ``problems`` instead of raised."""
     if isinstance(source, Mapping):
         loaded = LoadedDefinition(source if isinstance(source, dict) else dict(source))
-    elif isinstance(source, Path):
-        loaded = _parse_file(source)
-    elif isinstance(source, str):
-        loaded = _parse_string(source)
-    else:
-        raise DefinitionError(
-            f"a definition must be a dict, JSON or YAML text, or a file path, not {type(source).__name__}"
-        )
-    if substitutions:
-        loaded.document = substitute(loaded.document, substitutions)
-    return loaded
-
-
-def substitute(document: dict[str, Any], substitutions: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of ``document`` with ``${Name}`` replaced in string values (unchanged parts are shared)."""
-
-    def replace_in(value: Any) -> Any:
-        if isinstance(value, str):
-            if "${" not in value:
-                return value
-            whole = _PLACEHOLDER.fullmatch(value)
-            if whole and whole.group(1) in substitutions:
-                return substitutions[whole.group(1)]
-            return _PLACEHOLDER.sub(_replacement, value)
-        if isinstance(value, dict):
-            return {key: replace_in(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [replace_in(item) for item in value]
-        return value
-
-    def _replacement(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in substitutions:
-            return match.group(0)
-        value = substitutions[name]
-        return value if isinstance(value, str) else json.dumps(value)
-
-    result: dict[str, Any] = replace_in(document)
-    return result
-
-
-def unresolved_placeholders(value: str) -> list[str]:
-    """Names of the ``${Name}`` placeholders still present in a string."""
-    return _PLACEHOLDER.findall(value)
+        if substitutions:
+            loaded.document = substitute(loaded.document, substitutions)
+        return loaded
+    if isinstance(source, Path):
+        return _parse_file(source, substitutions)
+    if isinstance(source, str):
+        return _parse_string(source, substitutions)
+    kind = type(source).__name__
+    raise DefinitionError(f"a definition must be a dict, JSON or YAML text, or a file path, not {kind}")
 
 
 # -- files ---------------------------------------------------------------------------------------
 
 
-def _parse_file(path: Path) -> LoadedDefinition:
+def _parse_file(path: Path, substitutions: Mapping[str, Any] | None) -> LoadedDefinition:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -161,21 +127,21 @@ def _parse_file(path: Path) -> LoadedDefinition:
         raise DefinitionError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     except OSError as error:
         raise DefinitionError(f"{path}: cannot read the definition: {error.strerror}") from None
-    loaded = _parse_text(text, str(path))
+    loaded = _parse_text(text, str(path), substitutions)
     loaded.source_name = str(path)
     return loaded
 
 
-def _parse_string(text: str) -> LoadedDefinition:
-    parsed = _try_parse(text)
+def _parse_string(text: str, substitutions: Mapping[str, Any] | None) -> LoadedDefinition:
+    parsed = _try_parse(text, substitutions)
     if parsed is not None:
         return parsed
     single_line = "\n" not in text.strip()
     if single_line and text.strip() and os.path.isfile(text.strip()):
-        return _parse_file(Path(text.strip()))
+        return _parse_file(Path(text.strip()), substitutions)
     if single_line and _looks_like_path(text.strip()):
         raise DefinitionError(f"{text.strip()}: no such file")
-    return _parse_text(text, None)
+    return _parse_text(text, None, substitutions)
 
 
 def _looks_like_path(text: str) -> bool:
@@ -187,16 +153,18 @@ def _looks_like_path(text: str) -> bool:
 # -- text ----------------------------------------------------------------------------------------
 
 
-def _try_parse(text: str) -> LoadedDefinition | None:
+def _try_parse(text: str, substitutions: Mapping[str, Any] | None) -> LoadedDefinition | None:
     """The definition if ``text`` is a JSON object or YAML mapping, else None (no error raised)."""
     try:
-        return _parse_text(text, None)
+        return _parse_text(text, None, substitutions)
     except (ValidationError, DefinitionError):
         return None
 
 
-def _parse_text(text: str, source_name: str | None) -> LoadedDefinition:
-    """Parse JSON first (the common case), then YAML; raise ValidationError like AWS would."""
+def _parse_text(original: str, source_name: str | None, substitutions: Mapping[str, Any] | None) -> LoadedDefinition:
+    """Substitute, then parse JSON first (the common case), then YAML; raise ValidationError like AWS would."""
+    substituted = substitute_text(original, substitutions)
+    text = substituted.text
     if not text.strip():
         raise ValidationError([_not_an_object()], source_name)
     duplicates = _DuplicateRecorder()
@@ -209,6 +177,9 @@ def _parse_text(text: str, source_name: str | None) -> LoadedDefinition:
         )
         if yaml_result is not None:
             return yaml_result
+        if substituted.unresolved_outside_strings:
+            placeholders = substituted.unresolved_outside_strings
+            raise ValidationError([_unresolved(original, *found) for found in placeholders], source_name) from None
         raise ValidationError([_invalid_json(text, json_error)], source_name) from None
     if not isinstance(document, dict):
         raise ValidationError([_not_an_object()], source_name)
@@ -216,6 +187,19 @@ def _parse_text(text: str, source_name: str | None) -> LoadedDefinition:
     if duplicates.found:
         loaded.problems = [loaded.position(problem) for problem in duplicates.diagnostics(document)]
     return loaded
+
+
+def _unresolved(text: str, name: str, offset: int) -> Diagnostic:
+    line, column = pointers.line_column(text, offset)
+    return Diagnostic(
+        "UNRESOLVED_SUBSTITUTION",
+        f"Definition substitution '{name}' was not supplied: ${{{name}}} stands outside a string, so the "
+        "definition is not JSON until it is replaced",
+        None,
+        line=line,
+        column=column,
+        suggestion=f"pass substitutions={{'{name}': ...}} or --set {name}=...",
+    )
 
 
 def _is_json_like(text: str) -> bool:
