@@ -215,3 +215,53 @@ def test_credentials_messages_match_aws(credentials: Any, query_language: str, e
     found = errors(validate(machine({"T": task}, QueryLanguage=query_language)))
     assert [d.message for d in found] == expected
     assert all(d.location == "/States/T/Credentials" for d in found)
+
+
+# -- paths with trailing spaces, everywhere a path is read ----------------------------------------------
+
+
+def test_trailing_spaces_in_every_kind_of_path_field() -> None:
+    document = machine(
+        {
+            "Start": {
+                "Type": "Pass",
+                "InputPath": "$.in ",
+                "Parameters": {"name.$": "$$.Execution.Name ", "xs.$": "$.xs ", "wait.$": "$.wait "},
+                "ResultPath": "$.r ",
+                "OutputPath": "$.r ",
+                "Next": "Check",
+            },
+            "Check": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.name ", "StringEqualsPath": "$$.Execution.Name ", "Next": "Each"}],
+                "Default": "Bad",
+            },
+            "Each": {
+                "Type": "Map",
+                "ItemsPath": "$.xs ",
+                "MaxConcurrencyPath": "$.wait ",
+                "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": True}}},
+                "ResultPath": "$.each ",
+                "Next": "Wait",
+            },
+            "Wait": {"Type": "Wait", "SecondsPath": "$.wait ", "End": True},
+            "Bad": {"Type": "Fail", "Error": "NoMatch"},
+        }
+    )
+    assert errors(validate(document)) == []
+    execution = StateMachine.from_json(document).execute({"in": {"xs": [1, 2], "wait": 1}}, name="run-1")
+    assert execution.status == "SUCCEEDED"
+    assert execution.output == {"name": "run-1", "xs": [1, 2], "wait": 1, "each": [1, 2]}
+
+
+@pytest.mark.parametrize("path", [" $.a", "$.a\t"])
+def test_other_whitespace_around_a_path_is_still_an_error(path: str) -> None:
+    found = errors(validate(_pass(InputPath=path)))
+    assert [d.location for d in found] == ["/States/P/InputPath"]
+
+
+def test_a_filter_right_after_a_dot_validates_and_runs() -> None:
+    document = _pass(Parameters={"units.$": "$.[?(@.OU > 0)]"})
+    assert errors(validate(document)) == []
+    output = StateMachine.from_json(document).execute([{"OU": 1}, {"OU": 0}]).output
+    assert output == {"units": [{"OU": 1}]}
