@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 from asl_engine.definition import pointers, yaml_reader
 from asl_engine.definition.diagnostics import Diagnostic
-from asl_engine.definition.substitution import substitute, substitute_text
+from asl_engine.definition.substitution import substitute, substitute_text, unquoted_placeholders
 from asl_engine.errors import DefinitionError, ValidationError
 
 Syntax = Literal["object", "json", "yaml"]
@@ -177,8 +177,10 @@ def _parse_text(original: str, source_name: str | None, substitutions: Mapping[s
         )
         if yaml_result is not None:
             return yaml_result
-        if substituted.unresolved_outside_strings:
-            placeholders = substituted.unresolved_outside_strings
+        placeholders = substituted.unresolved_outside_strings or (
+            unquoted_placeholders(original) if not substitutions else []
+        )
+        if placeholders:
             raise ValidationError([_unresolved(original, *found) for found in placeholders], source_name) from None
         raise ValidationError([_invalid_json(text, json_error)], source_name) from None
     if not isinstance(document, dict):

@@ -27,6 +27,8 @@ from typing import Any
 
 _PLACEHOLDER = re.compile(r"\$\{([^{}]+)\}")
 _TEXT_PLACEHOLDER = re.compile(r"\$\{([^{}\"\\\n]+)\}")
+_ANY_PLACEHOLDER = re.compile(r"\$\{")
+_OPENS_OBJECT = re.compile(r"[\ufeff \t\r\n]*\{")
 _QUOTED_YAML_PLACEHOLDER = re.compile(r"([\"'])\$\{([^{}\"'\\\n]+)\}\1")
 
 
@@ -34,16 +36,17 @@ _QUOTED_YAML_PLACEHOLDER = re.compile(r"([\"'])\$\{([^{}\"'\\\n]+)\}\1")
 class SubstitutedText:
     text: str
     unresolved_outside_strings: list[tuple[str, int]] = field(default_factory=list)
-    """(name, offset in the original text) of placeholders left outside JSON strings."""
+    """(name, offset in the original text) of placeholders left outside JSON strings (found only
+    while substituting; ``unquoted_placeholders`` finds them in text that was not substituted)."""
 
 
 def substitute_text(text: str, substitutions: Mapping[str, Any] | None) -> SubstitutedText:
     """``text`` with ``${Name}`` replaced (JSON when it opens with ``{``, else YAML)."""
-    values = substitutions or {}
-    if text.lstrip("\ufeff \t\r\n").startswith("{"):
+    if not substitutions or not _ANY_PLACEHOLDER.search(text):
+        return SubstitutedText(text)  # the common case, on the load path of every run
+    values = substitutions
+    if _OPENS_OBJECT.match(text):
         return _substitute_json(text, values)
-    if not values or "${" not in text:
-        return SubstitutedText(text)
     text = _QUOTED_YAML_PLACEHOLDER.sub(lambda match: _quoted_yaml(match, values), text)
     return SubstitutedText(_TEXT_PLACEHOLDER.sub(lambda match: _as_written(match, values), text))
 
@@ -64,9 +67,14 @@ def _as_written(match: re.Match[str], values: Mapping[str, Any]) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
+def unquoted_placeholders(text: str) -> list[tuple[str, int]]:
+    """(name, offset) of every ``${Name}`` outside the string literals of JSON text."""
+    if not _ANY_PLACEHOLDER.search(text) or not _OPENS_OBJECT.match(text):
+        return []
+    return _substitute_json(text, {}).unresolved_outside_strings
+
+
 def _substitute_json(text: str, values: Mapping[str, Any]) -> SubstitutedText:
-    if "${" not in text:
-        return SubstitutedText(text)
     out: list[str] = []
     unresolved: list[tuple[str, int]] = []
     index = 0
