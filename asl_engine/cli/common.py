@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
-import yaml
 
+from asl_engine.definition import yaml_reader
 from asl_engine.definition.diagnostics import Diagnostic
 from asl_engine.definition.validate import validate
 from asl_engine.errors import ConfigurationError, DefinitionError, ValidationError
@@ -100,7 +100,7 @@ def substitutions_option(function: F) -> F:
         multiple=True,
         metavar="NAME=VALUE",
         callback=lambda ctx, param, assignments: parse_substitutions(assignments),
-        help="Definition substitution: replaces ${NAME} in the definition's strings. Repeatable.",
+        help="Definition substitution: replaces ${NAME} in the definition's text before parsing. Repeatable.",
     )(function)
 
 
@@ -245,12 +245,12 @@ def load_data_file(path: Path, what: str) -> Any:
     if stripped.startswith(("{", "[")):
         return parse_json(text, str(path))
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise CommandError(f"{path} is not valid YAML or JSON: {problem}{where}") from None
+        return yaml_reader.load(text)
+    except yaml_reader.YamlSyntaxError as error:
+        raise CommandError(f"{path} is not valid YAML or JSON: {error}") from None
+    except yaml_reader.YamlProblem as problem:
+        where = f" (line {problem.line}, column {problem.column})" if problem.line is not None else ""
+        raise CommandError(f"{path}: {problem.message}{where}") from None
 
 
 def dump_json(value: Any, *, pretty: bool) -> str:

@@ -41,7 +41,7 @@ class _GraphError(click.ClickException):
     "assignments",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Definition substitution: replaces ${NAME} in string values. Repeatable.",
+    help="Definition substitution: replaces ${NAME} in the definition's text before parsing. Repeatable.",
 )
 def graph_command(file: Path, output_format: str, output: Path | None, assignments: tuple[str, ...]) -> None:
     """Draw the states and transitions of FILE.

@@ -7,13 +7,14 @@ schema's to report, here it is simply skipped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from asl_engine.definition import pointers, suggest
 from asl_engine.definition.diagnostics import Diagnostic
-from asl_engine.definition.loader import unresolved_placeholders
+from asl_engine.definition.substitution import unresolved_placeholders
 from asl_engine.definition.walk import JSONATA, JSONPATH, ScopeInfo, StateInfo, all_states
 from asl_engine.resources.arns import UnknownResourceError, parse_resource
 
@@ -214,7 +215,9 @@ def error_handler_order(context: RuleContext) -> Iterator[Diagnostic]:
 
 
 def unknown_predefined_errors(context: RuleContext) -> Iterator[Diagnostic]:
-    """``States.*`` names are reserved: an unknown one is a typo that can never match."""
+    """``States.*`` names are reserved: an unknown one is a typo that can never match, unless the
+    definition raises it itself (a Fail state's ``Error``, a computed error, a task's own errors)."""
+    can_raise = _raisable_errors(context.states)
     for state in context.states:
         for field in ("Retry", "Catch"):
             handlers = state.get(field)
@@ -223,7 +226,12 @@ def unknown_predefined_errors(context: RuleContext) -> Iterator[Diagnostic]:
             for index, handler in enumerate(handlers):
                 errors = handler.get("ErrorEquals") if isinstance(handler, dict) else None
                 for position, name in enumerate(errors if isinstance(errors, list) else []):
-                    if isinstance(name, str) and name.startswith("States.") and name not in PREDEFINED_ERRORS:
+                    if (
+                        isinstance(name, str)
+                        and name.startswith("States.")
+                        and name not in PREDEFINED_ERRORS
+                        and not can_raise(name)
+                    ):
                         yield Diagnostic(
                             "UNKNOWN_ERROR_NAME",
                             f"'{name}' is not a predefined error name and can never match",
@@ -233,8 +241,49 @@ def unknown_predefined_errors(context: RuleContext) -> Iterator[Diagnostic]:
                         )
 
 
+_HTTP_STATUS_ERROR = re.compile(r"States\.Http\.StatusCode\.\d{3}")
+
+
+def _raisable_errors(states: list[StateInfo]) -> Callable[[str], bool]:
+    """Which error names the definition itself can raise.
+
+    A Fail state raises its literal ``Error``; one whose error is computed (``ErrorPath``, a JSONata
+    expression) may raise any name. An HTTP Task raises ``States.Http.StatusCode.<code>`` for an
+    unsuccessful response.
+    """
+    names: set[str] = set()
+    http_task = False
+    for state in states:
+        if state.type == "Fail":
+            error = state.get("Error")
+            if "ErrorPath" in state.spec or (state.query_language == JSONATA and _is_expression(error)):
+                return lambda name: True
+            if isinstance(error, str):
+                names.add(error)
+        elif state.type == "Task" and not http_task:
+            http_task = _is_http_task(state.get("Resource"))
+    return lambda name: name in names or (http_task and _HTTP_STATUS_ERROR.fullmatch(name) is not None)
+
+
+def _is_expression(value: Any) -> bool:
+    from asl_engine.language.jsonata_expr import is_jsonata_string
+
+    return is_jsonata_string(value)
+
+
+def _is_http_task(resource: Any) -> bool:
+    if not isinstance(resource, str):
+        return False
+    try:
+        parsed = parse_resource(resource)
+    except UnknownResourceError:
+        return False
+    return parsed.kind == "service" and parsed.service == "http"
+
+
 def lambda_without_retry(context: RuleContext) -> Iterator[Diagnostic]:
-    """AWS recommends retrying Lambda's transient service errors; their absence is a likely mistake."""
+    """AWS recommends retrying Lambda's transient service errors. Advice, not a warning: a third of
+    real definitions skip it (often on purpose: idempotency, an outer retry), so it is opt-in."""
     for state in context.states:
         if state.type != "Task" or not _is_lambda(state.get("Resource")):
             continue
@@ -254,7 +303,7 @@ def lambda_without_retry(context: RuleContext) -> Iterator[Diagnostic]:
                 "LAMBDA_WITHOUT_RETRY",
                 f"Task '{state.name}' invokes Lambda without retrying its transient errors: {', '.join(missing)}",
                 state.pointer,
-                "WARNING",
+                "ADVICE",
                 suggestion='add a retrier such as {"ErrorEquals": ["'
                 + '", "'.join(missing)
                 + '"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2}',

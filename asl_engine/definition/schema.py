@@ -139,7 +139,9 @@ class _ErrorTranslator:
         elif "propertyNames" in error.relative_schema_path:
             yield self._bad_name(error, location)
         elif custom and keyword != "type":
-            yield Diagnostic(SCHEMA_FAILED, custom, location, suggestion=self._enum_hint(error))
+            yield Diagnostic(
+                SCHEMA_FAILED, custom, location, suggestion=self._enum_hint(error) or self._required_hint(error)
+            )
         elif keyword == "type":
             expected = error.validator_value
             kinds = [expected] if isinstance(expected, str) else list(expected)
@@ -204,6 +206,17 @@ class _ErrorTranslator:
         if error.validator != "enum" or not isinstance(error.instance, str):
             return None
         return suggest.did_you_mean(error.instance, [str(value) for value in error.validator_value])
+
+    def _required_hint(self, error: SchemaError) -> str | None:
+        """For a missing field among alternatives (``anyOf`` of ``required``): a present key that looks like one."""
+        if error.validator != "anyOf" or not isinstance(error.instance, dict):
+            return None
+        wanted = [name for option in error.validator_value for name in option.get("required", [])]
+        for key in error.instance:
+            hint = suggest.did_you_mean(key, wanted) if key not in wanted else None
+            if hint:
+                return hint
+        return None
 
     def _field_hint(self, extra: str, known: list[str]) -> str | None:
         """A field of the other query language is explained; anything else may be a typo."""

@@ -29,12 +29,17 @@ TYPE_VALUES_MESSAGE = "The field 'Type' should have one of these values: [" + ",
 
 
 def validate(
-    definition: Any, *, machine_type: str = "STANDARD", substitutions: Mapping[str, Any] | None = None
+    definition: Any,
+    *,
+    machine_type: str = "STANDARD",
+    substitutions: Mapping[str, Any] | None = None,
+    advice: bool = False,
 ) -> list[Diagnostic]:
     """Every problem with ``definition`` (a dict, JSON/YAML text or a file path), sorted by location.
 
     Never raises because of the definition: an unreadable file or unparsable text is reported as a
-    diagnostic. An empty list, or only WARNINGs, means AWS would accept the definition.
+    diagnostic. An empty list, or only WARNINGs (and ADVICE), means AWS would accept the definition.
+    ADVICE diagnostics (recommended practices) are included only with ``advice=True``.
     """
     _check_machine_type(machine_type)
     try:
@@ -44,14 +49,15 @@ def validate(
     except DefinitionError as error:
         return [Diagnostic(UNREADABLE, str(error), None)]
     found = list(loaded.problems)
-    found.extend(validate_document(loaded.document, machine_type=machine_type))
+    found.extend(validate_document(loaded.document, machine_type=machine_type, advice=advice))
     if not any(diagnostic.severity == "ERROR" for diagnostic in found):
         found.extend(_expression_diagnostics(loaded.document, machine_type))
     return [loaded.position(diagnostic) for diagnostic in _tidy(loaded.document, found)]
 
 
-def validate_document(document: Any, *, machine_type: str = "STANDARD") -> list[Diagnostic]:
-    """Schema, rule and graph diagnostics of a parsed document (no positions, no expression checks)."""
+def validate_document(document: Any, *, machine_type: str = "STANDARD", advice: bool = False) -> list[Diagnostic]:
+    """Schema, rule and graph diagnostics of a parsed document (no positions, no expression checks);
+    ADVICE only with ``advice=True``."""
     _check_machine_type(machine_type)
     if not isinstance(document, dict):
         return [Diagnostic(SCHEMA_FAILED, "Definition must be a valid JSON object", None)]
@@ -62,6 +68,8 @@ def validate_document(document: Any, *, machine_type: str = "STANDARD") -> list[
         found.extend(_state_schema_diagnostics(state))
     found.extend(check_rules(scopes, machine_type))
     found.extend(graph_diagnostics(scopes))
+    if not advice:
+        found = [diagnostic for diagnostic in found if diagnostic.severity != "ADVICE"]
     return _tidy(document, found)
 
 

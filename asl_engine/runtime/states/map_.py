@@ -9,7 +9,6 @@ batches them (``ItemBatcher``) and exports its results (``ResultWriter``): see `
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
@@ -22,6 +21,7 @@ from asl_engine.runtime.dataflow import compile_optional_path
 from asl_engine.runtime.frame import VariableScope
 from asl_engine.runtime.map_data import MapDataFeatures, compile_map_data
 from asl_engine.runtime.map_data.fields import template_source
+from asl_engine.runtime.path_numbers import integer_value, number_value, shown
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
 from asl_engine.runtime.scheduler import Cancelled
 from asl_engine.runtime.states.base import CompileError, StateNode, Transition
@@ -258,7 +258,7 @@ def jsonpath_items_source(spec: dict[str, Any], pointer: str) -> ValueSource:
 
 
 def jsonpath_item_selector(spec: dict[str, Any], pointer: str) -> Callable[[Frame, Any, Any], Any] | None:
-    return template_source(spec, "ItemSelector" if "ItemSelector" in spec else "Parameters", pointer)
+    return template_source(spec, "ItemSelector" if "ItemSelector" in spec else "Parameters", pointer, any_value=True)
 
 
 def jsonpath_number_source(
@@ -283,15 +283,12 @@ def jsonpath_number_source(
             value = path.get(selected, frame)
         except PathNotFoundError as error:
             raise failures.from_path(frame, error) from None
-        valid = not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
-        if valid and integer and isinstance(value, float):
-            valid = value.is_integer()
-            value = int(value) if valid else value
-        if not valid:
-            shown = value if isinstance(value, str) else to_json(value)
+        number = integer_value(value) if integer else number_value(value)
+        if number is None:
             raise failures.runtime_error(
-                frame, f'The {path_field} field refers to value "{shown}" which is not a valid {kind}: {path.text}'
+                frame,
+                f'The {path_field} field refers to value "{shown(value)}" which is not a valid {kind}: {path.text}',
             )
-        return value
+        return number
 
     return from_path
