@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from asl_engine.conformance.paths import DEFAULT_CASES_DIR
+from tests import recorded
 
-CASES = DEFAULT_CASES_DIR
+CASES = recorded.CASES_DIR
 """The AWS-recorded conformance cases (read-only, outside the repository; ``ASL_CONFORMANCE_CASES``
-points a clone elsewhere at them, as CI does)."""
+points a clone elsewhere at them, as CI does). Tests that read them call ``recorded.require``."""
 
 LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:worker"
 LAMBDA_RETRY = [
@@ -51,8 +51,7 @@ def deep(value: Any) -> Any:
 
 
 def case_files(kind: str) -> list[Path]:
-    folder = CASES / kind
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+    return recorded.case_files(kind)
 
 
 _PLACEHOLDER_RESOURCES = {"activity_arn": "arn:aws:states:us-east-1:111111111111:activity:recorded-activity"}
