@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +28,6 @@ LAMBDA_RETRY = [
 
 def machine(states: dict[str, Any], start: str | None = None, **top: Any) -> dict[str, Any]:
     return {"StartAt": start or next(iter(states)), "States": states, **top}
-
-
-def chain_text(count: int) -> str:
-    """A JSON definition of ``count`` Pass states in a line."""
-    states: dict[str, Any] = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(count - 1)}
-    states[f"S{count - 1}"] = {"Type": "Pass", "End": True}
-    return json.dumps(machine(states, "S0"), indent=2)
 
 
 def codes(diagnostics: list[Any]) -> list[tuple[str, str | None]]:

@@ -243,17 +243,28 @@ def test_states_result_and_error_output_only_where_aws_allows_them(state: dict[s
 
 
 def test_states_result_is_allowed_in_task_output_and_error_output_in_catchers() -> None:
-    jsonata(
+    sm = jsonata(
         {
             "T": {
                 "Type": "Task",
                 "Resource": "arn:aws:states:::lambda:invoke",
                 "Arguments": {"FunctionName": "f"},
-                "Output": "{% $states.result %}",
+                "Output": "{% {'result': $states.result} %}",
                 "Assign": {"r": "{% $states.result %}"},
-                "End": True,
-                "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput %}", "Next": "H"}],
+                "Next": "Done",
+                "Catch": [
+                    {
+                        "ErrorEquals": ["States.ALL"],
+                        "Output": "{% {'caught': $states.errorOutput} %}",
+                        "Assign": {"r": "{% $states.errorOutput.Error %}"},
+                        "Next": "Done",
+                    }
+                ],
             },
-            "H": {"Type": "Succeed"},
+            "Done": {"Type": "Pass", "Output": "{% $merge([$states.input, {'r': $r}]) %}", "End": True},
         }
     )
+    returned = sm.execute({}, mocks={"T": [{"Return": {"Payload": 7}}]})
+    assert returned.output == {"result": {"Payload": 7}, "r": {"Payload": 7}}
+    caught = sm.execute({}, mocks={"T": [{"Throw": {"Error": "Boom", "Cause": "bad"}}]})
+    assert caught.output == {"caught": {"Error": "Boom", "Cause": "bad"}, "r": "Boom"}
