@@ -560,3 +560,19 @@ def test_trace_and_trace_file_together_log_to_both(invoke: Invoke, write: Write,
     result = invoke("run", str(write("fail.json", FAILING)), "--trace", "--trace-file", str(trace))
     assert len(trace.read_text().splitlines()) == 3
     assert sum(line.startswith('{"event"') for line in result.stderr.splitlines()) == 3
+
+
+def test_a_python_error_inside_a_jsonata_expression_is_a_failed_execution_not_a_traceback(
+    invoke: Invoke, write: Write
+) -> None:
+    path = write(
+        "parse.json",
+        {"QueryLanguage": "JSONata", "StartAt": "Parse",
+         "States": {"Parse": {"Type": "Pass", "Output": "{% $number($states.input.id) %}", "End": True}}},
+    )  # fmt: skip
+    result = invoke("run", str(path), "--input-json", '{"id": "c-1"}')
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "States.QueryEvaluationError" in result.stderr
+    assert "D3030: Unable to cast value to a number" in result.stderr
+    assert "Traceback" not in result.stderr
