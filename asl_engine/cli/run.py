@@ -34,16 +34,13 @@ from asl_engine.cli.common import (
     substitutions_option,
 )
 from asl_engine.cli.history_cmd import history_document
-from asl_engine.cli.render import (
-    EngineProbe,
-    EventView,
-    ProgressDisplay,
-    TerminalWriter,
-    TraceListener,
-    describe_path,
-    history_table,
-    static_wait_deadlines,
-)
+from asl_engine.cli.render.events import EventView
+from asl_engine.cli.render.progress import EngineProbe, ProgressDisplay
+from asl_engine.cli.render.table import history_table
+from asl_engine.cli.render.terminal import TerminalWriter
+from asl_engine.cli.render.text import describe_path
+from asl_engine.cli.render.trace import TraceListener
+from asl_engine.cli.render.waits import static_wait_deadlines
 from asl_engine.errors import ConfigurationError
 from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle

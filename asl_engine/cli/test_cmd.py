@@ -38,7 +38,7 @@ from asl_engine.cli.common import (
     read_input,
     read_text,
 )
-from asl_engine.cli.render import describe_path, format_duration, shorten
+from asl_engine.cli.render.text import describe_path, format_duration, shorten
 from asl_engine.errors import AslEngineError, ConfigurationError
 from asl_engine.execution import Execution
 from asl_engine.machine import StateMachine

@@ -8,17 +8,12 @@ from typing import Any
 import pytest
 
 from asl_engine import StateMachine
-from asl_engine.cli.render import (
-    EventView,
-    ProgressDisplay,
-    StepTracker,
-    TerminalWriter,
-    describe_path,
-    format_duration,
-    history_table,
-    shorten,
-    static_wait_deadlines,
-)
+from asl_engine.cli.render.events import EventView, StepTracker
+from asl_engine.cli.render.progress import EngineProbe, ProgressDisplay
+from asl_engine.cli.render.table import history_table
+from asl_engine.cli.render.terminal import TerminalWriter
+from asl_engine.cli.render.text import describe_path, format_duration, shorten
+from asl_engine.cli.render.waits import static_wait_deadlines
 
 NESTED = {
     "StartAt": "Outer",
@@ -271,7 +266,6 @@ def test_engine_probe_reads_timers_and_distributed_map_progress() -> None:
     import threading
 
     from asl_engine import VirtualClock
-    from asl_engine.cli.render import EngineProbe
     from asl_engine.resources import Resources
 
     release, reached = threading.Event(), threading.Event()
