@@ -19,7 +19,7 @@ from asl_engine.cli.render.text import format_duration, shorten
 from asl_engine.cli.render.waits import WaitDeadline
 
 if TYPE_CHECKING:
-    from asl_engine.handle import ExecutionHandle
+    from asl_engine.handle import ExecutionHandle, MapRunProgress
     from asl_engine.runtime.history import HistoryEvent
 
 
@@ -43,10 +43,9 @@ class EngineProbe:
     def waiting_for_token(self, state_name: str) -> bool:
         return state_name in self._handle.task_tokens().values()
 
-    def distributed_done(self, map_name: str) -> int | None:
-        """How many child executions of the latest Map Run of ``map_name`` have ended."""
-        progress = self._handle.map_run_progress(map_name)
-        return None if progress is None else progress[0]
+    def map_run(self, map_name: str) -> MapRunProgress | None:
+        """How far the latest Map Run of the Distributed Map ``map_name`` is (items read, children ended)."""
+        return self._handle.map_run_progress(map_name)
 
 
 _SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -121,11 +120,10 @@ class ProgressDisplay:
         for visit in visits:
             if _inside_map(visit):
                 continue
-            if visit.kind == "Map" and visit.total is not None:
-                done = visit.done
-                if visit.distributed and self._probe is not None:
-                    done = self._probe.distributed_done(visit.name) or 0
-                parts.append(f"{visit.name} {done}/{visit.total}")
+            if visit.kind == "Map" and visit.distributed and self._probe is not None:
+                parts.append(f"{visit.name} {_map_run_text(self._probe.map_run(visit.name))}")
+            elif visit.kind == "Map" and visit.total is not None:
+                parts.append(f"{visit.name} {visit.done}/{visit.total}")
             elif visit.kind == "Wait":
                 parts.append(f"{visit.name} {self._time_left(visit)}")
             elif visit.kind == "Task":
@@ -146,6 +144,19 @@ class ProgressDisplay:
 
     def finish(self) -> None:
         self._writer.clear_status()
+
+
+def _map_run_text(progress: MapRunProgress | None) -> str:
+    """``reading items: 1200 so far`` until the reader is done, then ``40/3000`` (children ended / total),
+    with the item count when an ItemBatcher made fewer children than items."""
+    if progress is None:
+        return "starting"
+    if progress.total is None:
+        return f"reading items: {progress.items_read} so far"
+    text = f"{progress.ended}/{progress.total}"
+    if progress.total != progress.items_read:
+        text += f" batches ({progress.items_read} items)"
+    return text
 
 
 def _inside_map(visit: Visit) -> bool:
