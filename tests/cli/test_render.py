@@ -14,7 +14,7 @@ from asl_engine.cli.render.progress import EngineProbe, ProgressDisplay
 from asl_engine.cli.render.table import history_table
 from asl_engine.cli.render.terminal import TerminalWriter
 from asl_engine.cli.render.text import describe_path, format_duration, shorten
-from asl_engine.cli.render.waits import static_wait_deadlines
+from asl_engine.cli.render.waits import LongWaitNotice, static_wait_deadlines
 from asl_engine.handle import MapRunProgress
 
 NESTED = {
@@ -412,3 +412,74 @@ def test_a_map_run_reading_from_s3_reports_the_items_read_and_the_total() -> Non
     finally:
         release.set()
     assert handle.wait(30).status == "SUCCEEDED"
+
+
+LONG_WAIT = {
+    "StartAt": "Bill",
+    "States": {
+        "Bill": {
+            "Type": "Task",
+            "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Bill",
+            "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 30}],
+            "Next": "Cool down",
+        },
+        "Cool down": {"Type": "Wait", "Seconds": 60, "Next": "Brief"},
+        "Brief": {"Type": "Wait", "Seconds": 5, "End": True},
+    },
+}
+
+
+def _notice(stream: io.StringIO) -> LongWaitNotice:
+    return LongWaitNotice(
+        TerminalWriter(stream), wait_deadline=static_wait_deadlines(StateMachine.from_json(LONG_WAIT))
+    )
+
+
+def test_a_long_real_clock_wait_gets_the_virtual_clock_hint_once() -> None:
+    stream = io.StringIO()
+    notice = _notice(stream)
+    notice.observe(_event(1, 0, "ExecutionStarted", at=1000.0))
+    notice.observe(_event(2, 1, "WaitStateEntered", at=1000.0, name="Brief"))
+    notice.check(FakeProbe(now=1001.0, timer=1005.0))  # type: ignore[arg-type]
+    assert stream.getvalue() == ""  # 5 s: not worth a word
+    notice.observe(_event(3, 2, "WaitStateExited", at=1005.0, name="Brief"))
+    notice.observe(_event(4, 3, "WaitStateEntered", at=1005.0, name="Cool down"))
+    notice.check(FakeProbe(now=1006.0, timer=None))  # type: ignore[arg-type]  # the definition fixes the end
+    notice.check(FakeProbe(now=1007.0, timer=None))  # type: ignore[arg-type]
+    assert stream.getvalue() == (
+        "note: the Wait state 'Cool down' waits 59 s in real time; --clock virtual skips Wait states and retry "
+        "intervals (timestamps still advance as if they had passed)\n"
+    )
+
+
+def test_a_long_retry_interval_gets_the_hint_and_a_virtual_clock_gets_none() -> None:
+    events = [
+        _event(1, 0, "ExecutionStarted", at=1000.0),
+        _event(2, 1, "TaskStateEntered", at=1000.0, name="Bill"),
+        _event(3, 2, "TaskScheduled", at=1000.0),
+        _event(4, 3, "TaskFailed", at=1000.0, error="Boom"),
+    ]
+    virtual, real = io.StringIO(), io.StringIO()
+    for stream, probe in ((virtual, FakeProbe(now=1000.0, timer=1030.0)), (real, FakeProbe(now=1000.0, timer=1030.0))):
+        notice = _notice(stream)
+        for event in events:
+            notice.observe(event)
+        probe.virtual = stream is virtual
+        notice.check(probe)  # type: ignore[arg-type]
+    assert virtual.getvalue() == ""
+    assert real.getvalue().startswith("note: 'Bill' is retried in 30 s in real time; --clock virtual skips")
+
+
+def test_no_hint_while_an_attempt_runs_under_a_long_task_timeout() -> None:
+    stream = io.StringIO()
+    notice = _notice(stream)
+    for event in [
+        _event(1, 0, "ExecutionStarted"),
+        _event(2, 1, "TaskStateEntered", name="Bill"),
+        _event(3, 2, "TaskScheduled"),
+        _event(4, 3, "TaskFailed", error="Boom"),
+        _event(5, 4, "TaskScheduled"),  # the retry has started: its TimeoutSeconds timer is not a wait
+    ]:
+        notice.observe(event)
+    notice.check(FakeProbe(now=0.0, timer=300.0))  # type: ignore[arg-type]
+    assert stream.getvalue() == ""
