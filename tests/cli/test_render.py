@@ -483,3 +483,32 @@ def test_no_hint_while_an_attempt_runs_under_a_long_task_timeout() -> None:
         notice.observe(event)
     notice.check(FakeProbe(now=0.0, timer=300.0))  # type: ignore[arg-type]
     assert stream.getvalue() == ""
+
+
+def test_marks_tell_a_failed_branch_from_one_its_failure_stopped() -> None:
+    from asl_engine.cli.render.marks import state_marks
+    from asl_engine.definition.render import CAUGHT, ENTERED, FAILED, StateMark
+
+    lambda_arn = "arn:aws:lambda:us-east-1:123456789012:function:f"
+    branches = [
+        {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 5, "End": True}}},
+        {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": lambda_arn, "End": True}}},
+    ]
+    machine = StateMachine.from_json(
+        {
+            "StartAt": "Both",
+            "States": {
+                "Both": {"Type": "Parallel", "Branches": branches, "Next": "Done",
+                         "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Give up"}]},
+                "Give up": {"Type": "Fail", "Error": "Gave.Up"},
+                "Done": {"Type": "Succeed"},
+            },
+        }
+    )  # fmt: skip
+    execution = machine.execute({}, mocks={"Call": [{"Throw": {"Error": "Boom", "Cause": "c"}}]})
+    assert state_marks([EventView.of(event) for event in execution.events]) == {
+        "Both": StateMark(1, CAUGHT),
+        "Nap": StateMark(1, ENTERED),  # stopped when the other branch failed
+        "Call": StateMark(1, FAILED),
+        "Give up": StateMark(1, FAILED),
+    }

@@ -70,6 +70,10 @@ class StepTracker:
         self._owner: dict[int, Visit] = {}
         self._types: dict[int, str] = {}
 
+    def visit_of(self, event_id: int) -> Visit | None:
+        """The visit an event already added belongs to (None for execution-level events)."""
+        return self._owner.get(event_id)
+
     def add(self, event: EventView) -> Visit | None:
         self._types[event.id] = event.type
         visit = self._attribute(event)
