@@ -258,16 +258,3 @@ def dump_json(value: Any, *, pretty: bool) -> str:
     if pretty:
         return json.dumps(value, indent=2, ensure_ascii=False)
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def json_equal(left: Any, right: Any) -> bool:
-    """Equality of JSON values: numbers by value (1 == 1.0) but booleans only equal booleans."""
-    if isinstance(left, bool) or isinstance(right, bool):
-        return isinstance(left, bool) and isinstance(right, bool) and left == right
-    if isinstance(left, int | float) and isinstance(right, int | float):
-        return left == right
-    if isinstance(left, dict) and isinstance(right, dict):
-        return left.keys() == right.keys() and all(json_equal(left[key], right[key]) for key in left)
-    if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(json_equal(a, b) for a, b in zip(left, right, strict=True))
-    return type(left) is type(right) and bool(left == right)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from asl_engine.conformance.case import load_cases
+from asl_engine.conformance.case import CaseDirectoryError, load_cases
 from asl_engine.conformance.floors import FloorFileError, load_floors
 from asl_engine.conformance.paths import DEFAULT_CASES_DIR, DEFAULT_FLOOR_FILE
 from asl_engine.conformance.report import format_text, summarise, to_json
@@ -88,14 +88,18 @@ def conformance_command(
     if not directories:
         if not DEFAULT_CASES_DIR.is_dir():
             raise click.UsageError(
-                f"no CASES_DIR given and the default {DEFAULT_CASES_DIR} does not exist; pass the directory of cases"
+                f"no CASES_DIR given and the default {DEFAULT_CASES_DIR} does not exist; "
+                "pass the directory of cases, or set ASL_CONFORMANCE_CASES to it"
             )
         directories = [DEFAULT_CASES_DIR]
     floors = _floors(floor_file)
     if json_file is not None and not json_file.parent.is_dir():
         raise click.BadParameter(f"the directory {json_file.parent} does not exist", param_hint="--json")
     started = time.perf_counter()
-    cases = load_cases(directories, filters)
+    try:
+        cases = load_cases(directories, filters)
+    except CaseDirectoryError as error:
+        raise click.UsageError(str(error)) from error
     if not cases:
         wanted = f" matching {', '.join(repr(f) for f in filters)}" if filters else ""
         raise click.UsageError(f"no case files{wanted} in {', '.join(str(d) for d in directories)}")

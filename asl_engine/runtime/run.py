@@ -348,6 +348,13 @@ class MapRun:
         self.children: list[ExecutionRun] = []
         self.child_by_index: dict[int, ExecutionRun] = {}
         """Each child execution by the index of the item (or batch) it runs."""
+        self.items_read = 0
+        """Items known so far: the state input's, or as many as the ItemReader has read (for progress)."""
+        self.total: int | None = None
+        """Child executions this run starts (batches, with an ItemBatcher), once every item is known."""
+
+    def count_read(self, items: int) -> None:
+        self.items_read = items
 
     async def run_child(self, processor: CompiledScope, index: int, value: Any) -> Any:
         parent = self.parent

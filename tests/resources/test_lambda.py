@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
-import time
+import threading
 from typing import Any
 
 import pytest
@@ -323,14 +323,30 @@ def test_real_clock_runs_the_handler_on_a_worker_thread(resources: Resources) ->
     assert names[1] == threading.current_thread().name
 
 
+class StuckFunction:
+    """A Lambda handler that blocks until the test releases it, and says whether it ever returned: an
+    execution that ends while the handler is still blocked was ended by a timeout, not by the handler."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.returned = threading.Event()
+
+    def __call__(self, event: Any, context: Any) -> str:
+        self.release.wait(60)
+        self.returned.set()
+        return "late"
+
+
 def test_function_timeout_under_a_real_clock() -> None:
-    resources = Resources()
-    resources.lambda_function("Slow", lambda event, context: time.sleep(2) or "late", timeout=0.2)
-    started = time.monotonic()
-    execution = task_machine(INVOKE, Parameters={"FunctionName": "Slow"}).execute(
-        {}, resources=resources, clock=RealClock()
-    )
-    assert time.monotonic() - started < 1.5
+    resources, slow = Resources(), StuckFunction()
+    resources.lambda_function("Slow", slow, timeout=0.2)
+    try:
+        execution = task_machine(INVOKE, Parameters={"FunctionName": "Slow"}).execute(
+            {}, resources=resources, clock=RealClock()
+        )
+        assert not slow.returned.is_set()
+    finally:
+        slow.release.set()
     assert execution.error == "Sandbox.Timedout"
     cause = json.loads(execution.cause or "")
     assert cause["errorType"] == "Sandbox.Timedout"
@@ -338,13 +354,15 @@ def test_function_timeout_under_a_real_clock() -> None:
 
 
 def test_task_timeout_interrupts_a_slow_function() -> None:
-    resources = Resources()
-    resources.lambda_function("Slow", lambda event, context: time.sleep(3) or "late", timeout=60)
-    started = time.monotonic()
-    execution = task_machine(LEGACY.format("Slow"), TimeoutSeconds=1).execute(
-        {}, resources=resources, clock=RealClock()
-    )
-    assert time.monotonic() - started < 2.5
+    resources, slow = Resources(), StuckFunction()
+    resources.lambda_function("Slow", slow, timeout=60)
+    try:
+        execution = task_machine(LEGACY.format("Slow"), TimeoutSeconds=1).execute(
+            {}, resources=resources, clock=RealClock()
+        )
+        assert not slow.returned.is_set()
+    finally:
+        slow.release.set()
     assert (execution.error, execution.cause) == ("States.Timeout", None)
     assert execution.history[-2]["type"] == "LambdaFunctionTimedOut"
 

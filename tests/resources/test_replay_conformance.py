@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from asl_engine import StateMachine
-from asl_engine.conformance.paths import DEFAULT_CASES_DIR
 from asl_engine.resources.replay import (
     NotReplayable,
     handlers_from_task_results,
@@ -22,10 +21,8 @@ from asl_engine.resources.replay import (
     replay_input,
     sanitize,
 )
+from tests import recorded
 from tests.resources.conformance_compare import compare_execution
-
-CASES = DEFAULT_CASES_DIR  # ../shared/conformance/cases, or ASL_CONFORMANCE_CASES
-MOCKED = CASES / "mocked"
 
 NOT_REPLAYABLE = {
     "error_handling_test_task_service_lambda_TestTaskServiceLambda_test_invoke_timeout": "timed out on AWS",
@@ -47,19 +44,18 @@ PRE_REDRIVE = {
 
 
 def _cases() -> list[Any]:
-    if not MOCKED.is_dir():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"no conformance cases at {MOCKED}"))]
     selected = []
-    for path in sorted(MOCKED.glob("*.json")):
+    for path in recorded.case_files("mocked"):
         case = json.loads(path.read_text())
         resources = " ".join(case.get("task_resources", []))
         if any(word in resources for word in ("lambda", "dynamodb", "states:::states")):
             selected.append(pytest.param(case, id=case["id"][:120]))
-    return selected
+    return recorded.parameters("mocked", selected)
 
 
 @pytest.mark.parametrize("case", _cases())
 def test_case_through_local_handlers(case: dict[str, Any]) -> None:
+    recorded.require("mocked")
     if case["id"] in NOT_REPLAYABLE:
         with pytest.raises(NotReplayable, match=NOT_REPLAYABLE[case["id"]]):
             handlers_from_task_results(case)
@@ -81,9 +77,7 @@ def test_case_through_local_handlers(case: dict[str, Any]) -> None:
 
 
 def test_the_handful_that_matters_is_present() -> None:
-    if not MOCKED.is_dir():
-        pytest.skip(f"no conformance cases at {MOCKED}")
-    ids = {json.loads(p.read_text())["id"] for p in MOCKED.glob("*.json")}
+    ids = {json.loads(p.read_text())["id"] for p in recorded.require("mocked").glob("*.json")}
     for expected in (
         "services_test_lambda_task_service_TestTaskServiceLambda_test_invoke",
         "error_handling_test_task_lambda_TestTaskLambda_test_raise_exception_catch",
@@ -97,9 +91,8 @@ def test_the_handful_that_matters_is_present() -> None:
 
 def test_a_mismatch_is_detected() -> None:
     """The comparison must be able to fail: a handler returning something else is caught."""
-    if not MOCKED.is_dir():
-        pytest.skip(f"no conformance cases at {MOCKED}")
-    case = json.loads((MOCKED / "services_test_lambda_task_service_TestTaskServiceLambda_test_invoke.json").read_text())
+    path = recorded.require_file("mocked", "services_test_lambda_task_service_TestTaskServiceLambda_test_invoke.json")
+    case = json.loads(path.read_text())
     resources = handlers_from_task_results(case)
     resources.lambda_function("lambda_function_name", lambda event, context: {"changed": True})
     execution = StateMachine.from_json(replay_definition(case)).execute(replay_input(case), resources=resources)

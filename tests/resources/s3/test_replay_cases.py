@@ -13,27 +13,23 @@ from typing import Any
 import pytest
 
 from asl_engine import StateMachine
-from asl_engine.conformance.paths import DEFAULT_CASES_DIR
 from asl_engine.resources.replay import handlers_from_task_results, replay_definition, replay_input
+from tests import recorded
 from tests.resources.conformance_compare import compare_execution
 
-CASES = DEFAULT_CASES_DIR  # ../shared/conformance/cases, or ASL_CONFORMANCE_CASES
-MOCKED = CASES / "mocked"
 
-
-def _cases() -> list[Any]:
-    if not MOCKED.is_dir():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"no conformance cases at {MOCKED}"))]
+def _s3_cases() -> list[Any]:
     selected = []
-    for path in sorted(MOCKED.glob("*.json")):
+    for path in recorded.case_files("mocked"):
         case = json.loads(path.read_text())
         if any("s3" in str(call.get("call")) for call in case.get("setup_calls", [])):
             selected.append(pytest.param(case, id=case["id"][:120]))
     return selected
 
 
-@pytest.mark.parametrize("case", _cases())
+@pytest.mark.parametrize("case", recorded.parameters("mocked", _s3_cases()))
 def test_case_through_the_embedded_s3(case: dict[str, Any]) -> None:
+    recorded.require("mocked")
     resources = handlers_from_task_results(case)
     machine = StateMachine.from_json(replay_definition(case), machine_type=case["state_machine_type"])
     execution = machine.execute(replay_input(case), resources=resources, seed=5)
@@ -44,16 +40,15 @@ def test_case_through_the_embedded_s3(case: dict[str, Any]) -> None:
 
 
 def test_the_s3_cases_are_there() -> None:
-    if not MOCKED.is_dir():
-        pytest.skip(f"no conformance cases at {MOCKED}")
-    assert len(_cases()) >= 25
+    recorded.require("mocked")
+    assert len(_s3_cases()) >= 25
 
 
 def test_a_changed_object_is_detected() -> None:
     """The comparison must be able to fail: other data in the bucket gives other items."""
-    path = MOCKED / "scenarios_test_base_scenarios_TestBaseScenarios_test_map_item_reader_base_json.json"
-    if not path.is_file():
-        pytest.skip(f"no conformance case at {path}")
+    path = recorded.require_file(
+        "mocked", "scenarios_test_base_scenarios_TestBaseScenarios_test_map_item_reader_base_json.json"
+    )
     case = json.loads(path.read_text())
     resources = handlers_from_task_results(case)
     resources.s3_object("bucket-name", "file.json", "[1]")
