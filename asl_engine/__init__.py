@@ -14,8 +14,8 @@ from asl_engine.errors import (
 from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
 from asl_engine.machine import InvalidExecutionInput, StateMachine
-from asl_engine.resources.mocks import Mocks
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
+from asl_engine.services.mocks import Mocks
 
 __version__ = "0.1.0"
 

@@ -18,14 +18,14 @@ from asl_engine.errors import AslEngineError, ConfigurationError, ValidationErro
 from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
 from asl_engine.observers import notify_finished
-from asl_engine.resources.base import HandlerSource
-from asl_engine.resources.mocks import Mocks
 from asl_engine.runtime.clock import Clock, VirtualClock
 from asl_engine.runtime.compiler import CompiledMachine, compile_machine
+from asl_engine.runtime.handlers import HandlerSource
 from asl_engine.runtime.history import EventListener
 from asl_engine.runtime.json_text import to_strict_json_text
 from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, ExecutionTimedOut, Identity
 from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
+from asl_engine.services.mocks import Mocks
 
 MACHINE_TYPES = ("STANDARD", "EXPRESS")
 

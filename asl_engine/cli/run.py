@@ -48,9 +48,9 @@ from asl_engine.errors import ConfigurationError
 from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
 from asl_engine.machine import InvalidExecutionInput, StateMachine
-from asl_engine.resources import Resources
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
 from asl_engine.runtime.history import EventListener, HistoryEvent
+from asl_engine.services import Resources
 
 _STOP_CAUSE = "Interrupted with Ctrl-C"
 

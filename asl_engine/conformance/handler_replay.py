@@ -34,12 +34,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from asl_engine.conformance.replay_setup import replay_setup_calls
 from asl_engine.errors import ConfigurationError
-from asl_engine.resources.dynamodb import DynamoDBService, DynamoDBServiceError, TableSpec
-from asl_engine.resources.lambda_ import LambdaError
-from asl_engine.resources.lambda_.names import InvalidFunctionName, parse_function_name
-from asl_engine.resources.registry import Resources
-from asl_engine.resources.replay_setup import replay_setup_calls
+from asl_engine.services.dynamodb import DynamoDBService, DynamoDBServiceError, TableSpec
+from asl_engine.services.lambda_ import LambdaError
+from asl_engine.services.lambda_.names import InvalidFunctionName, parse_function_name
+from asl_engine.services.registry import Resources
 
 REPLAY_REGION = "us-east-1"
 _PLACEHOLDER = re.compile(r"<([^<>]*)>")

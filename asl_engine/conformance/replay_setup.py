@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from asl_engine.resources.registry import Resources
+    from asl_engine.services.registry import Resources
 
 CREATE_BUCKET = "fixture:s3_create_bucket"
 PUT_OBJECT = "aws_client.s3.put_object"

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from asl_engine.definition import pointers, suggest
+from asl_engine.definition.arns import UnknownResourceError, parse_resource
 from asl_engine.definition.diagnostics import Diagnostic
 from asl_engine.definition.loader import unresolved_placeholders
 from asl_engine.definition.walk import JSONATA, JSONPATH, ScopeInfo, StateInfo, all_states
-from asl_engine.resources.arns import UnknownResourceError, parse_resource
 
 SCHEMA_FAILED = "SCHEMA_VALIDATION_FAILED"
 STATES_ALL = "States.ALL"

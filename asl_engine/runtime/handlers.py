@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from asl_engine.resources.arns import ResourceRef
-from asl_engine.resources.environment import TaskEnvironment
+from asl_engine.definition.arns import ResourceRef
+from asl_engine.runtime.environment import TaskEnvironment
 
 
 @dataclass(slots=True)
@@ -46,7 +46,7 @@ class TaskHandler(Protocol):
 
 
 class HandlerSource(Protocol):
-    """Something that can answer Task states: a registry of handlers (see ``asl_engine.resources``).
+    """Something that can answer Task states: a registry of handlers (see ``asl_engine.services``).
 
     A source that stands in for Task states by their name (mocks) sets a class attribute
     ``mocks_task_states = True``: the engine then never asks it for the service calls it makes

@@ -15,16 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from asl_engine.definition.arns import ResourceRef
 from asl_engine.errors import StatesError
-from asl_engine.resources.arns import ResourceRef
-from asl_engine.resources.base import HandlerSource, TaskHandler
-from asl_engine.resources.environment import TaskEnvironment
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import CallbackRegistry
 from asl_engine.runtime.children import BranchAbort, ChildFailure
 from asl_engine.runtime.clock import Clock
 from asl_engine.runtime.decisions import Decision
+from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.runtime.frame import Frame, VariableScope
+from asl_engine.runtime.handlers import HandlerSource, TaskHandler
 from asl_engine.runtime.history import EventListener, History, format_timestamp
 from asl_engine.runtime.interpreter import run_scope
 from asl_engine.runtime.json_text import to_json_text

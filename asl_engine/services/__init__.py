@@ -9,12 +9,12 @@
 Or from a file: ``load_resources("asl.toml")``. See docs/resources.md.
 """
 
-from asl_engine.resources.base import TaskRequest
-from asl_engine.resources.config import load_resources
-from asl_engine.resources.dynamodb import DynamoDBService, IndexSpec, TableSpec
-from asl_engine.resources.lambda_ import ClientContext, LambdaContext, LambdaError
-from asl_engine.resources.registry import Resources
-from asl_engine.resources.s3 import S3Service
+from asl_engine.runtime.handlers import TaskRequest
+from asl_engine.services.config import load_resources
+from asl_engine.services.dynamodb import DynamoDBService, IndexSpec, TableSpec
+from asl_engine.services.lambda_ import ClientContext, LambdaContext, LambdaError
+from asl_engine.services.registry import Resources
+from asl_engine.services.s3 import S3Service
 
 __all__ = [
     "ClientContext",

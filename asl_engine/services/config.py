@@ -51,9 +51,9 @@ from types import ModuleType
 from typing import Any
 
 from asl_engine.errors import AslEngineError, ConfigurationError
-from asl_engine.resources.dynamodb import IndexSpec, TableSpec
-from asl_engine.resources.glue import WORKER_TYPES
-from asl_engine.resources.registry import Resources
+from asl_engine.services.dynamodb import IndexSpec, TableSpec
+from asl_engine.services.glue.jobs import WORKER_TYPES
+from asl_engine.services.registry import Resources
 
 _KEY_TYPES = ("S", "N", "B")
 _SECTIONS = ("lambda", "glue", "dynamodb", "s3", "state_machines", "handlers")

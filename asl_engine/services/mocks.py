@@ -12,9 +12,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from asl_engine.definition.arns import ResourceRef
 from asl_engine.errors import ConfigurationError, StatesError
-from asl_engine.resources.arns import ResourceRef
-from asl_engine.resources.base import TaskHandler, TaskRequest
+from asl_engine.runtime.handlers import TaskHandler, TaskRequest
 
 _RANGE = re.compile(r"(\d+)(?:-(\d+))?\Z")
 

@@ -29,24 +29,24 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
 from asl_engine.errors import ConfigurationError
-from asl_engine.resources.arns import ResourceRef, UnknownResourceError, parse_resource
-from asl_engine.resources.base import HandlerFunction, TaskHandler
-from asl_engine.resources.dynamodb import DynamoDBService, DynamoDBServiceError, TableSpec
-from asl_engine.resources.dynamodb_integration import OPTIMIZED_ACTIONS, OptimizedDynamoDBTask, SdkDynamoDBTask
-from asl_engine.resources.glue import GlueJob, GlueJobFunction, GlueService, GlueStartJobRunTask
-from asl_engine.resources.lambda_ import (
+from asl_engine.runtime.handlers import HandlerFunction, TaskHandler
+from asl_engine.services.dynamodb import DynamoDBService, DynamoDBServiceError, TableSpec
+from asl_engine.services.dynamodb.tasks import OPTIMIZED_ACTIONS, OptimizedDynamoDBTask, SdkDynamoDBTask
+from asl_engine.services.glue.jobs import GlueJob, GlueJobFunction, GlueService, GlueStartJobRunTask
+from asl_engine.services.lambda_ import (
     LambdaFunctions,
     LambdaHandler,
     LambdaInvokeTask,
     LambdaService,
     LegacyLambdaTask,
 )
-from asl_engine.resources.lambda_.functions import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS
-from asl_engine.resources.s3 import S3Service, S3ServiceError
-from asl_engine.resources.s3.data_sources import DATA_SOURCE_ACTIONS, data_source_handler
-from asl_engine.resources.s3.tasks import SDK_ACTIONS, SdkS3Task
-from asl_engine.resources.stepfunctions import StartExecutionTask, StateMachines
+from asl_engine.services.lambda_.functions import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS
+from asl_engine.services.s3 import S3Service, S3ServiceError
+from asl_engine.services.s3.data_sources import DATA_SOURCE_ACTIONS, data_source_handler
+from asl_engine.services.s3.tasks import SDK_ACTIONS, SdkS3Task
+from asl_engine.services.stepfunctions.executions import StartExecutionTask, StateMachines
 
 if TYPE_CHECKING:
     from asl_engine.machine import StateMachine

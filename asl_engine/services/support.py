@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from asl_engine.errors import StatesError
-from asl_engine.resources.base import TaskRequest
-from asl_engine.resources.environment import TaskEnvironment
+from asl_engine.runtime.environment import TaskEnvironment
+from asl_engine.runtime.handlers import TaskRequest
 
 
 def environment_of(request: TaskRequest) -> TaskEnvironment:

@@ -16,9 +16,9 @@ from asl_engine.runtime.run import ExecutionRun
 
 if TYPE_CHECKING:
     from asl_engine.machine import StateMachine
-    from asl_engine.resources.base import HandlerSource
     from asl_engine.runtime.clock import Clock
     from asl_engine.runtime.compiler import CompiledMachine
+    from asl_engine.runtime.handlers import HandlerSource
     from asl_engine.runtime.scheduler import Scheduler, Task
 
 

@@ -20,12 +20,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from asl_engine.definition.arns import ResourceRef
 from asl_engine.errors import AslEngineError, StatesError
 from asl_engine.execution import Execution
 from asl_engine.observers import notify_finished
-from asl_engine.resources.arns import ResourceRef
-from asl_engine.resources.base import HandlerSource, TaskHandler, TaskRequest
 from asl_engine.runtime.clock import VirtualClock
+from asl_engine.runtime.handlers import HandlerSource, TaskHandler, TaskRequest
 from asl_engine.runtime.run import ExecutionStopped
 from asl_engine.testing import _engine
 from asl_engine.testing.listing import where_is

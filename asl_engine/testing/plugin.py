@@ -23,7 +23,7 @@ import pytest
 
 if TYPE_CHECKING:
     from asl_engine.machine import StateMachine
-    from asl_engine.resources import Resources
+    from asl_engine.services import Resources
     from asl_engine.testing.coverage import CoverageCollector
     from asl_engine.testing.environment import AslEnvironment, TestClock
     from asl_engine.testing.mocking import MockSet
@@ -349,7 +349,7 @@ def asl_resources(request: pytest.FixtureRequest) -> Resources:
     Empty, or loaded from the ini option ``asl_resources`` (an ``asl.toml``) afresh for each test,
     so table data and job runs never leak from one test into another.
     """
-    from asl_engine.resources import Resources, load_resources
+    from asl_engine.services import Resources, load_resources
 
     config = request.config
     toml = config.getini("asl_resources")

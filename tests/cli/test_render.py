@@ -272,7 +272,7 @@ def test_engine_probe_reads_timers_and_distributed_map_progress() -> None:
 
     from asl_engine import VirtualClock
     from asl_engine.cli.render import EngineProbe
-    from asl_engine.resources import Resources
+    from asl_engine.services import Resources
 
     release, reached = threading.Event(), threading.Event()
     resources = Resources()

@@ -10,8 +10,8 @@ import pytest
 
 from asl_engine import StateMachine
 from asl_engine.errors import ConfigurationError
-from asl_engine.resources import load_resources
-from tests.resources.support import clock
+from asl_engine.services import load_resources
+from tests.services.support import clock
 
 HANDLERS = """
 from helper import suffix

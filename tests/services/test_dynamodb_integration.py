@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from asl_engine.resources import Resources, TableSpec
-from tests.resources.support import clock, task_machine
+from asl_engine.services import Resources, TableSpec
+from tests.services.support import clock, task_machine
 
 OPTIMIZED = "arn:aws:states:::dynamodb:{}"
 SDK = "arn:aws:states:::aws-sdk:dynamodb:{}"
@@ -165,7 +165,7 @@ def test_actions_the_emulation_lacks_are_reported_clearly(resources: Resources) 
 def test_optimized_query_is_not_an_integration(resources: Resources) -> None:
     handler = resources.handler_for(
         "Q",
-        __import__("asl_engine.resources.arns", fromlist=["parse_resource"]).parse_resource(OPTIMIZED.format("query")),
+        __import__("asl_engine.definition.arns", fromlist=["parse_resource"]).parse_resource(OPTIMIZED.format("query")),
     )
     assert handler is None
 

@@ -11,8 +11,8 @@ from click.testing import CliRunner, Result
 
 from asl_engine import StateMachine
 from asl_engine.cli.main import cli
-from asl_engine.resources import load_resources
-from tests.resources.support import clock
+from asl_engine.services import load_resources
+from tests.services.support import clock
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 ORDERS = EXAMPLES / "order-processing"

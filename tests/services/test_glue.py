@@ -11,8 +11,8 @@ import pytest
 
 from asl_engine import RealClock, StateMachine
 from asl_engine.errors import ConfigurationError
-from asl_engine.resources import Resources
-from tests.resources.support import START, clock, events, submitted_output, task_machine
+from asl_engine.services import Resources
+from tests.services.support import START, clock, events, submitted_output, task_machine
 
 SYNC = "arn:aws:states:::glue:startJobRun.sync"
 REQUEST_RESPONSE = "arn:aws:states:::glue:startJobRun"

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from asl_engine import RealClock, StateMachine
-from asl_engine.resources import LambdaContext, LambdaError, Resources
-from tests.resources.support import clock, events, task_machine
+from asl_engine.services import LambdaContext, LambdaError, Resources
+from tests.services.support import clock, events, task_machine
 
 LEGACY = "arn:aws:lambda:us-east-1:123456789012:function:{}"
 INVOKE = "arn:aws:states:::lambda:invoke"

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from asl_engine.errors import ConfigurationError
-from asl_engine.resources.lambda_.functions import LambdaFunctions
-from asl_engine.resources.lambda_.names import (
+from asl_engine.services.lambda_.functions import LambdaFunctions
+from asl_engine.services.lambda_.names import (
     FUNCTION_NAME_PATTERN,
     FunctionRef,
     InvalidFunctionName,

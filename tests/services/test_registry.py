@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from asl_engine import StateMachine, StatesError
+from asl_engine.definition.arns import parse_resource
 from asl_engine.errors import ConfigurationError
-from asl_engine.resources import Resources, TaskRequest
-from asl_engine.resources.arns import parse_resource
-from tests.resources.support import clock, task_machine
+from asl_engine.services import Resources, TaskRequest
+from tests.services.support import clock, task_machine
 
 LEGACY = "arn:aws:lambda:us-east-1:123456789012:function:Fn"
 

@@ -14,15 +14,15 @@ from typing import Any
 import pytest
 
 from asl_engine import StateMachine
-from asl_engine.conformance.paths import DEFAULT_CASES_DIR
-from asl_engine.resources.replay import (
+from asl_engine.conformance.handler_replay import (
     NotReplayable,
     handlers_from_task_results,
     replay_definition,
     replay_input,
     sanitize,
 )
-from tests.resources.conformance_compare import compare_execution
+from asl_engine.conformance.paths import DEFAULT_CASES_DIR
+from tests.services.conformance_compare import compare_execution
 
 CASES = DEFAULT_CASES_DIR  # ../shared/conformance/cases, or ASL_CONFORMANCE_CASES
 MOCKED = CASES / "mocked"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from asl_engine.resources.sdk_errors import DYNAMODB, GLUE, LAMBDA, SDK_DYNAMODB, SDK_SFN, STEP_FUNCTIONS
-from asl_engine.resources.sdk_metadata import epoch_millis, http_date, java_double, with_metadata
+from asl_engine.services.sdk_errors import DYNAMODB, GLUE, LAMBDA, SDK_DYNAMODB, SDK_SFN, STEP_FUNCTIONS
+from asl_engine.services.sdk_metadata import epoch_millis, http_date, java_double, with_metadata
 
 
 def test_optimized_modelled_error_matches_the_recorded_text() -> None:

@@ -9,8 +9,8 @@ import pytest
 
 from asl_engine import StateMachine
 from asl_engine.errors import ConfigurationError
-from asl_engine.resources import Resources
-from tests.resources.support import START, clock, events, submitted_output, task_machine
+from asl_engine.services import Resources
+from tests.services.support import START, clock, events, submitted_output, task_machine
 
 START_EXECUTION = "arn:aws:states:::states:startExecution"
 CHILD_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:Child"

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
 from asl_engine.errors import StatesError
-from asl_engine.resources.arns import ResourceRef, UnknownResourceError, parse_resource
-from asl_engine.resources.base import TaskHandler
 from asl_engine.runtime import failures
+from asl_engine.runtime.handlers import TaskHandler
 from asl_engine.runtime.map_data.calls import call, integration
 from asl_engine.runtime.map_data.fields import FieldSource, payload_source
 from asl_engine.runtime.states.base import CompileError

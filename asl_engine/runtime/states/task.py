@@ -6,14 +6,14 @@ import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
 from asl_engine.errors import StatesError
 from asl_engine.language.errors import PathNotFoundError
 from asl_engine.language.template import to_json
-from asl_engine.resources.arns import ResourceRef, UnknownResourceError, parse_resource
-from asl_engine.resources.base import TaskHandler, TaskRequest
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import await_callback
 from asl_engine.runtime.dataflow import compile_optional_path
+from asl_engine.runtime.handlers import TaskHandler, TaskRequest
 from asl_engine.runtime.limits import data_limit_error, exceeds_payload_limit
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
 from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, with_deadline

@@ -8,10 +8,10 @@
 See docs/dynamodb.md for what is supported.
 """
 
-from asl_engine.resources.dynamodb.attribute_values import to_plain, to_typed
-from asl_engine.resources.dynamodb.errors import DynamoDBServiceError, UnsupportedActionError
-from asl_engine.resources.dynamodb.service import DynamoDBService
-from asl_engine.resources.dynamodb.tables import IndexSpec, TableSpec
+from asl_engine.services.dynamodb.attribute_values import to_plain, to_typed
+from asl_engine.services.dynamodb.errors import DynamoDBServiceError, UnsupportedActionError
+from asl_engine.services.dynamodb.service import DynamoDBService
+from asl_engine.services.dynamodb.tables import IndexSpec, TableSpec
 
 __all__ = [
     "DynamoDBService",

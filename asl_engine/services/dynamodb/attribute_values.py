@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from asl_engine.resources.dynamodb import numbers
-from asl_engine.resources.dynamodb.errors import INVALID_PARAMETERS
+from asl_engine.services.dynamodb import numbers
+from asl_engine.services.dynamodb.errors import INVALID_PARAMETERS
 
 TypedValue = dict[str, Any]
 Item = dict[str, TypedValue]

@@ -10,21 +10,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from asl_engine.resources.dynamodb.attribute_values import InvalidValue, Item, item_size, normalize_item
-from asl_engine.resources.dynamodb.capacity import Consumption, merge, read_units
-from asl_engine.resources.dynamodb.database import Database
-from asl_engine.resources.dynamodb.errors import serialization, validation
-from asl_engine.resources.dynamodb.expressions import Placeholders
-from asl_engine.resources.dynamodb.reads import read_projection, shaped
-from asl_engine.resources.dynamodb.requests import (
+from asl_engine.services.dynamodb.attribute_values import InvalidValue, Item, item_size, normalize_item
+from asl_engine.services.dynamodb.capacity import Consumption, merge, read_units
+from asl_engine.services.dynamodb.database import Database
+from asl_engine.services.dynamodb.errors import serialization, validation
+from asl_engine.services.dynamodb.expressions import Placeholders
+from asl_engine.services.dynamodb.reads import read_projection, shaped
+from asl_engine.services.dynamodb.requests import (
     RETURN_CONSUMED_CAPACITY,
     RETURN_ITEM_COLLECTION_METRICS,
     ConstraintErrors,
     check_expression_mode,
     string_param,
 )
-from asl_engine.resources.dynamodb.storage import Write
-from asl_engine.resources.dynamodb.writes import MAX_ITEM_BYTES, PreparedWrite, value_error
+from asl_engine.services.dynamodb.storage import Write
+from asl_engine.services.dynamodb.writes import MAX_ITEM_BYTES, PreparedWrite, value_error
 
 MAX_GET_KEYS = 100
 MAX_WRITES = 25

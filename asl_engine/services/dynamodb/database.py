@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 
-from asl_engine.resources.dynamodb.attribute_values import Item, item_size
-from asl_engine.resources.dynamodb.errors import resource_not_found
-from asl_engine.resources.dynamodb.ordering import encode_key_value
-from asl_engine.resources.dynamodb.storage import Storage, StorageKey, TableRecord, Write
-from asl_engine.resources.dynamodb.tables import IndexSpec, Table, TableSpec, table_name_from
+from asl_engine.services.dynamodb.attribute_values import Item, item_size
+from asl_engine.services.dynamodb.errors import resource_not_found
+from asl_engine.services.dynamodb.ordering import encode_key_value
+from asl_engine.services.dynamodb.storage import Storage, StorageKey, TableRecord, Write
+from asl_engine.services.dynamodb.tables import IndexSpec, Table, TableSpec, table_name_from
 
 
 class Database:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from asl_engine.resources.dynamodb.attribute_values import TypedValue, decode_binary
+from asl_engine.services.dynamodb.attribute_values import TypedValue, decode_binary
 
 _NEGATIVE, _ZERO, _POSITIVE = b"\x01", b"\x02", b"\x03"
 _EXPONENT_BIAS = 1 << 15

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from asl_engine.resources.dynamodb.attribute_values import (
+from asl_engine.services.dynamodb.attribute_values import (
     InvalidValue,
     Item,
     copy_item,
@@ -22,10 +22,10 @@ from asl_engine.resources.dynamodb.attribute_values import (
     normalize_item,
     value_type,
 )
-from asl_engine.resources.dynamodb.capacity import Consumption, read_units
-from asl_engine.resources.dynamodb.database import Database
-from asl_engine.resources.dynamodb.errors import DynamoDBServiceError, invalid_parameters, serialization, validation
-from asl_engine.resources.dynamodb.expressions import (
+from asl_engine.services.dynamodb.capacity import Consumption, read_units
+from asl_engine.services.dynamodb.database import Database
+from asl_engine.services.dynamodb.errors import DynamoDBServiceError, invalid_parameters, serialization, validation
+from asl_engine.services.dynamodb.expressions import (
     BoundCondition,
     ExpressionError,
     KeyQuery,
@@ -36,8 +36,8 @@ from asl_engine.resources.dynamodb.expressions import (
     cached_projection,
     project,
 )
-from asl_engine.resources.dynamodb.ordering import encode_key_value
-from asl_engine.resources.dynamodb.requests import (
+from asl_engine.services.dynamodb.ordering import encode_key_value
+from asl_engine.services.dynamodb.requests import (
     CONDITIONAL_OPERATOR,
     RETURN_CONSUMED_CAPACITY,
     SELECT,
@@ -50,9 +50,9 @@ from asl_engine.resources.dynamodb.requests import (
     string_param,
     token_message,
 )
-from asl_engine.resources.dynamodb.storage import Range
-from asl_engine.resources.dynamodb.tables import NAME_PATTERN, IndexSpec, KeyAttribute, Table
-from asl_engine.resources.dynamodb.writes import check_key_paths, parse_condition_param, value_error
+from asl_engine.services.dynamodb.storage import Range
+from asl_engine.services.dynamodb.tables import NAME_PATTERN, IndexSpec, KeyAttribute, Table
+from asl_engine.services.dynamodb.writes import check_key_paths, parse_condition_param, value_error
 
 PAGE_BYTES = 1024 * 1024
 STARTING_KEY_INVALID = "The provided starting key is invalid"

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from asl_engine.resources.dynamodb.errors import serialization, validation
+from asl_engine.services.dynamodb.errors import serialization, validation
 
 RETURN_VALUES = ("ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW")
 RETURN_CONSUMED_CAPACITY = ("INDEXES", "TOTAL", "NONE")
@@ -149,7 +149,7 @@ def check_expression_mode(
 
 def reject_legacy(params: Mapping[str, Any], names: Sequence[str]) -> None:
     """Legacy (pre-expression) parameters this emulation does not implement."""
-    from asl_engine.resources.dynamodb.errors import UnsupportedActionError
+    from asl_engine.services.dynamodb.errors import UnsupportedActionError
 
     for name in names:
         if params.get(name) is not None:

@@ -16,13 +16,13 @@ from os import PathLike
 from typing import Any
 
 from asl_engine.errors import ConfigurationError
-from asl_engine.resources.dynamodb import batches, reads, table_operations, transactions
-from asl_engine.resources.dynamodb.attribute_values import is_typed_item, to_typed
-from asl_engine.resources.dynamodb.database import Database
-from asl_engine.resources.dynamodb.errors import DynamoDBServiceError, UnsupportedActionError, serialization
-from asl_engine.resources.dynamodb.storage import MemoryStorage, SQLiteStorage, Storage
-from asl_engine.resources.dynamodb.tables import TableSpec
-from asl_engine.resources.dynamodb.writes import PreparedWrite, execute_write
+from asl_engine.services.dynamodb import batches, reads, table_operations, transactions
+from asl_engine.services.dynamodb.attribute_values import is_typed_item, to_typed
+from asl_engine.services.dynamodb.database import Database
+from asl_engine.services.dynamodb.errors import DynamoDBServiceError, UnsupportedActionError, serialization
+from asl_engine.services.dynamodb.storage import MemoryStorage, SQLiteStorage, Storage
+from asl_engine.services.dynamodb.tables import TableSpec
+from asl_engine.services.dynamodb.writes import PreparedWrite, execute_write
 
 Handler = Callable[[Mapping[str, Any]], dict[str, Any]]
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from asl_engine.resources.dynamodb.attribute_values import Item
+from asl_engine.services.dynamodb.attribute_values import Item
 
 StorageKey = tuple[bytes, bytes]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from asl_engine.resources.dynamodb.database import Database
-from asl_engine.resources.dynamodb.errors import DynamoDBServiceError, resource_not_found
-from asl_engine.resources.dynamodb.requests import ConstraintErrors, integer_param
-from asl_engine.resources.dynamodb.tables import Table, TableSpec, table_name_from
+from asl_engine.services.dynamodb.database import Database
+from asl_engine.services.dynamodb.errors import DynamoDBServiceError, resource_not_found
+from asl_engine.services.dynamodb.requests import ConstraintErrors, integer_param
+from asl_engine.services.dynamodb.tables import Table, TableSpec, table_name_from
 
 
 def describe(db: Database, table: Table, status: str = "ACTIVE") -> dict[str, Any]:

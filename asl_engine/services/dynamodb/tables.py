@@ -13,10 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from asl_engine.resources.dynamodb.attribute_values import Item, TypedValue, value_size, value_type
-from asl_engine.resources.dynamodb.errors import invalid_parameters, serialization, validation
-from asl_engine.resources.dynamodb.ordering import encode_key_value
-from asl_engine.resources.dynamodb.requests import ConstraintErrors, integer_param, string_param
+from asl_engine.services.dynamodb.attribute_values import Item, TypedValue, value_size, value_type
+from asl_engine.services.dynamodb.errors import invalid_parameters, serialization, validation
+from asl_engine.services.dynamodb.ordering import encode_key_value
+from asl_engine.services.dynamodb.requests import ConstraintErrors, integer_param, string_param
 
 KeyAttribute = tuple[str, str]  # (attribute name, "S" | "N" | "B")
 StorageKey = tuple[bytes, bytes]  # (encoded hash key, encoded range key or b"")

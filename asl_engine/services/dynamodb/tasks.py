@@ -16,11 +16,11 @@ from collections.abc import Callable
 from typing import Any
 
 from asl_engine.errors import StatesError
-from asl_engine.resources.base import TaskRequest
-from asl_engine.resources.dynamodb import DynamoDBService, DynamoDBServiceError, UnsupportedActionError
-from asl_engine.resources.sdk_errors import DYNAMODB, SDK_DYNAMODB
-from asl_engine.resources.sdk_metadata import compact_json, dynamodb_headers, dynamodb_request_id, with_metadata
-from asl_engine.resources.support import environment_of, parameters_object
+from asl_engine.runtime.handlers import TaskRequest
+from asl_engine.services.dynamodb import DynamoDBService, DynamoDBServiceError, UnsupportedActionError
+from asl_engine.services.sdk_errors import DYNAMODB, SDK_DYNAMODB
+from asl_engine.services.sdk_metadata import compact_json, dynamodb_headers, dynamodb_request_id, with_metadata
+from asl_engine.services.support import environment_of, parameters_object
 
 OPTIMIZED_ACTIONS = frozenset({"getItem", "putItem", "updateItem", "deleteItem"})
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from asl_engine.resources.dynamodb.attribute_values import (
+from asl_engine.services.dynamodb.attribute_values import (
     InvalidValue,
     Item,
     copy_item,
@@ -24,16 +24,16 @@ from asl_engine.resources.dynamodb.attribute_values import (
     normalize_item,
     value_type,
 )
-from asl_engine.resources.dynamodb.capacity import Consumption, write_units
-from asl_engine.resources.dynamodb.database import Database
-from asl_engine.resources.dynamodb.errors import (
+from asl_engine.services.dynamodb.capacity import Consumption, write_units
+from asl_engine.services.dynamodb.database import Database
+from asl_engine.services.dynamodb.errors import (
     DynamoDBServiceError,
     conditional_check_failed,
     invalid_parameters,
     serialization,
     validation,
 )
-from asl_engine.resources.dynamodb.expressions import (
+from asl_engine.services.dynamodb.expressions import (
     BoundCondition,
     BoundUpdate,
     ExpressionError,
@@ -45,8 +45,8 @@ from asl_engine.resources.dynamodb.expressions import (
     cached_update,
     project,
 )
-from asl_engine.resources.dynamodb.expressions.paths import ResolvedPath
-from asl_engine.resources.dynamodb.requests import (
+from asl_engine.services.dynamodb.expressions.paths import ResolvedPath
+from asl_engine.services.dynamodb.requests import (
     RETURN_CONSUMED_CAPACITY,
     RETURN_ITEM_COLLECTION_METRICS,
     RETURN_VALUES,
@@ -57,8 +57,8 @@ from asl_engine.resources.dynamodb.requests import (
     string_param,
     token_message,
 )
-from asl_engine.resources.dynamodb.storage import Write
-from asl_engine.resources.dynamodb.tables import Table
+from asl_engine.services.dynamodb.storage import Write
+from asl_engine.services.dynamodb.tables import Table
 
 MAX_ITEM_BYTES = 400 * 1024
 _LEGACY = {

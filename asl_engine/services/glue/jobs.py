@@ -26,18 +26,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asl_engine.errors import ConfigurationError, StatesError
-from asl_engine.resources.base import TaskRequest
-from asl_engine.resources.environment import TaskEnvironment
-from asl_engine.resources.sdk_errors import GLUE
-from asl_engine.resources.sdk_metadata import (
+from asl_engine.runtime.environment import TaskEnvironment
+from asl_engine.runtime.handlers import TaskRequest
+from asl_engine.runtime.scheduler import Cancelled
+from asl_engine.services.sdk_errors import GLUE
+from asl_engine.services.sdk_metadata import (
     compact_json,
     epoch_millis,
     json_protocol_headers,
     uuid_request_id,
     with_metadata,
 )
-from asl_engine.resources.support import environment_of, parameters_error, parameters_object
-from asl_engine.runtime.scheduler import Cancelled
+from asl_engine.services.support import environment_of, parameters_error, parameters_object
 
 GlueJobFunction = Callable[[dict[str, str]], Any]
 """``run_job(arguments)``: return to succeed, raise to fail."""

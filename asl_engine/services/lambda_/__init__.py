@@ -5,11 +5,11 @@ handler's ``context`` argument, ``runtime`` runs a handler as the Python runtime
 resolves and prepares an invocation, and ``tasks`` adapts it to the two Step Functions resources.
 """
 
-from asl_engine.resources.lambda_.context import ClientContext, LambdaContext
-from asl_engine.resources.lambda_.functions import LambdaFunction, LambdaFunctions, LambdaHandler
-from asl_engine.resources.lambda_.invoke import LambdaService
-from asl_engine.resources.lambda_.runtime import LambdaError
-from asl_engine.resources.lambda_.tasks import LambdaInvokeTask, LegacyLambdaTask
+from asl_engine.services.lambda_.context import ClientContext, LambdaContext
+from asl_engine.services.lambda_.functions import LambdaFunction, LambdaFunctions, LambdaHandler
+from asl_engine.services.lambda_.invoke import LambdaService
+from asl_engine.services.lambda_.runtime import LambdaError
+from asl_engine.services.lambda_.tasks import LambdaInvokeTask, LegacyLambdaTask
 
 __all__ = [
     "ClientContext",

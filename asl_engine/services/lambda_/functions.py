@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asl_engine.errors import ConfigurationError
-from asl_engine.resources.lambda_.names import FunctionRef, InvalidFunctionName, parse_function_name
+from asl_engine.services.lambda_.names import FunctionRef, InvalidFunctionName, parse_function_name
 
 LambdaHandler = Callable[[Any, Any], Any]
 """``handler(event, context)``: an ordinary Lambda handler."""

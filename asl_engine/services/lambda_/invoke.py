@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from asl_engine.errors import StatesError
-from asl_engine.resources.environment import TaskEnvironment
-from asl_engine.resources.lambda_.context import ClientContext, LambdaContext
-from asl_engine.resources.lambda_.functions import LambdaFunction, LambdaFunctions
-from asl_engine.resources.lambda_.names import FunctionRef
-from asl_engine.resources.lambda_.runtime import Outcome, call_handler, call_with_timeout
-from asl_engine.resources.sdk_errors import LAMBDA
-from asl_engine.resources.sdk_metadata import uuid_request_id
+from asl_engine.runtime.environment import TaskEnvironment
+from asl_engine.services.lambda_.context import ClientContext, LambdaContext
+from asl_engine.services.lambda_.functions import LambdaFunction, LambdaFunctions
+from asl_engine.services.lambda_.names import FunctionRef
+from asl_engine.services.lambda_.runtime import Outcome, call_handler, call_with_timeout
+from asl_engine.services.sdk_errors import LAMBDA
+from asl_engine.services.sdk_metadata import uuid_request_id
 
 LATEST = "$LATEST"
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
-from asl_engine.resources.lambda_.context import LambdaContext
-from asl_engine.resources.lambda_.functions import LambdaFunction
+from asl_engine.services.lambda_.context import LambdaContext
+from asl_engine.services.lambda_.functions import LambdaFunction
 
 MAX_RESPONSE_BYTES = 6_291_556
 """Lambda's synchronous response limit, as its error message states it."""

@@ -19,21 +19,21 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from asl_engine.resources.base import TaskRequest
-from asl_engine.resources.environment import TaskEnvironment
-from asl_engine.resources.lambda_.context import ClientContext
-from asl_engine.resources.lambda_.invoke import (
+from asl_engine.runtime.environment import TaskEnvironment
+from asl_engine.runtime.handlers import TaskRequest
+from asl_engine.services.lambda_.context import ClientContext
+from asl_engine.services.lambda_.invoke import (
     LambdaService,
     PreparedCall,
     decode_payload,
     function_error,
     new_request_id,
 )
-from asl_engine.resources.lambda_.names import FunctionRef, InvalidFunctionName, check_qualifier, parse_function_name
-from asl_engine.resources.lambda_.runtime import Outcome
-from asl_engine.resources.sdk_errors import LAMBDA
-from asl_engine.resources.sdk_metadata import lambda_headers, trace_id, with_metadata
-from asl_engine.resources.support import environment_of, parameters_error, parameters_object
+from asl_engine.services.lambda_.names import FunctionRef, InvalidFunctionName, check_qualifier, parse_function_name
+from asl_engine.services.lambda_.runtime import Outcome
+from asl_engine.services.sdk_errors import LAMBDA
+from asl_engine.services.sdk_metadata import lambda_headers, trace_id, with_metadata
+from asl_engine.services.support import environment_of, parameters_error, parameters_object
 
 INVOCATION_TYPES = ("Event", "RequestResponse", "DryRun")
 LOG_TYPES = ("None", "Tail")

@@ -20,10 +20,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from asl_engine.errors import StatesError
-from asl_engine.resources.base import TaskHandler, TaskRequest
-from asl_engine.resources.s3.errors import S3ServiceError, sdk_error
-from asl_engine.resources.s3.service import S3Service
-from asl_engine.resources.support import environment_of, parameters_error, parameters_object
+from asl_engine.runtime.handlers import TaskHandler, TaskRequest
+from asl_engine.services.s3.errors import S3ServiceError, sdk_error
+from asl_engine.services.s3.service import S3Service
+from asl_engine.services.support import environment_of, parameters_error, parameters_object
 
 ServiceSource = Callable[[], S3Service]
 

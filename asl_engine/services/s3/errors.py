@@ -16,7 +16,7 @@ import base64
 import random
 
 from asl_engine.errors import StatesError
-from asl_engine.resources.sdk_errors import exception_class
+from asl_engine.services.sdk_errors import exception_class
 
 NO_SUCH_BUCKET = "The specified bucket does not exist"
 NO_SUCH_KEY = "The specified key does not exist."

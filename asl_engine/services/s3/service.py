@@ -22,9 +22,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from asl_engine.resources.s3.errors import INVALID_BUCKET_NAME, S3ServiceError, no_such_bucket, no_such_key
-from asl_engine.resources.s3.objects import S3Object, as_bytes
-from asl_engine.resources.s3.storage import Buckets, DirectoryBuckets, MemoryBuckets
+from asl_engine.services.s3.errors import INVALID_BUCKET_NAME, S3ServiceError, no_such_bucket, no_such_key
+from asl_engine.services.s3.objects import S3Object, as_bytes
+from asl_engine.services.s3.storage import Buckets, DirectoryBuckets, MemoryBuckets
 
 MAX_KEYS = 1000
 """ListObjectsV2's default (and largest) page."""

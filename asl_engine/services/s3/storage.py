@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from asl_engine.errors import AslEngineError
-from asl_engine.resources.s3.objects import S3Object
+from asl_engine.services.s3.objects import S3Object
 
 
 class UnstorableKeyError(AslEngineError):

@@ -17,13 +17,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from asl_engine.resources.base import TaskRequest
-from asl_engine.resources.s3.data_sources import ServiceSource, optional_string, required_string
-from asl_engine.resources.s3.errors import S3ServiceError, sdk_error
-from asl_engine.resources.s3.objects import S3Object
-from asl_engine.resources.s3.service import MAX_KEYS
-from asl_engine.resources.support import environment_of, parameters_error, parameters_object
+from asl_engine.runtime.handlers import TaskRequest
 from asl_engine.runtime.history import format_timestamp
+from asl_engine.services.s3.data_sources import ServiceSource, optional_string, required_string
+from asl_engine.services.s3.errors import S3ServiceError, sdk_error
+from asl_engine.services.s3.objects import S3Object
+from asl_engine.services.s3.service import MAX_KEYS
+from asl_engine.services.support import environment_of, parameters_error, parameters_object
 
 SDK_ACTIONS = frozenset({"getObject", "putObject", "headObject", "deleteObject", "listObjectsV2"})
 

@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import ConfigurationError, StatesError
-from asl_engine.resources.base import HandlerSource, TaskRequest
-from asl_engine.resources.environment import TaskEnvironment
-from asl_engine.resources.sdk_errors import STEP_FUNCTIONS
-from asl_engine.resources.sdk_metadata import (
+from asl_engine.runtime.clock import RealClock, VirtualClock
+from asl_engine.runtime.environment import TaskEnvironment
+from asl_engine.runtime.handlers import HandlerSource, TaskRequest
+from asl_engine.services.sdk_errors import STEP_FUNCTIONS
+from asl_engine.services.sdk_metadata import (
     compact_json,
     epoch_millis,
     java_double,
@@ -36,8 +37,7 @@ from asl_engine.resources.sdk_metadata import (
     uuid_request_id,
     with_metadata,
 )
-from asl_engine.resources.support import environment_of, parameters_error, parameters_object
-from asl_engine.runtime.clock import RealClock, VirtualClock
+from asl_engine.services.support import environment_of, parameters_error, parameters_object
 
 if TYPE_CHECKING:
     from asl_engine.execution import Execution

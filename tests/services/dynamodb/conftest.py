@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from asl_engine.resources.dynamodb import DynamoDBService, DynamoDBServiceError, IndexSpec, TableSpec
+from asl_engine.services.dynamodb import DynamoDBService, DynamoDBServiceError, IndexSpec, TableSpec
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asl_engine.resources.dynamodb.attribute_values import (
+from asl_engine.services.dynamodb.attribute_values import (
     InvalidValue,
     compare_values,
     copy_value,
@@ -19,7 +19,7 @@ from asl_engine.resources.dynamodb.attribute_values import (
     to_typed,
     values_equal,
 )
-from asl_engine.resources.dynamodb.ordering import encode_key_value, encode_number
+from asl_engine.services.dynamodb.ordering import encode_key_value, encode_number
 
 
 def invalid(raw: Any) -> InvalidValue:

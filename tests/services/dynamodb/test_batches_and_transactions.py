@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from asl_engine.resources.dynamodb import DynamoDBService
+from asl_engine.services.dynamodb import DynamoDBService
 
 from .conftest import error_of, n, s
 

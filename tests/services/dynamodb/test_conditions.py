@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from asl_engine.resources.dynamodb.attribute_values import normalize_value
-from asl_engine.resources.dynamodb.errors import DynamoDBServiceError
-from asl_engine.resources.dynamodb.expressions import Placeholders, bind_condition, cached_condition
+from asl_engine.services.dynamodb.attribute_values import normalize_value
+from asl_engine.services.dynamodb.errors import DynamoDBServiceError
+from asl_engine.services.dynamodb.expressions import Placeholders, bind_condition, cached_condition
 
 
 def bind(text: str, values: dict[str, Any] | None = None, names: dict[str, str] | None = None) -> Any:

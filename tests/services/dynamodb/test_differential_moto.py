@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from asl_engine.resources.dynamodb import DynamoDBService, DynamoDBServiceError, TableSpec
+from asl_engine.services.dynamodb import DynamoDBService, DynamoDBServiceError, TableSpec
 
 moto = pytest.importorskip("moto")
 boto3 = pytest.importorskip("boto3")

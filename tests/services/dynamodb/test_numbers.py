@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asl_engine.resources.dynamodb import numbers
-from asl_engine.resources.dynamodb.numbers import NumberError, canonical_number, parse_number
+from asl_engine.services.dynamodb import numbers
+from asl_engine.services.dynamodb.numbers import NumberError, canonical_number, parse_number
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asl_engine.resources.dynamodb.expressions import ast
-from asl_engine.resources.dynamodb.expressions.parser import (
+from asl_engine.services.dynamodb.expressions import ast
+from asl_engine.services.dynamodb.expressions.parser import (
     ExpressionError,
     parse_condition,
     parse_projection,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from asl_engine.resources.dynamodb import DynamoDBService
+from asl_engine.services.dynamodb import DynamoDBService
 
 from .conftest import error_of, n, s
 

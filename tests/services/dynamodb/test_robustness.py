@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asl_engine.resources.dynamodb import DynamoDBService, DynamoDBServiceError, TableSpec, UnsupportedActionError
+from asl_engine.services.dynamodb import DynamoDBService, DynamoDBServiceError, TableSpec, UnsupportedActionError
 
 FUZZ = settings(
     max_examples=300, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from asl_engine.errors import ConfigurationError
-from asl_engine.resources.dynamodb import DynamoDBService, DynamoDBServiceError, IndexSpec, TableSpec
-from asl_engine.resources.dynamodb.ordering import encode_number
-from asl_engine.resources.dynamodb.storage import MemoryStorage, Range, SQLiteStorage, Storage, TableRecord, Write
+from asl_engine.services.dynamodb import DynamoDBService, DynamoDBServiceError, IndexSpec, TableSpec
+from asl_engine.services.dynamodb.ordering import encode_number
+from asl_engine.services.dynamodb.storage import MemoryStorage, Range, SQLiteStorage, Storage, TableRecord, Write
 
 from .conftest import error_of, n, s
 

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from asl_engine import StateMachine
+from asl_engine.conformance.handler_replay import handlers_from_task_results, replay_definition, replay_input
 from asl_engine.conformance.paths import DEFAULT_CASES_DIR
-from asl_engine.resources.replay import handlers_from_task_results, replay_definition, replay_input
-from tests.resources.conformance_compare import compare_execution
+from tests.services.conformance_compare import compare_execution
 
 CASES = DEFAULT_CASES_DIR  # ../shared/conformance/cases, or ASL_CONFORMANCE_CASES
 MOCKED = CASES / "mocked"

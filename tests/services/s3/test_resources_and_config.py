@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from asl_engine.errors import ConfigurationError
-from asl_engine.resources import Resources, S3Service, load_resources
+from asl_engine.services import Resources, S3Service, load_resources
 
 
 def test_resources_hold_an_s3_created_on_first_use() -> None:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from asl_engine import StateMachine
-from asl_engine.resources import Resources
-from tests.resources.support import clock, task_machine
+from asl_engine.services import Resources
+from tests.services.support import clock, task_machine
 
 SDK = "arn:aws:states:::aws-sdk:s3:{}"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from asl_engine.resources.s3 import S3Service, S3ServiceError, UnstorableKeyError
-from asl_engine.resources.s3.errors import request_ids, sdk_error
+from asl_engine.services.s3 import S3Service, S3ServiceError, UnstorableKeyError
+from asl_engine.services.s3.errors import request_ids, sdk_error
 
 
 @pytest.fixture

@@ -10,23 +10,23 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from asl_engine.resources.dynamodb.expressions.ast import ConditionTree, ProjectionTree, UpdateTree
-from asl_engine.resources.dynamodb.expressions.conditions import BoundCondition, bind_condition
-from asl_engine.resources.dynamodb.expressions.key_conditions import (
+from asl_engine.services.dynamodb.expressions.ast import ConditionTree, ProjectionTree, UpdateTree
+from asl_engine.services.dynamodb.expressions.conditions import BoundCondition, bind_condition
+from asl_engine.services.dynamodb.expressions.key_conditions import (
     KeyQuery,
     RangeCondition,
     analyse_key_condition,
 )
-from asl_engine.resources.dynamodb.expressions.parser import (
+from asl_engine.services.dynamodb.expressions.parser import (
     ExpressionError,
     parse_condition,
     parse_projection,
     parse_update,
 )
-from asl_engine.resources.dynamodb.expressions.paths import ResolvedPath, format_path, get_path
-from asl_engine.resources.dynamodb.expressions.placeholders import Placeholders
-from asl_engine.resources.dynamodb.expressions.projection import bind_projection, project
-from asl_engine.resources.dynamodb.expressions.updates import BoundUpdate, apply_update, bind_update
+from asl_engine.services.dynamodb.expressions.paths import ResolvedPath, format_path, get_path
+from asl_engine.services.dynamodb.expressions.placeholders import Placeholders
+from asl_engine.services.dynamodb.expressions.projection import bind_projection, project
+from asl_engine.services.dynamodb.expressions.updates import BoundUpdate, apply_update, bind_update
 
 CACHE_SIZE = 1024
 

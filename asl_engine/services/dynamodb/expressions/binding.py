@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from asl_engine.resources.dynamodb.errors import validation
-from asl_engine.resources.dynamodb.expressions.ast import IndexElement, PathNode
-from asl_engine.resources.dynamodb.expressions.paths import ResolvedPath
-from asl_engine.resources.dynamodb.expressions.placeholders import Placeholders
-from asl_engine.resources.dynamodb.expressions.reserved_words import is_reserved
+from asl_engine.services.dynamodb.errors import validation
+from asl_engine.services.dynamodb.expressions.ast import IndexElement, PathNode
+from asl_engine.services.dynamodb.expressions.paths import ResolvedPath
+from asl_engine.services.dynamodb.expressions.placeholders import Placeholders
+from asl_engine.services.dynamodb.expressions.reserved_words import is_reserved
 
 ATTRIBUTE_TYPES = ("B", "NULL", "SS", "BOOL", "L", "BS", "N", "NS", "S", "M")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from asl_engine.resources.dynamodb.attribute_values import (
+from asl_engine.services.dynamodb.attribute_values import (
     Item,
     TypedValue,
     compare_values,
@@ -22,8 +22,8 @@ from asl_engine.resources.dynamodb.attribute_values import (
     value_type,
     values_equal,
 )
-from asl_engine.resources.dynamodb.expressions import ast
-from asl_engine.resources.dynamodb.expressions.binding import (
+from asl_engine.services.dynamodb.expressions import ast
+from asl_engine.services.dynamodb.expressions.binding import (
     ATTRIBUTE_TYPES,
     Findings,
     misused_function_error,
@@ -33,8 +33,8 @@ from asl_engine.resources.dynamodb.expressions.binding import (
     resolve_path,
     undefined_value,
 )
-from asl_engine.resources.dynamodb.expressions.paths import ResolvedPath, format_path, get_path
-from asl_engine.resources.dynamodb.expressions.placeholders import Placeholders
+from asl_engine.services.dynamodb.expressions.paths import ResolvedPath, format_path, get_path
+from asl_engine.services.dynamodb.expressions.placeholders import Placeholders
 
 CONDITION_FUNCTIONS = {
     "attribute_exists": 1,

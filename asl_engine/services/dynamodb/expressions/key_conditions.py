@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from asl_engine.resources.dynamodb.attribute_values import TypedValue, compare_values, value_type
-from asl_engine.resources.dynamodb.errors import invalid_parameters, validation
-from asl_engine.resources.dynamodb.expressions.conditions import (
+from asl_engine.services.dynamodb.attribute_values import TypedValue, compare_values, value_type
+from asl_engine.services.dynamodb.errors import invalid_parameters, validation
+from asl_engine.services.dynamodb.expressions.conditions import (
     BoundBetween,
     BoundComparison,
     BoundFunction,
@@ -25,7 +25,7 @@ from asl_engine.resources.dynamodb.expressions.conditions import (
     SizeOperand,
     begins_with,
 )
-from asl_engine.resources.dynamodb.ordering import encode_key_value
+from asl_engine.services.dynamodb.ordering import encode_key_value
 
 _FLIPPED = {"=": "=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
-from asl_engine.resources.dynamodb.expressions.ast import (
+from asl_engine.services.dynamodb.expressions.ast import (
     AddAction,
     And,
     Arithmetic,
@@ -60,7 +60,7 @@ from asl_engine.resources.dynamodb.expressions.ast import (
     UpdateTree,
     ValueNode,
 )
-from asl_engine.resources.dynamodb.expressions.lexer import Kind, Token, tokenize
+from asl_engine.services.dynamodb.expressions.lexer import Kind, Token, tokenize
 
 COMPARATORS = frozenset({"=", "<>", "<", "<=", ">", ">="})
 CONDITION_KEYWORDS = frozenset({"AND", "OR", "NOT", "BETWEEN", "IN"})

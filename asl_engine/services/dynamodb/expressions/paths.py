@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from asl_engine.resources.dynamodb.attribute_values import TypedValue
+from asl_engine.services.dynamodb.attribute_values import TypedValue
 
 #: Attribute names (str) and list positions (int), after placeholders are resolved.
 ResolvedPath = tuple[str | int, ...]

@@ -11,8 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from asl_engine.resources.dynamodb.attribute_values import InvalidValue, TypedValue, normalize_value
-from asl_engine.resources.dynamodb.errors import DynamoDBServiceError, validation
+from asl_engine.services.dynamodb.attribute_values import InvalidValue, TypedValue, normalize_value
+from asl_engine.services.dynamodb.errors import DynamoDBServiceError, validation
 
 _NAME_KEY = re.compile(r"#[A-Za-z0-9_]+")
 _VALUE_KEY = re.compile(r":[A-Za-z0-9_]+")

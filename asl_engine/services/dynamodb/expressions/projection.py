@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from asl_engine.resources.dynamodb.attribute_values import Item, TypedValue, copy_value
-from asl_engine.resources.dynamodb.expressions import ast
-from asl_engine.resources.dynamodb.expressions.binding import Findings, resolve_path
-from asl_engine.resources.dynamodb.expressions.paths import (
+from asl_engine.services.dynamodb.attribute_values import Item, TypedValue, copy_value
+from asl_engine.services.dynamodb.expressions import ast
+from asl_engine.services.dynamodb.expressions.binding import Findings, resolve_path
+from asl_engine.services.dynamodb.expressions.paths import (
     ResolvedPath,
     clash_message,
     first_clash,
     get_path,
 )
-from asl_engine.resources.dynamodb.expressions.placeholders import Placeholders
+from asl_engine.services.dynamodb.expressions.placeholders import Placeholders
 
 _ORDER = ("reserved", "attrName", "pathOverlap", "pathConflict")
 

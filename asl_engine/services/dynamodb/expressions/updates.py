@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from asl_engine.resources.dynamodb import numbers
-from asl_engine.resources.dynamodb.attribute_values import (
+from asl_engine.services.dynamodb import numbers
+from asl_engine.services.dynamodb.attribute_values import (
     Item,
     TypedValue,
     copy_item,
@@ -27,9 +27,9 @@ from asl_engine.resources.dynamodb.attribute_values import (
     number_value,
     value_type,
 )
-from asl_engine.resources.dynamodb.errors import validation
-from asl_engine.resources.dynamodb.expressions import ast
-from asl_engine.resources.dynamodb.expressions.binding import (
+from asl_engine.services.dynamodb.errors import validation
+from asl_engine.services.dynamodb.expressions import ast
+from asl_engine.services.dynamodb.expressions.binding import (
     Findings,
     misused_function_error,
     operand_count_error,
@@ -38,14 +38,14 @@ from asl_engine.resources.dynamodb.expressions.binding import (
     resolve_path,
     undefined_value,
 )
-from asl_engine.resources.dynamodb.expressions.conditions import CONDITION_FUNCTIONS
-from asl_engine.resources.dynamodb.expressions.paths import (
+from asl_engine.services.dynamodb.expressions.conditions import CONDITION_FUNCTIONS
+from asl_engine.services.dynamodb.expressions.paths import (
     ResolvedPath,
     clash_message,
     first_clash,
     get_path,
 )
-from asl_engine.resources.dynamodb.expressions.placeholders import Placeholders
+from asl_engine.services.dynamodb.expressions.placeholders import Placeholders
 
 _ORDER = (
     "reserved",
