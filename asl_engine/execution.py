@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from asl_engine.runtime.history import HistoryEvent
 
 if TYPE_CHECKING:
     from asl_engine.machine import StateMachine
+    from asl_engine.runtime.compiler import CompiledMachine
     from asl_engine.runtime.decisions import Decision
     from asl_engine.runtime.run import ExecutionRun
 
@@ -78,7 +79,12 @@ class Execution:
     @property
     def machine(self) -> StateMachine | None:
         """The StateMachine this execution ran (None for Distributed Map children, which run a processor)."""
-        return self._run.state_machine
+        return cast("StateMachine | None", self._run.state_machine)  # the runtime knows it as a StartableMachine
+
+    @property
+    def compiled(self) -> CompiledMachine:
+        """The compiled definition it runs (a Distributed Map child: its parent's, whose processor it runs)."""
+        return self._run.machine
 
     @property
     def decisions(self) -> list[Decision]:

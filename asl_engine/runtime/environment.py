@@ -9,19 +9,21 @@ blocking the scheduler: ``sleep`` follows the execution's clock (virtual or real
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from asl_engine.errors import ConfigurationError
+from asl_engine.runtime.clock import RealClock, VirtualClock
 from asl_engine.runtime.scheduler import Future
 
 if TYPE_CHECKING:
     import random
 
-    from asl_engine.execution import Execution
-    from asl_engine.machine import StateMachine
     from asl_engine.runtime.callbacks import CallbackRegistry
     from asl_engine.runtime.clock import Clock
+    from asl_engine.runtime.handlers import HandlerSource
     from asl_engine.runtime.run import ExecutionRun
+    from asl_engine.runtime.starter import BackgroundExecution, ExecutionStarter, ExecutionView, StartableMachine
 
 T = TypeVar("T")
 
@@ -87,11 +89,30 @@ class TaskEnvironment:
         threading.Thread(target=work, name="asl-task-worker", daemon=True).start()
         return await done
 
-    async def run_execution(self, machine: StateMachine, input: Any, *, name: str | None = None) -> Execution:
+    async def run_execution(self, machine: StartableMachine, input: Any, *, name: str | None = None) -> ExecutionView:
         """Run another state machine as a nested execution on this execution's scheduler and clock."""
-        return await machine._start_nested(self._run, input, name=name).finished()
+        return await self._starter().start_nested(self._run, machine, input, name=name).finished()
 
-    def start_execution(self, machine: StateMachine, input: Any, *, name: str | None = None) -> Execution:
+    def start_execution(self, machine: StartableMachine, input: Any, *, name: str | None = None) -> ExecutionView:
         """Start a nested execution on this execution's scheduler and clock without waiting for it
         (``states:startExecution`` request-response); the returned view is live."""
-        return machine._start_nested(self._run, input, name=name).execution
+        return self._starter().start_nested(self._run, machine, input, name=name).execution
+
+    def start_background_execution(
+        self, machine: StartableMachine, input: Any, *, name: str | None, handlers: Sequence[HandlerSource]
+    ) -> BackgroundExecution:
+        """Start an execution that runs on its own, in this execution's region and account, answered by
+        ``handlers``: on a virtual clock set to this execution's time (or a real clock, if this one is)."""
+        clock = VirtualClock(self.clock.now()) if self.clock.virtual else RealClock()
+        return self._starter().start_background(
+            machine, input, name=name, clock=clock, handlers=handlers, seed=self.random.getrandbits(64),
+            region=self.region, account=self.account,
+        )  # fmt: skip
+
+    def _starter(self) -> ExecutionStarter:
+        starter = self._run.starter
+        if starter is None:
+            raise ConfigurationError(
+                "this execution cannot start other executions: it was not started through a StateMachine"
+            )
+        return starter

@@ -42,8 +42,8 @@ from asl_engine.runtime.payload_meter import PayloadMeter
 from asl_engine.runtime.scheduler import Cancelled, Scheduler
 
 if TYPE_CHECKING:
-    from asl_engine.machine import StateMachine
     from asl_engine.runtime.compiler import CompiledMachine, CompiledScope
+    from asl_engine.runtime.starter import ExecutionStarter, StartableMachine
     from asl_engine.runtime.states.map_ import MapState
 
 
@@ -124,6 +124,7 @@ class ExecutionRun:
         listeners: list[EventListener] | None = None,
         redrivable: bool = True,
         input_text: str | None = None,
+        starter: ExecutionStarter | None = None,
     ) -> None:
         self.machine = machine
         self.input_text = input_text
@@ -171,8 +172,10 @@ class ExecutionRun:
         self.decisions: list[Decision] = []
         self.variable_bytes = 0
         """Bytes of variables stored right now, across every scope (the 10 MiB quota)."""
-        self.state_machine: StateMachine | None = None
+        self.state_machine: StartableMachine | None = None
         """The ``StateMachine`` this run belongs to, when started through one."""
+        self.starter = starter
+        """Starts the executions this one asks for (``states:startExecution``); inherited by its children."""
         self.task_environment = TaskEnvironment(self)
 
     # -- services for states -------------------------------------------------------------------------
@@ -278,6 +281,7 @@ class ExecutionRun:
             rng=rng,
             record_history=parent.history.record,
             callbacks=callbacks,
+            starter=parent.starter,
         )
 
     def start_map_run(self, frame: Frame, node: MapState) -> MapRun:

@@ -51,6 +51,7 @@ from types import ModuleType
 from typing import Any
 
 from asl_engine.errors import AslEngineError, ConfigurationError
+from asl_engine.runtime.loading import load_machine
 from asl_engine.services.dynamodb import IndexSpec, TableSpec
 from asl_engine.services.glue.jobs import WORKER_TYPES
 from asl_engine.services.registry import Resources
@@ -247,8 +248,6 @@ class _Loader:
         return items
 
     def _state_machines(self, resources: Resources, section: Mapping[str, Any]) -> None:
-        from asl_engine.machine import StateMachine
-
         for name, spec in section.items():
             where = self.root / "state_machines" / name
             options = {"definition": spec} if isinstance(spec, str) else _table(spec, where)
@@ -263,7 +262,7 @@ class _Loader:
             if arn is not None and not isinstance(arn, str):
                 raise (where / "arn").error("expected an ARN string")
             try:
-                machine = StateMachine.from_file(self.base / definition, name=name, machine_type=machine_type)
+                machine = load_machine(self.base / definition, name=name, machine_type=machine_type)
                 resources.state_machine(machine, arn=arn)
             except AslEngineError as error:
                 raise where.error(str(error)) from None

@@ -49,7 +49,7 @@ from asl_engine.services.s3.tasks import SDK_ACTIONS, SdkS3Task
 from asl_engine.services.stepfunctions.executions import StartExecutionTask, StateMachines
 
 if TYPE_CHECKING:
-    from asl_engine.machine import StateMachine
+    from asl_engine.runtime.starter import StartableMachine
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -238,7 +238,9 @@ class Resources:
         except S3ServiceError as error:
             raise ConfigurationError(f"S3 rejects bucket {bucket!r}: {error.message}") from None
 
-    def state_machine(self, machine: StateMachine, *, name: str | None = None, arn: str | None = None) -> StateMachine:
+    def state_machine(
+        self, machine: StartableMachine, *, name: str | None = None, arn: str | None = None
+    ) -> StartableMachine:
         """Register a machine for ``states:startExecution``, found by ARN or by name.
 
         ``name`` defaults to the machine's; ``arn`` pins the ARN it answers to (otherwise its name

@@ -23,10 +23,7 @@ if TYPE_CHECKING:
 
 
 def compiled_machine_of(execution: Execution) -> CompiledMachine:
-    machine = execution.machine
-    if machine is not None:
-        return machine.compiled
-    return execution._run.machine  # a Distributed Map child runs a processor of its parent's machine
+    return execution.compiled
 
 
 def child_executions(execution: Execution) -> list[Execution]:
@@ -47,4 +44,6 @@ def start_on_scheduler(
 ) -> tuple[ExecutionRun, Task[None]]:
     """Start an execution on a scheduler shared with other executions (``StateMachine.start`` makes its own)."""
     assert scheduler.clock is clock
-    return machine.start_on(scheduler, input, handlers=handlers, name=name, seed=rng.getrandbits(64), context=context)
+    return machine.start_on(
+        scheduler, input, resources=list(handlers), name=name, seed=rng.getrandbits(64), context=context
+    )

@@ -22,12 +22,13 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from asl_engine.errors import ConfigurationError, StatesError
-from asl_engine.runtime.clock import RealClock, VirtualClock
+from asl_engine.runtime.compiler import CompiledMachine
 from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.runtime.handlers import HandlerSource, TaskRequest
+from asl_engine.runtime.starter import BackgroundExecution, ExecutionView, LoadedMachine, StartableMachine
 from asl_engine.services.sdk_errors import STEP_FUNCTIONS
 from asl_engine.services.sdk_metadata import (
     compact_json,
@@ -39,11 +40,6 @@ from asl_engine.services.sdk_metadata import (
 )
 from asl_engine.services.support import environment_of, parameters_error, parameters_object
 
-if TYPE_CHECKING:
-    from asl_engine.execution import Execution
-    from asl_engine.handle import ExecutionHandle
-    from asl_engine.machine import StateMachine
-
 _STATE_MACHINE_ARN = re.compile(
     r"arn:(?P<partition>aws[\w-]*):states:(?P<region>[\w-]+):(?P<account>\d{12}):stateMachine:(?P<name>[^:]+)"
     r"(?::(?P<qualifier>[^:]+))?\Z"
@@ -54,7 +50,7 @@ MAX_NAME_LENGTH = 80
 
 @dataclass(slots=True)
 class RegisteredMachine:
-    machine: StateMachine
+    machine: StartableMachine
     arn: str | None
     """The ARN it was registered with; None: its name in the calling execution's region and account."""
 
@@ -72,20 +68,20 @@ class StateMachines:
         self._by_name: dict[str, RegisteredMachine] = {}
         self._names_used: set[str] = set()
         self._lock = threading.Lock()
-        self.started: list[ExecutionHandle] = []
+        self.started: list[BackgroundExecution] = []
         """Children started by request-response tasks (running on their own); ``wait()`` on them."""
-        self.completed: list[Execution] = []
+        self.completed: list[ExecutionView] = []
         """Children of ``.sync`` tasks, finished."""
 
-    def add(self, machine: StateMachine, *, name: str | None = None, arn: str | None = None) -> StateMachine:
-        from asl_engine.machine import StateMachine
-
-        if not isinstance(machine, StateMachine):
+    def add(
+        self, machine: StartableMachine, *, name: str | None = None, arn: str | None = None
+    ) -> StartableMachine:
+        if not isinstance(getattr(machine, "compiled", None), CompiledMachine):
             raise ConfigurationError(f"state_machine() expects a StateMachine, got {type(machine).__name__}")
         name = name or machine.name
         _check_name(name, "state machine name")
         if name != machine.name:
-            machine = StateMachine(machine.compiled, name=name, source=machine.source)
+            machine = LoadedMachine(name, machine.compiled, machine.source)
         registered = RegisteredMachine(machine, arn)
         self._by_name[name] = registered
         self._by_key[name] = registered
@@ -197,17 +193,15 @@ class StartExecutionTask:
         return described
 
     def _run_detached(self, env: TaskEnvironment, start: _Start) -> None:
-        clock = VirtualClock(env.clock.now()) if env.clock.virtual else RealClock()
-        handle = start.machine.start(
-            start.input, name=start.name, clock=clock, resources=self.children_resources,
-            seed=env.random.getrandbits(64), region=env.region, account=env.account,
-        )  # fmt: skip
+        handle = env.start_background_execution(
+            start.machine, start.input, name=start.name, handlers=[self.children_resources]
+        )
         self.machines.started.append(handle)
 
 
 @dataclass(frozen=True, slots=True)
 class _Start:
-    machine: StateMachine
+    machine: StartableMachine
     name: str
     input: Any
     machine_arn: str
@@ -232,7 +226,7 @@ def _child_input(value: Any, request_id: str) -> Any:
     return value
 
 
-def describe(execution: Execution, start: _Start, *, parsed: bool) -> dict[str, Any]:
+def describe(execution: ExecutionView, start: _Start, *, parsed: bool) -> dict[str, Any]:
     """DescribeExecution's members for a finished child, as ``.sync`` (``parsed``: ``.sync:2``) returns them."""
 
     def data(value: Any) -> Any:
