@@ -73,9 +73,7 @@ class StateMachines:
         self.completed: list[ExecutionView] = []
         """Children of ``.sync`` tasks, finished."""
 
-    def add(
-        self, machine: StartableMachine, *, name: str | None = None, arn: str | None = None
-    ) -> StartableMachine:
+    def add(self, machine: StartableMachine, *, name: str | None = None, arn: str | None = None) -> StartableMachine:
         if not isinstance(getattr(machine, "compiled", None), CompiledMachine):
             raise ConfigurationError(f"state_machine() expects a StateMachine, got {type(machine).__name__}")
         name = name or machine.name
