@@ -17,7 +17,8 @@ Resource                                                        Answered by
 anything registered with ``handler(resource, fn)``              ``fn(request)``
 ============================================================  =====================================
 
-Generic handlers win over the built-in integrations (so any of them can be replaced); mocks
+The integrations are the rows of ``services/table.py``. Generic handlers win over them (so any of
+them can be replaced); mocks
 passed to ``execute`` win over everything, state by state. A resource none of these answers is
 left to the next handler source, and the engine fails the state with a message saying how to
 register one.
@@ -26,36 +27,26 @@ register one.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar, cast, overload
 
 from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
 from asl_engine.errors import ConfigurationError
 from asl_engine.runtime.handlers import HandlerFunction, TaskHandler
-from asl_engine.services.dynamodb import DynamoDBService, DynamoDBServiceError, TableSpec
-from asl_engine.services.dynamodb.tasks import OPTIMIZED_ACTIONS, OptimizedDynamoDBTask, SdkDynamoDBTask
-from asl_engine.services.glue.jobs import GlueJob, GlueJobFunction, GlueService, GlueStartJobRunTask
-from asl_engine.services.lambda_ import (
-    LambdaFunctions,
-    LambdaHandler,
-    LambdaInvokeTask,
-    LambdaService,
-    LegacyLambdaTask,
-)
+from asl_engine.runtime.starter import StartableMachine
+from asl_engine.services.dynamodb import DynamoDBService, TableSpec
+from asl_engine.services.dynamodb.accounts import add_table
+from asl_engine.services.glue import GlueJob, GlueJobFunction, GlueService
+from asl_engine.services.integration import Integration
+from asl_engine.services.lambda_ import LambdaFunctions, LambdaHandler
 from asl_engine.services.lambda_.functions import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS
-from asl_engine.services.s3 import S3Service, S3ServiceError
-from asl_engine.services.s3.data_sources import DATA_SOURCE_ACTIONS, data_source_handler
-from asl_engine.services.s3.tasks import SDK_ACTIONS, SdkS3Task
-from asl_engine.services.stepfunctions.executions import StartExecutionTask, StateMachines
-
-if TYPE_CHECKING:
-    from asl_engine.runtime.starter import StartableMachine
+from asl_engine.services.s3 import S3Service
+from asl_engine.services.s3.accounts import add_bucket, add_object
+from asl_engine.services.stepfunctions import StateMachines
+from asl_engine.services.table import DYNAMODB, GLUE, INTEGRATIONS, LAMBDA, S3, STEP_FUNCTIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-_LAMBDA_INVOKE_PATTERNS = ("request-response", "wait-for-task-token")
-_GLUE_PATTERNS = ("request-response", "sync")
-_SFN_PATTERNS = ("request-response", "sync", "sync:2", "wait-for-task-token")
+S = TypeVar("S")
 
 
 class Resources:
@@ -65,7 +56,8 @@ class Resources:
     DynamoDB (created in memory on first use, or in the SQLite file ``dynamodb_path``); ``s3`` the
     embedded S3 (in memory, or in the directory ``s3_path``: one subdirectory per bucket).
     Registrations may be added between executions; runs, executions and table data persist for
-    the lifetime of the object, as they would in an account.
+    the lifetime of the object, as they would in an account. ``integrations`` are the services it
+    offers: every row of ``asl_engine.services.table.INTEGRATIONS`` unless given.
     """
 
     def __init__(
@@ -75,35 +67,56 @@ class Resources:
         dynamodb_path: str | os.PathLike[str] | None = None,
         s3: S3Service | None = None,
         s3_path: str | os.PathLike[str] | None = None,
+        integrations: Sequence[Integration[Any]] = INTEGRATIONS,
     ) -> None:
         if dynamodb is not None and dynamodb_path is not None:
             raise ConfigurationError("pass either dynamodb or dynamodb_path, not both")
         if s3 is not None and s3_path is not None:
             raise ConfigurationError("pass either s3 or s3_path, not both")
-        self._s3 = s3
-        self._s3_path = s3_path
-        self.lambdas = LambdaFunctions()
-        self.glue = GlueService()
-        self.state_machines = StateMachines()
-        self._dynamodb = dynamodb
-        self._dynamodb_path = dynamodb_path
+        self._integrations = tuple(integrations)
+        self._states: dict[str, Any] = {integration.name: integration.new_state() for integration in self._integrations}
         self._handlers: dict[str, TaskHandler] = {}
         self._handlers_by_action: dict[tuple[str, str, str], TaskHandler] = {}
-        self._lambda = LambdaService(self.lambdas)
         self._cache: dict[str, TaskHandler | None] = {}
+        if dynamodb is not None:
+            self.state(DYNAMODB).use(dynamodb)
+        if dynamodb_path is not None:
+            self.state(DYNAMODB).path = dynamodb_path
+        if s3 is not None:
+            self.state(S3).use(s3)
+        if s3_path is not None:
+            self.state(S3).path = s3_path
 
     def __repr__(self) -> str:
-        parts = [
-            f"lambda={self.lambdas.names()}",
-            f"glue={self.glue.job_names()}",
-            f"state_machines={self.state_machines.names()}",
-            f"handlers={list(self._handlers)}",
-        ]
-        if self._dynamodb is not None:
-            parts.append(f"dynamodb={self._dynamodb.table_names()}")
-        if self._s3 is not None:
-            parts.append(f"s3={self._s3.bucket_names()}")
+        parts = []
+        for integration in self._integrations:
+            described = integration.describe(self._states[integration.name]) if integration.describe else None
+            if described is not None:
+                parts.append(described)
+        parts.append(f"handlers={list(self._handlers)}")
         return f"<Resources {' '.join(parts)}>"
+
+    def state(self, integration: Integration[S]) -> S:
+        """``integration``'s part of this account (its functions, jobs, tables or machines)."""
+        try:
+            return cast(S, self._states[integration.name])
+        except KeyError:
+            raise ConfigurationError(f"this Resources has no {integration.name} integration") from None
+
+    @property
+    def lambdas(self) -> LambdaFunctions:
+        """The registered Lambda functions."""
+        return self.state(LAMBDA).functions
+
+    @property
+    def glue(self) -> GlueService:
+        """The registered Glue jobs and their runs."""
+        return self.state(GLUE)
+
+    @property
+    def state_machines(self) -> StateMachines:
+        """The registered state machines and the executions tasks started on them."""
+        return self.state(STEP_FUNCTIONS)
 
     # -- registration --------------------------------------------------------------------------------
 
@@ -204,39 +217,26 @@ class Resources:
     @property
     def dynamodb(self) -> DynamoDBService:
         """The embedded DynamoDB answering this account's DynamoDB tasks."""
-        if self._dynamodb is None:
-            self._dynamodb = DynamoDBService(self._dynamodb_path)
-        return self._dynamodb
+        return self.state(DYNAMODB).get()
 
     def dynamodb_table(
         self, spec: TableSpec, items: Iterable[Mapping[str, Any]] | None = None, *, replace: bool = False
     ) -> None:
         """Create a table (with seed items, typed or plain) in ``dynamodb``."""
-        try:
-            self.dynamodb.create_table(spec, items, replace=replace)
-        except DynamoDBServiceError as error:  # DynamoDB's own validation of the table (name, keys...)
-            raise ConfigurationError(f"DynamoDB rejects table {spec.name!r}: {error.message}") from None
+        add_table(self.state(DYNAMODB), spec, items, replace=replace)
 
     @property
     def s3(self) -> S3Service:
         """The embedded S3 answering ItemReaders, ResultWriters and ``aws-sdk:s3`` tasks."""
-        if self._s3 is None:
-            self._s3 = S3Service(self._s3_path)
-        return self._s3
+        return self.state(S3).get()
 
     def s3_bucket(self, name: str) -> None:
         """Create the bucket ``name`` in ``s3`` (a ResultWriter needs its bucket to exist, as on AWS)."""
-        try:
-            self.s3.create_bucket(name)
-        except S3ServiceError as error:
-            raise ConfigurationError(f"S3 rejects bucket {name!r}: {error.message}") from None
+        add_bucket(self.state(S3), name)
 
     def s3_object(self, bucket: str, key: str, body: bytes | str, *, content_type: str | None = None) -> None:
         """Put an object (text is stored as UTF-8) in ``s3``, creating its bucket if needed."""
-        try:
-            self.s3.put_object(bucket, key, body, content_type=content_type)
-        except S3ServiceError as error:
-            raise ConfigurationError(f"S3 rejects bucket {bucket!r}: {error.message}") from None
+        add_object(self.state(S3), bucket, key, body, content_type=content_type)
 
     def state_machine(
         self, machine: StartableMachine, *, name: str | None = None, arn: str | None = None
@@ -299,22 +299,8 @@ class Resources:
         )
         if generic is not None:
             return generic
-        kind, service, action, pattern = resource.kind, resource.service, resource.action, resource.pattern
-        if kind == "lambda-function":
-            return LegacyLambdaTask(self._lambda)
-        if kind == "service":
-            if service == "lambda" and action == "invoke" and pattern in _LAMBDA_INVOKE_PATTERNS:
-                return LambdaInvokeTask(self._lambda)
-            if service == "glue" and action == "startJobRun" and pattern in _GLUE_PATTERNS:
-                return GlueStartJobRunTask(self.glue)
-            if service == "dynamodb" and action in OPTIMIZED_ACTIONS and pattern == "request-response":
-                return OptimizedDynamoDBTask(lambda: self.dynamodb, action)
-            if service == "states" and action == "startExecution" and pattern in _SFN_PATTERNS:
-                return StartExecutionTask(self.state_machines, self)
-            if service == "s3" and action in DATA_SOURCE_ACTIONS and pattern == "request-response":
-                return data_source_handler(lambda: self.s3, action)
-        if kind == "aws-sdk" and service == "dynamodb" and pattern == "request-response":
-            return SdkDynamoDBTask(lambda: self.dynamodb, action)
-        if kind == "aws-sdk" and service == "s3" and action in SDK_ACTIONS and pattern == "request-response":
-            return SdkS3Task(lambda: self.s3, action)
+        for integration in self._integrations:
+            handler = integration.handler_for(self._states[integration.name], resource, self)
+            if handler is not None:
+                return handler
         return None

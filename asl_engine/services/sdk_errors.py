@@ -16,7 +16,8 @@ shows:
 In both, the exception class is the wire error code with ``Exception`` appended when the code
 lacks it (``StateMachineDoesNotExist`` -> ``StepFunctions.StateMachineDoesNotExistException``,
 ``RequestLimitExceeded`` -> ``DynamoDB.RequestLimitExceededException``), as the SDKs name their classes.
-The sets of modelled codes below are the error shapes of each service's API model (botocore 1.43).
+Each service package declares its own (``lambda_/errors.py``...): the sets of modelled codes are the error
+shapes of each service's API model (botocore 1.43).
 """
 
 from __future__ import annotations
@@ -64,72 +65,3 @@ class SdkService:
         name = exception_class(code) if code in self.modeled else f"{self.prefix}Exception"
         cause = f"{message} (Service: {self.prefix}, Status Code: {status_code}, Request ID: {request_id})"
         return StatesError(f"{self.prefix}.{name}", cause)
-
-
-_DYNAMODB_MODELED = frozenset(
-    {
-        "BackupInUseException", "BackupNotFoundException", "ConditionalCheckFailedException",
-        "ContinuousBackupsUnavailableException", "DuplicateItemException", "ExportConflictException",
-        "ExportNotFoundException", "GlobalTableAlreadyExistsException", "GlobalTableNotFoundException",
-        "IdempotentParameterMismatchException", "ImportConflictException", "ImportNotFoundException",
-        "IndexNotFoundException", "InternalServerError", "InvalidExportTimeException",
-        "InvalidRestoreTimeException", "ItemCollectionSizeLimitExceededException", "LimitExceededException",
-        "PointInTimeRecoveryUnavailableException", "PolicyNotFoundException",
-        "ProvisionedThroughputExceededException", "ReplicaAlreadyExistsException", "ReplicaNotFoundException",
-        "ReplicatedWriteConflictException", "RequestLimitExceeded", "ResourceInUseException",
-        "ResourceNotFoundException", "TableAlreadyExistsException", "TableInUseException",
-        "TableNotFoundException", "ThrottlingException", "TransactionCanceledException",
-        "TransactionConflictException", "TransactionInProgressException",
-    }
-)  # fmt: skip
-
-_LAMBDA_MODELED = frozenset(
-    {
-        "CallbackTimeoutException", "CodeSigningConfigNotFoundException", "CodeStorageExceededException",
-        "CodeVerificationFailedException", "DurableExecutionAlreadyStartedException", "EC2AccessDeniedException",
-        "EC2ThrottledException", "EC2UnexpectedException", "EFSIOException", "EFSMountConnectivityException",
-        "EFSMountFailureException", "EFSMountTimeoutException", "ENILimitReachedException",
-        "InvalidCodeSignatureException", "InvalidParameterValueException", "InvalidRequestContentException",
-        "InvalidRuntimeException", "InvalidSecurityGroupIDException", "InvalidSubnetIDException",
-        "InvalidZipFileException", "KMSAccessDeniedException", "KMSDisabledException", "KMSInvalidStateException",
-        "KMSNotFoundException", "NoPublishedVersionException", "PolicyLengthExceededException",
-        "PreconditionFailedException", "ProvisionedConcurrencyConfigNotFoundException",
-        "RecursiveInvocationException", "RequestTooLargeException", "ResourceConflictException",
-        "ResourceInUseException", "ResourceNotFoundException", "ResourceNotReadyException",
-        "SerializedRequestEntityTooLargeException", "ServiceException", "SnapStartException",
-        "SnapStartNotReadyException", "SnapStartTimeoutException", "SubnetIPAddressLimitReachedException",
-        "TooManyRequestsException", "UnsupportedMediaTypeException",
-    }
-)  # fmt: skip
-
-_GLUE_MODELED = frozenset(
-    {
-        "AccessDeniedException", "AlreadyExistsException", "ConcurrentModificationException",
-        "ConcurrentRunsExceededException", "ConflictException", "EntityNotFoundException",
-        "GlueEncryptionException", "IdempotentParameterMismatchException", "InternalServerException",
-        "InternalServiceException", "InvalidInputException", "InvalidStateException",
-        "OperationNotSupportedException", "OperationTimeoutException", "ResourceNotFoundException",
-        "ResourceNotReadyException", "ResourceNumberLimitExceededException", "ThrottlingException",
-        "ValidationException",
-    }
-)  # fmt: skip
-
-_STEP_FUNCTIONS_MODELED = frozenset(
-    {
-        "ActivityDoesNotExist", "ConflictException", "ExecutionAlreadyExists", "ExecutionDoesNotExist",
-        "ExecutionLimitExceeded", "ExecutionNotRedrivable", "InvalidArn", "InvalidExecutionInput", "InvalidName",
-        "InvalidOutput", "InvalidToken", "KmsAccessDeniedException", "KmsInvalidStateException",
-        "KmsThrottlingException", "MissingRequiredParameter", "ResourceNotFound", "StateMachineDeleting",
-        "StateMachineDoesNotExist", "TaskDoesNotExist", "TaskTimedOut", "ValidationException",
-    }
-)  # fmt: skip
-
-LAMBDA = OptimizedService("Lambda", "AWSLambda", "AWSLambdaException", _LAMBDA_MODELED)
-DYNAMODB = OptimizedService("DynamoDB", "AmazonDynamoDBv2", "AmazonDynamoDBException", _DYNAMODB_MODELED)
-GLUE = OptimizedService("Glue", "AWSGlue", "AWSGlueException", _GLUE_MODELED)
-STEP_FUNCTIONS = OptimizedService(
-    "StepFunctions", "AWSStepFunctions", "AWSStepFunctionsException", _STEP_FUNCTIONS_MODELED
-)
-
-SDK_DYNAMODB = SdkService("DynamoDb", _DYNAMODB_MODELED)
-SDK_SFN = SdkService("Sfn", _STEP_FUNCTIONS_MODELED)

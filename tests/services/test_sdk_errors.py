@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from asl_engine.services.sdk_errors import DYNAMODB, GLUE, LAMBDA, SDK_DYNAMODB, SDK_SFN, STEP_FUNCTIONS
+from asl_engine.services.dynamodb.errors import DYNAMODB, SDK_DYNAMODB
+from asl_engine.services.glue.errors import GLUE
+from asl_engine.services.lambda_.errors import LAMBDA
 from asl_engine.services.sdk_metadata import epoch_millis, http_date, java_double, with_metadata
+from asl_engine.services.stepfunctions.errors import SDK_SFN, STEP_FUNCTIONS
 
 
 def test_optimized_modelled_error_matches_the_recorded_text() -> None:

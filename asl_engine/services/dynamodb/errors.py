@@ -5,6 +5,10 @@ Every failure a request can meet is a ``DynamoDBServiceError`` carrying DynamoDB
 status. The texts are DynamoDB's own wherever they are known (see ``docs/dynamodb.md``); callers
 (the Step Functions integration) turn them into ``DynamoDB.<Code>`` errors and causes.
 
+``DYNAMODB`` and ``SDK_DYNAMODB`` are how Step Functions' two DynamoDB integrations name and
+describe them (``DynamoDB.<Exception>`` through the SDK for Java v1, ``DynamoDb.<Exception>`` through
+the SDK v2).
+
 ``UnsupportedActionError`` is different in kind: it says that this emulation does not implement
 an action at all, which DynamoDB would never say, so it is an engine error, not a service error.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from asl_engine.errors import AslEngineError
+from asl_engine.services.sdk_errors import OptimizedService, SdkService
 
 _CORAL_VALIDATE = "com.amazon.coral.validate#"
 _CORAL_SERVICE = "com.amazon.coral.service#"
@@ -93,3 +98,26 @@ def resource_not_found(message: str = NOT_FOUND_MESSAGE) -> DynamoDBServiceError
 
 def conditional_check_failed(item: dict[str, Any] | None = None) -> DynamoDBServiceError:
     return DynamoDBServiceError("ConditionalCheckFailedException", CONDITIONAL_CHECK_FAILED_MESSAGE, item=item)
+
+
+# -- as Step Functions reports them ----------------------------------------------------------------
+
+_DYNAMODB_MODELED = frozenset(
+    {
+        "BackupInUseException", "BackupNotFoundException", "ConditionalCheckFailedException",
+        "ContinuousBackupsUnavailableException", "DuplicateItemException", "ExportConflictException",
+        "ExportNotFoundException", "GlobalTableAlreadyExistsException", "GlobalTableNotFoundException",
+        "IdempotentParameterMismatchException", "ImportConflictException", "ImportNotFoundException",
+        "IndexNotFoundException", "InternalServerError", "InvalidExportTimeException",
+        "InvalidRestoreTimeException", "ItemCollectionSizeLimitExceededException", "LimitExceededException",
+        "PointInTimeRecoveryUnavailableException", "PolicyNotFoundException",
+        "ProvisionedThroughputExceededException", "ReplicaAlreadyExistsException", "ReplicaNotFoundException",
+        "ReplicatedWriteConflictException", "RequestLimitExceeded", "ResourceInUseException",
+        "ResourceNotFoundException", "TableAlreadyExistsException", "TableInUseException",
+        "TableNotFoundException", "ThrottlingException", "TransactionCanceledException",
+        "TransactionConflictException", "TransactionInProgressException",
+    }
+)  # fmt: skip
+
+DYNAMODB = OptimizedService("DynamoDB", "AmazonDynamoDBv2", "AmazonDynamoDBException", _DYNAMODB_MODELED)
+SDK_DYNAMODB = SdkService("DynamoDb", _DYNAMODB_MODELED)

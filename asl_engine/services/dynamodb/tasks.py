@@ -18,7 +18,7 @@ from typing import Any
 from asl_engine.errors import StatesError
 from asl_engine.runtime.handlers import TaskRequest
 from asl_engine.services.dynamodb import DynamoDBService, DynamoDBServiceError, UnsupportedActionError
-from asl_engine.services.sdk_errors import DYNAMODB, SDK_DYNAMODB
+from asl_engine.services.dynamodb.errors import DYNAMODB, SDK_DYNAMODB
 from asl_engine.services.sdk_metadata import compact_json, dynamodb_headers, dynamodb_request_id, with_metadata
 from asl_engine.services.support import environment_of, parameters_object
 

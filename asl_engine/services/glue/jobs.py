@@ -29,7 +29,7 @@ from asl_engine.errors import ConfigurationError, StatesError
 from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.runtime.handlers import TaskRequest
 from asl_engine.runtime.scheduler import Cancelled
-from asl_engine.services.sdk_errors import GLUE
+from asl_engine.services.glue.errors import GLUE
 from asl_engine.services.sdk_metadata import (
     compact_json,
     epoch_millis,

@@ -18,10 +18,10 @@ from typing import Any
 from asl_engine.errors import StatesError
 from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.services.lambda_.context import ClientContext, LambdaContext
+from asl_engine.services.lambda_.errors import LAMBDA
 from asl_engine.services.lambda_.functions import LambdaFunction, LambdaFunctions
 from asl_engine.services.lambda_.names import FunctionRef
 from asl_engine.services.lambda_.runtime import Outcome, call_handler, call_with_timeout
-from asl_engine.services.sdk_errors import LAMBDA
 from asl_engine.services.sdk_metadata import uuid_request_id
 
 LATEST = "$LATEST"

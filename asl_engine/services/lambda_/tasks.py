@@ -22,6 +22,7 @@ from typing import Any
 from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.runtime.handlers import TaskRequest
 from asl_engine.services.lambda_.context import ClientContext
+from asl_engine.services.lambda_.errors import LAMBDA
 from asl_engine.services.lambda_.invoke import (
     LambdaService,
     PreparedCall,
@@ -31,7 +32,6 @@ from asl_engine.services.lambda_.invoke import (
 )
 from asl_engine.services.lambda_.names import FunctionRef, InvalidFunctionName, check_qualifier, parse_function_name
 from asl_engine.services.lambda_.runtime import Outcome
-from asl_engine.services.sdk_errors import LAMBDA
 from asl_engine.services.sdk_metadata import lambda_headers, trace_id, with_metadata
 from asl_engine.services.support import environment_of, parameters_error, parameters_object
 

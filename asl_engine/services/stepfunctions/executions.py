@@ -29,7 +29,6 @@ from asl_engine.runtime.compiler import CompiledMachine
 from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.runtime.handlers import HandlerSource, TaskRequest
 from asl_engine.runtime.starter import BackgroundExecution, ExecutionView, LoadedMachine, StartableMachine
-from asl_engine.services.sdk_errors import STEP_FUNCTIONS
 from asl_engine.services.sdk_metadata import (
     compact_json,
     epoch_millis,
@@ -38,6 +37,7 @@ from asl_engine.services.sdk_metadata import (
     uuid_request_id,
     with_metadata,
 )
+from asl_engine.services.stepfunctions.errors import STEP_FUNCTIONS
 from asl_engine.services.support import environment_of, parameters_error, parameters_object
 
 _STATE_MACHINE_ARN = re.compile(
