@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from asl_engine.cli.validate import EXIT_INVALID, EXIT_UNREADABLE, parse_substitutions
+from asl_engine.cli.common import parse_substitutions
+from asl_engine.cli.validate import EXIT_INVALID, EXIT_UNREADABLE
 from asl_engine.definition.graph import build_graph
 from asl_engine.definition.loader import load_definition
 from asl_engine.definition.render import to_dot, to_mermaid

@@ -22,6 +22,7 @@ from typing import Any
 
 import click
 
+from asl_engine import StateMachine
 from asl_engine.cli import common
 from asl_engine.cli.common import (
     EXIT_FAILED,
@@ -41,7 +42,6 @@ from asl_engine.cli.common import (
 from asl_engine.cli.render import describe_path, format_duration, shorten
 from asl_engine.errors import AslEngineError, ConfigurationError
 from asl_engine.execution import Execution
-from asl_engine.machine import StateMachine
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
 
 STATUSES = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")

@@ -381,7 +381,7 @@ def _key_schema(calls: list[_Call]) -> tuple[tuple[str, str], tuple[str, str] | 
 
 
 def _add_child_machine(resources: Resources, call: _Call) -> None:
-    from asl_engine.machine import StateMachine
+    from asl_engine import StateMachine
 
     parameters = call.scheduled.get("parameters") or {}
     target = parameters.get("StateMachineArn")

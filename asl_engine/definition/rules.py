@@ -14,8 +14,10 @@ from typing import Any
 from asl_engine.definition import pointers, suggest
 from asl_engine.definition.arns import UnknownResourceError, parse_resource
 from asl_engine.definition.diagnostics import Diagnostic
+from asl_engine.definition.expression_checks import ExpressionChecks
 from asl_engine.definition.loader import unresolved_placeholders
-from asl_engine.definition.walk import JSONATA, JSONPATH, ScopeInfo, StateInfo, all_states
+from asl_engine.definition.vocabulary import JSONATA, JSONPATH
+from asl_engine.definition.walk import ScopeInfo, StateInfo, all_states
 
 SCHEMA_FAILED = "SCHEMA_VALIDATION_FAILED"
 STATES_ALL = "States.ALL"
@@ -55,13 +57,17 @@ class RuleContext:
     machine_query_language: Any
     """The top-level ``QueryLanguage`` as written (None when absent)."""
     machine_type: str
+    expressions: ExpressionChecks | None = None
+    """The expression languages' checks, when the caller supplies them (see ``expression_checks``)."""
 
 
 Rule = Callable[[RuleContext], Iterator[Diagnostic]]
 
 
-def check_rules(scopes: list[ScopeInfo], machine_type: str) -> list[Diagnostic]:
-    context = RuleContext(all_states(scopes), scopes[0].spec.get("QueryLanguage"), machine_type)
+def check_rules(
+    scopes: list[ScopeInfo], machine_type: str, expressions: ExpressionChecks | None = None
+) -> list[Diagnostic]:
+    context = RuleContext(all_states(scopes), scopes[0].spec.get("QueryLanguage"), machine_type, expressions)
     found: list[Diagnostic] = []
     for rule in RULES:
         found.extend(rule(context))
@@ -409,9 +415,9 @@ def _dynamic_values(value: Any, where: str) -> Iterator[tuple[str, str]]:
 def intrinsic_calls_that_fail_at_run_time(context: RuleContext) -> Iterator[Diagnostic]:
     """Calls AWS accepts in a definition but that always fail when they run (e.g. a wrong argument
     count): the execution would end with States.Runtime."""
-    from asl_engine.language.errors import ExpressionSyntaxError
-    from asl_engine.language.intrinsics import compile_intrinsic, looks_like_intrinsic
-
+    expressions = context.expressions
+    if expressions is None:
+        return
     for state in context.states:
         if state.query_language != JSONPATH:
             continue
@@ -420,14 +426,10 @@ def intrinsic_calls_that_fail_at_run_time(context: RuleContext) -> Iterator[Diag
         seen: set[str] = set()
         for base, block in blocks:
             for where, text in _dynamic_values(block, base):
-                if where in seen or not looks_like_intrinsic(text):
+                if where in seen:
                     continue
                 seen.add(where)
-                try:
-                    compiled = compile_intrinsic(text)
-                except ExpressionSyntaxError:
-                    continue  # reported as an error by the expression checks
-                for warning in compiled.warnings:
+                for warning in expressions.intrinsic_warnings(text):
                     yield Diagnostic("INTRINSIC_FAILS_AT_RUN_TIME", warning, where, "WARNING")
 
 

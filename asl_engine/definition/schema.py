@@ -26,7 +26,6 @@ from asl_engine.definition.fastcheck import Check, SchemaCompiler
 from asl_engine.errors import ConfigurationError
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "asl.schema.json"
-STATE_TYPES = ("Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map")
 SCHEMA_FAILED = "SCHEMA_VALIDATION_FAILED"
 
 _TYPE_NAMES = {

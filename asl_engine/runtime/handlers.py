@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from asl_engine.definition.arns import ResourceRef
 from asl_engine.runtime.environment import TaskEnvironment
@@ -45,15 +45,29 @@ class TaskHandler(Protocol):
     def __call__(self, request: TaskRequest) -> TaskResult: ...
 
 
-class HandlerSource(Protocol):
-    """Something that can answer Task states: a registry of handlers (see ``asl_engine.services``).
+@runtime_checkable
+class CallbackCompleting(TaskHandler, Protocol):
+    """A handler whose answer is the task's final result even under ``.waitForTaskToken`` (a mock, as
+    in Step Functions Local): the engine then does not wait for a callback. Plain functions are
+    handlers too, so this is a capability a handler may declare, not part of every handler."""
 
-    A source that stands in for Task states by their name (mocks) sets a class attribute
-    ``mocks_task_states = True``: the engine then never asks it for the service calls it makes
-    itself (a Distributed Map's ItemReader and ResultWriter), which no Task state makes.
-    """
+    completes_callback: bool
+
+
+class HandlerSource(Protocol):
+    """Something that can answer Task states: a registry of handlers (see ``asl_engine.services``)."""
 
     def handler_for(self, state_name: str, resource: ResourceRef) -> TaskHandler | None: ...
+
+
+@runtime_checkable
+class TaskStateMocks(HandlerSource, Protocol):
+    """A source that stands in for Task states by their name (mocks) declares ``mocks_task_states =
+    True``: the engine then never asks it for the service calls it makes itself (a Distributed Map's
+    ItemReader and ResultWriter), which no Task state makes. Any object with ``handler_for`` is a
+    source, so this is a capability a source may declare."""
+
+    mocks_task_states: bool
 
 
 HandlerFunction = Callable[[TaskRequest], TaskResult]

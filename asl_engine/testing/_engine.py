@@ -15,7 +15,7 @@ from asl_engine.execution import Execution
 from asl_engine.runtime.run import ExecutionRun
 
 if TYPE_CHECKING:
-    from asl_engine.machine import StateMachine
+    from asl_engine import StateMachine
     from asl_engine.runtime.clock import Clock
     from asl_engine.runtime.compiler import CompiledMachine
     from asl_engine.runtime.handlers import HandlerSource

@@ -33,7 +33,7 @@ from asl_engine.testing.mocking import MockSet
 from asl_engine.testing.stepping import SteppingScheduler
 
 if TYPE_CHECKING:
-    from asl_engine.machine import StateMachine
+    from asl_engine import StateMachine
     from asl_engine.runtime.run import ExecutionRun
     from asl_engine.runtime.scheduler import Task
 
