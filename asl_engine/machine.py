@@ -10,24 +10,23 @@ import random
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Unpack, cast
 
 from asl_engine.definition.loader import load_definition
-from asl_engine.definition.validate import validate_document
-from asl_engine.errors import AslEngineError, ConfigurationError, ValidationError
+from asl_engine.errors import AslEngineError, ConfigurationError
 from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
 from asl_engine.observers import notify_finished
-from asl_engine.resources.base import HandlerSource
-from asl_engine.resources.mocks import Mocks
+from asl_engine.options import ExecutionOptions, ExecutionSettings
 from asl_engine.runtime.clock import Clock, VirtualClock
-from asl_engine.runtime.compiler import CompiledMachine, compile_machine
-from asl_engine.runtime.history import EventListener
+from asl_engine.runtime.compiler import CompiledMachine
+from asl_engine.runtime.handlers import HandlerSource
 from asl_engine.runtime.json_text import to_strict_json_text
+from asl_engine.runtime.loading import compile_definition
 from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, ExecutionTimedOut, Identity
 from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
-
-MACHINE_TYPES = ("STANDARD", "EXPRESS")
+from asl_engine.runtime.starter import StartableMachine
+from asl_engine.services.mocks import Mocks
 
 
 class InvalidExecutionInput(AslEngineError):
@@ -77,10 +76,7 @@ class StateMachine:
 
     @classmethod
     def _build(cls, document: dict[str, Any], name: str, machine_type: str, source: str | None) -> StateMachine:
-        if machine_type not in MACHINE_TYPES:
-            raise ConfigurationError(f"machine_type must be one of {', '.join(MACHINE_TYPES)}, got {machine_type!r}")
-        _validate_structure(document, machine_type, source)
-        compiled = compile_machine(document, machine_type=machine_type)
+        compiled = compile_definition(document, machine_type=machine_type, source=source)
         return cls(compiled, name=name, source=source)
 
     # -- properties ----------------------------------------------------------------------------------
@@ -99,23 +95,7 @@ class StateMachine:
 
     # -- running -------------------------------------------------------------------------------------
 
-    def execute(
-        self,
-        input: Any = None,
-        *,
-        name: str | None = None,
-        clock: Clock | None = None,
-        mocks: Mapping[str, Any] | Mocks | None = None,
-        resources: HandlerSource | Sequence[HandlerSource] | None = None,
-        context: Mapping[str, Any] | None = None,
-        history: bool = True,
-        seed: int | None = None,
-        region: str = "us-east-1",
-        account: str = "123456789012",
-        role_arn: str | None = None,
-        listeners: Sequence[EventListener] = (),
-        start_mode: str = "async",
-    ) -> Execution:
+    def execute(self, input: Any = None, **options: Unpack[ExecutionOptions]) -> Execution:
         """Run one execution to completion and return it (never raises for execution failures).
 
         ``input`` is any JSON value (``{}`` when omitted). ``clock`` defaults to a fresh
@@ -125,23 +105,10 @@ class StateMachine:
         ``seed`` makes random values (UUIDs, jitter, task tokens) reproducible. ``listeners`` are
         called with each history event as it is recorded (on the execution's thread).
         ``start_mode="sync"`` runs an Express machine as StartSyncExecution would (its context object
-        has no ``RedriveCount``, since such executions cannot be redriven).
+        has no ``RedriveCount``, since such executions cannot be redriven). The options are
+        ``asl_engine.options.ExecutionOptions``.
         """
-        run = self._new_run(
-            input,
-            name=name,
-            clock=clock,
-            mocks=mocks,
-            resources=resources,
-            context=context,
-            history=history,
-            seed=seed,
-            region=region,
-            account=account,
-            role_arn=role_arn,
-            listeners=listeners,
-            start_mode=start_mode,
-        )
+        run = self._new_run(input, ExecutionSettings.from_options(options, "StateMachine.execute"))
         main = run.scheduler.spawn(run.main(), "execution")
         self._arm_timeout(run, main)
         with run.clock.awaiting_result():
@@ -151,75 +118,30 @@ class StateMachine:
         notify_finished(self, execution)
         return execution
 
-    def start(
-        self,
-        input: Any = None,
-        *,
-        name: str | None = None,
-        clock: Clock | None = None,
-        mocks: Mapping[str, Any] | Mocks | None = None,
-        resources: HandlerSource | Sequence[HandlerSource] | None = None,
-        context: Mapping[str, Any] | None = None,
-        history: bool = True,
-        seed: int | None = None,
-        region: str = "us-east-1",
-        account: str = "123456789012",
-        role_arn: str | None = None,
-        listeners: Sequence[EventListener] = (),
-    ) -> ExecutionHandle:
+    def start(self, input: Any = None, **options: Unpack[ExecutionOptions]) -> ExecutionHandle:
         """Start an execution in the background (same options as ``execute``) and return its handle.
 
         Use the handle to wait for it, stop it, or answer ``.waitForTaskToken`` tasks from this thread.
         """
-        run = self._new_run(
-            input,
-            name=name,
-            clock=clock,
-            mocks=mocks,
-            resources=resources,
-            context=context,
-            history=history,
-            seed=seed,
-            region=region,
-            account=account,
-            role_arn=role_arn,
-            listeners=listeners,
-        )
+        run = self._new_run(input, ExecutionSettings.from_options(options, "StateMachine.start"))
         main = run.scheduler.spawn(run.main(), "execution")
         self._arm_timeout(run, main)
         return ExecutionHandle(run, main, on_finished=lambda execution: notify_finished(self, execution))
 
     def start_on(
-        self,
-        scheduler: Scheduler,
-        input: Any = None,
-        *,
-        handlers: Sequence[HandlerSource] = (),
-        name: str | None = None,
-        seed: int | str | None = None,
-        context: Mapping[str, Any] | None = None,
+        self, scheduler: Scheduler, input: Any = None, **options: Unpack[ExecutionOptions]
     ) -> tuple[ExecutionRun, Task[None]]:
         """Start an execution on a scheduler shared with other executions and driven by the caller.
 
         For test environments (``asl_engine.testing``): one scheduler for every execution of a test is
-        what keeps several executions deterministic under one virtual clock. Returns the execution's
-        state and its main task; ``Execution(run)`` views it.
+        what keeps several executions deterministic under one virtual clock. The options are
+        ``execute``'s; the clock is the scheduler's. Returns the execution's state and its main task;
+        ``Execution(run)`` views it.
         """
-        run = self._new_run(
-            input,
-            name=name,
-            clock=scheduler.clock,
-            mocks=None,
-            resources=list(handlers),
-            context=context,
-            history=True,
-            seed=None,
-            region="us-east-1",
-            account="123456789012",
-            role_arn=None,
-            scheduler=scheduler,
-            rng=random.Random(seed),
-        )
+        settings = ExecutionSettings.from_options(options, "StateMachine.start_on")
+        if settings.clock is not None and settings.clock is not scheduler.clock:
+            raise ConfigurationError("start_on runs the execution on the scheduler's clock; pass no other clock")
+        run = self._new_run(input, settings, scheduler=scheduler)
         main = scheduler.spawn(run.main(), f"execution {run.identity.execution_name}")
         self._arm_timeout(run, main)
         return run, main
@@ -239,37 +161,28 @@ class StateMachine:
         main.done_future.add_done_callback(lambda _: notify_finished(self, Execution(run)))
         return NestedExecution(run, main)
 
-    def _new_run(
-        self,
-        input: Any,
-        *,
-        name: str | None,
-        clock: Clock | None,
-        mocks: Mapping[str, Any] | Mocks | None,
-        resources: HandlerSource | Sequence[HandlerSource] | None,
-        context: Mapping[str, Any] | None,
-        history: bool,
-        seed: int | None,
-        region: str,
-        account: str,
-        role_arn: str | None,
-        listeners: Sequence[EventListener] = (),
-        start_mode: str = "async",
-        scheduler: Scheduler | None = None,
-        rng: random.Random | None = None,
-    ) -> ExecutionRun:
-        if start_mode not in ("async", "sync"):
-            raise ConfigurationError(f"start_mode must be 'async' or 'sync', got {start_mode!r}")
+    def _new_run(self, input: Any, settings: ExecutionSettings, *, scheduler: Scheduler | None = None) -> ExecutionRun:
+        if settings.start_mode not in ("async", "sync"):
+            raise ConfigurationError(f"start_mode must be 'async' or 'sync', got {settings.start_mode!r}")
         value = {} if input is None else input
         input_text = _input_text(value)
-        clock = clock if clock is not None else VirtualClock()
-        rng = rng if rng is not None else random.Random(seed)
-        execution_name = name or str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        if scheduler is not None:
+            clock = scheduler.clock
+        else:
+            clock = settings.clock if settings.clock is not None else VirtualClock()
+        rng = random.Random(settings.seed)
+        execution_name = settings.name or str(uuid.UUID(int=rng.getrandbits(128), version=4))
         express_id = str(uuid.UUID(int=rng.getrandbits(128), version=4)) if self.type == "EXPRESS" else None
         identity = Identity(
-            self.name, execution_name, region=region, account=account, role_arn=role_arn, express_id=express_id
+            self.name,
+            execution_name,
+            region=settings.region,
+            account=settings.account,
+            role_arn=settings.role_arn,
+            express_id=express_id,
         )
         handlers: list[HandlerSource] = []
+        mocks = settings.mocks
         if mocks is not None:
             mock_source = mocks if isinstance(mocks, Mocks) else Mocks(mocks)
             unknown = [state for state in mock_source.states() if state not in self._compiled.all_states]
@@ -278,11 +191,13 @@ class StateMachine:
                     f"mocks name states that are not in the definition: {', '.join(map(repr, unknown))}"
                 )
             handlers.append(mock_source)
+        resources = settings.resources
         if resources is not None:
             if isinstance(resources, list | tuple):
                 handlers.extend(resources)
             else:
                 handlers.append(cast(HandlerSource, resources))
+        context = settings.context
         run = ExecutionRun(
             self._compiled,
             identity,
@@ -291,11 +206,12 @@ class StateMachine:
             scheduler=scheduler if scheduler is not None else Scheduler(clock, attach=True),
             handlers=handlers,
             rng=rng,
-            record_history=history,
+            record_history=settings.history,
             context_overrides=dict(context) if context else None,
-            listeners=list(listeners),
-            redrivable=not (self.type == "EXPRESS" and start_mode == "sync"),
+            listeners=list(settings.listeners),
+            redrivable=not (self.type == "EXPRESS" and settings.start_mode == "sync"),
             input_text=input_text,
+            starter=_STARTER,
         )
         run.state_machine = self
         return run
@@ -330,13 +246,6 @@ def _load(definition: Any, substitutions: Mapping[str, str] | None) -> dict[str,
     return loaded.document
 
 
-def _validate_structure(document: dict[str, Any], machine_type: str, source: str | None) -> None:
-    diagnostics = validate_document(document, machine_type=machine_type)
-    errors = [d for d in diagnostics if d.severity == "ERROR"]
-    if errors:
-        raise ValidationError(errors, source)
-
-
 class NestedExecution:
     """A child execution started by a task of another execution, on the same scheduler."""
 
@@ -356,6 +265,41 @@ class NestedExecution:
             self.main.cancel(ExecutionStopped(None, None))
             raise
         return Execution(self.run)
+
+
+class _Starter:
+    """The runtime's ``ExecutionStarter``: how a task starts another state machine (the services hold
+    machines as ``StartableMachine``, compiled by themselves or registered as a ``StateMachine``)."""
+
+    def start_nested(
+        self, parent: ExecutionRun, machine: StartableMachine, input: Any, *, name: str | None
+    ) -> NestedExecution:
+        return _state_machine(machine)._start_nested(parent, input, name=name)
+
+    def start_background(
+        self,
+        machine: StartableMachine,
+        input: Any,
+        *,
+        name: str | None,
+        clock: Clock,
+        handlers: Sequence[HandlerSource],
+        seed: int,
+        region: str,
+        account: str,
+    ) -> ExecutionHandle:
+        return _state_machine(machine).start(
+            input, name=name, clock=clock, resources=list(handlers), seed=seed, region=region, account=account
+        )
+
+
+_STARTER = _Starter()
+
+
+def _state_machine(machine: StartableMachine) -> StateMachine:
+    if isinstance(machine, StateMachine):
+        return machine
+    return StateMachine(machine.compiled, name=machine.name, source=machine.source)
 
 
 __all__ = ["InvalidExecutionInput", "StateMachine"]

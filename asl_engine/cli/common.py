@@ -16,12 +16,12 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from asl_engine import StateMachine
 from asl_engine.definition import yaml_reader
 from asl_engine.definition.diagnostics import Diagnostic
-from asl_engine.definition.validate import validate
 from asl_engine.errors import ConfigurationError, DefinitionError, ValidationError
-from asl_engine.machine import StateMachine
-from asl_engine.resources import Resources, load_resources
+from asl_engine.services import Resources, load_resources
+from asl_engine.validation import validate
 
 if TYPE_CHECKING:
     from asl_engine.testing.mock_config import MockConfig

@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 import networkx as nx
 
+from asl_engine.cli.common import parse_substitutions
 from asl_engine.cli.history_cmd import read_history
 from asl_engine.cli.render.marks import state_marks
-from asl_engine.cli.validate import EXIT_INVALID, EXIT_UNREADABLE, parse_substitutions
+from asl_engine.cli.validate import EXIT_INVALID, EXIT_UNREADABLE
 from asl_engine.definition.graph import build_graph
 from asl_engine.definition.loader import load_definition
 from asl_engine.definition.render import Marks, to_dot, to_mermaid

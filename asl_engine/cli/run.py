@@ -18,6 +18,7 @@ from typing import IO, Any
 
 import click
 
+from asl_engine import InvalidExecutionInput, StateMachine
 from asl_engine.cli import common
 from asl_engine.cli.common import (
     EXIT_FAILED,
@@ -44,10 +45,9 @@ from asl_engine.cli.render.waits import LongWaitNotice, static_wait_deadlines
 from asl_engine.errors import ConfigurationError
 from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
-from asl_engine.machine import InvalidExecutionInput, StateMachine
-from asl_engine.resources import Resources
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
 from asl_engine.runtime.history import EventListener, HistoryEvent
+from asl_engine.services import Resources
 
 _STOP_CAUSE = "Interrupted with Ctrl-C"
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import click
 
+from asl_engine import StateMachine
 from asl_engine.cli import common
 from asl_engine.cli.common import (
     EXIT_FAILED,
@@ -40,7 +41,6 @@ from asl_engine.cli.common import (
 from asl_engine.cli.render.text import describe_path, format_duration
 from asl_engine.errors import AslEngineError, ConfigurationError
 from asl_engine.execution import Execution
-from asl_engine.machine import StateMachine
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
 from asl_engine.testing.json_diff import json_differences
 

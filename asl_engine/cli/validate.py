@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
+from asl_engine.cli.common import parse_substitutions
 from asl_engine.definition.diagnostics import Diagnostic
-from asl_engine.definition.validate import UNREADABLE, validate
+from asl_engine.definition.validate import UNREADABLE
+from asl_engine.validation import validate
 
 EXIT_VALID = 0
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
-
-
-def parse_substitutions(assignments: Sequence[str]) -> dict[str, str]:
-    """``("Name=Value", ...)`` -> ``{"Name": "Value"}``; raises ``click.BadParameter`` on a malformed one."""
-    values: dict[str, str] = {}
-    for assignment in assignments:
-        name, sep, value = assignment.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"expected NAME=VALUE, got {assignment!r}", param_hint="--set")
-        values[name.strip()] = value
-    return values
 
 
 @click.command()

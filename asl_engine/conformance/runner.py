@@ -102,7 +102,7 @@ def run_case_with_handlers(case: Case, engine: Engine, *, timeout: float = DEFAU
     """Replay a mocked case through local integrations (Lambda, DynamoDB, S3, nested executions) instead
     of mocks: the recorded outcomes come back one level lower, so the integrations' request and response
     shapes, error names and causes are checked too. Category ``handlers``."""
-    from asl_engine.resources.replay import (
+    from asl_engine.conformance.handler_replay import (
         NotReplayable,
         handlers_from_task_results,
         replay_definition,
@@ -237,8 +237,8 @@ def _execution_problems(
 
 def setup_resources(case: Case) -> Any:
     """The embedded S3 holding what the case's setup put there (for its ItemReaders); None if nothing."""
-    from asl_engine.resources import Resources
-    from asl_engine.resources.replay_setup import needs_s3, replay_setup_calls
+    from asl_engine.conformance.replay_setup import needs_s3, replay_setup_calls
+    from asl_engine.services import Resources
 
     if not needs_s3(case.setup_calls):
         return None

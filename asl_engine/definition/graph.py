@@ -32,7 +32,8 @@ import networkx as nx
 
 from asl_engine.definition import pointers, suggest
 from asl_engine.definition.diagnostics import Diagnostic
-from asl_engine.definition.walk import JSONATA, ScopeInfo, StateInfo, collect_scopes
+from asl_engine.definition.vocabulary import JSONATA
+from asl_engine.definition.walk import ScopeInfo, StateInfo, collect_scopes
 
 MISSING_TARGET = "MISSING_TRANSITION_TARGET"
 TRANSITION_KINDS = frozenset({"next", "default", "choice", "catch"})

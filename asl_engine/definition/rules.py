@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from asl_engine.definition import pointers, suggest
+from asl_engine.definition.arns import UnknownResourceError, parse_resource
 from asl_engine.definition.diagnostics import Diagnostic
+from asl_engine.definition.expression_checks import ExpressionChecks
 from asl_engine.definition.substitution import unresolved_placeholders
-from asl_engine.definition.walk import JSONATA, JSONPATH, ScopeInfo, StateInfo, all_states
-from asl_engine.resources.arns import UnknownResourceError, parse_resource
+from asl_engine.definition.vocabulary import JSONATA, JSONPATH, is_jsonata_string
+from asl_engine.definition.walk import ScopeInfo, StateInfo, all_states
 
 SCHEMA_FAILED = "SCHEMA_VALIDATION_FAILED"
 STATES_ALL = "States.ALL"
@@ -56,13 +58,17 @@ class RuleContext:
     machine_query_language: Any
     """The top-level ``QueryLanguage`` as written (None when absent)."""
     machine_type: str
+    expressions: ExpressionChecks | None = None
+    """The expression languages' checks, when the caller supplies them (see ``expression_checks``)."""
 
 
 Rule = Callable[[RuleContext], Iterator[Diagnostic]]
 
 
-def check_rules(scopes: list[ScopeInfo], machine_type: str) -> list[Diagnostic]:
-    context = RuleContext(all_states(scopes), scopes[0].spec.get("QueryLanguage"), machine_type)
+def check_rules(
+    scopes: list[ScopeInfo], machine_type: str, expressions: ExpressionChecks | None = None
+) -> list[Diagnostic]:
+    context = RuleContext(all_states(scopes), scopes[0].spec.get("QueryLanguage"), machine_type, expressions)
     found: list[Diagnostic] = []
     for rule in RULES:
         found.extend(rule(context))
@@ -256,19 +262,13 @@ def _raisable_errors(states: list[StateInfo]) -> Callable[[str], bool]:
     for state in states:
         if state.type == "Fail":
             error = state.get("Error")
-            if "ErrorPath" in state.spec or (state.query_language == JSONATA and _is_expression(error)):
+            if "ErrorPath" in state.spec or (state.query_language == JSONATA and is_jsonata_string(error)):
                 return lambda name: True
             if isinstance(error, str):
                 names.add(error)
         elif state.type == "Task" and not http_task:
             http_task = _is_http_task(state.get("Resource"))
     return lambda name: name in names or (http_task and _HTTP_STATUS_ERROR.fullmatch(name) is not None)
-
-
-def _is_expression(value: Any) -> bool:
-    from asl_engine.language.jsonata_expr import is_jsonata_string
-
-    return is_jsonata_string(value)
 
 
 def _is_http_task(resource: Any) -> bool:
@@ -458,9 +458,9 @@ def _dynamic_values(value: Any, where: str) -> Iterator[tuple[str, str]]:
 def intrinsic_calls_that_fail_at_run_time(context: RuleContext) -> Iterator[Diagnostic]:
     """Calls AWS accepts in a definition but that always fail when they run (e.g. a wrong argument
     count): the execution would end with States.Runtime."""
-    from asl_engine.language.errors import ExpressionSyntaxError
-    from asl_engine.language.intrinsics import compile_intrinsic, looks_like_intrinsic
-
+    expressions = context.expressions
+    if expressions is None:
+        return
     for state in context.states:
         if state.query_language != JSONPATH:
             continue
@@ -469,14 +469,10 @@ def intrinsic_calls_that_fail_at_run_time(context: RuleContext) -> Iterator[Diag
         seen: set[str] = set()
         for base, block in blocks:
             for where, text in _dynamic_values(block, base):
-                if where in seen or not looks_like_intrinsic(text):
+                if where in seen:
                     continue
                 seen.add(where)
-                try:
-                    compiled = compile_intrinsic(text)
-                except ExpressionSyntaxError:
-                    continue  # reported as an error by the expression checks
-                for warning in compiled.warnings:
+                for warning in expressions.intrinsic_warnings(text):
                     yield Diagnostic("INTRINSIC_FAILS_AT_RUN_TIME", warning, where, "WARNING")
 
 

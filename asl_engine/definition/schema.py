@@ -29,7 +29,6 @@ from asl_engine.definition.fastcheck import Check, SchemaCompiler
 from asl_engine.errors import ConfigurationError
 
 SCHEMA_PATH: Traversable = files("asl_engine.definition") / "asl.schema.json"
-STATE_TYPES = ("Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map")
 SCHEMA_FAILED = "SCHEMA_VALIDATION_FAILED"
 
 _TYPE_NAMES = {

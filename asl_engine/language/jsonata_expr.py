@@ -30,13 +30,14 @@ import jsonata
 from jsonata import utils as _jsonata_utils
 from jsonata.jexception import JException
 
+from asl_engine.definition.vocabulary import JSONATA_CLOSE, JSONATA_OPEN
 from asl_engine.language.errors import ExpressionSyntaxError
 
 UNDEFINED: Final = object()
 """What an expression returns when it yields nothing (JSONata's ``undefined``)."""
 
 _NULL = _jsonata_utils.Utils.NULL_VALUE
-_OPEN, _CLOSE = "{%", "%}"
+_OPEN, _CLOSE = JSONATA_OPEN, JSONATA_CLOSE
 
 
 class JsonataEnvironment(Protocol):
@@ -59,11 +60,6 @@ class JsonataError(Exception):
     @property
     def description(self) -> str:
         return f"{self.code}: {self.message}" if self.code else self.message
-
-
-def is_jsonata_string(value: object) -> bool:
-    """A JSON string is a JSONata expression exactly when it starts with ``{%`` and ends with ``%}``."""
-    return isinstance(value, str) and len(value) >= 4 and value.startswith(_OPEN) and value.endswith(_CLOSE)
 
 
 _current: ContextVar[JsonataEnvironment | None] = ContextVar("asl_jsonata_environment", default=None)

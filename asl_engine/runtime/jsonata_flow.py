@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
+from asl_engine.definition.vocabulary import is_jsonata_string
 from asl_engine.errors import StatesError
 from asl_engine.language.errors import ExpressionSyntaxError
 from asl_engine.language.jsonata_expr import (
@@ -24,7 +25,6 @@ from asl_engine.language.jsonata_expr import (
     JsonataError,
     UnsupportedResult,
     compile_jsonata_string,
-    is_jsonata_string,
 )
 from asl_engine.language.jsonata_tokens import top_level_context_references
 from asl_engine.language.timestamps import parse_timestamp

@@ -15,16 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from asl_engine.definition.arns import ResourceRef
 from asl_engine.errors import StatesError
-from asl_engine.resources.arns import ResourceRef
-from asl_engine.resources.base import HandlerSource, TaskHandler
-from asl_engine.resources.environment import TaskEnvironment
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import CallbackRegistry
 from asl_engine.runtime.children import BranchAbort, ChildFailure
 from asl_engine.runtime.clock import Clock
 from asl_engine.runtime.decisions import Decision
+from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.runtime.frame import Frame, VariableScope
+from asl_engine.runtime.handlers import HandlerSource, TaskHandler, TaskStateMocks
 from asl_engine.runtime.history import EventListener, History, format_timestamp
 from asl_engine.runtime.interpreter import run_scope
 from asl_engine.runtime.json_text import to_json_text
@@ -42,8 +42,8 @@ from asl_engine.runtime.payload_meter import PayloadMeter
 from asl_engine.runtime.scheduler import Cancelled, Scheduler
 
 if TYPE_CHECKING:
-    from asl_engine.machine import StateMachine
     from asl_engine.runtime.compiler import CompiledMachine, CompiledScope
+    from asl_engine.runtime.starter import ExecutionStarter, StartableMachine
     from asl_engine.runtime.states.map_ import MapState
 
 
@@ -124,6 +124,7 @@ class ExecutionRun:
         listeners: list[EventListener] | None = None,
         redrivable: bool = True,
         input_text: str | None = None,
+        starter: ExecutionStarter | None = None,
     ) -> None:
         self.machine = machine
         self.input_text = input_text
@@ -171,8 +172,10 @@ class ExecutionRun:
         self.decisions: list[Decision] = []
         self.variable_bytes = 0
         """Bytes of variables stored right now, across every scope (the 10 MiB quota)."""
-        self.state_machine: StateMachine | None = None
+        self.state_machine: StartableMachine | None = None
         """The ``StateMachine`` this run belongs to, when started through one."""
+        self.starter = starter
+        """Starts the executions this one asks for (``states:startExecution``); inherited by its children."""
         self.task_environment = TaskEnvironment(self)
 
     # -- services for states -------------------------------------------------------------------------
@@ -188,7 +191,7 @@ class ExecutionRun:
         """The handler for a service call the engine makes itself (a Distributed Map's ItemReader or
         ResultWriter): mocks stand in for Task states, so they are not asked."""
         for source in self.handlers:
-            if getattr(source, "mocks_task_states", False):
+            if isinstance(source, TaskStateMocks) and source.mocks_task_states:
                 continue
             handler = source.handler_for(state_name, resource)
             if handler is not None:
@@ -278,6 +281,7 @@ class ExecutionRun:
             rng=rng,
             record_history=parent.history.record,
             callbacks=callbacks,
+            starter=parent.starter,
         )
 
     def start_map_run(self, frame: Frame, node: MapState) -> MapRun:

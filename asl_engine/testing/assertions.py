@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.testing.json_diff import json_differences, json_equal
-from asl_engine.testing.listing import render, short_json
+from asl_engine.testing.listing import describe_execution, short_json
 from asl_engine.testing.trace import UNKNOWN, ExecutionTrace, StateVisit, describe_error
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ __all__ = [
 
 
 def _fail(message: str, execution: Execution, trace: ExecutionTrace | None = None) -> AssertionError:
-    return AssertionError(f"{message}\nwhat happened:\n{render(execution, trace)}")
+    return AssertionError(f"{message}\nwhat happened:\n{describe_execution(execution, trace)}")
 
 
 def _arrows(names: Sequence[str]) -> str:

@@ -298,7 +298,7 @@ def test_engine_probe_reads_timers_and_distributed_map_progress() -> None:
     import threading
 
     from asl_engine import VirtualClock
-    from asl_engine.resources import Resources
+    from asl_engine.services import Resources
 
     release, reached = threading.Event(), threading.Event()
     resources = Resources()
@@ -362,7 +362,7 @@ def test_engine_probe_reads_timers_and_distributed_map_progress() -> None:
 def test_a_map_run_reading_from_s3_reports_the_items_read_and_the_total() -> None:
     import threading
 
-    from asl_engine.resources import Resources
+    from asl_engine.services import Resources
 
     release, reached = threading.Event(), threading.Event()
     resources = Resources()

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asl_engine import StateMachine
-from asl_engine.definition.validate import validate
+from asl_engine import StateMachine, validate
 
 from .support import LAMBDA_ARN, LAMBDA_RETRY, errors, machine
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from asl_engine.definition.validate import validate, validate_document
+from asl_engine.definition.validate import validate_document
+from asl_engine.validation import validate
 from tests import recorded
 
 from .support import case_files, errors, resolve_recording_placeholders

@@ -11,11 +11,10 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asl_engine import StateMachine
+from asl_engine import StateMachine, validate
 from asl_engine.cli.validate import validate_command
 from asl_engine.definition.loader import load_definition
 from asl_engine.definition.substitution import substitute_text
-from asl_engine.definition.validate import validate
 from asl_engine.errors import ValidationError
 
 FN = "arn:aws:lambda:us-east-1:123456789012:function:worker"

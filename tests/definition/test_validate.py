@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asl_engine.definition.validate import UNREADABLE, validate, validate_document
+from asl_engine.definition.validate import UNREADABLE, validate_document
 from asl_engine.errors import ConfigurationError
+from asl_engine.validation import validate
 
 from .support import codes, errors, machine
 

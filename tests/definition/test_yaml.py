@@ -10,10 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asl_engine import StateMachine
+from asl_engine import StateMachine, validate
 from asl_engine.definition import yaml_reader
 from asl_engine.definition.loader import load_definition, read_definition
-from asl_engine.definition.validate import validate
 from asl_engine.errors import ValidationError
 
 YES_NO = """\

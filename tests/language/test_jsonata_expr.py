@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from asl_engine.definition.vocabulary import is_jsonata_string
 from asl_engine.language.errors import ExpressionSyntaxError
 from asl_engine.language.jsonata_expr import (
     UNDEFINED,
@@ -15,7 +16,6 @@ from asl_engine.language.jsonata_expr import (
     UnsupportedResult,
     compile_expression,
     compile_jsonata_string,
-    is_jsonata_string,
 )
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asl_engine.definition.validate import validate
+from asl_engine import validate
 from asl_engine.language.jsonata_tokens import top_level_context_references
 
 

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from asl_engine import VirtualClock
-from asl_engine.resources.arns import ResourceRef
-from asl_engine.resources.base import TaskRequest
+from asl_engine.definition.arns import ResourceRef
 from asl_engine.runtime.callbacks import TaskDoesNotExist
+from asl_engine.runtime.handlers import TaskRequest
 from tests.conftest import machine
 
 START = datetime(2024, 1, 1, tzinfo=UTC)

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from asl_engine import StateMachine
-from asl_engine.resources.arns import ResourceRef
-from asl_engine.resources.base import TaskHandler, TaskRequest
+from asl_engine.definition.arns import ResourceRef
+from asl_engine.runtime.handlers import TaskHandler, TaskRequest
 from asl_engine.runtime.scheduler import Scheduler
 from asl_engine.testing import AslEnvironment, EnvironmentStuck, TestClock
 from asl_engine.testing.environment import DEFAULT_START

@@ -14,8 +14,8 @@ from asl_engine.definition.pointers import resolve
 from asl_engine.language.timestamps import parse_timestamp
 
 if TYPE_CHECKING:
+    from asl_engine import StateMachine
     from asl_engine.cli.render.progress import EngineProbe
-    from asl_engine.machine import StateMachine
     from asl_engine.runtime.history import HistoryEvent
 
 

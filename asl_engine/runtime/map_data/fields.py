@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from asl_engine.definition.vocabulary import JSONATA
 from asl_engine.language.errors import EvaluationError, PathNotFoundError
 from asl_engine.runtime import failures, jsonata_flow
 from asl_engine.runtime.dataflow import compile_optional_path, compile_optional_template
@@ -25,8 +26,6 @@ from asl_engine.runtime.states.base import CompileError
 
 if TYPE_CHECKING:
     from asl_engine.runtime.frame import Frame
-
-JSONATA = "JSONata"
 
 FieldSource = Callable[["Frame", Any, Any], Any]
 """(frame, raw input, selected input) -> the field's value at run time."""

@@ -19,10 +19,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
 from asl_engine.errors import StatesError
-from asl_engine.resources.arns import ResourceRef, UnknownResourceError, parse_resource
-from asl_engine.resources.base import TaskHandler
 from asl_engine.runtime import failures
+from asl_engine.runtime.handlers import TaskHandler
 from asl_engine.runtime.map_data import formats
 from asl_engine.runtime.map_data.calls import call, integration, s3_resource
 from asl_engine.runtime.map_data.fields import FieldSource, count_source, payload_source

@@ -6,14 +6,14 @@ import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
 from asl_engine.errors import StatesError
 from asl_engine.language.errors import PathNotFoundError
 from asl_engine.language.template import to_json
-from asl_engine.resources.arns import ResourceRef, UnknownResourceError, parse_resource
-from asl_engine.resources.base import TaskHandler, TaskRequest
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import await_callback
 from asl_engine.runtime.dataflow import compile_optional_path
+from asl_engine.runtime.handlers import CallbackCompleting, TaskHandler, TaskRequest
 from asl_engine.runtime.limits import data_limit_error, exceeds_payload_limit
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
 from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, with_deadline
@@ -154,7 +154,7 @@ class TaskState(StateNode):
             if inspect.isawaitable(outcome):
                 deadline = None if timeout is None else started + timeout
                 outcome = await with_deadline(run.scheduler, _as_coroutine(outcome), deadline, f"task {self.name}")
-            if pending is None or getattr(handler, "completes_callback", False):
+            if pending is None or (isinstance(handler, CallbackCompleting) and handler.completes_callback):
                 return outcome
             # The integration was called with the token; now the task waits for someone to answer it.
             request.submit(outcome)
