@@ -9,7 +9,7 @@ Three jobs, one unit each:
   ``MapIterationStarted`` linked to the event that freed its slot, ``MapIterationSucceeded`` per
   result, the results in item order.
 * ``InlineIterations.fail`` and ``stop`` record how a failed or aborted Map ends its iterations
-  (see docs/engine.md, "How failures end a Map or Parallel state").
+  (see docs/engine.md, "How states end in the history").
 """
 
 from __future__ import annotations
@@ -47,26 +47,30 @@ class IterationRunner:
     task path takes over for the rest of the Map.
     """
 
-    __slots__ = ("_as_task", "_ended", "_group", "_label", "_run_direct", "_scheduler", "_waiting", "direct")
+    __slots__ = ("_as_task", "_group", "_inputs", "_label", "_scheduler", "_scope", "_waiting", "direct", "ended")
 
     def __init__(
         self,
         scheduler: Scheduler,
         label: str,
+        scope: CompiledScope,
+        inputs: list[Any],
         as_task: Callable[[int, Frame], Coroutine[Any, Any, tuple[Any, int]]],
-        run_direct: Callable[[int, Frame], Outcome] | None,
+        *,
+        direct: bool,
     ) -> None:
-        """``as_task`` makes an iteration's coroutine; ``run_direct`` (None: never) runs one to its end."""
+        """Iterations run ``scope`` on ``inputs[index]``; ``as_task`` makes one's coroutine."""
         self._scheduler = scheduler
         self._group = ChildGroup(scheduler)
         self._label = label
+        self._scope = scope
+        self._inputs = inputs
         self._as_task = as_task
-        self._run_direct = run_direct
-        self.direct = run_direct is not None
+        self.direct = direct
         self._waiting: deque[tuple[int, Frame]] = deque()
         """Direct path: started iterations not run yet."""
-        self._ended: deque[tuple[int, Outcome]] = deque()
-        """Direct path: ended iterations not handed out yet."""
+        self.ended: deque[tuple[int, Outcome]] = deque()
+        """Direct path: iterations that ended, in that order, not taken yet (``run_waiting`` fills it)."""
 
     def launch(self, index: int, child: Frame) -> None:
         if self.direct:
@@ -77,28 +81,29 @@ class IterationRunner:
     def _spawn(self, index: int, child: Frame) -> None:
         self._group.spawn(index, self._as_task(index, child), f"{self._label}#{index}")
 
-    def _run_waiting(self) -> None:
-        """What the scheduler would do while the Map waits: run the started iterations.
+    def run_waiting(self) -> None:
+        """What the scheduler would do while the Map waits: run the started iterations (direct path).
 
         Checked before each one: work posted from another thread (a stop, a task token) hands the
         rest to the scheduler, which handles it between iterations as it always does.
         """
         waiting = self._waiting
-        run_direct = self._run_direct
-        while waiting and run_direct is not None and self._scheduler.nothing_else_ready():
+        scope, inputs, ended = self._scope, self._inputs, self.ended
+        nothing_else_ready = self._scheduler.nothing_else_ready
+        while waiting and nothing_else_ready():
             index, child = waiting.popleft()
-            self._ended.append((index, run_direct(index, child)))
+            ended.append((index, _run_to_end(scope, child, inputs[index])))
         if waiting:
             self.direct = False
             while waiting:
                 self._spawn(*waiting.popleft())
 
     async def next_ended(self) -> tuple[int, Outcome]:
-        """The next iteration to end, in the order they end."""
-        if self.direct and not self._ended:
-            self._run_waiting()
-        if self._ended:
-            return self._ended.popleft()
+        """The next iteration to end, in the order they end (the direct path's first)."""
+        if self.direct and not self.ended:
+            self.run_waiting()
+        if self.ended:
+            return self.ended.popleft()
         index, task = await self._group.next_finished()
         failure = task.done_future.exception()
         if failure is None:
@@ -108,14 +113,14 @@ class IterationRunner:
         return index, failure
 
     async def stop(self, reason: BaseException | None) -> list[tuple[int, ChildFailure]]:
-        """Stop every iteration, and return (by index) those that failed without being handed out.
+        """Stop every iteration, and return (by index) those that failed without being taken.
 
         Started iterations first run as far as they would on the scheduler (to their end, when they
         cannot suspend); running tasks are then cancelled and record their own aborts.
         """
-        self._run_waiting()
-        unseen = [(index, outcome) for index, outcome in self._ended if isinstance(outcome, ChildFailure)]
-        self._ended.clear()
+        self.run_waiting()
+        unseen = [(index, outcome) for index, outcome in self.ended if isinstance(outcome, ChildFailure)]
+        self.ended.clear()
         unseen += await self._group.abort_all(reason)
         return sorted(unseen, key=lambda pair: pair[0])
 
@@ -133,25 +138,28 @@ class InlineIterations:
         self.results: list[Any] = [None] * len(inputs)
         self.next_index = 0
         self.runner = IterationRunner(
-            frame.run.scheduler, node.name, self._task, self._direct if node.iterations_never_block else None
+            frame.run.scheduler, node.name, node.processor, inputs, self._task, direct=node.iterations_never_block
         )
 
     async def run(self, max_concurrency: int, started: int) -> list[Any]:
         """Run every iteration, at most ``max_concurrency`` (0: the cap) at a time; the outputs in
         item order, or ``StateFailure`` when one fails."""
         limit = INLINE_CONCURRENCY_CAP if max_concurrency == 0 else min(max_concurrency, INLINE_CONCURRENCY_CAP)
-        frame = self.frame
-        total = len(self.inputs)
+        frame, runner, results, details = self.frame, self.runner, self.results, self.details
+        total = len(results)
         while self.next_index < min(total, limit):
             self.start_next(started)
         last_event = started
+        ended = runner.ended  # taken here without a coroutine per iteration (the direct path's hot loop)
         try:
             for _ in range(total):
-                index, outcome = await self.runner.next_ended()
+                if runner.direct and not ended:
+                    runner.run_waiting()
+                index, outcome = ended.popleft() if ended else await runner.next_ended()
                 if isinstance(outcome, ChildFailure):
                     await self.fail(index, outcome)
-                self.results[index], child_last = outcome
-                last_event = frame.record_aside("MapIterationSucceeded", self.details[index], cause=child_last)
+                results[index], child_last = outcome
+                last_event = frame.record_aside("MapIterationSucceeded", details[index], cause=child_last)
                 if self.next_index < total:
                     self.start_next(child_last)
         except Cancelled as cancelled:
@@ -160,17 +168,16 @@ class InlineIterations:
             raise
         frame.last_event_id = last_event
         frame.record_aside("MapStateSucceeded")
-        return self.results
+        return results
 
     def start_next(self, cause: int) -> None:
         """Start the next iteration in a free slot; its ``MapIterationStarted`` links to ``cause``."""
         frame = self.frame
         index = self.next_index
-        self.next_index += 1
+        self.next_index = index + 1
         frame.last_event_id = cause
         begun = frame.record("MapIterationStarted", self.details[index])
-        child = frame.child(VariableScope(frame.variables), begun)
-        self.runner.launch(index, child)
+        self.runner.launch(index, frame.child(VariableScope(frame.variables), begun))
 
     async def fail(self, index: int, failure: ChildFailure) -> NoReturn:
         """Iteration ``index`` failed: ``MapIterationFailed``, the other iterations stopped, the abort
@@ -205,12 +212,9 @@ class InlineIterations:
                 )
             raise
 
-    def _direct(self, index: int, child: Frame) -> Outcome:
-        """An iteration whose states never suspend, run to its end without a scheduler task."""
-        return _run_to_end(self.node.processor, child, self.inputs[index])
-
 
 def _run_to_end(scope: CompiledScope, child: Frame, value: Any) -> Outcome:
+    """Run an iteration whose states never suspend, without a scheduler task."""
     from asl_engine.runtime.interpreter import run_child_scope
 
     steps = run_child_scope(scope, child, value)
