@@ -3,7 +3,6 @@
 The public API is what this module exports; everything else is internal and may change.
 """
 
-from asl_engine.definition.validate import validate
 from asl_engine.errors import (
     AslEngineError,
     ConfigurationError,
@@ -14,9 +13,10 @@ from asl_engine.errors import (
 from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
 from asl_engine.machine import InvalidExecutionInput, StateMachine
-from asl_engine.resources.mocks import Mocks
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
+from asl_engine.services.mocks import Mocks
 from asl_engine.store import Store, open_store
+from asl_engine.validation import validate
 
 __version__ = "0.1.0"
 

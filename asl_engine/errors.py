@@ -11,10 +11,18 @@ Two families live here and they must not be confused:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from asl_engine.definition.diagnostics import Diagnostic
+
+class Finding(Protocol):
+    """What a ``ValidationError`` needs of each of its diagnostics (an ``asl_engine.definition``
+    ``Diagnostic``, which this module, below every other, cannot import)."""
+
+    @property
+    def severity(self) -> str: ...
+
+    def format(self, source: str | None = None) -> str: ...
 
 
 class AslEngineError(Exception):
@@ -26,10 +34,10 @@ class DefinitionError(AslEngineError):
 
 
 class ValidationError(DefinitionError):
-    """A definition was read but AWS would reject it; ``diagnostics`` says where and why."""
+    """A definition was read but AWS would reject it; ``diagnostics`` (``Diagnostic`` objects) say where and why."""
 
-    def __init__(self, diagnostics: list[Diagnostic], source: str | None = None) -> None:
-        self.diagnostics = diagnostics
+    def __init__(self, diagnostics: Sequence[Finding], source: str | None = None) -> None:
+        self.diagnostics: list[Any] = list(diagnostics)
         self.source = source
         errors = [d for d in diagnostics if d.severity == "ERROR"]
         head = f"{source}: " if source else ""

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from asl_engine.runtime.history import HistoryEvent
 
 if TYPE_CHECKING:
-    from asl_engine.machine import StateMachine
+    from asl_engine.runtime.compiler import CompiledMachine
     from asl_engine.runtime.decisions import Decision
     from asl_engine.runtime.run import ExecutionRun
+    from asl_engine.runtime.starter import StartableMachine
 
 
 class Execution:
@@ -76,9 +77,15 @@ class Execution:
         return None if stop is None else datetime.fromtimestamp(stop, UTC)
 
     @property
-    def machine(self) -> StateMachine | None:
-        """The StateMachine this execution ran (None for Distributed Map children, which run a processor)."""
+    def machine(self) -> StartableMachine | None:
+        """The ``StateMachine`` this execution ran (a Distributed Map child: its parent's); None for an
+        execution not started through one."""
         return self._run.state_machine
+
+    @property
+    def compiled(self) -> CompiledMachine:
+        """The compiled definition it runs (a Distributed Map child: its parent's, whose processor it runs)."""
+        return self._run.machine
 
     @property
     def decisions(self) -> list[Decision]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.execution import Execution
@@ -18,6 +19,20 @@ if TYPE_CHECKING:
     from asl_engine.runtime.clock import Clock
     from asl_engine.runtime.run import ExecutionRun
     from asl_engine.runtime.scheduler import Task
+
+
+@dataclass(frozen=True, slots=True)
+class MapRunProgress:
+    """How far a Distributed Map's run is, for progress displays."""
+
+    items_read: int
+    """Items known so far: the state input's, or as many as the ItemReader has read yet."""
+    total: int | None
+    """Child executions the run starts (batches, with an ItemBatcher); None while the reader reads."""
+    ended: int
+    """Child executions that have ended."""
+    started: int
+    """Child executions started so far."""
 
 
 class ExecutionHandle:
@@ -67,12 +82,13 @@ class ExecutionHandle:
         epoch seconds of its clock; None when nothing waits on time. For progress displays."""
         return self._run.scheduler.peek_next_timer()
 
-    def map_run_progress(self, map_state: str) -> tuple[int, int] | None:
-        """(child executions ended, started) of the latest Distributed Map run of ``map_state``."""
+    def map_run_progress(self, map_state: str) -> MapRunProgress | None:
+        """How far the latest Distributed Map run of ``map_state`` is; None before it starts."""
         for map_run in reversed(list(self._run.map_runs)):
             if map_run.node.name == map_state:
                 children = list(map_run.children)
-                return sum(1 for child in children if child.status != "RUNNING"), len(children)
+                ended = sum(1 for child in children if child.status != "RUNNING")
+                return MapRunProgress(map_run.items_read, map_run.total, ended, len(children))
         return None
 
     def wait(self, timeout: float | None = None) -> Execution:

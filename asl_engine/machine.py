@@ -12,28 +12,27 @@ import random
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Unpack, cast
 
 from asl_engine.definition.loader import load_definition
-from asl_engine.definition.validate import validate_document
-from asl_engine.errors import AslEngineError, ConfigurationError, ValidationError
+from asl_engine.errors import AslEngineError, ConfigurationError
 from asl_engine.execution import Execution
 from asl_engine.handle import AsyncExecutionHandle, ExecutionHandle, drive_in_loop
 from asl_engine.observers import notify_finished
-from asl_engine.resources.base import HandlerSource
-from asl_engine.resources.mocks import Mocks
+from asl_engine.options import ExecutionOptions, ExecutionSettings
 from asl_engine.runtime.clock import Clock, VirtualClock
-from asl_engine.runtime.compiler import CompiledMachine, compile_machine
+from asl_engine.runtime.compiler import CompiledMachine
+from asl_engine.runtime.handlers import HandlerSource
 from asl_engine.runtime.history import EventListener
 from asl_engine.runtime.json_text import to_strict_json_text
+from asl_engine.runtime.loading import compile_definition
 from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, Identity
 from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
+from asl_engine.runtime.starter import StartableMachine
+from asl_engine.services.mocks import Mocks
 
 if TYPE_CHECKING:
     from asl_engine.runtime.durable.recorder import Recorder
-    from asl_engine.store.base import Store
-
-MACHINE_TYPES = ("STANDARD", "EXPRESS")
 
 
 class InvalidExecutionInput(AslEngineError):
@@ -83,10 +82,7 @@ class StateMachine:
 
     @classmethod
     def _build(cls, document: dict[str, Any], name: str, machine_type: str, source: str | None) -> StateMachine:
-        if machine_type not in MACHINE_TYPES:
-            raise ConfigurationError(f"machine_type must be one of {', '.join(MACHINE_TYPES)}, got {machine_type!r}")
-        _validate_structure(document, machine_type, source)
-        compiled = compile_machine(document, machine_type=machine_type)
+        compiled = compile_definition(document, machine_type=machine_type, source=source)
         return cls(compiled, name=name, source=source)
 
     # -- properties ----------------------------------------------------------------------------------
@@ -105,24 +101,7 @@ class StateMachine:
 
     # -- running -------------------------------------------------------------------------------------
 
-    def execute(
-        self,
-        input: Any = None,
-        *,
-        name: str | None = None,
-        clock: Clock | None = None,
-        mocks: Mapping[str, Any] | Mocks | None = None,
-        resources: HandlerSource | Sequence[HandlerSource] | None = None,
-        context: Mapping[str, Any] | None = None,
-        history: bool = True,
-        seed: int | None = None,
-        region: str = "us-east-1",
-        account: str = "123456789012",
-        role_arn: str | None = None,
-        listeners: Sequence[EventListener] = (),
-        start_mode: str = "async",
-        store: Store | None = None,
-    ) -> Execution:
+    def execute(self, input: Any = None, **options: Unpack[ExecutionOptions]) -> Execution:
         """Run one execution to completion and return it (never raises for execution failures).
 
         ``input`` is any JSON value (``{}`` when omitted). ``clock`` defaults to a fresh
@@ -135,28 +114,12 @@ class StateMachine:
         has no ``RedriveCount``, since such executions cannot be redriven). With ``store`` (see
         ``asl_engine.open_store``) the execution is durable: every event is committed to the store
         before the engine acts on it, and it can be resumed, stopped or redriven from any process.
+        The options are ``asl_engine.options.ExecutionOptions``.
         """
-        if store is not None:
-            return store.execute(
-                self, input, name=name, clock=clock, mocks=mocks, resources=resources, context=context,
-                history=history, seed=seed, region=region, account=account, role_arn=role_arn,
-                listeners=listeners, start_mode=start_mode,
-            )  # fmt: skip
-        run = self._new_run(
-            input,
-            name=name,
-            clock=clock,
-            mocks=mocks,
-            resources=resources,
-            context=context,
-            history=history,
-            seed=seed,
-            region=region,
-            account=account,
-            role_arn=role_arn,
-            listeners=listeners,
-            start_mode=start_mode,
-        )
+        settings = ExecutionSettings.from_options(options, "StateMachine.execute")
+        if settings.store is not None:
+            return cast(Execution, settings.store.execute(self, input, **_without_store(options)))
+        run = self._new_run(input, settings)
         main = run.scheduler.spawn(run.main(), "execution")
         self._arm_timeout(run, main)
         with run.clock.awaiting_result():
@@ -166,23 +129,7 @@ class StateMachine:
         notify_finished(self, execution)
         return execution
 
-    def start(
-        self,
-        input: Any = None,
-        *,
-        name: str | None = None,
-        clock: Clock | None = None,
-        mocks: Mapping[str, Any] | Mocks | None = None,
-        resources: HandlerSource | Sequence[HandlerSource] | None = None,
-        context: Mapping[str, Any] | None = None,
-        history: bool = True,
-        seed: int | None = None,
-        region: str = "us-east-1",
-        account: str = "123456789012",
-        role_arn: str | None = None,
-        listeners: Sequence[EventListener] = (),
-        store: Store | None = None,
-    ) -> ExecutionHandle:
+    def start(self, input: Any = None, **options: Unpack[ExecutionOptions]) -> ExecutionHandle:
         """Start an execution in the background (same options as ``execute``) and return its handle.
 
         Use the handle to wait for it, stop it, or answer ``.waitForTaskToken`` tasks from this thread.
@@ -190,48 +137,15 @@ class StateMachine:
         or, for the same input, the running execution of that name (an ``AttachedExecution`` handle
         when another handle or process drives it).
         """
-        if store is not None:
-            return store.start(
-                self, input, name=name, clock=clock, mocks=mocks, resources=resources, context=context,
-                history=history, seed=seed, region=region, account=account, role_arn=role_arn,
-                listeners=listeners,
-            )  # fmt: skip
-        run = self._new_run(
-            input,
-            name=name,
-            clock=clock,
-            mocks=mocks,
-            resources=resources,
-            context=context,
-            history=history,
-            seed=seed,
-            region=region,
-            account=account,
-            role_arn=role_arn,
-            listeners=listeners,
-        )
+        settings = ExecutionSettings.from_options(options, "StateMachine.start")
+        if settings.store is not None:
+            return cast(ExecutionHandle, settings.store.start(self, input, **_without_store(options)))
+        run = self._new_run(input, settings)
         main = run.scheduler.spawn(run.main(), "execution")
         self._arm_timeout(run, main)
         return ExecutionHandle(run, main, on_finished=lambda execution: notify_finished(self, execution))
 
-    async def start_async(
-        self,
-        input: Any = None,
-        *,
-        name: str | None = None,
-        clock: Clock | None = None,
-        mocks: Mapping[str, Any] | Mocks | None = None,
-        resources: HandlerSource | Sequence[HandlerSource] | None = None,
-        context: Mapping[str, Any] | None = None,
-        history: bool = True,
-        seed: int | None = None,
-        region: str = "us-east-1",
-        account: str = "123456789012",
-        role_arn: str | None = None,
-        listeners: Sequence[EventListener] = (),
-        start_mode: str = "async",
-        store: Store | None = None,
-    ) -> AsyncExecutionHandle:
+    async def start_async(self, input: Any = None, **options: Unpack[ExecutionOptions]) -> AsyncExecutionHandle:
         """Start an execution inside the running asyncio event loop (same options as ``execute``).
 
         The loop drives it: no thread is started, and ``async def`` handlers are awaited as tasks of
@@ -239,79 +153,44 @@ class StateMachine:
         handle.result()`` waits for the end. Call it from a coroutine (a FastAPI or aiohttp handler).
         """
         asyncio.get_running_loop()  # RuntimeError outside a running event loop, before anything starts
-        if store is not None:
-            return await store.start_async(
-                self, input, name=name, clock=clock, mocks=mocks, resources=resources, context=context,
-                history=history, seed=seed, region=region, account=account, role_arn=role_arn,
-                listeners=listeners, start_mode=start_mode,
-            )  # fmt: skip
-        run = self._new_run(
-            input,
-            name=name,
-            clock=clock,
-            mocks=mocks,
-            resources=resources,
-            context=context,
-            history=history,
-            seed=seed,
-            region=region,
-            account=account,
-            role_arn=role_arn,
-            listeners=listeners,
-            start_mode=start_mode,
-            attach=False,
-        )
+        settings = ExecutionSettings.from_options(options, "StateMachine.start_async")
+        if settings.store is not None:
+            started = await settings.store.start_async(self, input, **_without_store(options))
+            return cast(AsyncExecutionHandle, started)
+        run = self._new_run(input, settings, attach=False)
         main = run.scheduler.spawn(run.main(), "execution")
         self._arm_timeout(run, main)
         return drive_in_loop(run, main, on_finished=lambda execution: notify_finished(self, execution))
 
-    async def execute_async(self, input: Any = None, **options: Any) -> Execution:
-        """``execute`` for asyncio code: ``await machine.execute_async(input)`` (options as ``start_async``)."""
+    async def execute_async(self, input: Any = None, **options: Unpack[ExecutionOptions]) -> Execution:
+        """``execute`` for asyncio code: ``await machine.execute_async(input)`` (see ``start_async``)."""
         handle = await self.start_async(input, **options)
         return await handle.result()
 
     def start_on(
-        self,
-        scheduler: Scheduler,
-        input: Any = None,
-        *,
-        handlers: Sequence[HandlerSource] = (),
-        name: str | None = None,
-        seed: int | str | None = None,
-        context: Mapping[str, Any] | None = None,
+        self, scheduler: Scheduler, input: Any = None, **options: Unpack[ExecutionOptions]
     ) -> tuple[ExecutionRun, Task[None]]:
         """Start an execution on a scheduler shared with other executions and driven by the caller.
 
         For test environments (``asl_engine.testing``): one scheduler for every execution of a test is
-        what keeps several executions deterministic under one virtual clock. Returns the execution's
-        state and its main task; ``Execution(run)`` views it.
+        what keeps several executions deterministic under one virtual clock. The options are
+        ``execute``'s; the clock is the scheduler's. Returns the execution's state and its main task;
+        ``Execution(run)`` views it.
         """
-        run = self._new_run(
-            input,
-            name=name,
-            clock=scheduler.clock,
-            mocks=None,
-            resources=list(handlers),
-            context=context,
-            history=True,
-            seed=None,
-            region="us-east-1",
-            account="123456789012",
-            role_arn=None,
-            scheduler=scheduler,
-            rng=random.Random(seed),
-        )
+        settings = ExecutionSettings.from_options(options, "StateMachine.start_on")
+        if settings.store is not None:
+            raise ConfigurationError("start_on runs an execution in memory, on a shared scheduler: it takes no store")
+        if settings.clock is not None and settings.clock is not scheduler.clock:
+            raise ConfigurationError("start_on runs the execution on the scheduler's clock; pass no other clock")
+        run = self._new_run(input, settings, scheduler=scheduler)
         main = scheduler.spawn(run.main(), f"execution {run.identity.execution_name}")
         self._arm_timeout(run, main)
         return run, main
 
-    def _start_nested(
-        self, parent: ExecutionRun, input: Any, *, name: str | None, seeds: random.Random | None = None
-    ) -> NestedExecution:
-        """A child execution on the parent's scheduler and clock (``states:startExecution``); its
-        seed is drawn from ``seeds`` (the calling handler's random source), else the parent's."""
+    def _start_nested(self, parent: ExecutionRun, input: Any, *, name: str | None) -> NestedExecution:
+        """A child execution on the parent's scheduler and clock (``states:startExecution``)."""
         value = {} if input is None else input
-        rng = random.Random((seeds or parent.random).getrandbits(64))
+        rng = random.Random(parent.random.getrandbits(64))
         execution_name = name or str(uuid.UUID(int=rng.getrandbits(128), version=4))
         run = ExecutionRun.alongside(
             parent, self._compiled, parent.identity.sibling(self.name, execution_name), value, rng=rng
@@ -326,44 +205,40 @@ class StateMachine:
     def _new_run(
         self,
         input: Any,
+        settings: ExecutionSettings,
         *,
-        name: str | None,
-        clock: Clock | None,
-        mocks: Mapping[str, Any] | Mocks | None,
-        resources: HandlerSource | Sequence[HandlerSource] | None,
-        context: Mapping[str, Any] | None,
-        history: bool,
-        seed: int | None,
-        region: str,
-        account: str,
-        role_arn: str | None,
-        listeners: Sequence[EventListener] = (),
-        start_mode: str = "async",
         scheduler: Scheduler | None = None,
-        rng: random.Random | None = None,
         attach: bool = True,
     ) -> ExecutionRun:
-        _check_start_mode(start_mode)
+        check_start_mode(settings.start_mode)
         value = {} if input is None else input
-        input_text = _input_text(value)
-        clock = clock if clock is not None else VirtualClock()
-        rng = rng if rng is not None else random.Random(seed if seed is not None else _fresh_seed())
-        execution_name = name or str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        input_text = execution_input_text(value)
+        if scheduler is not None:
+            clock = scheduler.clock
+        else:
+            clock = settings.clock if settings.clock is not None else VirtualClock()
+        rng = random.Random(settings.seed if settings.seed is not None else _fresh_seed())
+        execution_name = settings.name or str(uuid.UUID(int=rng.getrandbits(128), version=4))
         express_id = str(uuid.UUID(int=rng.getrandbits(128), version=4)) if self.type == "EXPRESS" else None
         identity = Identity(
-            self.name, execution_name, region=region, account=account, role_arn=role_arn, express_id=express_id
+            self.name,
+            execution_name,
+            region=settings.region,
+            account=settings.account,
+            role_arn=settings.role_arn,
+            express_id=express_id,
         )
         return self._build_run(
             identity,
             value,
             input_text,
             clock=clock,
-            handlers=self._handlers(mocks, resources),
+            handlers=self._handlers(settings.mocks, settings.resources),
             rng=rng,
-            history=history,
-            context=context,
-            listeners=listeners,
-            redrivable=not (self.type == "EXPRESS" and start_mode == "sync"),
+            history=settings.history,
+            context=settings.context,
+            listeners=settings.listeners,
+            redrivable=not (self.type == "EXPRESS" and settings.start_mode == "sync"),
             scheduler=scheduler,
             attach=attach,
         )
@@ -419,6 +294,7 @@ class StateMachine:
             listeners=list(listeners),
             redrivable=redrivable,
             input_text=input_text,
+            starter=_STARTER,
             durable=durable,
         )
         run.state_machine = self
@@ -435,12 +311,16 @@ def _fresh_seed() -> int:
     return int.from_bytes(os.urandom(8), "big")
 
 
-def _check_start_mode(start_mode: str) -> None:
+def check_start_mode(start_mode: str) -> None:
     if start_mode not in ("async", "sync"):
         raise ConfigurationError(f"start_mode must be 'async' or 'sync', got {start_mode!r}")
 
 
-def _input_text(value: Any) -> str:
+def _without_store(options: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in options.items() if key != "store"}
+
+
+def execution_input_text(value: Any) -> str:
     """The input's JSON text, made once: it proves the input is JSON, is measured against the quota,
     and is the first state's input text in the history."""
     try:
@@ -453,13 +333,6 @@ def _load(definition: Any, substitutions: Mapping[str, str] | None) -> dict[str,
     source = Path(definition) if isinstance(definition, Path) else definition
     loaded = load_definition(source, substitutions=substitutions)
     return loaded.document
-
-
-def _validate_structure(document: dict[str, Any], machine_type: str, source: str | None) -> None:
-    diagnostics = validate_document(document, machine_type=machine_type)
-    errors = [d for d in diagnostics if d.severity == "ERROR"]
-    if errors:
-        raise ValidationError(errors, source)
 
 
 class NestedExecution:
@@ -481,6 +354,41 @@ class NestedExecution:
             self.main.cancel(ExecutionStopped(None, None))
             raise
         return Execution(self.run)
+
+
+class _Starter:
+    """The runtime's ``ExecutionStarter``: how a task starts another state machine (the services hold
+    machines as ``StartableMachine``, compiled by themselves or registered as a ``StateMachine``)."""
+
+    def start_nested(
+        self, parent: ExecutionRun, machine: StartableMachine, input: Any, *, name: str | None
+    ) -> NestedExecution:
+        return _state_machine(machine)._start_nested(parent, input, name=name)
+
+    def start_background(
+        self,
+        machine: StartableMachine,
+        input: Any,
+        *,
+        name: str | None,
+        clock: Clock,
+        handlers: Sequence[HandlerSource],
+        seed: int,
+        region: str,
+        account: str,
+    ) -> ExecutionHandle:
+        return _state_machine(machine).start(
+            input, name=name, clock=clock, resources=list(handlers), seed=seed, region=region, account=account
+        )
+
+
+_STARTER = _Starter()
+
+
+def _state_machine(machine: StartableMachine) -> StateMachine:
+    if isinstance(machine, StateMachine):
+        return machine
+    return StateMachine(machine.compiled, name=machine.name, source=machine.source)
 
 
 __all__ = ["InvalidExecutionInput", "StateMachine"]

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from asl_engine.execution import Execution
-    from asl_engine.machine import StateMachine
+    from asl_engine.runtime.starter import StartableMachine
 
-Observer = Callable[["StateMachine", "Execution"], None]
+Observer = Callable[["StartableMachine", "Execution"], None]
+"""Called with the machine (a ``StateMachine``) and the execution that finished."""
 
 _lock = threading.Lock()
 _observers: list[Observer] = []
@@ -33,7 +34,7 @@ def remove_observer(observer: Observer) -> None:
             _observers.remove(observer)
 
 
-def notify_finished(machine: StateMachine, execution: Execution) -> None:
+def notify_finished(machine: StartableMachine, execution: Execution) -> None:
     with _lock:
         observers = list(_observers)
     for observer in observers:

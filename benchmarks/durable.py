@@ -33,7 +33,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from any directory
 
 from asl_engine import RealClock, StateMachine, VirtualClock, open_store
-from asl_engine.resources import Resources
+from asl_engine.services import Resources
 from asl_engine.store.sqlite import SqliteStore
 
 WORKLOADS = Path(__file__).resolve().parent / "workloads"

@@ -16,6 +16,7 @@ An HTML comment on the line just above a fence changes that (see docs/index.md):
 * ``<!-- docs-test: skip REASON -->`` does not run the block;
 * ``<!-- docs-test: exit=N -->`` expects exit status N from a bash block;
 * ``<!-- docs-test: needs=TOOL -->`` skips the block when TOOL is not installed;
+  ``needs=recorded-cases`` when the AWS-recorded conformance cases are missing (it fails in CI);
 * ``<!-- docs-test: file=PATH -->`` (or its short form ``<!-- file: PATH -->``) writes the block's
   text to PATH in the page's directory, so later blocks can use the file the reader has just seen.
 """
@@ -36,6 +37,8 @@ from typing import Any
 
 import pytest
 
+from tests import recorded
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
@@ -46,6 +49,15 @@ _RUNNABLE_SHELL = ("asl ", "python -m ")
 _SHELL = ("bash", "sh", "shell", "console")
 _PYTHON = ("python", "py", "python3")
 _NOT_LINKED = {".git", ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", "build", "dist"}
+RECORDED_CASES = "recorded-cases"
+"""``needs=recorded-cases``: the block reads the AWS-recorded conformance cases (see tests/recorded.py)."""
+
+
+def _missing(need: str | None) -> bool:
+    """Whether what a ``needs=`` marker names is missing here: a tool on the PATH, or the recorded cases."""
+    if need is None:
+        return False
+    return not recorded.available() if need == RECORDED_CASES else shutil.which(need) is None
 
 
 @dataclass(frozen=True)
@@ -165,7 +177,7 @@ class Page:
         return self.results[block.line]
 
     def _run(self, block: Block) -> str | None:
-        if "skip" in block.markers or ((tool := block.markers.get("needs")) and shutil.which(tool) is None):
+        if "skip" in block.markers or _missing(block.markers.get("needs")):
             return None
         if block.kind == "file":
             target = self.workspace / block.markers["file"]
@@ -231,8 +243,10 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Page]:
 def test_code_block(block: Block, pages: dict[Path, Page], tmp_path_factory: pytest.TempPathFactory) -> None:
     if "skip" in block.markers:
         pytest.skip(block.markers["skip"])
-    if (tool := block.markers.get("needs")) and shutil.which(tool) is None:
-        pytest.skip(f"needs {tool}")
+    if block.markers.get("needs") == RECORDED_CASES:
+        recorded.require()
+    elif _missing(need := block.markers.get("needs")):
+        pytest.skip(f"needs {need}")
     page = pages.get(block.document)
     if page is None:
         page = pages[block.document] = Page(PAGES[block.document], tmp_path_factory.mktemp(block.document.stem))

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
-import yaml
 
+from asl_engine import StateMachine
+from asl_engine.definition import yaml_reader
 from asl_engine.definition.diagnostics import Diagnostic
-from asl_engine.definition.validate import validate
 from asl_engine.errors import ConfigurationError, DefinitionError, ValidationError
-from asl_engine.machine import StateMachine
-from asl_engine.resources import Resources, load_resources
+from asl_engine.services import Resources, load_resources
+from asl_engine.validation import validate
 
 if TYPE_CHECKING:
     from asl_engine.testing.mock_config import MockConfig
@@ -100,7 +100,7 @@ def substitutions_option(function: F) -> F:
         multiple=True,
         metavar="NAME=VALUE",
         callback=lambda ctx, param, assignments: parse_substitutions(assignments),
-        help="Definition substitution: replaces ${NAME} in the definition's strings. Repeatable.",
+        help="Definition substitution: replaces ${NAME} in the definition's text before parsing. Repeatable.",
     )(function)
 
 
@@ -245,12 +245,12 @@ def load_data_file(path: Path, what: str) -> Any:
     if stripped.startswith(("{", "[")):
         return parse_json(text, str(path))
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise CommandError(f"{path} is not valid YAML or JSON: {problem}{where}") from None
+        return yaml_reader.load(text)
+    except yaml_reader.YamlSyntaxError as error:
+        raise CommandError(f"{path} is not valid YAML or JSON: {error}") from None
+    except yaml_reader.YamlProblem as problem:
+        where = f" (line {problem.line}, column {problem.column})" if problem.line is not None else ""
+        raise CommandError(f"{path}: {problem.message}{where}") from None
 
 
 def dump_json(value: Any, *, pretty: bool) -> str:
@@ -258,16 +258,3 @@ def dump_json(value: Any, *, pretty: bool) -> str:
     if pretty:
         return json.dumps(value, indent=2, ensure_ascii=False)
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def json_equal(left: Any, right: Any) -> bool:
-    """Equality of JSON values: numbers by value (1 == 1.0) but booleans only equal booleans."""
-    if isinstance(left, bool) or isinstance(right, bool):
-        return isinstance(left, bool) and isinstance(right, bool) and left == right
-    if isinstance(left, int | float) and isinstance(right, int | float):
-        return left == right
-    if isinstance(left, dict) and isinstance(right, dict):
-        return left.keys() == right.keys() and all(json_equal(left[key], right[key]) for key in left)
-    if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(json_equal(a, b) for a, b in zip(left, right, strict=True))
-    return type(left) is type(right) and bool(left == right)

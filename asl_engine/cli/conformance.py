@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from asl_engine.conformance.case import load_cases
+from asl_engine.conformance.case import CaseDirectoryError, load_cases
 from asl_engine.conformance.floors import FloorFileError, load_floors
 from asl_engine.conformance.paths import DEFAULT_CASES_DIR, DEFAULT_FLOOR_FILE
 from asl_engine.conformance.report import format_text, summarise, to_json
@@ -59,7 +59,12 @@ _DIRECTORY = click.Path(exists=True, file_okay=False, dir_okay=True, path_type=P
     metavar="SECONDS",
     help="Wall-clock limit per case.",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Print every case with its result and metric differences.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Print every case with its result, and where a history differs the recorded and the engine's events.",
+)
 def conformance_command(
     cases_dirs: tuple[Path, ...],
     extra_dirs: tuple[Path, ...],
@@ -71,12 +76,13 @@ def conformance_command(
 ) -> None:
     """Run conformance cases recorded against real AWS Step Functions.
 
-    Each case runs in isolation and is compared with what AWS did; the report gives the pass rate
-    per category and feature tag and every failure with its reason. Without CASES_DIR the shared
-    cases beside the repository (../shared/conformance/cases) are used.
+    Each case runs in isolation and is compared with what AWS did (its outcome, and its history
+    where the recording has one); the report gives the pass rate per category and feature tag and
+    every failure with its reason. Without CASES_DIR the shared cases beside the repository
+    (../shared/conformance/cases) are used.
 
-    Exit status: 0 when every category's pass rate is at or above its floor, 1 when one is below
-    (or a case file is malformed), 2 on bad usage.
+    Exit status: 0 when every category's (and history check's) pass rate is at or above its
+    floor, 1 when one is below (or a case file is malformed), 2 on bad usage.
 
     \b
     Examples:
@@ -88,14 +94,18 @@ def conformance_command(
     if not directories:
         if not DEFAULT_CASES_DIR.is_dir():
             raise click.UsageError(
-                f"no CASES_DIR given and the default {DEFAULT_CASES_DIR} does not exist; pass the directory of cases"
+                f"no CASES_DIR given and the default {DEFAULT_CASES_DIR} does not exist; "
+                "pass the directory of cases, or set ASL_CONFORMANCE_CASES to it"
             )
         directories = [DEFAULT_CASES_DIR]
     floors = _floors(floor_file)
     if json_file is not None and not json_file.parent.is_dir():
         raise click.BadParameter(f"the directory {json_file.parent} does not exist", param_hint="--json")
     started = time.perf_counter()
-    cases = load_cases(directories, filters)
+    try:
+        cases = load_cases(directories, filters)
+    except CaseDirectoryError as error:
+        raise click.UsageError(str(error)) from error
     if not cases:
         wanted = f" matching {', '.join(repr(f) for f in filters)}" if filters else ""
         raise click.UsageError(f"no case files{wanted} in {', '.join(str(d) for d in directories)}")

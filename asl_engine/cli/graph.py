@@ -1,15 +1,20 @@
-"""``asl graph``: draw a state machine as a Mermaid flowchart or a Graphviz DOT graph."""
+"""``asl graph``: draw a state machine as a Mermaid flowchart or a Graphviz DOT graph, optionally
+coloured by what one execution did (``--execution HISTORY.json``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+import networkx as nx
 
-from asl_engine.cli.validate import EXIT_INVALID, EXIT_UNREADABLE, parse_substitutions
+from asl_engine.cli.common import parse_substitutions
+from asl_engine.cli.history_cmd import read_history
+from asl_engine.cli.render.marks import state_marks
+from asl_engine.cli.validate import EXIT_INVALID, EXIT_UNREADABLE
 from asl_engine.definition.graph import build_graph
 from asl_engine.definition.loader import load_definition
-from asl_engine.definition.render import to_dot, to_mermaid
+from asl_engine.definition.render import Marks, to_dot, to_mermaid
 from asl_engine.errors import DefinitionError, ValidationError
 
 
@@ -41,13 +46,25 @@ class _GraphError(click.ClickException):
     "assignments",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Definition substitution: replaces ${NAME} in string values. Repeatable.",
+    help="Definition substitution: replaces ${NAME} in the definition's text before parsing. Repeatable.",
 )
-def graph_command(file: Path, output_format: str, output: Path | None, assignments: tuple[str, ...]) -> None:
+@click.option(
+    "--execution",
+    "history_file",
+    metavar="HISTORY.json",
+    help="Colour the states this execution entered, failed and caught (a file from asl run --history-json, "
+    "or aws stepfunctions get-execution-history; '-': stdin).",
+)
+def graph_command(
+    file: Path, output_format: str, output: Path | None, assignments: tuple[str, ...], history_file: str | None
+) -> None:
     """Draw the states and transitions of FILE.
 
     Parallel branches and Map processors are nested boxes, Catch edges are dashed and
-    labelled with their errors, Choice edges carry their rule, terminal states are doubled.
+    labelled with their errors, each Retrier is a self-loop labelled with its errors and
+    MaxAttempts, Choice edges carry their rule; Succeed states are green, Fail states red,
+    other End states bold. With --execution the states the execution entered are filled
+    (failed: red, caught by a Catcher: orange), with a count on those entered more than once.
     The definition only has to parse: a transition to a missing state is simply not drawn.
 
     \b
@@ -55,6 +72,7 @@ def graph_command(file: Path, output_format: str, output: Path | None, assignmen
       asl graph machine.asl.json > machine.mmd
       asl graph --format dot machine.asl.json | dot -Tsvg -o machine.svg
       asl graph --format dot --output machine.dot machine.yaml
+      asl run machine.json --history-json run.json; asl graph machine.json --execution run.json
     """
     try:
         loaded = load_definition(file, substitutions=parse_substitutions(assignments))
@@ -63,7 +81,8 @@ def graph_command(file: Path, output_format: str, output: Path | None, assignmen
     except DefinitionError as error:
         raise _GraphError(str(error), EXIT_UNREADABLE) from None
     graph = build_graph(loaded.document)
-    text = to_mermaid(graph) if output_format == "mermaid" else to_dot(graph, file.stem)
+    marks = _marks(history_file, graph) if history_file is not None else None
+    text = to_mermaid(graph, marks) if output_format == "mermaid" else to_dot(graph, file.stem, marks)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -71,3 +90,19 @@ def graph_command(file: Path, output_format: str, output: Path | None, assignmen
         output.write_text(text, encoding="utf-8")
     except OSError as error:
         raise _GraphError(f"{output}: cannot write: {error.strerror}", EXIT_UNREADABLE) from None
+
+
+def _marks(history_file: str, graph: nx.MultiDiGraph) -> Marks:
+    """What the execution did, by state; states it entered that the definition lacks are named on stderr."""
+    marks = state_marks(read_history(history_file))
+    names = {name for _, name in graph.nodes(data="name")}
+    unknown = [name for name in marks if name not in names]
+    if marks and len(unknown) == len(marks):
+        raise _GraphError(
+            f"{history_file}: the execution entered none of this definition's states "
+            f"({', '.join(unknown[:5])}{', ...' if len(unknown) > 5 else ''}): is it a history of another machine?",
+            EXIT_UNREADABLE,
+        )
+    if unknown:
+        click.echo(f"note: {history_file} names states this definition lacks: {', '.join(unknown)}", err=True)
+    return marks

@@ -20,7 +20,10 @@ import click
 
 from asl_engine.cli import common
 from asl_engine.cli.common import CommandError, parse_json, read_text
-from asl_engine.cli.render import EventView, TerminalWriter, TraceListener, history_table, states_entered
+from asl_engine.cli.render.events import EventView, states_entered
+from asl_engine.cli.render.table import history_table
+from asl_engine.cli.render.terminal import TerminalWriter
+from asl_engine.cli.render.trace import TraceListener
 
 _PAYLOADS = ("input", "output", "parameters")
 

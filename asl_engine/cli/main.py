@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from asl_engine import __version__
+from asl_engine.cli.common import EXIT_UNUSABLE
+from asl_engine.errors import ConfigurationError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,4 +51,8 @@ _register()
 
 
 def main() -> None:
-    cli()
+    try:
+        cli()
+    except ConfigurationError as error:  # a broken installation (a missing data file), not a bug: no traceback
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(EXIT_UNUSABLE) from None

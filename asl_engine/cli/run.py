@@ -18,6 +18,7 @@ from typing import IO, Any
 
 import click
 
+from asl_engine import StateMachine
 from asl_engine.cli import common
 from asl_engine.cli.common import (
     EXIT_FAILED,
@@ -34,25 +35,20 @@ from asl_engine.cli.common import (
     substitutions_option,
 )
 from asl_engine.cli.history_cmd import history_document
-from asl_engine.cli.render import (
-    EngineProbe,
-    EventView,
-    ProgressDisplay,
-    TerminalWriter,
-    TraceListener,
-    describe_path,
-    history_table,
-    static_wait_deadlines,
-)
+from asl_engine.cli.render.events import EventView
+from asl_engine.cli.render.progress import EngineProbe, ProgressDisplay
+from asl_engine.cli.render.table import history_table
+from asl_engine.cli.render.terminal import TerminalWriter
+from asl_engine.cli.render.text import describe_path
+from asl_engine.cli.render.trace import TraceListener
+from asl_engine.cli.render.waits import LongWaitNotice, static_wait_deadlines
 from asl_engine.errors import AslEngineError, ConfigurationError
 from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
-from asl_engine.machine import StateMachine
-from asl_engine.resources import Resources
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
-from asl_engine.runtime.durable.journal import ExecutionAbandoned
 from asl_engine.runtime.history import EventListener, HistoryEvent
-from asl_engine.store import AttachedExecution, Store
+from asl_engine.services import Resources
+from asl_engine.store import AttachedExecution, ExecutionAbandoned, Store
 
 _STOP_CAUSE = "Interrupted with Ctrl-C"
 
@@ -193,6 +189,7 @@ def run(
                 trace=trace,
                 trace_stream=trace_stream,
                 progress=not no_progress,
+                hints=not quiet,
                 store=store,
             )
     except KeyboardInterrupt:
@@ -258,6 +255,7 @@ def _execute(
     trace: bool,
     trace_stream: IO[str] | None,
     progress: bool,
+    hints: bool,
     store: Store | None = None,
 ) -> tuple[Execution, bool]:
     """Run in the background and wait in the foreground, where Ctrl-C arrives; True when interrupted."""
@@ -270,10 +268,13 @@ def _execute(
         listeners.append(TraceListener(TerminalWriter(trace_stream), console=False))
     if trace:
         listeners.append(TraceListener(writer, console=on_terminal, color=common.wants_color(stderr)))
-    display = None
+    display = notice = None
     if writer.status_enabled:
         display = ProgressDisplay(writer, wait_deadline=static_wait_deadlines(machine))
         listeners.append(display)
+    if hints and not clock.virtual:
+        notice = LongWaitNotice(writer, wait_deadline=static_wait_deadlines(machine))
+        listeners.append(notice)
     held = _HeldInterrupt()
     try:
         started = machine.start(
@@ -296,12 +297,12 @@ def _execute(
             held.release()  # a Ctrl-C pressed while the execution was starting is raised here, and handled
             if display is not None:
                 display.attach(EngineProbe(handle))
-            return _wait(handle, finished, display), False
+            return _wait(handle, finished, display, notice), False
         except KeyboardInterrupt:
             writer.line("Interrupted: stopping the execution (Ctrl-C again to quit at once)")
             handle.stop(None, _STOP_CAUSE)
         try:
-            return _wait(handle, finished, display), True
+            return _wait(handle, finished, display, notice), True
         except KeyboardInterrupt:
             return handle.execution, True  # still RUNNING: report what ran so far
     finally:
@@ -363,14 +364,19 @@ class _LastEvent:
 _FINAL_EVENTS = frozenset({"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"})
 
 
-def _wait(handle: ExecutionHandle, finished: _LastEvent, display: ProgressDisplay | None) -> Execution:
+def _wait(
+    handle: ExecutionHandle, finished: _LastEvent, display: ProgressDisplay | None, notice: LongWaitNotice | None
+) -> Execution:
     # Short waits keep the progress line moving; without one, a longer tick costs nothing.
     tick = 0.1 if display is not None else 0.5
+    probe = EngineProbe(handle)
     # We block on the result: a virtual clock may skip time meanwhile (it only does while someone waits).
     with handle.clock.awaiting_result():
         while not finished.seen.wait(tick):
             if display is not None:
                 display.tick()
+            if notice is not None:
+                notice.check(probe)
             if handle.done():
                 break  # the engine's thread ended without a final event: wait() raises what went wrong
     try:

@@ -29,12 +29,12 @@ from asl_engine.cli.common import (
     parse_json,
 )
 from asl_engine.cli.history_cmd import history_document
-from asl_engine.cli.render import EventView, history_table
+from asl_engine.cli.render.events import EventView
+from asl_engine.cli.render.table import history_table
 from asl_engine.errors import AslEngineError
 from asl_engine.execution import Execution
-from asl_engine.resources import Resources, load_resources
-from asl_engine.runtime.durable.journal import ExecutionAbandoned
-from asl_engine.store import Store, open_store
+from asl_engine.services import Resources, load_resources
+from asl_engine.store import ExecutionAbandoned, Store, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
 

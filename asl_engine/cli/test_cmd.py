@@ -22,6 +22,7 @@ from typing import Any
 
 import click
 
+from asl_engine import StateMachine
 from asl_engine.cli import common
 from asl_engine.cli.common import (
     EXIT_FAILED,
@@ -29,7 +30,6 @@ from asl_engine.cli.common import (
     EXIT_SUCCEEDED,
     CommandError,
     dump_json,
-    json_equal,
     load_data_file,
     load_handlers,
     load_machine,
@@ -38,18 +38,19 @@ from asl_engine.cli.common import (
     read_input,
     read_text,
 )
-from asl_engine.cli.render import describe_path, format_duration, shorten
+from asl_engine.cli.render.text import describe_path, format_duration
 from asl_engine.errors import AslEngineError, ConfigurationError
 from asl_engine.execution import Execution
-from asl_engine.machine import StateMachine
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
+from asl_engine.testing.json_diff import json_differences
 
 STATUSES = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 DEFINITION_SUFFIXES = (".asl.json", ".json", ".asl.yaml", ".asl.yml", ".yaml", ".yml")
 
 _SPEC_KEYS = ("definition", "type", "substitutions", "resources", "mock_config", "state_machine", "tests")
 _TEST_KEYS = ("input", "input_file", "test_case", "mocks", "expect")
-_EXPECT_KEYS = ("status", "output", "error", "cause", "path")
+_EXPECT_KEYS = ("status", "output", "output_match", "error", "cause", "path")
+OUTPUT_MATCHES = ("exact", "subset")
 
 
 # -- what a test is ------------------------------------------------------------------------------------
@@ -60,6 +61,8 @@ class Expectation:
     status: str = "SUCCEEDED"
     output: Any = None
     has_output: bool = False
+    subset: bool = False
+    """``output_match: subset``: the output's objects may hold keys the expected output does not name."""
     error: str | None = None
     has_error: bool = False
     cause: str | None = None
@@ -223,7 +226,7 @@ def _test_mocks(
 
 def _expectation(origin: str, pointer: str, raw: Any) -> Expectation:
     if not isinstance(raw, Mapping):
-        raise SpecError(origin, pointer, "expected an object with status, output, error, cause or path")
+        raise SpecError(origin, pointer, "expected an object with status, output, output_match, error, cause or path")
     _check_keys(origin, pointer, raw, _EXPECT_KEYS)
     expect = Expectation()
     status = raw.get("status", "FAILED" if "error" in raw or "cause" in raw else "SUCCEEDED")
@@ -232,6 +235,13 @@ def _expectation(origin: str, pointer: str, raw: Any) -> Expectation:
     expect.status = status
     if "output" in raw:
         expect.output, expect.has_output = raw["output"], True
+    if "output_match" in raw:
+        match = raw["output_match"]
+        if match not in OUTPUT_MATCHES:
+            raise SpecError(origin, f"{pointer}/output_match", f"expected 'exact' or 'subset', got {match!r}")
+        if "output" not in raw:
+            raise SpecError(origin, f"{pointer}/output_match", "'output_match' applies to an expected 'output'")
+        expect.subset = match == "subset"
     if "error" in raw:
         expect.error, expect.has_error = _optional_string(origin, f"{pointer}/error", raw["error"]), True
     if "cause" in raw:
@@ -315,10 +325,9 @@ def check(expect: Expectation, execution: Execution) -> list[str]:
         if execution.error is not None or execution.cause is not None:
             got += f" ({': '.join(str(p) for p in (execution.error, execution.cause) if p is not None)})"
         problems.append(f"expected status {expect.status}, got {got}")
-    if expect.has_output:
-        difference = first_difference(expect.output, execution.output)
-        if difference is not None:
-            problems.append(f"output differs {difference}")
+    if expect.has_output and execution.status == "SUCCEEDED":
+        differences = json_differences(expect.output, execution.output, subset=expect.subset)
+        problems.extend(f"output differs {difference}" for difference in differences)
     if expect.has_error and execution.error != expect.error:
         problems.append(f"expected error {expect.error!r}, got {execution.error!r}")
     if expect.has_cause and execution.cause != expect.cause:
@@ -334,33 +343,6 @@ def check(expect: Expectation, execution: Execution) -> list[str]:
             problems.append(f"  expected: {describe_path(expect.path)}")
             problems.append(f"  got:      {describe_path(taken) or '(no state entered)'}")
     return problems
-
-
-def first_difference(expected: Any, actual: Any, pointer: str = "") -> str | None:
-    """Where two JSON values first differ (``at /items/0/sku: expected "A", got "B"``), or None."""
-    if json_equal(expected, actual):
-        return None
-    if isinstance(expected, Mapping) and isinstance(actual, Mapping):
-        for key in expected:
-            if key not in actual:
-                return f"at {pointer}/{_escape(key)}: missing (expected {_short(expected[key])})"
-        for key in actual:
-            if key not in expected:
-                return f"at {pointer}/{_escape(key)}: unexpected {_short(actual[key])}"
-        for key in expected:
-            found = first_difference(expected[key], actual[key], f"{pointer}/{_escape(key)}")
-            if found is not None:
-                return found
-    if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
-        for index, (left, right) in enumerate(zip(expected, actual, strict=True)):
-            found = first_difference(left, right, f"{pointer}/{index}")
-            if found is not None:
-                return found
-    return f"at {pointer or '/'}: expected {_short(expected)}, got {_short(actual)}"
-
-
-def _short(value: Any) -> str:
-    return shorten(dump_json(value, pretty=False), 80)
 
 
 # -- reporting -----------------------------------------------------------------------------------------

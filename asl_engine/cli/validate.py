@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
+from asl_engine.cli.common import parse_substitutions
 from asl_engine.definition.diagnostics import Diagnostic
-from asl_engine.definition.validate import UNREADABLE, validate
+from asl_engine.definition.validate import UNREADABLE
+from asl_engine.validation import validate
 
 EXIT_VALID = 0
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
-
-
-def parse_substitutions(assignments: Sequence[str]) -> dict[str, str]:
-    """``("Name=Value", ...)`` -> ``{"Name": "Value"}``; raises ``click.BadParameter`` on a malformed one."""
-    values: dict[str, str] = {}
-    for assignment in assignments:
-        name, sep, value = assignment.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"expected NAME=VALUE, got {assignment!r}", param_hint="--set")
-        values[name.strip()] = value
-    return values
 
 
 @click.command()
@@ -51,25 +41,33 @@ def parse_substitutions(assignments: Sequence[str]) -> dict[str, str]:
     "assignments",
     multiple=True,
     metavar="NAME=VALUE",
-    help="Definition substitution: replaces ${NAME} in string values. Repeatable.",
+    help="Definition substitution: replaces ${NAME} in the definition's text before it is parsed, as "
+    "CloudFormation's DefinitionSubstitutions do. Repeatable.",
+)
+@click.option(
+    "--advice",
+    is_flag=True,
+    help="Also show ADVICE: recommended practices that many sound definitions skip (e.g. Lambda retriers).",
 )
 def validate_command(
-    files: tuple[Path, ...], output_format: str, machine_type: str, assignments: tuple[str, ...]
+    files: tuple[Path, ...], output_format: str, machine_type: str, assignments: tuple[str, ...], advice: bool
 ) -> None:
     """Validate state machine definitions (JSON or YAML files).
 
-    Exit status: 0 when every file is valid (warnings allowed), 1 when a file is
-    invalid, 2 when a file cannot be read.
+    Exit status: 0 when every file is valid (warnings and advice allowed), 1 when a
+    file is invalid, 2 when a file cannot be read.
 
     \b
     Examples:
       asl validate machine.asl.json
       asl validate --type EXPRESS --set LambdaArn=arn:aws:lambda:us-east-1:123456789012:function:f flow.yaml
       asl validate --format json machine.asl.json
+      asl validate --advice machine.asl.json
     """
     substitutions = parse_substitutions(assignments)
     results = {
-        str(file): validate(file, machine_type=machine_type.upper(), substitutions=substitutions) for file in files
+        str(file): validate(file, machine_type=machine_type.upper(), substitutions=substitutions, advice=advice)
+        for file in files
     }
     if output_format == "json":
         _print_json(results)
@@ -99,19 +97,19 @@ def _print_json(results: dict[str, list[Diagnostic]]) -> None:
 
 
 def _print_text(results: dict[str, list[Diagnostic]]) -> None:
-    errors = warnings = invalid_files = 0
+    counts = {"ERROR": 0, "WARNING": 0, "ADVICE": 0}
+    invalid_files = 0
     for file, found in results.items():
         if not found:
             click.echo(f"{file}: OK")
         for diagnostic in found:
             click.echo(diagnostic.format(file), err=False)
-        file_errors = sum(1 for diagnostic in found if diagnostic.severity == "ERROR")
-        errors += file_errors
-        warnings += len(found) - file_errors
-        invalid_files += bool(file_errors)
+            counts[diagnostic.severity] += 1
+        invalid_files += any(diagnostic.severity == "ERROR" for diagnostic in found)
     checked = len(results)
     noun = "file" if checked == 1 else "files"
-    click.echo(
-        f"{checked} {noun} checked: {checked - invalid_files} valid, {invalid_files} invalid "
-        f"({errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''})"
-    )
+    errors, warnings = counts["ERROR"], counts["WARNING"]
+    tally = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    if counts["ADVICE"]:
+        tally += f", {counts['ADVICE']} advice"
+    click.echo(f"{checked} {noun} checked: {checked - invalid_files} valid, {invalid_files} invalid ({tally})")

@@ -7,7 +7,7 @@ summarised per category and feature tag against the floors in ``conformance/floo
 Entry points: ``python -m conformance`` and ``asl conformance``.
 """
 
-from asl_engine.conformance.case import BrokenCase, Case, CaseFormatError, load_case, load_cases
+from asl_engine.conformance.case import BrokenCase, Case, CaseDirectoryError, CaseFormatError, load_case, load_cases
 from asl_engine.conformance.classify import Classification, classify
 from asl_engine.conformance.floors import FloorFileError, load_floors
 from asl_engine.conformance.replay import build_mocks
@@ -19,6 +19,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "BrokenCase",
     "Case",
+    "CaseDirectoryError",
     "CaseFormatError",
     "CaseResult",
     "Classification",

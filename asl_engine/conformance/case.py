@@ -23,6 +23,10 @@ class CaseFormatError(ValueError):
     """A case file is not in the documented format; the message says which file and field."""
 
 
+class CaseDirectoryError(ValueError):
+    """A directory of cases is missing or holds no case file: a run over it would prove nothing."""
+
+
 @dataclass(frozen=True, slots=True)
 class Case:
     """A parsed case file. ``definition_raw`` is set only when AWS was sent text, not an object."""
@@ -117,11 +121,21 @@ def parse_case(data: Any, path: Path) -> Case:
 
 
 def find_case_files(directories: Iterable[Path]) -> list[Path]:
-    """Every ``*.json`` below the directories, in a stable order (each file once)."""
+    """Every ``*.json`` below the directories, in a stable order (each file once).
+
+    A directory that does not exist, or holds no ``*.json`` at all, raises CaseDirectoryError: a
+    mistyped path must not turn into "0 cases run, floors met".
+    """
     seen: set[Path] = set()
     files: list[Path] = []
     for directory in directories:
-        for file in sorted(directory.rglob("*.json")):
+        if not directory.is_dir():
+            what = "is not a directory" if directory.exists() else "does not exist"
+            raise CaseDirectoryError(f"the directory of cases {directory} {what}")
+        found = sorted(directory.rglob("*.json"))
+        if not found:
+            raise CaseDirectoryError(f"the directory of cases {directory} holds no case file (*.json)")
+        for file in found:
             resolved = file.resolve()
             if resolved not in seen:
                 seen.add(resolved)
@@ -130,7 +144,10 @@ def find_case_files(directories: Iterable[Path]) -> list[Path]:
 
 
 def load_cases(directories: Iterable[Path], filters: Sequence[str] = ()) -> list[Case | BrokenCase]:
-    """Load the cases whose id or file name contains one of ``filters`` (case-insensitive; all when empty)."""
+    """Load the cases whose id or file name contains one of ``filters`` (case-insensitive; all when empty).
+
+    Raises CaseDirectoryError for a directory that is missing or holds no case file.
+    """
     wanted = [text.lower() for text in filters]
     loaded: list[Case | BrokenCase] = []
     for file in find_case_files(directories):

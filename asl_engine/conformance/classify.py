@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asl_engine.conformance.case import Case
-from asl_engine.resources.replay_setup import unreplayable_write
+from asl_engine.conformance.replay_setup import unreplayable_write
 
 SELF_CONTAINED = "self_contained"
 HANDLERS = "handlers"

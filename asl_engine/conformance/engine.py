@@ -69,14 +69,10 @@ class EngineUnavailable(Exception):
 def load_engine() -> Engine:
     """Import the engine now; raise EngineUnavailable with the import error in one line."""
     try:
-        import asl_engine
-        from asl_engine import StateMachine
-        from asl_engine.definition.validate import validate as validate_definition
+        from asl_engine import StateMachine, validate
         from asl_engine.errors import DefinitionError, ValidationError
     except Exception as error:  # an engine half-written may fail with anything, not only ImportError
         raise EngineUnavailable(f"the engine cannot be imported: {type(error).__name__}: {error}") from error
-    # The public ``asl_engine.validate`` when the package re-exports it, else where it lives.
-    validate = getattr(asl_engine, "validate", validate_definition)
     return Engine(
         load=StateMachine.from_json,
         validate=validate,

@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Severity = Literal["ERROR", "WARNING"]
+Severity = Literal["ERROR", "WARNING", "ADVICE"]
+"""ERROR: AWS rejects the definition. WARNING: AWS accepts it but it is very likely a mistake.
+ADVICE (ours, below WARNING): a recommended practice is missing; shown only on request
+(``validate(..., advice=True)``, ``asl validate --advice``), since many sound definitions skip it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,8 @@ import networkx as nx
 
 from asl_engine.definition import pointers, suggest
 from asl_engine.definition.diagnostics import Diagnostic
-from asl_engine.definition.walk import JSONATA, ScopeInfo, StateInfo, collect_scopes
+from asl_engine.definition.vocabulary import JSONATA
+from asl_engine.definition.walk import ScopeInfo, StateInfo, collect_scopes
 
 MISSING_TARGET = "MISSING_TRANSITION_TARGET"
 TRANSITION_KINDS = frozenset({"next", "default", "choice", "catch"})
@@ -90,6 +91,25 @@ def is_terminal(state: StateInfo) -> bool:
     return state.type in ("Succeed", "Fail") or state.get("End") is True
 
 
+DEFAULT_MAX_ATTEMPTS = 3
+
+
+def retriers(state: StateInfo) -> list[dict[str, Any]]:
+    """The state's Retry entries, for drawing: their error names and ``MaxAttempts`` (3 when not given)."""
+    found = []
+    for retrier in state.get("Retry") if isinstance(state.get("Retry"), list) else []:
+        if isinstance(retrier, dict):
+            errors = retrier.get("ErrorEquals")
+            attempts = retrier.get("MaxAttempts", DEFAULT_MAX_ATTEMPTS)
+            found.append(
+                {
+                    "errors": [str(name) for name in errors] if isinstance(errors, list) else [],
+                    "max_attempts": attempts if isinstance(attempts, int) else DEFAULT_MAX_ATTEMPTS,
+                }
+            )
+    return found
+
+
 def build_graph(document: dict[str, Any], scopes: list[ScopeInfo] | None = None) -> nx.MultiDiGraph:
     """The states as nodes and every resolvable transition as an edge (see module docstring).
 
@@ -97,7 +117,8 @@ def build_graph(document: dict[str, Any], scopes: list[ScopeInfo] | None = None)
     ``start`` and ``query_language``. Edge attributes: ``kind`` (next, default, choice, catch,
     branch, processor), ``label`` (rule text, error names, "Default"...), ``errors`` and ``pointer``
     (where the transition is written). ``graph.graph["scopes"]`` maps each scope's pointer to its
-    ``kind``, ``owner`` (the Parallel/Map node) and ``start`` node.
+    ``kind``, ``owner`` (the Parallel/Map node) and ``start`` node. Nodes also carry ``retriers``
+    (see ``retriers``), for drawing.
     """
     scopes = scopes if scopes is not None else collect_scopes(document)
     graph = nx.MultiDiGraph()
@@ -125,6 +146,7 @@ def build_graph(document: dict[str, Any], scopes: list[ScopeInfo] | None = None)
                         "terminal": is_terminal(state),
                         "query_language": state.query_language,
                         "start": state.pointer == start_node,
+                        "retriers": retriers(state),
                     },
                 )
             )

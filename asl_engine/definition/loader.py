@@ -15,10 +15,11 @@ Duplicate keys are detected while parsing: AWS rejects duplicate state names
 (``DUPLICATE_STATE_NAME``), and a duplicated field silently dropping one value is never intended.
 
 Definition substitutions (``DefinitionSubstitutions`` of SAM / CloudFormation) replace
-``${Name}`` inside string values. A string that is exactly ``${Name}`` takes the supplied value
-itself (so a number can be substituted into ``TimeoutSeconds``); elsewhere the value is inserted
-as text. Placeholders with no supplied value are left alone; the validator reports one left in a
-``Resource``.
+``${Name}`` in the text before it is parsed, as CloudFormation does, so a placeholder may stand
+outside quotes (``"TimeoutSeconds": ${Timeout}``); a dict is substituted value by value. See
+``substitution``. Placeholders with no supplied value are left alone: one left outside a JSON
+string is reported (``UNRESOLVED_SUBSTITUTION``, positioned), one left in a ``Resource`` by the
+validator.
 """
 
 from __future__ import annotations
@@ -31,19 +32,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
-from asl_engine.definition import pointers
+from asl_engine.definition import pointers, yaml_reader
 from asl_engine.definition.diagnostics import Diagnostic
+from asl_engine.definition.substitution import substitute, substitute_text, unquoted_placeholders
 from asl_engine.errors import DefinitionError, ValidationError
 
 Syntax = Literal["object", "json", "yaml"]
 
-_PLACEHOLDER = re.compile(r"\$\{([^{}]+)\}")
 _PATH_SUFFIXES = (".json", ".yaml", ".yml")
 _JACKSON_SOURCE_LIMIT = 500
-_STR_TAG = "tag:yaml.org,2002:str"
 _STATES_BLOCK = re.compile(r"(?:^|/Branches/\d+|/ItemProcessor|/Iterator)/States$")
 
 
@@ -58,7 +55,7 @@ class LoadedDefinition:
     syntax: Syntax = "object"
     problems: list[Diagnostic] = field(default_factory=list)
     """Problems found while parsing (duplicate keys), already positioned."""
-    _yaml_root: Node | None = field(default=None, repr=False)
+    _yaml_root: Any = field(default=None, repr=False)
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         """1-based (line, column) of a JSON pointer in the original text, or None."""
@@ -68,7 +65,7 @@ class LoadedDefinition:
             return pointers.locate_in_json(self.text, pointer)
         if self.syntax == "yaml":
             if self._yaml_root is None:
-                self._yaml_root = yaml.compose(self.text, Loader=_YamlLoader)
+                self._yaml_root = yaml_reader.compose(self.text)
             return pointers.locate_in_yaml(self._yaml_root, pointer) if self._yaml_root is not None else None
         return None
 
@@ -105,56 +102,21 @@ def read_definition(source: Any, *, substitutions: Mapping[str, Any] | None = No
     """Like ``load_definition`` but duplicate keys are returned in ``problems`` instead of raised."""
     if isinstance(source, Mapping):
         loaded = LoadedDefinition(source if isinstance(source, dict) else dict(source))
-    elif isinstance(source, Path):
-        loaded = _parse_file(source)
-    elif isinstance(source, str):
-        loaded = _parse_string(source)
-    else:
-        raise DefinitionError(
-            f"a definition must be a dict, JSON or YAML text, or a file path, not {type(source).__name__}"
-        )
-    if substitutions:
-        loaded.document = substitute(loaded.document, substitutions)
-    return loaded
-
-
-def substitute(document: dict[str, Any], substitutions: Mapping[str, Any]) -> dict[str, Any]:
-    """A copy of ``document`` with ``${Name}`` replaced in string values (unchanged parts are shared)."""
-
-    def replace_in(value: Any) -> Any:
-        if isinstance(value, str):
-            if "${" not in value:
-                return value
-            whole = _PLACEHOLDER.fullmatch(value)
-            if whole and whole.group(1) in substitutions:
-                return substitutions[whole.group(1)]
-            return _PLACEHOLDER.sub(_replacement, value)
-        if isinstance(value, dict):
-            return {key: replace_in(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [replace_in(item) for item in value]
-        return value
-
-    def _replacement(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in substitutions:
-            return match.group(0)
-        value = substitutions[name]
-        return value if isinstance(value, str) else json.dumps(value)
-
-    result: dict[str, Any] = replace_in(document)
-    return result
-
-
-def unresolved_placeholders(value: str) -> list[str]:
-    """Names of the ``${Name}`` placeholders still present in a string."""
-    return _PLACEHOLDER.findall(value)
+        if substitutions:
+            loaded.document = substitute(loaded.document, substitutions)
+        return loaded
+    if isinstance(source, Path):
+        return _parse_file(source, substitutions)
+    if isinstance(source, str):
+        return _parse_string(source, substitutions)
+    kind = type(source).__name__
+    raise DefinitionError(f"a definition must be a dict, JSON or YAML text, or a file path, not {kind}")
 
 
 # -- files ---------------------------------------------------------------------------------------
 
 
-def _parse_file(path: Path) -> LoadedDefinition:
+def _parse_file(path: Path, substitutions: Mapping[str, Any] | None) -> LoadedDefinition:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -165,21 +127,21 @@ def _parse_file(path: Path) -> LoadedDefinition:
         raise DefinitionError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
     except OSError as error:
         raise DefinitionError(f"{path}: cannot read the definition: {error.strerror}") from None
-    loaded = _parse_text(text, str(path))
+    loaded = _parse_text(text, str(path), substitutions)
     loaded.source_name = str(path)
     return loaded
 
 
-def _parse_string(text: str) -> LoadedDefinition:
-    parsed = _try_parse(text)
+def _parse_string(text: str, substitutions: Mapping[str, Any] | None) -> LoadedDefinition:
+    parsed = _try_parse(text, substitutions)
     if parsed is not None:
         return parsed
     single_line = "\n" not in text.strip()
     if single_line and text.strip() and os.path.isfile(text.strip()):
-        return _parse_file(Path(text.strip()))
+        return _parse_file(Path(text.strip()), substitutions)
     if single_line and _looks_like_path(text.strip()):
         raise DefinitionError(f"{text.strip()}: no such file")
-    return _parse_text(text, None)
+    return _parse_text(text, None, substitutions)
 
 
 def _looks_like_path(text: str) -> bool:
@@ -191,16 +153,18 @@ def _looks_like_path(text: str) -> bool:
 # -- text ----------------------------------------------------------------------------------------
 
 
-def _try_parse(text: str) -> LoadedDefinition | None:
+def _try_parse(text: str, substitutions: Mapping[str, Any] | None) -> LoadedDefinition | None:
     """The definition if ``text`` is a JSON object or YAML mapping, else None (no error raised)."""
     try:
-        return _parse_text(text, None)
+        return _parse_text(text, None, substitutions)
     except (ValidationError, DefinitionError):
         return None
 
 
-def _parse_text(text: str, source_name: str | None) -> LoadedDefinition:
-    """Parse JSON first (the common case), then YAML; raise ValidationError like AWS would."""
+def _parse_text(original: str, source_name: str | None, substitutions: Mapping[str, Any] | None) -> LoadedDefinition:
+    """Substitute, then parse JSON first (the common case), then YAML; raise ValidationError like AWS would."""
+    substituted = substitute_text(original, substitutions)
+    text = substituted.text
     if not text.strip():
         raise ValidationError([_not_an_object()], source_name)
     duplicates = _DuplicateRecorder()
@@ -208,9 +172,16 @@ def _parse_text(text: str, source_name: str | None) -> LoadedDefinition:
         document = json.loads(text, object_pairs_hook=duplicates.hook)
     except json.JSONDecodeError as json_error:
         stripped = text.lstrip("\ufeff \t\r\n")
-        yaml_result = None if stripped.startswith(("{", "[")) and _is_json_like(stripped) else _parse_yaml(text)
+        yaml_result = (
+            None if stripped.startswith(("{", "[")) and _is_json_like(stripped) else _parse_yaml(text, source_name)
+        )
         if yaml_result is not None:
             return yaml_result
+        placeholders = substituted.unresolved_outside_strings or (
+            unquoted_placeholders(original) if not substitutions else []
+        )
+        if placeholders:
+            raise ValidationError([_unresolved(original, *found) for found in placeholders], source_name) from None
         raise ValidationError([_invalid_json(text, json_error)], source_name) from None
     if not isinstance(document, dict):
         raise ValidationError([_not_an_object()], source_name)
@@ -218,6 +189,19 @@ def _parse_text(text: str, source_name: str | None) -> LoadedDefinition:
     if duplicates.found:
         loaded.problems = [loaded.position(problem) for problem in duplicates.diagnostics(document)]
     return loaded
+
+
+def _unresolved(text: str, name: str, offset: int) -> Diagnostic:
+    line, column = pointers.line_column(text, offset)
+    return Diagnostic(
+        "UNRESOLVED_SUBSTITUTION",
+        f"Definition substitution '{name}' was not supplied: ${{{name}}} stands outside a string, so the "
+        "definition is not JSON until it is replaced",
+        None,
+        line=line,
+        column=column,
+        suggestion=f"pass substitutions={{'{name}': ...}} or --set {name}=...",
+    )
 
 
 def _is_json_like(text: str) -> bool:
@@ -319,66 +303,31 @@ def _walk_objects(value: Any, pointer: str) -> Any:
 
 # -- YAML ----------------------------------------------------------------------------------------
 
-_YamlBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+def _parse_yaml(text: str, source_name: str | None) -> LoadedDefinition | None:
+    """The definition if ``text`` is a YAML mapping; None if it is not YAML or not a mapping.
 
-class _YamlLoader(_YamlBase):  # type: ignore[misc,valid-type]
-    """SafeLoader that keeps timestamps as strings: ASL compares them as RFC 3339 text, like JSON."""
-
-
-_YamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _parse_yaml(text: str) -> LoadedDefinition | None:
-    """The definition if ``text`` is a YAML mapping; None if it is not YAML or not a mapping."""
+    YAML that is a mapping but cannot be a definition (an alias bomb, a tag with no JSON value)
+    raises ``ValidationError`` with ``INVALID_YAML`` at its position.
+    """
     try:
-        root = yaml.compose(text, Loader=_YamlLoader)
-    except yaml.YAMLError:
+        root = yaml_reader.compose(text)
+    except yaml_reader.YamlSyntaxError:
         return None
-    if not isinstance(root, MappingNode):
+    if root is None or root.id != "mapping":
         return None
-    problems = list(_yaml_key_problems(root, ""))
-    loader = _YamlLoader("")
     try:
-        document = loader.construct_document(root)
-    except yaml.YAMLError:
-        return None
-    finally:
-        loader.dispose()
-    if any(problem.code == "INVALID_JSON_DESCRIPTION" and "string" in problem.message for problem in problems):
-        document = _stringify_keys(document)
-    loaded = LoadedDefinition(document, None, text, "yaml", _yaml_root=root)
-    loaded.problems = [loaded.position(problem) for problem in problems]
+        read = yaml_reader.read(root)
+    except yaml_reader.YamlProblem as problem:
+        diagnostic = Diagnostic(
+            "INVALID_YAML",
+            problem.message,
+            None,
+            line=problem.line,
+            column=problem.column,
+            suggestion=problem.suggestion,
+        )
+        raise ValidationError([diagnostic], source_name) from None
+    loaded = LoadedDefinition(read.value, None, text, "yaml", _yaml_root=root)
+    loaded.problems = [loaded.position(duplicate_key(pointer, key)) for pointer, key in read.duplicates]
     return loaded
-
-
-def _yaml_key_problems(node: Node, pointer: str) -> Any:
-    if isinstance(node, MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if not isinstance(key_node, ScalarNode) or key_node.tag != _STR_TAG:
-                yield Diagnostic(
-                    "INVALID_JSON_DESCRIPTION",
-                    f"Mapping keys must be strings: {key!r}",
-                    pointers.join(pointer, key),
-                    suggestion="quote the key",
-                )
-            elif key in seen:
-                yield duplicate_key(pointer, key)
-            seen.add(key)
-            yield from _yaml_key_problems(value_node, pointers.join(pointer, key))
-    elif isinstance(node, SequenceNode):
-        for index, item in enumerate(node.value):
-            yield from _yaml_key_problems(item, pointers.join(pointer, index))
-
-
-def _stringify_keys(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(key): _stringify_keys(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_stringify_keys(item) for item in value]
-    return value

@@ -11,8 +11,6 @@ import json
 import re
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, SequenceNode
-
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 
@@ -155,20 +153,24 @@ def _find_item(text: str, index: int, wanted: int) -> int | None:
         position += 1
 
 
-def locate_in_yaml(root: Node, pointer: str) -> tuple[int, int] | None:
-    """Line and column of ``pointer`` in a composed YAML node tree (key for mapping members)."""
-    node: Node = root
+def locate_in_yaml(root: Any, pointer: str) -> tuple[int, int] | None:
+    """Line and column of ``pointer`` in a composed YAML node graph (key for mapping members).
+
+    Nodes are ``ruamel.yaml`` nodes (``id`` is ``mapping``, ``sequence`` or ``scalar``); a key is
+    matched by the text written in the file, which is how the definition's JSON names it.
+    """
+    node = root
     mark = root.start_mark
     for token in split(pointer):
-        if isinstance(node, MappingNode):
+        if node.id == "mapping":
             match = None
             for key_node, value_node in node.value:
-                if key_node.value == token:
+                if key_node.id == "scalar" and str(key_node.value) == token:
                     match = (key_node, value_node)
             if match is None:
                 return None
             mark, node = match[0].start_mark, match[1]
-        elif isinstance(node, SequenceNode):
+        elif node.id == "sequence":
             if not token.isdigit() or int(token) >= len(node.value):
                 return None
             node = node.value[int(token)]

@@ -7,15 +7,18 @@ schema's to report, here it is simply skipped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from asl_engine.definition import pointers, suggest
+from asl_engine.definition.arns import UnknownResourceError, parse_resource
 from asl_engine.definition.diagnostics import Diagnostic
-from asl_engine.definition.loader import unresolved_placeholders
-from asl_engine.definition.walk import JSONATA, JSONPATH, ScopeInfo, StateInfo, all_states
-from asl_engine.resources.arns import UnknownResourceError, parse_resource
+from asl_engine.definition.expression_checks import ExpressionChecks
+from asl_engine.definition.substitution import unresolved_placeholders
+from asl_engine.definition.vocabulary import JSONATA, JSONPATH, is_jsonata_string
+from asl_engine.definition.walk import ScopeInfo, StateInfo, all_states
 
 SCHEMA_FAILED = "SCHEMA_VALIDATION_FAILED"
 STATES_ALL = "States.ALL"
@@ -55,13 +58,17 @@ class RuleContext:
     machine_query_language: Any
     """The top-level ``QueryLanguage`` as written (None when absent)."""
     machine_type: str
+    expressions: ExpressionChecks | None = None
+    """The expression languages' checks, when the caller supplies them (see ``expression_checks``)."""
 
 
 Rule = Callable[[RuleContext], Iterator[Diagnostic]]
 
 
-def check_rules(scopes: list[ScopeInfo], machine_type: str) -> list[Diagnostic]:
-    context = RuleContext(all_states(scopes), scopes[0].spec.get("QueryLanguage"), machine_type)
+def check_rules(
+    scopes: list[ScopeInfo], machine_type: str, expressions: ExpressionChecks | None = None
+) -> list[Diagnostic]:
+    context = RuleContext(all_states(scopes), scopes[0].spec.get("QueryLanguage"), machine_type, expressions)
     found: list[Diagnostic] = []
     for rule in RULES:
         found.extend(rule(context))
@@ -214,7 +221,9 @@ def error_handler_order(context: RuleContext) -> Iterator[Diagnostic]:
 
 
 def unknown_predefined_errors(context: RuleContext) -> Iterator[Diagnostic]:
-    """``States.*`` names are reserved: an unknown one is a typo that can never match."""
+    """``States.*`` names are reserved: an unknown one is a typo that can never match, unless the
+    definition raises it itself (a Fail state's ``Error``, a computed error, a task's own errors)."""
+    can_raise = _raisable_errors(context.states)
     for state in context.states:
         for field in ("Retry", "Catch"):
             handlers = state.get(field)
@@ -223,7 +232,12 @@ def unknown_predefined_errors(context: RuleContext) -> Iterator[Diagnostic]:
             for index, handler in enumerate(handlers):
                 errors = handler.get("ErrorEquals") if isinstance(handler, dict) else None
                 for position, name in enumerate(errors if isinstance(errors, list) else []):
-                    if isinstance(name, str) and name.startswith("States.") and name not in PREDEFINED_ERRORS:
+                    if (
+                        isinstance(name, str)
+                        and name.startswith("States.")
+                        and name not in PREDEFINED_ERRORS
+                        and not can_raise(name)
+                    ):
                         yield Diagnostic(
                             "UNKNOWN_ERROR_NAME",
                             f"'{name}' is not a predefined error name and can never match",
@@ -233,8 +247,43 @@ def unknown_predefined_errors(context: RuleContext) -> Iterator[Diagnostic]:
                         )
 
 
+_HTTP_STATUS_ERROR = re.compile(r"States\.Http\.StatusCode\.\d{3}")
+
+
+def _raisable_errors(states: list[StateInfo]) -> Callable[[str], bool]:
+    """Which error names the definition itself can raise.
+
+    A Fail state raises its literal ``Error``; one whose error is computed (``ErrorPath``, a JSONata
+    expression) may raise any name. An HTTP Task raises ``States.Http.StatusCode.<code>`` for an
+    unsuccessful response.
+    """
+    names: set[str] = set()
+    http_task = False
+    for state in states:
+        if state.type == "Fail":
+            error = state.get("Error")
+            if "ErrorPath" in state.spec or (state.query_language == JSONATA and is_jsonata_string(error)):
+                return lambda name: True
+            if isinstance(error, str):
+                names.add(error)
+        elif state.type == "Task" and not http_task:
+            http_task = _is_http_task(state.get("Resource"))
+    return lambda name: name in names or (http_task and _HTTP_STATUS_ERROR.fullmatch(name) is not None)
+
+
+def _is_http_task(resource: Any) -> bool:
+    if not isinstance(resource, str):
+        return False
+    try:
+        parsed = parse_resource(resource)
+    except UnknownResourceError:
+        return False
+    return parsed.kind == "service" and parsed.service == "http"
+
+
 def lambda_without_retry(context: RuleContext) -> Iterator[Diagnostic]:
-    """AWS recommends retrying Lambda's transient service errors; their absence is a likely mistake."""
+    """AWS recommends retrying Lambda's transient service errors. Advice, not a warning: a third of
+    real definitions skip it (often on purpose: idempotency, an outer retry), so it is opt-in."""
     for state in context.states:
         if state.type != "Task" or not _is_lambda(state.get("Resource")):
             continue
@@ -254,7 +303,7 @@ def lambda_without_retry(context: RuleContext) -> Iterator[Diagnostic]:
                 "LAMBDA_WITHOUT_RETRY",
                 f"Task '{state.name}' invokes Lambda without retrying its transient errors: {', '.join(missing)}",
                 state.pointer,
-                "WARNING",
+                "ADVICE",
                 suggestion='add a retrier such as {"ErrorEquals": ["'
                 + '", "'.join(missing)
                 + '"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2}',
@@ -409,9 +458,9 @@ def _dynamic_values(value: Any, where: str) -> Iterator[tuple[str, str]]:
 def intrinsic_calls_that_fail_at_run_time(context: RuleContext) -> Iterator[Diagnostic]:
     """Calls AWS accepts in a definition but that always fail when they run (e.g. a wrong argument
     count): the execution would end with States.Runtime."""
-    from asl_engine.language.errors import ExpressionSyntaxError
-    from asl_engine.language.intrinsics import compile_intrinsic, looks_like_intrinsic
-
+    expressions = context.expressions
+    if expressions is None:
+        return
     for state in context.states:
         if state.query_language != JSONPATH:
             continue
@@ -420,14 +469,10 @@ def intrinsic_calls_that_fail_at_run_time(context: RuleContext) -> Iterator[Diag
         seen: set[str] = set()
         for base, block in blocks:
             for where, text in _dynamic_values(block, base):
-                if where in seen or not looks_like_intrinsic(text):
+                if where in seen:
                     continue
                 seen.add(where)
-                try:
-                    compiled = compile_intrinsic(text)
-                except ExpressionSyntaxError:
-                    continue  # reported as an error by the expression checks
-                for warning in compiled.warnings:
+                for warning in expressions.intrinsic_warnings(text):
                     yield Diagnostic("INTRINSIC_FAILS_AT_RUN_TIME", warning, where, "WARNING")
 
 

@@ -1,6 +1,8 @@
-"""The ASL JSON Schema (``schemas/asl.schema.json``) and the translation of its errors into AWS's words.
+"""The ASL JSON Schema (``asl.schema.json`` beside this module) and the translation of its errors into AWS's words.
 
-The schema file describes the whole language and can validate a document on its own. Here it is
+The schema file describes the whole language and can validate a document on its own. It is package
+data, read through ``importlib.resources`` so that an installed wheel finds it wherever it lives; the
+repository's top-level ``schemas/asl.schema.json`` is its public copy (a test keeps them identical). Here it is
 used piecewise: the root object against ``$defs/Machine`` and every state once against
 ``$defs/<Type>.<QueryLanguage>`` (these sub-schemas are shallow: nested branches are just objects),
 which keeps each error's pointer precise and each state validated exactly once. A compiled
@@ -13,7 +15,8 @@ import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from jsonschema.exceptions import ValidationError as SchemaError
@@ -25,8 +28,7 @@ from asl_engine.definition.diagnostics import Diagnostic
 from asl_engine.definition.fastcheck import Check, SchemaCompiler
 from asl_engine.errors import ConfigurationError
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "schemas" / "asl.schema.json"
-STATE_TYPES = ("Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map")
+SCHEMA_PATH: Traversable = files("asl_engine.definition") / "asl.schema.json"
 SCHEMA_FAILED = "SCHEMA_VALIDATION_FAILED"
 
 _TYPE_NAMES = {
@@ -92,7 +94,7 @@ def load_schema() -> AslSchema:
     except OSError as error:
         raise ConfigurationError(
             f"the ASL JSON Schema is missing: cannot read {SCHEMA_PATH} ({error.strerror}); "
-            "it ships in the schemas/ directory next to the asl_engine package"
+            "it ships inside the asl_engine package (asl_engine/definition/asl.schema.json): reinstall asl-engine"
         ) from None
     return AslSchema(json.loads(text))
 
@@ -139,7 +141,9 @@ class _ErrorTranslator:
         elif "propertyNames" in error.relative_schema_path:
             yield self._bad_name(error, location)
         elif custom and keyword != "type":
-            yield Diagnostic(SCHEMA_FAILED, custom, location, suggestion=self._enum_hint(error))
+            yield Diagnostic(
+                SCHEMA_FAILED, custom, location, suggestion=self._enum_hint(error) or self._required_hint(error)
+            )
         elif keyword == "type":
             expected = error.validator_value
             kinds = [expected] if isinstance(expected, str) else list(expected)
@@ -204,6 +208,17 @@ class _ErrorTranslator:
         if error.validator != "enum" or not isinstance(error.instance, str):
             return None
         return suggest.did_you_mean(error.instance, [str(value) for value in error.validator_value])
+
+    def _required_hint(self, error: SchemaError) -> str | None:
+        """For a missing field among alternatives (``anyOf`` of ``required``): a present key that looks like one."""
+        if error.validator != "anyOf" or not isinstance(error.instance, dict):
+            return None
+        wanted = [name for option in error.validator_value for name in option.get("required", [])]
+        for key in error.instance:
+            hint = suggest.did_you_mean(key, wanted) if key not in wanted else None
+            if hint:
+                return hint
+        return None
 
     def _field_hint(self, extra: str, known: list[str]) -> str | None:
         """A field of the other query language is explained; anything else may be a typo."""

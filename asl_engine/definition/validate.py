@@ -1,10 +1,12 @@
 """Validating a definition the way AWS's ValidateStateMachineDefinition does, plus our warnings.
 
 ``validate_document`` checks an already-parsed document: the JSON Schema (root and each state),
-the rules that need context (``rules``) and the transition graph (``graph``). ``validate`` is the
-public entry point: it reads any kind of source, never raises on bad input, positions every
-diagnostic in the source text, and, when the structure is sound, also runs the engine's compiler,
-which checks every JSONPath, intrinsic function and JSONata expression.
+the rules that need context (``rules``) and the transition graph (``graph``). ``validate`` reads
+any kind of source, never raises on bad input, positions every diagnostic in the source text, and,
+when the structure is sound, also runs the engine's compiler, which checks every JSONPath,
+intrinsic function and JSONata expression. Those expression checks live in layers above this
+package; both functions take them as an ``ExpressionChecks``, which ``asl_engine.validate`` (the
+public entry point, ``asl_engine/validation.py``) supplies.
 """
 
 from __future__ import annotations
@@ -14,27 +16,35 @@ from typing import Any
 
 from asl_engine.definition import pointers
 from asl_engine.definition.diagnostics import Diagnostic
+from asl_engine.definition.expression_checks import ExpressionChecks
 from asl_engine.definition.graph import graph_diagnostics
 from asl_engine.definition.loader import read_definition
 from asl_engine.definition.rules import check_rules
-from asl_engine.definition.schema import SCHEMA_FAILED, STATE_TYPES, load_schema
+from asl_engine.definition.schema import SCHEMA_FAILED, load_schema
 from asl_engine.definition.suggest import did_you_mean
+from asl_engine.definition.vocabulary import MACHINE_TYPES, STATE_TYPES, TYPE_VALUES_MESSAGE
 from asl_engine.definition.walk import StateInfo, all_states, collect_scopes
 from asl_engine.errors import ConfigurationError, DefinitionError, ValidationError
 
-MACHINE_TYPES = ("STANDARD", "EXPRESS")
 UNREADABLE = "UNREADABLE_DEFINITION"
 """Our code for a file that cannot be read at all (the CLI exits with status 2 for it)."""
-TYPE_VALUES_MESSAGE = "The field 'Type' should have one of these values: [" + ", ".join(STATE_TYPES) + "]"
 
 
 def validate(
-    definition: Any, *, machine_type: str = "STANDARD", substitutions: Mapping[str, Any] | None = None
+    definition: Any,
+    *,
+    machine_type: str = "STANDARD",
+    substitutions: Mapping[str, Any] | None = None,
+    expressions: ExpressionChecks | None,
+    advice: bool = False,
 ) -> list[Diagnostic]:
     """Every problem with ``definition`` (a dict, JSON/YAML text or a file path), sorted by location.
 
     Never raises because of the definition: an unreadable file or unparsable text is reported as a
-    diagnostic. An empty list, or only WARNINGs, means AWS would accept the definition.
+    diagnostic. An empty list, or only WARNINGs (and ADVICE), means AWS would accept the definition.
+    ADVICE diagnostics (recommended practices) are included only with ``advice=True``. The
+    expression checks run only with ``expressions`` (required, so that no caller drops them by
+    accident: ``asl_engine.validate`` passes the engine's).
     """
     _check_machine_type(machine_type)
     try:
@@ -44,14 +54,21 @@ def validate(
     except DefinitionError as error:
         return [Diagnostic(UNREADABLE, str(error), None)]
     found = list(loaded.problems)
-    found.extend(validate_document(loaded.document, machine_type=machine_type))
-    if not any(diagnostic.severity == "ERROR" for diagnostic in found):
-        found.extend(_expression_diagnostics(loaded.document, machine_type))
+    found.extend(validate_document(loaded.document, machine_type=machine_type, expressions=expressions, advice=advice))
+    if expressions is not None and not any(diagnostic.severity == "ERROR" for diagnostic in found):
+        found.extend(expressions.compile_diagnostics(loaded.document, machine_type))
     return [loaded.position(diagnostic) for diagnostic in _tidy(loaded.document, found)]
 
 
-def validate_document(document: Any, *, machine_type: str = "STANDARD") -> list[Diagnostic]:
-    """Schema, rule and graph diagnostics of a parsed document (no positions, no expression checks)."""
+def validate_document(
+    document: Any,
+    *,
+    machine_type: str = "STANDARD",
+    expressions: ExpressionChecks | None = None,
+    advice: bool = False,
+) -> list[Diagnostic]:
+    """Schema, rule and graph diagnostics of a parsed document (no positions, no compiler; the rules
+    that look into expressions run with ``expressions``); ADVICE only with ``advice=True``."""
     _check_machine_type(machine_type)
     if not isinstance(document, dict):
         return [Diagnostic(SCHEMA_FAILED, "Definition must be a valid JSON object", None)]
@@ -60,8 +77,10 @@ def validate_document(document: Any, *, machine_type: str = "STANDARD") -> list[
     scopes = collect_scopes(document)
     for state in all_states(scopes):
         found.extend(_state_schema_diagnostics(state))
-    found.extend(check_rules(scopes, machine_type))
+    found.extend(check_rules(scopes, machine_type, expressions))
     found.extend(graph_diagnostics(scopes))
+    if not advice:
+        found = [diagnostic for diagnostic in found if diagnostic.severity != "ADVICE"]
     return _tidy(document, found)
 
 
@@ -80,28 +99,6 @@ def _state_schema_diagnostics(state: StateInfo) -> list[Diagnostic]:
         hint = did_you_mean(state_type, STATE_TYPES) if isinstance(state_type, str) else None
         return [Diagnostic(SCHEMA_FAILED, TYPE_VALUES_MESSAGE, pointers.join(state.pointer, "Type"), suggestion=hint)]
     return load_schema().check(f"{state_type}.{state.query_language}", state.spec, state.pointer)
-
-
-def _expression_diagnostics(document: dict[str, Any], machine_type: str) -> list[Diagnostic]:
-    """The engine compiler's findings (paths, intrinsics, JSONata), when that compiler is installed."""
-    try:
-        from asl_engine.runtime.compiler import compile_machine
-    except ImportError:
-        return []
-    try:
-        compile_machine(document, machine_type=machine_type)
-    except ValidationError as error:
-        return list(error.diagnostics)
-    except Exception as error:  # a crash in the compiler must not turn validation into a traceback
-        return [
-            Diagnostic(
-                "INTERNAL_ERROR",
-                f"the expression checker failed unexpectedly ({type(error).__name__}: {error}); "
-                "please report this with the definition",
-                None,
-            )
-        ]
-    return []
 
 
 def _tidy(document: Any, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -11,10 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from asl_engine.definition import pointers
-
-JSONPATH = "JSONPath"
-JSONATA = "JSONata"
-QUERY_LANGUAGES = (JSONPATH, JSONATA)
+from asl_engine.definition.vocabulary import JSONPATH, QUERY_LANGUAGES
 
 ScopeKind = Literal["machine", "branch", "processor"]
 

@@ -30,13 +30,14 @@ import jsonata
 from jsonata import utils as _jsonata_utils
 from jsonata.jexception import JException
 
+from asl_engine.definition.vocabulary import JSONATA_CLOSE, JSONATA_OPEN
 from asl_engine.language.errors import ExpressionSyntaxError
 
 UNDEFINED: Final = object()
 """What an expression returns when it yields nothing (JSONata's ``undefined``)."""
 
 _NULL = _jsonata_utils.Utils.NULL_VALUE
-_OPEN, _CLOSE = "{%", "%}"
+_OPEN, _CLOSE = JSONATA_OPEN, JSONATA_CLOSE
 
 
 class JsonataEnvironment(Protocol):
@@ -59,11 +60,6 @@ class JsonataError(Exception):
     @property
     def description(self) -> str:
         return f"{self.code}: {self.message}" if self.code else self.message
-
-
-def is_jsonata_string(value: object) -> bool:
-    """A JSON string is a JSONata expression exactly when it starts with ``{%`` and ends with ``%}``."""
-    return isinstance(value, str) and len(value) >= 4 and value.startswith(_OPEN) and value.endswith(_CLOSE)
 
 
 _current: ContextVar[JsonataEnvironment | None] = ContextVar("asl_jsonata_environment", default=None)
@@ -306,6 +302,8 @@ class CompiledExpression:
             raise _describe(error) from None
         except RecursionError:
             raise JsonataError("U1001", "Stack overflow error: Check for non-terminating recursive function.") from None
+        except Exception as error:  # jsonata-python lets Python's own errors through (float("c-1")...)
+            raise _from_python(error) from None
         finally:
             _current.reset(token)
         if result is None:
@@ -317,6 +315,25 @@ def _describe(error: JException) -> JsonataError:
     code = getattr(error, "error", None)
     message = getattr(error, "message", None) or str(error)
     return JsonataError(code, message)
+
+
+def _from_python(error: Exception) -> JsonataError:
+    """A Python exception raised inside jsonata-python, as the JSONata error AWS's engine would raise.
+
+    Where jsonata-python fails in Python (a cast, an overflow) JSONata itself throws one of its coded
+    errors; the known cases get that code and text, anything else its own message. Either way the
+    execution fails with States.QueryEvaluationError: an expression never crashes the engine.
+    """
+    text = str(error)
+    if isinstance(error, ValueError) and text.startswith(_FAILED_CASTS):
+        return JsonataError("D3030", "Unable to cast value to a number")
+    if isinstance(error, ZeroDivisionError | OverflowError):
+        return JsonataError("D1001", "Number out of range")
+    return JsonataError(None, text or type(error).__name__)
+
+
+_FAILED_CASTS = ("could not convert string to float", "invalid literal for int()")
+"""What Python's ``float``/``int`` say where JSONata's ``$number`` throws D3030."""
 
 
 def compile_expression(text: str) -> CompiledExpression:

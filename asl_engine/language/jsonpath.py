@@ -8,6 +8,11 @@ loop, with Jayway's exact "not found" wording for AWS's error messages. *Indefin
 
 Three roots exist: ``$`` (the input document), ``$$`` (the context object) and ``$name`` (a workflow
 variable, JSONPath ``Assign``).
+
+Like Jayway (``PathCompiler.compile`` trims its ``CharacterIndex``), trailing spaces are ignored:
+``"$$.Execution.Name "`` is ``$$.Execution.Name``. Only U+0020 is trimmed, and only at the end: a
+leading space makes Jayway prepend ``$.`` (its root check reads the untrimmed first character) and
+fail, so such a path stays an error here too. Messages quote the path as written.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
 from jsonpath_ng.ext.parser import parse as _parse_indefinite
 
 from asl_engine.language.errors import ExpressionSyntaxError, PathNotFoundError, VariableNotFoundError
+from asl_engine.language.jsonpath_indefinite import jayway_semantics, without_dot_before_bracket
 from asl_engine.language.scope import EvaluationScope
 
 Root = Literal["input", "context", "variable"]
@@ -201,11 +207,12 @@ def compile_path(text: str) -> CompiledPath:
 def _compile_path_text(text: str) -> CompiledPath:
     # Definitions repeat the same few paths hundreds of times ("$.order.id"); a compiled path is
     # immutable, so one compilation can serve them all (a failed one is not cached: it raises).
-    root, variable, rest_at = _parse_root(text)
-    rest = text[rest_at:]
+    source = text.rstrip(" ")
+    root, variable, rest_at = _parse_root(source)
+    rest = source[rest_at:]
     if _INDEFINITE_MARKERS.search(_QUOTED_MEMBER.sub("[]", rest)):
         return CompiledPath(text, root, variable, None, _compile_indefinite(text, rest))
-    steps = _parse_definite(text, rest_at)
+    steps = _parse_definite(source, rest_at)
     return CompiledPath(text, root, variable, steps, None)
 
 
@@ -235,7 +242,7 @@ def _parse_root(text: str) -> tuple[Root, str | None, int]:
 
 def _compile_indefinite(text: str, rest: str) -> Any:
     try:
-        return _parse_indefinite("$" + rest)
+        return jayway_semantics(_parse_indefinite("$" + without_dot_before_bracket(rest)))
     except (JsonPathParserError, JsonPathLexerError, ValueError, TypeError, AttributeError) as error:
         raise ExpressionSyntaxError(f"Invalid JSONPath: {error}", text) from None
 

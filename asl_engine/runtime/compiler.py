@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asl_engine.definition.diagnostics import Diagnostic
+from asl_engine.definition.vocabulary import JSONATA, JSONPATH, STATE_TYPES, TYPE_VALUES_MESSAGE
 from asl_engine.errors import ValidationError
 from asl_engine.runtime import jsonata_flow
 from asl_engine.runtime.choice_rules import ChoiceBranch, JsonPathChoiceBranch
@@ -33,19 +34,12 @@ from asl_engine.runtime.states.succeed import SucceedState
 from asl_engine.runtime.states.task import SecondsSource, TaskState, jsonpath_seconds_source
 from asl_engine.runtime.states.wait import WaitState, WaitUntil, jsonpath_wait_source
 
-JSONPATH = "JSONPath"
-JSONATA = "JSONata"
-
-STATE_TYPES: dict[str, type[StateNode]] = {
-    "Pass": PassState,
-    "Task": TaskState,
-    "Choice": ChoiceState,
-    "Wait": WaitState,
-    "Succeed": SucceedState,
-    "Fail": FailState,
-    "Parallel": ParallelState,
-    "Map": MapState,
+_NODES_BY_TYPE: dict[str, type[StateNode]] = {
+    node.state_type: node
+    for node in (PassState, TaskState, ChoiceState, WaitState, SucceedState, FailState, ParallelState, MapState)
 }
+STATE_NODES: dict[str, type[StateNode]] = {state_type: _NODES_BY_TYPE[state_type] for state_type in STATE_TYPES}
+"""The class compiling each state ``Type`` of ``definition.vocabulary.STATE_TYPES`` (one for each)."""
 
 # States whose JSONPath ``Parameters`` is the effective input (Map's Parameters selects items instead).
 _PARAMETERS_AS_INPUT = frozenset({"Pass", "Task", "Parallel"})
@@ -118,13 +112,9 @@ class CompileContext:
         if not isinstance(spec, dict):
             raise CompileError(pointer, "A state must be a JSON object")
         state_type = spec.get("Type")
-        cls = STATE_TYPES.get(state_type)  # type: ignore[arg-type]
+        cls = STATE_NODES.get(state_type)  # type: ignore[arg-type]
         if cls is None:
-            raise CompileError(
-                f"{pointer}/Type",
-                "The field 'Type' should have one of these values: "
-                "[Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]",
-            )
+            raise CompileError(f"{pointer}/Type", TYPE_VALUES_MESSAGE)
         return cls(name, spec, pointer, self)
 
     def _check_transitions(self, scope: CompiledScope, states_spec: dict[str, Any]) -> None:

@@ -56,11 +56,16 @@ def compile_optional_path(spec: dict[str, Any], field: str, pointer: str, *, ref
         ) from None
 
 
-def compile_optional_template(spec: dict[str, Any], field: str, pointer: str) -> CompiledTemplate | None:
+def compile_optional_template(
+    spec: dict[str, Any], field: str, pointer: str, *, any_value: bool = False
+) -> CompiledTemplate | None:
+    """A payload template; ``any_value`` for the fields AWS accepts as any JSON value (``Parameters``,
+    ``ItemSelector``, ``BatchInput``: see docs/validation.md), where an array's objects are templates
+    too and a string, number, boolean or null is the value itself. Others must be objects."""
     if field not in spec:
         return None
     value = spec[field]
-    if not isinstance(value, dict):
+    if not any_value and not isinstance(value, dict):
         raise CompileError(f"{pointer}/{field}", f"The value of '{field}' must be a JSON object")
     try:
         return compile_template(value)
@@ -116,7 +121,9 @@ class JsonPathFlow:
         self.result_path = compile_optional_path(spec, "ResultPath", pointer, reference=True)
         if isinstance(self.result_path, CompiledPath) and self.result_path.root != "input":
             raise CompileError(f"{pointer}/ResultPath", "ResultPath must refer to the state input ('$...')")
-        self.parameters = compile_optional_template(spec, parameters_field, pointer) if parameters_field else None
+        self.parameters = (
+            compile_optional_template(spec, parameters_field, pointer, any_value=True) if parameters_field else None
+        )
         self.result_selector = compile_optional_template(spec, "ResultSelector", pointer)
         self.assign = CompiledAssign.from_spec(spec, pointer)
         self.result_is_output = (

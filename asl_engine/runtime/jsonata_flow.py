@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
+from asl_engine.definition.vocabulary import is_jsonata_string
 from asl_engine.errors import StatesError
 from asl_engine.language.errors import ExpressionSyntaxError
 from asl_engine.language.jsonata_expr import (
@@ -24,8 +25,8 @@ from asl_engine.language.jsonata_expr import (
     JsonataError,
     UnsupportedResult,
     compile_jsonata_string,
-    is_jsonata_string,
 )
+from asl_engine.language.jsonata_tokens import top_level_context_references
 from asl_engine.language.timestamps import parse_timestamp
 from asl_engine.runtime import failures
 from asl_engine.runtime.states.base import CompileError
@@ -167,45 +168,8 @@ def _check_states_members(text: str, location: str, pointer: str, allowed: froze
             )
 
 
-def _top_level_context_references(text: str) -> list[str]:
-    """``$`` and ``$$`` used outside predicates, object constructors and function bodies.
-
-    In Step Functions a JSONata expression has no input document: the state's input is
-    ``$states.input``. Inside ``[...]`` predicates and ``{...}`` bodies ``$`` has a context and is fine.
-    """
-    found: list[str] = []
-    depth = 0
-    index = 0
-    length = len(text)
-    while index < length:
-        char = text[index]
-        if char in "'\"`":
-            end = index + 1
-            while end < length and text[end] != char:
-                end += 2 if text[end] == "\\" else 1
-            index = end + 1
-            continue
-        if char == "/" and index + 1 < length and text[index + 1] == "*":
-            end = text.find("*/", index + 2)
-            index = length if end < 0 else end + 2
-            continue
-        if char in "[{":
-            depth += 1
-        elif char in "]}":
-            depth = max(0, depth - 1)
-        elif char == "$" and depth == 0:
-            token = "$$" if index + 1 < length and text[index + 1] == "$" else "$"
-            after = index + len(token)
-            if after >= length or not (text[after].isalnum() or text[after] == "_"):
-                found.append(token)
-            index = after
-            continue
-        index += 1
-    return found
-
-
 def _check_no_input_document(text: str, location: str, pointer: str) -> None:
-    for token in _top_level_context_references(text):
+    for token in top_level_context_references(text):
         raise CompileError(
             pointer,
             f"The JSONata expression '{text}' specified for the field '{location}' references '{token}' at the "

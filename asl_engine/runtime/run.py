@@ -15,16 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from asl_engine.definition.arns import ResourceRef
 from asl_engine.errors import StatesError
-from asl_engine.resources.arns import ResourceRef
-from asl_engine.resources.base import HandlerSource, TaskHandler
-from asl_engine.resources.environment import TaskEnvironment
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import CallbackRegistry
 from asl_engine.runtime.children import BranchAbort, ChildFailure
 from asl_engine.runtime.clock import Clock
 from asl_engine.runtime.decisions import Decision
+from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.runtime.frame import Frame, VariableScope
+from asl_engine.runtime.handlers import HandlerSource, TaskHandler, TaskStateMocks
 from asl_engine.runtime.history import EventListener, History, format_timestamp
 from asl_engine.runtime.interpreter import run_scope
 from asl_engine.runtime.json_text import to_json_text
@@ -44,11 +44,11 @@ from asl_engine.runtime.scheduler import Cancelled, Scheduler
 if TYPE_CHECKING:
     from collections.abc import Coroutine
 
-    from asl_engine.machine import StateMachine
     from asl_engine.runtime.compiler import CompiledMachine, CompiledScope
     from asl_engine.runtime.durable.journal import Key
     from asl_engine.runtime.durable.recorder import Recorder
     from asl_engine.runtime.scheduler import Task
+    from asl_engine.runtime.starter import ExecutionStarter, StartableMachine
     from asl_engine.runtime.states.map_ import MapState
 
 
@@ -138,6 +138,7 @@ class ExecutionRun:
         listeners: list[EventListener] | None = None,
         redrivable: bool = True,
         input_text: str | None = None,
+        starter: ExecutionStarter | None = None,
         durable: Recorder | None = None,
     ) -> None:
         self.machine = machine
@@ -198,8 +199,10 @@ class ExecutionRun:
         self.decisions: list[Decision] = []
         self.variable_bytes = 0
         """Bytes of variables stored right now, across every scope (the 10 MiB quota)."""
-        self.state_machine: StateMachine | None = None
+        self.state_machine: StartableMachine | None = None
         """The ``StateMachine`` this run belongs to, when started through one."""
+        self.starter = starter
+        """Starts the executions this one asks for (``states:startExecution``); inherited by its children."""
         self.task_environment = TaskEnvironment(self)
         self._watchdog: Task[None] | None = None
 
@@ -216,7 +219,7 @@ class ExecutionRun:
         """The handler for a service call the engine makes itself (a Distributed Map's ItemReader or
         ResultWriter): mocks stand in for Task states, so they are not asked."""
         for source in self.handlers:
-            if getattr(source, "mocks_task_states", False):
+            if isinstance(source, TaskStateMocks) and source.mocks_task_states:
                 continue
             handler = source.handler_for(state_name, resource)
             if handler is not None:
@@ -342,13 +345,13 @@ class ExecutionRun:
         """A branch or iteration ended: its variables no longer count against the quota."""
         self.variable_bytes -= scope.stored_bytes
 
-    def record_aborted(self, frame: Frame, event_type: str, cancelled: Cancelled) -> None:
-        """Record ``<Type>StateAborted`` when a sibling's failure aborted this branch.
+    def record_aborted(self, frame: Frame, event_type: str | None, cancelled: Cancelled) -> None:
+        """Record ``<Type>StateAborted`` (``event_type``) when a sibling's failure aborted this branch.
 
         A stopped or timed-out execution does not record per-state aborts (observed on AWS).
         """
         reason = cancelled.reason
-        if isinstance(reason, BranchAbort):
+        if event_type is not None and isinstance(reason, BranchAbort):
             frame.record_aside(event_type, None, cause=reason.cause_event_id)
 
     @classmethod
@@ -374,6 +377,7 @@ class ExecutionRun:
             rng=rng,
             record_history=parent.history.record,
             callbacks=callbacks,
+            starter=parent.starter,
         )
 
     def start_map_run(self, frame: Frame, node: MapState) -> MapRun:
@@ -444,6 +448,13 @@ class MapRun:
         self.children: list[ExecutionRun] = []
         self.child_by_index: dict[int, ExecutionRun] = {}
         """Each child execution by the index of the item (or batch) it runs."""
+        self.items_read = 0
+        """Items known so far: the state input's, or as many as the ItemReader has read (for progress)."""
+        self.total: int | None = None
+        """Child executions this run starts (batches, with an ItemBatcher), once every item is known."""
+
+    def count_read(self, items: int) -> None:
+        self.items_read = items
 
     async def run_child(self, processor: CompiledScope, index: int, value: Any) -> Any:
         parent = self.parent

@@ -7,6 +7,7 @@
 See docs/durability.md.
 """
 
+from asl_engine.runtime.durable.journal import ExecutionAbandoned, LeaseLost, ReplayDivergence
 from asl_engine.store.base import AttachedExecution, Store
 from asl_engine.store.errors import (
     ExecutionAlreadyExists,
@@ -27,11 +28,14 @@ from asl_engine.store.sqlite import SCHEMA_VERSION, SqliteStore, open_store
 __all__ = [
     "SCHEMA_VERSION",
     "AttachedExecution",
+    "ExecutionAbandoned",
     "ExecutionAlreadyExists",
     "ExecutionDoesNotExist",
     "ExecutionNotRedrivable",
     "ExecutionRecord",
     "InvalidOutput",
+    "LeaseLost",
+    "ReplayDivergence",
     "SqliteStore",
     "StateMachineRecord",
     "Store",

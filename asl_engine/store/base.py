@@ -31,9 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import AslEngineError, ConfigurationError, StatesError
 from asl_engine.execution import Execution
-from asl_engine.handle import AsyncExecutionHandle, ExecutionHandle, drive_in_loop
-from asl_engine.machine import StateMachine, _check_start_mode, _input_text
-from asl_engine.resources.mocks import Mocks
+from asl_engine.handle import AsyncExecutionHandle, ExecutionHandle, MapRunProgress, drive_in_loop
+from asl_engine.machine import StateMachine, check_start_mode, execution_input_text
 from asl_engine.runtime.callbacks import InvalidOutput, TaskDoesNotExist
 from asl_engine.runtime.clock import Clock, RealClock, TurnClock, VirtualClock
 from asl_engine.runtime.durable.history import events_from_rows
@@ -41,6 +40,7 @@ from asl_engine.runtime.durable.inputs import answer_input, heartbeat_input
 from asl_engine.runtime.durable.journal import Commit, EventRow, Input, Key, Row
 from asl_engine.runtime.durable.recorder import Recorder
 from asl_engine.runtime.run import ExecutionRun, Identity
+from asl_engine.services.mocks import Mocks
 from asl_engine.store.errors import (
     ExecutionAlreadyExists,
     ExecutionDoesNotExist,
@@ -50,7 +50,7 @@ from asl_engine.store.errors import (
 from asl_engine.store.records import NAME_REUSE_SECONDS, ExecutionRecord, StateMachineRecord
 
 if TYPE_CHECKING:
-    from asl_engine.resources.base import HandlerSource
+    from asl_engine.runtime.handlers import HandlerSource
     from asl_engine.runtime.history import EventListener, HistoryEvent
     from asl_engine.runtime.scheduler import Task
 
@@ -156,37 +156,17 @@ class Store(ABC):
 
     # -- starting ------------------------------------------------------------------------------------
 
-    def start(
-        self,
-        machine: StateMachine | str,
-        input: Any = None,
-        *,
-        name: str | None = None,
-        clock: Clock | None = None,
-        mocks: Mapping[str, Any] | Mocks | None = None,
-        resources: Resources | None = None,
-        context: Mapping[str, Any] | None = None,
-        seed: int | None = None,
-        region: str = DEFAULT_REGION,
-        account: str = DEFAULT_ACCOUNT,
-        role_arn: str | None = None,
-        listeners: Sequence[EventListener] = (),
-        start_mode: str = "async",
-        history: bool = True,
-    ) -> ExecutionHandle:
+    def start(self, machine: StateMachine | str, input: Any = None, **options: Any) -> ExecutionHandle:
         """StartExecution: a durable execution, running in this process; returns its handle.
 
-        ``machine`` is a ``StateMachine`` or the ARN of one this store keeps. A ``name`` already
-        used follows AWS's rules: the running execution of that name is returned when the input is
-        the same; otherwise ``ExecutionAlreadyExists`` (also for a closed execution, for 90 days).
+        ``machine`` is a ``StateMachine`` or the ARN of one this store keeps; the options are
+        ``StateMachine.start``'s. A ``name`` already used follows AWS's rules: the running execution
+        of that name is returned when the input is the same; otherwise ``ExecutionAlreadyExists``
+        (also for a closed execution, for 90 days).
         """
-        prepared = self._prepare(
-            machine, input, name=name, clock=clock, mocks=mocks, resources=resources, context=context, seed=seed,
-            region=region, account=account, role_arn=role_arn, listeners=listeners, start_mode=start_mode,
-            history=history,
-        )  # fmt: skip
+        prepared = self._prepare(machine, input, **options)
         if isinstance(prepared, ExecutionRecord):
-            return self._existing_handle(prepared, resources, listeners)
+            return self._existing_handle(prepared, options.get("resources"), options.get("listeners", ()))
         return self._handle(prepared)
 
     def execute(self, machine: StateMachine | str, input: Any = None, **options: Any) -> Execution:
@@ -219,12 +199,12 @@ class Store(ABC):
         self._check_open()
         if isinstance(machine, str):
             machine = self.state_machine(machine)
-        _check_start_mode(start_mode)
+        check_start_mode(start_mode)
         if not history:
             raise ConfigurationError("history=False cannot be combined with store=: the history is what is stored")
         _check_durable(machine)
         value = {} if input is None else input
-        input_text = _input_text(value)
+        input_text = execution_input_text(value)
         handlers = machine._handlers(mocks, resources)
         execution_name = name or str(uuid.uuid4())
         express_id = str(uuid.uuid4()) if machine.type == "EXPRESS" else None
@@ -778,7 +758,7 @@ class AttachedExecution(ExecutionHandle):
     def next_timer(self) -> float | None:
         return None if self._attached is None else self._attached.run.scheduler.peek_next_timer()
 
-    def map_run_progress(self, map_state: str) -> tuple[int, int] | None:
+    def map_run_progress(self, map_state: str) -> MapRunProgress | None:
         return None
 
     def wait(self, timeout: float | None = None) -> Execution:
@@ -912,7 +892,7 @@ def _resources_for(record: ExecutionRecord, resources: Resources | None) -> Reso
         return resources
     kind = record.options.get("handlers", "none")
     if record.resources:
-        from asl_engine.resources.config import load_resources
+        from asl_engine.services.config import load_resources
 
         return load_resources(record.resources)
     if kind == "object":

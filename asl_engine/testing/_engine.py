@@ -15,18 +15,15 @@ from asl_engine.execution import Execution
 from asl_engine.runtime.run import ExecutionRun
 
 if TYPE_CHECKING:
-    from asl_engine.machine import StateMachine
-    from asl_engine.resources.base import HandlerSource
+    from asl_engine import StateMachine
     from asl_engine.runtime.clock import Clock
     from asl_engine.runtime.compiler import CompiledMachine
+    from asl_engine.runtime.handlers import HandlerSource
     from asl_engine.runtime.scheduler import Scheduler, Task
 
 
 def compiled_machine_of(execution: Execution) -> CompiledMachine:
-    machine = execution.machine
-    if machine is not None:
-        return machine.compiled
-    return execution._run.machine  # a Distributed Map child runs a processor of its parent's machine
+    return execution.compiled
 
 
 def child_executions(execution: Execution) -> list[Execution]:
@@ -47,4 +44,6 @@ def start_on_scheduler(
 ) -> tuple[ExecutionRun, Task[None]]:
     """Start an execution on a scheduler shared with other executions (``StateMachine.start`` makes its own)."""
     assert scheduler.clock is clock
-    return machine.start_on(scheduler, input, handlers=handlers, name=name, seed=rng.getrandbits(64), context=context)
+    return machine.start_on(
+        scheduler, input, resources=list(handlers), name=name, seed=rng.getrandbits(64), context=context
+    )

@@ -20,7 +20,8 @@ import difflib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from asl_engine.testing.listing import render, short_json
+from asl_engine.testing.json_diff import json_differences, json_equal
+from asl_engine.testing.listing import describe_execution, short_json
 from asl_engine.testing.trace import UNKNOWN, ExecutionTrace, StateVisit, describe_error
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ __all__ = [
 
 
 def _fail(message: str, execution: Execution, trace: ExecutionTrace | None = None) -> AssertionError:
-    return AssertionError(f"{message}\nwhat happened:\n{render(execution, trace)}")
+    return AssertionError(f"{message}\nwhat happened:\n{describe_execution(execution, trace)}")
 
 
 def _arrows(names: Sequence[str]) -> str:
@@ -104,7 +105,7 @@ def assert_output(execution: Execution, expected: Any) -> None:
         raise _fail(
             f"expected the execution to output {short_json(expected)},\n"
             f"but it output                    {short_json(execution.output)}\n"
-            f"({first_difference(expected, execution.output)})",
+            f"{_differences(expected, execution.output)}",
             execution,
         )
 
@@ -235,7 +236,7 @@ def assert_state_input(execution: Execution, state: str, expected: Any, *, visit
     if not json_equal(expected, chosen.input):
         raise _fail(
             f"expected '{state}' to receive {short_json(expected)},\n"
-            f"but it received          {short_json(chosen.input)}\n({first_difference(expected, chosen.input)})",
+            f"but it received          {short_json(chosen.input)}\n{_differences(expected, chosen.input)}",
             execution,
             trace,
         )
@@ -251,7 +252,7 @@ def assert_state_output(execution: Execution, state: str, expected: Any, *, visi
     if not json_equal(expected, chosen.output):
         raise _fail(
             f"expected '{state}' to output {short_json(expected)},\n"
-            f"but it output          {short_json(chosen.output)}\n({first_difference(expected, chosen.output)})",
+            f"but it output          {short_json(chosen.output)}\n{_differences(expected, chosen.output)}",
             execution,
             trace,
         )
@@ -333,39 +334,6 @@ def _outcome(visit: StateVisit) -> str:
     return "it did not finish"
 
 
-def json_equal(expected: Any, actual: Any) -> bool:
-    """Equality of JSON values: numbers by value, but booleans equal only booleans."""
-    if isinstance(expected, bool) or isinstance(actual, bool):
-        return type(expected) is type(actual) and expected == actual
-    if isinstance(expected, dict):
-        return (
-            isinstance(actual, dict)
-            and expected.keys() == actual.keys()
-            and all(json_equal(value, actual[key]) for key, value in expected.items())
-        )
-    if isinstance(expected, list | tuple):
-        return (
-            isinstance(actual, list | tuple)
-            and len(expected) == len(actual)
-            and all(json_equal(a, b) for a, b in zip(expected, actual, strict=True))
-        )
-    return bool(expected == actual)
-
-
-def first_difference(expected: Any, actual: Any, pointer: str = "") -> str:
-    """Where two JSON values first differ, as ``at /a/0: expected 1, got 2``."""
-    where = pointer or "/"
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        for key in expected:
-            if key not in actual:
-                return f"at {where}: missing key {key!r}"
-            if not json_equal(expected[key], actual[key]):
-                return first_difference(expected[key], actual[key], f"{pointer}/{key}")
-        extra = ", ".join(repr(key) for key in actual if key not in expected)
-        return f"at {where}: unexpected key(s) {extra}" if extra else f"at {where}"
-    if isinstance(expected, list | tuple) and isinstance(actual, list | tuple):
-        for index, (a, b) in enumerate(zip(expected, actual, strict=False)):
-            if not json_equal(a, b):
-                return first_difference(a, b, f"{pointer}/{index}")
-        return f"at {where}: expected {len(expected)} items, got {len(actual)}"
-    return f"at {where}: expected {short_json(expected, 40)}, got {short_json(actual, 40)}"
+def _differences(expected: Any, actual: Any) -> str:
+    """Every difference, on one line in parentheses: ``(at /a: expected 1, got 2; at /b: missing (...))``."""
+    return "(" + "; ".join(json_differences(expected, actual)) + ")"

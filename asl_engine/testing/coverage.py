@@ -24,8 +24,8 @@ from asl_engine.testing.trace import DEFAULT_RULE, ExecutionTrace
 
 if TYPE_CHECKING:
     from asl_engine.execution import Execution
-    from asl_engine.machine import StateMachine
     from asl_engine.runtime.compiler import CompiledMachine
+    from asl_engine.runtime.starter import StartableMachine
 
 KINDS = ("states", "transitions", "choice_rules", "retriers", "catchers")
 KIND_LABELS = {
@@ -129,10 +129,10 @@ def _hit(items: dict[Any, Item], key: Any) -> None:
 # -- what a definition offers ---------------------------------------------------------------------------
 
 
-def machine_key(machine: StateMachine) -> str:
+def machine_key(machine: StartableMachine) -> str:
     if machine.source:
         return "file:" + str(Path(machine.source).resolve())
-    canonical = json.dumps(machine.definition, sort_keys=True, separators=(",", ":"), default=str)
+    canonical = json.dumps(machine.compiled.definition, sort_keys=True, separators=(",", ":"), default=str)
     return "definition:" + hashlib.sha1(canonical.encode()).hexdigest()[:16]
 
 
@@ -251,7 +251,7 @@ class CoverageCollector:
         self.errors: list[str] = []
         """Executions that could not be read back (a bug here, never the test's fault): shown in the report."""
 
-    def register(self, machine: StateMachine) -> MachineCoverage:
+    def register(self, machine: StartableMachine) -> MachineCoverage:
         """Make a machine part of the report even if no execution runs it (it then shows 0%)."""
         key = machine_key(machine)
         with self._lock:
@@ -261,7 +261,7 @@ class CoverageCollector:
                 self.machines[key] = coverage
             return coverage
 
-    def observe(self, machine: StateMachine, execution: Execution) -> None:
+    def observe(self, machine: StartableMachine, execution: Execution) -> None:
         """An execution finished: count what it did (the observer ``asl_engine.observers`` calls).
 
         The engine swallows whatever an observer raises; a failure is kept here instead, so the
@@ -273,7 +273,7 @@ class CoverageCollector:
             with self._lock:
                 self.errors.append(f"{machine.name}: {type(error).__name__}: {error}")
 
-    def _observe(self, machine: StateMachine, execution: Execution) -> None:
+    def _observe(self, machine: StartableMachine, execution: Execution) -> None:
         coverage = self.register(machine)
         traces = []
         if execution.events:

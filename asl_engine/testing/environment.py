@@ -20,12 +20,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from asl_engine.definition.arns import ResourceRef
 from asl_engine.errors import AslEngineError, StatesError
 from asl_engine.execution import Execution
 from asl_engine.observers import notify_finished
-from asl_engine.resources.arns import ResourceRef
-from asl_engine.resources.base import HandlerSource, TaskHandler, TaskRequest
 from asl_engine.runtime.clock import VirtualClock
+from asl_engine.runtime.handlers import HandlerSource, TaskHandler, TaskRequest
 from asl_engine.runtime.run import ExecutionStopped
 from asl_engine.testing import _engine
 from asl_engine.testing.listing import where_is
@@ -33,7 +33,7 @@ from asl_engine.testing.mocking import MockSet
 from asl_engine.testing.stepping import SteppingScheduler
 
 if TYPE_CHECKING:
-    from asl_engine.machine import StateMachine
+    from asl_engine import StateMachine
     from asl_engine.runtime.run import ExecutionRun
     from asl_engine.runtime.scheduler import Task
 

@@ -66,7 +66,7 @@ def describe_outcome(execution: Execution) -> str:
     return text
 
 
-def render(execution: Execution, trace: ExecutionTrace | None = None, indent: str = "    ") -> str:
+def describe_execution(execution: Execution, trace: ExecutionTrace | None = None, indent: str = "    ") -> str:
     """The listing of every state entered (indented under its Parallel/Map), then the outcome."""
     trace = trace or ExecutionTrace.of(execution)
     running = execution.status == "RUNNING"

@@ -17,7 +17,7 @@ from typing import Any
 
 from asl_engine.definition.pointers import join
 from asl_engine.errors import ConfigurationError
-from asl_engine.resources.mocks import Mocks
+from asl_engine.services.mocks import Mocks
 
 _cache: dict[tuple[Path, float], MockConfig] = {}
 _cache_lock = threading.Lock()

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from asl_engine.definition.arns import ResourceRef
 from asl_engine.errors import ConfigurationError, StatesError
-from asl_engine.resources.arns import ResourceRef
-from asl_engine.resources.base import TaskHandler, TaskRequest
-from asl_engine.resources.mocks import Mocks
+from asl_engine.runtime.handlers import TaskHandler, TaskRequest
+from asl_engine.services.mocks import Mocks
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from asl_engine.machine import StateMachine
-    from asl_engine.resources import Resources
+    from asl_engine import StateMachine
+    from asl_engine.services import Resources
     from asl_engine.testing.coverage import CoverageCollector
     from asl_engine.testing.environment import AslEnvironment, TestClock
     from asl_engine.testing.mocking import MockSet
@@ -253,7 +253,7 @@ def asl_machine(request: pytest.FixtureRequest) -> Callable[..., StateMachine]:
 
     def load(source: str | Path | dict[str, Any], **options: Any) -> StateMachine:
         __tracebackhide__ = True
-        from asl_engine.machine import StateMachine
+        from asl_engine import StateMachine
 
         if isinstance(source, dict):
             machine = StateMachine.from_json(source, **options)
@@ -269,7 +269,7 @@ def asl_machine(request: pytest.FixtureRequest) -> Callable[..., StateMachine]:
 
 def _load_file(state: _PluginState, path: Path, options: dict[str, Any]) -> StateMachine:
     """A machine file, compiled once per session for the same content and options."""
-    from asl_engine.machine import StateMachine
+    from asl_engine import StateMachine
 
     try:
         key: tuple[Any, ...] | None = (path, path.stat().st_mtime_ns, frozenset(options.items()))
@@ -349,7 +349,7 @@ def asl_resources(request: pytest.FixtureRequest) -> Resources:
     Empty, or loaded from the ini option ``asl_resources`` (an ``asl.toml``) afresh for each test,
     so table data and job runs never leak from one test into another.
     """
-    from asl_engine.resources import Resources, load_resources
+    from asl_engine.services import Resources, load_resources
 
     config = request.config
     toml = config.getini("asl_resources")

@@ -11,7 +11,7 @@ import hashlib
 import json
 from typing import Any
 
-from asl_engine.resources import TaskRequest
+from asl_engine.services import TaskRequest
 
 APPROVAL_LIMIT = 1000
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from asl_engine.resources import Resources, load_resources
+from asl_engine.services import Resources, load_resources
 
 HERE = Path(__file__).parent
 

@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from asl_engine.resources import load_resources
+from asl_engine.services import load_resources
 from asl_engine.testing import assert_caught
 
 HERE = Path(__file__).parent

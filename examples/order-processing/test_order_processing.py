@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from asl_engine.resources import load_resources
+from asl_engine.services import load_resources
 from asl_engine.testing import assert_failed, assert_path, assert_retried, assert_succeeded
 
 HERE = Path(__file__).parent

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -136,3 +137,14 @@ def test_the_table_shows_ratios_rates_and_footnotes_failures() -> None:
     markdown = report.markdown()
     assert "| W2 | asl-engine | on | 1x3 | 50.0 |" in markdown and "Command: `python benchmarks/run.py`" in markdown
     assert report.to_json()["measurements"][0]["median_ms"] == 50.0
+
+
+def test_definition_loading_is_reported_as_ratios_with_their_targets(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import definition_load
+
+    assert definition_load.main(["--states", "5", "--runs", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("5 Pass states, ") and lines[0].endswith("best of 1")
+    assert re.fullmatch(r"json\.loads: \d+\.\d{3} ms", lines[1])
+    for line, (name, goal) in zip(lines[2:], [("load_definition", 3), ("load \\+ validate_document", 50)], strict=True):
+        assert re.fullmatch(rf"{name}: [\d.]+ ms = [\d.]+x json\.loads \(target <= {goal}x\): (met|MISSED .*)", line)

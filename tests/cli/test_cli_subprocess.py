@@ -95,3 +95,25 @@ def test_exit_130_on_sigint_with_a_clean_abort(write: Write) -> None:
     assert stdout == ""
     assert '"event": "ExecutionAborted"' in stderr
     assert "status: ABORTED (interrupted)\nran: Prepare → Sleep\n" in stderr
+
+
+def test_a_broken_installation_is_a_clear_error_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from asl_engine.cli.main import main
+    from asl_engine.definition import schema
+
+    machine = tmp_path / "m.json"
+    machine.write_text('{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}', encoding="utf-8")
+    monkeypatch.setattr(schema, "SCHEMA_PATH", tmp_path / "gone.schema.json")
+    monkeypatch.setattr(sys, "argv", ["asl", "validate", str(machine)])
+    schema.load_schema.cache_clear()
+    try:
+        with pytest.raises(SystemExit) as exited:
+            main()
+    finally:
+        schema.load_schema.cache_clear()
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Error: the ASL JSON Schema is missing: cannot read ")
+    assert "reinstall asl-engine" in error and "Traceback" not in error

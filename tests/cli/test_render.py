@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 import pytest
 
 from asl_engine import StateMachine
-from asl_engine.cli.render import (
-    EventView,
-    ProgressDisplay,
-    StepTracker,
-    TerminalWriter,
-    describe_path,
-    format_duration,
-    history_table,
-    shorten,
-    static_wait_deadlines,
-)
+from asl_engine.cli.render.events import EventView, StepTracker
+from asl_engine.cli.render.progress import EngineProbe, ProgressDisplay
+from asl_engine.cli.render.table import history_table
+from asl_engine.cli.render.terminal import TerminalWriter
+from asl_engine.cli.render.text import describe_path, format_duration, shorten
+from asl_engine.cli.render.waits import LongWaitNotice, static_wait_deadlines
+from asl_engine.handle import MapRunProgress
 
 NESTED = {
     "StartAt": "Outer",
@@ -155,7 +152,11 @@ class FakeProbe:
     virtual = False
 
     def __init__(
-        self, now: float, timer: float | None = None, distributed: int | None = None, token_states: tuple[str, ...] = ()
+        self,
+        now: float,
+        timer: float | None = None,
+        distributed: MapRunProgress | None = None,
+        token_states: tuple[str, ...] = (),
     ) -> None:
         self._now, self._timer, self._distributed, self._tokens = now, timer, distributed, token_states
 
@@ -165,7 +166,7 @@ class FakeProbe:
     def next_timer(self) -> float | None:
         return self._timer
 
-    def distributed_done(self, map_name: str) -> int | None:
+    def map_run(self, map_name: str) -> MapRunProgress | None:
         return self._distributed
 
     def waiting_for_token(self, state_name: str) -> bool:
@@ -192,6 +193,32 @@ def test_progress_counts_map_items_and_hides_what_runs_inside_them() -> None:
     assert display.describe() == ["Items 1/3"]
     display.observe(_event(9, 8, "MapStateExited", name="Items"))
     assert display.describe() == []
+
+
+def test_progress_of_a_distributed_map_shows_items_read_then_children_ended_of_the_total() -> None:
+    display = ProgressDisplay(TerminalWriter(io.StringIO()))
+    for event in [
+        _event(1, 0, "ExecutionStarted"),
+        _event(2, 1, "MapStateEntered", name="Fan"),
+        _event(3, 2, "MapStateStarted", length=0),  # an ItemReader supplies the items: no length yet
+        _event(4, 3, "MapRunStarted", mapRunArn="arn:aws:states:::mapRun:m/Fan:1"),
+    ]:
+        display.observe(event)
+    shown = []
+    for progress in [
+        None,
+        MapRunProgress(items_read=1200, total=None, ended=0, started=0),
+        MapRunProgress(items_read=3000, total=3000, ended=40, started=140),
+        MapRunProgress(items_read=3000, total=30, ended=12, started=20),
+    ]:
+        display.attach(FakeProbe(now=0.0, distributed=progress))  # type: ignore[arg-type]
+        shown.extend(display.describe())
+    assert shown == [
+        "Fan starting",
+        "Fan reading items: 1200 so far",
+        "Fan 40/3000",
+        "Fan 12/30 batches (3000 items)",
+    ]
 
 
 def test_progress_of_waits_uses_the_definition_then_the_next_timer() -> None:
@@ -271,8 +298,7 @@ def test_engine_probe_reads_timers_and_distributed_map_progress() -> None:
     import threading
 
     from asl_engine import VirtualClock
-    from asl_engine.cli.render import EngineProbe
-    from asl_engine.resources import Resources
+    from asl_engine.services import Resources
 
     release, reached = threading.Event(), threading.Event()
     resources = Resources()
@@ -325,9 +351,164 @@ def test_engine_probe_reads_timers_and_distributed_map_progress() -> None:
         assert reached.wait(10)
         probe = EngineProbe(handle)
         assert probe.next_timer() == 1030.0
-        assert probe.distributed_done("Items") == 1
-        assert probe.distributed_done("Nothing") is None
+        assert probe.map_run("Items") == MapRunProgress(items_read=3, total=3, ended=1, started=2)
+        assert probe.map_run("Nothing") is None
         assert probe.virtual
     finally:
         release.set()
     assert handle.wait(10).status == "SUCCEEDED"
+
+
+def test_a_map_run_reading_from_s3_reports_the_items_read_and_the_total() -> None:
+    import threading
+
+    from asl_engine.services import Resources
+
+    release, reached = threading.Event(), threading.Event()
+    resources = Resources()
+    resources.s3_object("orders", "all.json", json.dumps(list(range(3000))))
+
+    @resources.lambda_function("Work")
+    def work(event: Any, context: Any) -> Any:
+        if event == 2999:  # the last child: hold the run while every other child has ended
+            reached.set()
+            release.wait(10)
+        return event
+
+    machine = StateMachine.from_json(
+        {
+            "StartAt": "Fan",
+            "States": {
+                "Fan": {
+                    "Type": "Map",
+                    "End": True,
+                    "MaxConcurrency": 1,
+                    "ItemReader": {
+                        "Resource": "arn:aws:states:::s3:getObject",
+                        "ReaderConfig": {"InputType": "JSON"},
+                        "Parameters": {"Bucket": "orders", "Key": "all.json"},
+                    },
+                    "ItemProcessor": {
+                        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                        "StartAt": "Do",
+                        "States": {
+                            "Do": {
+                                "Type": "Task",
+                                "End": True,
+                                "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Work",
+                            }
+                        },
+                    },
+                }
+            },
+        }
+    )
+    handle = machine.start({}, resources=resources)
+    try:
+        assert reached.wait(30)
+        assert EngineProbe(handle).map_run("Fan") == MapRunProgress(
+            items_read=3000, total=3000, ended=2999, started=3000
+        )
+    finally:
+        release.set()
+    assert handle.wait(30).status == "SUCCEEDED"
+
+
+LONG_WAIT = {
+    "StartAt": "Bill",
+    "States": {
+        "Bill": {
+            "Type": "Task",
+            "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Bill",
+            "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 30}],
+            "Next": "Cool down",
+        },
+        "Cool down": {"Type": "Wait", "Seconds": 60, "Next": "Brief"},
+        "Brief": {"Type": "Wait", "Seconds": 5, "End": True},
+    },
+}
+
+
+def _notice(stream: io.StringIO) -> LongWaitNotice:
+    return LongWaitNotice(
+        TerminalWriter(stream), wait_deadline=static_wait_deadlines(StateMachine.from_json(LONG_WAIT))
+    )
+
+
+def test_a_long_real_clock_wait_gets_the_virtual_clock_hint_once() -> None:
+    stream = io.StringIO()
+    notice = _notice(stream)
+    notice.observe(_event(1, 0, "ExecutionStarted", at=1000.0))
+    notice.observe(_event(2, 1, "WaitStateEntered", at=1000.0, name="Brief"))
+    notice.check(FakeProbe(now=1001.0, timer=1005.0))  # type: ignore[arg-type]
+    assert stream.getvalue() == ""  # 5 s: not worth a word
+    notice.observe(_event(3, 2, "WaitStateExited", at=1005.0, name="Brief"))
+    notice.observe(_event(4, 3, "WaitStateEntered", at=1005.0, name="Cool down"))
+    notice.check(FakeProbe(now=1006.0, timer=None))  # type: ignore[arg-type]  # the definition fixes the end
+    notice.check(FakeProbe(now=1007.0, timer=None))  # type: ignore[arg-type]
+    assert stream.getvalue() == (
+        "note: the Wait state 'Cool down' waits 59 s in real time; --clock virtual skips Wait states and retry "
+        "intervals (timestamps still advance as if they had passed)\n"
+    )
+
+
+def test_a_long_retry_interval_gets_the_hint_and_a_virtual_clock_gets_none() -> None:
+    events = [
+        _event(1, 0, "ExecutionStarted", at=1000.0),
+        _event(2, 1, "TaskStateEntered", at=1000.0, name="Bill"),
+        _event(3, 2, "TaskScheduled", at=1000.0),
+        _event(4, 3, "TaskFailed", at=1000.0, error="Boom"),
+    ]
+    virtual, real = io.StringIO(), io.StringIO()
+    for stream, probe in ((virtual, FakeProbe(now=1000.0, timer=1030.0)), (real, FakeProbe(now=1000.0, timer=1030.0))):
+        notice = _notice(stream)
+        for event in events:
+            notice.observe(event)
+        probe.virtual = stream is virtual
+        notice.check(probe)  # type: ignore[arg-type]
+    assert virtual.getvalue() == ""
+    assert real.getvalue().startswith("note: 'Bill' is retried in 30 s in real time; --clock virtual skips")
+
+
+def test_no_hint_while_an_attempt_runs_under_a_long_task_timeout() -> None:
+    stream = io.StringIO()
+    notice = _notice(stream)
+    for event in [
+        _event(1, 0, "ExecutionStarted"),
+        _event(2, 1, "TaskStateEntered", name="Bill"),
+        _event(3, 2, "TaskScheduled"),
+        _event(4, 3, "TaskFailed", error="Boom"),
+        _event(5, 4, "TaskScheduled"),  # the retry has started: its TimeoutSeconds timer is not a wait
+    ]:
+        notice.observe(event)
+    notice.check(FakeProbe(now=0.0, timer=300.0))  # type: ignore[arg-type]
+    assert stream.getvalue() == ""
+
+
+def test_marks_tell_a_failed_branch_from_one_its_failure_stopped() -> None:
+    from asl_engine.cli.render.marks import state_marks
+    from asl_engine.definition.render import CAUGHT, ENTERED, FAILED, StateMark
+
+    lambda_arn = "arn:aws:lambda:us-east-1:123456789012:function:f"
+    branches = [
+        {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 5, "End": True}}},
+        {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": lambda_arn, "End": True}}},
+    ]
+    machine = StateMachine.from_json(
+        {
+            "StartAt": "Both",
+            "States": {
+                "Both": {"Type": "Parallel", "Branches": branches, "Next": "Done",
+                         "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Give up"}]},
+                "Give up": {"Type": "Fail", "Error": "Gave.Up"},
+                "Done": {"Type": "Succeed"},
+            },
+        }
+    )  # fmt: skip
+    execution = machine.execute({}, mocks={"Call": [{"Throw": {"Error": "Boom", "Cause": "c"}}]})
+    assert state_marks([EventView.of(event) for event in execution.events]) == {
+        "Both": StateMark(1, CAUGHT),
+        "Nap": StateMark(1, ENTERED),  # stopped when the other branch failed
+        "Call": StateMark(1, FAILED),
+        "Give up": StateMark(1, FAILED),
+    }

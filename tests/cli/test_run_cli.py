@@ -560,3 +560,38 @@ def test_trace_and_trace_file_together_log_to_both(invoke: Invoke, write: Write,
     result = invoke("run", str(write("fail.json", FAILING)), "--trace", "--trace-file", str(trace))
     assert len(trace.read_text().splitlines()) == 3
     assert sum(line.startswith('{"event"') for line in result.stderr.splitlines()) == 3
+
+
+def test_a_python_error_inside_a_jsonata_expression_is_a_failed_execution_not_a_traceback(
+    invoke: Invoke, write: Write
+) -> None:
+    path = write(
+        "parse.json",
+        {"QueryLanguage": "JSONata", "StartAt": "Parse",
+         "States": {"Parse": {"Type": "Pass", "Output": "{% $number($states.input.id) %}", "End": True}}},
+    )  # fmt: skip
+    result = invoke("run", str(path), "--input-json", '{"id": "c-1"}')
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "States.QueryEvaluationError" in result.stderr
+    assert "D3030: Unable to cast value to a number" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_long_real_clock_wait_says_once_that_the_virtual_clock_skips_it(
+    invoke: Invoke, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from asl_engine.cli.render import waits
+
+    monkeypatch.setattr(waits, "LONG_WAIT_SECONDS", 0.3)  # "long" for a test: a one-second Wait is enough
+    path = write(
+        "nap.json",
+        {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 1, "Next": "Again"},
+                                      "Again": {"Type": "Wait", "Seconds": 1, "End": True}}},
+    )  # fmt: skip
+    real = invoke("run", str(path))
+    assert real.exit_code == 0
+    assert real.stderr.count("--clock virtual skips Wait states") == 1
+    assert "note: the Wait state 'Nap' waits" in real.stderr
+    assert "--clock virtual" not in invoke("run", str(path), "--clock", "virtual").stderr
+    assert invoke("run", str(path), "--quiet").stderr == ""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from asl_engine.cli.test_cmd import first_difference
+from asl_engine.testing.json_diff import json_differences
 from tests.cli.conftest import Invoke, Write
 
 BILLING = {
@@ -218,11 +218,71 @@ def test_input_file_is_relative_to_the_spec(invoke: Invoke, write: Write) -> Non
 
 
 def test_numbers_compare_by_value_but_booleans_stay_booleans() -> None:
-    assert first_difference({"n": 1}, {"n": 1.0}) is None
-    assert first_difference({"ok": True}, {"ok": 1}) == "at /ok: expected true, got 1"
-    assert first_difference([1, 2], [1, 2, 3]) == "at /: expected [1,2], got [1,2,3]"
-    assert first_difference({"a": {"b/c": 1}}, {"a": {"b/c": 2}}) == "at /a/b~1c: expected 1, got 2"
-    assert first_difference({"a": 1}, {"a": 1, "z": 0}) == "at /z: unexpected 0"
+    assert json_differences({"n": 1}, {"n": 1.0}) == []
+    assert json_differences({"ok": True}, {"ok": 1}) == ["at /ok: expected true, got 1"]
+    assert json_differences([1, 2], [1, 2, 3]) == ["at /: expected [1,2], got [1,2,3]"]
+    assert json_differences({"a": {"b/c": 1}}, {"a": {"b/c": 2}}) == ["at /a/b~1c: expected 1, got 2"]
+    assert json_differences({"a": 1}, {"a": 1, "z": 0}) == ["at /z: unexpected 0"]
+
+
+ORDERED = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+RECEIPT = {"orderId": 7, "total": 42, "lines": [{"sku": "A", "qty": 1}], "meta": {"by": "asl"}}
+
+
+def test_every_output_difference_is_reported(invoke: Invoke, write: Write) -> None:
+    write("echo.json", ORDERED)
+    expected = {"orderId": 8, "total": 42, "lines": [{"sku": "B", "qty": 1}], "shipped": True}
+    spec = write(
+        "s.yaml", {"definition": "echo.json", "tests": {"t": {"input": RECEIPT, "expect": {"output": expected}}}}
+    )
+    result = invoke("test", str(spec), "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["tests"][0]["problems"] == [
+        "output differs at /orderId: expected 8, got 7",
+        'output differs at /lines/0/sku: expected "B", got "A"',
+        "output differs at /shipped: missing (expected true)",
+        'output differs at /meta: unexpected {"by":"asl"}',
+    ]
+
+
+def test_a_subset_match_ignores_keys_the_expected_output_does_not_name(invoke: Invoke, write: Write) -> None:
+    write("echo.json", ORDERED)
+    subset = {"output": {"orderId": 7, "lines": [{"sku": "A"}]}, "output_match": "subset"}
+    wrong = {"output": {"orderId": 7, "lines": [{"sku": "B"}, {"sku": "C"}], "gone": 1}, "output_match": "subset"}
+    spec = write(
+        "s.yaml",
+        {
+            "definition": "echo.json",
+            "tests": {
+                "subset": {"input": RECEIPT, "expect": subset},
+                "exact": {"input": RECEIPT, "expect": {"output": subset["output"]}},
+                "wrong subset": {"input": RECEIPT, "expect": wrong},
+            },
+        },
+    )
+    result = invoke("test", str(spec), "--format", "json")
+    assert result.exit_code == 1
+    problems = {test["name"]: test["problems"] for test in json.loads(result.stdout)["tests"]}
+    assert problems["subset"] == []
+    assert problems["exact"] == [
+        "output differs at /lines/0/qty: unexpected 1",
+        "output differs at /total: unexpected 42",
+        'output differs at /meta: unexpected {"by":"asl"}',
+    ]
+    assert problems["wrong subset"] == [
+        'output differs at /lines: expected [{"sku":"B"},{"sku":"C"}], got [{"sku":"A","qty":1}]',
+        "output differs at /gone: missing (expected 1)",
+    ]
+
+
+def test_output_match_is_checked(invoke: Invoke, write: Write) -> None:
+    write("echo.json", ORDERED)
+    spec = write(
+        "s.yaml", {"definition": "echo.json", "tests": {"t": {"expect": {"output": {}, "output_match": "some"}}}}
+    )
+    result = invoke("test", str(spec))
+    assert result.exit_code == 2
+    assert "at /tests/t/expect/output_match: expected 'exact' or 'subset', got 'some'" in result.stderr
 
 
 def test_spec_resources_answer_the_tasks_no_mock_answers(invoke: Invoke, project: Path, write: Write) -> None:

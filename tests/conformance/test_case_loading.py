@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from asl_engine.conformance.case import BrokenCase, CaseFormatError, load_case, load_cases, parse_case
+from asl_engine.conformance.case import (
+    BrokenCase,
+    CaseDirectoryError,
+    CaseFormatError,
+    load_case,
+    load_cases,
+    parse_case,
+)
 
 from .fakes import case_data, write_case
 
@@ -73,3 +80,24 @@ def test_filters_match_ids_and_file_names_case_insensitively(tmp_path: Path) -> 
 def test_a_directory_given_twice_loads_each_file_once(tmp_path: Path) -> None:
     write_case(tmp_path / "self_contained", id="once")
     assert len(load_cases([tmp_path, tmp_path / "self_contained"])) == 1
+
+
+def test_a_missing_directory_is_an_error_not_zero_cases(tmp_path: Path) -> None:
+    with pytest.raises(CaseDirectoryError, match=r"the directory of cases .*nowhere does not exist"):
+        load_cases([tmp_path / "nowhere"])
+
+
+def test_a_directory_without_case_files_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "empty" / "self_contained").mkdir(parents=True)
+    (tmp_path / "empty" / "README.md").write_text("not a case", encoding="utf-8")
+    with pytest.raises(CaseDirectoryError, match=r"empty holds no case file \(\*\.json\)"):
+        load_cases([tmp_path / "empty"])
+    write_case(tmp_path / "full", id="one")
+    with pytest.raises(CaseDirectoryError, match="empty holds no case file"):  # beside a good one too
+        load_cases([tmp_path / "full", tmp_path / "empty"])
+
+
+def test_a_file_instead_of_a_directory_is_an_error(tmp_path: Path) -> None:
+    path = write_case(tmp_path, id="one")
+    with pytest.raises(CaseDirectoryError, match="is not a directory"):
+        load_cases([path])

@@ -86,6 +86,14 @@ def test_bad_usage_exits_two(cases: Path, arguments: list[str]) -> None:
     assert outcome.exit_code == 2, outcome.output
 
 
+def test_an_empty_directory_exits_two_with_a_clear_message(cases: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    outcome = CliRunner().invoke(conformance_command, [str(cases), "--cases", str(tmp_path / "empty")])
+    assert outcome.exit_code == 2
+    assert f"the directory of cases {tmp_path / 'empty'} holds no case file (*.json)" in outcome.output
+    assert "floors met" not in outcome.output
+
+
 def test_a_malformed_floor_file_is_bad_usage(cases: Path, tmp_path: Path) -> None:
     path = tmp_path / "floor.json"
     path.write_text('{"selfcontained": 1}', encoding="utf-8")

@@ -8,8 +8,9 @@ import pytest
 
 from asl_engine.conformance.case import Case, load_cases
 from asl_engine.conformance.engine import load_engine
-from asl_engine.conformance.paths import DEFAULT_CASES_DIR, PROJECT_CASES_DIR
+from asl_engine.conformance.paths import PROJECT_CASES_DIR
 from asl_engine.conformance.runner import run_case, run_cases
+from tests import recorded
 
 from .fakes import make_case
 
@@ -41,9 +42,8 @@ def test_a_definition_the_engine_rejects_is_reported_with_its_diagnostic() -> No
     assert reason.startswith("the engine rejected a definition AWS accepted: ")
 
 
-@pytest.mark.skipif(not DEFAULT_CASES_DIR.is_dir(), reason="the shared AWS-recorded cases are not available")
 def test_every_shared_case_loads_and_runs_to_a_result() -> None:
-    cases = load_cases([DEFAULT_CASES_DIR])
+    cases = load_cases([recorded.require()])
     results = run_cases(cases, timeout=10)
     once = [r for r in results if r.category != "handlers"]  # mocked cases also run a second time, through handlers
     assert len(once) == len(cases) > 700

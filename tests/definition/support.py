@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 from typing import Any
 
-from asl_engine.conformance.paths import DEFAULT_CASES_DIR
+from tests import recorded
 
-CASES = DEFAULT_CASES_DIR
+CASES = recorded.CASES_DIR
 """The AWS-recorded conformance cases (read-only, outside the repository; ``ASL_CONFORMANCE_CASES``
-points a clone elsewhere at them, as CI does)."""
+points a clone elsewhere at them, as CI does). Tests that read them call ``recorded.require``."""
 
 LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:worker"
 LAMBDA_RETRY = [
@@ -31,13 +30,6 @@ def machine(states: dict[str, Any], start: str | None = None, **top: Any) -> dic
     return {"StartAt": start or next(iter(states)), "States": states, **top}
 
 
-def chain_text(count: int) -> str:
-    """A JSON definition of ``count`` Pass states in a line."""
-    states: dict[str, Any] = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(count - 1)}
-    states[f"S{count - 1}"] = {"Type": "Pass", "End": True}
-    return json.dumps(machine(states, "S0"), indent=2)
-
-
 def codes(diagnostics: list[Any]) -> list[tuple[str, str | None]]:
     return [(d.code, d.location) for d in diagnostics]
 
@@ -51,8 +43,7 @@ def deep(value: Any) -> Any:
 
 
 def case_files(kind: str) -> list[Path]:
-    folder = CASES / kind
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+    return recorded.case_files(kind)
 
 
 _PLACEHOLDER_RESOURCES = {"activity_arn": "arn:aws:states:us-east-1:111111111111:activity:recorded-activity"}

@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 
-from asl_engine.definition.validate import validate, validate_document
+from asl_engine.definition.validate import validate_document
+from asl_engine.validation import validate
+from tests import recorded
 
 from .support import case_files, errors, resolve_recording_placeholders
 
-VALIDATION = case_files("validation")
+VALIDATION = recorded.parameters("validation", [pytest.param(p, id=p.stem[-60:]) for p in case_files("validation")])
 ACCEPTED = case_files("self_contained") + case_files("mocked")
 _CREATE_MESSAGE = re.compile(
     r"Invalid State Machine Definition: '(?P<code>[A-Z_]+): (?P<message>.*) at (?P<at>\S+)'$", re.DOTALL
@@ -25,9 +27,9 @@ def _source(case: dict[str, Any]) -> Any:
     return raw if raw is not None else resolve_recording_placeholders(case["definition"])
 
 
-@pytest.mark.skipif(not VALIDATION, reason="conformance cases not available")
-@pytest.mark.parametrize("path", VALIDATION, ids=[p.stem[-60:] for p in VALIDATION])
+@pytest.mark.parametrize("path", VALIDATION)
 def test_validation_case(path: Path) -> None:
+    recorded.require("validation")
     case = json.loads(path.read_text())
     expected = case["expected"]
     found = validate(_source(case), machine_type=case["state_machine_type"])
@@ -51,8 +53,9 @@ def test_validation_case(path: Path) -> None:
         ]
 
 
-@pytest.mark.skipif(not ACCEPTED, reason="conformance cases not available")
 def test_no_error_for_any_definition_aws_accepted() -> None:
+    recorded.require("self_contained")
+    recorded.require("mocked")
     false_positives = []
     for path in ACCEPTED:
         case = json.loads(path.read_text())

@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 from asl_engine.definition.graph import build_graph, rule_text
-from asl_engine.definition.render import to_dot, to_mermaid
+from asl_engine.definition.render import CAUGHT, ENTERED, FAILED, StateMark, to_dot, to_mermaid
 
 from .test_mutations import JSONATA_BASE, JSONPATH_BASE
 
@@ -31,6 +31,7 @@ def test_nodes_are_pointers_with_their_scope(graph: nx.MultiDiGraph) -> None:
         "terminal": True,
         "query_language": "JSONPath",
         "start": True,
+        "retriers": [],
     }
     assert graph.nodes["/States/Fetch"]["start"] is True
     assert graph.nodes["/States/Check"]["terminal"] is False
@@ -103,8 +104,51 @@ def test_mermaid_has_subgraphs_labels_and_terminals(graph: nx.MultiDiGraph) -> N
     assert '-.->|"States.ALL"|' in text
     assert '-->|"$.n > 3"|' in text
     assert '-->|"Default"|' in text
-    assert "class " in text and "terminal" in text
     assert "__start__ --> n0" in text
+
+
+def test_retriers_are_labelled_self_loops(graph: nx.MultiDiGraph) -> None:
+    assert graph.nodes["/States/Fetch"]["retriers"] == [
+        {
+            "errors": [
+                "Lambda.ServiceException",
+                "Lambda.AWSLambdaException",
+                "Lambda.SdkClientException",
+                "Lambda.TooManyRequestsException",
+            ],
+            "max_attempts": 3,
+        },
+        {"errors": ["States.ALL"], "max_attempts": 1},
+    ]
+    assert 'n0 -->|"retry States.ALL · max 1"| n0' in to_mermaid(graph)
+    assert '"n0" -> "n0" [label="retry States.ALL · max 1", style=dotted];' in to_dot(graph)
+
+
+def test_terminal_states_are_drawn_by_kind(graph: nx.MultiDiGraph) -> None:
+    mermaid = to_mermaid(graph)
+    assert "class n5 failState" in mermaid and "class n6 succeedState" in mermaid  # Failed, Done
+    assert "class n7,n8,n9 endState" in mermaid  # Left, Right, Work: "End": true
+    assert 'n5(["Failed"])' in mermaid and 'n9["Work"]' in mermaid
+    dot = to_dot(graph)
+    assert '"n5" [label="Failed", peripheries=2, color="#c62828"];' in dot
+    assert '"n6" [label="Done", peripheries=2, color="#2e7d32"];' in dot
+    assert '"n9" [label="Work", peripheries=2];' in dot
+
+
+def test_an_execution_colours_what_it_entered_failed_and_caught(graph: nx.MultiDiGraph) -> None:
+    marks = {
+        "Fetch": StateMark(3, CAUGHT),
+        "Check": StateMark(2),
+        "Later": StateMark(2, ENTERED),
+        "Failed": StateMark(1, FAILED),
+    }
+    mermaid = to_mermaid(graph, marks)
+    assert 'n0["Fetch (3 times)"]' in mermaid and 'n1{"Check (2 times)"}' in mermaid
+    assert "class n0 caught" in mermaid and "class n1,n2 entered" in mermaid and "class n5 failed" in mermaid
+    dot = to_dot(graph, marks=marks)
+    assert '"n0" [label="Fetch (3 times)", style="rounded,filled", fillcolor="#fad7a0"];' in dot
+    assert '"n1" [label="Check (2 times)", shape=diamond, style="filled", fillcolor="#d6eaf8"];' in dot
+    assert '"n3" [label="Fan"];' in dot  # not entered: as without an execution
 
 
 def test_dot_has_clusters_and_styles(graph: nx.MultiDiGraph) -> None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asl_engine.definition.validate import UNREADABLE, validate, validate_document
+from asl_engine.definition.validate import UNREADABLE, validate_document
 from asl_engine.errors import ConfigurationError
+from asl_engine.validation import validate
 
-from .support import chain_text, codes, errors, machine
+from .support import codes, errors, machine
 
 BROKEN = """{
   "StartAt": "A",
@@ -130,31 +129,17 @@ def test_never_raises_on_any_text(text: str) -> None:
     validate(text)
 
 
-def test_valid_machine_then_runs_the_engine_compiler_when_present() -> None:
-    if importlib.util.find_spec("asl_engine.runtime.compiler") is None:
-        pytest.skip("the engine compiler is not installed yet")
-    try:
-        from asl_engine.runtime.compiler import compile_machine  # noqa: F401
-    except ImportError:
-        pytest.skip("the engine compiler cannot be imported yet")
+def test_a_valid_machine_then_goes_through_the_engine_compiler() -> None:
+    """The schema accepts any string in a ``.$`` field; the compiler's expression check rejects a broken one."""
     document = machine({"A": {"Type": "Pass", "Parameters": {"x.$": "$$$.not a path("}, "End": True}})
-    assert validate_document(document) == []
-    found = validate(document)
-    assert errors(found), "the compiler's expression check should reject the broken path"
-    assert all(d.location and d.location.startswith("/States/A") for d in errors(found))
-
-
-def test_load_and_validate_a_thousand_states_quickly() -> None:
-    text = chain_text(1000)
-    validate_document(json.loads(text))  # schema loaded and compiled once per process
-    timings = []
-    for _ in range(5):
-        start = time.perf_counter()
-        from asl_engine.definition.loader import load_definition
-
-        validate_document(load_definition(text).document)
-        timings.append(time.perf_counter() - start)
-    assert min(timings) < 0.025, f"best of 5: {min(timings) * 1000:.1f} ms"
+    assert validate_document(document) == []  # the document checks alone see nothing wrong
+    [found] = validate(document)
+    assert (found.severity, found.code, found.location) == (
+        "ERROR",
+        "SCHEMA_VALIDATION_FAILED",
+        "/States/A/Parameters/x.$",
+    )
+    assert found.message.startswith("The value for the field 'x.$' must be a valid JSONPath or a valid intrinsic")
 
 
 def test_inner_scope_reusing_an_outer_variable_name_is_a_warning() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from asl_engine import RealClock, StateMachine, VirtualClock, open_store
-from asl_engine.resources import Resources, TaskRequest
+from asl_engine.services import Resources, TaskRequest
 
 SEND = "arn:aws:states:::sqs:sendMessage"
 

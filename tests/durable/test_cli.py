@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from asl_engine import StateMachine, open_store
 from asl_engine.cli.main import cli
-from asl_engine.resources import load_resources
+from asl_engine.services import load_resources
 
 MACHINE = {
     "StartAt": "Send",

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from asl_engine import StateMachine, open_store
-from asl_engine.resources import Resources, load_resources
 from asl_engine.runtime.durable.journal import LeaseLost
+from asl_engine.services import Resources, load_resources
 from tests.durable.test_crash import Zygote, integrity
 
 MACHINE = {

@@ -7,8 +7,8 @@ from typing import Any
 
 from asl_engine import StateMachine
 from asl_engine.errors import StatesError
-from asl_engine.resources.base import TaskRequest
 from asl_engine.runtime.durable.journal import EventRow
+from asl_engine.runtime.handlers import TaskRequest
 from tests.durable.support import run_durably, signature
 
 

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from asl_engine import StateMachine
-from asl_engine.resources.base import TaskRequest
 from asl_engine.runtime.durable.journal import EventRow, ReplayDivergence, Row
+from asl_engine.runtime.handlers import TaskRequest
 from tests.durable.support import run_durably, signature
 
 

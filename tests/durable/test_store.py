@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from asl_engine import ConfigurationError, RealClock, StateMachine, VirtualClock, open_store
-from asl_engine.resources import Resources
+from asl_engine.services import Resources
 from asl_engine.store import (
     SCHEMA_VERSION,
     AttachedExecution,
@@ -296,7 +296,7 @@ def test_a_late_answer_to_a_task_whose_timeout_passed_is_refused(tmp_path: Path)
 def test_resume_loads_the_resources_file_the_execution_was_started_with(tmp_path: Path) -> None:
     (tmp_path / "handlers.py").write_text("def send(request):\n    return {'MessageId': 'from-file'}\n")
     (tmp_path / "asl.toml").write_text('[handlers]\n"arn:aws:states:::sqs:sendMessage" = "handlers:send"\n')
-    from asl_engine.resources import load_resources
+    from asl_engine.services import load_resources
 
     path = tmp_path / "runs.db"
     first = open_store(path, lease_seconds=0.1)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from asl_engine.definition.vocabulary import is_jsonata_string
 from asl_engine.language.errors import ExpressionSyntaxError
 from asl_engine.language.jsonata_expr import (
     UNDEFINED,
@@ -15,7 +16,6 @@ from asl_engine.language.jsonata_expr import (
     UnsupportedResult,
     compile_expression,
     compile_jsonata_string,
-    is_jsonata_string,
 )
 
 
@@ -106,3 +106,35 @@ def test_property_range_matches_python(start: int, end: int, step: int) -> None:
         assert value is UNDEFINED or value == []
     else:
         assert value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "message"),
+    [
+        ('$number("c-1")', "D3030", "Unable to cast value to a number"),
+        ('$number("0x1G")', "D3030", "Unable to cast value to a number"),
+        ("$power(10, 1000)", "D1001", "Number out of range"),
+        ('$string(1 / 0) & "x"', "D1001", "Number out of range"),
+        ('$toMillis("not a time")', None, "Invalid isoformat string: 'not a time'"),
+        ('$sort([1, "a"])', None, "'<' not supported between instances of 'str' and 'int'"),
+    ],
+)
+def test_python_errors_inside_jsonata_python_become_jsonata_errors(text: str, code: str | None, message: str) -> None:
+    with pytest.raises(JsonataError) as caught:
+        evaluate(text)
+    assert (caught.value.code, caught.value.message) == (code, message)
+
+
+_ARGUMENTS = st.sampled_from(['"c-1"', '"0x1G"', '"2024-13-45"', "1e308", "0", "-1", "[1, 'a']", "{}", "null", '""'])
+_FUNCTIONS = st.sampled_from(
+    ["$number", "$toMillis", "$fromMillis", "$sort", "$power(10, {})", "$sqrt", "$formatBase(1, {})", "$string"]
+)
+
+
+@given(function=_FUNCTIONS, argument=_ARGUMENTS)
+def test_property_an_expression_returns_or_raises_jsonata_error_only(function: str, argument: str) -> None:
+    text = function.format(argument) if "{}" in function else f"{function}({argument})"
+    try:
+        evaluate(text)
+    except JsonataError as error:
+        assert error.message

@@ -243,17 +243,63 @@ def test_states_result_and_error_output_only_where_aws_allows_them(state: dict[s
 
 
 def test_states_result_is_allowed_in_task_output_and_error_output_in_catchers() -> None:
-    jsonata(
+    sm = jsonata(
         {
             "T": {
                 "Type": "Task",
                 "Resource": "arn:aws:states:::lambda:invoke",
                 "Arguments": {"FunctionName": "f"},
-                "Output": "{% $states.result %}",
+                "Output": "{% {'result': $states.result} %}",
                 "Assign": {"r": "{% $states.result %}"},
-                "End": True,
-                "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput %}", "Next": "H"}],
+                "Next": "Done",
+                "Catch": [
+                    {
+                        "ErrorEquals": ["States.ALL"],
+                        "Output": "{% {'caught': $states.errorOutput} %}",
+                        "Assign": {"r": "{% $states.errorOutput.Error %}"},
+                        "Next": "Done",
+                    }
+                ],
             },
-            "H": {"Type": "Succeed"},
+            "Done": {"Type": "Pass", "Output": "{% $merge([$states.input, {'r': $r}]) %}", "End": True},
         }
     )
+    returned = sm.execute({}, mocks={"T": [{"Return": {"Payload": 7}}]})
+    assert returned.output == {"result": {"Payload": 7}, "r": {"Payload": 7}}
+    caught = sm.execute({}, mocks={"T": [{"Throw": {"Error": "Boom", "Cause": "bad"}}]})
+    assert caught.output == {"caught": {"Error": "Boom", "Cause": "bad"}, "r": "Boom"}
+
+
+NUMBER_OF_ID = "{% $number($states.input.id) %}"
+
+
+def test_a_python_error_inside_an_expression_fails_the_execution_with_query_evaluation_error() -> None:
+    sm = jsonata({"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True,
+                        "Arguments": {"FunctionName": "f", "Payload": {"n": NUMBER_OF_ID}}}})  # fmt: skip
+    execution = sm.execute({"id": "c-1"}, mocks={"T": [{"Return": 1}]})
+    assert (execution.status, execution.error) == ("FAILED", "States.QueryEvaluationError")
+    assert execution.cause == (
+        "An error occurred while executing the state 'T' (entered at the event id #2). The JSONata expression "
+        "'$number($states.input.id)' specified for the field 'Arguments/Payload/n' threw an error during evaluation. "
+        "D3030: Unable to cast value to a number"
+    )
+    assert [event["type"] for event in execution.history][-2:] == ["EvaluationFailed", "ExecutionFailed"]
+
+
+def test_a_catcher_on_states_all_catches_a_python_error_inside_an_expression() -> None:
+    sm = jsonata(
+        {
+            "Lookup": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Arguments": {"FunctionName": "f", "Payload": {"n": NUMBER_OF_ID}},
+                "Output": "{% $states.result.Payload %}",
+                "End": True,
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput.Error %}", "Next": "Bad"}],
+            },
+            "Bad": {"Type": "Succeed"},
+        }
+    )
+    echo = {"Lookup": [{"Return": {"Payload": "found"}}]}
+    assert sm.execute({"id": "42"}, mocks=echo).output == "found"
+    assert sm.execute({"id": "c-1"}, mocks=echo).output == "States.QueryEvaluationError"

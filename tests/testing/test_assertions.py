@@ -108,7 +108,7 @@ def test_state_data_mismatches_point_at_the_difference(declined: Execution) -> N
     assert message.startswith(
         'expected \'Wrap\' to output {"kind": "gift"},\n'
         'but it output          {"kind": "gift", "total": 5, "wrapped": true}\n'
-        "(at /: unexpected key(s) 'total', 'wrapped')\n"
+        "(at /total: unexpected 5; at /wrapped: unexpected true)\n"
     )
     assert "(at /total: expected 6, got 5)" in failure(assert_state_input, declined, "Wrap", {**GIFT, "total": 6})
 
@@ -124,7 +124,7 @@ def test_outcome_assertions(declined: Execution) -> None:
     assert failure(assert_failed, declined, "Order.Failed").startswith(
         "expected the execution to fail with Order.Failed, but it ended SUCCEEDED\n"
     )
-    assert '(at /: expected {"x": 1}, got "refunded")' in failure(assert_output, declined, {"x": 1})
+    assert '(at /: expected {"x":1}, got "refunded")' in failure(assert_output, declined, {"x": 1})
     environment = AslEnvironment()
     environment.mocks.raises("Charge", "Boom", "it broke")
     failed = environment.execute(order_machine(), GIFT)

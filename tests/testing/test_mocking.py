@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from asl_engine import ConfigurationError, StatesError
-from asl_engine.resources.base import TaskRequest
+from asl_engine.runtime.handlers import TaskRequest
 from asl_engine.testing import AslEnvironment, MockConfig, MockSet, Return, Throw
 from tests.testing.machines import order_machine
 

@@ -308,6 +308,6 @@ def test_mocks_win_over_resources(asl_machine, asl_env, asl_mocks):
         [
             'E*AssertionError: expected \'Charge\' to output {"kind": "plain", "total": 7, "charged_": 1},',
             'E*but it output          {"kind": "plain", "total": 7, "charge": {"charged": 7}}',
-            "E*(at /: missing key 'charged_')",
+            'E*(at /charged_: missing (expected 1); at /charge: unexpected {"charged":7})',
         ]
     )

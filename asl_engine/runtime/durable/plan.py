@@ -17,9 +17,10 @@ closes the attempt). The deepest live visits (live, with no live visit inside th
 run again; the replay holds each at its entry (a *gate*) until the redrive that releases it.
 
 Rows those visits recorded after their entry, the failures that travelled up from them (a Map
-iteration failing, a Parallel failing, siblings aborted) and the execution's final event did not
-happen in the run being replayed: they are *dead*. The replay puts them into the history as
-recorded, without the engine producing them, and drops the inputs meant for them.
+iteration failing, a Parallel failing, the aborts a Map or Parallel records for the state that failed
+and for its siblings) and the execution's final event did not happen in the run being replayed:
+they are *dead*. The replay puts them into the history as recorded, without the engine producing
+them, and drops the inputs meant for them.
 """
 
 from __future__ import annotations
@@ -268,7 +269,8 @@ class _Analysis:
             gate = self._gate_over(key)
         if gate >= segment:
             return True
-        if row.type in _PROPAGATION and segment < len(self.live) and key in self.live[segment]:
+        propagating = row.type in _PROPAGATION or row.type.endswith("StateAborted")
+        if propagating and segment < len(self.live) and key in self.live[segment]:
             latest = self._latest_attempt(key, segment)
             return latest is not None and row.event_id > latest
         return False

@@ -49,9 +49,9 @@ from asl_engine.runtime.payload_meter import payload_text
 from asl_engine.runtime.scheduler import Cancelled, Future, Scheduler, wait_any
 
 if TYPE_CHECKING:
-    from asl_engine.resources.base import TaskHandler, TaskRequest
     from asl_engine.runtime.callbacks import PendingCallback
     from asl_engine.runtime.frame import Frame
+    from asl_engine.runtime.handlers import TaskHandler, TaskRequest
     from asl_engine.runtime.payload_meter import LazyText
     from asl_engine.runtime.run import ExecutionRun
     from asl_engine.runtime.scheduler import Task

@@ -11,10 +11,10 @@ from __future__ import annotations
 import inspect
 from typing import TYPE_CHECKING, Any
 
+from asl_engine.definition.arns import ResourceRef, parse_resource
 from asl_engine.errors import StatesError
-from asl_engine.resources.arns import ResourceRef, parse_resource
-from asl_engine.resources.base import TaskHandler, TaskRequest
 from asl_engine.runtime import failures
+from asl_engine.runtime.handlers import TaskHandler, TaskRequest
 
 if TYPE_CHECKING:
     from asl_engine.runtime.frame import Frame

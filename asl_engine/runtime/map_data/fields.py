@@ -6,34 +6,29 @@ templates (``Parameters``, ``BatchInput``) see the input after ``InputPath``; JS
 ``MaxItemsPerBatch``, ``MaxInputBytesPerBatch``) are a literal, a ``*Path`` (JSONPath) or an
 expression (JSONata).
 
-A ``*Path`` may point at a number or at a string of digits: AWS accepted ``"2"`` from a variable
-for ``MaxItemsPath`` and ``MaxItemsPerBatchPath`` (recorded); anything else fails the execution
-with ``States.Runtime`` "The MaxItemsPath field refers to value "1.5" which is not a valid
-integer: $.MaxItems" (recorded).
+A ``*Path`` may point at a number or at numeric text (``runtime.path_numbers``): AWS accepted
+``"2"`` from a variable for ``MaxItemsPath`` (recorded); anything else fails the execution with
+``States.Runtime`` "The MaxItemsPath field refers to value "1.5" which is not a valid integer:
+$.MaxItems" (recorded).
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from asl_engine.definition.vocabulary import JSONATA
 from asl_engine.language.errors import EvaluationError, PathNotFoundError
-from asl_engine.language.template import to_json
 from asl_engine.runtime import failures, jsonata_flow
 from asl_engine.runtime.dataflow import compile_optional_path, compile_optional_template
+from asl_engine.runtime.path_numbers import integer_value, shown
 from asl_engine.runtime.states.base import CompileError
 
 if TYPE_CHECKING:
     from asl_engine.runtime.frame import Frame
 
-JSONATA = "JSONata"
-
 FieldSource = Callable[["Frame", Any, Any], Any]
 """(frame, raw input, selected input) -> the field's value at run time."""
-
-_DIGITS = re.compile(r"-?\d+\Z")
 
 
 def absent(frame: Frame, raw: Any, selected: Any) -> None:
@@ -55,9 +50,10 @@ def payload_source(spec: dict[str, Any], pointer: str, query_language: str, loca
     return template_source(spec, "Parameters", pointer)
 
 
-def template_source(spec: dict[str, Any], field: str, pointer: str) -> FieldSource | None:
-    """A JSONPath payload template evaluated against the selected input."""
-    template = compile_optional_template(spec, field, pointer)
+def template_source(spec: dict[str, Any], field: str, pointer: str, *, any_value: bool = False) -> FieldSource | None:
+    """A JSONPath payload template evaluated against the selected input (``any_value``: see
+    ``compile_optional_template``)."""
+    template = compile_optional_template(spec, field, pointer, any_value=any_value)
     if template is None:
         return None
     evaluate = template.evaluate
@@ -80,7 +76,7 @@ def value_source(spec: dict[str, Any], field: str, pointer: str, query_language:
     if query_language == JSONATA:
         template = jsonata_flow.JsonataTemplate(spec[field], location, f"{pointer}/{field}")
         return lambda frame, raw, selected: template.evaluate(frame, jsonata_flow.StatesBinding(raw))
-    source = template_source(spec, field, pointer)
+    source = template_source(spec, field, pointer, any_value=True)
     return source if source is not None else absent
 
 
@@ -109,23 +105,10 @@ def count_source(spec: dict[str, Any], field: str, pointer: str, query_language:
             raise failures.from_path(frame, error) from None
         number = integer_value(value)
         if number is None:
-            shown = value if isinstance(value, str) else to_json(value)
             raise failures.runtime_error(
-                frame, f'The {path_field} field refers to value "{shown}" which is not a valid integer: {path.text}'
+                frame,
+                f'The {path_field} field refers to value "{shown(value)}" which is not a valid integer: {path.text}',
             )
         return number
 
     return from_path
-
-
-def integer_value(value: Any) -> int | None:
-    """An integer from a number or a string of digits; None when the value is not one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if math.isfinite(value) and value.is_integer() else None
-    if isinstance(value, str) and _DIGITS.match(value.strip()):
-        return int(value.strip())
-    return None

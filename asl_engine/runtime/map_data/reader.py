@@ -15,14 +15,14 @@ duplicates.", "Attempting to map over non-iterable node.", "field MaxItems must 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
 from asl_engine.errors import StatesError
-from asl_engine.resources.arns import ResourceRef, UnknownResourceError, parse_resource
-from asl_engine.resources.base import TaskHandler
 from asl_engine.runtime import failures
+from asl_engine.runtime.handlers import TaskHandler
 from asl_engine.runtime.map_data import formats
 from asl_engine.runtime.map_data.calls import call, integration, s3_resource
 from asl_engine.runtime.map_data.fields import FieldSource, count_source, payload_source
@@ -36,6 +36,14 @@ ITEM_READER_FAILED = "States.ItemReaderFailed"
 MAX_ITEMS_LIMIT = 100_000_000
 STATE_DATA = "STATE_DATA"
 """``$$.Map.Item.Source`` for items taken from the state input."""
+
+ReadCounter = Callable[[int], None]
+"""Told how many items have been read so far, as the read goes (for progress displays)."""
+
+
+def _uncounted(items: int) -> None:
+    pass
+
 
 _INPUT_TYPES = ("CSV", "JSON", "JSONL", "PARQUET", "MANIFEST")
 _FILE_INPUT_TYPES = ("CSV", "JSON", "JSONL", "PARQUET")
@@ -120,16 +128,16 @@ class ItemReader:
 
     # -- after MapRunStarted -----------------------------------------------------------------------------
 
-    async def read(self, frame: Frame, request: ReadRequest) -> ReadItems:
+    async def read(self, frame: Frame, request: ReadRequest, counted: ReadCounter = _uncounted) -> ReadItems:
         """The items, limited by MaxItems; failures are ``States.ItemReaderFailed`` (Runtime passes through)."""
         limit = request.max_items
         try:
             if limit is not None and limit < 0:
                 raise ItemReaderError("field MaxItems must be positive")
             if self.listing:
-                read = await self._read_listing(frame, request)
+                read = await self._read_listing(frame, request, counted)
             else:
-                read = await self._read_object(frame, request)
+                read = await self._read_object(frame, request, counted)
         except ItemReaderError as error:
             raise StatesError(ITEM_READER_FAILED, error.message) from None
         except StatesError as error:
@@ -140,23 +148,26 @@ class ItemReader:
             limit = min(limit, MAX_ITEMS_LIMIT)
             del read.items[limit:]
             del read.sources[limit:]
+        counted(len(read.items))
         return read
 
-    async def _read_object(self, frame: Frame, request: ReadRequest) -> ReadItems:
+    async def _read_object(self, frame: Frame, request: ReadRequest, counted: ReadCounter) -> ReadItems:
         location = _location(request.parameters)
         body = await call(frame, request.handler, self.resource, request.parameters)
         config = self.config
         if config.input_type == "MANIFEST" or config.manifest_type is not None:
-            return await self._read_manifest(frame, location, body)
+            return await self._read_manifest(frame, location, body, counted)
         items = self._parse(body, location)
         return ReadItems(items, [location.source] * len(items))
 
-    async def _read_manifest(self, frame: Frame, manifest: ObjectLocation, body: Any) -> ReadItems:
+    async def _read_manifest(
+        self, frame: Frame, manifest: ObjectLocation, body: Any, counted: ReadCounter
+    ) -> ReadItems:
         where = manifest.source
         text = formats.decode(_bytes_or_text(body, where), where)
         config = self.config
         if config.manifest_type == "ATHENA_DATA":
-            return await self._read_files(frame, formats.athena_manifest(text, where))
+            return await self._read_files(frame, formats.athena_manifest(text, where), counted)
         inventory = formats.inventory_manifest(text, where)
         read = ReadItems([], [])
         getter = s3_resource(self.resource, "getObject")
@@ -168,29 +179,35 @@ class ItemReader:
             )
             read.items.extend(rows)
             read.sources.extend([location.source] * len(rows))
+            counted(len(read.items))
         return read
 
-    async def _read_listing(self, frame: Frame, request: ReadRequest) -> ReadItems:
+    async def _read_listing(self, frame: Frame, request: ReadRequest, counted: ReadCounter) -> ReadItems:
         parameters = dict(request.parameters)
         bucket = parameters.get("Bucket")
         if not isinstance(bucket, str):
             raise ItemReaderError("The ItemReader's parameters need a 'Bucket' string")
+        flatten = self.config.transformation == "LOAD_AND_FLATTEN"
         listed: list[dict[str, Any]] = []
         while True:
             page = await call(frame, request.handler, self.resource, parameters)
             if not isinstance(page, Mapping) or not isinstance(page.get("Contents", []), list):
                 raise ItemReaderError(f"The listing of bucket '{bucket}' is not a ListObjectsV2 response")
             listed.extend(page.get("Contents", []))
+            if not flatten:
+                counted(len(listed))  # the listed objects are the items
             token = page.get("NextContinuationToken")
             if not page.get("IsTruncated") or not isinstance(token, str):
                 break
             parameters["ContinuationToken"] = token
-        if self.config.transformation == "LOAD_AND_FLATTEN":
-            return await self._read_files(frame, [ObjectLocation(bucket, str(entry.get("Key"))) for entry in listed])
+        if flatten:
+            return await self._read_files(
+                frame, [ObjectLocation(bucket, str(entry.get("Key"))) for entry in listed], counted
+            )
         items = [_listed_item(entry) for entry in listed]
         return ReadItems(items, [f"S3://{bucket}"] * len(items))
 
-    async def _read_files(self, frame: Frame, locations: list[ObjectLocation]) -> ReadItems:
+    async def _read_files(self, frame: Frame, locations: list[ObjectLocation], counted: ReadCounter) -> ReadItems:
         """Every file's items in order (LOAD_AND_FLATTEN, Athena manifests), parsed per InputType."""
         getter = s3_resource(self.resource, "getObject")
         handler = integration(frame, getter, "ItemReader", _HOW_TO)
@@ -200,6 +217,7 @@ class ItemReader:
             items = self._parse(body, location)
             read.items.extend(items)
             read.sources.extend([location.source] * len(items))
+            counted(len(read.items))
         return read
 
     def _parse(self, body: Any, location: ObjectLocation) -> list[Any]:

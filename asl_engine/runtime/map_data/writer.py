@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
+from asl_engine.definition.vocabulary import JSONATA
 from asl_engine.errors import StatesError
-from asl_engine.resources.arns import ResourceRef, UnknownResourceError, parse_resource
-from asl_engine.resources.base import TaskHandler
 from asl_engine.runtime import failures
+from asl_engine.runtime.handlers import TaskHandler
 from asl_engine.runtime.map_data.calls import call, integration
 from asl_engine.runtime.map_data.fields import FieldSource, payload_source
 from asl_engine.runtime.states.base import CompileError
@@ -87,7 +88,7 @@ class ResultWriter:
                 )
         self.parameters: FieldSource | None = payload_source(spec, pointer, query_language, "ResultWriter")
         if self.resource is not None and self.parameters is None:
-            field = "Arguments" if query_language == "JSONata" else "Parameters"
+            field = "Arguments" if query_language == JSONATA else "Parameters"
             raise CompileError(pointer, f"A ResultWriter with a Resource needs '{field}' with the Bucket and Prefix")
         if self.resource is None and self.parameters is not None:
             raise CompileError(

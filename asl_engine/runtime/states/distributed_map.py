@@ -9,7 +9,7 @@ The order of events and failures follows AWS's recorded histories:
    failure fields, ``ItemSelector`` over state-input items, ``MapRunStarted``.
 3. The read (``States.ItemReaderFailed``), ``ItemSelector`` over read items, batching, the child
    executions, the export (``States.ResultWriterFailed``). A failure here is ``MapRunFailed``
-   with its error and cause, then ``MapStateFailed``.
+   with its error and cause, then ``MapStateFailed`` (unless a Retrier takes it).
 
 With an ItemReader the Map's ``ItemsPath`` (``Items``) is not applied: AWS iterates the reader's
 items whatever it says (recorded with a path that matches nothing). Each item's
@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING, Any
 from asl_engine.errors import StatesError
 from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
 from asl_engine.runtime.map_data import STATE_DATA, ChildOutcome, ItemReader, ReadRequest
+from asl_engine.runtime.map_data.reader import ReadCounter
 from asl_engine.runtime.map_data.writer import FAILED, PENDING, SUCCEEDED
 from asl_engine.runtime.scheduler import Cancelled
+from asl_engine.runtime.states.retrying import StateFailure
 
 if TYPE_CHECKING:
     from asl_engine.runtime.frame import Frame
@@ -54,12 +56,14 @@ async def run_distributed(node: MapState, frame: Frame, raw_input: Any, selected
     tolerated_count, tolerated_percentage = node.tolerance(frame, raw_input, selected)
     inputs = [node.iteration_input(frame, raw_input, selected, i, item, STATE_DATA) for i, item in enumerate(items)]
     map_run = frame.run.start_map_run(frame, node)
+    map_run.count_read(len(items))
     frame.record("MapRunStarted", {"mapRunArn": map_run.arn})
     try:
         if reading is not None:
-            inputs = await _read_inputs(node, frame, raw_input, selected, *reading)
+            inputs = await _read_inputs(node, frame, raw_input, selected, *reading, map_run.count_read)
         if batching is not None:
             inputs = list(batching.batches(inputs))
+        map_run.total = len(inputs)
         outcomes = [ChildOutcome(index, value, PENDING) for index, value in enumerate(inputs)]
         try:
             await _run_children(node, frame, map_run, outcomes, max_concurrency, tolerated_count, tolerated_percentage)
@@ -79,11 +83,10 @@ async def run_distributed(node: MapState, frame: Frame, raw_input: Any, selected
     except StatesError as error:
         details = {key: value for key, value in (("error", error.error), ("cause", error.cause)) if value is not None}
         frame.record("MapRunFailed", details)
-        frame.record("MapStateFailed")
-        raise
+        raise StateFailure(error, frame.last_event_id) from None
     except Cancelled as cancelled:
         frame.record("MapRunAborted")
-        frame.run.record_aborted(frame, "MapStateAborted", cancelled)
+        frame.run.record_aborted(frame, node.aborted_type, cancelled)
         raise
     frame.record("MapRunSucceeded")
     frame.record_aside("MapStateSucceeded")
@@ -91,10 +94,16 @@ async def run_distributed(node: MapState, frame: Frame, raw_input: Any, selected
 
 
 async def _read_inputs(
-    node: MapState, frame: Frame, raw_input: Any, selected: Any, reader: ItemReader, request: ReadRequest
+    node: MapState,
+    frame: Frame,
+    raw_input: Any,
+    selected: Any,
+    reader: ItemReader,
+    request: ReadRequest,
+    counted: ReadCounter,
 ) -> list[Any]:
     """The children's inputs from the items an ItemReader reads (each through the ItemSelector)."""
-    read = await reader.read(frame, request)
+    read = await reader.read(frame, request, counted)
     return [
         node.iteration_input(frame, raw_input, selected, index, item, source)
         for index, (item, source) in enumerate(zip(read.items, read.sources, strict=True))

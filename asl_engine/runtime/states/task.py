@@ -6,14 +6,14 @@ import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
 from asl_engine.errors import StatesError
 from asl_engine.language.errors import PathNotFoundError
 from asl_engine.language.template import to_json
-from asl_engine.resources.arns import ResourceRef, UnknownResourceError, parse_resource
-from asl_engine.resources.base import TaskHandler, TaskRequest
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import await_callback
 from asl_engine.runtime.dataflow import compile_optional_path
+from asl_engine.runtime.handlers import CallbackCompleting, TaskHandler, TaskRequest
 from asl_engine.runtime.limits import data_limit_error, exceeds_payload_limit
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
 from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, await_work, with_deadline
@@ -48,6 +48,7 @@ _TASK_EVENTS = TaskEvents("Task")
 
 class TaskState(StateNode):
     state_type = "Task"
+    aborted_type = "TaskStateAborted"
     blocking = True
     retriable = True
     __slots__ = ("events", "heartbeat", "policy", "resource", "resource_tag", "timeout")
@@ -74,7 +75,7 @@ class TaskState(StateNode):
         )
 
     async def run_async(self, frame: Frame, raw_input: Any) -> Transition:
-        return await run_with_policy(self, self.policy, frame, raw_input, self._attempt, "TaskStateAborted")
+        return await run_with_policy(self, self.policy, frame, raw_input, self._attempt)
 
     @property
     def data_limit_subject(self) -> str:
@@ -130,7 +131,7 @@ class TaskState(StateNode):
             frame.record(kind, self._failure_details(error))
             raise
         except Cancelled as cancelled:
-            run.record_aborted(frame, "TaskStateAborted", cancelled)
+            run.record_aborted(frame, self.aborted_type, cancelled)
             raise
         if exceeds_payload_limit(result):
             too_large = data_limit_error(self.data_limit_subject)
@@ -161,19 +162,28 @@ class TaskState(StateNode):
             pending = run.callbacks.open(request.task_token, self.name, key)
             if durable is not None:
                 durable.token_opened(request.task_token, key, self.name, deadline, heartbeat)
+        final_answer = isinstance(handler, CallbackCompleting) and handler.completes_callback
         try:
-            if durable is not None:
-                outcome = await durable.invoke(frame, request, handler, scheduled, deadline)
-            else:
-                outcome = handler(request)
-                if inspect.isawaitable(outcome):
-                    name = f"task {self.name}"
-                    if run.activities is None:
-                        outcome = await with_deadline(run.scheduler, _as_coroutine(outcome), deadline, name)
-                    else:
-                        activity = run.activities.start(_as_coroutine(outcome), name)
-                        outcome = await await_work(run.scheduler, activity, deadline, name)
-            if pending is None or getattr(handler, "completes_callback", False):
+            try:
+                if durable is not None:
+                    outcome = await durable.invoke(frame, request, handler, scheduled, deadline)
+                else:
+                    outcome = handler(request)
+            except StatesError as error:
+                if final_answer and error.error != failures.RUNTIME:
+                    self._record_answered_submission(frame)
+                raise
+            if durable is None and inspect.isawaitable(outcome):
+                name = f"task {self.name}"
+                if run.activities is None:
+                    outcome = await with_deadline(run.scheduler, _as_coroutine(outcome), deadline, name)
+                else:
+                    activity = run.activities.start(_as_coroutine(outcome), name)
+                    outcome = await await_work(run.scheduler, activity, deadline, name)
+            if final_answer:
+                self._record_answered_submission(frame)
+                return outcome
+            if pending is None:
                 return outcome
             # The integration was called with the token; now the task waits for someone to answer it.
             request.submit(outcome)
@@ -207,6 +217,16 @@ class TaskState(StateNode):
 
     def _record_submitted(self, frame: Frame, output: Any) -> None:
         frame.record("TaskSubmitted", {**self.resource_tag, "output": output})
+
+    def _record_answered_submission(self, frame: Frame) -> None:
+        """A mock answered a ``.sync`` or ``.waitForTaskToken`` task with its final outcome.
+
+        On AWS such a task records ``TaskSubmitted`` (the service's answer to the call that started
+        the job or sent the token) before its ``TaskSucceeded``/``TaskFailed``/``TaskTimedOut``. The
+        mock stands for the whole task, so the event is recorded without the answer it does not give.
+        """
+        if self.resource.pattern != "request-response":
+            frame.record("TaskSubmitted", dict(self.resource_tag))
 
     def _scheduled_details(
         self, region: str, parameters: Any, timeout: float | None, heartbeat: float | None

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from asl_engine import ValidationError
-from asl_engine.resources import Resources
 from asl_engine.runtime.map_data import BatchPlan
+from asl_engine.services import Resources
 
 from .support import details, distributed_map, reader
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from asl_engine import StateMachine, ValidationError
-from asl_engine.resources import Resources
+from asl_engine.services import Resources
 
 from .support import PROCESSOR, details, distributed_map, event_types, reader
 

@@ -1,0 +1,92 @@
+"""The options of an execution, written once.
+
+``StateMachine.execute``, ``start`` and ``start_on`` take the same keyword options, declared by
+``ExecutionOptions`` (so an IDE or a type checker sees each keyword, its type and its
+documentation); each call turns them into one frozen ``ExecutionSettings``, which is what the
+engine reads and what a nested execution inherits from its parent. A new option is one field in
+each class below, and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any, Protocol, TypedDict
+
+from asl_engine.runtime.clock import Clock
+from asl_engine.runtime.handlers import HandlerSource
+from asl_engine.runtime.history import EventListener
+from asl_engine.services.mocks import Mocks
+
+
+class ExecutionStore(Protocol):
+    """Where a durable execution is kept (``asl_engine.open_store``): what ``store=`` accepts.
+
+    The machine hands the execution to the store, which runs it durably; the store is above the
+    machine in the API layer's order of use, so it is known here by what it does.
+    """
+
+    def execute(self, machine: Any, input: Any = None, **options: Any) -> Any: ...
+
+    def start(self, machine: Any, input: Any = None, **options: Any) -> Any: ...
+
+    async def start_async(self, machine: Any, input: Any = None, **options: Any) -> Any: ...
+
+
+class ExecutionOptions(TypedDict, total=False):
+    """The keyword options of ``StateMachine.execute``, ``start`` and ``start_on``."""
+
+    name: str | None
+    """The execution's name (a seeded UUID when omitted)."""
+    clock: Clock | None
+    """A fresh ``VirtualClock`` when omitted: Wait states and retry intervals take no real time."""
+    mocks: Mapping[str, Any] | Mocks | None
+    """Mocked responses by state name; they win over ``resources``."""
+    resources: HandlerSource | Sequence[HandlerSource] | None
+    """What answers the other Task states (a ``Resources``, or any handler source)."""
+    context: Mapping[str, Any] | None
+    """Overrides of the context object (``{"Execution": {...}, "StateMachine": {...}}``)."""
+    history: bool
+    """Record the history (on by default)."""
+    seed: int | None
+    """Makes random values (UUIDs, jitter, task tokens) reproducible."""
+    region: str
+    account: str
+    role_arn: str | None
+    listeners: Sequence[EventListener]
+    """Called with each history event as it is recorded (on the execution's thread)."""
+    start_mode: str
+    """``"sync"`` runs an Express machine as StartSyncExecution would (``"async"`` by default)."""
+    store: ExecutionStore | None
+    """Run durably, recorded in this store (``asl_engine.open_store``): see docs/durability.md."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionSettings:
+    """``ExecutionOptions`` with their defaults applied: how one execution runs."""
+
+    name: str | None = None
+    clock: Clock | None = None
+    mocks: Mapping[str, Any] | Mocks | None = None
+    resources: HandlerSource | Sequence[HandlerSource] | None = None
+    context: Mapping[str, Any] | None = None
+    history: bool = True
+    seed: int | None = None
+    region: str = "us-east-1"
+    account: str = "123456789012"
+    role_arn: str | None = None
+    listeners: Sequence[EventListener] = ()
+    start_mode: str = "async"
+    store: ExecutionStore | None = None
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any], caller: str) -> ExecutionSettings:
+        """The settings ``options`` ask for; an unknown keyword is a ``TypeError`` naming ``caller``, as
+        Python reports one for a function's own parameters."""
+        for key in options:
+            if key not in _OPTION_NAMES:
+                raise TypeError(f"{caller}() got an unexpected keyword argument {key!r}")
+        return cls(**options)
+
+
+_OPTION_NAMES = frozenset(field.name for field in fields(ExecutionSettings))

@@ -1,0 +1,124 @@
+"""Invoking a local function as the Lambda service would: resolution, context, sync or in a worker.
+
+Both Step Functions forms (the legacy function ARN and ``lambda:invoke``) go through
+``LambdaService.prepare``, which resolves the function (answering with Lambda's own errors when
+it cannot), builds the event and the context, and returns a ``PreparedCall`` to run either on the
+scheduler's thread (virtual clock: deterministic, and virtual time stands still during the call)
+or on a worker thread (real clock: the function's timeout is enforced and the Task's
+TimeoutSeconds can interrupt the wait).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from asl_engine.errors import StatesError
+from asl_engine.runtime.environment import TaskEnvironment
+from asl_engine.services.lambda_.context import ClientContext, LambdaContext
+from asl_engine.services.lambda_.errors import LAMBDA
+from asl_engine.services.lambda_.functions import LambdaFunction, LambdaFunctions
+from asl_engine.services.lambda_.names import FunctionRef
+from asl_engine.services.lambda_.runtime import Outcome, call_handler, call_with_timeout
+from asl_engine.services.sdk_metadata import uuid_request_id
+
+LATEST = "$LATEST"
+
+
+@dataclass(slots=True)
+class PreparedCall:
+    """Everything needed to run one invocation, decided on the scheduler's thread."""
+
+    function: LambdaFunction
+    event: Any
+    context: LambdaContext
+    executed_version: str
+    clock: Callable[[], float]
+
+    def run_inline(self) -> Outcome:
+        started = self.clock()
+        outcome = call_handler(self.function, self.event, self.context)
+        return self._finish(outcome, started)
+
+    def run_with_timeout(self) -> Outcome:
+        started = self.clock()
+        outcome = call_with_timeout(self.function, self.event, self.context)
+        return self._finish(outcome, started)
+
+    def _finish(self, outcome: Outcome, started: float) -> Outcome:
+        outcome.duration = max(0.0, self.clock() - started)
+        outcome.log = self.context.logged
+        return outcome
+
+
+class LambdaService:
+    """The Lambda service of one ``Resources``: its functions, invoked with Lambda's semantics."""
+
+    def __init__(self, functions: LambdaFunctions) -> None:
+        self.functions = functions
+
+    def resolve(
+        self, env: TaskEnvironment, raw_name: str, ref: FunctionRef, qualifier: str | None, request_id: str
+    ) -> LambdaFunction:
+        """The function an invocation reaches, or Lambda's ResourceNotFoundException."""
+        function = self.functions.find_exact(raw_name) or self.functions.find(ref, qualifier)
+        if function is None:
+            arn = ref.arn(env.region, env.account, qualifier=qualifier or LATEST)
+            raise LAMBDA.error(
+                "ResourceNotFoundException", f"Function not found: {arn}", status_code=404, request_id=request_id
+            )
+        return function
+
+    def prepare(
+        self,
+        env: TaskEnvironment,
+        function: LambdaFunction,
+        ref: FunctionRef,
+        qualifier: str | None,
+        event: Any,
+        *,
+        request_id: str,
+        task_timeout: float | None,
+        client_context: ClientContext | None = None,
+    ) -> PreparedCall:
+        version = qualifier if qualifier is not None and qualifier.isdigit() else LATEST
+        now = env.clock.now()
+        limit = function.timeout if task_timeout is None else min(function.timeout, task_timeout)
+        stream_id = f"{env.random.getrandbits(128):032x}"
+        context = LambdaContext(
+            function_name=function.name,
+            function_version=version,
+            invoked_function_arn=ref.arn(env.region, env.account, qualifier=qualifier),
+            memory_limit_in_mb=function.memory_size,
+            aws_request_id=request_id,
+            log_group_name=f"/aws/lambda/{function.name}",
+            log_stream_name=f"{env.clock.now_datetime():%Y/%m/%d}/[{version}]{stream_id}",
+            deadline=now + limit,
+            clock=env.clock.now,
+            client_context=client_context,
+        )
+        # The function receives JSON, never the engine's own objects: what it does to its event
+        # must not leak into the execution (the history still references the parameters).
+        copied = json.loads(json.dumps(event))
+        return PreparedCall(function, copied, context, version, env.clock.now)
+
+
+def new_request_id(env: TaskEnvironment) -> str:
+    return uuid_request_id(env.random)
+
+
+def decode_payload(body: bytes) -> Any:
+    """What Step Functions makes of a response body: its JSON value, or the text when it is not JSON."""
+    text = body.decode("utf-8", errors="replace")
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def function_error(error: dict[str, Any], cause: str) -> StatesError:
+    """A failed invocation: the error is the document's ``errorType`` (``Lambda.Unknown`` without one)."""
+    error_type = error.get("errorType")
+    return StatesError(error_type if isinstance(error_type, str) and error_type else "Lambda.Unknown", cause)

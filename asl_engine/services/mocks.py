@@ -1,0 +1,115 @@
+"""Mocked task results, per state, in Step Functions Local's MockedResponses shape.
+
+``{"StateName": [{"Return": value}, {"Throw": {"Error": "...", "Cause": "..."}}]}``: the n-th
+invocation of that state gets the n-th response. A dict keyed by invocation numbers and ranges
+(``{"0": ..., "1-2": ...}``) is accepted too, as in a MockConfigFile. ``Return`` is the raw task
+result, before ResultSelector.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from asl_engine.definition.arns import ResourceRef
+from asl_engine.errors import ConfigurationError, StatesError
+from asl_engine.runtime.handlers import TaskHandler, TaskRequest
+
+_RANGE = re.compile(r"(\d+)(?:-(\d+))?\Z")
+
+
+class MockResponse:
+    __slots__ = ("error", "value")
+
+    def __init__(self, value: Any = None, error: StatesError | None = None) -> None:
+        self.value = value
+        self.error = error
+
+    @classmethod
+    def parse(cls, spec: Any, where: str) -> MockResponse:
+        if not isinstance(spec, Mapping) or len(spec) != 1 or not ({"Return", "Throw"} & set(spec)):
+            raise ConfigurationError(
+                f'{where}: a mocked response must be {{"Return": value}} or '
+                f'{{"Throw": {{"Error": ..., "Cause": ...}}}}, got {spec!r}'
+            )
+        if "Return" in spec:
+            return cls(value=spec["Return"])
+        thrown = spec["Throw"]
+        if not isinstance(thrown, Mapping):
+            raise ConfigurationError(f"{where}: 'Throw' must be an object with 'Error' and 'Cause' strings")
+        error, cause = thrown.get("Error"), thrown.get("Cause")
+        # Both are optional: a callback may fail a task with neither (SendTaskFailure without fields).
+        for field, value in (("Error", error), ("Cause", cause)):
+            if value is not None and not isinstance(value, str):
+                raise ConfigurationError(f"{where}: '{field}' must be a string")
+        return cls(error=StatesError(error, cause))
+
+
+def _expand(state: str, responses: Any) -> list[MockResponse]:
+    if isinstance(responses, list):
+        return [MockResponse.parse(item, f"mock for state {state!r}, response {i}") for i, item in enumerate(responses)]
+    if isinstance(responses, Mapping):
+        slots: dict[int, MockResponse] = {}
+        for key, item in responses.items():
+            match = _RANGE.match(str(key))
+            if not match:
+                raise ConfigurationError(f"mock for state {state!r}: invalid invocation key {key!r} (use '0' or '1-3')")
+            first = int(match.group(1))
+            last = int(match.group(2) or first)
+            response = MockResponse.parse(item, f"mock for state {state!r}, responses {key}")
+            for index in range(first, last + 1):
+                slots[index] = response
+        if sorted(slots) != list(range(len(slots))):
+            raise ConfigurationError(f"mock for state {state!r}: invocation numbers must be contiguous from 0")
+        return [slots[index] for index in range(len(slots))]
+    raise ConfigurationError(f"mock for state {state!r} must be a list of responses or a dict of invocation numbers")
+
+
+class MockedTask:
+    """Answers one state's invocations from its list of responses."""
+
+    __slots__ = ("responses", "state")
+
+    completes_callback = True
+    """A mocked response is the task's final result, even for ``.waitForTaskToken``/``.sync`` (as in
+    Step Functions Local): the engine does not wait for a callback."""
+
+    def __init__(self, state: str, responses: list[MockResponse]) -> None:
+        self.state = state
+        self.responses = responses
+
+    def __call__(self, request: TaskRequest) -> Any:
+        if request.invocation >= len(self.responses):
+            raise StatesError(
+                "States.Runtime",
+                f"The state '{self.state}' was invoked {request.invocation + 1} times but its mock defines only "
+                f"{len(self.responses)} response(s). Add more responses to the mock.",
+            )
+        response = self.responses[request.invocation]
+        if response.error is not None:
+            raise StatesError(response.error.error, response.error.cause)
+        return response.value
+
+
+class Mocks:
+    """Mocked responses for several states; consulted before any registered handler."""
+
+    mocks_task_states = True
+    """Mocks answer Task states only, never a Map's ItemReader or ResultWriter (see ``HandlerSource``)."""
+
+    def __init__(self, spec: Mapping[str, Any] | None = None) -> None:
+        self.spec: dict[str, Any] = dict(spec or {})
+        """The responses as given: a durable execution's store keeps them to resume it."""
+        self._tasks: dict[str, MockedTask] = {}
+        for state, responses in (spec or {}).items():
+            self._tasks[state] = MockedTask(state, _expand(state, responses))
+
+    def __contains__(self, state: str) -> bool:
+        return state in self._tasks
+
+    def states(self) -> list[str]:
+        return list(self._tasks)
+
+    def handler_for(self, state_name: str, resource: ResourceRef) -> TaskHandler | None:
+        return self._tasks.get(state_name)

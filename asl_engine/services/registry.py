@@ -1,0 +1,309 @@
+"""``Resources``: the local stand-in for an AWS account that Task states call.
+
+It holds Lambda functions, Glue jobs, DynamoDB tables, state machines and generic handlers, and
+resolves each Task's ``Resource`` to the integration that answers it:
+
+============================================================  =====================================
+Resource                                                        Answered by
+============================================================  =====================================
+``arn:aws:lambda:<region>:<account>:function:<name>[:<q>]``     the registered Lambda function
+``arn:aws:states:::lambda:invoke[.waitForTaskToken]``            the function named by FunctionName
+``arn:aws:states:::glue:startJobRun[.sync]``                     the registered Glue job
+``arn:aws:states:::dynamodb:getItem|putItem|updateItem|...``    the embedded DynamoDB
+``arn:aws:states:::aws-sdk:dynamodb:<action>``                   the embedded DynamoDB
+``arn:aws:states:::states:startExecution[.sync|.sync:2|...]``    the registered state machine
+``arn:aws:states:::aws-sdk:s3:getObject|putObject|...``          the embedded S3
+``arn:aws:states:::s3:getObject|listObjectsV2|putObject``         the embedded S3 (a Map's ItemReader/ResultWriter)
+anything registered with ``handler(resource, fn)``              ``fn(request)``
+============================================================  =====================================
+
+The integrations are the rows of ``services/table.py``. Generic handlers win over them (so any of
+them can be replaced); mocks
+passed to ``execute`` win over everything, state by state. A resource none of these answers is
+left to the next handler source, and the engine fails the state with a message saying how to
+register one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar, cast, overload
+
+from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
+from asl_engine.errors import ConfigurationError
+from asl_engine.runtime.handlers import HandlerFunction, TaskHandler
+from asl_engine.runtime.starter import StartableMachine
+from asl_engine.services.dynamodb import DynamoDBService, TableSpec
+from asl_engine.services.dynamodb.accounts import add_table
+from asl_engine.services.glue import GlueJob, GlueJobFunction, GlueService
+from asl_engine.services.integration import Integration
+from asl_engine.services.lambda_ import LambdaFunctions, LambdaHandler
+from asl_engine.services.lambda_.functions import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS
+from asl_engine.services.s3 import S3Service
+from asl_engine.services.s3.accounts import add_bucket, add_object
+from asl_engine.services.stepfunctions import StateMachines
+from asl_engine.services.table import DYNAMODB, GLUE, INTEGRATIONS, LAMBDA, S3, STEP_FUNCTIONS
+
+F = TypeVar("F", bound=Callable[..., Any])
+S = TypeVar("S")
+
+
+class Resources:
+    """Local Lambda functions, Glue jobs, DynamoDB tables, S3 objects, state machines and handlers.
+
+    Pass it to ``StateMachine.execute(..., resources=resources)``. ``dynamodb`` is the embedded
+    DynamoDB (created in memory on first use, or in the SQLite file ``dynamodb_path``); ``s3`` the
+    embedded S3 (in memory, or in the directory ``s3_path``: one subdirectory per bucket).
+    Registrations may be added between executions; runs, executions and table data persist for
+    the lifetime of the object, as they would in an account. ``integrations`` are the services it
+    offers: every row of ``asl_engine.services.table.INTEGRATIONS`` unless given.
+    """
+
+    def __init__(
+        self,
+        *,
+        dynamodb: DynamoDBService | None = None,
+        dynamodb_path: str | os.PathLike[str] | None = None,
+        s3: S3Service | None = None,
+        s3_path: str | os.PathLike[str] | None = None,
+        integrations: Sequence[Integration[Any]] = INTEGRATIONS,
+    ) -> None:
+        if dynamodb is not None and dynamodb_path is not None:
+            raise ConfigurationError("pass either dynamodb or dynamodb_path, not both")
+        if s3 is not None and s3_path is not None:
+            raise ConfigurationError("pass either s3 or s3_path, not both")
+        self._integrations = tuple(integrations)
+        self._states: dict[str, Any] = {integration.name: integration.new_state() for integration in self._integrations}
+        self._handlers: dict[str, TaskHandler] = {}
+        self._handlers_by_action: dict[tuple[str, str, str], TaskHandler] = {}
+        self._cache: dict[str, TaskHandler | None] = {}
+        self.source: os.PathLike[str] | None = None
+        """The resources file this was loaded from (``load_resources``): a durable execution's store
+        remembers it, to load the same handlers when the execution is resumed in another process."""
+        if dynamodb is not None:
+            self.state(DYNAMODB).use(dynamodb)
+        if dynamodb_path is not None:
+            self.state(DYNAMODB).path = dynamodb_path
+        if s3 is not None:
+            self.state(S3).use(s3)
+        if s3_path is not None:
+            self.state(S3).path = s3_path
+
+    def __repr__(self) -> str:
+        parts = []
+        for integration in self._integrations:
+            described = integration.describe(self._states[integration.name]) if integration.describe else None
+            if described is not None:
+                parts.append(described)
+        parts.append(f"handlers={list(self._handlers)}")
+        return f"<Resources {' '.join(parts)}>"
+
+    def state(self, integration: Integration[S]) -> S:
+        """``integration``'s part of this account (its functions, jobs, tables or machines)."""
+        try:
+            return cast(S, self._states[integration.name])
+        except KeyError:
+            raise ConfigurationError(f"this Resources has no {integration.name} integration") from None
+
+    @property
+    def lambdas(self) -> LambdaFunctions:
+        """The registered Lambda functions."""
+        return self.state(LAMBDA).functions
+
+    @property
+    def glue(self) -> GlueService:
+        """The registered Glue jobs and their runs."""
+        return self.state(GLUE)
+
+    @property
+    def state_machines(self) -> StateMachines:
+        """The registered state machines and the executions tasks started on them."""
+        return self.state(STEP_FUNCTIONS)
+
+    # -- registration --------------------------------------------------------------------------------
+
+    @overload
+    def lambda_function(
+        self, name: str, handler: None = None, *, timeout: float = ..., memory_size: int = ...
+    ) -> Callable[[F], F]: ...
+
+    @overload
+    def lambda_function(
+        self, name: str, handler: LambdaHandler, *, timeout: float = ..., memory_size: int = ...
+    ) -> LambdaHandler: ...
+
+    def lambda_function(
+        self,
+        name: str,
+        handler: LambdaHandler | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        memory_size: int = DEFAULT_MEMORY_MB,
+    ) -> Any:
+        """Register ``handler(event, context)`` as the Lambda function ``name``.
+
+        ``name`` is a function name (``ProcessOrder``), a name with a qualifier
+        (``ProcessOrder:prod``, answering that alias or version only) or a function ARN (answering
+        that region and account only). ``timeout`` is the function's timeout in seconds (Lambda's
+        default, 3, unless given), enforced under a real clock; ``memory_size`` is reported in the
+        context. Used bare, it is a decorator that returns the function unchanged.
+        """
+        if handler is not None:
+            self._invalidate()
+            self.lambdas.add(name, handler, timeout=timeout, memory_size=memory_size)
+            return handler
+
+        def register(function: F) -> F:
+            self._invalidate()
+            self.lambdas.add(name, function, timeout=timeout, memory_size=memory_size)
+            return function
+
+        return register
+
+    @overload
+    def glue_job(
+        self,
+        name: str,
+        run: None = None,
+        *,
+        max_concurrent_runs: int = ...,
+        default_arguments: Mapping[str, str] = ...,
+        glue_version: str = ...,
+        worker_type: str = ...,
+        number_of_workers: int = ...,
+        timeout: int = ...,
+    ) -> Callable[[F], F]: ...
+
+    @overload
+    def glue_job(
+        self,
+        name: str,
+        run: GlueJobFunction,
+        *,
+        max_concurrent_runs: int = ...,
+        default_arguments: Mapping[str, str] = ...,
+        glue_version: str = ...,
+        worker_type: str = ...,
+        number_of_workers: int = ...,
+        timeout: int = ...,
+    ) -> GlueJobFunction: ...
+
+    def glue_job(
+        self,
+        name: str,
+        run: GlueJobFunction | None = None,
+        *,
+        max_concurrent_runs: int = 1,
+        default_arguments: Mapping[str, str] | None = None,
+        glue_version: str = "4.0",
+        worker_type: str = "G.1X",
+        number_of_workers: int = 10,
+        timeout: int = 2880,
+    ) -> Any:
+        """Register ``run(arguments)`` as the Glue job ``name`` (a decorator when ``run`` is omitted).
+
+        The job receives ``default_arguments`` overlaid with the run's ``Arguments``; it succeeds
+        by returning and fails by raising. ``max_concurrent_runs`` is the job's MaxConcurrentRuns.
+        """
+
+        def register(function: Any) -> Any:
+            self._invalidate()
+            self.glue.add_job(GlueJob(
+                name, function, max_concurrent_runs, dict(default_arguments or {}), glue_version, worker_type,
+                number_of_workers, timeout,
+            ))  # fmt: skip
+            return function
+
+        return register(run) if run is not None else register
+
+    @property
+    def dynamodb(self) -> DynamoDBService:
+        """The embedded DynamoDB answering this account's DynamoDB tasks."""
+        return self.state(DYNAMODB).get()
+
+    def dynamodb_table(
+        self, spec: TableSpec, items: Iterable[Mapping[str, Any]] | None = None, *, replace: bool = False
+    ) -> None:
+        """Create a table (with seed items, typed or plain) in ``dynamodb``."""
+        add_table(self.state(DYNAMODB), spec, items, replace=replace)
+
+    @property
+    def s3(self) -> S3Service:
+        """The embedded S3 answering ItemReaders, ResultWriters and ``aws-sdk:s3`` tasks."""
+        return self.state(S3).get()
+
+    def s3_bucket(self, name: str) -> None:
+        """Create the bucket ``name`` in ``s3`` (a ResultWriter needs its bucket to exist, as on AWS)."""
+        add_bucket(self.state(S3), name)
+
+    def s3_object(self, bucket: str, key: str, body: bytes | str, *, content_type: str | None = None) -> None:
+        """Put an object (text is stored as UTF-8) in ``s3``, creating its bucket if needed."""
+        add_object(self.state(S3), bucket, key, body, content_type=content_type)
+
+    def state_machine(
+        self, machine: StartableMachine, *, name: str | None = None, arn: str | None = None
+    ) -> StartableMachine:
+        """Register a machine for ``states:startExecution``, found by ARN or by name.
+
+        ``name`` defaults to the machine's; ``arn`` pins the ARN it answers to (otherwise its name
+        in the calling execution's region and account).
+        """
+        self._invalidate()
+        return self.state_machines.add(machine, name=name, arn=arn)
+
+    @overload
+    def handler(self, resource: str, function: None = None) -> Callable[[F], F]: ...
+
+    @overload
+    def handler(self, resource: str, function: HandlerFunction) -> HandlerFunction: ...
+
+    def handler(self, resource: str, function: HandlerFunction | None = None) -> Any:
+        """Answer Task states whose Resource is ``resource`` with ``function(request)``.
+
+        ``function`` receives the ``TaskRequest`` and returns the raw result (or raises
+        ``StatesError``, or returns a coroutine for work that waits). The exact Resource string
+        is matched first; a registration also answers the same service action with another
+        pattern suffix, region or account (``...:sqs:sendMessage`` answers
+        ``...:sqs:sendMessage.waitForTaskToken``).
+        """
+        try:
+            ref = parse_resource(resource)
+        except UnknownResourceError as error:
+            raise ConfigurationError(f"handler({resource!r}): {error}") from None
+
+        def register(fn: Any) -> Any:
+            if not callable(fn):
+                raise ConfigurationError(f"handler({resource!r}): the handler must be callable, got {fn!r}")
+            self._invalidate()
+            self._handlers[resource] = fn
+            self._handlers_by_action[(ref.kind, ref.service, ref.action)] = fn
+            return fn
+
+        return register(function) if function is not None else register
+
+    # -- resolution ----------------------------------------------------------------------------------
+
+    def handler_for(self, state_name: str, resource: ResourceRef) -> TaskHandler | None:
+        """The integration answering ``resource`` (the HandlerSource protocol); cached per Resource."""
+        try:
+            return self._cache[resource.arn]
+        except KeyError:
+            handler = self._resolve(resource)
+            self._cache[resource.arn] = handler
+            return handler
+
+    def _invalidate(self) -> None:
+        self._cache.clear()
+
+    def _resolve(self, resource: ResourceRef) -> TaskHandler | None:
+        generic = self._handlers.get(resource.arn) or self._handlers_by_action.get(
+            (resource.kind, resource.service, resource.action)
+        )
+        if generic is not None:
+            return generic
+        for integration in self._integrations:
+            handler = integration.handler_for(self._states[integration.name], resource, self)
+            if handler is not None:
+                return handler
+        return None

@@ -1,0 +1,74 @@
+"""``validate``: every check of a definition, composed where every layer is in reach.
+
+``asl_engine.definition`` checks the structure (schema, rules, graph) and imports nothing above
+it; the checks that need the expression languages and the compiler come from here, through the
+``ExpressionChecks`` protocol it declares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from asl_engine.definition import validate as structure
+from asl_engine.definition.diagnostics import Diagnostic
+from asl_engine.errors import ValidationError
+from asl_engine.language.errors import ExpressionSyntaxError
+from asl_engine.language.intrinsics import compile_intrinsic, looks_like_intrinsic
+from asl_engine.runtime.compiler import compile_machine
+
+
+class EngineExpressionChecks:
+    """The engine's ``ExpressionChecks``: its intrinsic functions and its compiler."""
+
+    def intrinsic_warnings(self, text: str) -> Sequence[str]:
+        if not looks_like_intrinsic(text):
+            return ()
+        try:
+            compiled = compile_intrinsic(text)
+        except ExpressionSyntaxError:
+            return ()  # reported as an error by the compiler
+        return compiled.warnings
+
+    def compile_diagnostics(self, document: dict[str, Any], machine_type: str) -> list[Diagnostic]:
+        try:
+            compile_machine(document, machine_type=machine_type)
+        except ValidationError as error:
+            return list(error.diagnostics)
+        except Exception as error:  # a crash in the compiler must not turn validation into a traceback
+            return [
+                Diagnostic(
+                    "INTERNAL_ERROR",
+                    f"the expression checker failed unexpectedly ({type(error).__name__}: {error}); "
+                    "please report this with the definition",
+                    None,
+                )
+            ]
+        return []
+
+
+ENGINE_EXPRESSION_CHECKS = EngineExpressionChecks()
+
+
+def validate(
+    definition: Any,
+    *,
+    machine_type: str = "STANDARD",
+    substitutions: Mapping[str, Any] | None = None,
+    advice: bool = False,
+) -> list[Diagnostic]:
+    """Every problem with ``definition`` (a dict, JSON/YAML text or a file path), sorted by location.
+
+    Never raises because of the definition: an unreadable file or unparsable text is reported as a
+    diagnostic. An empty list, or only WARNINGs (and ADVICE), means AWS would accept the definition;
+    ADVICE diagnostics (recommended practices) are included only with ``advice=True``. When the
+    structure is sound, the engine's compiler also checks every JSONPath, intrinsic function and
+    JSONata expression.
+    """
+    return structure.validate(
+        definition,
+        machine_type=machine_type,
+        substitutions=substitutions,
+        expressions=ENGINE_EXPRESSION_CHECKS,
+        advice=advice,
+    )
