@@ -124,15 +124,21 @@ def resume_command(ctx: click.Context, store_path: Path, resources_file: Path | 
             ctx.exit(EXIT_SUCCEEDED)
         click.echo(f"resuming {len(handles)} execution(s)", err=True)
         failed = False
+        abandoned = False
         try:
             for handle in handles:
-                execution = handle.wait()
+                try:
+                    execution = handle.wait()
+                except ExecutionAbandoned as error:  # the others go on; this one stays as it was
+                    click.echo(f"{handle.execution.name}: not resumed: {error}", err=True)
+                    abandoned = True
+                    continue
                 _report_line(execution)
                 failed = failed or execution.status != "SUCCEEDED"
         except KeyboardInterrupt:
             click.echo("interrupted: the executions stay RUNNING in the store", err=True)
             ctx.exit(EXIT_INTERRUPTED)
-    ctx.exit(EXIT_FAILED if failed else EXIT_SUCCEEDED)
+    ctx.exit(EXIT_UNUSABLE if abandoned else EXIT_FAILED if failed else EXIT_SUCCEEDED)
 
 
 def _report_line(execution: Execution) -> None:

@@ -495,10 +495,24 @@ class Store(ABC):
         """ListExecutions: newest first; ``machine`` is a state machine ARN or name."""
         return [record.summary() for record in self.records(status=status, machine=machine, max_results=max_results)]
 
+    def list_executions_page(
+        self,
+        *,
+        status: str | None = None,
+        machine: str | None = None,
+        max_results: int = 100,
+        next_token: str | None = None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of ListExecutions, newest first; the token continues it (None after the last page)."""
+        offset = int(next_token) if next_token else 0
+        page = self._list_executions(status, machine, max_results + 1, offset)
+        token = str(offset + max_results) if len(page) > max_results else None
+        return [record.summary() for record in page[:max_results]], token
+
     def records(
         self, *, status: str | None = None, machine: str | None = None, max_results: int | None = None
     ) -> list[ExecutionRecord]:
-        return self._list_executions(status, machine, max_results)
+        return self._list_executions(status, machine, max_results, 0)
 
     def history(self, execution: str, *, reverse: bool = False) -> list[dict[str, Any]]:
         """GetExecutionHistory's events, oldest first (``reverse``: newest first)."""
@@ -641,7 +655,9 @@ class Store(ABC):
     def _find_named(self, name: str) -> list[ExecutionRecord]: ...
 
     @abstractmethod
-    def _list_executions(self, status: str | None, machine: str | None, limit: int | None) -> list[ExecutionRecord]: ...
+    def _list_executions(
+        self, status: str | None, machine: str | None, limit: int | None, offset: int
+    ) -> list[ExecutionRecord]: ...
 
     @abstractmethod
     def _unfinished(self) -> list[ExecutionRecord]:

@@ -286,7 +286,9 @@ class SqliteStore(Store):
         with self._read() as db:
             return _fetch_all(db, "name = ? ORDER BY start_time DESC, id DESC", (name,))
 
-    def _list_executions(self, status: str | None, machine: str | None, limit: int | None) -> list[ExecutionRecord]:
+    def _list_executions(
+        self, status: str | None, machine: str | None, limit: int | None, offset: int
+    ) -> list[ExecutionRecord]:
         clauses, parameters = [], []
         if status is not None:
             clauses.append("status = ?")
@@ -295,7 +297,7 @@ class SqliteStore(Store):
             clauses.append("(machine_arn = ? OR machine_name = ?)")
             parameters += [machine, machine]
         where = " AND ".join(clauses) or "1"
-        limit_clause = f" LIMIT {int(limit)}" if limit is not None else ""
+        limit_clause = f" LIMIT {int(limit) if limit is not None else -1} OFFSET {int(offset)}"
         with self._read() as db:
             return _fetch_all(db, f"{where} ORDER BY start_time DESC, id DESC{limit_clause}", tuple(parameters))
 

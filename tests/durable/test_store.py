@@ -177,6 +177,36 @@ def test_execution_names_follow_aws_rules(store: SqliteStore) -> None:
     assert reused.wait(5).status == "ABORTED"
 
 
+def test_list_executions_pages(store: SqliteStore) -> None:
+    machine = StateMachine.from_json({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}, name="many")
+    for number in range(5):
+        machine.execute({}, store=store, name=f"e{number}", clock=VirtualClock(1_700_000_000 + number))
+    first, token = store.list_executions_page(max_results=2)
+    second, token2 = store.list_executions_page(max_results=2, next_token=token)
+    last, end = store.list_executions_page(max_results=2, next_token=token2)
+    assert [item["name"] for item in first + second + last] == ["e4", "e3", "e2", "e1", "e0"]
+    assert end is None
+
+
+def test_a_wait_whose_time_passed_while_nothing_ran_fires_on_resume(tmp_path: Path) -> None:
+    path = tmp_path / "runs.db"
+    machine = StateMachine.from_json(
+        {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 1, "End": True}}}, name="napper"
+    )
+    first = open_store(path, lease_seconds=0.05)
+    machine.start({}, store=first, clock=RealClock(), name="nap")
+    while not any(event["type"] == "WaitStateEntered" for event in first.history("nap")):
+        time.sleep(0.01)  # committed before the scheduler waits
+    first.close()  # the process dies during the Wait
+    time.sleep(1.2)
+    with open_store(path) as other:
+        [resumed] = other.resume()
+        execution = resumed.wait(5)
+        entered, exited = (e for e in execution.history if e["type"].startswith("WaitState"))
+        assert (exited["timestamp"] - entered["timestamp"]).total_seconds() >= 1  # downtime counted
+        assert execution.status == "SUCCEEDED"
+
+
 def test_history_off_and_distributed_maps_are_refused_with_a_store(store: SqliteStore) -> None:
     passing = StateMachine.from_json({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
     with pytest.raises(ConfigurationError, match="history=False"):
