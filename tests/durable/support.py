@@ -80,6 +80,15 @@ def run_durably(
     return Execution(run), sink
 
 
+def commit_points(sink: MemorySink) -> list[int]:
+    """The journal lengths a crash can leave: a commit's rows are written together, or not at all."""
+    points, total = [0], 0
+    for commit in sink.commits:
+        total += len(commit.rows)
+        points.append(total)
+    return points
+
+
 def signature(execution: Execution) -> list[tuple[Any, ...]]:
     """What two runs of one execution must agree on: every event, with its ids, time and details."""
     return [

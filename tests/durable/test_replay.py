@@ -17,7 +17,7 @@ import pytest
 from asl_engine import StateMachine
 from asl_engine.runtime.durable.journal import EventRow, ReplayDivergence, Row
 from asl_engine.runtime.handlers import TaskRequest
-from tests.durable.support import run_durably, signature
+from tests.durable.support import commit_points, run_durably, signature
 
 
 def _rows_equal(left: list[Row], right: list[Row]) -> bool:
@@ -188,3 +188,46 @@ def test_a_changed_definition_is_a_divergence_naming_the_event() -> None:
     changed = {**SEQUENCE, "States": {**SEQUENCE["States"], "Nap": {"Type": "Wait", "Seconds": 31, "Next": "Which"}}}
     with pytest.raises(ReplayDivergence, match=r"WaitStateExited.*'Nap'"):
         run_durably(StateMachine.from_json(changed, name="sequence"), {}, mocks=mocks, journal=sink.rows)
+
+
+def test_a_nested_execution_runs_inside_its_task_and_is_not_started_again_on_replay() -> None:
+    from asl_engine.services import Resources
+
+    child = StateMachine.from_json(
+        {
+            "StartAt": "Nap",
+            "States": {
+                "Nap": {"Type": "Wait", "Seconds": 10, "Next": "Done"},
+                "Done": {"Type": "Pass", "Result": {"child": True}, "End": True},
+            },
+        },
+        name="child",
+    )
+
+    def account() -> Resources:  # each process has its own: started executions live in it
+        resources = Resources()
+        resources.state_machine(child)
+        return resources
+
+    parent = StateMachine.from_json(
+        {
+            "StartAt": "Run",
+            "States": {
+                "Run": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                    "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child"},
+                    "OutputPath": "$.Output",
+                    "End": True,
+                }
+            },
+        },
+        name="parent",
+    )
+    live, sink = run_durably(parent, {}, resources=account())
+    assert live.output == {"child": True}
+    assert [event["type"] for event in live.history].count("TaskSubmitted") == 1
+    for cut in commit_points(sink):  # a handler's TaskSubmitted and the mark after it are committed together
+        resumed, _ = run_durably(parent, {}, resources=account(), journal=sink.rows[:cut])
+        assert resumed.output == {"child": True}, cut
+        assert [event["type"] for event in resumed.history].count("TaskSubmitted") == 1, cut

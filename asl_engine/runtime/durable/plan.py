@@ -108,10 +108,10 @@ def plan_replay(rows: Sequence[Row], *, pending_redrive: bool = False) -> Replay
                 plan.entries.append(("event", row))
             continue
         in_closed_segment = segment < closed
-        if row.kind == "outcome":
+        if row.kind in ("outcome", "launch"):
             if _key(row.data) in dead_keys:
                 continue
-            plan.entries.append(("outcome", row))
+            plan.entries.append((row.kind, row))
         else:
             inputs = [item for item in row.data.get("inputs", ()) if _alive_input(item, dead_keys, in_closed_segment)]
             row = MarkRow(row.kind, {**row.data, "inputs": inputs})

@@ -101,6 +101,8 @@ class Recorder:
         self._opened: list[OpenedToken] = []
         self._closed: list[str] = []
         self._waiting: dict[Key, _Invocation] = {}
+        self._replayed_submits: dict[Key, int] = {}
+        """TaskSubmitted events replayed per invocation: not recorded again if it is invoked again."""
         self.abandoned: BaseException | None = None
         self.ended = False
         self.histories: dict[int, RecordedHistory] = {}
@@ -224,14 +226,16 @@ class Recorder:
         now = self.clock.sample()
         if not posted and not scheduler.timers_due():
             return False
+        # The turn's row comes first: applying an input may record events (a handler's TaskSubmitted),
+        # and a replay applies the turn's inputs when it reaches its row.
         applied: list[Input] = []
+        self._rows.append(MarkRow("turn", {"at": now, "inputs": applied}))
         for item in posted:
             if isinstance(item, dict):
                 if self.apply(item):
                     applied.append(item)
             else:
                 item()  # a handler's own machinery (a worker thread finishing): it touches only the handler
-        self._rows.append(MarkRow("turn", {"at": now, "inputs": applied}))
         scheduler.fire_due_timers()
         return True
 
@@ -256,6 +260,8 @@ class Recorder:
                 return False
             if kind == "submitted":
                 invocation.submit(item["output"])
+                if self.phase != LIVE:
+                    self._replayed_submits[key] = self._replayed_submits.get(key, 0) + 1
             elif item["ok"]:
                 invocation.future.set_result(item["result"])
             else:
@@ -300,6 +306,7 @@ class Recorder:
             recorded = self.plan.outcomes.get(key)
             if recorded == "inline":
                 return self._replay_inline(key, request)
+            self._replay_launch(key, request)
             if recorded == "posted":
                 return await self._await_result(run, key, request.submit, deadline, None)
             await self.live  # started but never answered before the process stopped: invoke it again
@@ -313,6 +320,8 @@ class Recorder:
         submitted: list[Any] = []
 
         def submit_now(output: Any) -> None:
+            if self._skip_submit(key):
+                return
             submitted.append(output)
             submit(output)
 
@@ -332,12 +341,42 @@ class Recorder:
         if not inspect.isawaitable(outcome):
             self._record_inline(key, outcome, None, submitted)
             return outcome
-        request.submit = lambda output: run.scheduler.post(inputs.submitted_input(key, output))
+        if submitted:
+            # What the handler submitted before it returned its coroutine: a replay records it again here.
+            self._rows.append(MarkRow("launch", {"key": list(key), "submitted": submitted}))
+
+        def submit_later(output: Any) -> None:
+            if not self._skip_submit(key):
+                run.scheduler.post(inputs.submitted_input(key, output))
+
+        request.submit = submit_later
         try:
             activity = run.start_activity(self._activity(run, key, outcome), f"task {request.state_name}")
             return await self._await_result(run, key, submit, deadline, activity)
         finally:
             request.submit = submit
+
+    def _replay_launch(self, key: Key, request: TaskRequest) -> None:
+        """Record again what a handler submitted before it returned its coroutine (``TaskSubmitted``)."""
+        row = self._find_mark(key, "launch")
+        if row is None:
+            return
+        for output in row.data.get("submitted", ()):
+            request.submit(output)
+        _, found = self._expect()
+        if found is not row:
+            raise self._divergence(f"the start of the task at event #{key[1]} was expected; found {_describe(found)}")
+        self._consumed()
+        self._replayed_submits[key] = self._replayed_submits.get(key, 0) + len(row.data.get("submitted", ()))
+
+    def _skip_submit(self, key: Key) -> bool:
+        """A handler invoked again after a crash submits again what its first call submitted: the
+        history has that ``TaskSubmitted`` already, so it is not recorded twice."""
+        left = self._replayed_submits.get(key, 0)
+        if left:
+            self._replayed_submits[key] = left - 1
+            return True
+        return False
 
     async def _activity(self, run: ExecutionRun, key: Key, awaitable: Any) -> None:
         """The part of a handler that waits, run beside the execution; its result comes back as an input."""
@@ -398,16 +437,22 @@ class Recorder:
         raise inputs.outcome_error(row.data)
 
     def _find_outcome(self, key: Key) -> MarkRow:
+        row = self._find_mark(key, "outcome")
+        if row is None:
+            raise self._divergence(f"the recorded result of the task at event #{key[1]} is not where the replay is")
+        return row
+
+    def _find_mark(self, key: Key, kind: str) -> MarkRow | None:
+        """The mark row of ``kind`` for ``key`` that follows the replay's position, past the events a
+        handler recorded before it (its TaskSubmitted); None when the next mark is another one."""
         entries = self.plan.entries
         for index in range(self._cursor, len(entries)):
-            kind, row = entries[index]
-            if kind == "outcome" and isinstance(row, MarkRow):
-                if inputs.key_of(row.data) == key:
-                    return row
-                break
-            if kind not in ("event", "dead"):
-                break
-        raise self._divergence(f"the recorded result of the task at event #{key[1]} is not where the replay is")
+            found, row = entries[index]
+            if found == kind and isinstance(row, MarkRow):
+                return row if inputs.key_of(row.data) == key else None
+            if found not in ("event", "dead"):
+                return None
+        return None
 
     # -- tokens ------------------------------------------------------------------------------------------
 
