@@ -16,6 +16,7 @@ task's outcome comes back to the execution through the scheduler.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,7 @@ class LoopDriver:
         self._timer: asyncio.TimerHandle | None = None
         self._wake_pending = False
         self._stopped = False
+        self._loop_thread = threading.get_ident()
 
     def start(self) -> None:
         self.run.scheduler.on_post = self._wake
@@ -47,7 +49,10 @@ class LoopDriver:
             return
         self._wake_pending = True
         try:
-            self.loop.call_soon_threadsafe(self._turn)
+            if threading.get_ident() == self._loop_thread:
+                self.loop.call_soon(self._turn)  # no need to wake the selector from its own thread
+            else:
+                self.loop.call_soon_threadsafe(self._turn)
         except RuntimeError:  # the loop is closed: nobody is left to drive the execution
             self._wake_pending = False
 
