@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.execution import Execution
-from asl_engine.runtime.run import ExecutionStopped
 
 if TYPE_CHECKING:
     from asl_engine.runtime.clock import Clock
@@ -103,8 +102,9 @@ class ExecutionHandle:
         return Execution(self._run)
 
     def stop(self, error: str | None = None, cause: str | None = None) -> None:
-        """StopExecution: the execution ends as ABORTED with this error and cause."""
-        self._run.scheduler.post(lambda: self._main.cancel(ExecutionStopped(error, cause)))
+        """StopExecution: the execution ends as ABORTED with this error and cause (a durable one keeps
+        the request in its store first)."""
+        self._run.request_stop(self._main, error, cause)
 
     # -- task tokens -----------------------------------------------------------------------------------
 
