@@ -45,6 +45,7 @@ from asl_engine.store.errors import (
     ExecutionAlreadyExists,
     ExecutionDoesNotExist,
     ExecutionNotRedrivable,
+    StateMachineDoesNotExist,
     TaskTimedOut,
 )
 from asl_engine.store.records import NAME_REUSE_SECONDS, ExecutionRecord, StateMachineRecord
@@ -151,7 +152,7 @@ class Store(ABC):
     def _machine(self, arn: str) -> StateMachineRecord:
         record = self._get_machine(arn)
         if record is None:
-            raise AslEngineError(f"State Machine Does Not Exist: '{arn}'")
+            raise StateMachineDoesNotExist(f"State Machine Does Not Exist: '{arn}'")
         return record
 
     # -- starting ------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ __all__ = [
     "ExecutionDoesNotExist",
     "ExecutionNotRedrivable",
     "InvalidOutput",
+    "StateMachineDoesNotExist",
     "StoreError",
     "StoreLocked",
     "StoreNotFound",
@@ -38,6 +39,10 @@ class StoreLocked(StoreError):
 
 class StoreVersionError(StoreError):
     """The store was written by a newer asl-engine, whose format this version does not know."""
+
+
+class StateMachineDoesNotExist(AslEngineError):
+    """AWS: StateMachineDoesNotExist (``State Machine Does Not Exist: '<arn>'``)."""
 
 
 class ExecutionDoesNotExist(AslEngineError):

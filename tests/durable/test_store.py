@@ -23,6 +23,7 @@ from asl_engine.store import (
     ExecutionNotRedrivable,
     InvalidOutput,
     SqliteStore,
+    StateMachineDoesNotExist,
     StoreLocked,
     StoreNotFound,
     StoreUnreadable,
@@ -175,6 +176,18 @@ def test_execution_names_follow_aws_rules(store: SqliteStore) -> None:
     assert reused.execution.input == {"a": 3}
     reused.stop()
     assert reused.wait(5).status == "ABORTED"
+
+
+def test_state_machines_kept_in_the_store(store: SqliteStore) -> None:
+    definition = {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 7, "End": True}}}
+    record = store.create_state_machine("kept", definition)
+    assert record.arn == "arn:aws:states:us-east-1:123456789012:stateMachine:kept"
+    assert store.describe_state_machine(record.arn)["type"] == "STANDARD"
+    assert [machine.name for machine in store.list_state_machines()] == ["kept"]
+    assert store.start(record.arn, {}, name="from-arn").wait(5).output == 7
+    store.delete_state_machine(record.arn)
+    with pytest.raises(StateMachineDoesNotExist, match="State Machine Does Not Exist"):
+        store.describe_state_machine(record.arn)
 
 
 def test_list_executions_pages(store: SqliteStore) -> None:
