@@ -149,6 +149,12 @@ class JsonPathFlow:
         selected = raw_input if self.input_path is _ABSENT else self.selected_input(frame, raw_input)
         if self.parameters is None:
             return selected
+        return self.apply_parameters(frame, selected)
+
+    def apply_parameters(self, frame: Frame, selected: Any) -> Any:
+        """Parameters (when the state has them) applied to the input InputPath selected."""
+        if self.parameters is None:
+            return selected
         try:
             return self.parameters.evaluate(selected, frame)
         except (PathNotFoundError, EvaluationError) as error:
@@ -159,24 +165,32 @@ class JsonPathFlow:
             return result, None
         assigned = self.assign.evaluate(frame, result) if self.assign is not None else None
         if self.result_selector is not None:
-            try:
-                result = self.result_selector.evaluate(result, frame)
-            except (PathNotFoundError, EvaluationError) as error:
-                raise _as_states_error(frame, error) from None
+            result = self.select_result(frame, result)
         return self.place_result(frame, raw_input, result, self.result_path), assigned
+
+    def select_result(self, frame: Frame, result: Any) -> Any:
+        """ResultSelector (when the state has one) applied to the raw result."""
+        if self.result_selector is None:
+            return result
+        try:
+            return self.result_selector.evaluate(result, frame)
+        except (PathNotFoundError, EvaluationError) as error:
+            raise _as_states_error(frame, error) from None
 
     def place_result(self, frame: Frame, raw_input: Any, result: Any, result_path: Any) -> Any:
         """ResultPath then OutputPath; shared with Catchers, which bring their own ResultPath."""
+        return self.apply_output_path(frame, self.apply_result_path(frame, raw_input, result, result_path))
+
+    def apply_result_path(self, frame: Frame, raw_input: Any, result: Any, result_path: Any) -> Any:
+        """``result`` placed into the raw input as ``result_path`` says (absent: the result itself)."""
         if result_path is _ABSENT:
-            combined = result
-        elif result_path is None:
-            combined = raw_input
-        else:
-            try:
-                combined = set_at(raw_input, result_path, result)
-            except ResultPathError as error:
-                raise failures.runtime_error(frame, f"Invalid path '{error.path}' : {error.detail}") from None
-        return self.apply_output_path(frame, combined)
+            return result
+        if result_path is None:
+            return raw_input
+        try:
+            return set_at(raw_input, result_path, result)
+        except ResultPathError as error:
+            raise failures.runtime_error(frame, f"Invalid path '{error.path}' : {error.detail}") from None
 
     def apply_output_path(self, frame: Frame, value: Any) -> Any:
         path = self.output_path
