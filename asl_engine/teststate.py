@@ -33,6 +33,7 @@ from typing import Any, cast
 
 from asl_engine.definition.arns import DEFAULT_ACCOUNT, DEFAULT_REGION, partition_of
 from asl_engine.definition.diagnostics import Diagnostic
+from asl_engine.definition.suggest import did_you_mean
 from asl_engine.definition.validate import validate_state
 from asl_engine.definition.walk import all_states, collect_scopes, machine_query_language
 from asl_engine.errors import AslEngineError, ConfigurationError, ValidationError
@@ -83,12 +84,17 @@ class TestStateError(AslEngineError):
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, code: str, message: str, diagnostics: Sequence[Diagnostic] = ()) -> None:
+    def __init__(
+        self, code: str, message: str, diagnostics: Sequence[Diagnostic] = (), *, hint: str | None = None
+    ) -> None:
         self.code = code
         self.message = message
         self.diagnostics = list(diagnostics)
+        self.hint = hint
+        """Our addition to AWS's message: what would fix it."""
         details = "".join(f"\n  {diagnostic.format()}" for diagnostic in self.diagnostics)
-        super().__init__(f"{code}: {message}{details}")
+        shown = f" ({hint})" if hint else ""
+        super().__init__(f"{code}: {message}{shown}{details}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,10 +303,14 @@ def _state_under_test(
             compile_definition(document, machine_type=machine_type)
         except ValidationError as error:
             raise TestStateError("InvalidDefinition", "Invalid State Machine Definition", error.diagnostics) from None
-    for state in all_states(collect_scopes(document)):
+    states = all_states(collect_scopes(document))
+    for state in states:
         if state.name == state_name:
             return _compile(state_name, state.spec, state.pointer, machine_type, machine_query_language(document))
-    raise TestStateError("ValidationException", "State not found in definition")
+    names = [state.name for state in states]
+    close = did_you_mean(state_name, names)
+    hint = close or f"its states: {', '.join(names)}"
+    raise TestStateError("ValidationException", "State not found in definition", hint=hint)
 
 
 def _compile(name: str, spec: Any, pointer: str, machine_type: str, query_language: str) -> StateUnderTest:

@@ -12,7 +12,7 @@ public entry point, ``asl_engine/validation.py``) supplies.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from asl_engine.definition import pointers
 from asl_engine.definition.diagnostics import Diagnostic
@@ -53,6 +53,30 @@ def validate(
         return list(error.diagnostics)
     except DefinitionError as error:
         return [Diagnostic(UNREADABLE, str(error), None)]
+    return validate_read(loaded, machine_type=machine_type, expressions=expressions, advice=advice)
+
+
+class ReadDefinition(Protocol):
+    """A definition already read, able to place a diagnostic in the file it came from (a
+    ``LoadedDefinition``, or a template's state machine)."""
+
+    @property
+    def document(self) -> dict[str, Any]: ...
+
+    @property
+    def problems(self) -> list[Diagnostic]: ...
+
+    def position(self, diagnostic: Diagnostic) -> Diagnostic: ...
+
+
+def validate_read(
+    loaded: ReadDefinition,
+    *,
+    machine_type: str = "STANDARD",
+    expressions: ExpressionChecks | None,
+    advice: bool = False,
+) -> list[Diagnostic]:
+    """``validate`` for a definition already read: every problem, sorted and positioned by ``loaded``."""
     found = list(loaded.problems)
     found.extend(validate_document(loaded.document, machine_type=machine_type, expressions=expressions, advice=advice))
     if expressions is not None and not any(diagnostic.severity == "ERROR" for diagnostic in found):

@@ -10,6 +10,7 @@ a ``TemplateError`` listing each value by its path, with the ``--parameter`` tha
 from asl_engine.definition.templates.machines import (
     ResourceName,
     TemplateStateMachine,
+    check_parameters,
     default_stack_name,
     load_state_machine,
     pick_state_machine,
@@ -24,6 +25,7 @@ __all__ = [
     "TemplateSource",
     "TemplateStateMachine",
     "Unresolved",
+    "check_parameters",
     "default_stack_name",
     "is_template",
     "load_state_machine",

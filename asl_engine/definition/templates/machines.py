@@ -83,6 +83,11 @@ class TemplateStateMachine:
         return self.loaded.document
 
     @property
+    def problems(self) -> list[Diagnostic]:
+        """Problems found while reading the definition (duplicate keys in a string or file)."""
+        return self.loaded.problems
+
+    @property
     def property_pointer(self) -> str:
         """The JSON pointer, in the template, of the property that holds the definition."""
         return pointers.join("/Resources", self.logical_id, "Properties", self.kind)
@@ -177,13 +182,9 @@ def pick_state_machine(template: TemplateSource, logical_id: str | None) -> str:
     return ids[0]
 
 
-def load_state_machine(
-    template: TemplateSource, logical_id: str | None = None, parameters: Mapping[str, Any] | None = None
-) -> TemplateStateMachine:
-    """Resolve one state machine of ``template``; ``TemplateError`` says what cannot be resolved
-    (every value, with its path and the parameter that supplies it), ``ValidationError`` that the
-    resolved text is not a definition at all."""
-    chosen = pick_state_machine(template, logical_id)
+def check_parameters(template: TemplateSource, parameters: Mapping[str, Any] | None) -> Resolver:
+    """A resolver for ``template`` with ``parameters``; ``TemplateError`` for a key that names nothing
+    in the template, or a value its parameter's ``AllowedValues`` refuse."""
     resolver = Resolver(template.document, parameters, stack_name=default_stack_name(template.path))
     source = str(template.path)
     unknown = sorted(set(resolver.overrides) - resolver.known_keys())
@@ -197,6 +198,18 @@ def load_state_machine(
     invalid = resolver.check_overrides()
     if invalid:
         raise TemplateError(source, "parameters that CloudFormation would refuse:", invalid)
+    return resolver
+
+
+def load_state_machine(
+    template: TemplateSource, logical_id: str | None = None, parameters: Mapping[str, Any] | None = None
+) -> TemplateStateMachine:
+    """Resolve one state machine of ``template``; ``TemplateError`` says what cannot be resolved
+    (every value, with its path and the parameter that supplies it), ``ValidationError`` that the
+    resolved text is not a definition at all."""
+    chosen = pick_state_machine(template, logical_id)
+    resolver = check_parameters(template, parameters)
+    source = str(template.path)
     spec = template.document["Resources"][chosen]
     resource_type = spec["Type"]
     path = f"Resources.{chosen}"
@@ -347,13 +360,12 @@ def _local_file(template: TemplateSource, raw: Any, path: str) -> Path:
             source, f"{path}: absolute paths are refused ({raw}); write the path relative to the template's directory"
         )
     base = template.directory.resolve()
-    file = (base / relative).resolve()
-    if not file.is_relative_to(base):
+    if not (base / relative).resolve().is_relative_to(base):
         raise TemplateError(
             source,
             f"{path}: {raw} lies outside the template's directory ({base}); definition files must be inside it",
         )
-    return file
+    return template.directory / relative
 
 
 def _resource_names(template: TemplateSource, resolver: Resolver) -> tuple[ResourceName, ...]:

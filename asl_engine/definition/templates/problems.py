@@ -39,6 +39,8 @@ class TemplateError(DefinitionError):
     def __init__(self, source: str, message: str, unresolved: Sequence[Unresolved] = ()) -> None:
         self.source = source
         self.unresolved = list(unresolved)
-        lines = [f"{source}: {message}"]
+        lines = [message]
         lines.extend(f"  {problem.describe()}" for problem in self.unresolved)
-        super().__init__("\n".join(lines))
+        self.detail = "\n".join(lines)
+        """The message without the file's name."""
+        super().__init__(f"{source}: {self.detail}")
