@@ -132,7 +132,7 @@ class Resolver:
         if name in self._declared:
             return self._parameter(name, path)
         if name in self._resources:
-            return self.resource(name, path).ref()
+            return self.resource(name, path).ref(path)
         raise Unresolvable(Unresolved(path, f"no parameter or resource is named {name!r}"))
 
     def _pseudo(self, name: str, path: str) -> Any:
@@ -300,8 +300,8 @@ class TemplateResource:
             self._naming = False
         return self._name
 
-    def ref(self) -> Any:
-        return self._derive(self._require_kind(self._path).ref, self.logical_id, "Ref")
+    def ref(self, path: str) -> Any:
+        return self._derive(self._require_kind(path).ref, self.logical_id, "Ref", path)
 
     def attribute(self, attribute: str, path: str) -> Any:
         kind = self._require_kind(path, f"{self.logical_id}.{attribute}")
@@ -315,13 +315,13 @@ class TemplateResource:
                     f"{self.logical_id}.{attribute}",
                 )
             )
-        return self._derive(derive, f"{self.logical_id}.{attribute}", f"Fn::GetAtt {attribute}")
+        return self._derive(derive, f"{self.logical_id}.{attribute}", f"Fn::GetAtt {attribute}", path)
 
-    def _derive(self, derive: Callable[[Any], Any], key: str, what: str) -> Any:
+    def _derive(self, derive: Callable[[Any], Any], key: str, what: str, path: str) -> Any:
         try:
             return derive(self)
         except Underivable as reason:
-            raise Unresolvable(Unresolved(self._path, f"{what} of {self.logical_id}: {reason}", key)) from None
+            raise Unresolvable(Unresolved(path, f"{what} of {self.logical_id}: {reason}", key)) from None
 
     def _require_kind(self, path: str, key: str | None = None) -> ResourceType:
         if self.kind is None:
