@@ -178,8 +178,12 @@ def run_state_once(
     frame.entered_time = clock.now()
     frame.retry_count = retry_count if node.retriable else None
     frame.last_output, frame.last_output_text = input_value, to_json_text(input_value)
+    # As the first state of an execution: entered at event #2, after ExecutionStarted (AWS quotes the
+    # id in States.Runtime causes).
+    started = run.history.add("ExecutionStarted", 0, frame.entered_time, {"input": input_value})
+    frame.state_cause_id = started
     frame.entered_event_id = frame.last_event_id = run.history.add_state(
-        node.entered_type, 0, frame.entered_time, node.name, "input", frame.last_output_text
+        node.entered_type, started, frame.entered_time, node.name, "input", frame.last_output_text
     )
     inspection.record("input", input_value)
     if isinstance(node, FailState) and node.query_language != JSONATA:

@@ -84,7 +84,9 @@ def test_sam_stock_trader_runs_with_handlers_keyed_by_logical_id(price: int, pat
 
 
 def test_sam_region_and_account_follow_the_pseudo_parameters() -> None:
-    machine = StateMachine.from_template(SAM, parameters={"AWS::Region": "cn-north-1", "AWS::AccountId": "111122223333"})
+    machine = StateMachine.from_template(
+        SAM, parameters={"AWS::Region": "cn-north-1", "AWS::AccountId": "111122223333"}
+    )
     resource = machine.definition["States"]["Check Stock Value"]["Resource"]
     assert resource == "arn:aws-cn:lambda:cn-north-1:111122223333:function:StockCheckerFunction"
     assert machine.definition["States"]["Record Transaction"]["Resource"] == "arn:aws-cn:states:::dynamodb:putItem"

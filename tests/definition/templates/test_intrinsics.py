@@ -28,9 +28,15 @@ TEMPLATE: dict[str, Any] = {
     },
     "Resources": {
         "Fn": {"Type": "AWS::Lambda::Function", "Properties": {}},
-        "NamedFn": {"Type": "AWS::Serverless::Function", "Properties": {"FunctionName": {"Fn::Sub": "${AWS::StackName}-named"}}},
+        "NamedFn": {
+            "Type": "AWS::Serverless::Function",
+            "Properties": {"FunctionName": {"Fn::Sub": "${AWS::StackName}-named"}},
+        },
         "Table": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": {"Fn::Sub": "orders-${Stage}"}}},
-        "StreamTable": {"Type": "AWS::DynamoDB::Table", "Properties": {"StreamSpecification": {"StreamViewType": "NEW_IMAGE"}}},
+        "StreamTable": {
+            "Type": "AWS::DynamoDB::Table",
+            "Properties": {"StreamSpecification": {"StreamViewType": "NEW_IMAGE"}},
+        },
         "Queue": {"Type": "AWS::SQS::Queue"},
         "FifoQueue": {"Type": "AWS::SQS::Queue", "Properties": {"FifoQueue": True}},
         "Topic": {"Type": "AWS::SNS::Topic"},
@@ -90,7 +96,10 @@ def value_of(value: Any, parameters: dict[str, Any] | None = None) -> Any:
         ({"Ref": "Activity"}, "arn:aws:states:us-east-1:123456789012:activity:approve"),
         ({"Fn::GetAtt": ["Bus", "Arn"]}, "arn:aws:events:us-east-1:123456789012:event-bus/orders"),
         ({"Ref": "Alias"}, "arn:aws:lambda:us-east-1:123456789012:function:Fn:live"),
-        ({"Fn::Sub": "${Fn.Arn}/${Stage}/${!Literal}"}, "arn:aws:lambda:us-east-1:123456789012:function:Fn/dev/${Literal}"),
+        (
+            {"Fn::Sub": "${Fn.Arn}/${Stage}/${!Literal}"},
+            "arn:aws:lambda:us-east-1:123456789012:function:Fn/dev/${Literal}",
+        ),
         ({"Fn::Sub": ["${A}-${AWS::Region}", {"A": {"Ref": "Stage"}}]}, "dev-us-east-1"),
         ({"Fn::Join": [":", ["a", {"Ref": "Stage"}, 3]]}, "a:dev:3"),
         ({"Fn::Join": [",", {"Ref": "Subnets"}]}, "a,b,c"),
@@ -144,15 +153,42 @@ def test_stack_id_is_stable_for_a_stack_name() -> None:
 @pytest.mark.parametrize(
     ("expression", "message"),
     [
-        ({"Ref": "NoDefault"}, "Resources.M.Properties.X.Ref: the parameter NoDefault has no Default; pass --parameter NoDefault=VALUE"),
-        ({"Ref": "Secret"}, "the parameter Secret is read from the SSM parameter '/app/secret' when the stack is deployed; pass --parameter Secret=VALUE"),
+        (
+            {"Ref": "NoDefault"},
+            "Resources.M.Properties.X.Ref: the parameter NoDefault has no Default; pass --parameter NoDefault=VALUE",
+        ),
+        (
+            {"Ref": "Secret"},
+            "the parameter Secret is read from the SSM parameter '/app/secret' when the stack is deployed; "
+            "pass --parameter Secret=VALUE",
+        ),
         ({"Ref": "Missing"}, "Resources.M.Properties.X.Ref: no parameter or resource is named 'Missing'"),
-        ({"Ref": "Api"}, "the engine does not model resources of type AWS::ApiGateway::RestApi; pass --parameter Api=VALUE"),
-        ({"Fn::GetAtt": ["Fn", "Version"]}, "the engine does not derive the attribute Version of AWS::Lambda::Function (it derives: Arn); pass --parameter Fn.Version=VALUE"),
-        ({"Fn::GetAtt": ["Table", "StreamArn"]}, "the table has no StreamSpecification, so it has no stream; pass --parameter Table.StreamArn=VALUE"),
-        ({"Fn::GetAtt": ["StreamTable", "StreamArn"]}, "a label DynamoDB chooses when the stream is created; pass --parameter StreamTable.StreamArn=VALUE"),
-        ({"Fn::ImportValue": "network-VpcId"}, "Resources.M.Properties.X.Fn::ImportValue: the value of the export 'network-VpcId' is known only to its stack; pass --parameter network-VpcId=VALUE"),
-        ({"Fn::GetAZs": ""}, "Resources.M.Properties.X.Fn::GetAZs: the Availability Zones of an account are known only in the account"),
+        (
+            {"Ref": "Api"},
+            "the engine does not model resources of type AWS::ApiGateway::RestApi; pass --parameter Api=VALUE",
+        ),
+        (
+            {"Fn::GetAtt": ["Fn", "Version"]},
+            "the engine does not derive the attribute Version of AWS::Lambda::Function (it derives: Arn); "
+            "pass --parameter Fn.Version=VALUE",
+        ),
+        (
+            {"Fn::GetAtt": ["Table", "StreamArn"]},
+            "the table has no StreamSpecification, so it has no stream; pass --parameter Table.StreamArn=VALUE",
+        ),
+        (
+            {"Fn::GetAtt": ["StreamTable", "StreamArn"]},
+            "a label DynamoDB chooses when the stream is created; pass --parameter StreamTable.StreamArn=VALUE",
+        ),
+        (
+            {"Fn::ImportValue": "network-VpcId"},
+            "Resources.M.Properties.X.Fn::ImportValue: the value of the export 'network-VpcId' is known only to "
+            "its stack; pass --parameter network-VpcId=VALUE",
+        ),
+        (
+            {"Fn::GetAZs": ""},
+            "Resources.M.Properties.X.Fn::GetAZs: the Availability Zones of an account are known only in the account",
+        ),
         ({"Fn::Bogus": 1}, "Fn::Bogus is not an intrinsic function the engine can resolve"),
         ({"Fn::If": ["Nope", 1, 2]}, "no condition is named 'Nope' under Conditions"),
         ({"Fn::GetAtt": ["Loop", "Arn"]}, "its name depends on itself"),

@@ -14,7 +14,6 @@ from asl_engine.definition.templates import (
     TemplateError,
     default_stack_name,
     is_template,
-    load_state_machine,
     read_template,
     sniff_template,
 )
@@ -157,7 +156,10 @@ def test_definition_object_with_intrinsics_substitutions_name_and_type(tmp_path:
 
 
 def test_definition_string_with_sub_and_text_substitutions(tmp_path: Path) -> None:
-    text = '{"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": ${Delay}, "Comment": "${AWS::Region}", "End": true}}}'
+    text = (
+        '{"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": ${Delay}, '
+        '"Comment": "${AWS::Region}", "End": true}}}'
+    )
     path = write(
         tmp_path,
         "t.json",
@@ -186,14 +188,16 @@ def test_definition_string_is_never_taken_for_a_path(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["DefinitionUri", "DefinitionS3Location"])
 def test_local_definition_files_resolve_against_the_template(tmp_path: Path, kind: str) -> None:
-    write(tmp_path, "flows/m.asl.yaml", "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result: ${Who}\n    End: true\n")
+    write(
+        tmp_path, "flows/m.asl.yaml", "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result: ${Who}\n    End: true\n"
+    )
     path = write(
         tmp_path,
         "t.json",
         cfn({"M": machine({kind: "flows/m.asl.yaml", "DefinitionSubstitutions": {"Who": {"Ref": "AWS::AccountId"}}})}),
     )
     loaded = StateMachine.from_template(path)
-    assert loaded.definition["States"]["A"]["Result"] == 123456789012
+    assert loaded.definition["States"]["A"]["Result"] == 123456789012  # unquoted in YAML: a number
     assert loaded.source == str(tmp_path / "flows" / "m.asl.yaml")
 
 

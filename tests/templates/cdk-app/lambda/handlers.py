@@ -10,7 +10,11 @@ def process_order(event, context):
 
 def reserve_stock(event, context):
     available = STOCK.get(event["sku"], 0)
-    return {"sku": event["sku"], "reserved": min(available, event["quantity"]), "backordered": available < event["quantity"]}
+    return {
+        "sku": event["sku"],
+        "reserved": min(available, event["quantity"]),
+        "backordered": available < event["quantity"],
+    }
 
 
 def send_email(event, context):
