@@ -210,8 +210,7 @@ def _steps(
 ) -> Coroutine[Any, Any, Transition]:
     if mock is not None and isinstance(node, MapState | ParallelState) and probe is not None:
         attempt = _mocked_map(node, mock) if isinstance(node, MapState) else _mocked_parallel(node, mock)
-        aborted = f"{node.state_type}StateAborted"
-        return run_with_policy(node, probe, frame, input_value, attempt, aborted)
+        return run_with_policy(node, probe, frame, input_value, attempt)
     if node.blocking:
         return node.run_async(frame, input_value)  # type: ignore[return-value]
     return _sync(node, frame, input_value)
