@@ -3,6 +3,7 @@
 The public API is what this module exports; everything else is internal and may change.
 """
 
+from asl_engine.definition.templates import TemplateError
 from asl_engine.errors import (
     AslEngineError,
     ConfigurationError,
@@ -10,7 +11,6 @@ from asl_engine.errors import (
     StatesError,
     ValidationError,
 )
-from asl_engine.definition.templates import TemplateError
 from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
 from asl_engine.machine import InvalidExecutionInput, StateMachine
