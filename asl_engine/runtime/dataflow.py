@@ -145,14 +145,13 @@ class JsonPathFlow:
         except PathNotFoundError as error:
             raise failures.from_path(frame, error) from None
 
+    # The hot path: ``effective_input``, ``finish`` and ``place_result`` do each step inline (a call
+    # per step would cost every state). ``apply_parameters``, ``select_result`` and
+    # ``apply_result_path`` are the same steps one at a time, for callers that watch each stage
+    # (TestState's ``InspectingJsonPathFlow``); tests/teststate holds the two ways to the same values.
+
     def effective_input(self, frame: Frame, raw_input: Any) -> Any:
         selected = raw_input if self.input_path is _ABSENT else self.selected_input(frame, raw_input)
-        if self.parameters is None:
-            return selected
-        return self.apply_parameters(frame, selected)
-
-    def apply_parameters(self, frame: Frame, selected: Any) -> Any:
-        """Parameters (when the state has them) applied to the input InputPath selected."""
         if self.parameters is None:
             return selected
         try:
@@ -165,8 +164,33 @@ class JsonPathFlow:
             return result, None
         assigned = self.assign.evaluate(frame, result) if self.assign is not None else None
         if self.result_selector is not None:
-            result = self.select_result(frame, result)
+            try:
+                result = self.result_selector.evaluate(result, frame)
+            except (PathNotFoundError, EvaluationError) as error:
+                raise _as_states_error(frame, error) from None
         return self.place_result(frame, raw_input, result, self.result_path), assigned
+
+    def place_result(self, frame: Frame, raw_input: Any, result: Any, result_path: Any) -> Any:
+        """ResultPath then OutputPath; shared with Catchers, which bring their own ResultPath."""
+        if result_path is _ABSENT:
+            combined = result
+        elif result_path is None:
+            combined = raw_input
+        else:
+            try:
+                combined = set_at(raw_input, result_path, result)
+            except ResultPathError as error:
+                raise failures.runtime_error(frame, f"Invalid path '{error.path}' : {error.detail}") from None
+        return self.apply_output_path(frame, combined)
+
+    def apply_parameters(self, frame: Frame, selected: Any) -> Any:
+        """Parameters (when the state has them) applied to the input InputPath selected."""
+        if self.parameters is None:
+            return selected
+        try:
+            return self.parameters.evaluate(selected, frame)
+        except (PathNotFoundError, EvaluationError) as error:
+            raise _as_states_error(frame, error) from None
 
     def select_result(self, frame: Frame, result: Any) -> Any:
         """ResultSelector (when the state has one) applied to the raw result."""
@@ -176,10 +200,6 @@ class JsonPathFlow:
             return self.result_selector.evaluate(result, frame)
         except (PathNotFoundError, EvaluationError) as error:
             raise _as_states_error(frame, error) from None
-
-    def place_result(self, frame: Frame, raw_input: Any, result: Any, result_path: Any) -> Any:
-        """ResultPath then OutputPath; shared with Catchers, which bring their own ResultPath."""
-        return self.apply_output_path(frame, self.apply_result_path(frame, raw_input, result, result_path))
 
     def apply_result_path(self, frame: Frame, raw_input: Any, result: Any, result_path: Any) -> Any:
         """``result`` placed into the raw input as ``result_path`` says (absent: the result itself)."""
