@@ -90,6 +90,7 @@ class CallbackRegistry:
         with self._lock:
             if self._pending.pop(pending.token, None) is None:
                 return
+            self._arrived.notify_all()
         for directory in self._directories:
             directory.task_token_closed(pending.token)
         self._scheduler.external_work_finished()
@@ -115,6 +116,17 @@ class CallbackRegistry:
             token = find()
             assert token is not None
             return token
+
+    def wait_until_waiting(self, token: str, timeout: float | None = None) -> bool:
+        """Block (real time) until the task holding ``token`` has armed its timers and waits for an
+        answer; False if it did not within ``timeout`` (or the token is unknown or closed)."""
+        with self._lock:
+            return (
+                self._arrived.wait_for(
+                    lambda: (pending := self._pending.get(token)) is None or pending.waiting, timeout
+                )
+                and token in self._pending
+            )
 
     def _lookup(self, token: str) -> PendingCallback:
         with self._lock:

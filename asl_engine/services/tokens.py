@@ -46,6 +46,12 @@ class TaskTokens:
             raise InvalidToken(f"Invalid Token: no task waits on the token {token[:24]}...")
         return registry
 
+    def wait_until_waiting(self, token: str, timeout: float | None = None) -> bool:
+        """Block (real time) until the task holding ``token`` waits for its answer (its timers armed)."""
+        with self._lock:
+            registry = self._open.get(token)
+        return registry is not None and registry.wait_until_waiting(token, timeout)
+
     def send_task_success(self, token: str, output: Any) -> None:
         """SendTaskSuccess: ``output`` is a JSON value or JSON text."""
         self._registry(token).send_task_success(token, output)

@@ -6,6 +6,7 @@ import json
 import threading
 from typing import Any
 
+from asl_engine.errors import AslEngineError, StatesError
 from asl_engine.runtime.handlers import MissingTarget, TaskRequest, UnansweredTask
 from asl_engine.services.activities.registry import Activities, Activity, ActivityTask
 from asl_engine.services.support import environment_of, state_prefix
@@ -72,10 +73,16 @@ class ActivityTaskHandler:
 
 
 def _work(worker: Any, task: ActivityTask) -> None:
-    """An in-process worker's run: its return value is the output, what it raises the failure."""
+    """An in-process worker's run: its return value is the output, what it raises the failure (a
+    ``StatesError`` with its error and cause, any other exception named after its class)."""
     try:
-        output = worker(task.input)
-    except Exception as error:
-        task.send_failure(type(error).__name__, str(error))
-        return
-    task.send_success(output)
+        try:
+            output = worker(task.input)
+        except StatesError as error:
+            task.send_failure(error.error, error.cause)
+        except Exception as error:
+            task.send_failure(type(error).__name__, str(error))
+        else:
+            task.send_success(output)
+    except AslEngineError:
+        pass  # the task ended meanwhile (it timed out, its execution stopped): nobody waits for the answer
