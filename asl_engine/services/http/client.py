@@ -34,6 +34,6 @@ def send(method: str, url: str, headers: dict[str, str], body: bytes | None, tim
     except httpx.HTTPError as error:
         raise SocketFailure(f"Unable to connect to {url}: {error}") from None
     grouped: dict[str, list[str]] = {}
-    for name, value in response.headers.multi_items():
-        grouped.setdefault(name, []).append(value)
+    for raw_name, raw_value in response.headers.raw:  # the names as the server wrote them
+        grouped.setdefault(raw_name.decode("latin-1"), []).append(raw_value.decode("latin-1"))
     return RawResponse(response.status_code, grouped, response.content, response.headers.get("content-type"))
