@@ -206,7 +206,7 @@ class GlueService:
                     f"glue.jobs.{job_name}",
                     'handler = "module:function"',
                     f'resources.glue_job("{job_name}", run)',
-                ),  # fmt: skip
+                ),
             )
         settings = _run_settings(job, parameters, request, request_id)
         with self._lock:
