@@ -54,7 +54,10 @@ def sdk_error(error: Exception, prefix: str, model: Any) -> StatesError:
     if wire is None:
         return StatesError(f"{prefix}.SdkClientException", f"Unable to execute HTTP request: {error}")
     code, message, status, request_id, headers = wire
-    name = modeled_classes(model).get(code, f"{prefix}Exception")
+    details = getattr(error, "response", {}).get("Error") or {}
+    # A JSON service that keeps its query protocol's codes (SQS) names its error shape separately.
+    classes = modeled_classes(model)
+    name = classes.get(str(details.get("QueryErrorCode") or ""), classes.get(code, f"{prefix}Exception"))
     cause = f"{message} (Service: {prefix}, Status Code: {status}, Request ID: {request_id}"
     extended = headers.get("x-amz-id-2")
     cause += f", Extended Request ID: {extended})" if extended else ")"
