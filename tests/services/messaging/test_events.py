@@ -139,3 +139,25 @@ def test_prefix_matches_exactly_the_strings_that_start_with_it(prefix: str, valu
 def test_bad_patterns_are_refused_when_declared(pattern: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         Resources().events.rule("r", pattern, ["q"])
+
+
+def test_wait_for_task_token_through_a_rule_to_a_queue() -> None:
+    resources = Resources()
+    resources.events.rule("approvals", {"detail-type": ["ApprovalNeeded"]}, ["approvals"])
+    resources.sqs.on_message(
+        "approvals", lambda message: resources.send_task_success(message.json()["detail"]["token"], {"ok": 1})
+    )
+    machine = task_machine(
+        PUT + ".waitForTaskToken",
+        Parameters={
+            "Entries": [{"Source": "shop", "DetailType": "ApprovalNeeded", "Detail": {"token.$": "$$.Task.Token"}}]
+        },
+    )
+    execution = machine.execute({}, resources=resources, clock=clock())
+    assert execution.output == {"ok": 1}
+    assert [e["type"] for e in execution.history][2:6] == [
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskSubmitted",
+        "TaskSucceeded",
+    ]
