@@ -18,7 +18,7 @@ from asl_engine.conformance.classify import HANDLERS, MALFORMED, MOCKED, MOCKED_
 from asl_engine.conformance.deadline import CaseTimeout, call_with_deadline
 from asl_engine.conformance.definition_checks import validation_problems
 from asl_engine.conformance.engine import Engine, EngineUnavailable, ExecutionLike, load_engine
-from asl_engine.conformance.metrics import METRICS, MetricResult, actual_metric, compare_names, has_parallel_or_map
+from asl_engine.conformance.metrics import METRICS, MetricResult, compare_metric
 from asl_engine.conformance.replay import build_mocks, resolve_resource_placeholders
 from asl_engine.conformance.results import FAILED, PASSED, SKIPPED, CaseResult
 from asl_engine.conformance.verdict import outcome_problems
@@ -158,6 +158,7 @@ def run_case_with_handlers(case: Case, engine: Engine, *, timeout: float = DEFAU
     except NotReplayable as reason:
         return CaseResult(case.id, case.path, HANDLERS, SKIPPED, str(reason), features=case.features)
     wildcards = Wildcards(case.placeholders, case.value_placeholders)
+    metrics: dict[str, MetricResult] = {}
     started = time.perf_counter()
 
     def problems() -> list[str]:
@@ -171,7 +172,9 @@ def run_case_with_handlers(case: Case, engine: Engine, *, timeout: float = DEFAU
         if "output" in expected:
             expected["output"] = _metadata_shape(expected["output"])
             output = _hidden_headers(expected["output"], output)
-        return outcome_problems(expected, execution.status, output, execution.error, execution.cause, wildcards)
+        problems = outcome_problems(expected, execution.status, output, execution.error, execution.cause, wildcards)
+        metrics.update(metric_results(case, execution))
+        return problems + history_problems(metrics)
 
     try:
         found = call_with_deadline(problems, timeout)
@@ -187,7 +190,7 @@ def run_case_with_handlers(case: Case, engine: Engine, *, timeout: float = DEFAU
         found[0] if found else None,
         tuple(found),
         case.features,
-        {},
+        metrics,
         time.perf_counter() - started,
     )
 
@@ -261,7 +264,7 @@ def _execution_problems(
         case.expected, execution.status, execution.output, execution.error, execution.cause, wildcards
     )
     metrics.update(metric_results(case, execution))
-    return problems
+    return problems + history_problems(metrics)
 
 
 def setup_resources(case: Case) -> Any:
@@ -277,15 +280,17 @@ def setup_resources(case: Case) -> Any:
 
 
 def metric_results(case: Case, execution: ExecutionLike) -> dict[str, MetricResult]:
-    """The secondary metrics this case recorded, computed from the execution's history."""
+    """The history checks this case recorded, computed from the execution's history."""
     recorded = [name for name in METRICS if isinstance(case.expected.get(name), list)]
     if not recorded:
         return {}
     history = execution.history
-    unordered = has_parallel_or_map(case.definition)
-    return {
-        name: compare_names(case.expected[name], actual_metric(name, history), unordered=unordered) for name in recorded
-    }
+    return {name: compare_metric(name, case.expected[name], history, case.definition) for name in recorded}
+
+
+def history_problems(metrics: dict[str, MetricResult]) -> list[str]:
+    """A history check that failed fails the case, one problem line each."""
+    return [f"{name}: {metric.detail}" for name, metric in metrics.items() if not metric.passed]
 
 
 def summarise_exception(error: BaseException) -> str:

@@ -259,13 +259,13 @@ class ExecutionRun:
         """A branch or iteration ended: its variables no longer count against the quota."""
         self.variable_bytes -= scope.stored_bytes
 
-    def record_aborted(self, frame: Frame, event_type: str, cancelled: Cancelled) -> None:
-        """Record ``<Type>StateAborted`` when a sibling's failure aborted this branch.
+    def record_aborted(self, frame: Frame, event_type: str | None, cancelled: Cancelled) -> None:
+        """Record ``<Type>StateAborted`` (``event_type``) when a sibling's failure aborted this branch.
 
         A stopped or timed-out execution does not record per-state aborts (observed on AWS).
         """
         reason = cancelled.reason
-        if isinstance(reason, BranchAbort):
+        if event_type is not None and isinstance(reason, BranchAbort):
             frame.record_aside(event_type, None, cause=reason.cause_event_id)
 
     @classmethod

@@ -54,6 +54,7 @@ _TASK_EVENTS = TaskEvents("Task")
 
 class TaskState(StateNode):
     state_type = "Task"
+    aborted_type = "TaskStateAborted"
     blocking = True
     retriable = True
     __slots__ = ("events", "heartbeat", "policy", "resource", "resource_tag", "timeout")
@@ -80,7 +81,7 @@ class TaskState(StateNode):
         )
 
     async def run_async(self, frame: Frame, raw_input: Any) -> Transition:
-        return await run_with_policy(self, self.policy, frame, raw_input, self._attempt, "TaskStateAborted")
+        return await run_with_policy(self, self.policy, frame, raw_input, self._attempt)
 
     @property
     def data_limit_subject(self) -> str:
@@ -152,7 +153,7 @@ class TaskState(StateNode):
             frame.record(kind, self._failure_details(error))
             raise
         except Cancelled as cancelled:
-            run.record_aborted(frame, "TaskStateAborted", cancelled)
+            run.record_aborted(frame, self.aborted_type, cancelled)
             raise
         if exceeds_payload_limit(result):
             too_large = data_limit_error(self.data_limit_subject)
@@ -172,12 +173,21 @@ class TaskState(StateNode):
         pending = None
         if request.task_token is not None:
             pending = run.callbacks.open(request.task_token, self.name)
+        final_answer = isinstance(handler, CallbackCompleting) and handler.completes_callback
         try:
-            outcome = handler(request)
+            try:
+                outcome = handler(request)
+            except StatesError as error:
+                if final_answer and error.error != failures.RUNTIME:
+                    self._record_answered_submission(frame)
+                raise
             if inspect.isawaitable(outcome):
                 deadline = None if timeout is None else started + timeout
                 outcome = await with_deadline(run.scheduler, _as_coroutine(outcome), deadline, f"task {self.name}")
-            if pending is None or (isinstance(handler, CallbackCompleting) and handler.completes_callback):
+            if final_answer:
+                self._record_answered_submission(frame)
+                return outcome
+            if pending is None:
                 return outcome
             # The integration was called with the token (or a worker took the activity task); now the
             # task waits for someone to answer it.
@@ -214,6 +224,16 @@ class TaskState(StateNode):
 
     def _record_submitted(self, frame: Frame, output: Any) -> None:
         frame.record("TaskSubmitted", {**self.resource_tag, "output": output})
+
+    def _record_answered_submission(self, frame: Frame) -> None:
+        """A mock answered a ``.sync`` or ``.waitForTaskToken`` task with its final outcome.
+
+        On AWS such a task records ``TaskSubmitted`` (the service's answer to the call that started
+        the job or sent the token) before its ``TaskSucceeded``/``TaskFailed``/``TaskTimedOut``. The
+        mock stands for the whole task, so the event is recorded without the answer it does not give.
+        """
+        if self.resource.pattern != "request-response":
+            frame.record("TaskSubmitted", dict(self.resource_tag))
 
     def _scheduled_details(
         self, region: str, parameters: Any, timeout: float | None, heartbeat: float | None
