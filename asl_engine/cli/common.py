@@ -241,10 +241,9 @@ def _positioned_errors(
 DEFAULT_RESOURCES = "asl.toml"
 
 
-def load_handlers(
-    definition: Path, resources_file: Path | None, machine: StateMachine | None = None
-) -> Resources | None:
-    """The handlers of ``resources_file``, else of ``asl.toml`` beside the definition, else None.
+def load_handlers(definition: Path, resources_file: Path | None, machine: StateMachine | None = None) -> Resources:
+    """The account ``resources_file`` describes, else ``asl.toml`` beside the definition, else an empty
+    one (its embedded services, queues, topics, buses and secrets, work with no configuration).
 
     Loaded afresh on every call: each execution (each ``asl test`` case) starts from the file's
     state, DynamoDB tables back at their seed items. For a machine from a template, functions and
@@ -253,7 +252,7 @@ def load_handlers(
     """
     path = resources_file if resources_file is not None else definition.parent / DEFAULT_RESOURCES
     if resources_file is None and not path.is_file():
-        return None
+        return Resources()
     try:
         resources = load_resources(path)
     except ConfigurationError as error:

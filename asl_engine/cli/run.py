@@ -37,6 +37,7 @@ from asl_engine.cli.common import (
     substitutions_option,
 )
 from asl_engine.cli.history_cmd import history_document
+from asl_engine.cli.render.advice import cli_advice
 from asl_engine.cli.render.events import EventView
 from asl_engine.cli.render.progress import EngineProbe, ProgressDisplay
 from asl_engine.cli.render.table import history_table
@@ -125,6 +126,14 @@ _STOP_CAUSE = "Interrupted with Ctrl-C"
     help="Log each history event to FILE as JSON lines, as it happens.",
 )
 @click.option(
+    "--outbox",
+    "outbox_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write what the workflow sent (queue messages, published messages, events, API and HTTP requests) to "
+    "FILE as JSON.",
+)
+@click.option(
     "--store",
     "store_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -156,6 +165,7 @@ def run(
     history_json: str | None,
     trace: bool,
     trace_file: Path | None,
+    outbox_file: Path | None,
     store_path: Path | None,
     no_progress: bool,
     quiet: bool,
@@ -177,6 +187,7 @@ def run(
       echo '{"orderId": 42}' | asl run machine.json --input - | jq .total
       asl run machine.json --mock-config MockConfigFile.json --test-case HappyPath --history
       asl run machine.json --resources handlers.toml --set Env=dev --trace-file trace.jsonl
+      asl run machine.json --outbox sent.json   # the SQS messages, SNS messages, events... it sent
       asl run machine.json --input input.json --store runs.db --name order-42
     """
     try:
@@ -209,9 +220,12 @@ def run(
         click.echo("interrupted before the execution started", err=True)
         ctx.exit(EXIT_INTERRUPTED)
     _emit_history(execution, show_history, history_json)
+    if outbox_file is not None:
+        _emit_outbox(resources, outbox_file)
     if execution.status == "SUCCEEDED":
         _emit_output(execution.output, output_file, pretty, to_stdout=history_json != "-")
-    ctx.exit(_report(execution, machine, interrupted=interrupted, quiet=quiet))
+    where = str(resources_file if resources_file is not None else definition.parent / common.DEFAULT_RESOURCES)
+    ctx.exit(_report(execution, machine, interrupted=interrupted, quiet=quiet, resources_file=where))
 
 
 def _clock(kind: str) -> Clock:
@@ -440,7 +454,15 @@ def _emit_history(execution: Execution, show_table: bool, json_file: str | None)
         raise CommandError(f"{json_file}: cannot write the history: {error.strerror}") from None
 
 
-def _report(execution: Execution, machine: StateMachine, *, interrupted: bool, quiet: bool) -> int:
+def _emit_outbox(resources: Resources, path: Path) -> None:
+    text = dump_json(resources.outbox.to_json(), pretty=True)
+    try:
+        path.write_text(text + "\n", encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"{path}: cannot write the outbox: {error.strerror}") from None
+
+
+def _report(execution: Execution, machine: StateMachine, *, interrupted: bool, quiet: bool, resources_file: str) -> int:
     """Status, error and cause on stderr; returns the exit status."""
     stderr = sys.stderr
     color = common.wants_color(stderr)
@@ -462,6 +484,8 @@ def _report(execution: Execution, machine: StateMachine, *, interrupted: bool, q
         say("error", execution.error, bold=True)
     if execution.cause is not None:
         say("cause", execution.cause)
+    for line in cli_advice(execution.unanswered_tasks, resources_file):
+        click.echo(line, err=True)
     if status == "TIMED_OUT":
         timeout = machine.compiled.timeout_seconds
         if timeout is not None:

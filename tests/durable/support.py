@@ -25,6 +25,8 @@ class MemorySink:
     rows: list[Row] = field(default_factory=list)
     commits: list[Commit] = field(default_factory=list)
     inputs: list[Input] = field(default_factory=list)
+    pending: list[Input] = field(default_factory=list)
+    """What ``pending_inputs`` returns: answers a store kept while no process ran the execution."""
     released: bool = False
 
     def commit(self, commit: Commit) -> None:
@@ -38,7 +40,7 @@ class MemorySink:
         pass
 
     def pending_inputs(self) -> Sequence[Input]:
-        return []
+        return list(self.pending)
 
     def release(self) -> None:
         self.released = True
@@ -54,9 +56,10 @@ def run_durably(
     seed: int = 7,
     pending_redrive: bool = False,
     name: str = "run-1",
+    pending: Sequence[Input] = (),
 ) -> tuple[Execution, MemorySink]:
     """Run (or resume from ``journal``) one durable execution on a virtual clock; its execution and sink."""
-    sink = MemorySink()
+    sink = MemorySink(pending=list(pending))
     clock = TurnClock(VirtualClock(START), start=START)
     recorder = Recorder(sink, clock, seed=seed, journal=journal, pending_redrive=pending_redrive)
     identity = Identity(machine.name, name)

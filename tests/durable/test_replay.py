@@ -231,3 +231,46 @@ def test_a_nested_execution_runs_inside_its_task_and_is_not_started_again_on_rep
         resumed, _ = run_durably(parent, {}, resources=account(), journal=sink.rows[:cut])
         assert resumed.output == {"child": True}, cut
         assert [event["type"] for event in resumed.history].count("TaskSubmitted") == 1, cut
+
+
+ACTIVITY = {
+    "StartAt": "Approve",
+    "States": {
+        "Approve": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:us-east-1:123456789012:activity:approve",
+            "HeartbeatSeconds": 60,
+            "Next": "Done",
+        },
+        "Done": {"Type": "Pass", "End": True},
+    },
+}
+
+
+def test_an_activity_taken_by_a_worker_replays_its_activity_started_from_every_prefix() -> None:
+    """``ActivityStarted`` comes from the worker taking the task (an input recorded with its turn);
+    the worker's answer, kept by the store when it is sent, is taken up on resume."""
+    from asl_engine.services import Resources
+
+    def resources_with_worker(calls: list[Any]) -> Resources:
+        resources = Resources()
+        resources.activity("approve", lambda task_input: calls.append(task_input) or {"approved": True})
+        return resources
+
+    machine = StateMachine.from_json(ACTIVITY, name="activity")
+    calls: list[Any] = []
+    live, sink = run_durably(machine, {"order": 7}, resources=resources_with_worker(calls))
+    assert live.status == "SUCCEEDED" and calls == [{"order": 7}]
+    assert [event["type"] for event in live.history][2:4] == ["ActivityScheduled", "ActivityStarted"]
+    expected = signature(live)
+    full = sink.rows
+    for cut in range(len(full) + 1):
+        again: list[Any] = []
+        resumed, rest = run_durably(
+            machine, {"order": 7}, resources=resources_with_worker(again), journal=full[:cut], pending=sink.inputs
+        )
+        assert signature(resumed) == expected, f"resumed after {cut} rows"
+        # The worker answers from its thread, so turns may group inputs differently; the events not.
+        events = [row for row in full[:cut] + rest.rows if isinstance(row, EventRow)]
+        assert _rows_equal(events, [row for row in full if isinstance(row, EventRow)]), f"events after row {cut}"
+        assert len(again) <= 1

@@ -285,6 +285,50 @@ def test_an_execution_whose_process_died_resumes_elsewhere_and_takes_in_answers_
         assert second.resume(resources=sender()) == []
 
 
+def test_an_activity_task_a_worker_took_before_the_process_died_is_answered_by_its_token(tmp_path: Path) -> None:
+    """The worker holds the task's token: its answer, sent through the store while nothing runs the
+    execution, ends the task on resume; the task is not offered to a worker again."""
+    path = tmp_path / "runs.db"
+    machine = StateMachine.from_json(
+        {
+            "StartAt": "Approve",
+            "States": {
+                "Approve": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:us-east-1:123456789012:activity:approve",
+                    "End": True,
+                }
+            },
+        },
+        name="approvals",
+    )
+    resources = Resources()
+    activity = resources.activity("approve")
+    first = open_store(path, lease_seconds=0.2, poll_interval=0.02)
+    machine.start({"order": 7}, store=first, resources=resources, name="approval")
+    task = activity.get_task(5, "reviewer-1")
+    assert task is not None and task.input == {"order": 7}
+    deadline = time.monotonic() + 5
+    while "ActivityStarted" not in [e["type"] for e in first.history("approval")]:
+        assert time.monotonic() < deadline, "ActivityStarted was not recorded"
+        time.sleep(0.01)
+    first.close()
+    with open_store(path) as answering:
+        answering.send_task_success(task.token, {"approved": True})
+    time.sleep(0.3)
+    again = Resources()
+    offered = again.activity("approve")
+    with open_store(path, poll_interval=0.02) as second:
+        (resumed,) = second.resume(resources=again)
+        execution = resumed.wait(5)
+    assert execution.output == {"approved": True}
+    assert [e["type"] for e in execution.history] == [
+        "ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded",
+        "TaskStateExited", "ExecutionSucceeded",
+    ]  # fmt: skip
+    assert offered.get_task(0.05) is None
+
+
 def test_a_live_lease_is_not_taken_over(tmp_path: Path) -> None:
     path = tmp_path / "runs.db"
     with open_store(path, lease_seconds=30, poll_interval=0.02) as owner, open_store(path) as other:

@@ -1,7 +1,8 @@
 """Inputs: what reaches a running durable execution from outside, as data.
 
-A task's result, a handler's ``TaskSubmitted`` response, an answer to a task token, a heartbeat
-and a stop request are all posted to the execution's scheduler as small JSON-ready dictionaries.
+A task's result, a handler's ``TaskSubmitted`` response, a worker taking an activity task, an
+answer to a task token, a heartbeat and a stop request are all posted to the execution's scheduler
+as small JSON-ready dictionaries.
 The journal applies them between turns and records them with the turn, so a replay applies the
 same inputs at the same points. (A function posted by a handler's own machinery, a worker thread
 finishing for instance, is run but not recorded: it only touches the handler.)
@@ -66,3 +67,8 @@ def stop_input(error: str | None, cause: str | None) -> Input:
 
 def submitted_input(key: Key, output: Any) -> Input:
     return {"kind": "submitted", "key": list(key), "output": output}
+
+
+def started_input(key: Key, worker: str | None) -> Input:
+    """A worker took an activity task (``ActivityStarted``, with the worker's name)."""
+    return {"kind": "started", "key": list(key), "worker": worker}

@@ -67,6 +67,8 @@ class _Invocation:
 
     future: Future[Any]
     submit: Callable[[Any], None]
+    started: Callable[[str | None], None]
+    """``request.worker_started``: a worker took the activity task (``ActivityStarted``)."""
 
 
 class Recorder:
@@ -102,6 +104,7 @@ class Recorder:
         self._closed: list[str] = []
         self._waiting: dict[Key, _Invocation] = {}
         self._replayed_submits: dict[Key, int] = {}
+        self._replayed_starts: dict[Key, int] = {}
         """TaskSubmitted events replayed per invocation: not recorded again if it is invoked again."""
         self.abandoned: BaseException | None = None
         self.ended = False
@@ -254,7 +257,7 @@ class Recorder:
             self._main.cancel(ExecutionStopped(item.get("error"), item.get("cause")))
             return True
         key = inputs.key_of(item)
-        if kind in ("outcome", "submitted"):
+        if kind in ("outcome", "submitted", "started"):
             invocation = self._waiting.get(key)
             if invocation is None:
                 return False
@@ -262,6 +265,10 @@ class Recorder:
                 invocation.submit(item["output"])
                 if self.phase != LIVE:
                     self._replayed_submits[key] = self._replayed_submits.get(key, 0) + 1
+            elif kind == "started":
+                invocation.started(item.get("worker"))
+                if self.phase != LIVE:
+                    self._replayed_starts[key] = self._replayed_starts.get(key, 0) + 1
             elif item["ok"]:
                 invocation.future.set_result(item["result"])
             else:
@@ -308,7 +315,7 @@ class Recorder:
                 return self._replay_inline(key, request)
             self._replay_launch(key, request)
             if recorded == "posted":
-                return await self._await_result(run, key, request.submit, deadline, None)
+                return await self._await_result(run, key, request.submit, request.worker_started, deadline, None)
             await self.live  # started but never answered before the process stopped: invoke it again
         return await self._invoke_live(run, key, request, handler, deadline)
 
@@ -325,36 +332,46 @@ class Recorder:
             submitted.append(output)
             submit(output)
 
+        started = request.worker_started
+
+        def started_later(worker: str | None) -> None:
+            # A worker took the activity task: ``ActivityStarted`` is recorded with the turn that
+            # applies this input, so a replay records it at the same point.
+            if not self._skip(self._replayed_starts, key):
+                run.scheduler.post(inputs.started_input(key, worker))
+
         request.submit = submit_now
+        request.worker_started = started_later
         request.environment = run.task_environment_for(key)
         try:
-            outcome = handler(request)
-        except StatesError as error:
-            self._record_inline(key, None, error, submitted)
-            raise
-        except Exception as error:
-            failure = StatesError(type(error).__name__, str(error))
-            self._record_inline(key, None, failure, submitted)
-            raise failure from error
-        finally:
-            request.submit = submit
-        if not inspect.isawaitable(outcome):
-            self._record_inline(key, outcome, None, submitted)
-            return outcome
-        if submitted:
-            # What the handler submitted before it returned its coroutine: a replay records it again here.
-            self._rows.append(MarkRow("launch", {"key": list(key), "submitted": submitted}))
+            try:
+                outcome = handler(request)
+            except StatesError as error:
+                self._record_inline(key, None, error, submitted)
+                raise
+            except Exception as error:
+                failure = StatesError(type(error).__name__, str(error))
+                self._record_inline(key, None, failure, submitted)
+                raise failure from error
+            finally:
+                request.submit = submit
+            if not inspect.isawaitable(outcome):
+                self._record_inline(key, outcome, None, submitted)
+                return outcome
+            if submitted:
+                # What the handler submitted before it returned its coroutine: a replay records it again here.
+                self._rows.append(MarkRow("launch", {"key": list(key), "submitted": submitted}))
 
-        def submit_later(output: Any) -> None:
-            if not self._skip_submit(key):
-                run.scheduler.post(inputs.submitted_input(key, output))
+            def submit_later(output: Any) -> None:
+                if not self._skip_submit(key):
+                    run.scheduler.post(inputs.submitted_input(key, output))
 
-        request.submit = submit_later
-        try:
+            request.submit = submit_later
             activity = run.start_activity(self._activity(run, key, outcome), f"task {request.state_name}")
-            return await self._await_result(run, key, submit, deadline, activity)
+            return await self._await_result(run, key, submit, started, deadline, activity)
         finally:
             request.submit = submit
+            request.worker_started = started
 
     def _replay_launch(self, key: Key, request: TaskRequest) -> None:
         """Record again what a handler submitted before it returned its coroutine (``TaskSubmitted``)."""
@@ -372,9 +389,13 @@ class Recorder:
     def _skip_submit(self, key: Key) -> bool:
         """A handler invoked again after a crash submits again what its first call submitted: the
         history has that ``TaskSubmitted`` already, so it is not recorded twice."""
-        left = self._replayed_submits.get(key, 0)
+        return self._skip(self._replayed_submits, key)
+
+    @staticmethod
+    def _skip(replayed: dict[Key, int], key: Key) -> bool:
+        left = replayed.get(key, 0)
         if left:
-            self._replayed_submits[key] = left - 1
+            replayed[key] = left - 1
             return True
         return False
 
@@ -396,10 +417,11 @@ class Recorder:
         run: ExecutionRun,
         key: Key,
         submit: Callable[[Any], None],
+        started: Callable[[str | None], None],
         deadline: float | None,
         activity: Any,
     ) -> Any:
-        invocation = _Invocation(Future(), submit)
+        invocation = _Invocation(Future(), submit, started)
         self._waiting[key] = invocation
         try:
             if deadline is None:

@@ -13,7 +13,13 @@ from asl_engine.language.template import to_json
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import await_callback
 from asl_engine.runtime.dataflow import compile_optional_path
-from asl_engine.runtime.handlers import CallbackCompleting, TaskHandler, TaskRequest
+from asl_engine.runtime.handlers import (
+    CallbackCompleting,
+    ChecksRequest,
+    TaskHandler,
+    TaskRequest,
+    UnansweredTask,
+)
 from asl_engine.runtime.limits import data_limit_error, exceeds_payload_limit
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
 from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, await_work, with_deadline
@@ -96,16 +102,15 @@ class TaskState(StateNode):
         handler = run.find_handler(self.name, self.resource)
         if handler is None and self.resource.kind == "activity":
             # No worker polls this activity: AWS fails before scheduling, as if it did not exist.
-            raise failures.runtime_error(frame, f"The activity {self.resource.arn} does not exist.")
+            failure = failures.runtime_error(frame, f"The activity {self.resource.arn} does not exist.")
+            raise run.unanswered_task(
+                UnansweredTask(failure.error, failure.cause, state_name=self.name, resource=self.resource)
+            )
         invocation = run.next_invocation(self.name)
         events = self.events
-        scheduled = frame.record(events.scheduled, self._scheduled_details(run.region, parameters, timeout, heartbeat))
-        if events is _TASK_EVENTS:
-            frame.record(events.started, dict(self.resource_tag))
-        elif events is _ACTIVITY_EVENTS:
-            frame.record(events.started, {"workerName": run.activity_worker_name})
-        else:
-            frame.record(events.started)
+        # Capabilities are looked up by attribute (``ChecksRequest``, ``WaitsForWorker``): cheaper than an
+        # isinstance check against a runtime-checkable protocol, on every task.
+        worker_queue = events is _ACTIVITY_EVENTS and bool(getattr(handler, "waits_for_worker", False))
         request = TaskRequest(
             self.name,
             self.resource,
@@ -113,18 +118,36 @@ class TaskState(StateNode):
             invocation,
             timeout,
             heartbeat,
-            frame.task_token,
+            # An activity task's token goes to the worker that takes it, not into the context object.
+            run.new_task_token(frame) if worker_queue else frame.task_token,
             frame.context_object(),
             environment=run.task_environment,
             submit=lambda output: self._record_submitted(frame, output),
             entered_event_id=frame.entered_event_id,
-            idempotency_key=f"{run.identity.execution_arn}/{self.name}/{scheduled}",
+            worker_started=lambda worker_name: self._record_worker_started(frame, worker_name),
         )
+        check: ChecksRequest | None = getattr(handler, "check_request", None) and handler  # type: ignore[assignment]
+        if check is not None:
+            try:
+                check.check_request(request)
+            except UnansweredTask as unanswered:
+                raise run.unanswered_task(unanswered) from None
+        scheduled = frame.record(events.scheduled, self._scheduled_details(run.region, parameters, timeout, heartbeat))
+        request.idempotency_key = f"{run.identity.execution_arn}/{self.name}/{scheduled}"
+        if events is _TASK_EVENTS:
+            frame.record(events.started, dict(self.resource_tag))
+        elif events is _ACTIVITY_EVENTS:
+            if not worker_queue:
+                frame.record(events.started, {"workerName": run.activity_worker_name})
+        else:
+            frame.record(events.started)
         try:
             if handler is None:
                 handler = run.handler_for(self.name, self.resource)  # raises the explanatory error
             result = await self._invoke(frame, request, handler, timeout, heartbeat, scheduled)
         except StatesError as error:
+            if isinstance(error, UnansweredTask):
+                run.unanswered_task(error)
             if error.error == failures.RUNTIME:
                 raise
             kind = events.timed_out if isinstance(error, failures.TimeoutFailure) else events.failed
@@ -185,8 +208,10 @@ class TaskState(StateNode):
                 return outcome
             if pending is None:
                 return outcome
-            # The integration was called with the token; now the task waits for someone to answer it.
-            request.submit(outcome)
+            # The integration was called with the token (or a worker took the activity task); now the
+            # task waits for someone to answer it.
+            if self.events is not _ACTIVITY_EVENTS:
+                request.submit(outcome)
             remaining = None if timeout is None else max(0.0, started + timeout - run.clock.now())
             status, result = await await_callback(
                 run.callbacks,
@@ -214,6 +239,9 @@ class TaskState(StateNode):
                 run.callbacks.close(pending)
                 if durable is not None:
                     durable.token_closed(pending.token)
+
+    def _record_worker_started(self, frame: Frame, worker_name: str | None) -> None:
+        frame.record(self.events.started, {} if worker_name is None else {"workerName": worker_name})
 
     def _record_submitted(self, frame: Frame, output: Any) -> None:
         frame.record("TaskSubmitted", {**self.resource_tag, "output": output})
