@@ -41,8 +41,10 @@ def send(request):
     if request.state_name == "Send" and os.path.exists(os.path.join(os.path.dirname(__file__), "broken")):
         raise RuntimeError("the queue is down")
     if request.state_name == "Ask":
-        with open(os.path.join(os.path.dirname(__file__), "token"), "w") as file:
+        path = os.path.join(os.path.dirname(__file__), "token")
+        with open(path + ".tmp", "w") as file:  # whole or not at all: a test polls for the file
             file.write(request.parameters["token"])
+        os.replace(path + ".tmp", path)
     return {"MessageId": "m-" + request.state_name}
 """
 
@@ -160,10 +162,14 @@ def test_redrive_command(project: Path) -> None:
     import threading
 
     def answer() -> None:
-        while not (project / "token").exists():
+        deadline = time.monotonic() + 30
+        while not (project / "token").exists() and time.monotonic() < deadline:
             time.sleep(0.01)
         with open_store(project / "runs.db") as other:
-            other.send_task_success((project / "token").read_text(), {"ok": True})
+            try:
+                other.send_task_success((project / "token").read_text(), {"ok": True})
+            except Exception as error:  # the test then fails, rather than waiting forever
+                other.stop("r1", "Test.NoAnswer", repr(error))
 
     threading.Thread(target=answer, daemon=True).start()
     code, out, err = asl("redrive", "r1", "--store", db)
