@@ -24,6 +24,7 @@ from asl_engine.runtime.handlers import HandlerSource
 from asl_engine.runtime.json_text import to_strict_json_text
 from asl_engine.runtime.loading import compile_definition
 from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, ExecutionTimedOut, Identity
+from asl_engine.runtime.safety import SafetyLimits
 from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
 from asl_engine.runtime.starter import StartableMachine
 from asl_engine.services.mocks import Mocks
@@ -212,6 +213,7 @@ class StateMachine:
             redrivable=not (self.type == "EXPRESS" and settings.start_mode == "sync"),
             input_text=input_text,
             starter=_STARTER,
+            limits=_limits(settings.limits),
         )
         run.state_machine = self
         return run
@@ -222,6 +224,7 @@ class StateMachine:
             return
         scheduler = run.scheduler
         deadline = run.start_time + timeout
+        run.set_deadline(deadline)
 
         async def expire() -> None:
             await scheduler.sleep_until(deadline)
@@ -229,6 +232,12 @@ class StateMachine:
 
         watchdog = scheduler.spawn(expire(), "execution-timeout")
         main.done_future.add_done_callback(lambda _: watchdog.cancel())
+
+
+def _limits(limits: Any) -> SafetyLimits:
+    if not isinstance(limits, SafetyLimits):
+        raise ConfigurationError(f"limits must be a SafetyLimits, got {type(limits).__name__}")
+    return limits
 
 
 def _input_text(value: Any) -> str:

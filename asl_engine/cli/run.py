@@ -18,7 +18,7 @@ from typing import IO, Any
 
 import click
 
-from asl_engine import InvalidExecutionInput, StateMachine
+from asl_engine import InvalidExecutionInput, SafetyLimits, StateMachine
 from asl_engine.cli import common
 from asl_engine.cli.common import (
     EXIT_FAILED,
@@ -47,6 +47,7 @@ from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
 from asl_engine.runtime.history import EventListener, HistoryEvent
+from asl_engine.runtime.safety import DEFAULT_LIMITS
 from asl_engine.services import Resources
 
 _STOP_CAUSE = "Interrupted with Ctrl-C"
@@ -88,6 +89,13 @@ _STOP_CAUSE = "Interrupted with Ctrl-C"
     help="real: Wait states and retry intervals take their time; virtual: they take none.",
 )
 @click.option("--seed", type=int, metavar="N", help="Seed random values (names, UUIDs, jitter, task tokens).")
+@click.option(
+    "--max-transitions",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Fail the execution (States.Runtime) once it has entered N states (a safety limit for endless loops).  "
+    f"[default: {DEFAULT_LIMITS.max_transitions:,}]",
+)
 @click.option(
     "-o",
     "--output",
@@ -135,6 +143,7 @@ def run(
     mock_machine: str | None,
     clock_kind: str,
     seed: int | None,
+    max_transitions: int | None,
     output_file: Path | None,
     pretty: bool | None,
     show_history: bool,
@@ -175,6 +184,7 @@ def run(
                 mocks=mocks,
                 clock=_clock(clock_kind),
                 seed=seed,
+                limits=DEFAULT_LIMITS if max_transitions is None else SafetyLimits(max_transitions=max_transitions),
                 trace=trace,
                 trace_stream=trace_stream,
                 progress=not no_progress,
@@ -228,6 +238,7 @@ def _execute(
     mocks: Mapping[str, Any] | None,
     clock: Clock,
     seed: int | None,
+    limits: SafetyLimits,
     trace: bool,
     trace_stream: IO[str] | None,
     progress: bool,
@@ -253,7 +264,14 @@ def _execute(
     held = _HeldInterrupt()
     try:
         handle = machine.start(
-            execution_input, name=name, clock=clock, mocks=mocks, resources=resources, seed=seed, listeners=listeners
+            execution_input,
+            name=name,
+            clock=clock,
+            mocks=mocks,
+            resources=resources,
+            seed=seed,
+            listeners=listeners,
+            limits=limits,
         )
     except (ConfigurationError, InvalidExecutionInput) as error:
         held.release()

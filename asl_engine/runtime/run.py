@@ -39,6 +39,7 @@ from asl_engine.runtime.limits import (
     text_size,
 )
 from asl_engine.runtime.payload_meter import PayloadMeter
+from asl_engine.runtime.safety import CHECK_EVERY, DEFAULT_LIMITS, SafetyLimits, transitions_exceeded
 from asl_engine.runtime.scheduler import Cancelled, Scheduler
 
 if TYPE_CHECKING:
@@ -125,6 +126,7 @@ class ExecutionRun:
         redrivable: bool = True,
         input_text: str | None = None,
         starter: ExecutionStarter | None = None,
+        limits: SafetyLimits = DEFAULT_LIMITS,
     ) -> None:
         self.machine = machine
         self.input_text = input_text
@@ -177,6 +179,37 @@ class ExecutionRun:
         self.starter = starter
         """Starts the executions this one asks for (``states:startExecution``); inherited by its children."""
         self.task_environment = TaskEnvironment(self)
+        self.limits = limits
+        self.transitions = 0
+        """States entered so far (the interpreter counts; ``checkpoint`` compares with the limit)."""
+        self.next_checkpoint = min(CHECK_EVERY, limits.max_transitions)
+        self.deadline: float | None = None
+        """When the execution times out (its TimeoutSeconds), on its clock; None without a timeout."""
+        self.jsonata_budget = limits.jsonata_budget()
+        """What one JSONata evaluation of this execution may do (``SafetyLimits``)."""
+
+    # -- safety ----------------------------------------------------------------------------------------
+
+    def set_deadline(self, deadline: float) -> None:
+        """The execution times out at ``deadline``: with a real clock, a JSONata evaluation still
+        running then stops at once (under a virtual clock no time passes during one)."""
+        self.deadline = deadline
+        if not self.clock.virtual:
+            self.jsonata_budget = self.limits.jsonata_budget(deadline)
+
+    async def checkpoint(self) -> None:
+        """Every ``CHECK_EVERY`` transitions: fail at the transition limit, else step aside so that a
+        timeout or a stop request (both delivered by the scheduler) can land in a loop of states that
+        never wait."""
+        limit = self.limits.max_transitions
+        if self.transitions >= limit:
+            raise transitions_exceeded(limit)
+        self.next_checkpoint = min(self.transitions + CHECK_EVERY, limit)
+        await self.scheduler.pause()
+
+    def timed_out(self) -> Cancelled:
+        """What a state raises when it notices the deadline has passed (the watchdog would throw it)."""
+        return Cancelled(ExecutionTimedOut())
 
     # -- services for states -------------------------------------------------------------------------
 
@@ -282,6 +315,7 @@ class ExecutionRun:
             record_history=parent.history.record,
             callbacks=callbacks,
             starter=parent.starter,
+            limits=parent.limits,
         )
 
     def start_map_run(self, frame: Frame, node: MapState) -> MapRun:

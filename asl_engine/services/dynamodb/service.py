@@ -13,7 +13,7 @@ import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from os import PathLike
 from typing import Any
 
@@ -154,7 +154,7 @@ class DynamoDBService:
                 raise
             self._db.install_table(table, writes, digest)
 
-    def _seed_writes(self, table: Table, typed_items: list[Item]) -> list[Write]:
+    def _seed_writes(self, table: Table, typed_items: Sequence[Mapping[str, Any]]) -> list[Write]:
         """Each seed checked as a PutItem of it would be (its values, its key, its size); a later
         seed with the same key wins."""
         writes: dict[StorageKey, Write] = {}
@@ -189,7 +189,7 @@ class DynamoDBService:
         self.close()
 
 
-def seed_digest(spec: TableSpec, typed_items: list[Item]) -> str:
+def seed_digest(spec: TableSpec, typed_items: Sequence[Mapping[str, Any]]) -> str:
     """What a declared table was created from: its definition and its seed items, in order."""
     digest = hashlib.sha256(json.dumps(spec.to_create_table(), sort_keys=True).encode())
     encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=repr).encode
