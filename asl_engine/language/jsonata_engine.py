@@ -195,9 +195,7 @@ def _d3110(timestamp: Any) -> JException:
 def _pad(string: Any, width: Any, char: Any = None) -> Any:
     meter = current_meter()
     if meter is not None and isinstance(width, int | float) and math.isfinite(width):
-        meter.charge(int(abs(width)) >> 4)
-    elif isinstance(width, float) and not math.isfinite(width):
-        raise fail(None, "Invalid array length")
+        meter.charge(int(abs(width)) >> 4)  # before the string is made, not after
     return _functions.Functions.pad(string, width, char)
 
 

@@ -39,7 +39,12 @@ def _machine(action: str, parameters: dict[str, Any]) -> StateMachine:
         {
             "StartAt": "Call",
             "States": {
-                "Call": {"Type": "Task", "Resource": f"arn:aws:states:::aws-sdk:s3:{action}", "Parameters": parameters, "End": True}
+                "Call": {
+                    "Type": "Task",
+                    "Resource": f"arn:aws:states:::aws-sdk:s3:{action}",
+                    "Parameters": parameters,
+                    "End": True,
+                }
             },
         }
     )

@@ -19,7 +19,7 @@ from typing import Any
 
 from asl_engine.errors import ConfigurationError
 from asl_engine.services.dynamodb import batches, reads, table_operations, transactions
-from asl_engine.services.dynamodb.attribute_values import InvalidValue, Item, is_typed_item, normalize_item, to_typed
+from asl_engine.services.dynamodb.attribute_values import InvalidValue, is_typed_item, normalize_item, to_typed
 from asl_engine.services.dynamodb.database import Database
 from asl_engine.services.dynamodb.errors import DynamoDBServiceError, UnsupportedActionError, serialization
 from asl_engine.services.dynamodb.storage import MemoryStorage, SQLiteStorage, Storage, StorageKey, Write
