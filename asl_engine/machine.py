@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Unpack, cast
 
 from asl_engine.definition.loader import load_definition
+from asl_engine.definition.nesting import text_too_deep, too_deep_message
 from asl_engine.errors import AslEngineError, ConfigurationError
 from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
@@ -244,9 +245,12 @@ def _input_text(value: Any) -> str:
     """The input's JSON text, made once: it proves the input is JSON, is measured against the quota,
     and is the first state's input text in the history."""
     try:
-        return to_strict_json_text(value)
+        text = to_strict_json_text(value)
     except (TypeError, ValueError) as error:
         raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {error}") from None
+    if text_too_deep(text):
+        raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {too_deep_message('it', None)}")
+    return text
 
 
 def _load(definition: Any, substitutions: Mapping[str, str] | None) -> dict[str, Any]:

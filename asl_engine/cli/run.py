@@ -33,6 +33,7 @@ from asl_engine.cli.common import (
     machine_type_option,
     read_input,
     substitutions_option,
+    write_file_atomically,
 )
 from asl_engine.cli.history_cmd import history_document
 from asl_engine.cli.render.events import EventView
@@ -369,7 +370,7 @@ def _emit_output(output: Any, output_file: Path | None, pretty: bool | None, *, 
     if output_file is not None:
         text = dump_json(output, pretty=True if pretty is None else pretty)
         try:
-            output_file.write_text(text + "\n", encoding="utf-8")
+            write_file_atomically(output_file, text + "\n")
         except OSError as error:
             raise CommandError(f"{output_file}: cannot write the output: {error.strerror}") from None
         return
@@ -392,7 +393,7 @@ def _emit_history(execution: Execution, show_table: bool, json_file: str | None)
         click.echo(text)
         return
     try:
-        Path(json_file).write_text(text + "\n", encoding="utf-8")
+        write_file_atomically(Path(json_file), text + "\n")
     except OSError as error:
         raise CommandError(f"{json_file}: cannot write the history: {error.strerror}") from None
 

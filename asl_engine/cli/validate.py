@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 
-from asl_engine.cli.common import parse_substitutions
+from asl_engine.cli.common import dump_json, parse_substitutions
 from asl_engine.definition.diagnostics import Diagnostic
 from asl_engine.definition.validate import UNREADABLE
 from asl_engine.validation import validate
@@ -93,7 +92,7 @@ def _print_json(results: dict[str, list[Diagnostic]]) -> None:
         document: Any = aws_response(next(iter(results.values())))
     else:
         document = {file: aws_response(found) for file, found in results.items()}
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    click.echo(dump_json(document, pretty=True))
 
 
 def _print_text(results: dict[str, list[Diagnostic]]) -> None:

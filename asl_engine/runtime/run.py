@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.definition.arns import ResourceRef
+from asl_engine.definition.nesting import MAX_NESTING_DEPTH
 from asl_engine.errors import StatesError
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import CallbackRegistry
@@ -338,7 +339,7 @@ class ExecutionRun:
             if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
                 raise data_limit_error("ExecutionInput")
             frame.last_output, frame.last_output_text = self.input, text  # the first state's input text
-            output = await run_scope(self.machine.top, frame, self.input)
+            output = await run_guarded(self.machine.top, frame, self.input)
         except StatesError as error:
             self._finish("FAILED", error=error.error, cause=error.cause)
             details: dict[str, Any] = {}
@@ -368,6 +369,19 @@ class ExecutionRun:
         self.error = error
         self.cause = cause
         self.stop_time = self.clock.now()
+
+
+async def run_guarded(scope: CompiledScope, frame: Frame, value: Any) -> Any:
+    """``run_scope``, with a ``RecursionError`` (data nested deeper than anything the engine accepts
+    at its doors, built up by the execution itself) failing the execution instead of the engine."""
+    try:
+        return await run_scope(scope, frame, value)
+    except RecursionError:
+        raise StatesError(
+            failures.RUNTIME,
+            f"The state '{frame.state_name}' made data nested too deeply for the engine to process (asl-engine "
+            f"accepts JSON nested up to {MAX_NESTING_DEPTH} levels).",
+        ) from None
 
 
 class MapRun:
@@ -409,7 +423,7 @@ class MapRun:
         frame = Frame(child, VariableScope(), 0)
         child.history.add("ExecutionStarted", 0, child.start_time, {"input": value})
         try:
-            output = await run_scope(processor, frame, value)
+            output = await run_guarded(processor, frame, value)
         except StatesError as error:
             child._finish("FAILED", error=error.error, cause=error.cause)
             raise ChildFailure(error, frame.last_event_id) from None
