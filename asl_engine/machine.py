@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Unpack, cast
 
 from asl_engine.definition.loader import load_definition
-from asl_engine.definition.nesting import text_too_deep, too_deep_message
+from asl_engine.definition.nesting import text_too_deep, too_deep_at, too_deep_message
 from asl_engine.errors import AslEngineError, ConfigurationError
 from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
@@ -247,6 +247,10 @@ def _input_text(value: Any) -> str:
     try:
         text = to_strict_json_text(value)
     except (TypeError, ValueError) as error:
+        if too_deep_at(value) is not None:  # too deep for the encoder too, or it contains itself
+            raise InvalidExecutionInput(
+                f"Invalid State Machine Execution Input: {too_deep_message('it', None)}"
+            ) from None
         raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {error}") from None
     if text_too_deep(text):
         raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {too_deep_message('it', None)}")

@@ -344,10 +344,10 @@ def _parse_yaml(text: str, source_name: str | None) -> LoadedDefinition | None:
     """
     try:
         root = yaml_reader.compose(text)
+    except yaml_reader.YamlTooDeep:
+        raise _too_deep_text(source_name) from None
     except yaml_reader.YamlSyntaxError:
         return None
-    except RecursionError:
-        raise _too_deep_text(source_name) from None
     if root is None or root.id != "mapping":
         return None
     try:

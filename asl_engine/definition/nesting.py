@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from asl_engine.definition import pointers
 
-MAX_NESTING_DEPTH: Final = 200
+MAX_NESTING_DEPTH: Final = 150
 """Objects and arrays inside one another, at most (the document itself is level 1)."""
 
 TOO_DEEP: Final = "NESTING_TOO_DEEP"
