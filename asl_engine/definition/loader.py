@@ -57,13 +57,16 @@ class LoadedDefinition:
     problems: list[Diagnostic] = field(default_factory=list)
     """Problems found while parsing (duplicate keys), already positioned."""
     _yaml_root: Any = field(default=None, repr=False)
+    _json_locator: pointers.JsonLocator | None = field(default=None, repr=False)
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         """1-based (line, column) of a JSON pointer in the original text, or None."""
         if self.text is None or pointer is None:
             return None
         if self.syntax == "json":
-            return pointers.locate_in_json(self.text, pointer)
+            if self._json_locator is None:
+                self._json_locator = pointers.JsonLocator(self.text)
+            return self._json_locator.locate(pointer)
         if self.syntax == "yaml":
             if self._yaml_root is None:
                 self._yaml_root = yaml_reader.compose(self.text)

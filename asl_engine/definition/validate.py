@@ -111,12 +111,13 @@ def _tidy(document: Any, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     for diagnostic in diagnostics:
         unique.setdefault((diagnostic.code, diagnostic.message, diagnostic.location, diagnostic.severity), diagnostic)
     ordered = list(unique.values())
+    order = pointers.DocumentOrder(document)
 
     def key(item: tuple[int, Diagnostic]) -> tuple[bool, tuple[int, ...], int]:
         index, diagnostic = item
         location = diagnostic.location
         if not location or not location.startswith("/"):
             return (location is None, (), index)
-        return (False, pointers.document_order(document, location), index)
+        return (False, order.key(location), index)
 
     return [diagnostic for _, diagnostic in sorted(enumerate(ordered), key=key)]
