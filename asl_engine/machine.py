@@ -247,7 +247,7 @@ def _input_text(value: Any) -> str:
     try:
         text = to_strict_json_text(value)
     except (TypeError, ValueError) as error:
-        if too_deep_at(value) is not None:  # too deep for the encoder too, or it contains itself
+        if "Circular reference detected" not in str(error) and too_deep_at(value) is not None:  # too deep
             raise InvalidExecutionInput(
                 f"Invalid State Machine Execution Input: {too_deep_message('it', None)}"
             ) from None
