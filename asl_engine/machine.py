@@ -247,9 +247,10 @@ def _input_text(value: Any) -> str:
     try:
         text = to_strict_json_text(value)
     except (TypeError, ValueError) as error:
-        if "Circular reference detected" not in str(error) and too_deep_at(value) is not None:  # too deep
+        if too_deep_at(value) is not None:  # the encoder ran out of stack: too deep, or it contains itself
             raise InvalidExecutionInput(
-                f"Invalid State Machine Execution Input: {too_deep_message('it', None)}"
+                "Invalid State Machine Execution Input: the value contains itself (a circular reference) or "
+                + too_deep_message("it", None)
             ) from None
         raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {error}") from None
     if text_too_deep(text):
