@@ -59,7 +59,12 @@ _DIRECTORY = click.Path(exists=True, file_okay=False, dir_okay=True, path_type=P
     metavar="SECONDS",
     help="Wall-clock limit per case.",
 )
-@click.option("-v", "--verbose", is_flag=True, help="Print every case with its result and metric differences.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Print every case with its result, and where a history differs the recorded and the engine's events.",
+)
 def conformance_command(
     cases_dirs: tuple[Path, ...],
     extra_dirs: tuple[Path, ...],
@@ -71,12 +76,13 @@ def conformance_command(
 ) -> None:
     """Run conformance cases recorded against real AWS Step Functions.
 
-    Each case runs in isolation and is compared with what AWS did; the report gives the pass rate
-    per category and feature tag and every failure with its reason. Without CASES_DIR the shared
-    cases beside the repository (../shared/conformance/cases) are used.
+    Each case runs in isolation and is compared with what AWS did (its outcome, and its history
+    where the recording has one); the report gives the pass rate per category and feature tag and
+    every failure with its reason. Without CASES_DIR the shared cases beside the repository
+    (../shared/conformance/cases) are used.
 
-    Exit status: 0 when every category's pass rate is at or above its floor, 1 when one is below
-    (or a case file is malformed), 2 on bad usage.
+    Exit status: 0 when every category's (and history check's) pass rate is at or above its
+    floor, 1 when one is below (or a case file is malformed), 2 on bad usage.
 
     \b
     Examples:

@@ -1,9 +1,10 @@
-"""Pass-rate floors: CI fails when a category's rate drops below its floor.
+"""Pass-rate floors: CI fails when a category's rate, or a history check's, drops below its floor.
 
-``conformance/floor.json`` maps each run category to a percentage, e.g.
-``{"self_contained": 60.0, "mocked": 0.0, "validation": 0.0}``. Floors only go up: raise one when
-the engine improves, never lower one to make a regression pass. A rate is compared as printed
-(rounded to one decimal), so a floor copied from a report line is met by that same run.
+``conformance/floor.json`` maps each run category and each history check (``states_entered``,
+``history_event_types``) to a percentage, e.g. ``{"self_contained": 60.0, "mocked": 0.0,
+"history_event_types": 100.0}``. Floors only go up: raise one when the engine improves, never lower
+one to make a regression pass. A rate is compared as printed (rounded to one decimal), so a floor
+copied from a report line is met by that same run.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from asl_engine.conformance.classify import RUN_CATEGORIES
+from asl_engine.conformance.metrics import METRICS
+
+FLOORED = (*RUN_CATEGORIES, *METRICS)
+"""What a floor may name: the run categories and the history checks."""
 
 
 class FloorFileError(ValueError):
@@ -21,13 +26,14 @@ class FloorFileError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class FloorCheck:
-    category: str
+    name: str
+    """A run category or a history check."""
     rate: float | None
     floor: float
 
     @property
     def met(self) -> bool:
-        """A category with no case run has no rate and cannot fall below its floor."""
+        """A category (or check) with no case run has no rate and cannot fall below its floor."""
         return self.rate is None or round(self.rate, 1) >= self.floor
 
 
@@ -48,8 +54,8 @@ def parse_floors(data: object, where: str = "floor file") -> dict[str, float]:
         )
     floors: dict[str, float] = {}
     for category, value in data.items():
-        if category not in RUN_CATEGORIES:
-            raise FloorFileError(f"{where}: /{category}: unknown category; use one of {', '.join(RUN_CATEGORIES)}")
+        if category not in FLOORED:
+            raise FloorFileError(f"{where}: /{category}: unknown category; use one of {', '.join(FLOORED)}")
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
             raise FloorFileError(f"{where}: /{category}: expected a percentage from 0 to 100, got {value!r}")
         floors[category] = float(value)

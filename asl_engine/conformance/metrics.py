@@ -1,17 +1,22 @@
-"""Secondary metrics: does the engine's history take the same path as AWS's?
+"""History checks: does the engine's history take the same path as AWS's?
 
-They are reported beside the pass rate, never part of it: ``states_entered`` (the names of the
-states entered) and ``history_event_types`` (the GetExecutionHistory event types). Both compare as
-sequences, or as multisets when the definition has a Parallel or Map state, whose branches and
-iterations interleave in an order AWS does not promise.
+``states_entered`` (the names of the states entered) and ``history_event_types`` (the
+GetExecutionHistory event types), for the cases whose recording has them. A case whose history
+differs fails; each check also has its own rate and floor. Both compare as sequences, or as
+multisets when the definition has a Parallel or Map state, whose branches and iterations interleave
+in an order AWS does not promise. Recordings edited by localstack's Parallel normaliser are compared
+with the engine's event types after the same edit (``parallel_snapshots``).
 """
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from asl_engine.conformance.parallel_snapshots import as_snapshot_tool_stores, normalised_by_snapshot_tool
 
 STATES_ENTERED = "states_entered"
 HISTORY_EVENT_TYPES = "history_event_types"
@@ -22,6 +27,9 @@ METRICS = (STATES_ENTERED, HISTORY_EVENT_TYPES)
 class MetricResult:
     passed: bool
     detail: str | None = None
+    expected: tuple[str, ...] = ()
+    """On a difference: what the recording has, and what the engine gave (for ``-v``)."""
+    actual: tuple[str, ...] = ()
 
 
 def event_types(history: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -39,6 +47,19 @@ def states_entered(history: Sequence[Mapping[str, Any]]) -> list[str]:
 
 def actual_metric(name: str, history: Sequence[Mapping[str, Any]]) -> list[str]:
     return states_entered(history) if name == STATES_ENTERED else event_types(history)
+
+
+def compare_metric(
+    name: str, expected: Sequence[str], history: Sequence[Mapping[str, Any]], machine: Any
+) -> MetricResult:
+    """One history check of an execution against its recording."""
+    actual = actual_metric(name, history)
+    if name == HISTORY_EVENT_TYPES and normalised_by_snapshot_tool(expected):
+        actual = as_snapshot_tool_stores(actual)
+    result = compare_names(expected, actual, unordered=has_parallel_or_map(machine))
+    if result.passed:
+        return result
+    return MetricResult(False, result.detail, tuple(expected), tuple(actual))
 
 
 def compare_names(expected: Sequence[str], actual: Sequence[str], *, unordered: bool) -> MetricResult:
@@ -64,6 +85,23 @@ def compare_names(expected: Sequence[str], actual: Sequence[str], *, unordered: 
     return MetricResult(
         False, f"at #{index}: expected {want}, got {got} ({len(expected)} expected, {len(actual)} actual)"
     )
+
+
+def sequence_diff(expected: Sequence[str], actual: Sequence[str], context: int = 2) -> list[str]:
+    """Where two sequences differ, with ``context`` equal items around each change: ``  x`` in both,
+    ``- x`` only in ``expected``, ``+ x`` only in ``actual``, ``...`` between distant changes."""
+    rows: list[str] = []
+    matcher = difflib.SequenceMatcher(a=list(expected), b=list(actual), autojunk=False)
+    for group in matcher.get_grouped_opcodes(context):
+        if rows:
+            rows.append("...")
+        for tag, first, last, other_first, other_last in group:
+            if tag == "equal":
+                rows.extend(f"  {item}" for item in expected[first:last])
+            else:
+                rows.extend(f"- {item}" for item in expected[first:last])
+                rows.extend(f"+ {item}" for item in actual[other_first:other_last])
+    return rows
 
 
 def has_parallel_or_map(machine: Any) -> bool:

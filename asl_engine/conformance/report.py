@@ -13,7 +13,7 @@ from typing import Any
 
 from asl_engine.conformance.classify import HANDLERS, MALFORMED, MOCKED_NOT_REPLAYABLE, RUN_CATEGORIES
 from asl_engine.conformance.floors import FloorCheck
-from asl_engine.conformance.metrics import METRICS
+from asl_engine.conformance.metrics import METRICS, sequence_diff
 from asl_engine.conformance.results import FAILED, SKIPPED, CaseResult
 
 HIGHLIGHTED_TAGS = ("JSONata", "Assign")
@@ -44,12 +44,14 @@ class Summary:
     skipped: Counter[str] = field(default_factory=Counter)
     malformed: int = 0
     floors: list[FloorCheck] = field(default_factory=list)
+    metric_floors: list[FloorCheck] = field(default_factory=list)
     seconds: float = 0.0
     case_seconds: float = 0.0
 
     @property
     def floors_met(self) -> bool:
-        return self.malformed == 0 and all(check.met for check in self.floors)
+        checks = (*self.floors, *self.metric_floors)
+        return self.malformed == 0 and all(check.met for check in checks)
 
 
 def summarise(results: Sequence[CaseResult], floors: Mapping[str, float], seconds: float = 0.0) -> Summary:
@@ -78,6 +80,7 @@ def summarise(results: Sequence[CaseResult], floors: Mapping[str, float], second
         FloorCheck(category, summary.categories[category].rate, floors.get(category, 0.0))
         for category in RUN_CATEGORIES
     ]
+    summary.metric_floors = [FloorCheck(name, summary.metrics[name].rate, floors.get(name, 0.0)) for name in METRICS]
     return summary
 
 
@@ -97,8 +100,10 @@ def format_text(results: Sequence[CaseResult], summary: Summary, *, verbose: boo
         width = max(len(tag) for tag in summary.features)
         lines.extend(f"  {_rate_line(tag, summary.features[tag], width)}" for tag in sorted(summary.features))
         lines.append("")
-    lines.append("secondary metrics (not part of pass/fail)")
-    lines.extend(f"  {_rate_line(name, summary.metrics[name], 20)}" for name in METRICS)
+    lines.append("history checks (a case whose history differs fails)")
+    for check in summary.metric_floors:
+        mark = "" if check.met else "  BELOW FLOOR"
+        lines.append(f"  {_rate_line(check.name, summary.metrics[check.name], 20)}  (floor {check.floor:.1f}%){mark}")
     lines.append("")
     run = sum(tally.total for tally in summary.categories.values())
     elapsed = f" in {summary.seconds:.2f} s" if summary.seconds else ""
@@ -106,9 +111,9 @@ def format_text(results: Sequence[CaseResult], summary: Summary, *, verbose: boo
         f"{run} cases run, {sum(summary.skipped.values())} skipped{elapsed} ({summary.case_seconds:.2f} s in cases)"
     )
     for check in summary.floors:
-        tally = summary.categories[check.category]
+        tally = summary.categories[check.name]
         mark = "" if check.met else "  BELOW FLOOR"
-        lines.append(f"{_rate_line(check.category, tally, 22)}  (floor {check.floor:.1f}%){mark}")
+        lines.append(f"{_rate_line(check.name, tally, 22)}  (floor {check.floor:.1f}%){mark}")
     for tag in HIGHLIGHTED_TAGS:
         lines.append(_rate_line(f"tag {tag}", summary.features.get(tag, Tally()), 22))
     if summary.skipped:
@@ -130,14 +135,17 @@ def to_json(results: Sequence[CaseResult], summary: Summary) -> dict[str, Any]:
         "floors_met": summary.floors_met,
         "seconds": round(summary.seconds, 3),
         "categories": {
-            check.category: {**summary.categories[check.category].to_json(), "floor": check.floor, "met": check.met}
+            check.name: {**summary.categories[check.name].to_json(), "floor": check.floor, "met": check.met}
             for check in summary.floors
         },
         "skipped": {"total": sum(summary.skipped.values()), "reasons": dict(summary.skipped.most_common())},
         "malformed": summary.malformed,
         "highlighted_tags": {tag: summary.features.get(tag, Tally()).to_json() for tag in HIGHLIGHTED_TAGS},
         "features": {tag: summary.features[tag].to_json() for tag in sorted(summary.features)},
-        "metrics": {name: tally.to_json() for name, tally in summary.metrics.items()},
+        "metrics": {
+            check.name: {**summary.metrics[check.name].to_json(), "floor": check.floor, "met": check.met}
+            for check in summary.metric_floors
+        },
         "cases": [result.to_json() for result in results],
     }
 
@@ -158,8 +166,15 @@ def _case_lines(results: Sequence[CaseResult]) -> list[str]:
         for extra in result.problems[1:]:
             line += f"\n        {extra}"
         for name, metric in result.metrics.items():
-            if not metric.passed:
-                line += f"\n        metric {name}: {metric.detail}"
+            if metric.passed:
+                continue
+            text = f"{name}: {metric.detail}"
+            if text not in result.problems:
+                line += f"\n        {text}"
+            diff = sequence_diff(metric.expected, metric.actual)
+            if diff:
+                line += f"\n        {name} (- recorded on AWS, + the engine's):"
+                line += "".join(f"\n          {row}" for row in diff)
         lines.append(line)
     return lines
 

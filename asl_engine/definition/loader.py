@@ -146,6 +146,17 @@ def _too_deep_text(source_name: str | None) -> ValidationError:
     return ValidationError([Diagnostic(TOO_DEEP, too_deep_message("The definition", None), None)], source_name)
 
 
+def read_definition_text(
+    text: str, *, source_name: str | None = None, substitutions: Mapping[str, Any] | None = None
+) -> LoadedDefinition:
+    """Text that *is* the definition (a template's ``DefinitionString``): never taken for a file path.
+
+    Raises ``ValidationError`` when it is not a JSON object or YAML mapping; duplicate keys are in
+    ``problems``, as with ``read_definition``.
+    """
+    return _check_nesting(_parse_text(text, source_name, substitutions))
+
+
 # -- files ---------------------------------------------------------------------------------------
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from asl_engine.errors import AslEngineError, StatesError
 from asl_engine.runtime.scheduler import Future, wait_any
@@ -26,6 +27,23 @@ class TaskDoesNotExist(AslEngineError):
 
 class InvalidOutput(AslEngineError):
     """SendTaskSuccess output that is not JSON (AWS: InvalidOutput)."""
+
+
+@runtime_checkable
+class TaskTokenDirectory(Protocol):
+    """A handler source that keeps track of the task tokens of the executions it answers (a
+    ``Resources`` account), so that a token can be answered without knowing its execution: by another
+    execution (``aws-sdk:sfn:sendTaskSuccess``), an activity worker or a test. Every ``CallbackRegistry``
+    tells the directories among its execution's handler sources when a token opens and closes."""
+
+    def task_token_opened(self, token: str, registry: CallbackRegistry) -> None: ...
+
+    def task_token_closed(self, token: str) -> None: ...
+
+
+def directories(sources: Iterable[object]) -> tuple[TaskTokenDirectory, ...]:
+    """The handler sources that keep a directory of task tokens."""
+    return tuple(source for source in sources if isinstance(source, TaskTokenDirectory))
 
 
 class PendingCallback:
@@ -46,8 +64,9 @@ class PendingCallback:
 class CallbackRegistry:
     """The tokens of one execution (shared with its Distributed Map children)."""
 
-    def __init__(self, scheduler: Scheduler) -> None:
+    def __init__(self, scheduler: Scheduler, directories: Iterable[TaskTokenDirectory] = ()) -> None:
         self._scheduler = scheduler
+        self._directories = tuple(directories)
         self._now = scheduler.clock.now
         self._lock = threading.Lock()
         self._pending: dict[str, PendingCallback] = {}
@@ -58,6 +77,8 @@ class CallbackRegistry:
         with self._lock:
             self._pending[token] = pending
         self._scheduler.external_work_started()
+        for directory in self._directories:
+            directory.task_token_opened(token, self)
         return pending
 
     def mark_waiting(self, pending: PendingCallback) -> None:
@@ -69,6 +90,9 @@ class CallbackRegistry:
         with self._lock:
             if self._pending.pop(pending.token, None) is None:
                 return
+            self._arrived.notify_all()
+        for directory in self._directories:
+            directory.task_token_closed(pending.token)
         self._scheduler.external_work_finished()
 
     def outstanding(self) -> dict[str, str]:
@@ -92,6 +116,17 @@ class CallbackRegistry:
             token = find()
             assert token is not None
             return token
+
+    def wait_until_waiting(self, token: str, timeout: float | None = None) -> bool:
+        """Block (real time) until the task holding ``token`` has armed its timers and waits for an
+        answer; False if it did not within ``timeout`` (or the token is unknown or closed)."""
+        with self._lock:
+            return (
+                self._arrived.wait_for(
+                    lambda: (pending := self._pending.get(token)) is None or pending.waiting, timeout
+                )
+                and token in self._pending
+            )
 
     def _lookup(self, token: str) -> PendingCallback:
         with self._lock:

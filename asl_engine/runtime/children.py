@@ -4,23 +4,34 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Coroutine
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import StatesError
 from asl_engine.runtime.scheduler import Future, Scheduler, Task
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.frame import Frame
 
 
 class ChildFailure(Exception):
     """A child (branch or iteration) ended with a Step Functions error.
 
     ``event_id`` is the child's last history event: AWS links the events the failure causes (the
-    Map/Parallel failure, sibling aborts) to it.
+    Map/Parallel failure, sibling aborts) to it. ``aborted_event`` is the ``<Type>StateAborted`` of
+    the state the child failed in (None for Pass, Choice, Succeed and Fail, which have none): that
+    state never exits, and AWS records its abort when the Map or Parallel stops its children.
     """
 
-    def __init__(self, error: StatesError, event_id: int) -> None:
+    def __init__(self, error: StatesError, event_id: int, aborted_event: str | None = None) -> None:
         super().__init__(error)
         self.error = error
         self.event_id = event_id
+        self.aborted_event = aborted_event
+
+    def record_state_abort(self, frame: Frame, cause_event_id: int) -> None:
+        """Record the abort of the state this child failed in, if that state has an abort event."""
+        if self.aborted_event is not None:
+            frame.record_aside(self.aborted_event, None, cause=cause_event_id)
 
 
 class BranchAbort(Exception):
@@ -63,15 +74,25 @@ class ChildGroup:
             await self._signal
         return self._finished.popleft()
 
-    async def abort_all(self, reason: BaseException | None) -> None:
-        """Cancel every running child (in key order) and wait until all have recorded their abort."""
+    async def abort_all(self, reason: BaseException | None) -> list[tuple[int, ChildFailure]]:
+        """Cancel every running child (in key order) and wait until all have recorded their abort.
+
+        Returns the children that ended with a failure ``next_finished`` never handed out (by key):
+        their state and their end were never processed, so the caller records them as aborted.
+        """
         waiting = [task for _, task in sorted(self._running.items())]
         for task in waiting:
             task.cancel(reason)
         for task in waiting:
             if not task.done():
                 await _wait_quietly(task)
+        unseen = []
+        for key, task in self._finished:
+            failure = task.done_future.exception()
+            if isinstance(failure, ChildFailure):
+                unseen.append((key, failure))
         self._finished.clear()
+        return sorted(unseen, key=lambda pair: pair[0])
 
 
 def _wait_quietly(task: Task[Any]) -> Future[Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from asl_engine.errors import ConfigurationError
 from asl_engine.runtime.clock import RealClock, VirtualClock
@@ -26,6 +26,46 @@ if TYPE_CHECKING:
     from asl_engine.runtime.starter import BackgroundExecution, ExecutionStarter, ExecutionView, StartableMachine
 
 T = TypeVar("T")
+
+
+class ExternalAnswer(Generic[T]):
+    """A value another thread will give (a worker taking an activity task): ``give`` is safe from any
+    thread; ``await answer.wait()`` on the execution's scheduler. Until it is given the execution has
+    work outside the scheduler, so a virtual clock does not skip ahead of it."""
+
+    def __init__(self, run: ExecutionRun) -> None:
+        self._scheduler = run.scheduler
+        self._future: Future[T] = Future()
+        self._lock = threading.Lock()
+        self._open = True
+        self._scheduler.external_work_started()
+
+    def give(self, value: T) -> bool:
+        """Deliver ``value``; False if it was already given or withdrawn."""
+        if not self._close():
+            return False
+        self._scheduler.post(lambda: self._future.set_result(value))
+        return True
+
+    def withdraw(self) -> bool:
+        """Nobody will give a value any more (the task ended otherwise); False if one was given."""
+        return self._close()
+
+    @property
+    def open(self) -> bool:
+        with self._lock:
+            return self._open
+
+    def _close(self) -> bool:
+        with self._lock:
+            if not self._open:
+                return False
+            self._open = False
+        self._scheduler.external_work_finished()
+        return True
+
+    async def wait(self) -> T:
+        return await self._future
 
 
 class TaskEnvironment:
@@ -66,6 +106,10 @@ class TaskEnvironment:
     async def sleep(self, seconds: float) -> None:
         """Wait ``seconds`` of the execution's time (no real time under a virtual clock)."""
         await self._run.scheduler.sleep_until(self._run.clock.now() + max(0.0, seconds))
+
+    def external_answer(self) -> ExternalAnswer[Any]:
+        """A value another thread will give, awaited here (see ``ExternalAnswer``)."""
+        return ExternalAnswer(self._run)
 
     async def run_in_thread(self, function: Callable[..., T], *args: Any) -> T:
         """Run blocking ``function(*args)`` on a worker thread and wait for its result.

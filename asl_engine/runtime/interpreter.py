@@ -55,11 +55,13 @@ async def run_scope(scope: CompiledScope, frame: Frame, value: Any) -> Any:
 
 
 async def run_child_scope(scope: CompiledScope, frame: Frame, value: Any) -> tuple[Any, int]:
-    """Run a branch or an iteration: its output and last event id, or ``ChildFailure``."""
+    """Run a branch or an iteration: its output and last event id, or ``ChildFailure`` (naming the
+    abort event of the state it failed in)."""
     try:
         output = await run_scope(scope, frame, value)
     except StatesError as error:
-        raise ChildFailure(error, frame.last_event_id) from None
+        failed_in = scope.states[frame.state_name]
+        raise ChildFailure(error, frame.last_event_id, failed_in.aborted_type) from None
     finally:
         frame.run.release_variables(frame.variables)  # the branch's or iteration's scope ends here
     return output, frame.last_event_id

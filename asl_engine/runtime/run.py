@@ -15,17 +15,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from asl_engine.definition.arns import ResourceRef
+from asl_engine.definition.arns import DEFAULT_ACCOUNT, DEFAULT_REGION, ResourceRef
 from asl_engine.definition.nesting import MAX_NESTING_DEPTH
 from asl_engine.errors import StatesError
 from asl_engine.runtime import failures
-from asl_engine.runtime.callbacks import CallbackRegistry
+from asl_engine.runtime.callbacks import CallbackRegistry, directories
 from asl_engine.runtime.children import BranchAbort, ChildFailure
 from asl_engine.runtime.clock import Clock
 from asl_engine.runtime.decisions import Decision
 from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.runtime.frame import Frame, VariableScope
-from asl_engine.runtime.handlers import HandlerSource, TaskHandler, TaskStateMocks
+from asl_engine.runtime.handlers import HandlerSource, TaskHandler, TaskStateMocks, UnansweredTask
 from asl_engine.runtime.history import EventListener, History, format_timestamp
 from asl_engine.runtime.interpreter import run_scope
 from asl_engine.runtime.json_text import to_json_text
@@ -55,8 +55,8 @@ class Identity:
 
     state_machine_name: str
     execution_name: str
-    region: str = "us-east-1"
-    account: str = "123456789012"
+    region: str = DEFAULT_REGION
+    account: str = DEFAULT_ACCOUNT
     partition: str = "aws"
     role_arn: str | None = None
     express_id: str | None = None
@@ -137,7 +137,7 @@ class ExecutionRun:
         self.clock = clock
         self.scheduler = scheduler
         self.handlers = handlers
-        self.callbacks = callbacks if callbacks is not None else CallbackRegistry(scheduler)
+        self.callbacks = callbacks if callbacks is not None else CallbackRegistry(scheduler, directories(handlers))
         self.random = rng
         self.region = identity.region
         if history is None:
@@ -173,6 +173,8 @@ class ExecutionRun:
         self.map_runs: list[MapRun] = []
         self.nested_runs: list[ExecutionRun] = []
         self.decisions: list[Decision] = []
+        self.unanswered: list[UnansweredTask] = []
+        """Tasks nobody could answer (no handler, or a function, queue or activity not found), in order."""
         self.variable_bytes = 0
         """Bytes of variables stored right now, across every scope (the 10 MiB quota)."""
         self.state_machine: StartableMachine | None = None
@@ -236,12 +238,20 @@ class ExecutionRun:
         handler = self.find_handler(state_name, resource)
         if handler is not None:
             return handler
-        raise StatesError(
+        # The cause names the state and the resource; how to answer it is the caller's to say (the
+        # library, the CLI and the pytest plugin each know their own way: Execution.unanswered_tasks).
+        raise UnansweredTask(
             failures.RUNTIME,
-            f"No mock or handler answers the Task state '{state_name}' (resource {resource.arn}). "
-            f"Pass mocks={{'{state_name}': [{{'Return': ...}}]}} to execute(), or register a handler for "
-            "this resource (see the resources documentation).",
+            f"No mock or handler answers the Task state '{state_name}' (resource {resource.arn}).",
+            state_name=state_name,
+            resource=resource,
         )
+
+    def unanswered_task(self, task: UnansweredTask) -> UnansweredTask:
+        """Keep ``task`` for the caller's advice (once) and return it, to be raised."""
+        if not any(known is task for known in self.unanswered):
+            self.unanswered.append(task)
+        return task
 
     def next_invocation(self, state_name: str) -> int:
         count = self._invocations.get(state_name, 0)
@@ -283,13 +293,13 @@ class ExecutionRun:
         """A branch or iteration ended: its variables no longer count against the quota."""
         self.variable_bytes -= scope.stored_bytes
 
-    def record_aborted(self, frame: Frame, event_type: str, cancelled: Cancelled) -> None:
-        """Record ``<Type>StateAborted`` when a sibling's failure aborted this branch.
+    def record_aborted(self, frame: Frame, event_type: str | None, cancelled: Cancelled) -> None:
+        """Record ``<Type>StateAborted`` (``event_type``) when a sibling's failure aborted this branch.
 
         A stopped or timed-out execution does not record per-state aborts (observed on AWS).
         """
         reason = cancelled.reason
-        if isinstance(reason, BranchAbort):
+        if event_type is not None and isinstance(reason, BranchAbort):
             frame.record_aside(event_type, None, cause=reason.cause_event_id)
 
     @classmethod

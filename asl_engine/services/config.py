@@ -44,6 +44,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from asl_engine.definition.suggest import did_you_mean
 from asl_engine.errors import ConfigurationError
 from asl_engine.services.integration import Integration
 from asl_engine.services.registry import Resources
@@ -75,7 +76,10 @@ def _load(file: Path, document: Mapping[str, Any], integrations: Sequence[Integr
     sections = [*(str(integration.section) for integration in configured), HANDLERS_SECTION]
     unknown = [key for key in document if key not in sections]
     if unknown:
-        raise (root / unknown[0]).error(f"unknown section; expected one of {', '.join(sections)}")
+        hint = did_you_mean(unknown[0], sections)
+        raise (root / unknown[0]).error(
+            f"unknown section{f' ({hint})' if hint else ''}; expected one of {', '.join(sorted(sections))}"
+        )
     values = {section: table_at(document.get(section, {}), root / section) for section in sections}
     resources = Resources(integrations=integrations)
     for integration in configured:

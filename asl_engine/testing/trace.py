@@ -3,8 +3,9 @@
 A history is a flat list of events linked by ``previousEventId``; Parallel branches and Map
 iterations interleave in it. This module rebuilds, from those links alone, one ``StateVisit`` per
 ``*StateEntered`` event: which Parallel or Map visit encloses it, its attempts (a retry shows as a
-new ``*Scheduled``/``*StateStarted`` event after a failure), how it ended (normally or caught) and
-which state followed. Nothing here looks inside the engine, so it works on any recorded execution.
+new ``*Scheduled``/``*StateStarted`` event linked to the failure that ended the previous attempt),
+how it ended (normally or caught) and which state followed. Nothing here looks inside the engine,
+so it works on any recorded execution.
 
 What the history cannot say is recovered from the definition: the error behind a Parallel or Map
 failure (the failing branch's own event), the Retrier and Catcher that handled an error (the first
@@ -86,6 +87,8 @@ class StateVisit:
     caught_error: ErrorName = None
     failure: ErrorName = None
     """The error that ended the last attempt, when it failed (caught or not)."""
+    failed: bool = False
+    """A Parallel or Map visit that recorded ``*StateFailed`` (AWS records it only for a final failure)."""
     next_visit: StateVisit | None = None
 
     @property
@@ -156,20 +159,27 @@ class ExecutionTrace:
         if event_type.endswith("StateEntered"):
             self._enter(event, previous)
             return
-        if event_type.endswith("StateAborted") or previous is None:
+        if event_type.endswith("StateAborted"):
             return  # recorded aside, linked to the failure that aborted it; nothing to attribute
-        owner = self._owner_of(event, previous)
+        if event_type == "EvaluationFailed":  # linked to the state's own cause, named in its details
+            owner = self._open_visit((event.details or {}).get("state"))
+        elif previous is None:
+            return
+        else:
+            owner = self._owner_of(event, previous)
         if owner is None:
             return
         self._owner[event.id] = owner
+        if event_type in _BRANCH_FAILURES:
+            owner.failed = True
         if event_type in _ATTEMPT_STARTS:
             owner.attempts += 1
             owner.failure = None
-            if owner.attempts > 1 and is_failure(previous.type):
+            if owner.attempts > 1 and previous is not None:  # a retry follows the failure that ended the last try
                 owner.attempt_errors.append(self.error_of(previous))
         elif event_type.endswith("StateExited") and event.state_name == owner.name:
             owner.exited = event
-            if is_failure(previous.type) and self._owner.get(previous.id) is owner:
+            if previous is not None and is_failure(previous.type) and self._owner.get(previous.id) is owner:
                 owner.caught = True
                 owner.caught_error = self.error_of(previous)
         if is_failure(event_type) and owner.state_type in ("Task", "Parallel", "Map"):
@@ -210,8 +220,15 @@ class ExecutionTrace:
         kind = _kind(event.type)
         if kind is None:
             return owner  # a Task's own events follow each other
+        if event.type in _ATTEMPT_STARTS and previous is not owner.entered:
+            # A retry follows the failure that ended the last attempt (an event of a branch or an
+            # iteration, or the state's own EvaluationFailed): the nearest open visit of that kind.
+            retrying: StateVisit | None = owner
+            while retrying is not None and (retrying.state_type != kind or retrying.failed or retrying.exited):
+                retrying = retrying.parent
+            return retrying
         if event.type.endswith("Started"):
-            return owner  # the first attempt follows Entered; a retry follows the failed attempt
+            return owner  # the first attempt follows Entered; MapRunStarted follows MapStateStarted
         ended = previous.type.endswith("StateExited") or previous.type in _BRANCH_FAILURES
         if owner.state_type == kind and not ended:
             return owner
@@ -221,6 +238,13 @@ class ExecutionTrace:
         while enclosing is not None and enclosing.state_type != kind:
             enclosing = enclosing.parent
         return enclosing
+
+    def _open_visit(self, name: Any) -> StateVisit | None:
+        """The latest visit of state ``name`` that has not ended."""
+        for visit in reversed(self.visits):
+            if visit.name == name and visit.exited is None and not visit.failed:
+                return visit
+        return None
 
     def _finish(self) -> None:
         if self.machine is None:

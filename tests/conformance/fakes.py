@@ -59,7 +59,9 @@ def fake_engine(
         def __init__(self, definition: Any) -> None:
             self.definition = definition
 
-        def execute(self, input: Any = None, *, mocks: Any = None, history: bool = True) -> FakeExecution:
+        def execute(
+            self, input: Any = None, *, mocks: Any = None, history: bool = True, **options: Any
+        ) -> FakeExecution:
             log.executions.append((input, mocks))
             return (run or (lambda d, i, m: FakeExecution(output=i)))(self.definition, input, mocks)
 

@@ -36,6 +36,13 @@ def test_objects_need_the_same_keys_and_say_which_differ() -> None:
     ]
 
 
+def test_unexpected_keys_are_reported_in_the_actual_objects_order() -> None:
+    # the report's first difference must be the same on every run (set order varies with the hash seed)
+    actual = {"a": 1, "RedriveCount": 0, "RedriveStatus": "x", "RedriveStatusReason": "y"}
+    found = differences({"a": 1}, actual, W)
+    assert [d.path for d in found] == ["$.RedriveCount", "$.RedriveStatus", "$.RedriveStatusReason"]
+
+
 def test_lists_need_the_same_length_and_order() -> None:
     assert not values_match([1, 2], [2, 1], W)
     [difference] = differences([1, 2], [1, 2, 3], W)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from asl_engine.conformance.floors import FloorCheck, FloorFileError, load_floors, parse_floors
-from asl_engine.conformance.metrics import MetricResult
+from asl_engine.conformance.metrics import MetricResult, sequence_diff
 from asl_engine.conformance.report import format_text, summarise, to_json
 from asl_engine.conformance.results import FAILED, PASSED, SKIPPED, CaseResult
 
@@ -41,7 +41,7 @@ RESULTS = [
         FAILED,
         ("state.Map", "JSONata"),
         "output differs at $: expected 1, got 2",
-        {"states_entered": MetricResult(False, "at #0")},
+        {"states_entered": MetricResult(False, "at #0", ("A", "B", "C"), ("A", "X", "C"))},
     ),
     result("d", "mocked", PASSED, ("Assign",)),
     result("e", "mocked_not_replayable", SKIPPED, ("ItemReader",), "needs S3 data put during setup (s3.put_object)"),
@@ -82,11 +82,42 @@ def test_the_text_report_lists_failures_tags_metrics_and_skips() -> None:
     assert "4 cases run, 2 skipped in 1.50 s (0.00 s in cases)" in timed
 
 
-def test_verbose_prints_every_case_with_metric_differences() -> None:
+def test_verbose_prints_every_case_with_the_history_differences() -> None:
     text = format_text(RESULTS, summarise(RESULTS, {}), verbose=True)
     assert "PASS  [self_contained] a  (1.0 ms)" in text
     assert "SKIP  [mocked_not_replayable] e" in text
-    assert "metric states_entered: at #0" in text
+    assert (
+        "        states_entered: at #0\n"
+        "        states_entered (- recorded on AWS, + the engine's):\n"
+        "            A\n          - B\n          + X\n            C\n"
+    ) in text
+
+
+def test_a_history_check_below_its_floor_fails_the_run() -> None:
+    summary = summarise(RESULTS, {"states_entered": 100.0})
+    assert not summary.floors_met
+    text = format_text(RESULTS, summary)
+    assert "history checks (a case whose history differs fails)" in text
+    assert "  states_entered           1/2     50.0%  (floor 100.0%)  BELOW FLOOR" in text
+    assert text.endswith("FAILED: below a floor")
+    report = to_json(RESULTS, summary)
+    assert report["metrics"]["states_entered"] == {"passed": 1, "total": 2, "rate": 50.0, "floor": 100.0, "met": False}
+    assert report["floors_met"] is False
+
+
+def test_sequence_diff_shows_changes_with_context() -> None:
+    expected = ["S", "a", "b", "c", "d", "e", "f", "g", "h", "E"]
+    actual = ["S", "a", "b", "c", "d", "e", "f", "g", "x", "h", "E"]
+    assert sequence_diff(expected, actual, context=1) == ["  g", "+ x", "  h"]
+    assert sequence_diff(["S", "T", "U", "V", "W"], ["S", "U", "V", "W", "Z"], context=1) == [
+        "  S",
+        "- T",
+        "  U",
+        "...",
+        "  W",
+        "+ Z",
+    ]
+    assert sequence_diff(["A"], ["A"]) == []
 
 
 def test_malformed_case_files_fail_the_run() -> None:
@@ -103,6 +134,13 @@ def test_the_json_report_is_machine_readable() -> None:
     assert report["skipped"]["total"] == 2
     assert report["highlighted_tags"]["Assign"] == {"passed": 1, "total": 1, "rate": 100.0}
     assert report["cases"][2]["metrics"] == {"states_entered": {"passed": False, "detail": "at #0"}}
+    assert report["metrics"]["history_event_types"] == {
+        "passed": 0,
+        "total": 0,
+        "rate": None,
+        "floor": 0.0,
+        "met": True,
+    }
     assert report["floors_met"] is True and report["seconds"] == 1.235
 
 
@@ -116,7 +154,8 @@ def test_floors_compare_the_rate_as_printed() -> None:
     ("data", "message"),
     [
         ([], "expected an object"),
-        ({"mocked_typo": 1}, "/mocked_typo: unknown category"),
+        ({"mocked_typo": 1}, "/mocked_typo: unknown category; use one of self_contained, .*, history_event_types"),
+        ({"history_event_types": 101}, "/history_event_types: expected a percentage"),
         ({"mocked": 101}, "/mocked: expected a percentage from 0 to 100"),
         ({"mocked": True}, "expected a percentage"),
     ],
@@ -139,4 +178,12 @@ def test_floor_files_load(tmp_path: Path) -> None:
 
 def test_the_repository_floor_file_is_valid_and_covers_every_category() -> None:
     floors = load_floors(Path(__file__).resolve().parents[2] / "conformance" / "floor.json")
-    assert set(floors) == {"self_contained", "mocked", "handlers", "validation"}
+    assert set(floors) == {
+        "self_contained",
+        "mocked",
+        "handlers",
+        "validation",
+        "states_entered",
+        "history_event_types",
+    }
+    assert floors["history_event_types"] == floors["states_entered"] == 100.0

@@ -39,11 +39,23 @@ def test_a_reproduced_execution_passes_with_its_metrics() -> None:
     assert result.seconds >= 0
 
 
-def test_metrics_are_secondary_a_wrong_history_does_not_fail_the_case() -> None:
+def test_a_wrong_history_fails_the_case_even_with_the_right_outcome() -> None:
     case = make_case(expected={"status": "SUCCEEDED", "output": {"a": 1}, "states_entered": ["Q"]})
     result = run_case(case, fake_engine(lambda d, i, m: FakeExecution(output=i, history=HISTORY)))
-    assert result.outcome == PASSED
-    assert not result.metrics["states_entered"].passed
+    assert result.outcome == FAILED
+    assert result.problems == ("states_entered: at #0: expected Q, got P (1 expected, 1 actual)",)
+    metric = result.metrics["states_entered"]
+    assert (metric.passed, metric.expected, metric.actual) == (False, ("Q",), ("P",))
+
+
+def test_a_wrong_history_of_the_handlers_run_fails_it_too() -> None:
+    types = ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]
+    case = make_case(
+        category="mocked", expected={"status": "SUCCEEDED", "output": {"a": 1}, "history_event_types": types[:1]}
+    )
+    result = runner.run_case_with_handlers(case, fake_engine(lambda d, i, m: FakeExecution(output=i, history=HISTORY)))
+    assert (result.category, result.outcome) == ("handlers", FAILED)
+    assert result.reason == "history_event_types: at #1: expected (end), got PassStateEntered (1 expected, 4 actual)"
 
 
 def test_a_different_output_fails_with_a_one_line_reason() -> None:

@@ -102,10 +102,15 @@ def test_unknown_tokens_and_stop() -> None:
     assert ex.history[-1]["type"] == "ExecutionAborted"
 
 
-def test_mocks_answer_callback_tasks_directly() -> None:
+def test_mocks_answer_callback_tasks_directly_after_recording_the_submission() -> None:
+    # evidence: callback/test_callback::test_sns_publish_wait_for_task_token (TaskSubmitted, TaskSucceeded)
     ex = callback_machine().execute({}, mocks={"Ask": [{"Return": {"approved": False}}]})
     assert ex.output == {"approved": False}
-    assert "TaskSubmitted" not in [e["type"] for e in ex.history]
+    submitted, succeeded = ex.history[4], ex.history[5]
+    assert (submitted["type"], succeeded["type"]) == ("TaskSubmitted", "TaskSucceeded")
+    # the mock gives the task's outcome, not the queue's answer to the message: no output
+    assert submitted["taskSubmittedEventDetails"] == {"resourceType": "sqs", "resource": "sendMessage.waitForTaskToken"}
+    assert (submitted["previousEventId"], succeeded["previousEventId"]) == (4, 5)
 
 
 def test_heartbeat_timeout_is_caught_with_an_empty_cause() -> None:

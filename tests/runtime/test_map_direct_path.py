@@ -73,9 +73,26 @@ concurrency = st.sampled_from([0, 1, 2, 3])
 @given(items, concurrency, st.one_of(st.none(), st.integers(min_value=0, max_value=9)))
 @example([0, 1, 2], 2, 1)  # item 2 starts before item 1's failure is seen, and still runs to its end
 @example([5, 6, 7, 8, 9], 3, 6)
+@example([1, 1, 1, 2], 3, 1)  # items 1 and 2 fail too, after item 0's failure, before the Map saw theirs
 def test_a_lone_map_records_the_same_history(values: list[int], limit: int, fail_on: int | None) -> None:
     direct, tasks = run_both({"StartAt": "M", "States": {"M": map_state(limit, fail_on)}}, values)
     assert direct == tasks
+
+
+def test_iterations_that_failed_unseen_are_aborted_on_both_paths() -> None:
+    direct, tasks = run_both({"StartAt": "M", "States": {"M": map_state(3, 1)}}, [1, 1, 1, 2])
+    assert direct == tasks
+    ends = [
+        (event["type"], event.get("mapIterationFailedEventDetails", event.get("mapIterationAbortedEventDetails")))
+        for event in direct
+        if event["type"] in ("MapIterationFailed", "MapIterationAborted", "MapStateFailed")
+    ]
+    assert ends == [
+        ("MapIterationFailed", {"index": 0, "name": "M"}),
+        ("MapIterationAborted", {"index": 1, "name": "M"}),
+        ("MapIterationAborted", {"index": 2, "name": "M"}),
+        ("MapStateFailed", None),
+    ]
 
 
 @settings(max_examples=40, deadline=None, derandomize=True)

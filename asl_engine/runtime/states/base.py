@@ -44,6 +44,9 @@ class StateNode:
     """True for states that may suspend (Wait, Task, Parallel, Map): they implement ``run_async``."""
     retriable: ClassVar[bool] = False
     """True for states with Retry/Catch; only those show ``$$.State.RetryCount``."""
+    aborted_type: ClassVar[str | None] = None
+    """``<Type>StateAborted`` for the states that have one (Task, Wait, Map, Parallel): recorded when a
+    branch or iteration is stopped while in the state, or fails in it (see docs/engine.md)."""
 
     __slots__ = ("entered_type", "exited_type", "flow", "is_end", "name", "next_state", "pointer", "query_language")
 

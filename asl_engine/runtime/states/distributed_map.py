@@ -9,7 +9,7 @@ The order of events and failures follows AWS's recorded histories:
    failure fields, ``ItemSelector`` over state-input items, ``MapRunStarted``.
 3. The read (``States.ItemReaderFailed``), ``ItemSelector`` over read items, batching, the child
    executions, the export (``States.ResultWriterFailed``). A failure here is ``MapRunFailed``
-   with its error and cause, then ``MapStateFailed``.
+   with its error and cause, then ``MapStateFailed`` (unless a Retrier takes it).
 
 With an ItemReader the Map's ``ItemsPath`` (``Items``) is not applied: AWS iterates the reader's
 items whatever it says (recorded with a path that matches nothing). Each item's
@@ -26,6 +26,7 @@ from asl_engine.runtime.map_data import STATE_DATA, ChildOutcome, ItemReader, Re
 from asl_engine.runtime.map_data.reader import ReadCounter
 from asl_engine.runtime.map_data.writer import FAILED, PENDING, SUCCEEDED
 from asl_engine.runtime.scheduler import Cancelled
+from asl_engine.runtime.states.retrying import StateFailure
 
 if TYPE_CHECKING:
     from asl_engine.runtime.frame import Frame
@@ -82,11 +83,10 @@ async def run_distributed(node: MapState, frame: Frame, raw_input: Any, selected
     except StatesError as error:
         details = {key: value for key, value in (("error", error.error), ("cause", error.cause)) if value is not None}
         frame.record("MapRunFailed", details)
-        frame.record("MapStateFailed")
-        raise
+        raise StateFailure(error, frame.last_event_id) from None
     except Cancelled as cancelled:
         frame.record("MapRunAborted")
-        frame.run.record_aborted(frame, "MapStateAborted", cancelled)
+        frame.run.record_aborted(frame, node.aborted_type, cancelled)
         raise
     frame.record("MapRunSucceeded")
     frame.record_aside("MapStateSucceeded")

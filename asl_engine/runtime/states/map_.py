@@ -9,30 +9,26 @@ batches them (``ItemBatcher``) and exports its results (``ResultWriter``): see `
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from asl_engine.language.errors import PathNotFoundError
 from asl_engine.language.template import to_json
 from asl_engine.runtime import failures
-from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
 from asl_engine.runtime.dataflow import compile_optional_path
-from asl_engine.runtime.frame import VariableScope
+from asl_engine.runtime.failures import EvaluationFailure
 from asl_engine.runtime.map_data import MapDataFeatures, compile_map_data
 from asl_engine.runtime.map_data.fields import template_source
 from asl_engine.runtime.path_numbers import integer_value, number_value, shown
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
-from asl_engine.runtime.scheduler import Cancelled
 from asl_engine.runtime.states.base import CompileError, StateNode, Transition
 from asl_engine.runtime.states.distributed_map import run_distributed
-from asl_engine.runtime.states.retrying import run_with_policy
+from asl_engine.runtime.states.inline_map import InlineIterations
+from asl_engine.runtime.states.retrying import StateFailure, run_with_policy
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompileContext, CompiledScope
     from asl_engine.runtime.frame import Frame
-
-INLINE_CONCURRENCY_CAP = 40
 
 ValueSource = Callable[["Frame", Any, Any], Any]
 """(frame, raw input, selected input) -> a value computed at run time."""
@@ -40,6 +36,7 @@ ValueSource = Callable[["Frame", Any, Any], Any]
 
 class MapState(StateNode):
     state_type = "Map"
+    aborted_type = "MapStateAborted"
     blocking = True
     retriable = True
     __slots__ = (
@@ -80,18 +77,21 @@ class MapState(StateNode):
         )
 
     async def run_async(self, frame: Frame, raw_input: Any) -> Transition:
-        return await run_with_policy(self, self.policy, frame, raw_input, self._attempt, "MapStateAborted")
+        return await run_with_policy(self, self.policy, frame, raw_input, self._attempt)
 
     async def _attempt(self, frame: Frame, raw_input: Any) -> Any:
-        selected = self.flow.selected_input(frame, raw_input)
-        if self.distributed:
-            return await run_distributed(self, frame, raw_input, selected)
-        items = self.items(frame, raw_input, selected)
-        max_concurrency = self.max_concurrency(frame, raw_input, selected) or 0
-        started = frame.record("MapStateStarted", {"length": len(items)})
-        self.tolerance(frame, raw_input, selected)
-        inputs = [self.iteration_input(frame, raw_input, selected, index, item) for index, item in enumerate(items)]
-        return await self._run_inline(frame, inputs, max_concurrency, started)
+        try:
+            selected = self.flow.selected_input(frame, raw_input)
+            if self.distributed:
+                return await run_distributed(self, frame, raw_input, selected)
+            items = self.items(frame, raw_input, selected)
+            max_concurrency = self.max_concurrency(frame, raw_input, selected) or 0
+            started = frame.record("MapStateStarted", {"length": len(items)})
+            self.tolerance(frame, raw_input, selected)
+            inputs = [self.iteration_input(frame, raw_input, selected, index, item) for index, item in enumerate(items)]
+        except EvaluationFailure as error:  # recorded EvaluationFailed: MapStateFailed follows (if final)
+            raise StateFailure(error, frame.last_event_id) from None
+        return await InlineIterations(self, frame, inputs).run(max_concurrency, started)
 
     def tolerance(self, frame: Frame, raw_input: Any, selected: Any) -> tuple[int | None, float | None]:
         """``ToleratedFailureCount`` and ``ToleratedFailurePercentage``, checked as AWS checks them."""
@@ -117,120 +117,6 @@ class MapState(StateNode):
             return self.item_selector(frame, raw_input, selected)
         finally:
             frame.map_item = None
-
-    async def _run_inline(self, frame: Frame, inputs: list[Any], max_concurrency: int, started: int) -> list[Any]:
-        """Run the iterations, at most ``limit`` at a time, recording AWS's iteration events.
-
-        Iterations run as scheduler tasks. When no iteration can ever suspend (the processor has only
-        Pass, Choice, Succeed and Fail states) and nothing else is ready to run, the scheduler would
-        run the started iterations one after another, each to its end, and only then resume this
-        coroutine: the *direct* path does exactly that without creating the tasks, so the history,
-        ids and outcomes are the same, at a third of the cost per iteration. As soon as something
-        else is ready (a sibling branch, another execution on the scheduler), the started iterations
-        become tasks and the ordinary path takes over for the rest of the Map.
-        """
-        run = frame.run
-        scheduler = run.scheduler
-        limit = INLINE_CONCURRENCY_CAP if max_concurrency == 0 else min(max_concurrency, INLINE_CONCURRENCY_CAP)
-        group = ChildGroup(scheduler)
-        results: list[Any] = [None] * len(inputs)
-        iteration_details = [{"index": index, "name": self.name} for index in range(len(inputs))]
-        direct = self.iterations_never_block
-        started_not_run: deque[tuple[int, Frame]] = deque()  # direct path: started, not yet run
-        finished: deque[tuple[int, tuple[Any, int] | ChildFailure]] = deque()  # direct path: not yet seen
-        next_index = 0
-        last_event = started
-
-        def start(cause: int) -> None:
-            nonlocal next_index
-            index = next_index
-            next_index += 1
-            frame.last_event_id = cause
-            begun = frame.record("MapIterationStarted", iteration_details[index])
-            child = frame.child(VariableScope(frame.variables), begun)
-            if direct:
-                started_not_run.append((index, child))
-            else:
-                spawn(index, child)
-
-        def spawn(index: int, child: Frame) -> None:
-            group.spawn(
-                index, self._iteration(frame, child, iteration_details[index], inputs[index]), f"{self.name}#{index}"
-            )
-
-        def run_started() -> None:
-            """What the scheduler would do while this coroutine waits: run the started iterations.
-
-            Checked before each one: work posted from another thread (a stop, a task token) hands
-            the rest to the scheduler, which handles it between iterations as it always does.
-            """
-            nonlocal direct
-            while started_not_run and scheduler.nothing_else_ready():
-                index, child = started_not_run.popleft()
-                finished.append((index, _run_to_end(self.processor, child, inputs[index])))
-            if started_not_run:
-                direct = False
-                while started_not_run:
-                    spawn(*started_not_run.popleft())
-
-        while next_index < len(inputs) and next_index < limit:
-            start(started)
-        try:
-            for _ in range(len(inputs)):
-                if direct and not finished:
-                    run_started()
-                if finished:
-                    index, outcome = finished.popleft()
-                else:
-                    index, task = await group.next_finished()
-                    failure = task.done_future.exception()
-                    if failure is not None and not isinstance(failure, ChildFailure):
-                        raise failure
-                    outcome = failure if failure is not None else task.done_future.result()
-                if isinstance(outcome, ChildFailure):
-                    frame.record_aside("MapIterationFailed", iteration_details[index], cause=outcome.event_id)
-                    if started_not_run:  # on AWS's schedule they run to their end before the abort lands
-                        run_started()
-                    await group.abort_all(BranchAbort(outcome.event_id))
-                    frame.last_event_id = outcome.event_id
-                    frame.record("MapStateFailed")
-                    raise outcome.error
-                results[index], child_last = outcome
-                last_event = frame.record_aside("MapIterationSucceeded", iteration_details[index], cause=child_last)
-                if next_index < len(inputs):
-                    start(child_last)
-        except Cancelled as cancelled:
-            await group.abort_all(cancelled.reason)
-            run.record_aborted(frame, "MapStateAborted", cancelled)
-            raise
-        frame.last_event_id = last_event
-        frame.record_aside("MapStateSucceeded")
-        return results
-
-    async def _iteration(self, frame: Frame, child: Frame, details: dict[str, Any], value: Any) -> tuple[Any, int]:
-        from asl_engine.runtime.interpreter import run_child_scope
-
-        try:
-            return await run_child_scope(self.processor, child, value)
-        except Cancelled as cancelled:
-            if isinstance(cancelled.reason, BranchAbort):
-                frame.record_aside("MapIterationAborted", details, cause=cancelled.reason.cause_event_id)
-            raise
-
-
-def _run_to_end(scope: CompiledScope, child: Frame, value: Any) -> tuple[Any, int] | ChildFailure:
-    """Run an iteration whose states never suspend, without a scheduler task."""
-    from asl_engine.runtime.interpreter import run_child_scope
-
-    steps = run_child_scope(scope, child, value)
-    try:
-        steps.send(None)
-    except StopIteration as ended:
-        return cast("tuple[Any, int]", ended.value)
-    except ChildFailure as failure:
-        return failure
-    steps.close()
-    raise RuntimeError(f"an iteration of {scope.pointer} suspended although none of its states can")
 
 
 # -- JSONPath sources for Map fields --------------------------------------------------------------------

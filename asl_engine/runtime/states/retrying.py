@@ -1,4 +1,9 @@
-"""The attempt loop shared by the states that have Retry and Catch (Task, Parallel, Map)."""
+"""The attempt loop shared by the states that have Retry and Catch (Task, Parallel, Map).
+
+A Map or Parallel attempt that fails in its own work ends with ``StateFailure``: AWS records
+``MapStateFailed``/``ParallelStateFailed`` only when that failure is final, before the Catcher's
+``StateExited`` or the execution's failure, and records none for an attempt a Retrier takes.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +21,28 @@ if TYPE_CHECKING:
     from asl_engine.runtime.retry import RetryPolicy
 
 Attempt = Callable[["Frame", Any], Awaitable[Any]]
-"""One try of the state's work: returns its raw result or raises StatesError (events already recorded)."""
+"""One try of the state's work: returns its raw result or raises StatesError or StateFailure (events
+already recorded)."""
+
+
+class StateFailure(Exception):
+    """A Map or Parallel attempt failed in its own work: an iteration or a branch, the Map Run, or an
+    evaluation that recorded ``EvaluationFailed``.
+
+    ``<Type>StateFailed`` is due, linked to ``cause_event_id`` (the failing child's last event, the
+    ``MapRunFailed`` or the ``EvaluationFailed``), unless a Retrier takes ``error``. Failures of the
+    engine's own checks (``States.Runtime``: a bad ``MaxConcurrencyPath``, items that are not an
+    array under JSONPath) are plain ``StatesError``: AWS records no state failure for them.
+    """
+
+    def __init__(self, error: StatesError, cause_event_id: int) -> None:
+        super().__init__(error)
+        self.error = error
+        self.cause_event_id = cause_event_id
 
 
 async def run_with_policy(
-    node: StateNode, policy: RetryPolicy, frame: Frame, raw_input: Any, attempt: Attempt, aborted_event: str
+    node: StateNode, policy: RetryPolicy, frame: Frame, raw_input: Any, attempt: Attempt
 ) -> Transition:
     attempts = [0] * len(policy.retriers)
     run = frame.run
@@ -28,7 +50,10 @@ async def run_with_policy(
         try:
             result = await attempt(frame, raw_input)
             output, assigned = node.flow.finish(frame, raw_input, result)
-        except StatesError as error:
+        except (StatesError, StateFailure) as failure:
+            error = failure.error if isinstance(failure, StateFailure) else failure
+            if isinstance(failure, StateFailure):
+                frame.last_event_id = failure.cause_event_id
             retry = policy.next_retry(error, attempts, run.random)
             if retry is not None:
                 run.transitions += 1  # each retry is a state transition (as AWS counts them)
@@ -41,11 +66,15 @@ async def run_with_policy(
                     try:
                         await run.scheduler.sleep_until(run.clock.now() + delay)
                     except Cancelled as cancelled:
-                        run.record_aborted(frame, aborted_event, cancelled)
+                        run.record_aborted(frame, node.aborted_type, cancelled)
                         raise
                 continue
+            if isinstance(failure, StateFailure):
+                frame.record(f"{node.state_type}StateFailed")
             catcher = policy.catcher_for(error)
             if catcher is None:
+                if isinstance(failure, StateFailure):
+                    raise error from None
                 raise
             run.decisions.append(Decision("catch", node.name, policy.catchers.index(catcher), error.error))
             output, assigned = catcher.handle(frame, raw_input, error)

@@ -13,7 +13,13 @@ from asl_engine.language.template import to_json
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import await_callback
 from asl_engine.runtime.dataflow import compile_optional_path
-from asl_engine.runtime.handlers import CallbackCompleting, TaskHandler, TaskRequest
+from asl_engine.runtime.handlers import (
+    CallbackCompleting,
+    ChecksRequest,
+    TaskHandler,
+    TaskRequest,
+    UnansweredTask,
+)
 from asl_engine.runtime.limits import data_limit_error, exceeds_payload_limit
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
 from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, with_deadline
@@ -48,6 +54,7 @@ _TASK_EVENTS = TaskEvents("Task")
 
 class TaskState(StateNode):
     state_type = "Task"
+    aborted_type = "TaskStateAborted"
     blocking = True
     retriable = True
     __slots__ = ("events", "heartbeat", "policy", "resource", "resource_tag", "timeout")
@@ -74,7 +81,7 @@ class TaskState(StateNode):
         )
 
     async def run_async(self, frame: Frame, raw_input: Any) -> Transition:
-        return await run_with_policy(self, self.policy, frame, raw_input, self._attempt, "TaskStateAborted")
+        return await run_with_policy(self, self.policy, frame, raw_input, self._attempt)
 
     @property
     def data_limit_subject(self) -> str:
@@ -95,16 +102,15 @@ class TaskState(StateNode):
         handler = run.find_handler(self.name, self.resource)
         if handler is None and self.resource.kind == "activity":
             # No worker polls this activity: AWS fails before scheduling, as if it did not exist.
-            raise failures.runtime_error(frame, f"The activity {self.resource.arn} does not exist.")
+            failure = failures.runtime_error(frame, f"The activity {self.resource.arn} does not exist.")
+            raise run.unanswered_task(
+                UnansweredTask(failure.error, failure.cause, state_name=self.name, resource=self.resource)
+            )
         invocation = run.next_invocation(self.name)
         events = self.events
-        frame.record(events.scheduled, self._scheduled_details(run.region, parameters, timeout, heartbeat))
-        if events is _TASK_EVENTS:
-            frame.record(events.started, dict(self.resource_tag))
-        elif events is _ACTIVITY_EVENTS:
-            frame.record(events.started, {"workerName": run.activity_worker_name})
-        else:
-            frame.record(events.started)
+        # Capabilities are looked up by attribute (``ChecksRequest``, ``WaitsForWorker``): cheaper than an
+        # isinstance check against a runtime-checkable protocol, on every task.
+        worker_queue = events is _ACTIVITY_EVENTS and bool(getattr(handler, "waits_for_worker", False))
         request = TaskRequest(
             self.name,
             self.resource,
@@ -112,24 +118,42 @@ class TaskState(StateNode):
             invocation,
             timeout,
             heartbeat,
-            frame.task_token,
+            # An activity task's token goes to the worker that takes it, not into the context object.
+            run.new_task_token(frame) if worker_queue else frame.task_token,
             frame.context_object(),
             environment=run.task_environment,
             submit=lambda output: self._record_submitted(frame, output),
             entered_event_id=frame.entered_event_id,
+            worker_started=lambda worker_name: self._record_worker_started(frame, worker_name),
         )
+        check: ChecksRequest | None = getattr(handler, "check_request", None) and handler  # type: ignore[assignment]
+        if check is not None:
+            try:
+                check.check_request(request)
+            except UnansweredTask as unanswered:
+                raise run.unanswered_task(unanswered) from None
+        frame.record(events.scheduled, self._scheduled_details(run.region, parameters, timeout, heartbeat))
+        if events is _TASK_EVENTS:
+            frame.record(events.started, dict(self.resource_tag))
+        elif events is _ACTIVITY_EVENTS:
+            if not worker_queue:
+                frame.record(events.started, {"workerName": run.activity_worker_name})
+        else:
+            frame.record(events.started)
         try:
             if handler is None:
                 handler = run.handler_for(self.name, self.resource)  # raises the explanatory error
             result = await self._invoke(frame, request, handler, timeout, heartbeat)
         except StatesError as error:
+            if isinstance(error, UnansweredTask):
+                run.unanswered_task(error)
             if error.error == failures.RUNTIME:
                 raise
             kind = events.timed_out if isinstance(error, failures.TimeoutFailure) else events.failed
             frame.record(kind, self._failure_details(error))
             raise
         except Cancelled as cancelled:
-            run.record_aborted(frame, "TaskStateAborted", cancelled)
+            run.record_aborted(frame, self.aborted_type, cancelled)
             raise
         if exceeds_payload_limit(result):
             too_large = data_limit_error(self.data_limit_subject)
@@ -149,15 +173,26 @@ class TaskState(StateNode):
         pending = None
         if request.task_token is not None:
             pending = run.callbacks.open(request.task_token, self.name)
+        final_answer = isinstance(handler, CallbackCompleting) and handler.completes_callback
         try:
-            outcome = handler(request)
+            try:
+                outcome = handler(request)
+            except StatesError as error:
+                if final_answer and error.error != failures.RUNTIME:
+                    self._record_answered_submission(frame)
+                raise
             if inspect.isawaitable(outcome):
                 deadline = None if timeout is None else started + timeout
                 outcome = await with_deadline(run.scheduler, _as_coroutine(outcome), deadline, f"task {self.name}")
-            if pending is None or (isinstance(handler, CallbackCompleting) and handler.completes_callback):
+            if final_answer:
+                self._record_answered_submission(frame)
                 return outcome
-            # The integration was called with the token; now the task waits for someone to answer it.
-            request.submit(outcome)
+            if pending is None:
+                return outcome
+            # The integration was called with the token (or a worker took the activity task); now the
+            # task waits for someone to answer it.
+            if self.events is not _ACTIVITY_EVENTS:
+                request.submit(outcome)
             remaining = None if timeout is None else max(0.0, started + timeout - run.clock.now())
             status, result = await await_callback(
                 run.callbacks,
@@ -184,8 +219,21 @@ class TaskState(StateNode):
             if pending is not None:
                 run.callbacks.close(pending)
 
+    def _record_worker_started(self, frame: Frame, worker_name: str | None) -> None:
+        frame.record(self.events.started, {} if worker_name is None else {"workerName": worker_name})
+
     def _record_submitted(self, frame: Frame, output: Any) -> None:
         frame.record("TaskSubmitted", {**self.resource_tag, "output": output})
+
+    def _record_answered_submission(self, frame: Frame) -> None:
+        """A mock answered a ``.sync`` or ``.waitForTaskToken`` task with its final outcome.
+
+        On AWS such a task records ``TaskSubmitted`` (the service's answer to the call that started
+        the job or sent the token) before its ``TaskSucceeded``/``TaskFailed``/``TaskTimedOut``. The
+        mock stands for the whole task, so the event is recorded without the answer it does not give.
+        """
+        if self.resource.pattern != "request-response":
+            frame.record("TaskSubmitted", dict(self.resource_tag))
 
     def _scheduled_details(
         self, region: str, parameters: Any, timeout: float | None, heartbeat: float | None

@@ -31,6 +31,7 @@ def _render(value: Any) -> str:
 
 class WaitState(StateNode):
     state_type = "Wait"
+    aborted_type = "WaitStateAborted"
     blocking = True
     __slots__ = ("wait_until",)
 
@@ -46,7 +47,7 @@ class WaitState(StateNode):
         try:
             await frame.run.scheduler.sleep_until(when)
         except Cancelled as cancelled:
-            frame.run.record_aborted(frame, "WaitStateAborted", cancelled)
+            frame.run.record_aborted(frame, self.aborted_type, cancelled)
             raise
         output, assigned = self.flow.finish(frame, raw_input, selected)
         self.exit(frame, output, assigned)

@@ -1,0 +1,228 @@
+"""An inline Map's iterations: started in slots, run directly or as tasks, ended with AWS's events.
+
+Three jobs, one unit each:
+
+* ``IterationRunner`` decides *where* an iteration runs: as a scheduler task, or (the direct path)
+  on the Map's own turn when no iteration can suspend; it hands back outcomes in completion order
+  and stops the iterations still running.
+* ``InlineIterations`` is the Map's bookkeeping: at most ``limit`` iterations at a time, each
+  ``MapIterationStarted`` linked to the event that freed its slot, ``MapIterationSucceeded`` per
+  result, the results in item order.
+* ``InlineIterations.fail`` and ``stop`` record how a failed or aborted Map ends its iterations
+  (see docs/engine.md, "How states end in the history").
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, NoReturn, cast
+
+from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
+from asl_engine.runtime.frame import VariableScope
+from asl_engine.runtime.scheduler import Cancelled
+from asl_engine.runtime.states.retrying import StateFailure
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.compiler import CompiledScope
+    from asl_engine.runtime.frame import Frame
+    from asl_engine.runtime.scheduler import Scheduler
+    from asl_engine.runtime.states.map_ import MapState
+
+INLINE_CONCURRENCY_CAP = 40
+
+Outcome = tuple[Any, int] | ChildFailure
+"""How an iteration ended: (its output, its last event id), or its failure."""
+
+
+class IterationRunner:
+    """Runs iterations as scheduler tasks, or directly when that cannot change the history.
+
+    When no iteration can ever suspend (the processor has only Pass, Choice, Succeed and Fail
+    states) and nothing else is ready to run, the scheduler would run the started iterations one
+    after another, each to its end, and only then resume the Map: the direct path does exactly that
+    without creating the tasks, so the history, ids and outcomes are the same, at a third of the
+    cost per iteration. As soon as something else is ready (a sibling branch, another execution on
+    the scheduler, work posted from another thread), the waiting iterations become tasks and the
+    task path takes over for the rest of the Map.
+    """
+
+    __slots__ = ("_as_task", "_group", "_inputs", "_label", "_scheduler", "_scope", "_waiting", "direct", "ended")
+
+    def __init__(
+        self,
+        scheduler: Scheduler,
+        label: str,
+        scope: CompiledScope,
+        inputs: list[Any],
+        as_task: Callable[[int, Frame], Coroutine[Any, Any, tuple[Any, int]]],
+        *,
+        direct: bool,
+    ) -> None:
+        """Iterations run ``scope`` on ``inputs[index]``; ``as_task`` makes one's coroutine."""
+        self._scheduler = scheduler
+        self._group = ChildGroup(scheduler)
+        self._label = label
+        self._scope = scope
+        self._inputs = inputs
+        self._as_task = as_task
+        self.direct = direct
+        self._waiting: deque[tuple[int, Frame]] = deque()
+        """Direct path: started iterations not run yet."""
+        self.ended: deque[tuple[int, Outcome]] = deque()
+        """Direct path: iterations that ended, in that order, not taken yet (``run_waiting`` fills it)."""
+
+    def launch(self, index: int, child: Frame) -> None:
+        if self.direct:
+            self._waiting.append((index, child))
+        else:
+            self._spawn(index, child)
+
+    def _spawn(self, index: int, child: Frame) -> None:
+        self._group.spawn(index, self._as_task(index, child), f"{self._label}#{index}")
+
+    def run_waiting(self) -> None:
+        """What the scheduler would do while the Map waits: run the started iterations (direct path).
+
+        Checked before each one: work posted from another thread (a stop, a task token) hands the
+        rest to the scheduler, which handles it between iterations as it always does.
+        """
+        waiting = self._waiting
+        scope, inputs, ended = self._scope, self._inputs, self.ended
+        nothing_else_ready = self._scheduler.nothing_else_ready
+        while waiting and nothing_else_ready():
+            index, child = waiting.popleft()
+            ended.append((index, _run_to_end(scope, child, inputs[index])))
+        if waiting:
+            self.direct = False
+            while waiting:
+                self._spawn(*waiting.popleft())
+
+    async def next_ended(self) -> tuple[int, Outcome]:
+        """The next iteration to end, in the order they end (the direct path's first)."""
+        if self.direct and not self.ended:
+            self.run_waiting()
+        if self.ended:
+            return self.ended.popleft()
+        index, task = await self._group.next_finished()
+        failure = task.done_future.exception()
+        if failure is None:
+            return index, task.done_future.result()
+        if not isinstance(failure, ChildFailure):
+            raise failure
+        return index, failure
+
+    async def stop(self, reason: BaseException | None) -> list[tuple[int, ChildFailure]]:
+        """Stop every iteration, and return (by index) those that failed without being taken.
+
+        Started iterations first run as far as they would on the scheduler (to their end, when they
+        cannot suspend); running tasks are then cancelled and record their own aborts.
+        """
+        self.run_waiting()
+        unseen = [(index, outcome) for index, outcome in self.ended if isinstance(outcome, ChildFailure)]
+        self.ended.clear()
+        unseen += await self._group.abort_all(reason)
+        return sorted(unseen, key=lambda pair: pair[0])
+
+
+class InlineIterations:
+    """One attempt of an inline Map: its iterations' slots, events and results."""
+
+    __slots__ = ("details", "frame", "inputs", "next_index", "node", "results", "runner")
+
+    def __init__(self, node: MapState, frame: Frame, inputs: list[Any]) -> None:
+        self.node = node
+        self.frame = frame
+        self.inputs = inputs
+        self.details = [{"index": index, "name": node.name} for index in range(len(inputs))]
+        self.results: list[Any] = [None] * len(inputs)
+        self.next_index = 0
+        self.runner = IterationRunner(
+            frame.run.scheduler, node.name, node.processor, inputs, self._task, direct=node.iterations_never_block
+        )
+
+    async def run(self, max_concurrency: int, started: int) -> list[Any]:
+        """Run every iteration, at most ``max_concurrency`` (0: the cap) at a time; the outputs in
+        item order, or ``StateFailure`` when one fails."""
+        limit = INLINE_CONCURRENCY_CAP if max_concurrency == 0 else min(max_concurrency, INLINE_CONCURRENCY_CAP)
+        frame, runner, results, details = self.frame, self.runner, self.results, self.details
+        total = len(results)
+        while self.next_index < min(total, limit):
+            self.start_next(started)
+        last_event = started
+        ended = runner.ended  # taken here without a coroutine per iteration (the direct path's hot loop)
+        try:
+            for _ in range(total):
+                if runner.direct and not ended:
+                    runner.run_waiting()
+                index, outcome = ended.popleft() if ended else await runner.next_ended()
+                if isinstance(outcome, ChildFailure):
+                    await self.fail(index, outcome)
+                results[index], child_last = outcome
+                last_event = frame.record_aside("MapIterationSucceeded", details[index], cause=child_last)
+                if self.next_index < total:
+                    self.start_next(child_last)
+        except Cancelled as cancelled:
+            await self.stop(cancelled.reason)
+            frame.run.record_aborted(frame, self.node.aborted_type, cancelled)
+            raise
+        frame.last_event_id = last_event
+        frame.record_aside("MapStateSucceeded")
+        return results
+
+    def start_next(self, cause: int) -> None:
+        """Start the next iteration in a free slot; its ``MapIterationStarted`` links to ``cause``."""
+        frame = self.frame
+        index = self.next_index
+        self.next_index = index + 1
+        frame.last_event_id = cause
+        begun = frame.record("MapIterationStarted", self.details[index])
+        self.runner.launch(index, frame.child(VariableScope(frame.variables), begun))
+
+    async def fail(self, index: int, failure: ChildFailure) -> NoReturn:
+        """Iteration ``index`` failed: ``MapIterationFailed``, the other iterations stopped, the abort
+        of the state it failed in; ``MapStateFailed`` follows if no Retrier takes the error."""
+        cause = failure.event_id
+        self.frame.record_aside("MapIterationFailed", self.details[index], cause=cause)
+        await self.stop(BranchAbort(cause))
+        failure.record_state_abort(self.frame, cause)
+        raise StateFailure(failure.error, cause)
+
+    async def stop(self, reason: BaseException | None) -> None:
+        """Stop the iterations. On a failure in this Map or a sibling's (not a stopped execution),
+        each stopped iteration records the abort of its state, then ``MapIterationAborted``; one
+        that had already failed unseen records the same."""
+        unseen = await self.runner.stop(reason)
+        if isinstance(reason, BranchAbort):
+            cause = reason.cause_event_id
+            for index, failure in unseen:
+                failure.record_state_abort(self.frame, cause)
+                self.frame.record_aside("MapIterationAborted", self.details[index], cause=cause)
+
+    async def _task(self, index: int, child: Frame) -> tuple[Any, int]:
+        """An iteration as a scheduler task; a running one that is stopped records its abort."""
+        from asl_engine.runtime.interpreter import run_child_scope
+
+        try:
+            return await run_child_scope(self.node.processor, child, self.inputs[index])
+        except Cancelled as cancelled:
+            if isinstance(cancelled.reason, BranchAbort):
+                self.frame.record_aside(
+                    "MapIterationAborted", self.details[index], cause=cancelled.reason.cause_event_id
+                )
+            raise
+
+
+def _run_to_end(scope: CompiledScope, child: Frame, value: Any) -> Outcome:
+    """Run an iteration whose states never suspend, without a scheduler task."""
+    from asl_engine.runtime.interpreter import run_child_scope
+
+    steps = run_child_scope(scope, child, value)
+    try:
+        steps.send(None)
+    except StopIteration as ended:
+        return cast("tuple[Any, int]", ended.value)
+    except ChildFailure as failure:
+        return failure
+    steps.close()
+    raise RuntimeError(f"an iteration of {scope.pointer} suspended although none of its states can")
