@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Unpack, cast
 
 from asl_engine.definition.loader import load_definition
+from asl_engine.definition.nesting import text_too_deep, too_deep_at, too_deep_message
 from asl_engine.definition.templates import TemplateStateMachine, load_state_machine, read_template
 from asl_engine.errors import AslEngineError, ConfigurationError, ValidationError
 from asl_engine.execution import Execution
@@ -26,6 +27,7 @@ from asl_engine.runtime.handlers import HandlerSource
 from asl_engine.runtime.json_text import to_strict_json_text
 from asl_engine.runtime.loading import compile_definition
 from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, ExecutionTimedOut, Identity
+from asl_engine.runtime.safety import SafetyLimits
 from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
 from asl_engine.runtime.starter import StartableMachine
 from asl_engine.services.mocks import Mocks
@@ -340,6 +342,7 @@ class StateMachine:
             redrivable=not (self.type == "EXPRESS" and settings.start_mode == "sync"),
             input_text=input_text,
             starter=_STARTER,
+            limits=_limits(settings.limits),
         )
         run.state_machine = self
         return run
@@ -350,6 +353,7 @@ class StateMachine:
             return
         scheduler = run.scheduler
         deadline = run.start_time + timeout
+        run.set_deadline(deadline)
 
         async def expire() -> None:
             await scheduler.sleep_until(deadline)
@@ -359,13 +363,27 @@ class StateMachine:
         main.done_future.add_done_callback(lambda _: watchdog.cancel())
 
 
+def _limits(limits: Any) -> SafetyLimits:
+    if not isinstance(limits, SafetyLimits):
+        raise ConfigurationError(f"limits must be a SafetyLimits, got {type(limits).__name__}")
+    return limits
+
+
 def _input_text(value: Any) -> str:
     """The input's JSON text, made once: it proves the input is JSON, is measured against the quota,
     and is the first state's input text in the history."""
     try:
-        return to_strict_json_text(value)
+        text = to_strict_json_text(value)
     except (TypeError, ValueError) as error:
+        if too_deep_at(value) is not None:  # the encoder ran out of stack: too deep, or it contains itself
+            raise InvalidExecutionInput(
+                "Invalid State Machine Execution Input: the value contains itself (a circular reference) or "
+                + too_deep_message("it", None)
+            ) from None
         raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {error}") from None
+    if text_too_deep(text):
+        raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {too_deep_message('it', None)}")
+    return text
 
 
 def _state_definition(definition: Mapping[str, Any] | str) -> dict[str, Any]:

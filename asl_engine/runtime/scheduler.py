@@ -114,6 +114,18 @@ class _SleepUntil:
         yield self
 
 
+class _Pause:
+    """Awaited to let the scheduler run timers and other threads' posts before going on."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        yield self
+
+
+_PAUSE = _Pause()
+
+
 class _Timer:
     __slots__ = ("cancelled", "task", "when")
 
@@ -154,6 +166,9 @@ class Task(Generic[T]):
         if self._parked_future is not None:
             self._parked_future.remove_done_callback(self._on_future_done)
             self._parked_future = None
+        paused = self.scheduler._paused
+        if paused and self in paused:
+            paused.remove(self)
 
     def _on_future_done(self, future: Future[Any]) -> None:
         self._parked_future = None
@@ -172,6 +187,8 @@ class Task(Generic[T]):
             return
         if type(request) is _SleepUntil:
             self.scheduler._park_until(self, request.when)
+        elif type(request) is _Pause:
+            self.scheduler._paused.append(self)
         elif type(request) is _WaitFuture:
             future = request.future
             if future.done():
@@ -198,6 +215,8 @@ class Scheduler:
         self._condition = threading.Condition()
         self._posted: deque[Callable[[], None]] = deque()
         self._external = 0
+        self._paused: list[Task[Any]] = []
+        """Tasks that paused (``pause``): ready again once due timers and posted work have run."""
         self._attached = attach and clock.virtual
         if self._attached:
             clock._subscribe(id(self), self._condition)  # type: ignore[attr-defined]
@@ -212,6 +231,11 @@ class Scheduler:
     def sleep_until(self, when: float) -> _SleepUntil:
         """Awaitable: suspend the current task until the clock reaches ``when``."""
         return _SleepUntil(when)
+
+    def pause(self) -> _Pause:
+        """Awaitable: step aside until due timers have fired and other threads' posts have run (a
+        long run of states that never wait calls it now and then, so a timeout or a stop lands)."""
+        return _PAUSE
 
     def post(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` on the scheduler's thread soon. Safe to call from any thread."""
@@ -249,6 +273,8 @@ class Scheduler:
                 if future.done():
                     break
                 self._fire_due_timers()
+                if self._paused:
+                    self._resume_paused()
                 if self._ready:
                     continue
                 self._wait_for_progress(virtual)
@@ -266,13 +292,15 @@ class Scheduler:
                 self._drain_posted()
             self._run_ready()
             self._fire_due_timers()
+            if self._paused:
+                self._resume_paused()
             if not self._ready and not self._posted:
                 return
 
     def nothing_else_ready(self) -> bool:
         """No task is waiting to run and no other thread has posted work: a task about to suspend
         would be followed only by what it has itself just made ready."""
-        return not self._ready and not self._posted
+        return not self._ready and not self._posted and not self._paused
 
     def next_timer_at(self) -> float | None:
         """When the earliest pending timer is due (epoch seconds), or None when none is pending."""
@@ -314,6 +342,10 @@ class Scheduler:
             task._step(value, error)
             if self._posted:
                 self._drain_posted()
+
+    def _resume_paused(self) -> None:
+        paused, self._paused = self._paused, []
+        self._ready.extend((task, None, None) for task in paused)
 
     def _drain_posted(self) -> None:
         with self._condition:
