@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Unpack, cast
 
 from asl_engine.definition.loader import load_definition
+from asl_engine.definition.nesting import text_too_deep, too_deep_at, too_deep_message
 from asl_engine.definition.templates import TemplateStateMachine, load_state_machine, read_template
 from asl_engine.errors import AslEngineError, ConfigurationError, ValidationError
 from asl_engine.execution import Execution
@@ -29,6 +30,7 @@ from asl_engine.runtime.history import EventListener
 from asl_engine.runtime.json_text import to_strict_json_text
 from asl_engine.runtime.loading import compile_definition
 from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, Identity
+from asl_engine.runtime.safety import DEFAULT_LIMITS, SafetyLimits
 from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
 from asl_engine.runtime.starter import StartableMachine
 from asl_engine.services.mocks import Mocks
@@ -369,6 +371,7 @@ class StateMachine:
             redrivable=not (self.type == "EXPRESS" and settings.start_mode == "sync"),
             scheduler=scheduler,
             attach=attach,
+            limits=check_limits(settings.limits),
         )
 
     def _handlers(
@@ -407,6 +410,7 @@ class StateMachine:
         scheduler: Scheduler | None = None,
         durable: Recorder | None = None,
         attach: bool = True,
+        limits: SafetyLimits = DEFAULT_LIMITS,
     ) -> ExecutionRun:
         """``attach``: the scheduler is driven by a thread of its own (``run_until``), not an asyncio loop."""
         run = ExecutionRun(
@@ -424,6 +428,7 @@ class StateMachine:
             input_text=input_text,
             starter=_STARTER,
             durable=durable,
+            limits=limits,
         )
         run.state_machine = self
         if durable is not None:
@@ -448,13 +453,27 @@ def _without_store(options: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in options.items() if key != "store"}
 
 
+def check_limits(limits: Any) -> SafetyLimits:
+    if not isinstance(limits, SafetyLimits):
+        raise ConfigurationError(f"limits must be a SafetyLimits, got {type(limits).__name__}")
+    return limits
+
+
 def execution_input_text(value: Any) -> str:
     """The input's JSON text, made once: it proves the input is JSON, is measured against the quota,
     and is the first state's input text in the history."""
     try:
-        return to_strict_json_text(value)
+        text = to_strict_json_text(value)
     except (TypeError, ValueError) as error:
+        if too_deep_at(value) is not None:  # the encoder ran out of stack: too deep, or it contains itself
+            raise InvalidExecutionInput(
+                "Invalid State Machine Execution Input: the value contains itself (a circular reference) or "
+                + too_deep_message("it", None)
+            ) from None
         raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {error}") from None
+    if text_too_deep(text):
+        raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {too_deep_message('it', None)}")
+    return text
 
 
 def _state_definition(definition: Mapping[str, Any] | str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from asl_engine.definition.arns import DEFAULT_ACCOUNT, DEFAULT_REGION
 from asl_engine.runtime.clock import Clock
 from asl_engine.runtime.handlers import HandlerSource
 from asl_engine.runtime.history import EventListener
+from asl_engine.runtime.safety import DEFAULT_LIMITS, SafetyLimits
 from asl_engine.services.mocks import Mocks
 
 
@@ -58,6 +59,9 @@ class ExecutionOptions(TypedDict, total=False):
     """Called with each history event as it is recorded (on the execution's thread)."""
     start_mode: str
     """``"sync"`` runs an Express machine as StartSyncExecution would (``"async"`` by default)."""
+    limits: SafetyLimits
+    """The engine's safety limits: transitions per execution, the JSONata evaluation budget
+    (``SafetyLimits()`` by default; see docs/engine.md, "Safety limits")."""
     store: ExecutionStore | None
     """Run durably, recorded in this store (``asl_engine.open_store``): see docs/durability.md."""
 
@@ -78,6 +82,7 @@ class ExecutionSettings:
     role_arn: str | None = None
     listeners: Sequence[EventListener] = ()
     start_mode: str = "async"
+    limits: SafetyLimits = DEFAULT_LIMITS
     store: ExecutionStore | None = None
 
     @classmethod

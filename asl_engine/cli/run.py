@@ -18,7 +18,7 @@ from typing import IO, Any
 
 import click
 
-from asl_engine import StateMachine
+from asl_engine import InvalidExecutionInput, SafetyLimits, StateMachine
 from asl_engine.cli import common
 from asl_engine.cli.common import (
     EXIT_FAILED,
@@ -35,6 +35,7 @@ from asl_engine.cli.common import (
     parameters_option,
     read_input,
     substitutions_option,
+    write_file_atomically,
 )
 from asl_engine.cli.history_cmd import history_document
 from asl_engine.cli.render.advice import cli_advice
@@ -45,13 +46,14 @@ from asl_engine.cli.render.terminal import TerminalWriter
 from asl_engine.cli.render.text import describe_path
 from asl_engine.cli.render.trace import TraceListener
 from asl_engine.cli.render.waits import LongWaitNotice, static_wait_deadlines
-from asl_engine.errors import AslEngineError, ConfigurationError
+from asl_engine.errors import ConfigurationError
 from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
 from asl_engine.runtime.history import EventListener, HistoryEvent
+from asl_engine.runtime.safety import DEFAULT_LIMITS
 from asl_engine.services import Resources
-from asl_engine.store import AttachedExecution, ExecutionAbandoned, Store
+from asl_engine.store import AttachedExecution, ExecutionAbandoned, Store, StoreError
 
 _STOP_CAUSE = "Interrupted with Ctrl-C"
 
@@ -95,6 +97,13 @@ _STOP_CAUSE = "Interrupted with Ctrl-C"
     help="real: Wait states and retry intervals take their time; virtual: they take none.",
 )
 @click.option("--seed", type=int, metavar="N", help="Seed random values (names, UUIDs, jitter, task tokens).")
+@click.option(
+    "--max-transitions",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Fail the execution (States.Runtime) once it has entered N states (a safety limit for endless loops).  "
+    f"[default: {DEFAULT_LIMITS.max_transitions:,}]",
+)
 @click.option(
     "-o",
     "--output",
@@ -159,6 +168,7 @@ def run(
     mock_machine: str | None,
     clock_kind: str,
     seed: int | None,
+    max_transitions: int | None,
     output_file: Path | None,
     pretty: bool | None,
     show_history: bool,
@@ -210,6 +220,7 @@ def run(
                 mocks=mocks,
                 clock=_clock(clock_kind),
                 seed=seed,
+                limits=DEFAULT_LIMITS if max_transitions is None else SafetyLimits(max_transitions=max_transitions),
                 trace=trace,
                 trace_stream=trace_stream,
                 progress=not no_progress,
@@ -286,6 +297,7 @@ def _execute(
     mocks: Mapping[str, Any] | None,
     clock: Clock,
     seed: int | None,
+    limits: SafetyLimits,
     trace: bool,
     trace_stream: IO[str] | None,
     progress: bool,
@@ -312,10 +324,17 @@ def _execute(
     held = _HeldInterrupt()
     try:
         started = machine.start(
-            execution_input, name=name, clock=clock, mocks=mocks, resources=resources, seed=seed, listeners=listeners,
+            execution_input,
+            name=name,
+            clock=clock,
+            mocks=mocks,
+            resources=resources,
+            seed=seed,
+            listeners=listeners,
+            limits=limits,
             store=store,
-        )  # fmt: skip
-    except AslEngineError as error:
+        )
+    except (ConfigurationError, InvalidExecutionInput, StoreError) as error:
         held.release()
         raise CommandError(str(error)) from None
     except BaseException:
@@ -426,7 +445,7 @@ def _emit_output(output: Any, output_file: Path | None, pretty: bool | None, *, 
     if output_file is not None:
         text = dump_json(output, pretty=True if pretty is None else pretty)
         try:
-            output_file.write_text(text + "\n", encoding="utf-8")
+            write_file_atomically(output_file, text + "\n")
         except OSError as error:
             raise CommandError(f"{output_file}: cannot write the output: {error.strerror}") from None
         return
@@ -449,7 +468,7 @@ def _emit_history(execution: Execution, show_table: bool, json_file: str | None)
         click.echo(text)
         return
     try:
-        Path(json_file).write_text(text + "\n", encoding="utf-8")
+        write_file_atomically(Path(json_file), text + "\n")
     except OSError as error:
         raise CommandError(f"{json_file}: cannot write the history: {error.strerror}") from None
 

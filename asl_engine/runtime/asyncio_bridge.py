@@ -78,12 +78,18 @@ class LoopDriver:
                 if main.done():
                     self._finish(None)
                     return
+                if scheduler.journaled_pause(journal):
+                    self._wake()  # a checkpoint: the loop runs other work before this goes on
+                    return
                 if journal.idle(scheduler) or scheduler.take_live_turn(journal):
                     continue
             else:
-                scheduler.run_until_idle()
+                scheduler.run_until_idle(resume_paused=False)
                 if main.done():
                     self._finish(None)
+                    return
+                if scheduler.resume_paused():
+                    self._wake()  # a checkpoint: the loop runs other work before this goes on
                     return
             break
         self._arrange_next(scheduler)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from asl_engine.runtime.history import format_timestamp
 
 if TYPE_CHECKING:
+    from asl_engine.language.jsonata_budget import EvaluationBudget
     from asl_engine.runtime.payload_meter import LazyText
     from asl_engine.runtime.run import ExecutionRun
 
@@ -116,6 +117,11 @@ class Frame:
     def now(self) -> float:
         """The execution's clock (JSONata ``$now()`` must follow virtual time)."""
         return self.run.clock.now()
+
+    @property
+    def jsonata_budget(self) -> EvaluationBudget:
+        """What one JSONata evaluation may do here (the run's ``SafetyLimits`` and deadline)."""
+        return self.run.jsonata_budget
 
     def context_object(self) -> dict[str, Any]:
         state: dict[str, Any] = {"EnteredTime": format_timestamp(self.entered_time), "Name": self.state_name}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from asl_engine.definition.arns import DEFAULT_ACCOUNT, DEFAULT_REGION, ResourceRef
+from asl_engine.definition.nesting import MAX_NESTING_DEPTH
 from asl_engine.errors import StatesError
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import CallbackRegistry, directories
@@ -39,6 +40,7 @@ from asl_engine.runtime.limits import (
     text_size,
 )
 from asl_engine.runtime.payload_meter import PayloadMeter
+from asl_engine.runtime.safety import CHECK_EVERY, DEFAULT_LIMITS, SafetyLimits, transitions_exceeded
 from asl_engine.runtime.scheduler import Cancelled, Scheduler
 
 if TYPE_CHECKING:
@@ -140,6 +142,7 @@ class ExecutionRun:
         input_text: str | None = None,
         starter: ExecutionStarter | None = None,
         durable: Recorder | None = None,
+        limits: SafetyLimits = DEFAULT_LIMITS,
     ) -> None:
         self.machine = machine
         self.input_text = input_text
@@ -207,6 +210,39 @@ class ExecutionRun:
         """Starts the executions this one asks for (``states:startExecution``); inherited by its children."""
         self.task_environment = TaskEnvironment(self)
         self._watchdog: Task[None] | None = None
+        self.limits = limits
+        self.transitions = 0
+        """States entered so far (the interpreter counts; ``checkpoint`` compares with the limit)."""
+        self.next_checkpoint = min(CHECK_EVERY, limits.max_transitions)
+        self.deadline: float | None = None
+        """When the execution times out (its TimeoutSeconds), on its clock; None without a timeout."""
+        self.jsonata_budget = limits.jsonata_budget()
+        """What one JSONata evaluation of this execution may do (``SafetyLimits``)."""
+
+    # -- safety ----------------------------------------------------------------------------------------
+
+    def set_deadline(self, deadline: float) -> None:
+        """The execution times out at ``deadline``: with a real clock, a JSONata evaluation still
+        running then stops at once (under a virtual clock no time passes during one). Not for a
+        durable execution: its replay re-evaluates expressions after the deadline, and must get the
+        results it recorded; its timeout lands between two states."""
+        self.deadline = deadline
+        if not self.clock.virtual and self.durable is None:
+            self.jsonata_budget = self.limits.jsonata_budget(deadline)
+
+    async def checkpoint(self) -> None:
+        """Every ``CHECK_EVERY`` transitions: fail at the transition limit, else step aside so that a
+        timeout or a stop request (both delivered by the scheduler) can land in a loop of states that
+        never wait."""
+        limit = self.limits.max_transitions
+        if self.transitions >= limit:
+            raise transitions_exceeded(limit)
+        self.next_checkpoint = min(self.transitions + CHECK_EVERY, limit)
+        await self.scheduler.pause()
+
+    def timed_out(self) -> Cancelled:
+        """What a state raises when it notices the deadline has passed (the watchdog would throw it)."""
+        return Cancelled(ExecutionTimedOut())
 
     # -- services for states -------------------------------------------------------------------------
 
@@ -306,6 +342,7 @@ class ExecutionRun:
             return
         scheduler = self.scheduler
         deadline = since + timeout
+        self.set_deadline(deadline)
 
         async def expire() -> None:
             await scheduler.sleep_until(deadline)
@@ -388,6 +425,7 @@ class ExecutionRun:
             record_history=parent.history.record,
             callbacks=callbacks,
             starter=parent.starter,
+            limits=parent.limits,
         )
 
     def start_map_run(self, frame: Frame, node: MapState) -> MapRun:
@@ -410,7 +448,7 @@ class ExecutionRun:
             if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
                 raise data_limit_error("ExecutionInput")
             frame.last_output, frame.last_output_text = self.input, text  # the first state's input text
-            output = await run_scope(self.machine.top, frame, self.input)
+            output = await run_guarded(self.machine.top, frame, self.input)
         except StatesError as error:
             self._finish("FAILED", error=error.error, cause=error.cause)
             details: dict[str, Any] = {}
@@ -440,6 +478,19 @@ class ExecutionRun:
         self.error = error
         self.cause = cause
         self.stop_time = self.clock.now()
+
+
+async def run_guarded(scope: CompiledScope, frame: Frame, value: Any) -> Any:
+    """``run_scope``, with a ``RecursionError`` (data nested deeper than anything the engine accepts
+    at its doors, built up by the execution itself) failing the execution instead of the engine."""
+    try:
+        return await run_scope(scope, frame, value)
+    except RecursionError:
+        raise StatesError(
+            failures.RUNTIME,
+            f"The state '{frame.state_name}' made data nested too deeply for the engine to process (asl-engine "
+            f"accepts JSON nested up to {MAX_NESTING_DEPTH} levels).",
+        ) from None
 
 
 class MapRun:
@@ -481,7 +532,7 @@ class MapRun:
         frame = Frame(child, VariableScope(), 0)
         child.history.add("ExecutionStarted", 0, child.start_time, {"input": value})
         try:
-            output = await run_scope(processor, frame, value)
+            output = await run_guarded(processor, frame, value)
         except StatesError as error:
             child._finish("FAILED", error=error.error, cause=error.cause)
             raise ChildFailure(error, frame.last_event_id) from None

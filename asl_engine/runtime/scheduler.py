@@ -51,9 +51,11 @@ class TurnJournal(Protocol):
         turn instead of waiting (True: it did, there may be work now)."""
         ...
 
-    def live_turn(self, scheduler: Scheduler, posted: list[Any]) -> bool:
+    def live_turn(self, scheduler: Scheduler, posted: list[Any], *, force: bool = False) -> bool:
         """A live wake-up: sample the time, apply ``posted``, fire due timers and record the turn;
-        False when nothing was due and nothing was posted (the scheduler then waits)."""
+        False when nothing was due and nothing was posted (the scheduler then waits). ``force``
+        records the turn even then: tasks paused (``pause``) and go on after it, and a replay
+        pauses them at the same point only if it finds the turn there."""
         ...
 
 
@@ -133,6 +135,18 @@ class _SleepUntil:
         yield self
 
 
+class _Pause:
+    """Awaited to let the scheduler run timers and other threads' posts before going on."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        yield self
+
+
+_PAUSE = _Pause()
+
+
 class _Timer:
     __slots__ = ("cancelled", "task", "when")
 
@@ -173,6 +187,9 @@ class Task(Generic[T]):
         if self._parked_future is not None:
             self._parked_future.remove_done_callback(self._on_future_done)
             self._parked_future = None
+        paused = self.scheduler._paused
+        if paused and self in paused:
+            paused.remove(self)
 
     def _on_future_done(self, future: Future[Any]) -> None:
         self._parked_future = None
@@ -191,6 +208,8 @@ class Task(Generic[T]):
             return
         if type(request) is _SleepUntil:
             self.scheduler._park_until(self, request.when)
+        elif type(request) is _Pause:
+            self.scheduler._paused.append(self)
         elif type(request) is _WaitFuture:
             future = request.future
             if future.done():
@@ -225,6 +244,8 @@ class Scheduler:
         self.on_post: Callable[[], None] | None = None
         """Called (from any thread) after work is posted: how a driver outside this class (an asyncio
         event loop) learns that there is something to do."""
+        self._paused: list[Task[Any]] = []
+        """Tasks that paused (``pause``): ready again once due timers and posted work have run."""
         self._attached = attach and clock.virtual
         if self._attached:
             self._source._subscribe(id(self), self._condition)
@@ -239,6 +260,11 @@ class Scheduler:
     def sleep_until(self, when: float) -> _SleepUntil:
         """Awaitable: suspend the current task until the clock reaches ``when``."""
         return _SleepUntil(when)
+
+    def pause(self) -> _Pause:
+        """Awaitable: step aside until due timers have fired and other threads' posts have run (a
+        long run of states that never wait calls it now and then, so a timeout or a stop lands)."""
+        return _PAUSE
 
     def post(self, callback: Any) -> None:
         """Run ``callback`` on the scheduler's thread soon. Safe to call from any thread.
@@ -289,6 +315,8 @@ class Scheduler:
                 if future.done():
                     break
                 self._fire_due_timers()
+                if self._paused:
+                    self._resume_paused()
                 if self._ready:
                     continue
                 self._wait_for_progress(virtual)
@@ -303,18 +331,30 @@ class Scheduler:
             self._run_ready()
             if future.done():
                 break
+            if self.journaled_pause(journal):
+                continue
             if journal.idle(self):
                 continue
             if self.take_live_turn(journal):
                 continue
             self._wait(virtual)
 
-    def take_live_turn(self, journal: TurnJournal) -> bool:
+    def journaled_pause(self, journal: TurnJournal) -> bool:
+        """Tasks paused (a checkpoint of a long run of states): a turn, always recorded (or replayed),
+        then they go on; False when none paused."""
+        if not self._paused:
+            return False
+        if not journal.idle(self):  # live: what was recorded is committed; replaying: the turn is taken
+            self.take_live_turn(journal, force=True)
+        self._resume_paused()
+        return True
+
+    def take_live_turn(self, journal: TurnJournal, *, force: bool = False) -> bool:
         """Hand the journal what was posted since the last turn; it applies and records the turn."""
         with self._condition:
             posted = list(self._posted)
             self._posted.clear()
-        return journal.live_turn(self, posted)
+        return journal.live_turn(self, posted, force=force)
 
     def timers_due(self) -> bool:
         """Whether a timer is due at the current time of ``clock``."""
@@ -331,15 +371,27 @@ class Scheduler:
 
     # -- stepping by hand (test environments drive a shared scheduler from the test's thread) ---------
 
-    def run_until_idle(self) -> None:
-        """Run everything that can run at the current time; never moves time, never blocks."""
+    def run_until_idle(self, *, resume_paused: bool = True) -> None:
+        """Run everything that can run at the current time; never moves time, never blocks.
+
+        ``resume_paused=False`` leaves paused tasks paused (``resume_paused()`` goes on with them):
+        an asyncio driver lets the event loop run other work at a pause."""
         while True:
             if self._posted:
                 self._drain_posted()
             self._run_ready()
             self._fire_due_timers()
+            if self._paused and resume_paused:
+                self._resume_paused()
             if not self._ready and not self._posted:
                 return
+
+    def resume_paused(self) -> bool:
+        """Make the paused tasks ready; False when none was paused."""
+        if not self._paused:
+            return False
+        self._resume_paused()
+        return True
 
     def has_posted(self) -> bool:
         """Whether another thread posted work that was not taken in yet."""
@@ -349,7 +401,7 @@ class Scheduler:
     def nothing_else_ready(self) -> bool:
         """No task is waiting to run and no other thread has posted work: a task about to suspend
         would be followed only by what it has itself just made ready."""
-        return not self._ready and not self._posted
+        return not self._ready and not self._posted and not self._paused
 
     def next_timer_at(self) -> float | None:
         """When the earliest pending timer is due (epoch seconds), or None when none is pending."""
@@ -396,6 +448,10 @@ class Scheduler:
             task._step(value, error)
             if self._posted:
                 self._drain_posted()
+
+    def _resume_paused(self) -> None:
+        paused, self._paused = self._paused, []
+        self._ready.extend((task, None, None) for task in paused)
 
     def _drain_posted(self) -> None:
         with self._condition:

@@ -15,6 +15,7 @@ processes never run one execution at once, since every commit checks the lease i
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from asl_engine.errors import AslEngineError, ConfigurationError, StatesError
 from asl_engine.execution import Execution
 from asl_engine.handle import AsyncExecutionHandle, ExecutionHandle, MapRunProgress, drive_in_loop
-from asl_engine.machine import StateMachine, check_start_mode, execution_input_text
+from asl_engine.machine import StateMachine, check_limits, check_start_mode, execution_input_text
 from asl_engine.runtime.callbacks import InvalidOutput, TaskDoesNotExist
 from asl_engine.runtime.clock import Clock, RealClock, TurnClock, VirtualClock
 from asl_engine.runtime.durable.history import events_from_rows
@@ -40,6 +41,7 @@ from asl_engine.runtime.durable.inputs import answer_input, heartbeat_input
 from asl_engine.runtime.durable.journal import Commit, EventRow, Input, Key, Row
 from asl_engine.runtime.durable.recorder import Recorder
 from asl_engine.runtime.run import ExecutionRun, Identity
+from asl_engine.runtime.safety import DEFAULT_LIMITS, SafetyLimits
 from asl_engine.services.mocks import Mocks
 from asl_engine.store.errors import (
     ExecutionAlreadyExists,
@@ -196,6 +198,7 @@ class Store(ABC):
         start_mode: str = "async",
         history: bool = True,
         attach: bool = True,
+        limits: SafetyLimits = DEFAULT_LIMITS,
     ) -> _Running | ExecutionRecord:
         self._check_open()
         if isinstance(machine, str):
@@ -228,6 +231,7 @@ class Store(ABC):
             "context": dict(context) if context else None,
             "mocks": mock_spec,
             "handlers": "none" if resources is None else ("file" if resources_path else "object"),
+            "limits": None if limits == DEFAULT_LIMITS else dataclasses.asdict(check_limits(limits)),
         }
         _check_json(options, "mocks and context")
         definition = json.dumps(machine.definition, ensure_ascii=False)
@@ -297,6 +301,7 @@ class Store(ABC):
             redrivable=redrivable and options.get("start_mode", "async") == "async",
             durable=recorder,
             attach=attach,
+            limits=SafetyLimits(**options["limits"]) if options.get("limits") else DEFAULT_LIMITS,
         )
         main = run.scheduler.spawn(run.main(), f"execution {record.name}")
         recorder.attach(run, main)

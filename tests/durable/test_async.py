@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from asl_engine import RealClock, StateMachine, VirtualClock, open_store
+from asl_engine import RealClock, SafetyLimits, StateMachine, VirtualClock, open_store
 from asl_engine.services import Resources, TaskRequest
 
 SEND = "arn:aws:states:::sqs:sendMessage"
@@ -208,3 +208,48 @@ def test_durable_executions_in_the_loop_resume_in_the_loop(tmp_path: Path) -> No
 def test_start_async_needs_a_running_loop() -> None:
     with pytest.raises(RuntimeError):
         calling().start_async({}).send(None)
+
+
+def test_a_long_loop_of_states_lets_the_event_loop_run_at_its_checkpoints(tmp_path: Path) -> None:
+    """Every 1,024 transitions the engine steps aside: under asyncio the loop then runs other work
+    (and a limit ends a loop that never ends), with a store or without."""
+    endless = StateMachine.from_json(
+        {
+            "StartAt": "Again",
+            "States": {
+                "Again": {"Type": "Pass", "Next": "Back"},
+                "Back": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.x", "IsPresent": True, "Next": "Out"}],
+                    "Default": "Again",
+                },
+                "Out": {"Type": "Succeed"},
+            },
+        },
+        name="endless",
+    )
+
+    async def main(store: Any) -> tuple[Any, int]:
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0)
+
+        beside = asyncio.create_task(ticker())
+        try:
+            execution = await endless.execute_async({}, limits=SafetyLimits(max_transitions=5000), store=store)
+        finally:
+            beside.cancel()
+        return execution, ticks
+
+    execution, ticks = asyncio.run(main(None))
+    assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
+    assert ticks >= 4  # at each of the checkpoints (1,024, 2,048, 3,072, 4,096 transitions)
+    with open_store(tmp_path / "runs.db") as store:
+        execution, ticks = asyncio.run(main(store))
+        assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
+        assert ticks >= 4
+        assert store.describe(execution.arn)["status"] == "FAILED"

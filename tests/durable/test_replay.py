@@ -274,3 +274,34 @@ def test_an_activity_taken_by_a_worker_replays_its_activity_started_from_every_p
         events = [row for row in full[:cut] + rest.rows if isinstance(row, EventRow)]
         assert _rows_equal(events, [row for row in full if isinstance(row, EventRow)]), f"events after row {cut}"
         assert len(again) <= 1
+
+
+LOOP = {
+    "StartAt": "Init",
+    "States": {
+        "Init": {"Type": "Pass", "Result": 0, "ResultPath": "$.n", "Next": "More"},
+        "More": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.n", "NumericLessThan": 1500, "Next": "Step"}],
+            "Default": "Done",
+        },
+        "Step": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "More"},
+        "Done": {"Type": "Succeed"},
+    },
+}
+
+
+def test_a_long_loop_pauses_at_its_checkpoints_with_a_turn_and_replays_through_them() -> None:
+    """Every 1,024 transitions the interpreter steps aside (so a stop or a timeout lands in a loop that
+    never waits): a durable execution records a turn there, and a replay pauses at the same points."""
+    machine = StateMachine.from_json(LOOP, name="loop")
+    live, sink = run_durably(machine, {})
+    assert live.output == {"n": 1500}
+    full = sink.rows
+    turns = [index for index, row in enumerate(full) if not isinstance(row, EventRow)]
+    assert len(turns) >= 2  # one per checkpoint
+    cuts = sorted({0, len(full)} | {cut for index in turns for cut in (index, index + 1)} | {len(full) // 3})
+    for cut in cuts:
+        resumed, rest = run_durably(machine, {}, journal=full[:cut])
+        assert resumed.output == live.output and len(resumed.history) == len(live.history)
+        assert _rows_equal(full[:cut] + rest.rows, full), f"journal after resuming at row {cut}"

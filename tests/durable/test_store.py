@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from asl_engine import ConfigurationError, RealClock, StateMachine, VirtualClock, open_store
+from asl_engine import ConfigurationError, RealClock, SafetyLimits, StateMachine, VirtualClock, open_store
 from asl_engine.services import Resources
 from asl_engine.store import (
     SCHEMA_VERSION,
@@ -218,6 +218,36 @@ def test_a_wait_whose_time_passed_while_nothing_ran_fires_on_resume(tmp_path: Pa
         entered, exited = (e for e in execution.history if e["type"].startswith("WaitState"))
         assert (exited["timestamp"] - entered["timestamp"]).total_seconds() >= 1  # downtime counted
         assert execution.status == "SUCCEEDED"
+
+
+ENDLESS = {
+    "StartAt": "Again",
+    "States": {
+        "Again": {"Type": "Pass", "Next": "Back"},
+        "Back": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$.stop", "IsPresent": True, "Next": "Out"}],
+            "Default": "Again",
+        },
+        "Out": {"Type": "Succeed"},
+    },
+}
+
+
+def test_safety_limits_are_kept_with_the_execution_and_a_stop_lands_in_a_loop_that_never_waits(tmp_path: Path) -> None:
+    path = tmp_path / "runs.db"
+    machine = StateMachine.from_json(ENDLESS, name="endless")
+    with open_store(path) as store:
+        execution = machine.execute({}, store=store, name="capped", limits=SafetyLimits(max_transitions=3000))
+        assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
+        assert "3,000 states" in (execution.cause or "")
+        assert store.record("capped").options["limits"]["max_transitions"] == 3000
+        handle = machine.start({}, store=store, name="spinning", clock=RealClock())
+        time.sleep(0.05)
+        handle.stop("Enough", "a loop of Pass states")
+        stopped = handle.wait(10)
+        assert (stopped.status, stopped.error) == ("ABORTED", "Enough")
+        assert store.describe("spinning")["status"] == "ABORTED"
 
 
 def test_history_off_and_distributed_maps_are_refused_with_a_store(store: SqliteStore) -> None:

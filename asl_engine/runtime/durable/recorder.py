@@ -225,9 +225,9 @@ class Recorder:
             return True
         raise self._divergence(f"the execution is waiting, but its history continues with {_describe(row)}")
 
-    def live_turn(self, scheduler: Scheduler, posted: list[Any]) -> bool:
+    def live_turn(self, scheduler: Scheduler, posted: list[Any], *, force: bool = False) -> bool:
         now = self.clock.sample()
-        if not posted and not scheduler.timers_due():
+        if not posted and not force and not scheduler.timers_due():
             return False
         # The turn's row comes first: applying an input may record events (a handler's TaskSubmitted),
         # and a replay applies the turn's inputs when it reaches its row.
