@@ -17,6 +17,7 @@ from asl_engine.machine import InvalidExecutionInput, StateMachine
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
 from asl_engine.runtime.safety import SafetyLimits
 from asl_engine.services.mocks import Mocks
+from asl_engine.store import Store, open_store
 from asl_engine.teststate import TestStateError, TestStateResult
 from asl_engine.validation import validate, validate_template
 
@@ -35,12 +36,14 @@ __all__ = [
     "SafetyLimits",
     "StateMachine",
     "StatesError",
+    "Store",
     "TemplateError",
     "TestStateError",
     "TestStateResult",
     "ValidationError",
     "VirtualClock",
     "__version__",
+    "open_store",
     "validate",
     "validate_template",
 ]

@@ -53,6 +53,7 @@ from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
 from asl_engine.runtime.history import EventListener, HistoryEvent
 from asl_engine.runtime.safety import DEFAULT_LIMITS
 from asl_engine.services import Resources
+from asl_engine.store import AttachedExecution, ExecutionAbandoned, Store, StoreError
 
 _STOP_CAUSE = "Interrupted with Ctrl-C"
 
@@ -141,6 +142,14 @@ _STOP_CAUSE = "Interrupted with Ctrl-C"
     help="Write what the workflow sent (queue messages, published messages, events, API and HTTP requests) to "
     "FILE as JSON.",
 )
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="DB",
+    help="Run durably: record the execution in the SQLite file DB (created if needed), from which it can be "
+    "resumed after a crash ('asl resume'), stopped, redriven and inspected ('asl executions').",
+)
 @click.option("--no-progress", is_flag=True, help="No progress line (it shows only when stderr is a terminal).")
 @click.option("-q", "--quiet", is_flag=True, help="Say nothing on stderr when the execution succeeds.")
 @click.pass_context
@@ -167,6 +176,7 @@ def run(
     trace: bool,
     trace_file: Path | None,
     outbox_file: Path | None,
+    store_path: Path | None,
     no_progress: bool,
     quiet: bool,
 ) -> None:
@@ -188,6 +198,7 @@ def run(
       asl run machine.json --mock-config MockConfigFile.json --test-case HappyPath --history
       asl run machine.json --resources handlers.toml --set Env=dev --trace-file trace.jsonl
       asl run machine.json --outbox sent.json   # the SQS messages, SNS messages, events... it sent
+      asl run machine.json --input input.json --store runs.db --name order-42
     """
     try:
         if (mock_config is None) != (test_case is None):
@@ -200,7 +211,7 @@ def run(
         machine = load_machine(definition, machine_type=machine_type, substitutions=substitutions, choice=choice)
         resources = load_handlers(definition, resources_file, machine)
         mocks = _mocks_of(mock_config, test_case, mock_machine, machine if is_template else None)
-        with _opened(trace_file) as trace_stream:
+        with _opened(trace_file) as trace_stream, _durable(store_path) as store:
             execution, interrupted = _execute(
                 machine,
                 execution_input,
@@ -214,6 +225,7 @@ def run(
                 trace_stream=trace_stream,
                 progress=not no_progress,
                 hints=not quiet,
+                store=store,
             )
     except KeyboardInterrupt:
         click.echo("interrupted before the execution started", err=True)
@@ -243,6 +255,18 @@ def _opened(path: Path | None) -> Iterator[IO[str] | None]:
         raise CommandError(f"{path}: cannot write the trace: {error.strerror}") from None
     with stream:
         yield stream
+
+
+@contextlib.contextmanager
+def _durable(path: Path | None) -> Iterator[Store | None]:
+    """The store of ``--store`` (created if needed), or None; store errors are exit 2."""
+    if path is None:
+        yield None
+        return
+    from asl_engine.cli.store_cmds import opened
+
+    with opened(path, create=True) as store:
+        yield store
 
 
 def _mocks_of(
@@ -278,6 +302,7 @@ def _execute(
     trace_stream: IO[str] | None,
     progress: bool,
     hints: bool,
+    store: Store | None = None,
 ) -> tuple[Execution, bool]:
     """Run in the background and wait in the foreground, where Ctrl-C arrives; True when interrupted."""
     stderr = sys.stderr
@@ -298,7 +323,7 @@ def _execute(
         listeners.append(notice)
     held = _HeldInterrupt()
     try:
-        handle = machine.start(
+        started = machine.start(
             execution_input,
             name=name,
             clock=clock,
@@ -307,13 +332,19 @@ def _execute(
             seed=seed,
             listeners=listeners,
             limits=limits,
+            store=store,
         )
-    except (ConfigurationError, InvalidExecutionInput) as error:
+    except (ConfigurationError, InvalidExecutionInput, StoreError) as error:
         held.release()
         raise CommandError(str(error)) from None
     except BaseException:
         held.release()
         raise
+    if isinstance(started, AttachedExecution):
+        held.release()
+        writer.line(f"an execution named {name!r} with this input is running already: waiting for it")
+        return _wait_attached(started), False
+    handle = started
     try:
         try:
             held.release()  # a Ctrl-C pressed while the execution was starting is raised here, and handled
@@ -330,6 +361,13 @@ def _execute(
     finally:
         if display is not None:
             display.finish()
+
+
+def _wait_attached(handle: Any) -> Execution:
+    try:
+        return handle.wait()  # type: ignore[no-any-return]
+    except ExecutionAbandoned as error:
+        raise CommandError(str(error)) from None
 
 
 class _HeldInterrupt:
@@ -394,7 +432,10 @@ def _wait(
                 notice.check(probe)
             if handle.done():
                 break  # the engine's thread ended without a final event: wait() raises what went wrong
-    return handle.wait()
+    try:
+        return handle.wait()
+    except ExecutionAbandoned as error:  # a durable execution another process took over
+        raise CommandError(str(error)) from None
 
 
 # -- reporting -----------------------------------------------------------------------------------------

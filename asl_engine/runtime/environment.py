@@ -69,19 +69,26 @@ class ExternalAnswer(Generic[T]):
 
 
 class TaskEnvironment:
-    """Services of the running execution, handed to handlers as ``request.environment``."""
+    """Services of the running execution, handed to handlers as ``request.environment``.
 
-    def __init__(self, run: ExecutionRun) -> None:
+    A durable execution gives each invocation an environment of its own: a random source that
+    depends only on the invocation (a replay does not call handlers whose results it has, so they
+    must not share the execution's), and the real clock rather than the execution's recorded one.
+    """
+
+    def __init__(self, run: ExecutionRun, *, random: random.Random | None = None, clock: Clock | None = None) -> None:
         self._run = run
+        self._random = random
+        self._clock = clock
 
     @property
     def clock(self) -> Clock:
-        return self._run.clock
+        return self._clock if self._clock is not None else self._run.clock
 
     @property
     def random(self) -> random.Random:
         """The execution's seeded random source: use it for ids so runs stay reproducible."""
-        return self._run.random
+        return self._random if self._random is not None else self._run.random
 
     @property
     def region(self) -> str:
@@ -101,11 +108,11 @@ class TaskEnvironment:
         return self._run.callbacks
 
     def now(self) -> float:
-        return self._run.clock.now()
+        return self.clock.now()
 
     async def sleep(self, seconds: float) -> None:
         """Wait ``seconds`` of the execution's time (no real time under a virtual clock)."""
-        await self._run.scheduler.sleep_until(self._run.clock.now() + max(0.0, seconds))
+        await self._run.scheduler.sleep_until(self.clock.now() + max(0.0, seconds))
 
     def external_answer(self) -> ExternalAnswer[Any]:
         """A value another thread will give, awaited here (see ``ExternalAnswer``)."""
@@ -123,7 +130,7 @@ class TaskEnvironment:
             try:
                 result = function(*args)
             except BaseException as error:  # delivered to the awaiting handler, which decides
-                scheduler.post(lambda failure=error: done.set_exception(failure))  # type: ignore[misc]
+                scheduler.post(lambda failure=error: done.set_exception(failure))
             else:
                 scheduler.post(lambda: done.set_result(result))
             finally:

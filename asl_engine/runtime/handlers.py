@@ -37,6 +37,11 @@ class TaskRequest:
     entered_event_id: int = 0
     """Id of the state's StateEntered event: AWS quotes it in States.Runtime causes
     ("An error occurred while executing the state 'X' (entered at the event id #N). ...")."""
+    idempotency_key: str = ""
+    """Names this invocation, the same every time it is made: ``<execution ARN>/<state name>/<id of
+    its TaskScheduled event>`` (the id tells apart retries, Map iterations and redrives). A durable
+    execution may invoke a handler again after a crash (at-least-once): a handler with side effects
+    can use the key to do them once."""
     worker_started: Callable[[str | None], None] = field(default=lambda worker_name: None, repr=False)
     """Record ``ActivityStarted`` (with the worker's name) when a worker takes an activity task; only
     for handlers that declare ``WaitsForWorker``."""

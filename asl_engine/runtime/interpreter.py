@@ -47,6 +47,8 @@ async def run_scope(scope: CompiledScope, frame: Frame, value: Any) -> Any:
         else:
             event_id = history.add_state(node.entered_type, cause, timestamp, name, "input", "")
         frame.entered_event_id = frame.last_event_id = event_id
+        if run.visit_gates is not None and (run.stream, event_id) in run.visit_gates:
+            await run.durable.hold(frame, event_id)  # type: ignore[union-attr]  # a redrive runs this visit again
         if node.blocking:
             value, name = await node.run_async(frame, value)
         else:

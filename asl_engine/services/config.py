@@ -66,7 +66,9 @@ def load_resources(path: str | Path, *, integrations: Sequence[Integration[Any]]
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigurationError(f"{file}: not valid TOML: {error}") from None
-    return _load(file, document, integrations)
+    resources = _load(file, document, integrations)
+    resources.source = file.resolve()
+    return resources
 
 
 def _load(file: Path, document: Mapping[str, Any], integrations: Sequence[Integration[Any]]) -> Resources:

@@ -127,6 +127,9 @@ class Resources:
         self._handlers: dict[str, TaskHandler] = {}
         self._handlers_by_action: dict[tuple[str, str, str], TaskHandler] = {}
         self._cache: dict[str, TaskHandler | None] = {}
+        self.source: os.PathLike[str] | None = None
+        """The resources file this was loaded from (``load_resources``): a durable execution's store
+        remembers it, to load the same handlers when the execution is resumed in another process."""
         self._tokens = TaskTokens()
         if endpoints:
             for service, target in endpoints.items():

@@ -22,7 +22,7 @@ from asl_engine.runtime.handlers import (
 )
 from asl_engine.runtime.limits import data_limit_error, exceeds_payload_limit
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
-from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, with_deadline
+from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, await_work, with_deadline
 from asl_engine.runtime.states.base import CompileError, StateNode, Transition
 from asl_engine.runtime.states.retrying import run_with_policy
 
@@ -132,7 +132,8 @@ class TaskState(StateNode):
                 check.check_request(request)
             except UnansweredTask as unanswered:
                 raise run.unanswered_task(unanswered) from None
-        frame.record(events.scheduled, self._scheduled_details(run.region, parameters, timeout, heartbeat))
+        scheduled = frame.record(events.scheduled, self._scheduled_details(run.region, parameters, timeout, heartbeat))
+        request.idempotency_key = f"{run.identity.execution_arn}/{self.name}/{scheduled}"
         if events is _TASK_EVENTS:
             frame.record(events.started, dict(self.resource_tag))
         elif events is _ACTIVITY_EVENTS:
@@ -143,7 +144,7 @@ class TaskState(StateNode):
         try:
             if handler is None:
                 handler = run.handler_for(self.name, self.resource)  # raises the explanatory error
-            result = await self._invoke(frame, request, handler, timeout, heartbeat)
+            result = await self._invoke(frame, request, handler, timeout, heartbeat, scheduled)
         except StatesError as error:
             if isinstance(error, UnansweredTask):
                 run.unanswered_task(error)
@@ -166,24 +167,42 @@ class TaskState(StateNode):
         return result
 
     async def _invoke(
-        self, frame: Frame, request: TaskRequest, handler: TaskHandler, timeout: float | None, heartbeat: float | None
+        self,
+        frame: Frame,
+        request: TaskRequest,
+        handler: TaskHandler,
+        timeout: float | None,
+        heartbeat: float | None,
+        scheduled: int,
     ) -> Any:
         run = frame.run
         started = run.clock.now()
+        deadline = None if timeout is None else started + timeout
+        durable = run.durable
         pending = None
         if request.task_token is not None:
-            pending = run.callbacks.open(request.task_token, self.name)
+            key = (run.stream, scheduled)
+            pending = run.callbacks.open(request.task_token, self.name, key)
+            if durable is not None:
+                durable.token_opened(request.task_token, key, self.name, deadline, heartbeat)
         final_answer = isinstance(handler, CallbackCompleting) and handler.completes_callback
         try:
             try:
-                outcome = handler(request)
+                if durable is not None:
+                    outcome = await durable.invoke(frame, request, handler, scheduled, deadline)
+                else:
+                    outcome = handler(request)
             except StatesError as error:
                 if final_answer and error.error != failures.RUNTIME:
                     self._record_answered_submission(frame)
                 raise
-            if inspect.isawaitable(outcome):
-                deadline = None if timeout is None else started + timeout
-                outcome = await with_deadline(run.scheduler, _as_coroutine(outcome), deadline, f"task {self.name}")
+            if durable is None and inspect.isawaitable(outcome):
+                name = f"task {self.name}"
+                if run.activities is None:
+                    outcome = await with_deadline(run.scheduler, _as_coroutine(outcome), deadline, name)
+                else:
+                    activity = run.activities.start(_as_coroutine(outcome), name)
+                    outcome = await await_work(run.scheduler, activity, deadline, name)
             if final_answer:
                 self._record_answered_submission(frame)
                 return outcome
@@ -214,10 +233,12 @@ class TaskState(StateNode):
         except Exception as error:
             # A handler is user code: an unexpected exception fails the task like a crashed function,
             # named after the exception's class, never the whole engine.
-            raise StatesError(type(error).__name__, str(error)) from error
+            raise StatesError(type(error).__name__, _handler_failure(error)) from error
         finally:
             if pending is not None:
                 run.callbacks.close(pending)
+                if durable is not None:
+                    durable.token_closed(pending.token)
 
     def _record_worker_started(self, frame: Frame, worker_name: str | None) -> None:
         frame.record(self.events.started, {} if worker_name is None else {"workerName": worker_name})
@@ -255,6 +276,17 @@ class TaskState(StateNode):
         if error.cause is not None:
             details["cause"] = error.cause
         return details
+
+
+def _handler_failure(error: Exception) -> str:
+    """The cause of a handler's exception; an asyncio coroutine driven without a loop says what to do."""
+    message = str(error)
+    if isinstance(error, RuntimeError) and "no running event loop" in message:
+        return (
+            f"{message}: the handler awaits asyncio, which needs an event loop; run the execution with "
+            "execute_async() or start_async() from a coroutine, and its async def handlers run on that loop"
+        )
+    return message
 
 
 async def _as_coroutine(awaitable: Any) -> Any:
