@@ -212,6 +212,19 @@ class History:
         """Events counted so far (recorded or not)."""
         return self.last_id
 
+    def rows(self) -> list[Any]:
+        """The recorded rows (``ROW_WIDTH`` slots per event), every payload as text: what a child
+        execution that ran in another process sends back."""
+        return [payload_text(slot) if isinstance(slot, LazyText) else slot for slot in self._slots]
+
+    @classmethod
+    def restored(cls, rows: list[Any]) -> History:
+        """A finished history from its ``rows``."""
+        history = cls()
+        history._slots = rows
+        history.last_id = len(rows) // ROW_WIDTH
+        return history
+
     def _notify(self, event: HistoryEvent) -> None:
         for listener in self.listeners:
             listener(event)

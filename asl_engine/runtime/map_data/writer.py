@@ -20,10 +20,11 @@ records follow the AWS documentation's example; the layout of FAILED and PENDING
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
 from asl_engine.definition.vocabulary import JSONATA
@@ -36,7 +37,8 @@ from asl_engine.runtime.states.base import CompileError
 
 if TYPE_CHECKING:
     from asl_engine.runtime.frame import Frame
-    from asl_engine.runtime.run import ExecutionRun, MapRun
+    from asl_engine.runtime.map_run.records import ChildRecord
+    from asl_engine.runtime.run import MapRun
 
 RESULT_WRITER_FAILED = "States.ResultWriterFailed"
 SUCCEEDED = "SUCCEEDED"
@@ -55,7 +57,8 @@ class ChildOutcome:
     status: str
     """SUCCEEDED, FAILED, TIMED_OUT, ABORTED, or PENDING when it never started."""
     output: Any = None
-    run: ExecutionRun | None = None
+    run: ChildRecord | None = None
+    """The child execution (None when it never started)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,43 +144,84 @@ class ResultWriter:
 
     # -- exporting -----------------------------------------------------------------------------------------
 
-    async def export(
-        self, frame: Frame, plan: WritePlan, map_run: MapRun, outcomes: list[ChildOutcome]
-    ) -> dict[str, Any]:
+    async def export(self, frame: Frame, plan: WritePlan, map_run: MapRun, files: ResultFiles) -> dict[str, Any]:
         """Write the result files and the manifest; the state's result names the manifest."""
         prefix = plan.prefix if not plan.prefix or plan.prefix.endswith("/") else plan.prefix + "/"
         folder = f"{prefix}{map_run.run_id}/"
         extension = "jsonl" if self.output_type == "JSONL" else "json"
-        groups = {
-            SUCCEEDED: [o for o in outcomes if o.status == SUCCEEDED],
-            FAILED: [o for o in outcomes if o.status not in (SUCCEEDED, PENDING)],
-            PENDING: [o for o in outcomes if o.status == PENDING],
-        }
-        files: dict[str, list[dict[str, Any]]] = {FAILED: [], PENDING: [], SUCCEEDED: []}
+        listed: dict[str, list[dict[str, Any]]] = {FAILED: [], PENDING: [], SUCCEEDED: []}
         try:
-            for status, members in groups.items():
-                if not members:
+            for status in (SUCCEEDED, FAILED, PENDING):
+                body = files.body(status)
+                if body is None:
                     continue
                 key = f"{folder}{status}_0.{extension}"
-                body = self._file_body(self.entries(members))
                 await self._put(frame, plan, key, body)
-                files[status].append({"Key": key, "Size": len(body.encode("utf-8"))})
-            manifest = {"DestinationBucket": plan.bucket, "MapRunArn": map_run.arn, "ResultFiles": files}
+                listed[status].append({"Key": key, "Size": len(body.encode("utf-8"))})
+            manifest = {"DestinationBucket": plan.bucket, "MapRunArn": map_run.arn, "ResultFiles": listed}
             manifest_key = f"{folder}manifest.json"
             await self._put(frame, plan, manifest_key, _encode(manifest))
         except StatesError as error:
             if error.error == failures.RUNTIME:
                 raise
             raise StatesError(RESULT_WRITER_FAILED, error.cause or error.error) from None
+        finally:
+            files.close()
         return {"MapRunArn": map_run.arn, "ResultWriterDetails": {"Bucket": plan.bucket, "Key": manifest_key}}
-
-    def _file_body(self, entries: list[Any]) -> str:
-        if self.output_type == "JSONL":
-            return "".join(_encode(entry) + "\n" for entry in entries)
-        return _encode(entries)
 
     async def _put(self, frame: Frame, plan: WritePlan, key: str, body: str) -> None:
         await call(frame, plan.handler, plan.resource, {"Bucket": plan.bucket, "Key": key, "Body": body})
+
+
+SPOOL_IN_MEMORY_CHARS = 8 * 1024 * 1024
+"""Result text kept in memory per status before it goes to a temporary file."""
+
+
+class ResultFiles:
+    """An export's result files, filled as children finish (in item order) and written at the end.
+
+    Entries are appended as JSON text to one spool per status (SUCCEEDED, FAILED for failed and
+    aborted children, PENDING for those never started), in memory while small and in a temporary
+    file beyond ``SPOOL_IN_MEMORY_CHARS``: the Map Run holds neither the children's results nor
+    their records, however many there are.
+    """
+
+    def __init__(self, writer: ResultWriter) -> None:
+        self._writer = writer
+        self._lines = writer.output_type == "JSONL"
+        self._spools: dict[str, IO[str]] = {}
+        self._written: dict[str, int] = {}
+
+    def add(self, outcome: ChildOutcome) -> None:
+        status = outcome.status
+        group = status if status in (SUCCEEDED, PENDING) else FAILED
+        spool = self._spools.get(group)
+        if spool is None:
+            spool = self._spools[group] = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by close()
+                max_size=SPOOL_IN_MEMORY_CHARS, mode="w+", encoding="utf-8"
+            )
+            self._written[group] = 0
+        for entry in self._writer.entries([outcome]):
+            text = _encode(entry)
+            if self._lines:
+                spool.write(text + "\n")
+            else:
+                spool.write("," + text if self._written[group] else text)
+                self._written[group] += 1
+
+    def body(self, group: str) -> str | None:
+        """The file of ``group`` (None when no child is in it)."""
+        spool = self._spools.get(group)
+        if spool is None:
+            return None
+        spool.seek(0)
+        text = spool.read()
+        return text if self._lines else f"[{text}]"
+
+    def close(self) -> None:
+        for spool in self._spools.values():
+            spool.close()
+        self._spools.clear()
 
 
 def execution_record(outcome: ChildOutcome) -> dict[str, Any]:

@@ -1,0 +1,127 @@
+"""One Distributed Map child execution: its identity, and running it (in this process or a worker).
+
+A child's name and random seed derive from its Map Run's seed and its index, never from the order
+in which children happen to start or finish, so the same run gives the same children whether they
+run here, in a process pool or on a cluster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import random
+import zlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from asl_engine.errors import StatesError
+from asl_engine.runtime.clock import RealClock, VirtualClock
+from asl_engine.runtime.frame import Frame, VariableScope
+from asl_engine.runtime.handlers import HandlerSource
+from asl_engine.runtime.interpreter import run_scope
+from asl_engine.runtime.map_run.executor import ChildReport, ChildWork
+from asl_engine.runtime.run import ExecutionRun, Identity
+from asl_engine.runtime.scheduler import Scheduler
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.compiler import CompiledMachine, CompiledScope
+    from asl_engine.runtime.starter import ExecutionStarter
+
+_MASK = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+def child_seed(map_seed: int, index: int) -> int:
+    """The random seed of the child at ``index`` (well spread: neighbours share no state)."""
+    return (map_seed + (index + 1) * _GOLDEN) & _MASK
+
+
+def child_name(seed: int) -> str:
+    """The child's execution name: a version-4 UUID derived from its seed."""
+    digest = bytearray(hashlib.blake2b(seed.to_bytes(8, "little"), digest_size=16).digest())
+    digest[6] = (digest[6] & 0x0F) | 0x40
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    text = digest.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+async def child_main(child: ExecutionRun, processor: CompiledScope) -> None:
+    """A child execution from ``ExecutionStarted`` to its end (a cancellation propagates)."""
+    frame = Frame(child, VariableScope(), 0)
+    history = child.history
+    history.add("ExecutionStarted", 0, child.start_time, {"input": child.input})
+    try:
+        output = await run_scope(processor, frame, child.input)
+    except StatesError as error:
+        child._finish("FAILED", error=error.error, cause=error.cause)
+        return
+    child._finish("SUCCEEDED", output=output)
+    history.add("ExecutionSucceeded", frame.last_event_id, child.clock.now(), {"output": output})
+
+
+def report_of(index: int, child: ExecutionRun, *, status: str | None = None, keep_run: bool) -> ChildReport:
+    """What an executor reports of a finished (or stopped) child: the run itself when it stays in
+    this process, else its results and its packed history."""
+    report = ChildReport(
+        index,
+        status or child.status,
+        child.output,
+        child.error,
+        child.cause,
+        child.start_time,
+        child.stop_time if child.stop_time is not None else child.clock.now(),
+        events=child.history.count(),
+    )
+    if keep_run:
+        report.run = child
+    else:
+        report.decisions = tuple(child.decisions)
+        if child.history.record:
+            report.history = pack_history(child.history.rows())
+    return report
+
+
+def pack_history(rows: list[Any]) -> bytes:
+    """A finished history's rows, compact for the trip back to the driver and for keeping there."""
+    return zlib.compress(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def unpack_history(packed: bytes) -> list[Any]:
+    rows: list[Any] = pickle.loads(zlib.decompress(packed))
+    return rows
+
+
+def run_child_alone(
+    machine: CompiledMachine,
+    processor: CompiledScope,
+    identity: Identity,
+    work: ChildWork,
+    handlers: Sequence[HandlerSource],
+    *,
+    virtual_clock: bool,
+    record_history: bool,
+    starter: ExecutionStarter | None = None,
+) -> ChildReport:
+    """Run one child to its end on a scheduler and clock of its own (a worker process does this).
+
+    Under a virtual clock the child starts at ``work.start_time``, when the Map Run started it, so
+    its timestamps are those it would have had in the parent's process.
+    """
+    clock = VirtualClock(work.start_time) if virtual_clock else RealClock()
+    scheduler = Scheduler(clock, attach=True)
+    child = ExecutionRun(
+        machine,
+        identity,
+        work.input,
+        clock=clock,
+        scheduler=scheduler,
+        handlers=handlers,
+        rng=random.Random(work.seed),
+        record_history=record_history,
+        starter=starter,
+    )
+    main = scheduler.spawn(child_main(child, processor), f"execution {work.name}")
+    with clock.awaiting_result():
+        scheduler.run_until(main.done_future)
+    main.done_future.result()
+    return report_of(work.index, child, keep_run=False)

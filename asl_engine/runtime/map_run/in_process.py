@@ -1,0 +1,91 @@
+"""The in-process executor: child executions on the parent's scheduler and clock (the default).
+
+Children share the parent's task handlers, task tokens and starter, so everything a child can do
+(wait for a callback, start a nested execution, wait under the virtual clock) works as in a
+standalone execution.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from asl_engine.runtime.map_run.child import child_main, report_of
+from asl_engine.runtime.map_run.executor import ChildReport, ChildWork, ExecutorSession, MapJob, ReportInbox
+from asl_engine.runtime.run import ExecutionRun
+from asl_engine.runtime.scheduler import Cancelled, Future, Task
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.compiler import CompiledScope
+
+IN_PROCESS = "in-process"
+
+
+class InProcessExecutor:
+    """Runs every child as a task of the parent's scheduler."""
+
+    name = IN_PROCESS
+
+    def open(self, job: MapJob, inbox: ReportInbox) -> ExecutorSession:
+        return InProcessSession(job, inbox)
+
+    def __repr__(self) -> str:
+        return "<InProcessExecutor>"
+
+
+class InProcessSession:
+    def __init__(self, job: MapJob, inbox: ReportInbox) -> None:
+        self._parent = job.parent
+        self._processor: CompiledScope = job.node.processor
+        self._map_run = job.map_run
+        self._inbox = inbox
+        self._running: dict[int, tuple[Task[None], ExecutionRun]] = {}
+
+    def submit(self, works: Sequence[ChildWork]) -> None:
+        parent = self._parent
+        map_run = self._map_run
+        spawn = parent.scheduler.spawn
+        for work in works:
+            child = ExecutionRun.alongside(
+                parent,
+                parent.machine,
+                map_run.child_identity(work.name),
+                work.input,
+                rng=random.Random(work.seed),
+                callbacks=parent.callbacks,
+            )
+            child.state_machine = parent.state_machine
+            task = spawn(child_main(child, self._processor), work.name)
+            self._running[work.index] = (task, child)
+            task.done_future.add_done_callback(lambda future, index=work.index: self._ended(index, future))
+
+    def _ended(self, index: int, future: Future[Any]) -> None:
+        entry = self._running.pop(index, None)
+        if entry is None:  # stopped by cancel(), which reports it
+            return
+        failure = future.exception()
+        if failure is not None and not isinstance(failure, Cancelled):
+            raise failure  # a bug in the engine: let it surface
+        child = entry[1]
+        status = "ABORTED" if failure is not None else None
+        self._inbox.put([report_of(index, child, status=status, keep_run=True)])
+
+    async def cancel(self, reason: BaseException | None) -> list[ChildReport]:
+        running = sorted(self._running.items())
+        self._running.clear()
+        for _, (task, _) in running:
+            task.cancel(reason)
+        for _, (task, _) in running:
+            if not task.done():
+                await _ended(task)
+        return [report_of(index, child, status="ABORTED", keep_run=True) for index, (_, child) in running]
+
+    def close(self) -> None:
+        self._running.clear()
+
+
+def _ended(task: Task[Any]) -> Future[None]:
+    done: Future[None] = Future()
+    task.done_future.add_done_callback(lambda _: done.set_result(None))
+    return done

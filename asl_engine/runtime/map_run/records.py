@@ -1,0 +1,138 @@
+"""Finished child executions as a Map Run keeps them: small, whatever ran them.
+
+A Map Run over a million items keeps a million children (``Execution.child_executions`` lists
+them), so a finished child is reduced to what describes it: its name, input, status, output or
+error, times, decisions and history. The history stays packed (compressed rows) when it came from
+another process, and is unpacked only when read. Identity, machine and state machine are the Map
+Run's, computed when asked. ``Execution`` reads a record as it reads a running ``ExecutionRun``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from asl_engine.runtime.decisions import Decision
+from asl_engine.runtime.history import History
+from asl_engine.runtime.map_run.child import unpack_history
+from asl_engine.runtime.map_run.executor import ChildReport
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.compiler import CompiledMachine
+    from asl_engine.runtime.run import ExecutionRun, Identity, MapRun
+    from asl_engine.runtime.starter import StartableMachine
+
+ABORTED = "ABORTED"
+
+
+class ChildRecord:
+    """One finished (or aborted) child execution of a Map Run."""
+
+    __slots__ = (
+        "_history",
+        "_map_runs",
+        "_nested_runs",
+        "cause",
+        "decisions",
+        "error",
+        "index",
+        "input",
+        "map_run",
+        "name",
+        "output",
+        "start_time",
+        "status",
+        "stop_time",
+    )
+
+    def __init__(
+        self,
+        map_run: MapRun,
+        index: int,
+        name: str,
+        input_value: Any,
+        status: str,
+        *,
+        output: Any = None,
+        error: str | None = None,
+        cause: str | None = None,
+        start_time: float,
+        stop_time: float | None,
+        history: History | bytes | None = None,
+        decisions: list[Decision] | tuple[Decision, ...] = (),
+    ) -> None:
+        self.map_run = map_run
+        self.index = index
+        self.name = name
+        self.input = input_value
+        self.status = status
+        self.output = output
+        self.error = error
+        self.cause = cause
+        self.start_time = start_time
+        self.stop_time = stop_time
+        self._history = history
+        self.decisions = list(decisions)
+        self._map_runs: list[MapRun] | None = None
+        self._nested_runs: list[ExecutionRun] | None = None
+
+    @classmethod
+    def of_report(cls, map_run: MapRun, report: ChildReport, name: str, input_value: Any) -> ChildRecord:
+        run = report.run
+        if run is None:
+            return cls(
+                map_run, report.index, name, input_value, report.status,
+                output=report.output, error=report.error, cause=report.cause,
+                start_time=report.start_time, stop_time=report.stop_time,
+                history=report.history, decisions=report.decisions,
+            )  # fmt: skip
+        record = cls(
+            map_run, report.index, name, input_value, report.status,
+            output=run.output, error=run.error, cause=run.cause,
+            start_time=run.start_time, stop_time=report.stop_time,
+            history=run.history if run.history.record else None, decisions=run.decisions,
+        )  # fmt: skip
+        if run.map_runs:
+            record._map_runs = run.map_runs
+        if run.nested_runs:
+            record._nested_runs = run.nested_runs
+        return record
+
+    @classmethod
+    def aborted(cls, map_run: MapRun, index: int, name: str, input_value: Any, start: float, stop: float) -> ChildRecord:
+        """A child stopped on an executor that could not say how far it got (no history)."""
+        return cls(map_run, index, name, input_value, ABORTED, start_time=start, stop_time=stop)
+
+    def __repr__(self) -> str:
+        return f"<ChildRecord {self.index} {self.name} {self.status}>"
+
+    # -- what Execution reads of a run ---------------------------------------------------------------
+
+    @property
+    def identity(self) -> Identity:
+        return self.map_run.child_identity(self.name)
+
+    @property
+    def machine(self) -> CompiledMachine:
+        return self.map_run.parent.machine
+
+    @property
+    def state_machine(self) -> StartableMachine | None:
+        return self.map_run.parent.state_machine
+
+    @property
+    def history(self) -> History:
+        packed = self._history
+        if isinstance(packed, History):
+            return packed
+        if packed is None:
+            return History(record=False)
+        rows = unpack_history(packed)
+        return History.restored(rows)
+
+    @property
+    def map_runs(self) -> list[MapRun]:
+        return self._map_runs or []
+
+    @property
+    def nested_runs(self) -> list[ExecutionRun]:
+        return self._nested_runs or []
