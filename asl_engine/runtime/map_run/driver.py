@@ -209,5 +209,3 @@ class MapRunDriver:
             for index, value in await inputs.drain():
                 results.add(ChildOutcome(index, value, PENDING))
         results.flush()
-
-

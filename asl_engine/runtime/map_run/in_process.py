@@ -7,6 +7,7 @@ standalone execution.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -58,7 +59,7 @@ class InProcessSession:
             child.state_machine = parent.state_machine
             task = spawn(child_main(child, self._processor), work.name)
             self._running[work.index] = (task, child)
-            task.done_future.add_done_callback(lambda future, index=work.index: self._ended(index, future))
+            task.done_future.add_done_callback(functools.partial(self._ended, work.index))
 
     def _ended(self, index: int, future: Future[Any]) -> None:
         entry = self._running.pop(index, None)

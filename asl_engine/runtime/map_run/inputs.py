@@ -11,7 +11,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from asl_engine.runtime.map_data.batcher import BatchPlan, Batching
+from asl_engine.runtime.map_data.batcher import Batching, BatchPlan
 from asl_engine.runtime.map_data.reader import ReadItems
 
 Selector = Callable[[int, Any, str], Any]

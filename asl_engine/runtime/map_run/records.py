@@ -98,7 +98,9 @@ class ChildRecord:
         return record
 
     @classmethod
-    def aborted(cls, map_run: MapRun, index: int, name: str, input_value: Any, start: float, stop: float) -> ChildRecord:
+    def aborted(
+        cls, map_run: MapRun, index: int, name: str, input_value: Any, start: float, stop: float
+    ) -> ChildRecord:
         """A child stopped on an executor that could not say how far it got (no history)."""
         return cls(map_run, index, name, input_value, ABORTED, start_time=start, stop_time=stop)
 
