@@ -15,6 +15,7 @@ from typing import Any, Unpack, cast
 from asl_engine.definition.loader import load_definition
 from asl_engine.errors import AslEngineError, ConfigurationError
 from asl_engine.execution import Execution
+from asl_engine.executors import resolve_executor
 from asl_engine.handle import ExecutionHandle
 from asl_engine.observers import notify_finished
 from asl_engine.options import ExecutionOptions, ExecutionSettings
@@ -27,6 +28,7 @@ from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, ExecutionTime
 from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
 from asl_engine.runtime.starter import StartableMachine
 from asl_engine.services.mocks import Mocks
+from asl_engine.services.registry import ExecutorConfig, Resources
 
 
 class InvalidExecutionInput(AslEngineError):
@@ -214,6 +216,7 @@ class StateMachine:
             starter=_STARTER,
         )
         run.state_machine = self
+        run.map_executor = resolve_executor(settings.executor, _configured_executor(handlers))
         return run
 
     def _arm_timeout(self, run: ExecutionRun, main: Any) -> None:
@@ -229,6 +232,14 @@ class StateMachine:
 
         watchdog = scheduler.spawn(expire(), "execution-timeout")
         main.done_future.add_done_callback(lambda _: watchdog.cancel())
+
+
+def _configured_executor(handlers: Sequence[HandlerSource]) -> ExecutorConfig | None:
+    """The ``[executor]`` section of the ``asl.toml`` the resources were loaded from, if any."""
+    for source in handlers:
+        if isinstance(source, Resources) and source.executor_config is not None:
+            return source.executor_config
+    return None
 
 
 def _input_text(value: Any) -> str:

@@ -16,6 +16,7 @@ from typing import Any, TypedDict
 from asl_engine.runtime.clock import Clock
 from asl_engine.runtime.handlers import HandlerSource
 from asl_engine.runtime.history import EventListener
+from asl_engine.runtime.map_run.executor import ChildExecutor
 from asl_engine.services.mocks import Mocks
 
 
@@ -43,6 +44,10 @@ class ExecutionOptions(TypedDict, total=False):
     """Called with each history event as it is recorded (on the execution's thread)."""
     start_mode: str
     """``"sync"`` runs an Express machine as StartSyncExecution would (``"async"`` by default)."""
+    executor: str | ChildExecutor | None
+    """Where Distributed Map child executions run: ``"in-process"`` (the default), ``"processes[:N]"``,
+    ``"dask"``, ``"dask://HOST:PORT"``, or an executor from ``asl_engine.executors``. Without it, the
+    ``[executor]`` section of the ``asl.toml`` the resources came from, if any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +66,7 @@ class ExecutionSettings:
     role_arn: str | None = None
     listeners: Sequence[EventListener] = ()
     start_mode: str = "async"
+    executor: str | ChildExecutor | None = None
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any], caller: str) -> ExecutionSettings:

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar, cast, overload
 
 from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
@@ -47,6 +49,17 @@ from asl_engine.services.table import DYNAMODB, GLUE, INTEGRATIONS, LAMBDA, S3, 
 
 F = TypeVar("F", bound=Callable[..., Any])
 S = TypeVar("S")
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutorConfig:
+    """An ``asl.toml`` ``[executor]`` section: where Distributed Map children run (read by ``asl_engine.executors``)."""
+
+    use: str
+    batch_size: int | None = None
+    retries: int | None = None
+    where: str = "executor"
+    """Where it was configured, for error messages (``asl.toml: [executor] use``)."""
 
 
 class Resources:
@@ -78,6 +91,10 @@ class Resources:
         self._handlers: dict[str, TaskHandler] = {}
         self._handlers_by_action: dict[tuple[str, str, str], TaskHandler] = {}
         self._cache: dict[str, TaskHandler | None] = {}
+        self.config_file: Path | None = None
+        """The ``asl.toml`` this was loaded from: worker processes load it again (``asl_engine.executors``)."""
+        self.executor_config: ExecutorConfig | None = None
+        """Its ``[executor]`` section: the executor of executions it answers, unless they name another."""
         if dynamodb is not None:
             self.state(DYNAMODB).use(dynamodb)
         if dynamodb_path is not None:
