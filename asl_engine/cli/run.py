@@ -89,6 +89,12 @@ _STOP_CAUSE = "Interrupted with Ctrl-C"
 )
 @click.option("--seed", type=int, metavar="N", help="Seed random values (names, UUIDs, jitter, task tokens).")
 @click.option(
+    "--executor",
+    metavar="NAME",
+    help="Where Distributed Map children run: in-process, processes[:N], dask or dask://HOST:PORT.  "
+    "[default: the [executor] of the resources file, else in-process]",
+)
+@click.option(
     "-o",
     "--output",
     "output_file",
@@ -135,6 +141,7 @@ def run(
     mock_machine: str | None,
     clock_kind: str,
     seed: int | None,
+    executor: str | None,
     output_file: Path | None,
     pretty: bool | None,
     show_history: bool,
@@ -156,6 +163,7 @@ def run(
       echo '{"orderId": 42}' | asl run machine.json --input - | jq .total
       asl run machine.json --mock-config MockConfigFile.json --test-case HappyPath --history
       asl run machine.json --resources handlers.toml --set Env=dev --trace-file trace.jsonl
+      asl run big-map.json --executor processes:4
     """
     try:
         if (mock_config is None) != (test_case is None):
@@ -175,6 +183,7 @@ def run(
                 mocks=mocks,
                 clock=_clock(clock_kind),
                 seed=seed,
+                executor=executor,
                 trace=trace,
                 trace_stream=trace_stream,
                 progress=not no_progress,
@@ -228,6 +237,7 @@ def _execute(
     mocks: Mapping[str, Any] | None,
     clock: Clock,
     seed: int | None,
+    executor: str | None,
     trace: bool,
     trace_stream: IO[str] | None,
     progress: bool,
@@ -253,7 +263,14 @@ def _execute(
     held = _HeldInterrupt()
     try:
         handle = machine.start(
-            execution_input, name=name, clock=clock, mocks=mocks, resources=resources, seed=seed, listeners=listeners
+            execution_input,
+            name=name,
+            clock=clock,
+            mocks=mocks,
+            resources=resources,
+            seed=seed,
+            listeners=listeners,
+            executor=executor,
         )
     except (ConfigurationError, InvalidExecutionInput) as error:
         held.release()

@@ -34,8 +34,10 @@ from asl_engine.runtime.map_run.child import run_child_alone
 from asl_engine.runtime.map_run.executor import ChildReport, ChildWork, MapJob
 from asl_engine.runtime.run import Identity
 from asl_engine.runtime.states.map_ import MapState
+from asl_engine.runtime.states.parallel import ParallelState
+from asl_engine.runtime.states.task import TaskState
 from asl_engine.services.config import load_resources
-from asl_engine.services.registry import Resources
+from asl_engine.services.registry import PortableResources, Resources
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledMachine, CompiledScope
@@ -65,6 +67,23 @@ class ConfigFileRecipe:
 
 
 @dataclass(frozen=True, slots=True)
+class PortableRecipe:
+    """A ``Resources`` built in code: its functions, jobs and handlers, registered again on the worker."""
+
+    data: bytes
+
+    def build(self) -> HandlerSource:
+        try:
+            portable: PortableResources = pickle.loads(self.data)
+        except Exception as error:
+            raise WorkerSetupError(
+                f"the worker cannot import the resources' handlers: {type(error).__name__}: {error} (install their "
+                "modules on the workers, or load them from asl.toml)"
+            ) from None
+        return portable.build()
+
+
+@dataclass(frozen=True, slots=True)
 class PickledRecipe:
     """A handler source sent as it is (``Mocks``, ``Resources`` built in code)."""
 
@@ -82,7 +101,7 @@ class PickledRecipe:
         return source
 
 
-HandlerRecipe = ConfigFileRecipe | PickledRecipe
+HandlerRecipe = ConfigFileRecipe | PortableRecipe | PickledRecipe
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,14 +123,15 @@ class WorkerJob:
 def worker_job(job: MapJob) -> WorkerJob:
     """The portable description of ``job``'s Map Run; a ``ConfigurationError`` says what cannot travel."""
     parent = job.parent
-    recipes = tuple(_recipe(source) for source in parent.handlers)
+    services = task_services(job.node.processor)
+    recipes = tuple(_recipe(source, services) for source in parent.handlers)
     starter = parent.starter
     try:
         pickle.dumps(starter)
     except Exception:
         starter = None  # children on workers then cannot start other executions (they fail saying so)
     fields = (
-        json.dumps(parent.machine.definition, sort_keys=True, ensure_ascii=False),
+        json.dumps(parent.machine.definition, ensure_ascii=False),  # key order matters (templates)
         parent.machine.machine_type,
         job.node.name,
         job.map_run.child_identity(""),
@@ -124,9 +144,25 @@ def worker_job(job: MapJob) -> WorkerJob:
     return WorkerJob(key, *fields)
 
 
-def _recipe(source: HandlerSource) -> HandlerRecipe:
-    if isinstance(source, Resources) and source.config_file is not None:
-        return ConfigFileRecipe(str(source.config_file))
+def _recipe(source: HandlerSource, services: set[str]) -> HandlerRecipe:
+    if isinstance(source, Resources):
+        if source.config_file is not None:
+            return ConfigFileRecipe(str(source.config_file))
+        portable = source.portable()
+        stranded = sorted(services.intersection(portable.left_behind))
+        if stranded:
+            raise ConfigurationError(
+                f"its children call {', '.join(stranded)}, whose local data lives in this process only: "
+                + "; ".join(_WHERE_TO_KEEP[service] for service in stranded)
+            )
+        try:
+            return PortableRecipe(pickle.dumps(portable, protocol=pickle.HIGHEST_PROTOCOL))
+        except Exception as error:
+            raise ConfigurationError(
+                f"the resources' handlers cannot be sent to worker processes ({type(error).__name__}: {error}): "
+                "define them as functions of an importable module (not lambdas or nested functions), or load "
+                "them from asl.toml"
+            ) from None
     what = f"the handler source {type(source).__name__}"
     try:
         return PickledRecipe(pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL), what)
@@ -135,6 +171,27 @@ def _recipe(source: HandlerSource) -> HandlerRecipe:
             f"{what} cannot be sent to worker processes ({type(error).__name__}: {error}): define its handlers as "
             "functions of an importable module (not lambdas or nested functions), or load them from asl.toml"
         ) from None
+
+
+_WHERE_TO_KEEP = {
+    "s3": "keep the embedded S3 in a directory (Resources(s3_path=...), or [s3] path in asl.toml)",
+    "dynamodb": "keep the embedded DynamoDB in a file (Resources(dynamodb_path=...), or [dynamodb] path)",
+    "states": "register the state machines in asl.toml ([state_machines]) so that workers load them too",
+}
+
+
+def task_services(scope: CompiledScope) -> set[str]:
+    """The services the Task states of ``scope`` call, nested branches and item processors included."""
+    services: set[str] = set()
+    for node in scope.states.values():
+        if isinstance(node, TaskState):
+            services.add(node.resource.service)
+        elif isinstance(node, MapState):
+            services |= task_services(node.processor)
+        elif isinstance(node, ParallelState):
+            for branch in node.branches:
+                services |= task_services(branch)
+    return services
 
 
 # -- on the worker ------------------------------------------------------------------------------------------

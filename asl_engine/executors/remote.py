@@ -14,7 +14,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from asl_engine.errors import StatesError
+from asl_engine.errors import ConfigurationError, StatesError
 from asl_engine.executors.job import WorkerJob, describe_items, executor_failure, worker_job
 from asl_engine.runtime.map_run.executor import ChildReport, ChildWork, MapJob, ReportInbox
 
@@ -59,7 +59,12 @@ class RemoteSession:
         self._retries = retries
         self._outstanding: dict[int, Batch] = {}
         self._lock = threading.Lock()
-        self._worker_job: WorkerJob = worker_job(job)
+        try:
+            self._worker_job: WorkerJob = worker_job(job)
+        except ConfigurationError as error:
+            raise executor_failure(
+                f"The Map state '{self._node_name}' cannot run its children in other processes: {error}"
+            ) from None
 
     # -- to implement ------------------------------------------------------------------------------------
 

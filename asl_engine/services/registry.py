@@ -52,6 +52,31 @@ S = TypeVar("S")
 
 
 @dataclass(frozen=True, slots=True)
+class PortableResources:
+    """A ``Resources`` as another process rebuilds it (``Resources.portable``); picklable when its
+    functions are functions of importable modules."""
+
+    lambdas: tuple[tuple[str, LambdaHandler, float, int], ...] = ()
+    glue_jobs: tuple[GlueJob, ...] = ()
+    handlers: tuple[tuple[str, TaskHandler], ...] = ()
+    s3_path: str | None = None
+    dynamodb_path: str | None = None
+    left_behind: tuple[str, ...] = ()
+    """Services whose content stays in this process: ``s3`` and ``dynamodb`` held in memory,
+    ``states`` (registered state machines)."""
+
+    def build(self) -> Resources:
+        resources = Resources(s3_path=self.s3_path, dynamodb_path=self.dynamodb_path)
+        for key, handler, timeout, memory_size in self.lambdas:
+            resources.lambda_function(key, handler, timeout=timeout, memory_size=memory_size)
+        for job in self.glue_jobs:
+            resources.glue.add_job(job)
+        for resource, function in self.handlers:
+            resources.handler(resource, function)
+        return resources
+
+
+@dataclass(frozen=True, slots=True)
 class ExecutorConfig:
     """An ``asl.toml`` ``[executor]`` section: where Distributed Map children run (read by ``asl_engine.executors``)."""
 
@@ -295,6 +320,33 @@ class Resources:
             return fn
 
         return register(function) if function is not None else register
+
+    # -- in another process ----------------------------------------------------------------------------
+
+    def portable(self) -> PortableResources:
+        """What another process needs to rebuild these resources (a worker running Distributed Map
+        children): the registered functions, jobs and handlers (sent by reference, so they must be
+        importable there), and where the embedded S3 and DynamoDB are stored. What cannot travel is
+        listed in ``left_behind``: data held in memory here, registered state machines."""
+        left_behind = []
+        s3, dynamodb = self.state(S3), self.state(DYNAMODB)
+        if s3.path is None and s3.created is not None:
+            left_behind.append("s3")
+        if dynamodb.path is None and dynamodb.created is not None:
+            left_behind.append("dynamodb")
+        if self.state_machines.names():
+            left_behind.append("states")
+        return PortableResources(
+            lambdas=tuple(
+                (key, function.handler, function.timeout, function.memory_size)
+                for key, function in self.lambdas.registrations()
+            ),
+            glue_jobs=tuple(self.glue.jobs()),
+            handlers=tuple(self._handlers.items()),
+            s3_path=None if s3.path is None else os.fspath(s3.path),
+            dynamodb_path=None if dynamodb.path is None else os.fspath(dynamodb.path),
+            left_behind=tuple(left_behind),
+        )
 
     # -- resolution ----------------------------------------------------------------------------------
 

@@ -101,6 +101,10 @@ class LambdaFunctions:
             self._by_name[ref.name] = [*same, function]
         return function
 
+    def registrations(self) -> list[tuple[str, LambdaFunction]]:
+        """Every registration with the key it was registered under, in registration order."""
+        return list(self._exact.items())
+
     def find_exact(self, key: str) -> LambdaFunction | None:
         return self._exact.get(key)
 

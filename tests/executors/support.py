@@ -1,0 +1,120 @@
+"""A Distributed Map over a CSV in the embedded S3, run the same way through any executor."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from asl_engine import Execution, StateMachine
+from asl_engine.runtime.clock import VirtualClock
+from asl_engine.services import Resources
+
+from . import worker_handlers
+
+START = datetime(2025, 2, 4, 1, 49, 50, tzinfo=UTC)
+HANDLERS = {
+    "double": worker_handlers.double,
+    "kill_worker_once": worker_handlers.kill_worker_once,
+    "kill_worker_always": worker_handlers.kill_worker_always,
+}
+
+
+def machine(
+    *, batcher: dict[str, Any] | None = None, processor: dict[str, Any] | None = None, **fields: Any
+) -> StateMachine:
+    """The Map reads ``rows.csv`` (column ``id``), gives each child ``{id, dir, fail, kill}``, exports."""
+    state: dict[str, Any] = {
+        "Type": "Map",
+        "End": True,
+        "ItemReader": {
+            "Resource": "arn:aws:states:::s3:getObject",
+            "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+            "Parameters": {"Bucket": "input-data", "Key": "rows.csv"},
+        },
+        "ItemSelector": {"id.$": "$$.Map.Item.Value.id", "dir.$": "$.dir", "fail.$": "$.fail", "kill.$": "$.kill"},
+        "ItemProcessor": processor
+        or {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "Work",
+            "States": {
+                "Work": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Work", "End": True}
+            },
+        },
+        "ResultWriter": {
+            "Resource": "arn:aws:states:::s3:putObject",
+            "Parameters": {"Bucket": "results", "Prefix": "out"},
+        },
+        **fields,
+    }
+    if batcher is not None:
+        state["ItemBatcher"] = batcher
+    return StateMachine.from_json({"StartAt": "Map", "States": {"Map": state}}, name="Fanout")
+
+
+def resources(rows: int, handler: str = "double") -> Resources:
+    """In-memory S3 with ``rows`` CSV rows; ``Work`` is ``worker_handlers.<handler>`` (sent by reference)."""
+    built = Resources()
+    built.s3_object("input-data", "rows.csv", "id,name\n" + "".join(f"{i},row {i}\n" for i in range(rows)))
+    built.s3_bucket("results")
+    built.lambda_function("Work", HANDLERS[handler])
+    return built
+
+
+def run(
+    state_machine: StateMachine,
+    built: Resources,
+    directory: Path,
+    *,
+    executor: Any = None,
+    fail: tuple[int, ...] = (),
+    kill: int | None = None,
+    **options: Any,
+) -> Execution:
+    directory.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(directory / "pids", ignore_errors=True)
+    execution_input = {
+        "dir": str(directory),
+        "fail": [str(i) for i in fail],
+        "kill": "none" if kill is None else str(kill),
+    }
+    return state_machine.execute(
+        execution_input, resources=built, executor=executor, seed=42, clock=VirtualClock(START), **options
+    )
+
+
+def result_files(built: Resources) -> dict[str, bytes]:
+    """Every object the ResultWriter wrote, by key."""
+    s3 = built.s3
+    keys = [obj.key for obj in s3.list_objects_v2("results").objects]
+    return {key: s3.get_object("results", key).body for key in keys}
+
+
+def pids(directory: Path) -> set[int]:
+    return {int(path.name) for path in (directory / "pids").iterdir()}
+
+
+def outputs(built: Resources, execution: Execution) -> list[Any]:
+    manifest = json.loads(built.s3.get_object("results", execution.output["ResultWriterDetails"]["Key"]).body)
+    files = manifest["ResultFiles"]["SUCCEEDED"]
+    records = [record for file in files for record in json.loads(built.s3.get_object("results", file["Key"]).body)]
+    return [json.loads(record["Output"]) for record in records]
+
+
+def same_run(
+    expected: Execution, actual: Execution, expected_files: dict[str, bytes], actual_files: dict[str, bytes]
+) -> None:
+    """Two runs of one Map are indistinguishable: parent history, children and their histories, files."""
+    assert actual.status == expected.status, (actual.error, actual.cause)
+    assert actual.history == expected.history
+    assert actual.output == expected.output
+    assert actual_files == expected_files
+    expected_children, actual_children = expected.child_executions, actual.child_executions
+    assert [child.name for child in actual_children] == [child.name for child in expected_children]
+    assert [child.status for child in actual_children] == [child.status for child in expected_children]
+    for mine, theirs in zip(actual_children, expected_children, strict=True):
+        assert mine.history == theirs.history
+        assert mine.output == theirs.output
+        assert (mine.error, mine.cause) == (theirs.error, theirs.cause)
