@@ -2,8 +2,9 @@
 
 ``dask://HOST:PORT`` connects to a running scheduler (``dask scheduler``, with ``dask worker``
 processes on any machines); ``dask`` alone starts a local cluster for the Map Run, one
-single-threaded worker process per core. The job goes to every worker once (``scatter``), every
-worker prepares it before any child runs (``Client.run``), and each batch of children is one task.
+single-threaded worker process per core. The job goes to each worker once (a task result every batch
+depends on, so Dask makes it again if the workers holding it die), every worker prepares it before
+any child runs (``Client.run``), and each batch of children is one task.
 
 When a worker dies, Dask's scheduler runs its tasks again elsewhere: the affected children run
 again (at least once per item). A task whose workers keep dying is given up after the scheduler's
@@ -16,10 +17,11 @@ from __future__ import annotations
 
 import importlib
 import os
+from concurrent.futures import CancelledError
 from typing import Any
 
 from asl_engine.errors import StatesError
-from asl_engine.executors.job import WorkerSetupError, describe_items, executor_failure, probe, run_batch
+from asl_engine.executors.job import WorkerJob, WorkerSetupError, describe_items, executor_failure, probe, run_batch
 from asl_engine.executors.remote import DEFAULT_RETRIES, Batch, RemoteSession
 from asl_engine.runtime.map_run.executor import ExecutorSession, MapJob, ReportInbox
 
@@ -40,6 +42,10 @@ class DaskExecutor:
 
     def open(self, job: MapJob, inbox: ReportInbox) -> ExecutorSession:
         return DaskSession(self, job, inbox)
+
+
+def _the_job(job: WorkerJob) -> WorkerJob:
+    return job
 
 
 class DaskSession(RemoteSession):
@@ -70,7 +76,9 @@ class DaskSession(RemoteSession):
                 f"The Map state '{self._node_name}' cannot reach the Dask scheduler at {executor.address}: {error}"
             ) from None
         self.workers = max(1, len(self._client.scheduler_info(n_workers=-1).get("workers", {})))
-        self._job_future = self._client.scatter(self._worker_job, broadcast=True, hash=False)
+        # The job is a task's result, not scattered data: when the workers holding it die, Dask makes
+        # it again (scattered data would be lost, and every batch with it).
+        self._job_future = self._client.submit(_the_job, self._worker_job, key=f"asl-job-{self._worker_job.key}")
         self._check_workers()
 
     def _check_workers(self) -> None:
@@ -103,6 +111,11 @@ class DaskSession(RemoteSession):
         super()._take(batch, outcome)
 
     def _lost(self, batch: Batch, error: BaseException) -> StatesError | None:
+        if isinstance(error, CancelledError) and batch.attempts < self._retries:
+            # Not cancelled by us (we forget what we cancel): its result was lost with the worker that
+            # held it, after the batch had run. Run it again.
+            self._resend(batch)
+            return None
         if isinstance(error, self._distributed.KilledWorker):
             return executor_failure(
                 f"The Map state '{self._node_name}' ran {describe_items(batch.works)} on Dask workers that died "

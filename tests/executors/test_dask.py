@@ -1,0 +1,71 @@
+"""``dask://HOST:PORT``: children on a real Dask cluster (a scheduler and two worker processes)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from asl_engine.executors import DaskExecutor
+
+from . import support
+from .conftest import DaskCluster
+
+ROWS = 120
+
+
+def test_children_run_on_the_cluster_workers_with_the_in_process_results(
+    dask_cluster: DaskCluster, tmp_path: Path
+) -> None:
+    machine = support.machine()
+    local = support.resources(ROWS)
+    expected = support.run(machine, local, tmp_path)
+    remote = support.resources(ROWS)
+    actual = support.run(machine, remote, tmp_path, executor=dask_cluster.spec)
+    support.same_run(expected, actual, support.result_files(local), support.result_files(remote))
+    assert support.outputs(remote, actual) == [{"id": i, "double": 2 * i} for i in range(ROWS)]
+    ran_in = support.pids(tmp_path)
+    assert os.getpid() not in ran_in
+    assert ran_in <= dask_cluster.worker_pids()
+
+
+def test_a_worker_killed_mid_run_is_rescheduled_and_the_run_succeeds(dask_cluster: DaskCluster, tmp_path: Path) -> None:
+    machine = support.machine()
+    local = support.resources(ROWS, "kill_worker_once")
+    (tmp_path / "killed").touch()  # in this process, item 37 must not kill the test
+    expected = support.run(machine, local, tmp_path, kill=37)
+    (tmp_path / "killed").unlink()
+    remote = support.resources(ROWS, "kill_worker_once")
+    actual = support.run(machine, remote, tmp_path, executor=DaskExecutor(dask_cluster.address, batch_size=10), kill=37)
+    assert (tmp_path / "killed").exists()  # a worker did die (SIGKILL) while running item 37's batch
+    support.same_run(expected, actual, support.result_files(local), support.result_files(remote))
+
+
+def test_a_batch_that_keeps_killing_workers_fails_the_map_run(dask_cluster: DaskCluster, tmp_path: Path) -> None:
+    execution = support.run(
+        support.machine(),
+        support.resources(ROWS, "kill_worker_always"),
+        tmp_path,
+        executor=DaskExecutor(dask_cluster.address, batch_size=10),
+        kill=37,
+    )
+    assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
+    assert "ran items 30 to 39 on Dask workers that died each time" in str(execution.cause)
+    assert [event["type"] for event in execution.history][-3:] == ["MapRunFailed", "MapStateFailed", "ExecutionFailed"]
+
+
+def test_a_handler_the_workers_cannot_import_is_reported_by_worker(dask_cluster: DaskCluster, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "driver_only.py").write_text("def work(event, context):\n    return event\n", encoding="utf-8")
+    (project / "asl.toml").write_text('[lambda]\nWork = "driver_only:work"\n', encoding="utf-8")
+    from asl_engine.services import load_resources
+
+    resources = load_resources(project / "asl.toml")
+    resources.s3_object("input-data", "rows.csv", "id\n1\n")
+    resources.s3_bucket("results")
+    (project / "asl.toml").unlink()  # the workers will not find it
+    execution = support.run(support.machine(), resources, tmp_path / "run", executor=dask_cluster.spec)
+    assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
+    assert "cannot run its children on the Dask workers" in str(execution.cause)
+    assert "asl.toml" in str(execution.cause) and "docs/scaling.md" in str(execution.cause)
+    assert execution.child_executions == []
