@@ -16,6 +16,7 @@ Event ids are always counted, even with recording off, because AWS's error cause
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -47,6 +48,7 @@ def details_member(event_type: str) -> str:
     return member
 
 
+@functools.lru_cache(maxsize=1024)
 def format_timestamp(epoch_seconds: float) -> str:
     """ISO-8601 with milliseconds, UTC, as the context object shows times (``...T10:04:42.001Z``)."""
     moment = datetime.fromtimestamp(epoch_seconds, UTC)

@@ -19,6 +19,7 @@ records follow the AWS documentation's example; the layout of FAILED and PENDING
 
 from __future__ import annotations
 
+import functools
 import json
 import tempfile
 from collections.abc import Mapping
@@ -136,10 +137,12 @@ class ResultWriter:
         for outcome in outcomes:
             if self.transformation == "NONE" or outcome.status != SUCCEEDED:
                 entries.append(execution_record(outcome))
-            elif self.transformation == "FLATTEN" and isinstance(outcome.output, list):
-                entries.extend(outcome.output)
             else:
-                entries.append(outcome.output)
+                output = outcome.run.output if outcome.run is not None else outcome.output
+                if self.transformation == "FLATTEN" and isinstance(output, list):
+                    entries.extend(output)
+                else:
+                    entries.append(output)
         return entries
 
     # -- exporting -----------------------------------------------------------------------------------------
@@ -201,8 +204,12 @@ class ResultFiles:
                 max_size=SPOOL_IN_MEMORY_CHARS, mode="w+", encoding="utf-8"
             )
             self._written[group] = 0
-        for entry in self._writer.entries([outcome]):
-            text = _encode(entry)
+        run = outcome.run
+        if self._writer.transformation == "COMPACT" and status == SUCCEEDED and run and run.output_text is not None:
+            texts = [run.output_text]  # the output as the child made it: no need to parse and encode it again
+        else:
+            texts = [_encode(entry) for entry in self._writer.entries([outcome])]
+        for text in texts:
             if self._lines:
                 spool.write(text + "\n")
             else:
@@ -226,8 +233,9 @@ class ResultFiles:
 
 def execution_record(outcome: ChildOutcome) -> dict[str, Any]:
     """A child execution as the result files (and Transformation NONE) describe it."""
-    record: dict[str, Any] = {"Input": _encode(outcome.input), "InputDetails": {"Included": True}}
     run = outcome.run
+    input_text = run.input_text if run is not None and run.input_text is not None else _encode(outcome.input)
+    record: dict[str, Any] = {"Input": input_text, "InputDetails": {"Included": True}}
     if run is None:  # never started
         record["Status"] = outcome.status
         return record
@@ -235,7 +243,7 @@ def execution_record(outcome: ChildOutcome) -> dict[str, Any]:
     record.update(ExecutionArn=identity.execution_arn, Name=identity.execution_name)
     if outcome.status == SUCCEEDED:
         record.update(
-            Output=_encode(outcome.output),
+            Output=run.output_text if run.output_text is not None else _encode(outcome.output),
             OutputDetails={"Included": True},
             RedriveCount=0,
             RedriveStatus="NOT_REDRIVABLE",
@@ -252,6 +260,7 @@ def execution_record(outcome: ChildOutcome) -> dict[str, Any]:
     return dict(sorted(record.items()))
 
 
+@functools.lru_cache(maxsize=1024)
 def _date(epoch_seconds: float) -> str:
     """``2025-02-04T01:49:50.099Z``, as the result files show dates."""
     moment = datetime.fromtimestamp(round(epoch_seconds, 3), UTC)

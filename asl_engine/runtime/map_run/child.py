@@ -19,7 +19,9 @@ from asl_engine.runtime.clock import RealClock, VirtualClock
 from asl_engine.runtime.frame import Frame, VariableScope
 from asl_engine.runtime.handlers import HandlerSource
 from asl_engine.runtime.interpreter import run_scope
+from asl_engine.runtime.json_text import to_json_text
 from asl_engine.runtime.map_run.executor import ChildReport, ChildWork
+from asl_engine.runtime.payload_meter import payload_text
 from asl_engine.runtime.run import ExecutionRun, Identity
 from asl_engine.runtime.scheduler import Scheduler
 
@@ -45,35 +47,52 @@ def child_name(seed: int) -> str:
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
-async def child_main(child: ExecutionRun, processor: CompiledScope) -> None:
-    """A child execution from ``ExecutionStarted`` to its end (a cancellation propagates)."""
+async def child_main(child: ExecutionRun, processor: CompiledScope) -> str | None:
+    """A child execution from ``ExecutionStarted`` to its end (a cancellation propagates).
+
+    Returns the output's JSON text when it succeeds (made anyway for the quota and the history; the
+    result files reuse it), as ``child.input_text`` keeps the input's.
+    """
     frame = Frame(child, VariableScope(), 0)
     history = child.history
-    history.add("ExecutionStarted", 0, child.start_time, {"input": child.input})
+    value = child.input
+    text = to_json_text(value)
+    child.input_text = text
+    frame.last_output, frame.last_output_text = value, text  # the first state's input text
+    history.add("ExecutionStarted", 0, child.start_time, {"input": value})
     try:
-        output = await run_scope(processor, frame, child.input)
+        output = await run_scope(processor, frame, value)
     except StatesError as error:
         child._finish("FAILED", error=error.error, cause=error.cause)
-        return
+        return None
     child._finish("SUCCEEDED", output=output)
     history.add("ExecutionSucceeded", frame.last_event_id, child.clock.now(), {"output": output})
+    last = frame.last_output_text
+    if output is frame.last_output and (type(last) is not str or last):
+        return payload_text(last)
+    return to_json_text(output)
 
 
-def report_of(index: int, child: ExecutionRun, *, status: str | None = None, keep_run: bool) -> ChildReport:
+def report_of(
+    index: int, child: ExecutionRun, output_text: str | None, *, status: str | None = None, keep_run: bool
+) -> ChildReport:
     """What an executor reports of a finished (or stopped) child: the run itself when it stays in
-    this process, else its results and its packed history."""
+    this process, else its results (as JSON text) and its packed history."""
     report = ChildReport(
         index,
         status or child.status,
-        child.output,
+        None,
         child.error,
         child.cause,
         child.start_time,
         child.stop_time if child.stop_time is not None else child.clock.now(),
+        input_text=child.input_text,
+        output_text=output_text,
         events=child.history.count(),
     )
     if keep_run:
         report.run = child
+        report.output = child.output
     else:
         report.decisions = tuple(child.decisions)
         if child.history.record:
@@ -123,5 +142,5 @@ def run_child_alone(
     main = scheduler.spawn(child_main(child, processor), f"execution {work.name}")
     with clock.awaiting_result():
         scheduler.run_until(main.done_future)
-    main.done_future.result()
-    return report_of(work.index, child, keep_run=False)
+    output_text = main.done_future.result()
+    return report_of(work.index, child, output_text, keep_run=False)

@@ -155,8 +155,7 @@ class MapRunDriver:
         map_run.ended += 1
         record = ChildRecord.of_report(map_run, report, work.name, work.input)
         status = report.status
-        output = record.output if status == SUCCEEDED else None
-        self._results.add(ChildOutcome(report.index, work.input, status, output, record))
+        self._results.add(ChildOutcome(report.index, work.input, status, None, record))
         if status != SUCCEEDED:
             self._failed += 1
             if self._exceeds_tolerance():

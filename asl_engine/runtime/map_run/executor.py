@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from asl_engine.runtime.states.map_ import MapState
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ChildWork:
     """One child execution to run: its item (or batch) index, input and identity."""
 
@@ -55,10 +55,14 @@ class ChildReport:
     status: str
     """SUCCEEDED, FAILED, TIMED_OUT or ABORTED."""
     output: Any = None
+    """The output value (in this process; from elsewhere ``output_text`` only)."""
     error: str | None = None
     cause: str | None = None
     start_time: float = 0.0
     stop_time: float = 0.0
+    input_text: str | None = None
+    output_text: str | None = None
+    """The input's and (when it succeeded) the output's compact JSON text."""
     history: bytes | None = None
     """The child's recorded history rows, packed (``records.pack_history``); None when not recorded
     or when ``run`` holds it."""

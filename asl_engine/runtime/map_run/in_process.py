@@ -41,7 +41,7 @@ class InProcessSession:
         self._processor: CompiledScope = job.node.processor
         self._map_run = job.map_run
         self._inbox = inbox
-        self._running: dict[int, tuple[Task[None], ExecutionRun]] = {}
+        self._running: dict[int, tuple[Task[str | None], ExecutionRun]] = {}
 
     def submit(self, works: Sequence[ChildWork]) -> None:
         parent = self._parent
@@ -69,8 +69,10 @@ class InProcessSession:
         if failure is not None and not isinstance(failure, Cancelled):
             raise failure  # a bug in the engine: let it surface
         child = entry[1]
-        status = "ABORTED" if failure is not None else None
-        self._inbox.put([report_of(index, child, status=status, keep_run=True)])
+        if failure is not None:
+            self._inbox.put([report_of(index, child, None, status="ABORTED", keep_run=True)])
+        else:
+            self._inbox.put([report_of(index, child, future.result(), keep_run=True)])
 
     async def cancel(self, reason: BaseException | None) -> list[ChildReport]:
         running = sorted(self._running.items())
@@ -80,7 +82,7 @@ class InProcessSession:
         for _, (task, _) in running:
             if not task.done():
                 await _ended(task)
-        return [report_of(index, child, status="ABORTED", keep_run=True) for index, (_, child) in running]
+        return [report_of(index, child, None, status="ABORTED", keep_run=True) for index, (_, child) in running]
 
     def close(self) -> None:
         self._running.clear()

@@ -9,6 +9,7 @@ Run's, computed when asked. ``Execution`` reads a record as it reads a running `
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.runtime.decisions import Decision
@@ -22,23 +23,30 @@ if TYPE_CHECKING:
     from asl_engine.runtime.starter import StartableMachine
 
 ABORTED = "ABORTED"
+_UNSET: Any = object()
 
 
 class ChildRecord:
-    """One finished (or aborted) child execution of a Map Run."""
+    """One finished (or aborted) child execution of a Map Run.
+
+    Input and output are kept as given: values, or JSON text (what came back from another process,
+    and what the result files need), parsed only when read.
+    """
 
     __slots__ = (
         "_history",
+        "_input",
         "_map_runs",
         "_nested_runs",
+        "_output",
         "cause",
         "decisions",
         "error",
         "index",
-        "input",
+        "input_text",
         "map_run",
         "name",
-        "output",
+        "output_text",
         "start_time",
         "status",
         "stop_time",
@@ -52,7 +60,9 @@ class ChildRecord:
         input_value: Any,
         status: str,
         *,
-        output: Any = None,
+        input_text: str | None = None,
+        output: Any = _UNSET,
+        output_text: str | None = None,
         error: str | None = None,
         cause: str | None = None,
         start_time: float,
@@ -63,31 +73,35 @@ class ChildRecord:
         self.map_run = map_run
         self.index = index
         self.name = name
-        self.input = input_value
+        self._input = input_value
+        self.input_text = input_text
         self.status = status
-        self.output = output
+        self._output = output
+        self.output_text = output_text
         self.error = error
         self.cause = cause
         self.start_time = start_time
         self.stop_time = stop_time
         self._history = history
-        self.decisions = list(decisions)
+        self.decisions = list(decisions) if decisions else []
         self._map_runs: list[MapRun] | None = None
         self._nested_runs: list[ExecutionRun] | None = None
 
     @classmethod
     def of_report(cls, map_run: MapRun, report: ChildReport, name: str, input_value: Any) -> ChildRecord:
+        """The record of a reported child; ``input_value`` is dropped when its text came back."""
         run = report.run
         if run is None:
             return cls(
-                map_run, report.index, name, input_value, report.status,
-                output=report.output, error=report.error, cause=report.cause,
-                start_time=report.start_time, stop_time=report.stop_time,
+                map_run, report.index, name, _UNSET if report.input_text is not None else input_value,
+                report.status, input_text=report.input_text,
+                output=_UNSET if report.output_text is not None else report.output, output_text=report.output_text,
+                error=report.error, cause=report.cause, start_time=report.start_time, stop_time=report.stop_time,
                 history=report.history, decisions=report.decisions,
             )  # fmt: skip
         record = cls(
-            map_run, report.index, name, input_value, report.status,
-            output=run.output, error=run.error, cause=run.cause,
+            map_run, report.index, name, input_value, report.status, input_text=report.input_text,
+            output=run.output, output_text=report.output_text, error=run.error, cause=run.cause,
             start_time=run.start_time, stop_time=report.stop_time,
             history=run.history if run.history.record else None, decisions=run.decisions,
         )  # fmt: skip
@@ -102,7 +116,19 @@ class ChildRecord:
         cls, map_run: MapRun, index: int, name: str, input_value: Any, start: float, stop: float
     ) -> ChildRecord:
         """A child stopped on an executor that could not say how far it got (no history)."""
-        return cls(map_run, index, name, input_value, ABORTED, start_time=start, stop_time=stop)
+        return cls(map_run, index, name, input_value, ABORTED, output=None, start_time=start, stop_time=stop)
+
+    @property
+    def input(self) -> Any:
+        if self._input is _UNSET:
+            self._input = json.loads(self.input_text or "null")
+        return self._input
+
+    @property
+    def output(self) -> Any:
+        if self._output is _UNSET:
+            self._output = None if self.output_text is None else json.loads(self.output_text)
+        return self._output
 
     def __repr__(self) -> str:
         return f"<ChildRecord {self.index} {self.name} {self.status}>"

@@ -61,7 +61,7 @@ class MapResults:
         elif self._writer is not None:
             self._held.append(outcome)
         elif outcome.status == SUCCEEDED:
-            self._held.append(outcome.output)
+            self._held.append(record.output if record is not None else outcome.output)
         else:
             self._held.append({"Error": record.error if record else None, "Cause": record.cause if record else None})
 

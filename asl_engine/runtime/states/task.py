@@ -13,7 +13,7 @@ from asl_engine.language.template import to_json
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import await_callback
 from asl_engine.runtime.dataflow import compile_optional_path
-from asl_engine.runtime.handlers import CallbackCompleting, TaskHandler, TaskRequest
+from asl_engine.runtime.handlers import TaskHandler, TaskRequest
 from asl_engine.runtime.limits import data_limit_error, exceeds_payload_limit
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
 from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, with_deadline
@@ -150,7 +150,9 @@ class TaskState(StateNode):
         pending = None
         if request.task_token is not None:
             pending = run.callbacks.open(request.task_token, self.name)
-        final_answer = isinstance(handler, CallbackCompleting) and handler.completes_callback
+        # CallbackCompleting is a capability a handler may declare: read it directly (a runtime-checkable
+        # Protocol's isinstance costs more than the rest of a trivial task).
+        final_answer = bool(getattr(handler, "completes_callback", False))
         try:
             try:
                 outcome = handler(request)
