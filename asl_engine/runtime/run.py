@@ -38,13 +38,13 @@ from asl_engine.runtime.limits import (
     payload_size,
     text_size,
 )
+from asl_engine.runtime.map_run.records import ChildList
 from asl_engine.runtime.payload_meter import PayloadMeter
 from asl_engine.runtime.scheduler import Cancelled, Scheduler
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledMachine
     from asl_engine.runtime.map_run.executor import ChildExecutor
-    from asl_engine.runtime.map_run.records import ChildRecord
     from asl_engine.runtime.starter import ExecutionStarter, StartableMachine
     from asl_engine.runtime.states.map_ import MapState
 
@@ -362,7 +362,7 @@ class MapRun:
             f"arn:{identity.partition}:states:{identity.region}:{identity.account}:mapRun:"
             f"{identity.state_machine_name}/{label}:{run_id}"
         )
-        self.children: list[ChildRecord] = []
+        self.children = ChildList(self)
         """The finished child executions, in item (or batch) order."""
         self.items_read = 0
         """Items known so far: the state input's, or as many as the ItemReader has read (for progress)."""

@@ -7,12 +7,8 @@ run here, in a process pool or on a cluster.
 
 from __future__ import annotations
 
-import hashlib
-import pickle
-import random
-import zlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from asl_engine.errors import StatesError
 from asl_engine.runtime.clock import RealClock, VirtualClock
@@ -21,6 +17,7 @@ from asl_engine.runtime.handlers import HandlerSource
 from asl_engine.runtime.interpreter import run_scope
 from asl_engine.runtime.json_text import to_json_text
 from asl_engine.runtime.map_run.executor import ChildReport, ChildWork
+from asl_engine.runtime.map_run.packing import child_random, pack_history
 from asl_engine.runtime.payload_meter import payload_text
 from asl_engine.runtime.run import ExecutionRun, Identity
 from asl_engine.runtime.scheduler import Scheduler
@@ -28,23 +25,6 @@ from asl_engine.runtime.scheduler import Scheduler
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledMachine, CompiledScope
     from asl_engine.runtime.starter import ExecutionStarter
-
-_MASK = (1 << 64) - 1
-_GOLDEN = 0x9E3779B97F4A7C15
-
-
-def child_seed(map_seed: int, index: int) -> int:
-    """The random seed of the child at ``index`` (well spread: neighbours share no state)."""
-    return (map_seed + (index + 1) * _GOLDEN) & _MASK
-
-
-def child_name(seed: int) -> str:
-    """The child's execution name: a version-4 UUID derived from its seed."""
-    digest = bytearray(hashlib.blake2b(seed.to_bytes(8, "little"), digest_size=16).digest())
-    digest[6] = (digest[6] & 0x0F) | 0x40
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    text = digest.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 async def child_main(child: ExecutionRun, processor: CompiledScope) -> str | None:
@@ -100,16 +80,6 @@ def report_of(
     return report
 
 
-def pack_history(rows: list[Any]) -> bytes:
-    """A finished history's rows, compact for the trip back to the driver and for keeping there."""
-    return zlib.compress(pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL), 1)
-
-
-def unpack_history(packed: bytes) -> list[Any]:
-    rows: list[Any] = pickle.loads(zlib.decompress(packed))
-    return rows
-
-
 def run_child_alone(
     machine: CompiledMachine,
     processor: CompiledScope,
@@ -135,7 +105,7 @@ def run_child_alone(
         clock=clock,
         scheduler=scheduler,
         handlers=handlers,
-        rng=random.Random(work.seed),
+        rng=child_random(work.seed),
         record_history=record_history,
         starter=starter,
     )

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from asl_engine.errors import StatesError
 from asl_engine.runtime.children import BranchAbort
 from asl_engine.runtime.map_data.writer import PENDING, SUCCEEDED, ChildOutcome
-from asl_engine.runtime.map_run.child import child_name, child_seed
 from asl_engine.runtime.map_run.executor import (
     ChildExecutor,
     ChildReport,
@@ -32,6 +31,7 @@ from asl_engine.runtime.map_run.executor import (
 )
 from asl_engine.runtime.map_run.in_process import InProcessExecutor
 from asl_engine.runtime.map_run.inputs import ChildInputs
+from asl_engine.runtime.map_run.packing import child_name, child_seed
 from asl_engine.runtime.map_run.records import ABORTED, ChildRecord
 from asl_engine.runtime.map_run.results import MapResults
 from asl_engine.runtime.scheduler import Cancelled, Task
@@ -45,6 +45,8 @@ DISTRIBUTED_CONCURRENCY_CAP = 10_000
 """Child executions a Distributed Map runs at once at most (AWS's limit; ``MaxConcurrency`` 0 means it)."""
 
 IN_PROCESS_EXECUTOR: ChildExecutor = InProcessExecutor()
+SUBMIT_AT_ONCE = 1024
+"""Children started per round before the reports that came back meanwhile are taken."""
 
 
 class ToleranceExceeded(StatesError):
@@ -116,16 +118,18 @@ class MapRunDriver:
                     continue
                 start = now()
                 works = []
-                for index, value in inputs.take(room):
+                for index, value in inputs.take(min(room, SUBMIT_AT_ONCE)):
                     seed = child_seed(map_seed, index)
                     work = ChildWork(index, value, child_name(seed), seed, start)
                     in_flight[index] = work
                     works.append(work)
+                if not inputs.buffered:
+                    await inputs.fill()  # read ahead: the total is known as soon as the last item is taken
                 map_run.started += len(works)
                 session.submit(works)
-                if not inputs.buffered:
-                    await inputs.fill()  # read ahead: the total is known as soon as the last item is
                 self._learn_total(inputs)
+                for report in self._inbox.take_now():  # children that already ended (in this process)
+                    self._ended(report)
                 continue
             if not in_flight:
                 return
@@ -153,7 +157,7 @@ class MapRunDriver:
         del self._in_flight[report.index]
         map_run = self._map_run
         map_run.ended += 1
-        record = ChildRecord.of_report(map_run, report, work.name, work.input)
+        record = ChildRecord.of_report(map_run, report, work.input)
         status = report.status
         self._results.add(ChildOutcome(report.index, work.input, status, None, record))
         if status != SUCCEEDED:
@@ -196,11 +200,11 @@ class MapRunDriver:
         for report in [*self._inbox.take_now(), *stopped]:
             work = in_flight.pop(report.index, None)
             if work is not None:
-                record = ChildRecord.of_report(map_run, report, work.name, work.input)
+                record = ChildRecord.of_report(map_run, report, work.input)
                 results.add(ChildOutcome(report.index, work.input, ABORTED, None, record))
         stop_time = self._frame.run.clock.now()
         for index, work in sorted(in_flight.items()):
-            record = ChildRecord.aborted(map_run, index, work.name, work.input, work.start_time, stop_time)
+            record = ChildRecord.aborted(map_run, index, work.input, work.start_time, stop_time)
             results.add(ChildOutcome(index, work.input, ABORTED, None, record))
         in_flight.clear()
         map_run.ended = map_run.started

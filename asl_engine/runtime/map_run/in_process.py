@@ -8,12 +8,12 @@ standalone execution.
 from __future__ import annotations
 
 import functools
-import random
-from collections.abc import Sequence
+from collections.abc import Coroutine, Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.runtime.map_run.child import child_main, report_of
 from asl_engine.runtime.map_run.executor import ChildReport, ChildWork, ExecutorSession, MapJob, ReportInbox
+from asl_engine.runtime.map_run.packing import child_random
 from asl_engine.runtime.run import ExecutionRun
 from asl_engine.runtime.scheduler import Cancelled, Future, Task
 
@@ -46,18 +46,29 @@ class InProcessSession:
     def submit(self, works: Sequence[ChildWork]) -> None:
         parent = self._parent
         map_run = self._map_run
-        spawn = parent.scheduler.spawn
+        scheduler = parent.scheduler
         for work in works:
             child = ExecutionRun.alongside(
                 parent,
                 parent.machine,
                 map_run.child_identity(work.name),
                 work.input,
-                rng=random.Random(work.seed),
+                rng=child_random(work.seed),
                 callbacks=parent.callbacks,
             )
             child.state_machine = parent.state_machine
-            task = spawn(child_main(child, self._processor), work.name)
+            main = child_main(child, self._processor)
+            if scheduler.nothing_else_ready():
+                # Run it here until it ends or first suspends: a child that never waits (a Lambda
+                # under a virtual clock) needs no scheduler task, and is gone before the next starts.
+                try:
+                    request = main.send(None)
+                except StopIteration as finished:
+                    self._inbox.put([report_of(work.index, child, finished.value, keep_run=True)])
+                    continue
+                task: Task[str | None] = scheduler.spawn(_resumed(main, request), work.name)
+            else:
+                task = scheduler.spawn(main, work.name)
             self._running[work.index] = (task, child)
             task.done_future.add_done_callback(functools.partial(self._ended, work.index))
 
@@ -86,6 +97,38 @@ class InProcessSession:
 
     def close(self) -> None:
         self._running.clear()
+
+
+class _Resume:
+    """Awaitable that carries on a coroutine already started by hand: it hands the coroutine's
+    pending request to the scheduler, then relays what the scheduler sends or throws."""
+
+    __slots__ = ("_coro", "_request")
+
+    def __init__(self, coro: Coroutine[Any, Any, Any], request: Any) -> None:
+        self._coro = coro
+        self._request = request
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        coro, request = self._coro, self._request
+        while True:
+            try:
+                value = yield request
+            except BaseException as thrown:  # a cancellation: into the child, where it belongs
+                try:
+                    request = coro.throw(thrown)
+                except StopIteration as finished:
+                    return finished.value
+                continue
+            try:
+                request = coro.send(value)
+            except StopIteration as finished:
+                return finished.value
+
+
+async def _resumed(coro: Coroutine[Any, Any, str | None], request: Any) -> str | None:
+    result: str | None = await _Resume(coro, request)
+    return result
 
 
 def _ended(task: Task[Any]) -> Future[None]:

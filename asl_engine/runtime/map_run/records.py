@@ -1,21 +1,25 @@
-"""Finished child executions as a Map Run keeps them: small, whatever ran them.
+"""Finished child executions as a Map Run keeps them: small, and invisible to the garbage collector.
 
 A Map Run over a million items keeps a million children (``Execution.child_executions`` lists
-them), so a finished child is reduced to what describes it: its name, input, status, output or
-error, times, decisions and history. The history stays packed (compressed rows) when it came from
-another process, and is unpacked only when read. Identity, machine and state machine are the Map
-Run's, computed when asked. ``Execution`` reads a record as it reads a running ``ExecutionRun``.
+them). Each is stored as one tuple of strings and numbers: its status, its input and output as
+JSON text, its error and cause, its times, and its history packed into bytes. Python's cyclic
+garbage collector does not track such tuples, so a full collection does not grow with the Map Run
+(with a list of dicts per child, collections cost more than the children themselves). The name is
+not stored: it derives from the Map Run's seed and the index. ``ChildRecord`` is the view
+``Execution`` reads (as it reads a running ``ExecutionRun``); values are parsed when asked for.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.runtime.decisions import Decision
 from asl_engine.runtime.history import History
-from asl_engine.runtime.map_run.child import unpack_history
+from asl_engine.runtime.json_text import to_json_text
 from asl_engine.runtime.map_run.executor import ChildReport
+from asl_engine.runtime.map_run.packing import child_name, child_seed, pack_history, unpack_history
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledMachine
@@ -23,117 +27,118 @@ if TYPE_CHECKING:
     from asl_engine.runtime.starter import StartableMachine
 
 ABORTED = "ABORTED"
-_UNSET: Any = object()
+
+Row = tuple[
+    int, str, str | None, str | None, str | None, str | None, float, float | None, bytes | None, tuple[Decision, ...]
+]
+"""(index, status, input text, output text, error, cause, start, stop, packed history, decisions)."""
 
 
 class ChildRecord:
-    """One finished (or aborted) child execution of a Map Run.
+    """One finished (or aborted) child execution of a Map Run, as ``Execution`` reads it."""
 
-    Input and output are kept as given: values, or JSON text (what came back from another process,
-    and what the result files need), parsed only when read.
-    """
-
-    __slots__ = (
-        "_history",
-        "_input",
-        "_map_runs",
-        "_nested_runs",
-        "_output",
-        "cause",
-        "decisions",
-        "error",
-        "index",
-        "input_text",
-        "map_run",
-        "name",
-        "output_text",
-        "start_time",
-        "status",
-        "stop_time",
-    )
+    __slots__ = ("_input", "_output", "map_run", "map_runs", "nested_runs", "row")
 
     def __init__(
         self,
         map_run: MapRun,
-        index: int,
-        name: str,
-        input_value: Any,
-        status: str,
-        *,
-        input_text: str | None = None,
-        output: Any = _UNSET,
-        output_text: str | None = None,
-        error: str | None = None,
-        cause: str | None = None,
-        start_time: float,
-        stop_time: float | None,
-        history: History | bytes | None = None,
-        decisions: list[Decision] | tuple[Decision, ...] = (),
+        row: Row,
+        map_runs: list[MapRun] | None = None,
+        nested_runs: list[ExecutionRun] | None = None,
     ) -> None:
         self.map_run = map_run
-        self.index = index
-        self.name = name
-        self._input = input_value
-        self.input_text = input_text
-        self.status = status
-        self._output = output
-        self.output_text = output_text
-        self.error = error
-        self.cause = cause
-        self.start_time = start_time
-        self.stop_time = stop_time
-        self._history = history
-        self.decisions = list(decisions) if decisions else []
-        self._map_runs: list[MapRun] | None = None
-        self._nested_runs: list[ExecutionRun] | None = None
+        self.row = row
+        self.map_runs: list[MapRun] = map_runs or []
+        self.nested_runs: list[ExecutionRun] = nested_runs or []
+        self._input: Any = _UNREAD
+        self._output: Any = _UNREAD
 
     @classmethod
-    def of_report(cls, map_run: MapRun, report: ChildReport, name: str, input_value: Any) -> ChildRecord:
-        """The record of a reported child; ``input_value`` is dropped when its text came back."""
+    def of_report(cls, map_run: MapRun, report: ChildReport, input_value: Any) -> ChildRecord:
+        """The record of a reported child (its input given as the Map Run started it)."""
+        input_text = report.input_text if report.input_text is not None else to_json_text(input_value)
         run = report.run
         if run is None:
-            return cls(
-                map_run, report.index, name, _UNSET if report.input_text is not None else input_value,
-                report.status, input_text=report.input_text,
-                output=_UNSET if report.output_text is not None else report.output, output_text=report.output_text,
-                error=report.error, cause=report.cause, start_time=report.start_time, stop_time=report.stop_time,
-                history=report.history, decisions=report.decisions,
+            output_text = report.output_text
+            if output_text is None and report.status == "SUCCEEDED":
+                output_text = to_json_text(report.output)
+            row: Row = (
+                report.index, report.status, input_text, output_text, report.error, report.cause,
+                report.start_time, report.stop_time, report.history, tuple(report.decisions),
             )  # fmt: skip
-        record = cls(
-            map_run, report.index, name, input_value, report.status, input_text=report.input_text,
-            output=run.output, output_text=report.output_text, error=run.error, cause=run.cause,
-            start_time=run.start_time, stop_time=report.stop_time,
-            history=run.history if run.history.record else None, decisions=run.decisions,
+            return cls(map_run, row)
+        output_text = report.output_text
+        if output_text is None and run.status == "SUCCEEDED":
+            output_text = to_json_text(run.output)
+        history = pack_history(run.history.rows()) if run.history.record else None
+        row = (
+            report.index, report.status, input_text, output_text, run.error, run.cause,
+            run.start_time, report.stop_time, history, tuple(run.decisions),
         )  # fmt: skip
-        if run.map_runs:
-            record._map_runs = run.map_runs
-        if run.nested_runs:
-            record._nested_runs = run.nested_runs
-        return record
+        return cls(map_run, row, run.map_runs or None, run.nested_runs or None)
 
     @classmethod
-    def aborted(
-        cls, map_run: MapRun, index: int, name: str, input_value: Any, start: float, stop: float
-    ) -> ChildRecord:
+    def aborted(cls, map_run: MapRun, index: int, input_value: Any, start: float, stop: float) -> ChildRecord:
         """A child stopped on an executor that could not say how far it got (no history)."""
-        return cls(map_run, index, name, input_value, ABORTED, output=None, start_time=start, stop_time=stop)
-
-    @property
-    def input(self) -> Any:
-        if self._input is _UNSET:
-            self._input = json.loads(self.input_text or "null")
-        return self._input
-
-    @property
-    def output(self) -> Any:
-        if self._output is _UNSET:
-            self._output = None if self.output_text is None else json.loads(self.output_text)
-        return self._output
+        return cls(map_run, (index, ABORTED, to_json_text(input_value), None, None, None, start, stop, None, ()))
 
     def __repr__(self) -> str:
         return f"<ChildRecord {self.index} {self.name} {self.status}>"
 
     # -- what Execution reads of a run ---------------------------------------------------------------
+
+    @property
+    def index(self) -> int:
+        return self.row[0]
+
+    @property
+    def status(self) -> str:
+        return self.row[1]
+
+    @property
+    def input_text(self) -> str | None:
+        return self.row[2]
+
+    @property
+    def output_text(self) -> str | None:
+        return self.row[3]
+
+    @property
+    def error(self) -> str | None:
+        return self.row[4]
+
+    @property
+    def cause(self) -> str | None:
+        return self.row[5]
+
+    @property
+    def start_time(self) -> float:
+        return self.row[6]
+
+    @property
+    def stop_time(self) -> float | None:
+        return self.row[7]
+
+    @property
+    def decisions(self) -> list[Decision]:
+        return list(self.row[9])
+
+    @property
+    def name(self) -> str:
+        return child_name(child_seed(self.map_run.seed, self.index))
+
+    @property
+    def input(self) -> Any:
+        if self._input is _UNREAD:
+            self._input = json.loads(self.row[2] or "null")
+        return self._input
+
+    @property
+    def output(self) -> Any:
+        if self._output is _UNREAD:
+            text = self.row[3]
+            self._output = None if text is None else json.loads(text)
+        return self._output
 
     @property
     def identity(self) -> Identity:
@@ -149,18 +154,36 @@ class ChildRecord:
 
     @property
     def history(self) -> History:
-        packed = self._history
-        if isinstance(packed, History):
-            return packed
+        packed = self.row[8]
         if packed is None:
             return History(record=False)
-        rows = unpack_history(packed)
-        return History.restored(rows)
+        return History.restored(unpack_history(packed))
 
-    @property
-    def map_runs(self) -> list[MapRun]:
-        return self._map_runs or []
 
-    @property
-    def nested_runs(self) -> list[ExecutionRun]:
-        return self._nested_runs or []
+class ChildList:
+    """A Map Run's finished children, in item order, stored as rows (see the module docstring)."""
+
+    def __init__(self, map_run: MapRun) -> None:
+        self._map_run = map_run
+        self._rows: list[Row] = []
+        self._runs: dict[int, tuple[list[MapRun], list[ExecutionRun]]] = {}
+        """The executions children started themselves (rare), by position."""
+
+    def append(self, record: ChildRecord) -> None:
+        if record.map_runs or record.nested_runs:
+            self._runs[len(self._rows)] = (record.map_runs, record.nested_runs)
+        self._rows.append(record.row)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, position: int) -> ChildRecord:
+        runs = self._runs.get(position, (None, None))
+        return ChildRecord(self._map_run, self._rows[position], *runs)
+
+    def __iter__(self) -> Iterator[ChildRecord]:
+        for position in range(len(self._rows)):
+            yield self[position]
+
+
+_UNREAD: Any = object()
