@@ -125,6 +125,8 @@ class MapRunDriver:
                     works.append(work)
                 if not inputs.buffered:
                     await inputs.fill()  # read ahead: the total is known as soon as the last item is taken
+                    if inputs.total is not None:
+                        map_run.total = inputs.total
                 map_run.started += len(works)
                 session.submit(works)
                 self._learn_total(inputs)
