@@ -215,9 +215,9 @@ class History:
         return self.last_id
 
     def rows(self) -> list[Any]:
-        """The recorded rows (``ROW_WIDTH`` slots per event), every payload as text: what a child
-        execution that ran in another process sends back."""
-        return [payload_text(slot) if isinstance(slot, LazyText) else slot for slot in self._slots]
+        """The recorded rows (``ROW_WIDTH`` slots per event), to pack a finished history (a Distributed
+        Map child's) or send it from another process; not to be changed."""
+        return self._slots
 
     @classmethod
     def restored(cls, rows: list[Any]) -> History:

@@ -9,6 +9,7 @@ side, and everything needed to persist or resume one is reachable from here.
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
 from collections.abc import Sequence
@@ -376,5 +377,18 @@ class MapRun:
         self.items_read = items
 
     def child_identity(self, name: str) -> Identity:
+        return self._child_template.sibling(self._child_template.state_machine_name, name)
+
+    @functools.cached_property
+    def _child_template(self) -> Identity:
         parent = self.parent.identity
-        return parent.sibling(f"{parent.state_machine_name}/{self.node.label or self.node.name}", name)
+        return parent.sibling(f"{parent.state_machine_name}/{self.node.label or self.node.name}", "")
+
+    @functools.cached_property
+    def child_arn_prefix(self) -> str:
+        """A child's execution ARN without its name."""
+        return self._child_template.execution_arn
+
+    @functools.cached_property
+    def child_machine_arn(self) -> str:
+        return self._child_template.state_machine_arn

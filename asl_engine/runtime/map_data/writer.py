@@ -239,8 +239,7 @@ def execution_record(outcome: ChildOutcome) -> dict[str, Any]:
     if run is None:  # never started
         record["Status"] = outcome.status
         return record
-    identity = run.identity
-    record.update(ExecutionArn=identity.execution_arn, Name=identity.execution_name)
+    record.update(ExecutionArn=run.execution_arn, Name=run.name)
     if outcome.status == SUCCEEDED:
         record.update(
             Output=run.output_text if run.output_text is not None else _encode(outcome.output),
@@ -254,7 +253,7 @@ def execution_record(outcome: ChildOutcome) -> dict[str, Any]:
             record["Error"] = run.error
         if run.cause is not None:
             record["Cause"] = run.cause
-    record.update(StartDate=_date(run.start_time), StateMachineArn=identity.state_machine_arn, Status=outcome.status)
+    record.update(StartDate=_date(run.start_time), StateMachineArn=run.state_machine_arn, Status=outcome.status)
     if run.stop_time is not None:
         record["StopDate"] = _date(run.stop_time)
     return dict(sorted(record.items()))

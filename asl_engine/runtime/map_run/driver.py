@@ -159,7 +159,7 @@ class MapRunDriver:
         del self._in_flight[report.index]
         map_run = self._map_run
         map_run.ended += 1
-        record = ChildRecord.of_report(map_run, report, work.input)
+        record = ChildRecord.of_report(map_run, report, work.input, work.name)
         status = report.status
         self._results.add(ChildOutcome(report.index, work.input, status, None, record))
         if status != SUCCEEDED:
@@ -202,7 +202,7 @@ class MapRunDriver:
         for report in [*self._inbox.take_now(), *stopped]:
             work = in_flight.pop(report.index, None)
             if work is not None:
-                record = ChildRecord.of_report(map_run, report, work.input)
+                record = ChildRecord.of_report(map_run, report, work.input, work.name)
                 results.add(ChildOutcome(report.index, work.input, ABORTED, None, record))
         stop_time = self._frame.run.clock.now()
         for index, work in sorted(in_flight.items()):

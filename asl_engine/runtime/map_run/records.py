@@ -37,7 +37,7 @@ Row = tuple[
 class ChildRecord:
     """One finished (or aborted) child execution of a Map Run, as ``Execution`` reads it."""
 
-    __slots__ = ("_input", "_output", "map_run", "map_runs", "nested_runs", "row")
+    __slots__ = ("_input", "_name", "_output", "map_run", "map_runs", "nested_runs", "row")
 
     def __init__(
         self,
@@ -52,10 +52,17 @@ class ChildRecord:
         self.nested_runs: list[ExecutionRun] = nested_runs or []
         self._input: Any = _UNREAD
         self._output: Any = _UNREAD
+        self._name: str | None = None
 
     @classmethod
-    def of_report(cls, map_run: MapRun, report: ChildReport, input_value: Any) -> ChildRecord:
-        """The record of a reported child (its input given as the Map Run started it)."""
+    def of_report(cls, map_run: MapRun, report: ChildReport, input_value: Any, name: str) -> ChildRecord:
+        """The record of a reported child (its input and name as the Map Run started it)."""
+        record = cls._of_report(map_run, report, input_value)
+        record._name = name
+        return record
+
+    @classmethod
+    def _of_report(cls, map_run: MapRun, report: ChildReport, input_value: Any) -> ChildRecord:
         input_text = report.input_text if report.input_text is not None else to_json_text(input_value)
         run = report.run
         if run is None:
@@ -125,7 +132,17 @@ class ChildRecord:
 
     @property
     def name(self) -> str:
-        return child_name(child_seed(self.map_run.seed, self.index))
+        if self._name is None:
+            self._name = child_name(child_seed(self.map_run.seed, self.index))
+        return self._name
+
+    @property
+    def execution_arn(self) -> str:
+        return self.map_run.child_arn_prefix + self.name
+
+    @property
+    def state_machine_arn(self) -> str:
+        return self.map_run.child_machine_arn
 
     @property
     def input(self) -> Any:
