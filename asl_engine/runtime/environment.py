@@ -9,6 +9,7 @@ blocking the scheduler: ``sleep`` follows the execution's clock (virtual or real
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -32,7 +33,17 @@ class TaskEnvironment:
     """Services of the running execution, handed to handlers as ``request.environment``."""
 
     def __init__(self, run: ExecutionRun) -> None:
-        self._run = run
+        # A weak reference: the run holds its environment, and a strong one back would make every
+        # finished run a reference cycle, freed only by the garbage collector (a Distributed Map ends
+        # thousands of child runs a second).
+        self._run_ref = weakref.ref(run)
+
+    @property
+    def _run(self) -> ExecutionRun:
+        run = self._run_ref()
+        if run is None:
+            raise ConfigurationError("the execution this task belonged to has ended")
+        return run
 
     @property
     def clock(self) -> Clock:
