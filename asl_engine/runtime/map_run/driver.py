@@ -45,7 +45,7 @@ DISTRIBUTED_CONCURRENCY_CAP = 10_000
 """Child executions a Distributed Map runs at once at most (AWS's limit; ``MaxConcurrency`` 0 means it)."""
 
 IN_PROCESS_EXECUTOR: ChildExecutor = InProcessExecutor()
-SUBMIT_AT_ONCE = 1024
+SUBMIT_AT_ONCE = 64
 """Children started per round before the reports that came back meanwhile are taken."""
 
 
