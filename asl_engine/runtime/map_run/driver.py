@@ -132,11 +132,15 @@ class MapRunDriver:
                 self._learn_total(inputs)
                 for report in self._inbox.take_now():  # children that already ended (in this process)
                     self._ended(report)
+                if self._results.files_full:
+                    await self._results.write_full(self._frame)
                 continue
             if not in_flight:
                 return
             for report in await self._inbox.take():
                 self._ended(report)
+            if self._results.files_full:
+                await self._results.write_full(self._frame)
 
     def _learn_total(self, inputs: ChildInputs) -> None:
         if self._total is not None:

@@ -65,6 +65,15 @@ class MapResults:
         else:
             self._held.append({"Error": record.error if record else None, "Cause": record.cause if record else None})
 
+    @property
+    def files_full(self) -> bool:
+        """Result files are full and can be written now (``write_full``)."""
+        return self._files is not None and self._files.has_full
+
+    async def write_full(self, frame: Frame) -> None:
+        if self._files is not None and self._writer is not None and self._plan is not None:
+            await self._writer.write_full(frame, self._plan, self._map_run, self._files)
+
     async def result(self, frame: Frame) -> Any:
         """The Map state's result: the outputs, the formatted entries, or the export's manifest."""
         if self._files is not None and self._writer is not None and self._plan is not None:
