@@ -84,8 +84,13 @@ class RemoteSession:
 
     # -- ExecutorSession ---------------------------------------------------------------------------------
 
+    submit_at_once = 10_000
+    """Children the Map Run may hand over in one ``submit`` (all it has room for: batches go out at once)."""
+
     def submit(self, works: Sequence[ChildWork]) -> None:
-        size = batch_size_for(len(works), self.workers, self._batch_size)
+        if self._batch_size is None:  # chosen once, from the first children: later rounds bring fewer
+            self._batch_size = batch_size_for(len(works), self.workers, None)
+        size = self._batch_size
         for start in range(0, len(works), size):
             self._launch(Batch(list(works[start : start + size])))
 

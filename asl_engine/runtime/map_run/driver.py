@@ -45,8 +45,6 @@ DISTRIBUTED_CONCURRENCY_CAP = 10_000
 """Child executions a Distributed Map runs at once at most (AWS's limit; ``MaxConcurrency`` 0 means it)."""
 
 IN_PROCESS_EXECUTOR: ChildExecutor = InProcessExecutor()
-SUBMIT_AT_ONCE = 64
-"""Children started per round before the reports that came back meanwhile are taken."""
 
 
 class ToleranceExceeded(StatesError):
@@ -118,7 +116,7 @@ class MapRunDriver:
                     continue
                 start = now()
                 works = []
-                for index, value in inputs.take(min(room, SUBMIT_AT_ONCE)):
+                for index, value in inputs.take(min(room, session.submit_at_once)):
                     seed = child_seed(map_seed, index)
                     work = ChildWork(index, value, child_name(seed), seed, start)
                     in_flight[index] = work

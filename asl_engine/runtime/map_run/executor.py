@@ -130,6 +130,10 @@ class ReportInbox:
 class ExecutorSession(Protocol):
     """One Map Run's use of an executor."""
 
+    submit_at_once: int
+    """How many children the Map Run hands over per ``submit`` at most: few for children that run
+    right away here (their reports are taken between rounds), many for batches sent elsewhere."""
+
     def submit(self, works: Sequence[ChildWork]) -> None:
         """Run these children; each ends as a report in the inbox (in any order)."""
         ...

@@ -36,6 +36,10 @@ class InProcessExecutor:
 
 
 class InProcessSession:
+    submit_at_once = 64
+    """Children started per round: those that never wait end at once, and their reports are taken
+    before the next round, so few child runs are alive at a time."""
+
     def __init__(self, job: MapJob, inbox: ReportInbox) -> None:
         self._parent = job.parent
         self._processor: CompiledScope = job.node.processor
