@@ -69,3 +69,16 @@ def test_a_handler_the_workers_cannot_import_is_reported_by_worker(dask_cluster:
     assert "cannot run its children on the Dask workers" in str(execution.cause)
     assert "asl.toml" in str(execution.cause) and "docs/scaling.md" in str(execution.cause)
     assert execution.child_executions == []
+
+
+def test_dask_alone_starts_a_local_cluster_for_the_map_run(tmp_path: Path) -> None:
+    from .conftest import _need_dask
+
+    _need_dask()
+    machine = support.machine()
+    local = support.resources(20)
+    expected = support.run(machine, local, tmp_path)
+    remote = support.resources(20)
+    actual = support.run(machine, remote, tmp_path, executor="dask")
+    support.same_run(expected, actual, support.result_files(local), support.result_files(remote))
+    assert os.getpid() not in support.pids(tmp_path)
