@@ -50,6 +50,8 @@ class LambdaFunctions:
     def __init__(self) -> None:
         self._exact: dict[str, LambdaFunction] = {}
         self._by_name: dict[str, list[LambdaFunction]] = {}
+        self._found: dict[tuple[FunctionRef, str | None], LambdaFunction | None] = {}
+        """``find``'s answers (every Task invocation asks), forgotten when a function is added."""
 
     def __len__(self) -> int:
         return len(self._exact)
@@ -92,6 +94,7 @@ class LambdaFunctions:
             ref.account if ref else None,
         )
         self._exact[key] = function
+        self._found.clear()
         if ref is not None:
             same = [
                 f
@@ -110,6 +113,12 @@ class LambdaFunctions:
 
     def find(self, ref: FunctionRef, qualifier: str | None) -> LambdaFunction | None:
         """The registration answering ``ref`` invoked with ``qualifier``: qualified ones first."""
+        key = (ref, qualifier)
+        if key not in self._found:
+            self._found[key] = self._find(ref, qualifier)
+        return self._found[key]
+
+    def _find(self, ref: FunctionRef, qualifier: str | None) -> LambdaFunction | None:
         candidates = [f for f in self._by_name.get(ref.name, ()) if f.answers(ref)]
         for function in candidates:
             if function.qualifier is not None and function.qualifier == qualifier:
