@@ -40,6 +40,10 @@ class InProcessSession:
     """Children started per round: those that never wait end at once, and their reports are taken
     before the next round, so few child runs are alive at a time."""
 
+    run_directly = True
+    """Run a child here until it first suspends when nothing else is ready (the tests turn it off to
+    check that the history does not show it)."""
+
     def __init__(self, job: MapJob, inbox: ReportInbox) -> None:
         self._parent = job.parent
         self._processor: CompiledScope = job.node.processor
@@ -62,7 +66,7 @@ class InProcessSession:
             )
             child.state_machine = parent.state_machine
             main = child_main(child, self._processor)
-            if scheduler.nothing_else_ready():
+            if self.run_directly and scheduler.nothing_else_ready():
                 # Run it here until it ends or first suspends: a child that never waits (a Lambda
                 # under a virtual clock) needs no scheduler task, and is gone before the next starts.
                 try:
