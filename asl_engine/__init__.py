@@ -3,6 +3,7 @@
 The public API is what this module exports; everything else is internal and may change.
 """
 
+from asl_engine.definition.templates import TemplateError
 from asl_engine.errors import (
     AslEngineError,
     ConfigurationError,
@@ -15,7 +16,8 @@ from asl_engine.handle import ExecutionHandle
 from asl_engine.machine import InvalidExecutionInput, StateMachine
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
 from asl_engine.services.mocks import Mocks
-from asl_engine.validation import validate
+from asl_engine.teststate import TestStateError, TestStateResult
+from asl_engine.validation import validate, validate_template
 
 __version__ = "0.1.0"
 
@@ -31,8 +33,12 @@ __all__ = [
     "RealClock",
     "StateMachine",
     "StatesError",
+    "TemplateError",
+    "TestStateError",
+    "TestStateResult",
     "ValidationError",
     "VirtualClock",
     "__version__",
     "validate",
+    "validate_template",
 ]

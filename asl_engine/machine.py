@@ -6,6 +6,7 @@ form. Executions share nothing mutable with each other or with the machine.
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from collections.abc import Mapping, Sequence
@@ -13,7 +14,8 @@ from pathlib import Path
 from typing import Any, Unpack, cast
 
 from asl_engine.definition.loader import load_definition
-from asl_engine.errors import AslEngineError, ConfigurationError
+from asl_engine.definition.templates import TemplateStateMachine, load_state_machine, read_template
+from asl_engine.errors import AslEngineError, ConfigurationError, ValidationError
 from asl_engine.execution import Execution
 from asl_engine.executors import resolve_executor
 from asl_engine.handle import ExecutionHandle
@@ -29,6 +31,7 @@ from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
 from asl_engine.runtime.starter import StartableMachine
 from asl_engine.services.mocks import Mocks
 from asl_engine.services.registry import ExecutorConfig, Resources
+from asl_engine.teststate import TestStateError, TestStateResult, run_test_state, test_state_request
 
 
 class InvalidExecutionInput(AslEngineError):
@@ -42,6 +45,9 @@ class StateMachine:
         self._compiled = compiled
         self.name = name
         self.source = source
+        self.template: TemplateStateMachine | None = None
+        """For a machine loaded with ``from_template``: the template's state machine, resolved (its
+        logical id, the template, the names of the template's resources)."""
 
     def __repr__(self) -> str:
         return f"<StateMachine {self.name} ({self.type})>"
@@ -77,6 +83,39 @@ class StateMachine:
         return cls._build(document, name or default_name or "StateMachine", machine_type, str(file))
 
     @classmethod
+    def from_template(
+        cls,
+        path: str | Path,
+        logical_id: str | None = None,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        name: str | None = None,
+    ) -> StateMachine:
+        """Load a state machine from a CloudFormation, SAM or CDK (``cdk.out``) template.
+
+        ``logical_id`` picks the state machine when the template has several. ``parameters``
+        override the template's parameters (whose ``Default`` is used otherwise), pseudo parameters
+        (``AWS::Region``...), and what ``Ref``/``Fn::GetAtt`` return for a resource
+        (``"Orders"``, ``"Orders.StreamArn"``). The machine is named after the resource's
+        ``StateMachineName`` (SAM: ``Name``), else its logical id, and has the type the template
+        gives it. Raises ``TemplateError`` (a ``DefinitionError``) for what cannot be resolved,
+        ``ValidationError`` (diagnostics located in the template) for an invalid definition.
+        ``machine.template`` keeps what was resolved; ``Resources.add_template_aliases`` lets
+        handlers registered under logical ids answer the template's resource names.
+        """
+        resolved = load_state_machine(read_template(Path(path)), logical_id, parameters)
+        if resolved.loaded.problems:
+            raise ValidationError([resolved.position(d) for d in resolved.loaded.problems], resolved.source_name)
+        try:
+            compiled = compile_definition(resolved.document, machine_type=resolved.machine_type)
+        except ValidationError as error:
+            positioned = [resolved.position(diagnostic) for diagnostic in error.diagnostics]
+            raise ValidationError(positioned, resolved.source_name) from None
+        machine = cls(compiled, name=name or resolved.name, source=resolved.source_name)
+        machine.template = resolved
+        return machine
+
+    @classmethod
     def _build(cls, document: dict[str, Any], name: str, machine_type: str, source: str | None) -> StateMachine:
         compiled = compile_definition(document, machine_type=machine_type, source=source)
         return cls(compiled, name=name, source=source)
@@ -94,6 +133,95 @@ class StateMachine:
     @property
     def compiled(self) -> CompiledMachine:
         return self._compiled
+
+    # -- testing one state --------------------------------------------------------------------------
+
+    def test_state(
+        self,
+        state_name: str,
+        input: Any = None,
+        *,
+        mock: Mapping[str, Any] | None = None,
+        variables: Mapping[str, Any] | None = None,
+        context: Mapping[str, Any] | None = None,
+        inspection_level: str = "INFO",
+        resources: HandlerSource | Sequence[HandlerSource] | None = None,
+        role_arn: str | None = None,
+        retrier_retry_count: int = 0,
+        reveal_secrets: bool = False,
+        seed: int | None = None,
+    ) -> TestStateResult:
+        """Run the state ``state_name`` (at any depth) once, as AWS's TestState API does.
+
+        ``mock`` is one response in the shape ``mocks=`` takes (``{"Return": value}`` or
+        ``{"Throw": {"Error": ..., "Cause": ...}}``), for a Task, Map or Parallel state (a Map or
+        Parallel state needs one: its branches do not run); a Task without a mock is answered by
+        ``resources``. ``variables`` are the workflow variables the state sees, ``context`` the whole
+        context object (with a mock only, as on AWS), ``retrier_retry_count`` the retries already
+        made. ``inspection_level`` DEBUG or TRACE adds ``inspection_data``: the data after each
+        stage of the state's processing. Raises ``TestStateError`` for a request AWS would refuse.
+        """
+        return run_test_state(
+            self.definition,
+            state_name=state_name,
+            input=input,
+            mock=mock,
+            variables=variables,
+            context=context,
+            inspection_level=inspection_level,
+            resources=resources,
+            role_arn=role_arn,
+            retrier_retry_count=retrier_retry_count,
+            reveal_secrets=reveal_secrets,
+            machine_type=self.type,
+            machine_name=self.name,
+            seed=seed,
+            starter=_STARTER,
+            checked=True,
+        )
+
+    @staticmethod
+    def test_state_definition(
+        state_definition: Mapping[str, Any] | str,
+        input: Any = None,
+        *,
+        mock: Mapping[str, Any] | None = None,
+        variables: Mapping[str, Any] | None = None,
+        context: Mapping[str, Any] | None = None,
+        inspection_level: str = "INFO",
+        resources: HandlerSource | Sequence[HandlerSource] | None = None,
+        role_arn: str | None = None,
+        retrier_retry_count: int = 0,
+        reveal_secrets: bool = False,
+        seed: int | None = None,
+    ) -> TestStateResult:
+        """Run one state given by its own definition (a dict, or JSON text), as ``test_state`` does.
+
+        The state is called ``StateName``, as AWS's TestState calls it; its ``Next`` need not exist.
+        """
+        definition = _state_definition(state_definition)
+        return run_test_state(
+            definition,
+            input=input,
+            mock=mock,
+            variables=variables,
+            context=context,
+            inspection_level=inspection_level,
+            resources=resources,
+            role_arn=role_arn,
+            retrier_retry_count=retrier_retry_count,
+            reveal_secrets=reveal_secrets,
+            seed=seed,
+            starter=_STARTER,
+        )
+
+    @staticmethod
+    def test_state_request(
+        request: Mapping[str, Any], *, resources: HandlerSource | Sequence[HandlerSource] | None = None
+    ) -> TestStateResult:
+        """The ``TestState`` API operation: ``request`` in AWS's shape (JSON text fields), the
+        result's ``to_api()`` AWS's response. For the API server."""
+        return test_state_request(request, resources=resources, starter=_STARTER)
 
     # -- running -------------------------------------------------------------------------------------
 
@@ -249,6 +377,19 @@ def _input_text(value: Any) -> str:
         return to_strict_json_text(value)
     except (TypeError, ValueError) as error:
         raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {error}") from None
+
+
+def _state_definition(definition: Mapping[str, Any] | str) -> dict[str, Any]:
+    if isinstance(definition, str):
+        try:
+            parsed = json.loads(definition)
+        except json.JSONDecodeError as error:
+            raise TestStateError("InvalidDefinition", f"the state definition is not valid JSON: {error}") from None
+    else:
+        parsed = definition
+    if not isinstance(parsed, Mapping):
+        raise TestStateError("InvalidDefinition", "a state definition is a JSON object with a 'Type'")
+    return dict(parsed)
 
 
 def _load(definition: Any, substitutions: Mapping[str, str] | None) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypedDict
 
+from asl_engine.definition.arns import DEFAULT_ACCOUNT, DEFAULT_REGION
 from asl_engine.runtime.clock import Clock
 from asl_engine.runtime.handlers import HandlerSource
 from asl_engine.runtime.history import EventListener
@@ -61,8 +62,8 @@ class ExecutionSettings:
     context: Mapping[str, Any] | None = None
     history: bool = True
     seed: int | None = None
-    region: str = "us-east-1"
-    account: str = "123456789012"
+    region: str = DEFAULT_REGION
+    account: str = DEFAULT_ACCOUNT
     role_arn: str | None = None
     listeners: Sequence[EventListener] = ()
     start_mode: str = "async"

@@ -8,11 +8,20 @@ it; the checks that need the expression languages and the compiler come from her
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from asl_engine.definition import validate as structure
 from asl_engine.definition.diagnostics import Diagnostic
-from asl_engine.errors import ValidationError
+from asl_engine.definition.templates import (
+    TemplateError,
+    check_parameters,
+    load_state_machine,
+    read_template,
+    state_machine_ids,
+)
+from asl_engine.errors import DefinitionError, ValidationError
 from asl_engine.language.errors import ExpressionSyntaxError
 from asl_engine.language.intrinsics import compile_intrinsic, looks_like_intrinsic
 from asl_engine.runtime.compiler import compile_machine
@@ -72,3 +81,50 @@ def validate(
         expressions=ENGINE_EXPRESSION_CHECKS,
         advice=advice,
     )
+
+
+@dataclass(slots=True)
+class MachineValidation:
+    """The diagnostics of one state machine of a template."""
+
+    logical_id: str
+    source: str
+    """The file the diagnostics are located in: the template, or the file its ``DefinitionUri`` names."""
+    machine_type: str = "STANDARD"
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def validate_template(
+    path: str | Path, *, parameters: Mapping[str, Any] | None = None, advice: bool = False
+) -> list[MachineValidation]:
+    """Validate every state machine of a CloudFormation, SAM or CDK template.
+
+    Each machine's diagnostics are located in the file that holds its definition (line and column
+    inside the template for ``Definition``; the ``DefinitionString`` property, with the place
+    inside the string in the message; the referenced file for ``DefinitionUri``). A machine whose
+    definition cannot be resolved gets one ``UNREADABLE_DEFINITION`` diagnostic saying what is
+    missing; an unreadable template, or parameters that name nothing in it or break its
+    ``AllowedValues``, raise ``TemplateError``.
+    """
+    template = read_template(Path(path))
+    check_parameters(template, parameters)
+    results = []
+    for logical_id in state_machine_ids(template):
+        try:
+            machine = load_state_machine(template, logical_id, parameters)
+        except ValidationError as error:
+            results.append(MachineValidation(logical_id, str(template.path), diagnostics=list(error.diagnostics)))
+            continue
+        except (TemplateError, DefinitionError) as error:
+            message = error.detail if isinstance(error, TemplateError) else str(error)
+            results.append(
+                MachineValidation(
+                    logical_id, str(template.path), diagnostics=[Diagnostic(structure.UNREADABLE, message, None)]
+                )
+            )
+            continue
+        diagnostics = structure.validate_read(
+            machine, machine_type=machine.machine_type, expressions=ENGINE_EXPRESSION_CHECKS, advice=advice
+        )
+        results.append(MachineValidation(logical_id, machine.source_name, machine.machine_type, diagnostics))
+    return results

@@ -11,17 +11,20 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from asl_engine import StateMachine
 from asl_engine.definition import yaml_reader
 from asl_engine.definition.diagnostics import Diagnostic
+from asl_engine.definition.templates import TemplateSource, sniff_template
 from asl_engine.errors import ConfigurationError, DefinitionError, ValidationError
 from asl_engine.services import Resources, load_resources
-from asl_engine.validation import validate
+from asl_engine.validation import validate, validate_template
 
 if TYPE_CHECKING:
     from asl_engine.testing.mock_config import MockConfig
@@ -104,6 +107,31 @@ def substitutions_option(function: F) -> F:
     )(function)
 
 
+def parse_parameters(assignments: Iterable[str]) -> dict[str, str]:
+    """``("Key=Value", ...)`` -> ``{"Key": "Value"}`` for ``--parameter``; ``click.BadParameter`` when malformed."""
+    values: dict[str, str] = {}
+    for assignment in assignments:
+        key, sep, value = assignment.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"expected KEY=VALUE, got {assignment!r}", param_hint="--parameter")
+        values[key.strip()] = value
+    return values
+
+
+def parameters_option(function: F) -> F:
+    """``--parameter KEY=VALUE`` (repeatable), delivered as a dict named ``parameters``."""
+    return click.option(
+        "--parameter",
+        "parameters",
+        multiple=True,
+        metavar="KEY=VALUE",
+        callback=lambda ctx, param, assignments: parse_parameters(assignments),
+        help="For a template: a template parameter (else its Default), a pseudo parameter (AWS::Region, "
+        "AWS::AccountId, AWS::StackName...), what Ref gives for a resource (LogicalId=...), an attribute "
+        "(LogicalId.Attribute=...) or an export (its name). Repeatable.",
+    )(function)
+
+
 def machine_type_option(function: F) -> F:
     """``--type STANDARD|EXPRESS``, delivered upper-cased as ``machine_type``."""
     return click.option(
@@ -117,7 +145,28 @@ def machine_type_option(function: F) -> F:
     )(function)
 
 
+def given(ctx: click.Context, name: str) -> bool:
+    """Whether the option ``name`` was given on the command line (not left at its default)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
+
+
 # -- definitions -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MachineChoice:
+    """What picks the state machine of a file: for a template, its logical id and parameters."""
+
+    logical_id: str | None = None
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    machine_type_given: bool = False
+    """``--type`` was given explicitly (a template's own type wins, so that is an error)."""
+
+
+def template_in(path: Path) -> TemplateSource | None:
+    """The template ``path`` holds, or None when it holds a definition (or cannot be read)."""
+    return sniff_template(path)
 
 
 def load_machine(
@@ -126,18 +175,54 @@ def load_machine(
     machine_type: str = "STANDARD",
     substitutions: Mapping[str, str] | None = None,
     invalid_exit_code: int = EXIT_UNUSABLE,
+    choice: MachineChoice | None = None,
 ) -> StateMachine:
-    """Load and compile a definition file, or raise a ``CommandError`` saying exactly what is wrong.
+    """Load and compile a definition file or a template, or raise a ``CommandError`` saying exactly
+    what is wrong.
 
     The engine validates without positions (it must load fast); only when a definition is
     rejected do we run the full validator over the file to point at lines and columns.
     """
+    choice = choice or MachineChoice()
+    if template_in(path) is not None:
+        return _load_template_machine(path, substitutions, invalid_exit_code, choice)
+    if choice.parameters:
+        raise click.UsageError(f"--parameter applies to templates; {path} is a state machine definition")
     try:
         return StateMachine.from_file(path, machine_type=machine_type, substitutions=substitutions)
     except ValidationError as error:
         raise InvalidDefinition(
             str(path), _positioned_errors(path, error, machine_type, substitutions), invalid_exit_code
         ) from None
+    except DefinitionError as error:
+        raise CommandError(str(error)) from None
+
+
+def _load_template_machine(
+    path: Path, substitutions: Mapping[str, str] | None, invalid_exit_code: int, choice: MachineChoice
+) -> StateMachine:
+    if substitutions:
+        raise click.UsageError(
+            f"--set applies to definitions; {path} is a template, whose DefinitionSubstitutions are resolved "
+            "from the template itself (override what they use with --parameter)"
+        )
+    if choice.machine_type_given:
+        raise click.UsageError(f"--type applies to definitions; {path} is a template, which gives each machine's type")
+    try:
+        return StateMachine.from_template(path, choice.logical_id, choice.parameters)
+    except ValidationError as error:
+        source = error.source or str(path)
+        found = [d for d in error.diagnostics if d.severity == "ERROR"]
+        machine = choice.logical_id or ""
+        checked = validate_template(path, parameters=choice.parameters)
+        full = [
+            d
+            for result in checked
+            if result.logical_id == machine or len(checked) == 1
+            for d in result.diagnostics
+            if d.severity == "ERROR"
+        ]
+        raise InvalidDefinition(source, full or found, invalid_exit_code) from None
     except DefinitionError as error:
         raise CommandError(str(error)) from None
 
@@ -156,19 +241,26 @@ def _positioned_errors(
 DEFAULT_RESOURCES = "asl.toml"
 
 
-def load_handlers(definition: Path, resources_file: Path | None) -> Resources | None:
+def load_handlers(
+    definition: Path, resources_file: Path | None, machine: StateMachine | None = None
+) -> Resources | None:
     """The handlers of ``resources_file``, else of ``asl.toml`` beside the definition, else None.
 
     Loaded afresh on every call: each execution (each ``asl test`` case) starts from the file's
-    state, DynamoDB tables back at their seed items.
+    state, DynamoDB tables back at their seed items. For a machine from a template, functions and
+    state machines registered under a resource's logical id also answer the name the template
+    gives the resource.
     """
     path = resources_file if resources_file is not None else definition.parent / DEFAULT_RESOURCES
     if resources_file is None and not path.is_file():
         return None
     try:
-        return load_resources(path)
+        resources = load_resources(path)
     except ConfigurationError as error:
         raise CommandError(str(error)) from None
+    if machine is not None and machine.template is not None:
+        resources.add_template_aliases(machine.template.resource_names)
+    return resources
 
 
 def load_mock_config(path: Path) -> MockConfig:

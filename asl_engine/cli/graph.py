@@ -4,17 +4,19 @@ coloured by what one execution did (``--execution HISTORY.json``)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 import networkx as nx
 
-from asl_engine.cli.common import parse_substitutions
+from asl_engine.cli.common import parameters_option, parse_substitutions, template_in
 from asl_engine.cli.history_cmd import read_history
 from asl_engine.cli.render.marks import state_marks
 from asl_engine.cli.validate import EXIT_INVALID, EXIT_UNREADABLE
 from asl_engine.definition.graph import build_graph
 from asl_engine.definition.loader import load_definition
 from asl_engine.definition.render import Marks, to_dot, to_mermaid
+from asl_engine.definition.templates import load_state_machine
 from asl_engine.errors import DefinitionError, ValidationError
 
 
@@ -48,6 +50,13 @@ class _GraphError(click.ClickException):
     metavar="NAME=VALUE",
     help="Definition substitution: replaces ${NAME} in the definition's text before parsing. Repeatable.",
 )
+@parameters_option
+@click.option(
+    "--state-machine",
+    "logical_id",
+    metavar="LOGICAL_ID",
+    help="For a template: the state machine to draw (needed when it has several).",
+)
 @click.option(
     "--execution",
     "history_file",
@@ -56,9 +65,15 @@ class _GraphError(click.ClickException):
     "or aws stepfunctions get-execution-history; '-': stdin).",
 )
 def graph_command(
-    file: Path, output_format: str, output: Path | None, assignments: tuple[str, ...], history_file: str | None
+    file: Path,
+    output_format: str,
+    output: Path | None,
+    assignments: tuple[str, ...],
+    parameters: dict[str, str],
+    logical_id: str | None,
+    history_file: str | None,
 ) -> None:
-    """Draw the states and transitions of FILE.
+    """Draw the states and transitions of FILE (a definition, or a CloudFormation, SAM or CDK template).
 
     Parallel branches and Map processors are nested boxes, Catch edges are dashed and
     labelled with their errors, each Retrier is a self-loop labelled with its errors and
@@ -72,17 +87,13 @@ def graph_command(
       asl graph machine.asl.json > machine.mmd
       asl graph --format dot machine.asl.json | dot -Tsvg -o machine.svg
       asl graph --format dot --output machine.dot machine.yaml
+      asl graph template.yaml --state-machine OrderStateMachine
       asl run machine.json --history-json run.json; asl graph machine.json --execution run.json
     """
-    try:
-        loaded = load_definition(file, substitutions=parse_substitutions(assignments))
-    except ValidationError as error:
-        raise _GraphError(str(error), EXIT_INVALID) from None
-    except DefinitionError as error:
-        raise _GraphError(str(error), EXIT_UNREADABLE) from None
-    graph = build_graph(loaded.document)
+    document, name = _document(file, assignments, logical_id, parameters)
+    graph = build_graph(document)
     marks = _marks(history_file, graph) if history_file is not None else None
-    text = to_mermaid(graph, marks) if output_format == "mermaid" else to_dot(graph, file.stem, marks)
+    text = to_mermaid(graph, marks) if output_format == "mermaid" else to_dot(graph, name, marks)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -90,6 +101,26 @@ def graph_command(
         output.write_text(text, encoding="utf-8")
     except OSError as error:
         raise _GraphError(f"{output}: cannot write: {error.strerror}", EXIT_UNREADABLE) from None
+
+
+def _document(
+    file: Path, assignments: tuple[str, ...], logical_id: str | None, parameters: dict[str, str]
+) -> tuple[dict[str, Any], str]:
+    """The definition to draw and the graph's name: the file's, or a template's state machine's."""
+    template = template_in(file)
+    try:
+        if template is None:
+            if logical_id is not None or parameters:
+                raise click.UsageError(f"--state-machine and --parameter apply to templates; {file} is a definition")
+            return load_definition(file, substitutions=parse_substitutions(assignments)).document, file.stem
+        if assignments:
+            raise click.UsageError(f"--set applies to definitions; {file} is a template (use --parameter)")
+        machine = load_state_machine(template, logical_id, parameters)
+        return machine.document, machine.name
+    except ValidationError as error:
+        raise _GraphError(str(error), EXIT_INVALID) from None
+    except DefinitionError as error:
+        raise _GraphError(str(error), EXIT_UNREADABLE) from None
 
 
 def _marks(history_file: str, graph: nx.MultiDiGraph) -> Marks:

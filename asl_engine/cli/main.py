@@ -20,6 +20,7 @@ def cli() -> None:
       asl validate machine.json
       asl graph machine.json --format dot
       asl test tests.yaml
+      asl test-state machine.json --state Charge --input-json '{}' --mock-result '{"ok": true}'
       asl COMMAND --help
     """
 
@@ -30,6 +31,7 @@ def _register() -> None:
     from asl_engine.cli.history_cmd import history_command
     from asl_engine.cli.run import run
     from asl_engine.cli.test_cmd import test_command
+    from asl_engine.cli.test_state_cmd import test_state_command
     from asl_engine.cli.validate import validate_command
 
     cli.add_command(run)
@@ -37,6 +39,7 @@ def _register() -> None:
     cli.add_command(graph_command, "graph")
     cli.add_command(conformance_command, "conformance")
     cli.add_command(test_command, "test")
+    cli.add_command(test_state_command, "test-state")
     cli.add_command(history_command, "history")
 
 

@@ -26,11 +26,13 @@ from asl_engine.cli.common import (
     EXIT_SUCCEEDED,
     EXIT_TIMED_OUT,
     CommandError,
+    MachineChoice,
     dump_json,
     load_handlers,
     load_machine,
     load_mock_config,
     machine_type_option,
+    parameters_option,
     read_input,
     substitutions_option,
 )
@@ -57,6 +59,7 @@ _STOP_CAUSE = "Interrupted with Ctrl-C"
 @click.option("--input", "input_file", metavar="FILE", help="Execution input: a JSON file, or '-' for stdin.")
 @click.option("--input-json", metavar="JSON", help="Execution input given inline as JSON text.")
 @substitutions_option
+@parameters_option
 @machine_type_option
 @click.option("--name", metavar="NAME", help="Execution name (default: a random UUID; see --seed).")
 @click.option(
@@ -77,7 +80,9 @@ _STOP_CAUSE = "Interrupted with Ctrl-C"
     "--state-machine",
     "mock_machine",
     metavar="NAME",
-    help="The MockConfigFile state machine holding --test-case (needed only when several do).",
+    help="For a template: the logical id of the state machine to run (needed when it has several). With "
+    "--mock-config: the MockConfigFile state machine holding --test-case (needed only when several do; for a "
+    "template, its logical id when the MockConfigFile has it).",
 )
 @click.option(
     "--clock",
@@ -133,6 +138,7 @@ def run(
     input_file: str | None,
     input_json: str | None,
     substitutions: dict[str, str],
+    parameters: dict[str, str],
     machine_type: str,
     name: str | None,
     resources_file: Path | None,
@@ -153,12 +159,17 @@ def run(
 ) -> None:
     """Execute DEFINITION (JSON or YAML) and print its output as JSON on stdout.
 
+    DEFINITION may also be a CloudFormation, SAM or CDK template (cdk.out/*.template.json):
+    its state machine runs, picked with --state-machine when there are several, with the
+    template's intrinsic functions resolved (--parameter overrides what they use).
     Status, error and cause go to stderr. Exit status: 0 succeeded, 1 failed,
     2 unusable input or invalid definition, 3 timed out, 130 interrupted (Ctrl-C).
 
     \b
     Examples:
       asl run machine.json --input input.json
+      asl run template.yaml --state-machine OrderStateMachine --input-json '{"orderId": 42}'
+      asl run cdk.out/OrdersStack.template.json --parameter AWS::Region=eu-west-1
       asl run machine.yaml --input-json '{"orderId": 42}' --clock virtual
       echo '{"orderId": 42}' | asl run machine.json --input - | jq .total
       asl run machine.json --mock-config MockConfigFile.json --test-case HappyPath --history
@@ -168,12 +179,14 @@ def run(
     try:
         if (mock_config is None) != (test_case is None):
             raise click.UsageError("--mock-config and --test-case go together")
-        if mock_machine is not None and mock_config is None:
-            raise click.UsageError("--state-machine needs --mock-config and --test-case")
+        is_template = common.template_in(definition) is not None
+        if mock_machine is not None and mock_config is None and not is_template:
+            raise click.UsageError("--state-machine needs --mock-config and --test-case (or a template)")
         execution_input = read_input(input_file, input_json)
-        machine = load_machine(definition, machine_type=machine_type, substitutions=substitutions)
-        resources = load_handlers(definition, resources_file)
-        mocks = _mocks_of(mock_config, test_case, mock_machine)
+        choice = MachineChoice(mock_machine if is_template else None, parameters, common.given(ctx, "machine_type"))
+        machine = load_machine(definition, machine_type=machine_type, substitutions=substitutions, choice=choice)
+        resources = load_handlers(definition, resources_file, machine)
+        mocks = _mocks_of(mock_config, test_case, mock_machine, machine if is_template else None)
         with _opened(trace_file) as trace_stream:
             execution, interrupted = _execute(
                 machine,
@@ -216,11 +229,18 @@ def _opened(path: Path | None) -> Iterator[IO[str] | None]:
         yield stream
 
 
-def _mocks_of(config: Path | None, test_case: str | None, state_machine: str | None) -> dict[str, Any] | None:
+def _mocks_of(
+    config: Path | None, test_case: str | None, state_machine: str | None, from_template: StateMachine | None
+) -> dict[str, Any] | None:
     if config is None or test_case is None:
         return None
+    mock_config = load_mock_config(config)
+    if from_template is not None and from_template.template is not None:
+        # A template's machine is known in the MockConfigFile by its logical id (or its name), if at all.
+        names = (from_template.template.logical_id, from_template.name)
+        state_machine = next((name for name in names if name in mock_config.state_machines()), None)
     try:
-        return load_mock_config(config).test_case(test_case, state_machine=state_machine)
+        return mock_config.test_case(test_case, state_machine=state_machine)
     except ConfigurationError as error:
         raise CommandError(str(error)) from None
 

@@ -8,6 +8,12 @@ Two kinds of SPEC are accepted, told apart by their top-level keys:
 * a **MockConfigFile** (``StateMachines``), Step Functions Local's format: every test case of every
   state machine is run against the definition found beside the file, and passes when the
   execution succeeds (the format has no expectations; write a test spec to expect more).
+
+A spec's ``definition`` may be a CloudFormation, SAM or CDK template: ``state_machine`` then names
+the state machine (its logical id, also used for the MockConfigFile when it has that name) and
+``parameters`` override the template's parameters. A MockConfigFile's machine is looked for in a
+template beside it (``template.yaml``, ``template.json``, ``*.template.json``) when no definition
+file carries its name.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from asl_engine.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_SUCCEEDED,
     CommandError,
+    MachineChoice,
     dump_json,
     load_data_file,
     load_handlers,
@@ -37,8 +44,10 @@ from asl_engine.cli.common import (
     parse_json,
     read_input,
     read_text,
+    template_in,
 )
 from asl_engine.cli.render.text import describe_path, format_duration
+from asl_engine.definition.templates import state_machine_ids
 from asl_engine.errors import AslEngineError, ConfigurationError
 from asl_engine.execution import Execution
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
@@ -47,7 +56,8 @@ from asl_engine.testing.json_diff import json_differences
 STATUSES = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 DEFINITION_SUFFIXES = (".asl.json", ".json", ".asl.yaml", ".asl.yml", ".yaml", ".yml")
 
-_SPEC_KEYS = ("definition", "type", "substitutions", "resources", "mock_config", "state_machine", "tests")
+_SPEC_KEYS = ("definition", "type", "substitutions", "parameters", "resources", "mock_config", "state_machine", "tests")
+_TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
 _TEST_KEYS = ("input", "input_file", "test_case", "mocks", "expect")
 _EXPECT_KEYS = ("status", "output", "output_match", "error", "cause", "path")
 OUTPUT_MATCHES = ("exact", "subset")
@@ -83,6 +93,10 @@ class TestCase:
     expect: Expectation = field(default_factory=Expectation)
     resources_file: Path | None = None
     """Handlers for the Task states no mock answers (None: asl.toml beside the definition, if any)."""
+    logical_id: str | None = None
+    """For a template: the state machine to run."""
+    parameters: dict[str, str] = field(default_factory=dict)
+    """For a template: the parameters that override its own."""
 
 
 @dataclass(slots=True)
@@ -124,26 +138,40 @@ def _mock_config_tests(spec: Path, input_value: Any, resources_file: Path | None
     config = load_mock_config(spec)
     tests = []
     for machine in config.state_machines():
-        definition = _definition_beside(spec, machine)
+        definition, logical_id = _definition_beside(spec, machine)
         for case in config.test_cases(machine):
             mocks = config.test_case(case, state_machine=machine)
             tests.append(
                 TestCase(
-                    f"{machine}#{case}", definition, "STANDARD", {}, input_value, mocks, resources_file=resources_file
+                    f"{machine}#{case}",
+                    definition,
+                    "STANDARD",
+                    {},
+                    input_value,
+                    mocks,
+                    resources_file=resources_file,
+                    logical_id=logical_id,
                 )
             )
     return tests
 
 
-def _definition_beside(spec: Path, machine: str) -> Path:
+def _definition_beside(spec: Path, machine: str) -> tuple[Path, str | None]:
+    """The definition file named after ``machine``, else a template beside ``spec`` holding it
+    (with its logical id)."""
     candidates = [spec.parent / f"{machine}{suffix}" for suffix in DEFINITION_SUFFIXES]
     for candidate in candidates:
         if candidate.is_file():
-            return candidate
+            return candidate, None
+    templates = [spec.parent / name for name in _TEMPLATE_NAMES] + sorted(spec.parent.glob("*.template.json"))
+    for candidate in templates:
+        template = template_in(candidate) if candidate.is_file() else None
+        if template is not None and machine in state_machine_ids(template):
+            return candidate, machine
     raise CommandError(
         f"{spec}: no definition for state machine '{machine}': expected one of "
         + ", ".join(candidate.name for candidate in candidates)
-        + f" in {spec.parent}"
+        + f" in {spec.parent}, or a template there (template.yaml, *.template.json) with a state machine '{machine}'"
     )
 
 
@@ -159,6 +187,7 @@ def _spec_tests(
     if machine_type not in ("STANDARD", "EXPRESS"):
         raise SpecError(origin, "/type", f"expected STANDARD or EXPRESS, got {machine_type!r}")
     substitutions = _substitutions(origin, document.get("substitutions", {}))
+    parameters = _substitutions(origin, document.get("parameters", {}), "/parameters")
     resources_file = default_resources
     if "resources" in document:
         resources_file = base / _string(origin, "/resources", document["resources"])
@@ -168,6 +197,17 @@ def _spec_tests(
     state_machine = document.get("state_machine")
     if state_machine is not None:
         state_machine = _string(origin, "/state_machine", state_machine)
+    is_template = template_in(definition) is not None
+    logical_id = state_machine if is_template else None
+    if parameters and not is_template:
+        raise SpecError(origin, "/parameters", f"parameters apply to templates; {definition_text} is a definition")
+    for key in ("type", "substitutions"):
+        if is_template and key in document:
+            raise SpecError(
+                origin, f"/{key}", f"{definition_text} is a template, which gives its machines' {key} itself"
+            )
+    if is_template and (config is None or state_machine not in config.state_machines()):
+        state_machine = None  # the MockConfigFile knows this machine by another name, if at all
     tests = document["tests"]
     if not isinstance(tests, Mapping) or not tests:
         raise SpecError(origin, "/tests", "expected an object mapping test names to tests")
@@ -190,6 +230,8 @@ def _spec_tests(
                 mocks,
                 _expectation(origin, f"{pointer}/expect", test.get("expect", {})),
                 resources_file,
+                logical_id,
+                parameters,
             )
         )
     return cases
@@ -276,9 +318,9 @@ def _optional_string(origin: str, pointer: str, value: Any) -> str | None:
     return value
 
 
-def _substitutions(origin: str, raw: Any) -> dict[str, str]:
+def _substitutions(origin: str, raw: Any, pointer: str = "/substitutions") -> dict[str, str]:
     if not isinstance(raw, Mapping):
-        raise SpecError(origin, "/substitutions", "expected an object mapping names to values")
+        raise SpecError(origin, pointer, "expected an object mapping names to values")
     return {str(key): value if isinstance(value, str) else dump_json(value, pretty=False) for key, value in raw.items()}
 
 
@@ -293,13 +335,24 @@ class MachineCache:
     """Each definition is loaded and compiled once, however many tests use it."""
 
     def __init__(self) -> None:
-        self._machines: dict[tuple[Path, str, tuple[tuple[str, str], ...]], StateMachine] = {}
+        self._machines: dict[tuple[Any, ...], StateMachine] = {}
 
     def get(self, test: TestCase) -> StateMachine:
-        key = (test.definition, test.machine_type, tuple(sorted(test.substitutions.items())))
+        key = (
+            test.definition,
+            test.machine_type,
+            tuple(sorted(test.substitutions.items())),
+            test.logical_id,
+            tuple(sorted(test.parameters.items())),
+        )
         machine = self._machines.get(key)
         if machine is None:
-            machine = load_machine(test.definition, machine_type=test.machine_type, substitutions=test.substitutions)
+            machine = load_machine(
+                test.definition,
+                machine_type=test.machine_type,
+                substitutions=test.substitutions,
+                choice=MachineChoice(test.logical_id, test.parameters),
+            )
             self._machines[key] = machine
         return machine
 
@@ -308,7 +361,7 @@ def run_test(test: TestCase, machines: MachineCache, clock: str) -> Outcome:
     started = time.perf_counter()
     machine = machines.get(test)
     execution_clock: Clock = RealClock() if clock == "real" else VirtualClock()
-    resources = load_handlers(test.definition, test.resources_file)  # fresh per test: tables start from seed
+    resources = load_handlers(test.definition, test.resources_file, machine)  # fresh per test: tables from seed
     try:
         execution = machine.execute(test.input, mocks=test.mocks, resources=resources, clock=execution_clock)
     except AslEngineError as error:  # e.g. a mock for a state the definition does not have

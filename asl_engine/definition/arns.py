@@ -12,6 +12,25 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+DEFAULT_REGION = "us-east-1"
+"""The region an execution runs in unless told otherwise (ARNs, the context object, templates)."""
+DEFAULT_ACCOUNT = "123456789012"
+"""The account id an execution runs in unless told otherwise."""
+
+
+def partition_of(region: str) -> str:
+    """The partition a region belongs to (``aws``, ``aws-cn``, ``aws-us-gov``...)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    if region.startswith("us-iso-"):
+        return "aws-iso"
+    if region.startswith("us-isob-"):
+        return "aws-iso-b"
+    return "aws"
+
+
 ResourceKind = Literal["lambda-function", "activity", "service", "aws-sdk"]
 Pattern = Literal["request-response", "sync", "sync:2", "wait-for-task-token"]
 

@@ -113,6 +113,17 @@ def read_definition(source: Any, *, substitutions: Mapping[str, Any] | None = No
     raise DefinitionError(f"a definition must be a dict, JSON or YAML text, or a file path, not {kind}")
 
 
+def read_definition_text(
+    text: str, *, source_name: str | None = None, substitutions: Mapping[str, Any] | None = None
+) -> LoadedDefinition:
+    """Text that *is* the definition (a template's ``DefinitionString``): never taken for a file path.
+
+    Raises ``ValidationError`` when it is not a JSON object or YAML mapping; duplicate keys are in
+    ``problems``, as with ``read_definition``.
+    """
+    return _parse_text(text, source_name, substitutions)
+
+
 # -- files ---------------------------------------------------------------------------------------
 
 

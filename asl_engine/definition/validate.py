@@ -12,7 +12,7 @@ public entry point, ``asl_engine/validation.py``) supplies.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from asl_engine.definition import pointers
 from asl_engine.definition.diagnostics import Diagnostic
@@ -22,8 +22,8 @@ from asl_engine.definition.loader import read_definition
 from asl_engine.definition.rules import check_rules
 from asl_engine.definition.schema import SCHEMA_FAILED, load_schema
 from asl_engine.definition.suggest import did_you_mean
-from asl_engine.definition.vocabulary import MACHINE_TYPES, STATE_TYPES, TYPE_VALUES_MESSAGE
-from asl_engine.definition.walk import StateInfo, all_states, collect_scopes
+from asl_engine.definition.vocabulary import JSONPATH, MACHINE_TYPES, QUERY_LANGUAGES, STATE_TYPES, TYPE_VALUES_MESSAGE
+from asl_engine.definition.walk import ScopeInfo, StateInfo, all_states, collect_scopes
 from asl_engine.errors import ConfigurationError, DefinitionError, ValidationError
 
 UNREADABLE = "UNREADABLE_DEFINITION"
@@ -53,6 +53,30 @@ def validate(
         return list(error.diagnostics)
     except DefinitionError as error:
         return [Diagnostic(UNREADABLE, str(error), None)]
+    return validate_read(loaded, machine_type=machine_type, expressions=expressions, advice=advice)
+
+
+class ReadDefinition(Protocol):
+    """A definition already read, able to place a diagnostic in the file it came from (a
+    ``LoadedDefinition``, or a template's state machine)."""
+
+    @property
+    def document(self) -> dict[str, Any]: ...
+
+    @property
+    def problems(self) -> list[Diagnostic]: ...
+
+    def position(self, diagnostic: Diagnostic) -> Diagnostic: ...
+
+
+def validate_read(
+    loaded: ReadDefinition,
+    *,
+    machine_type: str = "STANDARD",
+    expressions: ExpressionChecks | None,
+    advice: bool = False,
+) -> list[Diagnostic]:
+    """``validate`` for a definition already read: every problem, sorted and positioned by ``loaded``."""
     found = list(loaded.problems)
     found.extend(validate_document(loaded.document, machine_type=machine_type, expressions=expressions, advice=advice))
     if expressions is not None and not any(diagnostic.severity == "ERROR" for diagnostic in found):
@@ -82,6 +106,21 @@ def validate_document(
     if not advice:
         found = [diagnostic for diagnostic in found if diagnostic.severity != "ADVICE"]
     return _tidy(document, found)
+
+
+def validate_state(spec: Any, *, name: str = "StateName", query_language: str = JSONPATH) -> list[Diagnostic]:
+    """Schema diagnostics of one state on its own (a TestState ``definition`` that is a single state).
+
+    Its transitions are not checked: a state tested alone may name a ``Next`` that is not there.
+    Pointers are relative to the state (``/Parameters``).
+    """
+    if not isinstance(spec, dict):
+        return [Diagnostic(SCHEMA_FAILED, "A state must be a JSON object", None)]
+    own = spec.get("QueryLanguage")
+    language = own if own in QUERY_LANGUAGES else query_language
+    scope = ScopeInfo("", {"States": {name: spec}}, "machine", None)
+    state = StateInfo(name, spec, "", scope, language, spec.get("Type") if isinstance(spec.get("Type"), str) else None)
+    return _state_schema_diagnostics(state)
 
 
 def _check_machine_type(machine_type: str) -> None:

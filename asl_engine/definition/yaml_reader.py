@@ -11,6 +11,12 @@ nodes here so that it holds JSON values only:
 * ``<<`` merge keys are applied (explicit keys win); tags that name no JSON value (``!Sub``,
   ``!!binary``, ``!!set``...) are refused with their position.
 
+A CloudFormation or SAM template is read with ``read(root, cloudformation=True)``: its short-form
+tags (``!Ref X``, ``!GetAtt A.B``, ``!Sub``, ``!Join``, ``!If``... every tag of
+``CLOUDFORMATION_TAGS``) become the long form CloudFormation itself turns them into
+(``{"Ref": "X"}``, ``{"Fn::GetAtt": ["A", "B"]}``). A definition never holds them: read without
+that flag, they are refused as before. Nothing is ever constructed from a tag but JSON values.
+
 Aliases make YAML a graph: ten aliases of ten aliases eight levels deep is a 609-byte text whose
 JSON would hold 10^8 values. The JSON size the aliases expand to is computed on the graph (each
 node once) before anything walks the document, and more than AWS's largest definition
@@ -36,6 +42,35 @@ _JSON_SCALARS = frozenset(
 )
 _MAPPING = "tag:yaml.org,2002:map"
 _SEQUENCE = "tag:yaml.org,2002:seq"
+
+CLOUDFORMATION_TAGS: dict[str, str] = {
+    "!Ref": "Ref",
+    "!Condition": "Condition",
+    **{
+        f"!{name}": f"Fn::{name}"
+        for name in (
+            "And",
+            "Base64",
+            "Cidr",
+            "Equals",
+            "FindInMap",
+            "GetAtt",
+            "GetAZs",
+            "If",
+            "ImportValue",
+            "Join",
+            "Length",
+            "Not",
+            "Or",
+            "Select",
+            "Split",
+            "Sub",
+            "ToJsonString",
+            "Transform",
+        )
+    },
+}
+"""CloudFormation's short-form tags and the long-form key each stands for (``!Sub`` -> ``Fn::Sub``)."""
 
 
 class YamlProblem(Exception):
@@ -86,13 +121,16 @@ def load(text: str) -> Any:
     return None if root is None else read(root).value
 
 
-def read(root: Any) -> YamlDocument:
-    """The JSON document of a composed mapping; raises ``YamlProblem`` for what JSON cannot hold."""
+def read(root: Any, *, cloudformation: bool = False) -> YamlDocument:
+    """The JSON document of a composed mapping; raises ``YamlProblem`` for what JSON cannot hold.
+
+    ``cloudformation``: accept CloudFormation's short-form tags, as their long forms (templates).
+    """
     measure = _ExpandedSize()
     try:
         size = measure.of(root)
         bomb = measure.aliased and size > MAX_DEFINITION_BYTES
-        builder = _Builder()
+        builder = _Builder(cloudformation)
         value = None if bomb else builder.build(root, "")
     except RecursionError:
         raise YamlProblem("The YAML nests too deeply to be a definition", root) from None
@@ -142,17 +180,21 @@ class _ExpandedSize:
 class _Builder:
     """Builds JSON values from nodes; a node reached twice (an alias) is built once and shared."""
 
-    def __init__(self) -> None:
+    def __init__(self, cloudformation: bool = False) -> None:
         from ruamel.yaml import YAML
 
         self._constructor = YAML(typ="safe", pure=True).constructor
         self._built: dict[int, Any] = {}
+        self._cloudformation = cloudformation
         self.duplicates: list[tuple[str, str]] = []
 
     def build(self, node: Any, pointer: str) -> Any:
         if id(node) in self._built:
             return self._built[id(node)]
-        if node.id == "scalar":
+        value: Any
+        if self._cloudformation and isinstance(node.tag, str) and node.tag.startswith("!") and node.tag[1:2] != "!":
+            value = self._intrinsic(node, pointer)
+        elif node.id == "scalar":
             value = self._scalar(node)
         elif node.id == "sequence":
             self._expect_tag(node, _SEQUENCE)
@@ -162,6 +204,32 @@ class _Builder:
             value = self._mapping(node, pointer)
         self._built[id(node)] = value
         return value
+
+    def _intrinsic(self, node: Any, pointer: str) -> dict[str, Any]:
+        """A CloudFormation short-form tag as its long form: ``!GetAtt A.B`` -> ``{"Fn::GetAtt": ["A", "B"]}``."""
+        key = CLOUDFORMATION_TAGS.get(node.tag)
+        if key is None:
+            raise YamlProblem(
+                f"The YAML tag '{node.tag}' is not a CloudFormation intrinsic function",
+                node,
+                suggestion=f"use one of {', '.join(sorted(CLOUDFORMATION_TAGS))}",
+            )
+        inner = pointers.join(pointer, key)
+        if node.id == "scalar":
+            text = str(node.value)
+            if key == "Fn::GetAtt":
+                resource, dot, attribute = text.partition(".")
+                if not dot or not resource or not attribute:
+                    raise YamlProblem(
+                        f"!GetAtt takes LogicalId.Attribute, got {text!r}",
+                        node,
+                        suggestion="write !GetAtt MyResource.Arn",
+                    )
+                return {key: [resource, attribute]}
+            return {key: text}
+        if node.id == "sequence":
+            return {key: [self.build(item, pointers.join(inner, index)) for index, item in enumerate(node.value)]}
+        return {key: self._mapping(node, inner)}
 
     def _mapping(self, node: Any, pointer: str) -> dict[str, Any]:
         merged: dict[str, Any] = {}

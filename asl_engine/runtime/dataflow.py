@@ -145,6 +145,11 @@ class JsonPathFlow:
         except PathNotFoundError as error:
             raise failures.from_path(frame, error) from None
 
+    # The hot path: ``effective_input``, ``finish`` and ``place_result`` do each step inline (a call
+    # per step would cost every state). ``apply_parameters``, ``select_result`` and
+    # ``apply_result_path`` are the same steps one at a time, for callers that watch each stage
+    # (TestState's ``InspectingJsonPathFlow``); tests/teststate holds the two ways to the same values.
+
     def effective_input(self, frame: Frame, raw_input: Any) -> Any:
         selected = raw_input if self.input_path is _ABSENT else self.selected_input(frame, raw_input)
         if self.parameters is None:
@@ -177,6 +182,35 @@ class JsonPathFlow:
             except ResultPathError as error:
                 raise failures.runtime_error(frame, f"Invalid path '{error.path}' : {error.detail}") from None
         return self.apply_output_path(frame, combined)
+
+    def apply_parameters(self, frame: Frame, selected: Any) -> Any:
+        """Parameters (when the state has them) applied to the input InputPath selected."""
+        if self.parameters is None:
+            return selected
+        try:
+            return self.parameters.evaluate(selected, frame)
+        except (PathNotFoundError, EvaluationError) as error:
+            raise _as_states_error(frame, error) from None
+
+    def select_result(self, frame: Frame, result: Any) -> Any:
+        """ResultSelector (when the state has one) applied to the raw result."""
+        if self.result_selector is None:
+            return result
+        try:
+            return self.result_selector.evaluate(result, frame)
+        except (PathNotFoundError, EvaluationError) as error:
+            raise _as_states_error(frame, error) from None
+
+    def apply_result_path(self, frame: Frame, raw_input: Any, result: Any, result_path: Any) -> Any:
+        """``result`` placed into the raw input as ``result_path`` says (absent: the result itself)."""
+        if result_path is _ABSENT:
+            return result
+        if result_path is None:
+            return raw_input
+        try:
+            return set_at(raw_input, result_path, result)
+        except ResultPathError as error:
+            raise failures.runtime_error(frame, f"Invalid path '{error.path}' : {error.detail}") from None
 
     def apply_output_path(self, frame: Frame, value: Any) -> Any:
         path = self.output_path

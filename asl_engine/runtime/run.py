@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from asl_engine.definition.arns import ResourceRef
+from asl_engine.definition.arns import DEFAULT_ACCOUNT, DEFAULT_REGION, ResourceRef
 from asl_engine.errors import StatesError
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import CallbackRegistry
@@ -56,8 +56,8 @@ class Identity:
 
     state_machine_name: str
     execution_name: str
-    region: str = "us-east-1"
-    account: str = "123456789012"
+    region: str = DEFAULT_REGION
+    account: str = DEFAULT_ACCOUNT
     partition: str = "aws"
     role_arn: str | None = None
     express_id: str | None = None

@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any, TypeVar, cast, overload
 
 from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
+from asl_engine.definition.templates import ResourceName
+from asl_engine.definition.templates.source import STATE_MACHINE_TYPES
 from asl_engine.errors import ConfigurationError
 from asl_engine.runtime.handlers import HandlerFunction, TaskHandler
 from asl_engine.runtime.starter import StartableMachine
@@ -48,6 +50,7 @@ from asl_engine.services.stepfunctions import StateMachines
 from asl_engine.services.table import DYNAMODB, GLUE, INTEGRATIONS, LAMBDA, S3, STEP_FUNCTIONS
 
 F = TypeVar("F", bound=Callable[..., Any])
+_FUNCTION_TYPES = frozenset({"AWS::Lambda::Function", "AWS::Serverless::Function"})
 S = TypeVar("S")
 
 
@@ -290,6 +293,27 @@ class Resources:
         """
         self._invalidate()
         return self.state_machines.add(machine, name=name, arn=arn)
+
+    def add_template_aliases(self, names: Iterable[ResourceName]) -> None:
+        """Let what is registered under a template resource's logical id answer its physical name too.
+
+        ``names`` are a template's resources as ``StateMachine.from_template`` resolved them
+        (``machine.template.resource_names``). A Lambda function or state machine registered under
+        one of a resource's aliases (its logical id, or for CDK its construct id) also answers the
+        name the template gives it (``FunctionName: !Sub "${AWS::StackName}-process"``), unless
+        something is registered under that name already.
+        """
+        for name in names:
+            if name.type in _FUNCTION_TYPES and self.lambdas.find_exact(name.physical_name) is None:
+                function = next(filter(None, map(self.lambdas.find_exact, name.aliases)), None)
+                if function is not None:
+                    self.lambda_function(
+                        name.physical_name, function.handler, timeout=function.timeout, memory_size=function.memory_size
+                    )
+            elif name.type in STATE_MACHINE_TYPES and name.physical_name not in self.state_machines.names():
+                machine = next(filter(None, map(self.state_machines.by_name, name.aliases)), None)
+                if machine is not None:
+                    self.state_machine(machine, name=name.physical_name)
 
     @overload
     def handler(self, resource: str, function: None = None) -> Callable[[F], F]: ...

@@ -90,6 +90,11 @@ class StateMachines:
     def names(self) -> list[str]:
         return list(self._by_name)
 
+    def by_name(self, name: str) -> StartableMachine | None:
+        """The machine registered under ``name``, if any."""
+        registered = self._by_name.get(name)
+        return registered.machine if registered is not None else None
+
     def find(self, target: str, env: TaskEnvironment) -> RegisteredMachine | None:
         registered = self._by_key.get(target)
         if registered is not None:
