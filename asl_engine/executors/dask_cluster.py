@@ -65,7 +65,7 @@ class DaskSession(RemoteSession):
                         n_workers=os.cpu_count() or 1,
                         threads_per_worker=1,
                         processes=True,
-                        dashboard_address=None,
+                        dashboard_address=":0",  # a free port: never clash with another cluster
                     )
                 self._client = distributed.Client(self._cluster)
             else:
