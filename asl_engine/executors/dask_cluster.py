@@ -2,9 +2,9 @@
 
 ``dask://HOST:PORT`` connects to a running scheduler (``dask scheduler``, with ``dask worker``
 processes on any machines); ``dask`` alone starts a local cluster for the Map Run, one
-single-threaded worker process per core. The job goes to each worker once (a task result every batch
-depends on, so Dask makes it again if the workers holding it die), every worker prepares it before
-any child runs (``Client.run``), and each batch of children is one task.
+single-threaded worker process per core. The job travels with each batch (a few kilobytes; each
+worker process prepares it once), every worker prepares it before any child runs (``Client.run``),
+and each batch of children is one task.
 
 When a worker dies, Dask's scheduler runs its tasks again elsewhere: the affected children run
 again (at least once per item). A task whose workers keep dying is given up after the scheduler's
@@ -21,7 +21,7 @@ from concurrent.futures import CancelledError
 from typing import Any
 
 from asl_engine.errors import StatesError
-from asl_engine.executors.job import WorkerJob, WorkerSetupError, describe_items, executor_failure, probe, run_batch
+from asl_engine.executors.job import WorkerSetupError, describe_items, executor_failure, probe, run_batch
 from asl_engine.executors.remote import DEFAULT_RETRIES, Batch, RemoteSession
 from asl_engine.runtime.map_run.executor import ExecutorSession, MapJob, ReportInbox
 
@@ -42,10 +42,6 @@ class DaskExecutor:
 
     def open(self, job: MapJob, inbox: ReportInbox) -> ExecutorSession:
         return DaskSession(self, job, inbox)
-
-
-def _the_job(job: WorkerJob) -> WorkerJob:
-    return job
 
 
 class DaskSession(RemoteSession):
@@ -76,9 +72,6 @@ class DaskSession(RemoteSession):
                 f"The Map state '{self._node_name}' cannot reach the Dask scheduler at {executor.address}: {error}"
             ) from None
         self.workers = max(1, len(self._client.scheduler_info(n_workers=-1).get("workers", {})))
-        # The job is a task's result, not scattered data: when the workers holding it die, Dask makes
-        # it again (scattered data would be lost, and every batch with it).
-        self._job_future = self._client.submit(_the_job, self._worker_job, key=f"asl-job-{self._worker_job.key}")
         self._check_workers()
 
     def _check_workers(self) -> None:
@@ -94,7 +87,10 @@ class DaskSession(RemoteSession):
             )
 
     def _send(self, batch: Batch) -> None:
-        future = self._client.submit(run_batch, self._job_future, batch.works, pure=False)
+        # The job travels with every batch (a few kilobytes, prepared once per worker process): as a
+        # dependency held by one worker it would draw every batch to that worker, and scattered data
+        # dies with the workers holding it.
+        future = self._client.submit(run_batch, self._worker_job, batch.works, pure=False)
         self._futures[batch.id] = future
 
         def finished(done: Any) -> None:
