@@ -15,7 +15,9 @@ from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
 from asl_engine.machine import InvalidExecutionInput, StateMachine
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
+from asl_engine.runtime.safety import SafetyLimits
 from asl_engine.services.mocks import Mocks
+from asl_engine.store import Store, open_store
 from asl_engine.teststate import TestStateError, TestStateResult
 from asl_engine.validation import validate, validate_template
 
@@ -31,14 +33,17 @@ __all__ = [
     "InvalidExecutionInput",
     "Mocks",
     "RealClock",
+    "SafetyLimits",
     "StateMachine",
     "StatesError",
+    "Store",
     "TemplateError",
     "TestStateError",
     "TestStateResult",
     "ValidationError",
     "VirtualClock",
     "__version__",
+    "open_store",
     "validate",
     "validate_template",
 ]

@@ -11,6 +11,7 @@ from asl_engine.runtime.history import HistoryEvent
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledMachine
     from asl_engine.runtime.decisions import Decision
+    from asl_engine.runtime.handlers import UnansweredTask
     from asl_engine.runtime.map_run.records import ChildRecord
     from asl_engine.runtime.run import ExecutionRun
     from asl_engine.runtime.starter import StartableMachine
@@ -101,6 +102,22 @@ class Execution:
         return children
 
     @property
+    def unanswered_tasks(self) -> list[UnansweredTask]:
+        """The Task states nobody could answer, in order: no mock or handler at all, or an integration
+        that did not find what the task names (a Lambda function, a queue, an activity). Each has
+        ``state_name``, ``resource`` and ``missing`` (what was not found and how it is defined), the data
+        ``advice`` and ``asl run`` write their advice from."""
+        return list(self._run.unanswered)
+
+    @property
+    def advice(self) -> str | None:
+        """How to answer ``unanswered_tasks`` from Python (``mocks=``, ``resources=``); None when there are none."""
+        tasks = self.unanswered_tasks
+        if not tasks:
+            return None
+        return "\n".join(python_advice(task) for task in tasks)
+
+    @property
     def events(self) -> list[HistoryEvent]:
         """The recorded events as engine objects (cheap; values not serialized)."""
         return self._run.history.events
@@ -142,3 +159,19 @@ class Execution:
         if self.cause is not None:
             described["cause"] = self.cause
         return described
+
+
+def python_advice(task: UnansweredTask) -> str:
+    """How a Python caller answers a task nobody answered: register what is missing, or mock the state."""
+    mock = f"mocks={{'{task.state_name}': [{{'Return': ...}}]}}"
+    missing = task.missing
+    if missing is not None:
+        register = f" register it ({missing.python}) in the resources you pass, or" if missing.python else ""
+        return (
+            f"State '{task.state_name}' calls the {missing.kind} '{missing.name}', which does not exist here:"
+            f"{register} mock the state ({mock})."
+        )
+    return (
+        f"Nothing answers the Task state '{task.state_name}' ({task.resource.arn}): pass {mock} to execute(), or "
+        f"resources= with a handler for it (resources.handler('{task.resource.arn}', fn))."
+    )

@@ -6,13 +6,13 @@ safe to call from any other thread, because it only posts work to the execution'
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.execution import Execution
-from asl_engine.runtime.run import ExecutionStopped
 
 if TYPE_CHECKING:
     from asl_engine.runtime.clock import Clock
@@ -100,8 +100,9 @@ class ExecutionHandle:
         return Execution(self._run)
 
     def stop(self, error: str | None = None, cause: str | None = None) -> None:
-        """StopExecution: the execution ends as ABORTED with this error and cause."""
-        self._run.scheduler.post(lambda: self._main.cancel(ExecutionStopped(error, cause)))
+        """StopExecution: the execution ends as ABORTED with this error and cause (a durable one keeps
+        the request in its store first)."""
+        self._run.request_stop(self._main, error, cause)
 
     # -- task tokens -----------------------------------------------------------------------------------
 
@@ -122,3 +123,91 @@ class ExecutionHandle:
 
     def send_task_heartbeat(self, token: str) -> None:
         self._run.callbacks.send_task_heartbeat(token)
+
+
+class AsyncExecutionHandle:
+    """An execution running inside an asyncio event loop (``StateMachine.start_async``).
+
+    Its scheduler is stepped by the loop, its ``async def`` handlers run as tasks of the loop, and
+    every method here is meant to be called from the loop's thread: ``await handle.result()``.
+    """
+
+    def __init__(self, run: ExecutionRun, main: Task[None], finished: asyncio.Future[None]) -> None:
+        self._run = run
+        self._main = main
+        self._finished = finished
+
+    def __repr__(self) -> str:
+        return f"<AsyncExecutionHandle {self._run.identity.execution_name} {self._run.status}>"
+
+    @property
+    def execution(self) -> Execution:
+        """A live view: status is RUNNING until the execution ends."""
+        return Execution(self._run)
+
+    @property
+    def name(self) -> str:
+        return self._run.identity.execution_name
+
+    @property
+    def arn(self) -> str:
+        return self._run.identity.execution_arn
+
+    def done(self) -> bool:
+        return self._finished.done()
+
+    async def result(self) -> Execution:
+        """Wait for the execution to end and return it (never raises for execution failures)."""
+        await asyncio.shield(self._finished)
+        return Execution(self._run)
+
+    def stop(self, error: str | None = None, cause: str | None = None) -> None:
+        """StopExecution: the execution ends as ABORTED with this error and cause."""
+        self._run.request_stop(self._main, error, cause)
+
+    def task_tokens(self) -> dict[str, str]:
+        """Tokens tasks are waiting on right now, mapped to their state names."""
+        return self._run.callbacks.outstanding()
+
+    async def wait_for_task_token(self, state_name: str | None = None, timeout: float | None = 10.0) -> str:
+        """Wait (without blocking the loop) until a task, optionally in ``state_name``, waits for a token."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while True:
+            for token, state in self._run.callbacks.outstanding().items():
+                pending = self._run.callbacks.pending(token)
+                if pending is not None and pending.waiting and (state_name is None or state == state_name):
+                    return token
+            if deadline is not None and loop.time() >= deadline:
+                where = f" in state '{state_name}'" if state_name else ""
+                raise TimeoutError(f"no task{where} waited for a task token within {timeout} s")
+            await asyncio.sleep(0.005)
+
+    def send_task_success(self, token: str, output: Any) -> None:
+        self._run.callbacks.send_task_success(token, output)
+
+    def send_task_failure(self, token: str, error: str | None = None, cause: str | None = None) -> None:
+        self._run.callbacks.send_task_failure(token, error, cause)
+
+    def send_task_heartbeat(self, token: str) -> None:
+        self._run.callbacks.send_task_heartbeat(token)
+
+
+def drive_in_loop(
+    run: ExecutionRun, main: Task[None], on_finished: Callable[[Execution], None] | None = None
+) -> AsyncExecutionHandle:
+    """Drive ``run`` from the running asyncio loop; its handlers' coroutines become tasks of the loop."""
+    from asl_engine.runtime.asyncio_bridge import AsyncioActivities, LoopDriver
+
+    loop = asyncio.get_running_loop()
+    run.activities = AsyncioActivities(run.scheduler, loop)
+    driver = LoopDriver(run, main, loop)
+    if on_finished is not None:
+
+        def finished(future: asyncio.Future[None]) -> None:
+            if not future.cancelled() and future.exception() is None:
+                on_finished(Execution(run))
+
+        driver.finished.add_done_callback(finished)
+    driver.start()
+    return AsyncExecutionHandle(run, main, driver.finished)

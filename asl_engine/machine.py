@@ -6,32 +6,41 @@ form. Executions share nothing mutable with each other or with the machine.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import random
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Unpack, cast
+from typing import TYPE_CHECKING, Any, Unpack, cast
 
 from asl_engine.definition.loader import load_definition
+from asl_engine.definition.nesting import text_too_deep, too_deep_at, too_deep_message
 from asl_engine.definition.templates import TemplateStateMachine, load_state_machine, read_template
 from asl_engine.errors import AslEngineError, ConfigurationError, ValidationError
 from asl_engine.execution import Execution
 from asl_engine.executors import resolve_executor
-from asl_engine.handle import ExecutionHandle
+from asl_engine.handle import AsyncExecutionHandle, ExecutionHandle, drive_in_loop
 from asl_engine.observers import notify_finished
 from asl_engine.options import ExecutionOptions, ExecutionSettings
 from asl_engine.runtime.clock import Clock, VirtualClock
 from asl_engine.runtime.compiler import CompiledMachine
 from asl_engine.runtime.handlers import HandlerSource
+from asl_engine.runtime.history import EventListener
 from asl_engine.runtime.json_text import to_strict_json_text
 from asl_engine.runtime.loading import compile_definition
-from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, ExecutionTimedOut, Identity
+from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, Identity
+from asl_engine.runtime.safety import DEFAULT_LIMITS, SafetyLimits
 from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
 from asl_engine.runtime.starter import StartableMachine
 from asl_engine.services.mocks import Mocks
 from asl_engine.services.registry import ExecutorConfig, Resources
 from asl_engine.teststate import TestStateError, TestStateResult, run_test_state, test_state_request
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.durable.recorder import Recorder
+    from asl_engine.runtime.map_run.executor import ChildExecutor
 
 
 class InvalidExecutionInput(AslEngineError):
@@ -235,10 +244,15 @@ class StateMachine:
         ``seed`` makes random values (UUIDs, jitter, task tokens) reproducible. ``listeners`` are
         called with each history event as it is recorded (on the execution's thread).
         ``start_mode="sync"`` runs an Express machine as StartSyncExecution would (its context object
-        has no ``RedriveCount``, since such executions cannot be redriven). The options are
-        ``asl_engine.options.ExecutionOptions``.
+        has no ``RedriveCount``, since such executions cannot be redriven). With ``store`` (see
+        ``asl_engine.open_store``) the execution is durable: every event is committed to the store
+        before the engine acts on it, and it can be resumed, stopped or redriven from any process.
+        The options are ``asl_engine.options.ExecutionOptions``.
         """
-        run = self._new_run(input, ExecutionSettings.from_options(options, "StateMachine.execute"))
+        settings = ExecutionSettings.from_options(options, "StateMachine.execute")
+        if settings.store is not None:
+            return cast(Execution, settings.store.execute(self, input, **_without_store(options)))
+        run = self._new_run(input, settings)
         main = run.scheduler.spawn(run.main(), "execution")
         self._arm_timeout(run, main)
         with run.clock.awaiting_result():
@@ -252,11 +266,39 @@ class StateMachine:
         """Start an execution in the background (same options as ``execute``) and return its handle.
 
         Use the handle to wait for it, stop it, or answer ``.waitForTaskToken`` tasks from this thread.
+        With ``store``, a name already used in the store follows AWS's rules: ``ExecutionAlreadyExists``,
+        or, for the same input, the running execution of that name (an ``AttachedExecution`` handle
+        when another handle or process drives it).
         """
-        run = self._new_run(input, ExecutionSettings.from_options(options, "StateMachine.start"))
+        settings = ExecutionSettings.from_options(options, "StateMachine.start")
+        if settings.store is not None:
+            return cast(ExecutionHandle, settings.store.start(self, input, **_without_store(options)))
+        run = self._new_run(input, settings)
         main = run.scheduler.spawn(run.main(), "execution")
         self._arm_timeout(run, main)
         return ExecutionHandle(run, main, on_finished=lambda execution: notify_finished(self, execution))
+
+    async def start_async(self, input: Any = None, **options: Unpack[ExecutionOptions]) -> AsyncExecutionHandle:
+        """Start an execution inside the running asyncio event loop (same options as ``execute``).
+
+        The loop drives it: no thread is started, and ``async def`` handlers are awaited as tasks of
+        the loop, so thousands of executions that wait on I/O run side by side. ``await
+        handle.result()`` waits for the end. Call it from a coroutine (a FastAPI or aiohttp handler).
+        """
+        asyncio.get_running_loop()  # RuntimeError outside a running event loop, before anything starts
+        settings = ExecutionSettings.from_options(options, "StateMachine.start_async")
+        if settings.store is not None:
+            started = await settings.store.start_async(self, input, **_without_store(options))
+            return cast(AsyncExecutionHandle, started)
+        run = self._new_run(input, settings, attach=False)
+        main = run.scheduler.spawn(run.main(), "execution")
+        self._arm_timeout(run, main)
+        return drive_in_loop(run, main, on_finished=lambda execution: notify_finished(self, execution))
+
+    async def execute_async(self, input: Any = None, **options: Unpack[ExecutionOptions]) -> Execution:
+        """``execute`` for asyncio code: ``await machine.execute_async(input)`` (see ``start_async``)."""
+        handle = await self.start_async(input, **options)
+        return await handle.result()
 
     def start_on(
         self, scheduler: Scheduler, input: Any = None, **options: Unpack[ExecutionOptions]
@@ -269,6 +311,8 @@ class StateMachine:
         ``Execution(run)`` views it.
         """
         settings = ExecutionSettings.from_options(options, "StateMachine.start_on")
+        if settings.store is not None:
+            raise ConfigurationError("start_on runs an execution in memory, on a shared scheduler: it takes no store")
         if settings.clock is not None and settings.clock is not scheduler.clock:
             raise ConfigurationError("start_on runs the execution on the scheduler's clock; pass no other clock")
         run = self._new_run(input, settings, scheduler=scheduler)
@@ -291,16 +335,22 @@ class StateMachine:
         main.done_future.add_done_callback(lambda _: notify_finished(self, Execution(run)))
         return NestedExecution(run, main)
 
-    def _new_run(self, input: Any, settings: ExecutionSettings, *, scheduler: Scheduler | None = None) -> ExecutionRun:
-        if settings.start_mode not in ("async", "sync"):
-            raise ConfigurationError(f"start_mode must be 'async' or 'sync', got {settings.start_mode!r}")
+    def _new_run(
+        self,
+        input: Any,
+        settings: ExecutionSettings,
+        *,
+        scheduler: Scheduler | None = None,
+        attach: bool = True,
+    ) -> ExecutionRun:
+        check_start_mode(settings.start_mode)
         value = {} if input is None else input
-        input_text = _input_text(value)
+        input_text = execution_input_text(value)
         if scheduler is not None:
             clock = scheduler.clock
         else:
             clock = settings.clock if settings.clock is not None else VirtualClock()
-        rng = random.Random(settings.seed)
+        rng = random.Random(settings.seed if settings.seed is not None else _fresh_seed())
         execution_name = settings.name or str(uuid.UUID(int=rng.getrandbits(128), version=4))
         express_id = str(uuid.UUID(int=rng.getrandbits(128), version=4)) if self.type == "EXPRESS" else None
         identity = Identity(
@@ -311,8 +361,28 @@ class StateMachine:
             role_arn=settings.role_arn,
             express_id=express_id,
         )
+        return self._build_run(
+            identity,
+            value,
+            input_text,
+            clock=clock,
+            handlers=self._handlers(settings.mocks, settings.resources),
+            rng=rng,
+            history=settings.history,
+            context=settings.context,
+            listeners=settings.listeners,
+            redrivable=not (self.type == "EXPRESS" and settings.start_mode == "sync"),
+            scheduler=scheduler,
+            attach=attach,
+            limits=check_limits(settings.limits),
+            executor=settings.executor,
+        )
+
+    def _handlers(
+        self, mocks: Mapping[str, Any] | Mocks | None, resources: HandlerSource | Sequence[HandlerSource] | None
+    ) -> list[HandlerSource]:
+        """Mocks (checked against the definition's states) first, then the resources, in order."""
         handlers: list[HandlerSource] = []
-        mocks = settings.mocks
         if mocks is not None:
             mock_source = mocks if isinstance(mocks, Mocks) else Mocks(mocks)
             unknown = [state for state in mock_source.states() if state not in self._compiled.all_states]
@@ -321,45 +391,61 @@ class StateMachine:
                     f"mocks name states that are not in the definition: {', '.join(map(repr, unknown))}"
                 )
             handlers.append(mock_source)
-        resources = settings.resources
         if resources is not None:
             if isinstance(resources, list | tuple):
                 handlers.extend(resources)
             else:
                 handlers.append(cast(HandlerSource, resources))
-        context = settings.context
+        return handlers
+
+    def _build_run(
+        self,
+        identity: Identity,
+        value: Any,
+        input_text: str,
+        *,
+        clock: Clock,
+        handlers: list[HandlerSource],
+        rng: random.Random,
+        history: bool = True,
+        context: Mapping[str, Any] | None = None,
+        listeners: Sequence[EventListener] = (),
+        redrivable: bool = True,
+        scheduler: Scheduler | None = None,
+        durable: Recorder | None = None,
+        attach: bool = True,
+        limits: SafetyLimits = DEFAULT_LIMITS,
+        executor: str | ChildExecutor | None = None,
+    ) -> ExecutionRun:
+        """``attach``: the scheduler is driven by a thread of its own (``run_until``), not an asyncio loop.
+        ``executor``: where Distributed Map children run (else the resources' ``[executor]``); a
+        durable run keeps them in this process (the store refuses an executor, and Distributed Maps)."""
         run = ExecutionRun(
             self._compiled,
             identity,
             value,
             clock=clock,
-            scheduler=scheduler if scheduler is not None else Scheduler(clock, attach=True),
+            scheduler=scheduler if scheduler is not None else Scheduler(clock, attach=attach),
             handlers=handlers,
             rng=rng,
-            record_history=settings.history,
+            record_history=history,
             context_overrides=dict(context) if context else None,
-            listeners=list(settings.listeners),
-            redrivable=not (self.type == "EXPRESS" and settings.start_mode == "sync"),
+            listeners=list(listeners),
+            redrivable=redrivable,
             input_text=input_text,
             starter=_STARTER,
+            durable=durable,
+            limits=limits,
         )
         run.state_machine = self
-        run.map_executor = resolve_executor(settings.executor, _configured_executor(handlers))
+        if durable is not None:
+            run.callbacks.journal = durable
+        else:
+            run.map_executor = resolve_executor(executor, _configured_executor(handlers))
         return run
 
-    def _arm_timeout(self, run: ExecutionRun, main: Any) -> None:
-        timeout = self._compiled.timeout_seconds
-        if timeout is None:
-            return
-        scheduler = run.scheduler
-        deadline = run.start_time + timeout
-
-        async def expire() -> None:
-            await scheduler.sleep_until(deadline)
-            main.cancel(ExecutionTimedOut())
-
-        watchdog = scheduler.spawn(expire(), "execution-timeout")
-        main.done_future.add_done_callback(lambda _: watchdog.cancel())
+    def _arm_timeout(self, run: ExecutionRun, main: Task[None]) -> None:
+        run.arm_timeout(main, run.start_time)
 
 
 def _configured_executor(handlers: Sequence[HandlerSource]) -> ExecutorConfig | None:
@@ -370,13 +456,41 @@ def _configured_executor(handlers: Sequence[HandlerSource]) -> ExecutorConfig | 
     return None
 
 
-def _input_text(value: Any) -> str:
+def _fresh_seed() -> int:
+    """64 random bits: seeding from them is a third of the cost of ``Random()``'s 2,500 bytes."""
+    return int.from_bytes(os.urandom(8), "big")
+
+
+def check_start_mode(start_mode: str) -> None:
+    if start_mode not in ("async", "sync"):
+        raise ConfigurationError(f"start_mode must be 'async' or 'sync', got {start_mode!r}")
+
+
+def _without_store(options: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in options.items() if key != "store"}
+
+
+def check_limits(limits: Any) -> SafetyLimits:
+    if not isinstance(limits, SafetyLimits):
+        raise ConfigurationError(f"limits must be a SafetyLimits, got {type(limits).__name__}")
+    return limits
+
+
+def execution_input_text(value: Any) -> str:
     """The input's JSON text, made once: it proves the input is JSON, is measured against the quota,
     and is the first state's input text in the history."""
     try:
-        return to_strict_json_text(value)
+        text = to_strict_json_text(value)
     except (TypeError, ValueError) as error:
+        if too_deep_at(value) is not None:  # the encoder ran out of stack: too deep, or it contains itself
+            raise InvalidExecutionInput(
+                "Invalid State Machine Execution Input: the value contains itself (a circular reference) or "
+                + too_deep_message("it", None)
+            ) from None
         raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {error}") from None
+    if text_too_deep(text):
+        raise InvalidExecutionInput(f"Invalid State Machine Execution Input: {too_deep_message('it', None)}")
+    return text
 
 
 def _state_definition(definition: Mapping[str, Any] | str) -> dict[str, Any]:

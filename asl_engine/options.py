@@ -11,14 +11,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, TypedDict
+from typing import Any, Protocol, TypedDict
 
 from asl_engine.definition.arns import DEFAULT_ACCOUNT, DEFAULT_REGION
 from asl_engine.runtime.clock import Clock
 from asl_engine.runtime.handlers import HandlerSource
 from asl_engine.runtime.history import EventListener
 from asl_engine.runtime.map_run.executor import ChildExecutor
+from asl_engine.runtime.safety import DEFAULT_LIMITS, SafetyLimits
 from asl_engine.services.mocks import Mocks
+
+
+class ExecutionStore(Protocol):
+    """Where a durable execution is kept (``asl_engine.open_store``): what ``store=`` accepts.
+
+    The machine hands the execution to the store, which runs it durably; the store is above the
+    machine in the API layer's order of use, so it is known here by what it does.
+    """
+
+    def execute(self, machine: Any, input: Any = None, **options: Any) -> Any: ...
+
+    def start(self, machine: Any, input: Any = None, **options: Any) -> Any: ...
+
+    async def start_async(self, machine: Any, input: Any = None, **options: Any) -> Any: ...
 
 
 class ExecutionOptions(TypedDict, total=False):
@@ -49,6 +64,11 @@ class ExecutionOptions(TypedDict, total=False):
     """Where Distributed Map child executions run: ``"in-process"`` (the default), ``"processes[:N]"``,
     ``"dask"``, ``"dask://HOST:PORT"``, or an executor from ``asl_engine.executors``. Without it, the
     ``[executor]`` section of the ``asl.toml`` the resources came from, if any."""
+    limits: SafetyLimits
+    """The engine's safety limits: transitions per execution, the JSONata evaluation budget
+    (``SafetyLimits()`` by default; see docs/engine.md, "Safety limits")."""
+    store: ExecutionStore | None
+    """Run durably, recorded in this store (``asl_engine.open_store``): see docs/durability.md."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +88,8 @@ class ExecutionSettings:
     listeners: Sequence[EventListener] = ()
     start_mode: str = "async"
     executor: str | ChildExecutor | None = None
+    limits: SafetyLimits = DEFAULT_LIMITS
+    store: ExecutionStore | None = None
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any], caller: str) -> ExecutionSettings:

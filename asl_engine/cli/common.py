@@ -7,9 +7,11 @@ reach the terminal for bad input; tracebacks are kept for bugs in the engine its
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +21,10 @@ import click
 from click.core import ParameterSource
 
 from asl_engine import StateMachine
+from asl_engine.cli.render.text import printable
 from asl_engine.definition import yaml_reader
 from asl_engine.definition.diagnostics import Diagnostic
+from asl_engine.definition.nesting import too_deep_message
 from asl_engine.definition.templates import TemplateSource, sniff_template
 from asl_engine.errors import ConfigurationError, DefinitionError, ValidationError
 from asl_engine.services import Resources, load_resources
@@ -241,10 +245,9 @@ def _positioned_errors(
 DEFAULT_RESOURCES = "asl.toml"
 
 
-def load_handlers(
-    definition: Path, resources_file: Path | None, machine: StateMachine | None = None
-) -> Resources | None:
-    """The handlers of ``resources_file``, else of ``asl.toml`` beside the definition, else None.
+def load_handlers(definition: Path, resources_file: Path | None, machine: StateMachine | None = None) -> Resources:
+    """The account ``resources_file`` describes, else ``asl.toml`` beside the definition, else an empty
+    one (its embedded services, queues, topics, buses and secrets, work with no configuration).
 
     Loaded afresh on every call: each execution (each ``asl test`` case) starts from the file's
     state, DynamoDB tables back at their seed items. For a machine from a template, functions and
@@ -253,7 +256,7 @@ def load_handlers(
     """
     path = resources_file if resources_file is not None else definition.parent / DEFAULT_RESOURCES
     if resources_file is None and not path.is_file():
-        return None
+        return Resources()
     try:
         resources = load_resources(path)
     except ConfigurationError as error:
@@ -286,6 +289,8 @@ def parse_json(text: str, origin: str) -> Any:
         raise CommandError(f"{origin} is empty: expected a JSON value, such as {{}}")
     try:
         return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise CommandError(f"{origin} is not usable: {too_deep_message('it', None)}") from None
     except json.JSONDecodeError as error:
         raise CommandError(
             f"{origin} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
@@ -326,8 +331,23 @@ def read_input(input_file: str | None, input_json: str | None) -> Any:
     if input_file is None:
         return {}
     if input_file == "-":
-        return parse_json(sys.stdin.read(), "the input read from stdin")
+        return parse_json(_stdin_text(), "the input read from stdin")
     return parse_json(read_text(Path(input_file), "a JSON execution input"), input_file)
+
+
+def _stdin_text() -> str:
+    """Standard input as UTF-8, strictly: bytes that are not UTF-8 are refused, as in a file."""
+    stream = sys.stdin
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # a text-only stream (a test's StringIO): already text
+        return stream.read()
+    data = buffer.read()
+    try:
+        return str(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise CommandError(
+            f"the input read from stdin: not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from None
 
 
 def load_data_file(path: Path, what: str) -> Any:
@@ -346,7 +366,27 @@ def load_data_file(path: Path, what: str) -> Any:
 
 
 def dump_json(value: Any, *, pretty: bool) -> str:
-    """JSON text as people read it (indented) or as programs want it (compact, one line)."""
+    """JSON text as people read it (indented) or as programs want it (compact, one line).
+
+    Always valid JSON that can be written as UTF-8: a lone surrogate (``"\\ud800"`` in an input is
+    legal JSON, and AWS carries it through) is written as its ``\\u`` escape, as AWS's JSON writer
+    does, rather than failing the write.
+    """
     if pretty:
-        return json.dumps(value, indent=2, ensure_ascii=False)
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+        return printable(json.dumps(value, indent=2, ensure_ascii=False))
+    return printable(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+
+
+def write_file_atomically(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file beside it, renamed into place: the
+    file holds the old content or the new, never a part of it (nor an empty file after a failure)."""
+    directory = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

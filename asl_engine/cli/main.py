@@ -21,6 +21,8 @@ def cli() -> None:
       asl graph machine.json --format dot
       asl test tests.yaml
       asl test-state machine.json --state Charge --input-json '{}' --mock-result '{"ok": true}'
+      asl run machine.json --input input.json --store runs.db
+      asl resume --store runs.db
       asl COMMAND --help
     """
 
@@ -30,6 +32,7 @@ def _register() -> None:
     from asl_engine.cli.graph import graph_command
     from asl_engine.cli.history_cmd import history_command
     from asl_engine.cli.run import run
+    from asl_engine.cli.store_cmds import executions_group, redrive_command, resume_command, task_group
     from asl_engine.cli.test_cmd import test_command
     from asl_engine.cli.test_state_cmd import test_state_command
     from asl_engine.cli.validate import validate_command
@@ -41,6 +44,10 @@ def _register() -> None:
     cli.add_command(test_command, "test")
     cli.add_command(test_state_command, "test-state")
     cli.add_command(history_command, "history")
+    cli.add_command(resume_command, "resume")
+    cli.add_command(executions_group, "executions")
+    cli.add_command(redrive_command, "redrive")
+    cli.add_command(task_group, "task")
 
 
 _register()

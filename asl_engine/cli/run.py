@@ -18,7 +18,7 @@ from typing import IO, Any
 
 import click
 
-from asl_engine import InvalidExecutionInput, StateMachine
+from asl_engine import InvalidExecutionInput, SafetyLimits, StateMachine
 from asl_engine.cli import common
 from asl_engine.cli.common import (
     EXIT_FAILED,
@@ -35,8 +35,10 @@ from asl_engine.cli.common import (
     parameters_option,
     read_input,
     substitutions_option,
+    write_file_atomically,
 )
 from asl_engine.cli.history_cmd import history_document
+from asl_engine.cli.render.advice import cli_advice
 from asl_engine.cli.render.events import EventView
 from asl_engine.cli.render.progress import EngineProbe, ProgressDisplay
 from asl_engine.cli.render.table import history_table
@@ -49,7 +51,9 @@ from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
 from asl_engine.runtime.history import EventListener, HistoryEvent
+from asl_engine.runtime.safety import DEFAULT_LIMITS
 from asl_engine.services import Resources
+from asl_engine.store import AttachedExecution, ExecutionAbandoned, Store, StoreError
 
 _STOP_CAUSE = "Interrupted with Ctrl-C"
 
@@ -100,6 +104,13 @@ _STOP_CAUSE = "Interrupted with Ctrl-C"
     "[default: the [executor] of the resources file, else in-process]",
 )
 @click.option(
+    "--max-transitions",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Fail the execution (States.Runtime) once it has entered N states (a safety limit for endless loops).  "
+    f"[default: {DEFAULT_LIMITS.max_transitions:,}]",
+)
+@click.option(
     "-o",
     "--output",
     "output_file",
@@ -129,6 +140,22 @@ _STOP_CAUSE = "Interrupted with Ctrl-C"
     metavar="FILE",
     help="Log each history event to FILE as JSON lines, as it happens.",
 )
+@click.option(
+    "--outbox",
+    "outbox_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write what the workflow sent (queue messages, published messages, events, API and HTTP requests) to "
+    "FILE as JSON.",
+)
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="DB",
+    help="Run durably: record the execution in the SQLite file DB (created if needed), from which it can be "
+    "resumed after a crash ('asl resume'), stopped, redriven and inspected ('asl executions').",
+)
 @click.option("--no-progress", is_flag=True, help="No progress line (it shows only when stderr is a terminal).")
 @click.option("-q", "--quiet", is_flag=True, help="Say nothing on stderr when the execution succeeds.")
 @click.pass_context
@@ -148,12 +175,15 @@ def run(
     clock_kind: str,
     seed: int | None,
     executor: str | None,
+    max_transitions: int | None,
     output_file: Path | None,
     pretty: bool | None,
     show_history: bool,
     history_json: str | None,
     trace: bool,
     trace_file: Path | None,
+    outbox_file: Path | None,
+    store_path: Path | None,
     no_progress: bool,
     quiet: bool,
 ) -> None:
@@ -174,6 +204,8 @@ def run(
       echo '{"orderId": 42}' | asl run machine.json --input - | jq .total
       asl run machine.json --mock-config MockConfigFile.json --test-case HappyPath --history
       asl run machine.json --resources handlers.toml --set Env=dev --trace-file trace.jsonl
+      asl run machine.json --outbox sent.json   # the SQS messages, SNS messages, events... it sent
+      asl run machine.json --input input.json --store runs.db --name order-42
       asl run big-map.json --executor processes:4
     """
     try:
@@ -187,7 +219,7 @@ def run(
         machine = load_machine(definition, machine_type=machine_type, substitutions=substitutions, choice=choice)
         resources = load_handlers(definition, resources_file, machine)
         mocks = _mocks_of(mock_config, test_case, mock_machine, machine if is_template else None)
-        with _opened(trace_file) as trace_stream:
+        with _opened(trace_file) as trace_stream, _durable(store_path) as store:
             execution, interrupted = _execute(
                 machine,
                 execution_input,
@@ -197,18 +229,23 @@ def run(
                 clock=_clock(clock_kind),
                 seed=seed,
                 executor=executor,
+                limits=DEFAULT_LIMITS if max_transitions is None else SafetyLimits(max_transitions=max_transitions),
                 trace=trace,
                 trace_stream=trace_stream,
                 progress=not no_progress,
                 hints=not quiet,
+                store=store,
             )
     except KeyboardInterrupt:
         click.echo("interrupted before the execution started", err=True)
         ctx.exit(EXIT_INTERRUPTED)
     _emit_history(execution, show_history, history_json)
+    if outbox_file is not None:
+        _emit_outbox(resources, outbox_file)
     if execution.status == "SUCCEEDED":
         _emit_output(execution.output, output_file, pretty, to_stdout=history_json != "-")
-    ctx.exit(_report(execution, machine, interrupted=interrupted, quiet=quiet))
+    where = str(resources_file if resources_file is not None else definition.parent / common.DEFAULT_RESOURCES)
+    ctx.exit(_report(execution, machine, interrupted=interrupted, quiet=quiet, resources_file=where))
 
 
 def _clock(kind: str) -> Clock:
@@ -227,6 +264,18 @@ def _opened(path: Path | None) -> Iterator[IO[str] | None]:
         raise CommandError(f"{path}: cannot write the trace: {error.strerror}") from None
     with stream:
         yield stream
+
+
+@contextlib.contextmanager
+def _durable(path: Path | None) -> Iterator[Store | None]:
+    """The store of ``--store`` (created if needed), or None; store errors are exit 2."""
+    if path is None:
+        yield None
+        return
+    from asl_engine.cli.store_cmds import opened
+
+    with opened(path, create=True) as store:
+        yield store
 
 
 def _mocks_of(
@@ -258,10 +307,12 @@ def _execute(
     clock: Clock,
     seed: int | None,
     executor: str | None,
+    limits: SafetyLimits,
     trace: bool,
     trace_stream: IO[str] | None,
     progress: bool,
     hints: bool,
+    store: Store | None = None,
 ) -> tuple[Execution, bool]:
     """Run in the background and wait in the foreground, where Ctrl-C arrives; True when interrupted."""
     stderr = sys.stderr
@@ -282,7 +333,7 @@ def _execute(
         listeners.append(notice)
     held = _HeldInterrupt()
     try:
-        handle = machine.start(
+        started = machine.start(
             execution_input,
             name=name,
             clock=clock,
@@ -291,13 +342,20 @@ def _execute(
             seed=seed,
             listeners=listeners,
             executor=executor,
+            limits=limits,
+            store=store,
         )
-    except (ConfigurationError, InvalidExecutionInput) as error:
+    except (ConfigurationError, InvalidExecutionInput, StoreError) as error:
         held.release()
         raise CommandError(str(error)) from None
     except BaseException:
         held.release()
         raise
+    if isinstance(started, AttachedExecution):
+        held.release()
+        writer.line(f"an execution named {name!r} with this input is running already: waiting for it")
+        return _wait_attached(started), False
+    handle = started
     try:
         try:
             held.release()  # a Ctrl-C pressed while the execution was starting is raised here, and handled
@@ -314,6 +372,13 @@ def _execute(
     finally:
         if display is not None:
             display.finish()
+
+
+def _wait_attached(handle: Any) -> Execution:
+    try:
+        return handle.wait()  # type: ignore[no-any-return]
+    except ExecutionAbandoned as error:
+        raise CommandError(str(error)) from None
 
 
 class _HeldInterrupt:
@@ -378,7 +443,10 @@ def _wait(
                 notice.check(probe)
             if handle.done():
                 break  # the engine's thread ended without a final event: wait() raises what went wrong
-    return handle.wait()
+    try:
+        return handle.wait()
+    except ExecutionAbandoned as error:  # a durable execution another process took over
+        raise CommandError(str(error)) from None
 
 
 # -- reporting -----------------------------------------------------------------------------------------
@@ -388,7 +456,7 @@ def _emit_output(output: Any, output_file: Path | None, pretty: bool | None, *, 
     if output_file is not None:
         text = dump_json(output, pretty=True if pretty is None else pretty)
         try:
-            output_file.write_text(text + "\n", encoding="utf-8")
+            write_file_atomically(output_file, text + "\n")
         except OSError as error:
             raise CommandError(f"{output_file}: cannot write the output: {error.strerror}") from None
         return
@@ -411,12 +479,20 @@ def _emit_history(execution: Execution, show_table: bool, json_file: str | None)
         click.echo(text)
         return
     try:
-        Path(json_file).write_text(text + "\n", encoding="utf-8")
+        write_file_atomically(Path(json_file), text + "\n")
     except OSError as error:
         raise CommandError(f"{json_file}: cannot write the history: {error.strerror}") from None
 
 
-def _report(execution: Execution, machine: StateMachine, *, interrupted: bool, quiet: bool) -> int:
+def _emit_outbox(resources: Resources, path: Path) -> None:
+    text = dump_json(resources.outbox.to_json(), pretty=True)
+    try:
+        path.write_text(text + "\n", encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"{path}: cannot write the outbox: {error.strerror}") from None
+
+
+def _report(execution: Execution, machine: StateMachine, *, interrupted: bool, quiet: bool, resources_file: str) -> int:
     """Status, error and cause on stderr; returns the exit status."""
     stderr = sys.stderr
     color = common.wants_color(stderr)
@@ -438,6 +514,8 @@ def _report(execution: Execution, machine: StateMachine, *, interrupted: bool, q
         say("error", execution.error, bold=True)
     if execution.cause is not None:
         say("cause", execution.cause)
+    for line in cli_advice(execution.unanswered_tasks, resources_file):
+        click.echo(line, err=True)
     if status == "TIMED_OUT":
         timeout = machine.compiled.timeout_seconds
         if timeout is not None:

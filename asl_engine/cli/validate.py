@@ -7,14 +7,13 @@ definition (see ``asl_engine.validation.validate_template``).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
-from asl_engine.cli.common import parameters_option, parse_substitutions, template_in
+from asl_engine.cli.common import dump_json, parameters_option, parse_substitutions, template_in
 from asl_engine.definition.diagnostics import Diagnostic
 from asl_engine.definition.templates import TemplateError
 from asl_engine.definition.validate import UNREADABLE
@@ -160,7 +159,7 @@ def _print_json(checked: list[Checked]) -> None:
                 document[item.file] = aws_response(item.diagnostics)
             else:
                 document.setdefault(item.file, {})[item.machine] = aws_response(item.diagnostics)
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    click.echo(dump_json(document, pretty=True))
 
 
 def _print_text(checked: list[Checked]) -> None:

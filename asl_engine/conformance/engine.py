@@ -33,7 +33,7 @@ class ExecutionLike(Protocol):
 
 class MachineLike(Protocol):
     def execute(
-        self, input: Any = None, *, mocks: Any = None, resources: Any = None, history: bool = True
+        self, input: Any = None, *, mocks: Any = None, resources: Any = None, clock: Any = None, history: bool = True
     ) -> ExecutionLike: ...
 
 

@@ -32,9 +32,18 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
+from asl_engine import VirtualClock
 from asl_engine.conformance.replay_setup import replay_setup_calls
+from asl_engine.conformance.service_replay import (
+    REPLAYED_EXTERNAL_ACTIONS,
+    add_activity,
+    rename,
+    resource_names,
+    set_up_services,
+)
 from asl_engine.errors import ConfigurationError
 from asl_engine.services.dynamodb import DynamoDBService, DynamoDBServiceError, TableSpec
 from asl_engine.services.lambda_ import LambdaError
@@ -42,10 +51,25 @@ from asl_engine.services.lambda_.names import InvalidFunctionName, parse_functio
 from asl_engine.services.registry import Resources
 
 REPLAY_REGION = "us-east-1"
+REPLAY_START = datetime(2024, 1, 1, tzinfo=UTC)
 _PLACEHOLDER = re.compile(r"<([^<>]*)>")
-_SCHEDULED = ("LambdaFunctionScheduled", "TaskScheduled")
-_TERMINAL = ("LambdaFunctionSucceeded", "LambdaFunctionFailed", "TaskSucceeded", "TaskFailed")
-_TIMED_OUT = ("LambdaFunctionTimedOut", "TaskTimedOut")
+_SCHEDULED = ("LambdaFunctionScheduled", "TaskScheduled", "ActivityScheduled")
+_TERMINAL = (
+    "LambdaFunctionSucceeded", "LambdaFunctionFailed", "TaskSucceeded", "TaskFailed", "ActivitySucceeded",
+    "ActivityFailed",
+)  # fmt: skip
+_TIMED_OUT = ("LambdaFunctionTimedOut", "TaskTimedOut", "ActivityTimedOut")
+_EMBEDDED = (
+    "dynamodb",
+    "aws-sdk:dynamodb",
+    "aws-sdk:s3",
+    "sqs",
+    "sns",
+    "events",
+    "apigateway",
+    "aws-sdk:secretsmanager",
+)
+"""Kinds of task the embedded services answer as they are (their setup aside)."""
 _OVERSIZED_RESULT = "x" * 262_144
 """A return value over Step Functions' 256 KiB limit, for recordings of States.DataLimitExceeded."""
 
@@ -75,8 +99,9 @@ def _replacement(match: re.Match[str]) -> str:
 
 
 def replay_input(case: Mapping[str, Any]) -> Any:
-    """The case's execution input with placeholders replaced (see ``sanitize``)."""
-    return sanitize(case.get("input"))
+    """The case's execution input with placeholders replaced (see ``sanitize``), queue URLs and topic ARNs
+    the recording hid naming the local ones (``service_replay.resource_names``)."""
+    return rename(sanitize(case.get("input")), resource_names(case, sanitize))
 
 
 def replay_definition(case: Mapping[str, Any]) -> dict[str, Any]:
@@ -104,7 +129,7 @@ def replay_definition(case: Mapping[str, Any]) -> dict[str, Any]:
                     if recorded_value is None:
                         raise NotReplayable(f"{field_name}.{key} of state {name!r} is unresolved and was not recorded")
                     block[key] = recorded_value
-    sanitized: dict[str, Any] = sanitize(definition)
+    sanitized: dict[str, Any] = rename(sanitize(definition), resource_names(case, sanitize))
     return sanitized
 
 
@@ -165,11 +190,11 @@ class _Call:
 
     @property
     def resource_type(self) -> str:
-        return (
-            "legacy-lambda"
-            if self.scheduled["event"] == "LambdaFunctionScheduled"
-            else str(self.scheduled.get("resourceType"))
-        )
+        if self.scheduled["event"] == "LambdaFunctionScheduled":
+            return "legacy-lambda"
+        if self.scheduled["event"] == "ActivityScheduled":
+            return "activity"
+        return str(self.scheduled.get("resourceType"))
 
     @property
     def resource(self) -> str:
@@ -189,9 +214,7 @@ def _recorded_calls(case: Mapping[str, Any]) -> list[_Call]:
             call = _Call(state, event)
             calls.append(call)
             waiting_calls.setdefault(state, []).append(call)
-        elif kind in _TIMED_OUT:
-            raise NotReplayable(f"state {state!r} timed out on AWS; local handlers do not take recorded time")
-        elif kind in _TERMINAL:
+        elif kind in _TERMINAL or kind in _TIMED_OUT:
             waiting_outcomes.setdefault(state, []).append(event)
         else:
             continue
@@ -206,13 +229,29 @@ def _recorded_calls(case: Mapping[str, Any]) -> list[_Call]:
     return calls
 
 
+@dataclass(frozen=True, slots=True)
+class HandlerReplay:
+    """What replays a case: the local account, and the virtual clock to run it on (a recorded timeout
+    is replayed by letting the clock move on, as the recorded test waited)."""
+
+    resources: Resources
+    clock: VirtualClock
+
+
 def handlers_from_task_results(case: Mapping[str, Any]) -> Resources:
     """Local handlers that reproduce a case's recorded task outcomes (see the module docstring).
 
-    Run ``replay_definition(case)`` with ``replay_input(case)`` and these resources.
+    Run ``replay_definition(case)`` with ``replay_input(case)`` and these resources (on the clock of
+    ``replay_handlers`` when the case records a timeout).
     """
-    if case.get("external_actions"):
-        raise NotReplayable("the recording acted on the execution from outside (external_actions)")
+    return replay_handlers(case).resources
+
+
+def replay_handlers(case: Mapping[str, Any]) -> HandlerReplay:
+    """The account and clock that reproduce a case's recorded task outcomes."""
+    outside = [action for action in case.get("external_actions") or [] if action not in REPLAYED_EXTERNAL_ACTIONS]
+    if outside:
+        raise NotReplayable(f"the recording acted on the execution from outside ({', '.join(outside)})")
     if case.get("state_machine_type") == "EXPRESS" and not case.get("task_results"):
         raise NotReplayable("Express executions record no history, so the case holds no task results")
     inside_distributed = [name for name, _, distributed in _task_states(case["definition"]) if distributed]
@@ -223,27 +262,48 @@ def handlers_from_task_results(case: Mapping[str, Any]) -> Resources:
         )
     calls = _recorded_calls(case)
     resources = Resources(dynamodb=_ReplayDynamoDB(calls))
+    clock = VirtualClock(REPLAY_START)
+    answers = set_up_services(resources, clock, case, sanitize)
     functions: dict[str, _ReplayFunction] = {}
+    activities: dict[str, list[_Call]] = {}
     for call in calls:
         kind = call.resource_type
+        timed_out = str((call.outcome or {}).get("event", "")).endswith("TimedOut")
+        if timed_out and not (kind == "activity" or call.resource.endswith(".waitForTaskToken")):
+            raise NotReplayable(f"state {call.state!r} timed out on AWS; local handlers do not take recorded time")
         if kind == "legacy-lambda":
             _add_legacy_call(functions, call)
         elif kind == "lambda" and call.resource == "invoke":
             _add_invoke_call(functions, call)
-        elif kind in ("dynamodb", "aws-sdk:dynamodb", "aws-sdk:s3"):
-            continue  # answered by the embedded DynamoDB or S3
+        elif kind in _EMBEDDED:
+            if call.resource.endswith(".waitForTaskToken") and call.outcome is not None:
+                answers.expect(call.state, call.outcome, call.scheduled)  # answered by a consumer of the message
+        elif kind == "activity":
+            activities.setdefault(call.resource, []).append(call)
         elif (
-            kind == "states"
+            kind in ("states", "aws-sdk:sfn")
             and call.resource.startswith("startExecution")
             and not call.resource.endswith("waitForTaskToken")
         ):
             _add_child_machine(resources, call)
         else:
             raise NotReplayable(f"state {call.state!r} calls {kind}:{call.resource}, which has no local handler")
+    for resource, recorded in activities.items():
+        started = _worker_names(case, {call.state for call in recorded})
+        add_activity(resources, clock, resource, [(call.outcome or {}, call.scheduled) for call in recorded], started)
     for name, function in functions.items():
         resources.lambda_function(name, function, timeout=900)
     replay_setup_calls(resources, case.get("setup_calls", []), _placeholders(case))
-    return resources
+    return HandlerReplay(resources, clock)
+
+
+def _worker_names(case: Mapping[str, Any], states: set[str]) -> str | None:
+    """The worker name the recorded ``ActivityStarted`` events of these states show."""
+    for event in case.get("task_results", []):
+        if event.get("event") == "ActivityStarted" and event.get("state") in states:
+            name = event.get("workerName")
+            return name if isinstance(name, str) else None
+    return None
 
 
 def _placeholders(case: Mapping[str, Any]) -> list[str]:

@@ -68,10 +68,14 @@ def resolve_resource_placeholders(case: Case) -> Any:
         template = kinds.get(state_name) or _kind_from_name(resource)
         if template is None:
             return resource
-        name = _NAME_UNSAFE.sub("-", resource.strip("<>")).strip("-") or "recorded"
-        return template.format(name=name)
+        return template.format(name=placeholder_resource_name(resource))
 
     return _map_task_resources(case.definition, replace)
+
+
+def placeholder_resource_name(resource: str) -> str:
+    """The name an ARN put in place of a placeholder Resource carries (``activity_arn`` -> ``activity_arn``)."""
+    return _NAME_UNSAFE.sub("-", resource.strip("<>")).strip("-") or "recorded"
 
 
 def _is_placeholder(resource: str, placeholders: frozenset[str]) -> bool:

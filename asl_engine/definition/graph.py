@@ -24,7 +24,7 @@ reaches (``UNREACHABLE_STATE``), and loops from which no terminal state can be r
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -187,16 +187,20 @@ def graph_diagnostics(scopes: list[ScopeInfo]) -> list[Diagnostic]:
     for scope in scopes:
         for state in scope.states:
             everywhere.setdefault(state.name, state)
+    budget = suggest.Budget()
     for scope in scopes:
-        found.extend(_scope_diagnostics(scope, everywhere))
+        found.extend(_scope_diagnostics(scope, everywhere, budget))
     return found
 
 
-def _scope_diagnostics(scope: ScopeInfo, everywhere: dict[str, StateInfo]) -> Iterator[Diagnostic]:
+def _scope_diagnostics(
+    scope: ScopeInfo, everywhere: dict[str, StateInfo], budget: suggest.Budget
+) -> Iterator[Diagnostic]:
     by_name = {state.name: state for state in scope.states}
+    names = _Lazy(lambda: suggest.NameSuggester(by_name, budget))
     start = scope.start_at
     if isinstance(start, str) and scope.states and start not in by_name:
-        yield _missing_target(start, pointers.join(scope.pointer, "StartAt"), scope, by_name, everywhere)
+        yield _missing_target(start, pointers.join(scope.pointer, "StartAt"), scope, names, everywhere)
     referenced = {start} if isinstance(start, str) else set()
     successors: dict[str, list[str]] = {}
     for state in scope.states:
@@ -208,7 +212,7 @@ def _scope_diagnostics(scope: ScopeInfo, everywhere: dict[str, StateInfo]) -> It
             if transition.target in by_name:
                 targets.append(transition.target)
             else:
-                yield _missing_target(transition.target, transition.pointer, scope, by_name, everywhere)
+                yield _missing_target(transition.target, transition.pointer, scope, names, everywhere)
     if not scope.states or not isinstance(start, str):
         return  # without StartAt (a schema error) reachability means nothing
     terminals = [state.name for state in scope.states if is_terminal(state)]
@@ -282,8 +286,21 @@ def _loops_without_exit(stuck: list[StateInfo], successors: dict[str, list[str]]
         )
 
 
+class _Lazy:
+    """A ``NameSuggester`` made on first use (most scopes have no missing target)."""
+
+    def __init__(self, make: Callable[[], suggest.NameSuggester]) -> None:
+        self._make = make
+        self._made: suggest.NameSuggester | None = None
+
+    def get(self) -> suggest.NameSuggester:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+
 def _missing_target(
-    target: str, where: str, scope: ScopeInfo, names: dict[str, StateInfo], everywhere: dict[str, StateInfo]
+    target: str, where: str, scope: ScopeInfo, names: _Lazy, everywhere: dict[str, StateInfo]
 ) -> Diagnostic:
     elsewhere = everywhere.get(target)
     hint: str | None
@@ -293,7 +310,7 @@ def _missing_target(
             "cannot enter or leave a Parallel branch or a Map item processor"
         )
     else:
-        hint = suggest.did_you_mean(target, names)
+        hint = names.get().did_you_mean(target)
     return Diagnostic(MISSING_TARGET, f"Missing 'Next' target: {target}", where, suggestion=hint)
 
 

@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 from asl_engine.definition import pointers, yaml_reader
 from asl_engine.definition.diagnostics import Diagnostic
+from asl_engine.definition.nesting import TOO_DEEP, non_finite_at, too_deep_at, too_deep_message
 from asl_engine.definition.substitution import substitute, substitute_text, unquoted_placeholders
 from asl_engine.errors import DefinitionError, ValidationError
 
@@ -56,13 +57,16 @@ class LoadedDefinition:
     problems: list[Diagnostic] = field(default_factory=list)
     """Problems found while parsing (duplicate keys), already positioned."""
     _yaml_root: Any = field(default=None, repr=False)
+    _json_locator: pointers.JsonLocator | None = field(default=None, repr=False)
 
     def locate(self, pointer: str) -> tuple[int, int] | None:
         """1-based (line, column) of a JSON pointer in the original text, or None."""
         if self.text is None or pointer is None:
             return None
         if self.syntax == "json":
-            return pointers.locate_in_json(self.text, pointer)
+            if self._json_locator is None:
+                self._json_locator = pointers.JsonLocator(self.text)
+            return self._json_locator.locate(pointer)
         if self.syntax == "yaml":
             if self._yaml_root is None:
                 self._yaml_root = yaml_reader.compose(self.text)
@@ -99,18 +103,47 @@ def load_definition(source: Any, *, substitutions: Mapping[str, Any] | None = No
 
 
 def read_definition(source: Any, *, substitutions: Mapping[str, Any] | None = None) -> LoadedDefinition:
-    """Like ``load_definition`` but duplicate keys are returned in ``problems`` instead of raised."""
+    """Like ``load_definition`` but duplicate keys are returned in ``problems`` instead of raised.
+
+    A definition nested deeper than ``MAX_NESTING_DEPTH`` raises ``ValidationError``
+    (``NESTING_TOO_DEEP``, at the first place too deep), whatever its source.
+    """
     if isinstance(source, Mapping):
         loaded = LoadedDefinition(source if isinstance(source, dict) else dict(source))
+        _check_nesting(loaded)
         if substitutions:
             loaded.document = substitute(loaded.document, substitutions)
         return loaded
     if isinstance(source, Path):
-        return _parse_file(source, substitutions)
+        return _check_nesting(_parse_file(source, substitutions))
     if isinstance(source, str):
-        return _parse_string(source, substitutions)
+        return _check_nesting(_parse_string(source, substitutions))
     kind = type(source).__name__
     raise DefinitionError(f"a definition must be a dict, JSON or YAML text, or a file path, not {kind}")
+
+
+def _check_nesting(loaded: LoadedDefinition) -> LoadedDefinition:
+    """Refuse what no later step could walk (too deep) or AWS could read (a number that is not finite)."""
+    pointer = too_deep_at(loaded.document)
+    if pointer is not None:
+        diagnostic = Diagnostic(TOO_DEEP, too_deep_message("The definition", None), pointer)
+        raise ValidationError([loaded.position(diagnostic)], loaded.source_name)
+    pointer = non_finite_at(loaded.document)
+    if pointer is not None:
+        diagnostic = Diagnostic(
+            "INVALID_JSON_DESCRIPTION",
+            "Not a JSON number: NaN, Infinity and numbers beyond a double's range (such as 1e309) are refused by "
+            "AWS's JSON reader",
+            pointer,
+            suggestion="write a finite number, or the value as a string",
+        )
+        raise ValidationError([loaded.position(diagnostic)], loaded.source_name)
+    return loaded
+
+
+def _too_deep_text(source_name: str | None) -> ValidationError:
+    """JSON or YAML text too deep for its parser (deeper than Python's recursion limit)."""
+    return ValidationError([Diagnostic(TOO_DEEP, too_deep_message("The definition", None), None)], source_name)
 
 
 def read_definition_text(
@@ -121,7 +154,7 @@ def read_definition_text(
     Raises ``ValidationError`` when it is not a JSON object or YAML mapping; duplicate keys are in
     ``problems``, as with ``read_definition``.
     """
-    return _parse_text(text, source_name, substitutions)
+    return _check_nesting(_parse_text(text, source_name, substitutions))
 
 
 # -- files ---------------------------------------------------------------------------------------
@@ -181,6 +214,8 @@ def _parse_text(original: str, source_name: str | None, substitutions: Mapping[s
     duplicates = _DuplicateRecorder()
     try:
         document = json.loads(text, object_pairs_hook=duplicates.hook)
+    except RecursionError:
+        raise _too_deep_text(source_name) from None
     except json.JSONDecodeError as json_error:
         stripped = text.lstrip("\ufeff \t\r\n")
         yaml_result = (
@@ -323,12 +358,16 @@ def _parse_yaml(text: str, source_name: str | None) -> LoadedDefinition | None:
     """
     try:
         root = yaml_reader.compose(text)
+    except yaml_reader.YamlTooDeep:
+        raise _too_deep_text(source_name) from None
     except yaml_reader.YamlSyntaxError:
         return None
     if root is None or root.id != "mapping":
         return None
     try:
         read = yaml_reader.read(root)
+    except RecursionError:
+        raise _too_deep_text(source_name) from None
     except yaml_reader.YamlProblem as problem:
         diagnostic = Diagnostic(
             "INVALID_YAML",

@@ -29,3 +29,47 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """``"did you mean 'X'?"`` or None when nothing is close enough."""
     match = closest(word, candidates)
     return f"did you mean '{match}'?" if match is not None else None
+
+
+FUZZY_COMPARISONS = 50_000
+"""Fuzzy comparisons one validation may spend on suggestions for names from a large set (state
+names): beyond it, a misspelt name still gets a case-insensitive match, but no fuzzy one. This keeps
+validation linear in the number of problems (3,000 missing targets among 3,000 states would
+otherwise compare nine million pairs)."""
+
+
+class Budget:
+    """Comparisons left for fuzzy suggestions (``FUZZY_COMPARISONS`` per validation)."""
+
+    __slots__ = ("remaining", "spent")
+
+    def __init__(self, comparisons: int = FUZZY_COMPARISONS) -> None:
+        self.remaining = comparisons
+        self.spent = 0
+
+    def take(self, comparisons: int) -> bool:
+        if comparisons > self.remaining:
+            return False
+        self.remaining -= comparisons
+        self.spent += comparisons
+        return True
+
+
+class NameSuggester:
+    """``did_you_mean`` over one set of names, indexed once: a case-insensitive match is a lookup,
+    and fuzzy matching draws on a shared ``Budget``."""
+
+    def __init__(self, names: Iterable[str], budget: Budget) -> None:
+        self._names = list(names)
+        self._folded: dict[str, list[str]] = {}
+        for name in self._names:
+            self._folded.setdefault(name.lower(), []).append(name)
+        self._budget = budget
+
+    def did_you_mean(self, word: str) -> str | None:
+        same = [name for name in self._folded.get(word.lower(), ()) if name != word]
+        if same:
+            return f"did you mean '{same[0]}'?"
+        if not self._budget.take(2 * len(self._names)):
+            return None
+        return did_you_mean(word, self._names)

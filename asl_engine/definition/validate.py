@@ -19,6 +19,7 @@ from asl_engine.definition.diagnostics import Diagnostic
 from asl_engine.definition.expression_checks import ExpressionChecks
 from asl_engine.definition.graph import graph_diagnostics
 from asl_engine.definition.loader import read_definition
+from asl_engine.definition.nesting import TOO_DEEP, too_deep_at, too_deep_message
 from asl_engine.definition.rules import check_rules
 from asl_engine.definition.schema import SCHEMA_FAILED, load_schema
 from asl_engine.definition.suggest import did_you_mean
@@ -96,6 +97,9 @@ def validate_document(
     _check_machine_type(machine_type)
     if not isinstance(document, dict):
         return [Diagnostic(SCHEMA_FAILED, "Definition must be a valid JSON object", None)]
+    too_deep = too_deep_at(document)
+    if too_deep is not None:  # nothing below walks such a document without running out of stack
+        return [Diagnostic(TOO_DEEP, too_deep_message("The definition", None), too_deep)]
     schema = load_schema()
     found = schema.check("Machine", document, "")
     scopes = collect_scopes(document)
@@ -146,12 +150,13 @@ def _tidy(document: Any, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     for diagnostic in diagnostics:
         unique.setdefault((diagnostic.code, diagnostic.message, diagnostic.location, diagnostic.severity), diagnostic)
     ordered = list(unique.values())
+    order = pointers.DocumentOrder(document)
 
     def key(item: tuple[int, Diagnostic]) -> tuple[bool, tuple[int, ...], int]:
         index, diagnostic = item
         location = diagnostic.location
         if not location or not location.startswith("/"):
             return (location is None, (), index)
-        return (False, pointers.document_order(document, location), index)
+        return (False, order.key(location), index)
 
     return [diagnostic for _, diagnostic in sorted(enumerate(ordered), key=key)]

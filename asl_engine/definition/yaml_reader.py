@@ -99,6 +99,10 @@ class YamlDocument:
     """(pointer of the mapping, repeated key) for every key written twice in one mapping."""
 
 
+class YamlTooDeep(YamlSyntaxError):
+    """YAML nested deeper than the parser can follow (Python's recursion limit)."""
+
+
 def compose(text: str) -> Any:
     """The node graph of the first YAML document in ``text`` (None for an empty one)."""
     from ruamel.yaml import YAML
@@ -112,7 +116,7 @@ def compose(text: str) -> Any:
         problem = getattr(error, "problem", None) or str(error)
         raise YamlSyntaxError(f"{problem}{where}") from None
     except RecursionError:
-        raise YamlSyntaxError("the YAML nests too deeply") from None
+        raise YamlTooDeep("the YAML nests too deeply") from None
 
 
 def load(text: str) -> Any:

@@ -41,6 +41,7 @@ from asl_engine.services.registry import PortableResources, Resources
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledMachine, CompiledScope
+    from asl_engine.runtime.safety import SafetyLimits
     from asl_engine.runtime.starter import ExecutionStarter
 
 
@@ -118,6 +119,8 @@ class WorkerJob:
     record_history: bool
     handlers: tuple[HandlerRecipe, ...]
     starter: ExecutionStarter | None
+    limits: SafetyLimits
+    """The parent's safety limits, which its children keep wherever they run."""
 
 
 def worker_job(job: MapJob) -> WorkerJob:
@@ -139,6 +142,7 @@ def worker_job(job: MapJob) -> WorkerJob:
         parent.history.record,
         recipes,
         starter,
+        parent.limits,
     )
     key = hashlib.sha256(pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
     return WorkerJob(key, *fields)
@@ -146,8 +150,8 @@ def worker_job(job: MapJob) -> WorkerJob:
 
 def _recipe(source: HandlerSource, services: set[str]) -> HandlerRecipe:
     if isinstance(source, Resources):
-        if source.config_file is not None:
-            return ConfigFileRecipe(str(source.config_file))
+        if source.source is not None:
+            return ConfigFileRecipe(os.fspath(source.source))
         portable = source.portable()
         stranded = sorted(services.intersection(portable.left_behind))
         if stranded:
@@ -254,6 +258,7 @@ def run_batch(job: WorkerJob, works: Sequence[ChildWork]) -> list[ChildReport]:
             virtual_clock=job.virtual_clock,
             record_history=job.record_history,
             starter=job.starter,
+            limits=job.limits,
         )
         report.worker = here
         reports.append(report)

@@ -12,9 +12,8 @@ What is ours here, and why:
 
 from __future__ import annotations
 
-import contextlib
+import decimal
 import hashlib
-import io
 import json
 import math
 import random
@@ -27,11 +26,21 @@ from datetime import UTC, datetime
 from typing import Any, Final, Protocol
 
 import jsonata
+import regex
 from jsonata import utils as _jsonata_utils
 from jsonata.jexception import JException
 
 from asl_engine.definition.vocabulary import JSONATA_CLOSE, JSONATA_OPEN
 from asl_engine.language.errors import ExpressionSyntaxError
+from asl_engine.language.jsonata_budget import (
+    DEFAULT_BUDGET,
+    BudgetExceeded,
+    DeadlineReached,
+    EvaluationBudget,
+    Meter,
+    metering,
+)
+from asl_engine.language.jsonata_engine import GuardedJsonata, fail
 
 UNDEFINED: Final = object()
 """What an expression returns when it yields nothing (JSONata's ``undefined``)."""
@@ -47,6 +56,19 @@ class JsonataEnvironment(Protocol):
     def random(self) -> random.Random: ...
 
     def now(self) -> float: ...
+
+
+__all__ = [
+    "UNDEFINED",
+    "CompiledExpression",
+    "DeadlineReached",
+    "EvaluationBudget",
+    "JsonataEnvironment",
+    "JsonataError",
+    "compile_expression",
+    "compile_jsonata_string",
+    "to_json_value",
+]
 
 
 class JsonataError(Exception):
@@ -95,9 +117,7 @@ class _Native:
 
 
 def _fail(code: str, message: str) -> JException:
-    error = JException(code, 0)
-    error.message = message
-    return error
+    return fail(code, message)
 
 
 def _integer(value: Any, name: str, position: int) -> int:
@@ -188,98 +208,28 @@ _STEP_FUNCTIONS_FUNCTIONS: dict[str, tuple[Callable[..., Any], str | None]] = {
     "eval": (_eval, None),
 }
 
-# Calls of names that are neither JSONata built-ins nor ours make jsonata-python print a line on
-# stdout before raising T1006; such expressions are evaluated with stdout captured.
-_FUNCTION_CALL = re.compile(r"\$([A-Za-z_]\w*)\s*\(")
 _LOCAL_BINDING = re.compile(r"\$([A-Za-z_]\w*)\s*:=")
 _VARIABLE = re.compile(r"\$([A-Za-z_]\w*)")
-_BUILTIN_NAMES = frozenset(
-    [
-        "sum",
-        "count",
-        "max",
-        "min",
-        "average",
-        "string",
-        "substring",
-        "substringBefore",
-        "substringAfter",
-        "lowercase",
-        "uppercase",
-        "length",
-        "trim",
-        "pad",
-        "match",
-        "contains",
-        "replace",
-        "split",
-        "join",
-        "formatNumber",
-        "formatBase",
-        "formatInteger",
-        "parseInteger",
-        "number",
-        "floor",
-        "ceil",
-        "round",
-        "abs",
-        "sqrt",
-        "power",
-        "boolean",
-        "not",
-        "exists",
-        "distinct",
-        "keys",
-        "lookup",
-        "append",
-        "spread",
-        "merge",
-        "reverse",
-        "each",
-        "error",
-        "assert",
-        "type",
-        "sort",
-        "shuffle",
-        "zip",
-        "map",
-        "filter",
-        "single",
-        "reduce",
-        "sift",
-        "encodeUrlComponent",
-        "encodeUrl",
-        "decodeUrlComponent",
-        "decodeUrl",
-        "base64encode",
-        "base64decode",
-        "toMillis",
-        "fromMillis",
-        "clone",
-    ]
-) | frozenset(_STEP_FUNCTIONS_FUNCTIONS)
 
 
 class CompiledExpression:
     """One JSONata expression (the text between ``{%`` and ``%}``), parsed once."""
 
-    __slots__ = ("_engine", "_quiet", "text", "variables")
+    __slots__ = ("_engine", "text", "variables")
 
     def __init__(self, text: str) -> None:
         self.text = text
         try:
-            engine = jsonata.Jsonata(text)
+            engine = GuardedJsonata(text)
         except JException as error:
             raise ExpressionSyntaxError(f"Invalid JSONata expression: {_describe(error).description}", text) from None
-        except (ValueError, TypeError, AttributeError, IndexError, RecursionError) as error:
+        except (ValueError, TypeError, AttributeError, IndexError, RecursionError, regex.error) as error:
             raise ExpressionSyntaxError(f"Invalid JSONata expression: {error}", text) from None
         engine.set_output_convert_nulls(False)
         for name, (function, signature) in _STEP_FUNCTIONS_FUNCTIONS.items():
             engine.register_function(name, jsonata.Jsonata.JFunction(_Native(function), signature))
         self._engine = engine
         local = set(_LOCAL_BINDING.findall(text))
-        called = set(_FUNCTION_CALL.findall(text))
-        self._quiet = bool(called - _BUILTIN_NAMES - local)
         self.variables: frozenset[str] = frozenset(
             name for name in _VARIABLE.findall(text) if name not in _STEP_FUNCTIONS_FUNCTIONS and name not in local
         )
@@ -289,26 +239,41 @@ class CompiledExpression:
         return f"CompiledExpression({self.text!r})"
 
     def evaluate(self, bindings: dict[str, Any], environment: JsonataEnvironment | None = None) -> Any:
-        """The value, or ``UNDEFINED``; raises JsonataError on evaluation errors."""
+        """The value, or ``UNDEFINED``; raises JsonataError on evaluation errors.
+
+        The evaluation runs under the environment's ``jsonata_budget`` (``EvaluationBudget``:
+        steps, seconds, values produced, a deadline); going over it is a ``JsonataError`` naming
+        the budget, and reaching the deadline raises ``DeadlineReached``.
+        """
+        budget: EvaluationBudget = getattr(environment, "jsonata_budget", DEFAULT_BUDGET)
+        meter = Meter(budget)
         prepared = {name: (_NULL if value is None else value) for name, value in bindings.items()}
+        prepared["__evaluate_entry"] = meter.on_entry
+        prepared["__evaluate_exit"] = meter.on_exit
         token = _current.set(environment)
+        unmeter = metering(meter)
         try:
-            if self._quiet:
-                with contextlib.redirect_stdout(io.StringIO()):
-                    result = self._engine.evaluate(None, prepared)
-            else:
-                result = self._engine.evaluate(None, prepared)
+            result = self._engine.evaluate(None, prepared)
+            if result is None:
+                return UNDEFINED
+            return to_json_value(result)
+        except UnsupportedResult:
+            raise
         except JException as error:
             raise _describe(error) from None
+        except BudgetExceeded as error:
+            raise JsonataError(None, str(error)) from None
+        except TimeoutError:  # a regular expression ran out of the evaluation's time
+            raise JsonataError(None, meter.time_message()) from None
         except RecursionError:
             raise JsonataError("U1001", "Stack overflow error: Check for non-terminating recursive function.") from None
-        except Exception as error:  # jsonata-python lets Python's own errors through (float("c-1")...)
+        except MemoryError:
+            raise JsonataError(None, "The expression ran out of memory: its result is too large.") from None
+        except Exception as error:  # jsonata-python lets Python's own errors through
             raise _from_python(error) from None
         finally:
+            unmeter()
             _current.reset(token)
-        if result is None:
-            return UNDEFINED
-        return to_json_value(result)
 
 
 def _describe(error: JException) -> JsonataError:
@@ -327,7 +292,7 @@ def _from_python(error: Exception) -> JsonataError:
     text = str(error)
     if isinstance(error, ValueError) and text.startswith(_FAILED_CASTS):
         return JsonataError("D3030", "Unable to cast value to a number")
-    if isinstance(error, ZeroDivisionError | OverflowError):
+    if isinstance(error, ZeroDivisionError | OverflowError | decimal.InvalidOperation):
         return JsonataError("D1001", "Number out of range")
     return JsonataError(None, text or type(error).__name__)
 

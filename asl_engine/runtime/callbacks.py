@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from asl_engine.errors import AslEngineError, StatesError
+from asl_engine.runtime.durable.inputs import answer_input, heartbeat_input
 from asl_engine.runtime.scheduler import Future, wait_any
 
 if TYPE_CHECKING:
+    from asl_engine.runtime.durable.recorder import Recorder
     from asl_engine.runtime.scheduler import Scheduler
 
 
@@ -28,14 +31,33 @@ class InvalidOutput(AslEngineError):
     """SendTaskSuccess output that is not JSON (AWS: InvalidOutput)."""
 
 
+@runtime_checkable
+class TaskTokenDirectory(Protocol):
+    """A handler source that keeps track of the task tokens of the executions it answers (a
+    ``Resources`` account), so that a token can be answered without knowing its execution: by another
+    execution (``aws-sdk:sfn:sendTaskSuccess``), an activity worker or a test. Every ``CallbackRegistry``
+    tells the directories among its execution's handler sources when a token opens and closes."""
+
+    def task_token_opened(self, token: str, registry: CallbackRegistry) -> None: ...
+
+    def task_token_closed(self, token: str) -> None: ...
+
+
+def directories(sources: Iterable[object]) -> tuple[TaskTokenDirectory, ...]:
+    """The handler sources that keep a directory of task tokens."""
+    return tuple(source for source in sources if isinstance(source, TaskTokenDirectory))
+
+
 class PendingCallback:
     """One token's wait: the future its answer resolves, and heartbeat notifications."""
 
-    __slots__ = ("answer", "beat", "state_name", "token", "waiting")
+    __slots__ = ("answer", "beat", "key", "state_name", "token", "waiting")
 
-    def __init__(self, token: str, state_name: str) -> None:
+    def __init__(self, token: str, state_name: str, key: tuple[int, int] = (0, 0)) -> None:
         self.token = token
         self.state_name = state_name
+        self.key = key
+        """The invocation waiting: (stream, id of its TaskScheduled event)."""
         self.answer: Future[Any] = Future()
         self.beat: Future[float] = Future()
         """Resolves with the (clock) time of the latest heartbeat, then is replaced by a fresh future."""
@@ -46,18 +68,23 @@ class PendingCallback:
 class CallbackRegistry:
     """The tokens of one execution (shared with its Distributed Map children)."""
 
-    def __init__(self, scheduler: Scheduler) -> None:
+    def __init__(self, scheduler: Scheduler, directories: Iterable[TaskTokenDirectory] = ()) -> None:
         self._scheduler = scheduler
-        self._now = scheduler.clock.now
+        self._directories = tuple(directories)
+        self._now = getattr(scheduler.clock, "source", scheduler.clock).now
         self._lock = threading.Lock()
         self._pending: dict[str, PendingCallback] = {}
         self._arrived = threading.Condition(self._lock)
+        self.journal: Recorder | None = None
+        """A durable execution's recorder: answers are then kept in its store before they are applied."""
 
-    def open(self, token: str, state_name: str) -> PendingCallback:
-        pending = PendingCallback(token, state_name)
+    def open(self, token: str, state_name: str, key: tuple[int, int] = (0, 0)) -> PendingCallback:
+        pending = PendingCallback(token, state_name, key)
         with self._lock:
             self._pending[token] = pending
         self._scheduler.external_work_started()
+        for directory in self._directories:
+            directory.task_token_opened(token, self)
         return pending
 
     def mark_waiting(self, pending: PendingCallback) -> None:
@@ -69,6 +96,9 @@ class CallbackRegistry:
         with self._lock:
             if self._pending.pop(pending.token, None) is None:
                 return
+            self._arrived.notify_all()
+        for directory in self._directories:
+            directory.task_token_closed(pending.token)
         self._scheduler.external_work_finished()
 
     def outstanding(self) -> dict[str, str]:
@@ -93,6 +123,22 @@ class CallbackRegistry:
             assert token is not None
             return token
 
+    def pending(self, token: str) -> PendingCallback | None:
+        """The wait for ``token``, if a task waits on it."""
+        with self._lock:
+            return self._pending.get(token)
+
+    def wait_until_waiting(self, token: str, timeout: float | None = None) -> bool:
+        """Block (real time) until the task holding ``token`` has armed its timers and waits for an
+        answer; False if it did not within ``timeout`` (or the token is unknown or closed)."""
+        with self._lock:
+            return (
+                self._arrived.wait_for(
+                    lambda: (pending := self._pending.get(token)) is None or pending.waiting, timeout
+                )
+                and token in self._pending
+            )
+
     def _lookup(self, token: str) -> PendingCallback:
         with self._lock:
             pending = self._pending.get(token)
@@ -112,15 +158,24 @@ class CallbackRegistry:
                 value = json.loads(json.dumps(output))
             except (TypeError, ValueError) as error:
                 raise InvalidOutput(f"Invalid Output: {error}") from None
+        if self.journal is not None:
+            self.journal.answer(pending, answer_input(pending.key, token, value))
+            return
         self._scheduler.post(lambda: pending.answer.set_result(value))
 
     def send_task_failure(self, token: str, error: str | None = None, cause: str | None = None) -> None:
         pending = self._lookup(token)
+        if self.journal is not None:
+            self.journal.answer(pending, answer_input(pending.key, token, error=StatesError(error, cause)))
+            return
         self._scheduler.post(lambda: pending.answer.set_exception(StatesError(error, cause)))
 
     def send_task_heartbeat(self, token: str) -> None:
         pending = self._lookup(token)
         sent_at = self._now()  # the heartbeat counts from when it was sent, not when it is processed
+        if self.journal is not None:
+            self.journal.answer(pending, heartbeat_input(pending.key, token, sent_at))
+            return
 
         def beat() -> None:
             signal, pending.beat = pending.beat, Future()

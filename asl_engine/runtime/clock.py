@@ -206,3 +206,44 @@ class VirtualClock(Clock):
         for condition in others:
             with condition:
                 condition.notify_all()
+
+
+class TurnClock(Clock):
+    """The time a durable execution sees: it changes only where the engine takes something in.
+
+    A durable execution must be replayable: on resume, every computation is redone and must read
+    exactly the times the first run read. Reading the wall clock continuously would make that
+    impossible, so the engine's time moves only at *input points*, where the durable driver samples
+    the underlying ``source`` clock and records the value: when the scheduler wakes up (a timer
+    fell due, an answer or a task result arrived) and when a handler returns. Between two input
+    points the engine computes for microseconds, so histories lose nothing a millisecond timestamp
+    would show. On replay the recorded values are set instead of sampled.
+
+    ``source`` is the clock the execution was given (``RealClock`` or ``VirtualClock``): the
+    scheduler waits on it, and handlers read it.
+    """
+
+    def __init__(self, source: Clock, start: float | None = None) -> None:
+        self.source = source
+        self.virtual = source.virtual
+        self._now = source.now() if start is None else start
+
+    def now(self) -> float:
+        return self._now
+
+    def set(self, when: float) -> None:
+        """Move to a recorded time (never backwards)."""
+        if when > self._now:
+            self._now = when
+
+    def sample(self) -> float:
+        """Take the source's time as the new current time (an input point of a live run)."""
+        now = self.source.now()
+        if now > self._now:
+            self._now = now
+        return self._now
+
+    @contextlib.contextmanager
+    def awaiting_result(self) -> Iterator[None]:
+        with self.source.awaiting_result():
+            yield

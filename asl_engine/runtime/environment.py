@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from asl_engine.errors import ConfigurationError
 from asl_engine.runtime.clock import RealClock, VirtualClock
@@ -29,14 +29,61 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class TaskEnvironment:
-    """Services of the running execution, handed to handlers as ``request.environment``."""
+class ExternalAnswer(Generic[T]):
+    """A value another thread will give (a worker taking an activity task): ``give`` is safe from any
+    thread; ``await answer.wait()`` on the execution's scheduler. Until it is given the execution has
+    work outside the scheduler, so a virtual clock does not skip ahead of it."""
 
     def __init__(self, run: ExecutionRun) -> None:
+        self._scheduler = run.scheduler
+        self._future: Future[T] = Future()
+        self._lock = threading.Lock()
+        self._open = True
+        self._scheduler.external_work_started()
+
+    def give(self, value: T) -> bool:
+        """Deliver ``value``; False if it was already given or withdrawn."""
+        if not self._close():
+            return False
+        self._scheduler.post(lambda: self._future.set_result(value))
+        return True
+
+    def withdraw(self) -> bool:
+        """Nobody will give a value any more (the task ended otherwise); False if one was given."""
+        return self._close()
+
+    @property
+    def open(self) -> bool:
+        with self._lock:
+            return self._open
+
+    def _close(self) -> bool:
+        with self._lock:
+            if not self._open:
+                return False
+            self._open = False
+        self._scheduler.external_work_finished()
+        return True
+
+    async def wait(self) -> T:
+        return await self._future
+
+
+class TaskEnvironment:
+    """Services of the running execution, handed to handlers as ``request.environment``.
+
+    A durable execution gives each invocation an environment of its own: a random source that
+    depends only on the invocation (a replay does not call handlers whose results it has, so they
+    must not share the execution's), and the real clock rather than the execution's recorded one.
+    """
+
+    def __init__(self, run: ExecutionRun, *, random: random.Random | None = None, clock: Clock | None = None) -> None:
         # A weak reference: the run holds its environment, and a strong one back would make every
         # finished run a reference cycle, freed only by the garbage collector (a Distributed Map ends
         # thousands of child runs a second).
         self._run_ref = weakref.ref(run)
+        self._random = random
+        self._clock = clock
 
     @property
     def _run(self) -> ExecutionRun:
@@ -47,12 +94,12 @@ class TaskEnvironment:
 
     @property
     def clock(self) -> Clock:
-        return self._run.clock
+        return self._clock if self._clock is not None else self._run.clock
 
     @property
     def random(self) -> random.Random:
         """The execution's seeded random source: use it for ids so runs stay reproducible."""
-        return self._run.random
+        return self._random if self._random is not None else self._run.random
 
     @property
     def region(self) -> str:
@@ -72,11 +119,15 @@ class TaskEnvironment:
         return self._run.callbacks
 
     def now(self) -> float:
-        return self._run.clock.now()
+        return self.clock.now()
 
     async def sleep(self, seconds: float) -> None:
         """Wait ``seconds`` of the execution's time (no real time under a virtual clock)."""
-        await self._run.scheduler.sleep_until(self._run.clock.now() + max(0.0, seconds))
+        await self._run.scheduler.sleep_until(self.clock.now() + max(0.0, seconds))
+
+    def external_answer(self) -> ExternalAnswer[Any]:
+        """A value another thread will give, awaited here (see ``ExternalAnswer``)."""
+        return ExternalAnswer(self._run)
 
     async def run_in_thread(self, function: Callable[..., T], *args: Any) -> T:
         """Run blocking ``function(*args)`` on a worker thread and wait for its result.
@@ -90,7 +141,7 @@ class TaskEnvironment:
             try:
                 result = function(*args)
             except BaseException as error:  # delivered to the awaiting handler, which decides
-                scheduler.post(lambda failure=error: done.set_exception(failure))  # type: ignore[misc]
+                scheduler.post(lambda failure=error: done.set_exception(failure))
             else:
                 scheduler.post(lambda: done.set_result(result))
             finally:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from asl_engine.runtime.history import format_timestamp
 
 if TYPE_CHECKING:
+    from asl_engine.language.jsonata_budget import EvaluationBudget
     from asl_engine.runtime.payload_meter import LazyText
     from asl_engine.runtime.run import ExecutionRun
 
@@ -79,6 +80,8 @@ class Frame:
         "state_name",
         "task_token",
         "variables",
+        "visit_random",
+        "visit_random_id",
     )
 
     def __init__(
@@ -98,12 +101,15 @@ class Frame:
         self.last_output: Any = _NOTHING
         self.last_output_text: str | LazyText = ""
         """The last state's output and its JSON text (reused as the next state's input text)."""
+        self.visit_random: random.Random | None = None
+        self.visit_random_id = 0
+        """A durable execution's random source for the current state visit (see ``ExecutionRun.random_for``)."""
 
     # -- EvaluationScope -------------------------------------------------------------------------------
 
     @property
     def random(self) -> random.Random:
-        return self.run.random
+        return self.run.random_for(self)
 
     def variable(self, name: str) -> Any:
         return self.variables.lookup(name)
@@ -111,6 +117,11 @@ class Frame:
     def now(self) -> float:
         """The execution's clock (JSONata ``$now()`` must follow virtual time)."""
         return self.run.clock.now()
+
+    @property
+    def jsonata_budget(self) -> EvaluationBudget:
+        """What one JSONata evaluation may do here (the run's ``SafetyLimits`` and deadline)."""
+        return self.run.jsonata_budget
 
     def context_object(self) -> dict[str, Any]:
         state: dict[str, Any] = {"EnteredTime": format_timestamp(self.entered_time), "Name": self.state_name}
@@ -132,14 +143,15 @@ class Frame:
     def record(self, event_type: str, details: dict[str, Any] | None = None) -> int:
         """Record an event caused by this frame's previous one and make it the new previous one."""
         run = self.run
-        event_id = run.history.add(event_type, self.last_event_id, run.clock.now(), details)
+        event_id = run.history.add(event_type, self.last_event_id, run.clock.now(), details, self.entered_event_id)
         self.last_event_id = event_id
         return event_id
 
     def record_aside(self, event_type: str, details: dict[str, Any] | None = None, cause: int | None = None) -> int:
         """Record an event that does not advance this frame's chain (AWS links siblings to one cause)."""
         run = self.run
-        return run.history.add(event_type, self.last_event_id if cause is None else cause, run.clock.now(), details)
+        previous = self.last_event_id if cause is None else cause
+        return run.history.add(event_type, previous, run.clock.now(), details, self.entered_event_id)
 
     def child(self, variables: VariableScope, last_event_id: int) -> Frame:
         return Frame(self.run, variables, last_event_id, self)

@@ -177,8 +177,16 @@ class History:
         """Whether state events need their payload text (recording, or someone listening)."""
 
     def add(
-        self, event_type: str, previous_event_id: int, timestamp: float, details: dict[str, Any] | None = None
+        self,
+        event_type: str,
+        previous_event_id: int,
+        timestamp: float,
+        details: dict[str, Any] | None = None,
+        visit: int = 0,
     ) -> int:
+        """Record an event. ``visit`` is the id of the StateEntered event of the state visit that
+        records it (0 for execution-level events): a durable execution's journal keeps it so that a
+        redrive can tell which visits ended unsuccessfully; the in-memory history ignores it."""
         event_id = self.last_id = self.last_id + 1
         if self.record:
             self._slots += (event_type, previous_event_id, timestamp, details, None, None, None, None)
@@ -197,8 +205,10 @@ class History:
         key: str,
         text: str | LazyText,
         assigned: dict[str, Any] | None = None,
+        visit: int = 0,
     ) -> int:
-        """A ``*StateEntered`` (key "input") or ``*StateExited`` (key "output") event."""
+        """A ``*StateEntered`` (key "input") or ``*StateExited`` (key "output") event (``visit``: the
+        Exited event's StateEntered id, see ``add``)."""
         event_id = self.last_id = self.last_id + 1
         if self.record:
             self._slots += (event_type, previous_event_id, timestamp, None, name, key, text, assigned)

@@ -2,7 +2,8 @@
 
 This is the hot path of the engine, so it is deliberately plain: one dictionary lookup per
 transition, entering inlined, non-blocking states (Pass, Choice, Succeed, Fail) called directly
-without creating a coroutine.
+without creating a coroutine. Each transition is counted; every so often the run's ``checkpoint``
+enforces the transition limit and yields to the scheduler (``runtime/safety.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ async def run_scope(scope: CompiledScope, frame: Frame, value: Any) -> Any:
     history = run.history
     wants_text = history.wants_text
     while name is not None:
+        if run.transitions >= run.next_checkpoint:
+            await run.checkpoint()  # the transition limit; a chance for a timeout or a stop to land
+        run.transitions += 1
         node = states[name]
         frame.state_cause_id = cause = frame.last_event_id
         frame.state_name = name
@@ -43,6 +47,8 @@ async def run_scope(scope: CompiledScope, frame: Frame, value: Any) -> Any:
         else:
             event_id = history.add_state(node.entered_type, cause, timestamp, name, "input", "")
         frame.entered_event_id = frame.last_event_id = event_id
+        if run.visit_gates is not None and (run.stream, event_id) in run.visit_gates:
+            await run.durable.hold(frame, event_id)  # type: ignore[union-attr]  # a redrive runs this visit again
         if node.blocking:
             value, name = await node.run_async(frame, value)
         else:

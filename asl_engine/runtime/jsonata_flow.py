@@ -22,6 +22,7 @@ from asl_engine.language.errors import ExpressionSyntaxError
 from asl_engine.language.jsonata_expr import (
     UNDEFINED,
     CompiledExpression,
+    DeadlineReached,
     JsonataError,
     UnsupportedResult,
     compile_jsonata_string,
@@ -122,6 +123,8 @@ class Expression:
                     continue
         try:
             return compiled.evaluate(bindings, frame)
+        except DeadlineReached:
+            raise frame.run.timed_out() from None
         except JsonataError as error:
             raise evaluation_failure(
                 frame, self.location, f"{self._subject()} threw an error during evaluation. {error.description}"

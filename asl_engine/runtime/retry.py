@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from asl_engine.runtime.frame import Frame
 
 
+MAX_RETRY_INTERVAL_SECONDS = 31_622_400
+"""The longest interval between two attempts: ``MaxDelaySeconds``' own maximum (366 days, AWS's
+documented bound; a Standard execution lasts at most a year anyway). A growing interval stops there."""
+
+
 @dataclass(frozen=True, slots=True)
 class Retrier:
     error_equals: tuple[str, ...]
@@ -35,10 +40,19 @@ class Retrier:
     full_jitter: bool = False
 
     def delay(self, retry_number: int, rng: random.Random) -> float:
-        """Seconds to wait before retry ``retry_number`` (1-based)."""
-        delay = self.interval_seconds * self.backoff_rate ** (retry_number - 1)
-        if self.max_delay_seconds is not None and delay > self.max_delay_seconds:
-            delay = self.max_delay_seconds
+        """Seconds to wait before retry ``retry_number`` (1-based), at most ``MaxDelaySeconds``; without
+        it, ``BackoffRate`` grows the interval up to ``MAX_RETRY_INTERVAL_SECONDS`` (or
+        ``IntervalSeconds``, when that is longer) and no further."""
+        if self.max_delay_seconds is not None:
+            cap = self.max_delay_seconds
+        else:
+            cap = max(MAX_RETRY_INTERVAL_SECONDS, self.interval_seconds)
+        try:
+            delay = self.interval_seconds * float(self.backoff_rate) ** (retry_number - 1)
+        except OverflowError:  # BackoffRate 1e300 on the third retry
+            delay = cap
+        if not delay <= cap:  # also an infinite product
+            delay = cap
         if self.full_jitter:
             delay = rng.uniform(0.0, delay)
         return delay

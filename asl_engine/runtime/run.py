@@ -14,18 +14,19 @@ import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from asl_engine.definition.arns import DEFAULT_ACCOUNT, DEFAULT_REGION, ResourceRef
+from asl_engine.definition.nesting import MAX_NESTING_DEPTH
 from asl_engine.errors import StatesError
 from asl_engine.runtime import failures
-from asl_engine.runtime.callbacks import CallbackRegistry
+from asl_engine.runtime.callbacks import CallbackRegistry, directories
 from asl_engine.runtime.children import BranchAbort
 from asl_engine.runtime.clock import Clock
 from asl_engine.runtime.decisions import Decision
 from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.runtime.frame import Frame, VariableScope
-from asl_engine.runtime.handlers import HandlerSource, TaskHandler, TaskStateMocks
+from asl_engine.runtime.handlers import HandlerSource, TaskHandler, TaskStateMocks, UnansweredTask
 from asl_engine.runtime.history import EventListener, History, format_timestamp
 from asl_engine.runtime.interpreter import run_scope
 from asl_engine.runtime.json_text import to_json_text
@@ -41,13 +42,28 @@ from asl_engine.runtime.limits import (
 )
 from asl_engine.runtime.map_run.records import ChildList
 from asl_engine.runtime.payload_meter import PayloadMeter
+from asl_engine.runtime.safety import CHECK_EVERY, DEFAULT_LIMITS, SafetyLimits, transitions_exceeded
 from asl_engine.runtime.scheduler import Cancelled, Scheduler
 
 if TYPE_CHECKING:
-    from asl_engine.runtime.compiler import CompiledMachine
+    from collections.abc import Coroutine
+
+    from asl_engine.runtime.compiler import CompiledMachine, CompiledScope
+    from asl_engine.runtime.durable.journal import Key
+    from asl_engine.runtime.durable.recorder import Recorder
     from asl_engine.runtime.map_run.executor import ChildExecutor
+    from asl_engine.runtime.scheduler import Task
     from asl_engine.runtime.starter import ExecutionStarter, StartableMachine
     from asl_engine.runtime.states.map_ import MapState
+
+
+class ActivityRunner(Protocol):
+    """Where the waiting part of a handler runs (an ``async def`` handler, a ``.sync`` job): by
+    default a task on the execution's scheduler; under ``execute_async`` an asyncio task."""
+
+    def start(self, coro: Coroutine[Any, Any, Any], name: str) -> Any:
+        """Start ``coro``; returns an object with ``done_future`` (resolved with its outcome) and ``cancel()``."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +144,8 @@ class ExecutionRun:
         redrivable: bool = True,
         input_text: str | None = None,
         starter: ExecutionStarter | None = None,
+        durable: Recorder | None = None,
+        limits: SafetyLimits = DEFAULT_LIMITS,
     ) -> None:
         self.machine = machine
         self.input_text = input_text
@@ -137,12 +155,22 @@ class ExecutionRun:
         self.clock = clock
         self.scheduler = scheduler
         self.handlers = handlers
-        self.callbacks = callbacks if callbacks is not None else CallbackRegistry(scheduler)
+        self.callbacks = callbacks if callbacks is not None else CallbackRegistry(scheduler, directories(handlers))
         self.random = rng
         self.region = identity.region
+        self.durable = durable
+        """The recorder of a durable execution (``store=``); None for an in-memory one."""
+        self.stream = 0
+        """Which history of the durable execution's journal this run's events belong to."""
+        self.visit_gates: dict[tuple[int, int], int] | None = None
+        """While a redrive replays: the state visits held at their entry until a redrive boundary."""
+        self.activities: ActivityRunner | None = None
         if history is None:
             limit = HISTORY_EVENT_LIMIT if machine.machine_type == "STANDARD" else None
-            history = History(record=record_history, listeners=listeners, limit=limit)
+            if durable is not None:
+                history = durable.history(self.stream, listeners, limit)
+            else:
+                history = History(record=record_history, listeners=listeners, limit=limit)
         self.history = history
         self.payload_meter = PayloadMeter()
         self.start_time = clock.now()
@@ -153,6 +181,8 @@ class ExecutionRun:
             "Name": identity.execution_name,
             "RoleArn": identity.effective_role_arn,
         }
+        self.redrive_count = 0
+        self.redrive_time: float | None = None
         if redrivable:
             self.execution_context["RedriveCount"] = 0
         self.state_machine_context: dict[str, Any] = {
@@ -173,6 +203,8 @@ class ExecutionRun:
         self.map_runs: list[MapRun] = []
         self.nested_runs: list[ExecutionRun] = []
         self.decisions: list[Decision] = []
+        self.unanswered: list[UnansweredTask] = []
+        """Tasks nobody could answer (no handler, or a function, queue or activity not found), in order."""
         self.variable_bytes = 0
         """Bytes of variables stored right now, across every scope (the 10 MiB quota)."""
         self.state_machine: StartableMachine | None = None
@@ -182,6 +214,40 @@ class ExecutionRun:
         self.map_executor: ChildExecutor | None = None
         """Runs the child executions of its Distributed Maps (None: in this process); inherited."""
         self.task_environment = TaskEnvironment(self)
+        self._watchdog: Task[None] | None = None
+        self.limits = limits
+        self.transitions = 0
+        """States entered so far (the interpreter counts; ``checkpoint`` compares with the limit)."""
+        self.next_checkpoint = min(CHECK_EVERY, limits.max_transitions)
+        self.deadline: float | None = None
+        """When the execution times out (its TimeoutSeconds), on its clock; None without a timeout."""
+        self.jsonata_budget = limits.jsonata_budget()
+        """What one JSONata evaluation of this execution may do (``SafetyLimits``)."""
+
+    # -- safety ----------------------------------------------------------------------------------------
+
+    def set_deadline(self, deadline: float) -> None:
+        """The execution times out at ``deadline``: with a real clock, a JSONata evaluation still
+        running then stops at once (under a virtual clock no time passes during one). Not for a
+        durable execution: its replay re-evaluates expressions after the deadline, and must get the
+        results it recorded; its timeout lands between two states."""
+        self.deadline = deadline
+        if not self.clock.virtual and self.durable is None:
+            self.jsonata_budget = self.limits.jsonata_budget(deadline)
+
+    async def checkpoint(self) -> None:
+        """Every ``CHECK_EVERY`` transitions: fail at the transition limit, else step aside so that a
+        timeout or a stop request (both delivered by the scheduler) can land in a loop of states that
+        never wait."""
+        limit = self.limits.max_transitions
+        if self.transitions >= limit:
+            raise transitions_exceeded(limit)
+        self.next_checkpoint = min(self.transitions + CHECK_EVERY, limit)
+        await self.scheduler.pause()
+
+    def timed_out(self) -> Cancelled:
+        """What a state raises when it notices the deadline has passed (the watchdog would throw it)."""
+        return Cancelled(ExecutionTimedOut())
 
     # -- services for states -------------------------------------------------------------------------
 
@@ -207,12 +273,20 @@ class ExecutionRun:
         handler = self.find_handler(state_name, resource)
         if handler is not None:
             return handler
-        raise StatesError(
+        # The cause names the state and the resource; how to answer it is the caller's to say (the
+        # library, the CLI and the pytest plugin each know their own way: Execution.unanswered_tasks).
+        raise UnansweredTask(
             failures.RUNTIME,
-            f"No mock or handler answers the Task state '{state_name}' (resource {resource.arn}). "
-            f"Pass mocks={{'{state_name}': [{{'Return': ...}}]}} to execute(), or register a handler for "
-            "this resource (see the resources documentation).",
+            f"No mock or handler answers the Task state '{state_name}' (resource {resource.arn}).",
+            state_name=state_name,
+            resource=resource,
         )
+
+    def unanswered_task(self, task: UnansweredTask) -> UnansweredTask:
+        """Keep ``task`` for the caller's advice (once) and return it, to be raised."""
+        if not any(known is task for known in self.unanswered):
+            self.unanswered.append(task)
+        return task
 
     def next_invocation(self, state_name: str) -> int:
         count = self._invocations.get(state_name, 0)
@@ -220,7 +294,76 @@ class ExecutionRun:
         return count
 
     def new_task_token(self, frame: Frame) -> str:
-        return "".join(self.random.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", k=88))
+        rng = self.random if self.durable is None else self.random_for(frame)
+        return "".join(rng.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", k=88))
+
+    def random_for(self, frame: Frame) -> random.Random:
+        """The random source of the state visit ``frame`` is in (jitter, task tokens, ``States.UUID``).
+
+        In memory, the execution's one seeded source. A durable execution gives each visit a source
+        of its own, derived from the seed and the visit, so that replaying or redriving some visits
+        and not others draws the same values everywhere else.
+        """
+        durable = self.durable
+        if durable is None:
+            return self.random
+        rng = frame.visit_random
+        if rng is None or frame.visit_random_id != frame.entered_event_id:
+            rng = durable.random_for(self.stream, frame.entered_event_id, self.redrive_count)
+            frame.visit_random, frame.visit_random_id = rng, frame.entered_event_id
+        return rng
+
+    def task_environment_for(self, key: Key) -> TaskEnvironment:
+        """The environment a durable execution's handler gets: its random source depends only on the
+        invocation, since a replay does not call the handlers whose results it has."""
+        assert self.durable is not None
+        rng = random.Random(f"{self.durable.seed}/task/{key[0]}/{key[1]}")
+        return TaskEnvironment(self, random=rng, clock=getattr(self.clock, "source", self.clock))
+
+    def start_activity(self, coro: Coroutine[Any, Any, Any], name: str) -> Any:
+        """Run the waiting part of a handler beside the execution (see ``ActivityRunner``)."""
+        if self.activities is not None:
+            return self.activities.start(coro, name)
+        return self.scheduler.spawn(coro, name)
+
+    def post_input(self, item: dict[str, Any]) -> None:
+        """Hand a durable execution an input (an answer, a stop) from any thread."""
+        self.scheduler.post(item)
+
+    def request_stop(self, main: Task[None], error: str | None, cause: str | None) -> None:
+        """StopExecution, from any thread: the execution ends as ABORTED with this error and cause."""
+        if self.durable is not None:
+            self.durable.request_stop(error, cause)
+        else:
+            self.scheduler.post(lambda: main.cancel(ExecutionStopped(error, cause)))
+
+    def arm_timeout(self, main: Task[None], since: float) -> None:
+        """The state machine's TimeoutSeconds, counted from ``since`` (the start, or the latest redrive)."""
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+        timeout = self.machine.timeout_seconds
+        if timeout is None:
+            return
+        scheduler = self.scheduler
+        deadline = since + timeout
+        self.set_deadline(deadline)
+
+        async def expire() -> None:
+            await scheduler.sleep_until(deadline)
+            main.cancel(ExecutionTimedOut())
+
+        watchdog = self._watchdog = scheduler.spawn(expire(), "execution-timeout")
+        main.done_future.add_done_callback(lambda _: watchdog.cancel())
+
+    def begin_redrive(self, count: int, at: float) -> None:
+        """A redrive starts: ``$$.Execution.RedriveCount`` and ``RedriveTime`` change from here on."""
+        self.redrive_count = count
+        self.redrive_time = at
+        self.execution_context["RedriveCount"] = count
+        self.execution_context["RedriveTime"] = format_timestamp(at)
+        self.status = "RUNNING"
+        self.stop_time = None
 
     def assign_variables(self, scope: VariableScope, assigned: dict[str, Any]) -> None:
         """Store an Assign's values, enforcing Step Functions' variable quotas (States.DataLimitExceeded)."""
@@ -287,13 +430,15 @@ class ExecutionRun:
             record_history=parent.history.record,
             callbacks=callbacks,
             starter=parent.starter,
+            limits=parent.limits,
         )
         run.map_executor = parent.map_executor
         return run
 
     def start_map_run(self, frame: Frame, node: MapState) -> MapRun:
-        run_id = str(uuid.UUID(int=self.random.getrandbits(128), version=4))
-        map_run = MapRun(self, node, run_id, self.random.getrandbits(64))
+        rng = self.random_for(frame)
+        run_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        map_run = MapRun(self, node, run_id, rng.getrandbits(64))
         self.map_runs.append(map_run)
         return map_run
 
@@ -312,7 +457,7 @@ class ExecutionRun:
             if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
                 raise data_limit_error("ExecutionInput")
             frame.last_output, frame.last_output_text = self.input, text  # the first state's input text
-            output = await run_scope(self.machine.top, frame, self.input)
+            output = await run_guarded(self.machine.top, frame, self.input)
         except StatesError as error:
             self._finish("FAILED", error=error.error, cause=error.cause)
             details: dict[str, Any] = {}
@@ -342,6 +487,19 @@ class ExecutionRun:
         self.error = error
         self.cause = cause
         self.stop_time = self.clock.now()
+
+
+async def run_guarded(scope: CompiledScope, frame: Frame, value: Any) -> Any:
+    """``run_scope``, with a ``RecursionError`` (data nested deeper than anything the engine accepts
+    at its doors, built up by the execution itself) failing the execution instead of the engine."""
+    try:
+        return await run_scope(scope, frame, value)
+    except RecursionError:
+        raise StatesError(
+            failures.RUNTIME,
+            f"The state '{frame.state_name}' made data nested too deeply for the engine to process (asl-engine "
+            f"accepts JSON nested up to {MAX_NESTING_DEPTH} levels).",
+        ) from None
 
 
 class MapRun:

@@ -16,7 +16,7 @@ import itertools
 import threading
 from collections import deque
 from collections.abc import Callable, Coroutine, Generator
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from asl_engine.runtime.clock import Clock
 
@@ -36,6 +36,27 @@ class Cancelled(BaseException):
 
 class DeadlockError(RuntimeError):
     """Nothing can ever make progress: no ready work, no timers, nothing external pending."""
+
+
+class TurnJournal(Protocol):
+    """What the scheduler of a durable execution consults between turns (see ``runtime.durable``).
+
+    A *turn* is everything the scheduler runs after taking something in: timers that fell due and
+    work posted from other threads. A durable execution records each turn (its time and the
+    inputs it applied) so that a replay can take exactly the same turns, in the same order.
+    """
+
+    def idle(self, scheduler: Scheduler) -> bool:
+        """Nothing is ready. Commit what the turn recorded; while replaying, take the next recorded
+        turn instead of waiting (True: it did, there may be work now)."""
+        ...
+
+    def live_turn(self, scheduler: Scheduler, posted: list[Any], *, force: bool = False) -> bool:
+        """A live wake-up: sample the time, apply ``posted``, fire due timers and record the turn;
+        False when nothing was due and nothing was posted (the scheduler then waits). ``force``
+        records the turn even then: tasks paused (``pause``) and go on after it, and a replay
+        pauses them at the same point only if it finds the turn there."""
+        ...
 
 
 class Future(Generic[T]):
@@ -114,6 +135,18 @@ class _SleepUntil:
         yield self
 
 
+class _Pause:
+    """Awaited to let the scheduler run timers and other threads' posts before going on."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        yield self
+
+
+_PAUSE = _Pause()
+
+
 class _Timer:
     __slots__ = ("cancelled", "task", "when")
 
@@ -154,6 +187,9 @@ class Task(Generic[T]):
         if self._parked_future is not None:
             self._parked_future.remove_done_callback(self._on_future_done)
             self._parked_future = None
+        paused = self.scheduler._paused
+        if paused and self in paused:
+            paused.remove(self)
 
     def _on_future_done(self, future: Future[Any]) -> None:
         self._parked_future = None
@@ -172,6 +208,8 @@ class Task(Generic[T]):
             return
         if type(request) is _SleepUntil:
             self.scheduler._park_until(self, request.when)
+        elif type(request) is _Pause:
+            self.scheduler._paused.append(self)
         elif type(request) is _WaitFuture:
             future = request.future
             if future.done():
@@ -198,9 +236,19 @@ class Scheduler:
         self._condition = threading.Condition()
         self._posted: deque[Callable[[], None]] = deque()
         self._external = 0
+        self._source: Any = getattr(clock, "source", clock)
+        """The clock waits are measured on: ``clock`` itself, or the source of a durable run's ``TurnClock``."""
+        self.journal: TurnJournal | None = None
+        """Set for a durable execution: turns are recorded (or replayed) and posted work is taken in
+        only between turns, never between two task steps."""
+        self.on_post: Callable[[], None] | None = None
+        """Called (from any thread) after work is posted: how a driver outside this class (an asyncio
+        event loop) learns that there is something to do."""
+        self._paused: list[Task[Any]] = []
+        """Tasks that paused (``pause``): ready again once due timers and posted work have run."""
         self._attached = attach and clock.virtual
         if self._attached:
-            clock._subscribe(id(self), self._condition)  # type: ignore[attr-defined]
+            self._source._subscribe(id(self), self._condition)
 
     # -- API used by the engine ----------------------------------------------------------------------
 
@@ -213,11 +261,23 @@ class Scheduler:
         """Awaitable: suspend the current task until the clock reaches ``when``."""
         return _SleepUntil(when)
 
-    def post(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` on the scheduler's thread soon. Safe to call from any thread."""
+    def pause(self) -> _Pause:
+        """Awaitable: step aside until due timers have fired and other threads' posts have run (a
+        long run of states that never wait calls it now and then, so a timeout or a stop lands)."""
+        return _PAUSE
+
+    def post(self, callback: Any) -> None:
+        """Run ``callback`` on the scheduler's thread soon. Safe to call from any thread.
+
+        A durable execution also takes *inputs* this way (an answer to a task token, a task's
+        result, a stop): data its journal applies and records, rather than a function.
+        """
         with self._condition:
             self._posted.append(callback)
             self._condition.notify_all()
+        wake = self.on_post
+        if wake is not None:
+            wake()
 
     def external_work_started(self) -> None:
         """Something outside the scheduler (a thread, a pending task token) may still post work.
@@ -232,47 +292,116 @@ class Scheduler:
         with self._condition:
             self._external -= 1
             self._condition.notify_all()
+        wake = self.on_post
+        if wake is not None:
+            wake()  # a driver outside this class re-checks whether time may move now
 
     def run_until(self, future: Future[Any]) -> None:
         """Drive tasks until ``future`` is done."""
-        clock = self.clock
+        clock = self._source
         virtual = clock.virtual
         if virtual:
             if self._attached:
-                clock._driving_thread(id(self))  # type: ignore[attr-defined]
+                clock._driving_thread(id(self))
             else:
-                clock._subscribe(id(self), self._condition)  # type: ignore[attr-defined]
+                clock._subscribe(id(self), self._condition)
                 self._attached = True
         try:
+            if self.journal is not None:
+                self._run_journaled(future, self.journal, virtual)
+                return
             while not future.done():
                 self._run_ready()
                 if future.done():
                     break
                 self._fire_due_timers()
+                if self._paused:
+                    self._resume_paused()
                 if self._ready:
                     continue
                 self._wait_for_progress(virtual)
         finally:
             if virtual:
-                clock._unsubscribe(id(self))  # type: ignore[attr-defined]
+                clock._unsubscribe(id(self))
                 self._attached = False
+
+    def _run_journaled(self, future: Future[Any], journal: TurnJournal, virtual: bool) -> None:
+        """``run_until`` for a durable execution: the same loop, but every wake-up is a recorded turn."""
+        while not future.done():
+            self._run_ready()
+            if future.done():
+                break
+            if self.journaled_pause(journal):
+                continue
+            if journal.idle(self):
+                continue
+            if self.take_live_turn(journal):
+                continue
+            self._wait(virtual)
+
+    def journaled_pause(self, journal: TurnJournal) -> bool:
+        """Tasks paused (a checkpoint of a long run of states): a turn, always recorded (or replayed),
+        then they go on; False when none paused."""
+        if not self._paused:
+            return False
+        if not journal.idle(self):  # live: what was recorded is committed; replaying: the turn is taken
+            self.take_live_turn(journal, force=True)
+        self._resume_paused()
+        return True
+
+    def take_live_turn(self, journal: TurnJournal, *, force: bool = False) -> bool:
+        """Hand the journal what was posted since the last turn; it applies and records the turn."""
+        with self._condition:
+            posted = list(self._posted)
+            self._posted.clear()
+        return journal.live_turn(self, posted, force=force)
+
+    def timers_due(self) -> bool:
+        """Whether a timer is due at the current time of ``clock``."""
+        next_timer = self._next_timer()
+        return next_timer is not None and next_timer <= self.clock.now()
+
+    def fire_due_timers(self) -> None:
+        """Make the tasks whose timers are due (at ``clock``'s time) ready, in timer order."""
+        self._fire_due_timers()
+
+    def run_ready(self) -> None:
+        """Run tasks until none is ready (a durable execution's scheduler takes posted work only between turns)."""
+        self._run_ready()
 
     # -- stepping by hand (test environments drive a shared scheduler from the test's thread) ---------
 
-    def run_until_idle(self) -> None:
-        """Run everything that can run at the current time; never moves time, never blocks."""
+    def run_until_idle(self, *, resume_paused: bool = True) -> None:
+        """Run everything that can run at the current time; never moves time, never blocks.
+
+        ``resume_paused=False`` leaves paused tasks paused (``resume_paused()`` goes on with them):
+        an asyncio driver lets the event loop run other work at a pause."""
         while True:
             if self._posted:
                 self._drain_posted()
             self._run_ready()
             self._fire_due_timers()
+            if self._paused and resume_paused:
+                self._resume_paused()
             if not self._ready and not self._posted:
                 return
+
+    def resume_paused(self) -> bool:
+        """Make the paused tasks ready; False when none was paused."""
+        if not self._paused:
+            return False
+        self._resume_paused()
+        return True
+
+    def has_posted(self) -> bool:
+        """Whether another thread posted work that was not taken in yet."""
+        with self._condition:
+            return bool(self._posted)
 
     def nothing_else_ready(self) -> bool:
         """No task is waiting to run and no other thread has posted work: a task about to suspend
         would be followed only by what it has itself just made ready."""
-        return not self._ready and not self._posted
+        return not self._ready and not self._posted and not self._paused
 
     def next_timer_at(self) -> float | None:
         """When the earliest pending timer is due (epoch seconds), or None when none is pending."""
@@ -309,11 +438,20 @@ class Scheduler:
 
     def _run_ready(self) -> None:
         ready = self._ready
+        if self.journal is not None:
+            while ready:
+                task, value, error = ready.popleft()
+                task._step(value, error)
+            return
         while ready:
             task, value, error = ready.popleft()
             task._step(value, error)
             if self._posted:
                 self._drain_posted()
+
+    def _resume_paused(self) -> None:
+        paused, self._paused = self._paused, []
+        self._ready.extend((task, None, None) for task in paused)
 
     def _drain_posted(self) -> None:
         with self._condition:
@@ -338,17 +476,20 @@ class Scheduler:
         return timers[0][0] if timers else None
 
     def _wait_for_progress(self, virtual: bool) -> None:
+        self._wait(virtual)
+        if self._posted:
+            self._drain_posted()
+
+    def _wait(self, virtual: bool) -> None:
         if virtual:
             self._wait_virtual()
         else:
             self._wait_real()
-        if self._posted:
-            self._drain_posted()
 
     def _wait_virtual(self) -> None:
         """Idle under a virtual clock: let the clock decide (with any other executions sharing it)
         whether time skips to the next timer; otherwise sleep until posted work or a time change."""
-        clock: Any = self.clock
+        clock: Any = self._source
         with self._condition:
             if self._posted:
                 return
@@ -377,7 +518,7 @@ class Scheduler:
                     raise DeadlockError("the execution is blocked and nothing can ever wake it")
                 self._condition.wait()
             else:
-                delay = next_timer - self.clock.now()
+                delay = next_timer - self._source.now()
                 if delay > 0:
                     self._condition.wait(delay)
 
@@ -418,6 +559,22 @@ async def with_deadline(
         return task.done_future.result()
     task.cancel()
     raise DeadlineExceeded(name)
+
+
+async def await_work(scheduler: Scheduler, work: Any, deadline: float | None, name: str = "work") -> Any:
+    """Like ``with_deadline`` for work already started elsewhere: anything with a ``done_future`` and a
+    ``cancel()`` (a handler's coroutine running as an asyncio task, for instance)."""
+    try:
+        if deadline is None:
+            return await work.done_future
+        which = await wait_any(scheduler, [work.done_future], deadline)
+    except Cancelled:
+        work.cancel()
+        raise
+    if which is None:
+        work.cancel()
+        raise DeadlineExceeded(name)
+    return work.done_future.result()
 
 
 async def wait_any(scheduler: Scheduler, futures: list[Future[Any]], deadline: float | None) -> int | None:

@@ -92,7 +92,16 @@ class NestedExecution(Protocol):
 class BackgroundExecution(Protocol):
     """An execution running on its own scheduler and thread (an ``asl_engine.ExecutionHandle``)."""
 
+    @property
+    def execution(self) -> ExecutionView:
+        """A live view (status RUNNING until it ends)."""
+        ...
+
     def wait(self, timeout: float | None = None) -> ExecutionView: ...
+
+    def stop(self, error: str | None = None, cause: str | None = None) -> None:
+        """StopExecution: it ends as ABORTED with this error and cause."""
+        ...
 
 
 class ExecutionStarter(Protocol):

@@ -48,6 +48,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from asl_engine.definition.suggest import did_you_mean
 from asl_engine.errors import ConfigurationError
 from asl_engine.services.integration import Integration
 from asl_engine.services.registry import ExecutorConfig, Resources
@@ -72,7 +73,9 @@ def load_resources(path: str | Path, *, integrations: Sequence[Integration[Any]]
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigurationError(f"{file}: not valid TOML: {error}") from None
-    return _load(file, document, integrations)
+    resources = _load(file, document, integrations)
+    resources.source = file.resolve()
+    return resources
 
 
 def _load(file: Path, document: Mapping[str, Any], integrations: Sequence[Integration[Any]]) -> Resources:
@@ -82,7 +85,10 @@ def _load(file: Path, document: Mapping[str, Any], integrations: Sequence[Integr
     sections = [*(str(integration.section) for integration in configured), HANDLERS_SECTION, EXECUTOR_SECTION]
     unknown = [key for key in document if key not in sections]
     if unknown:
-        raise (root / unknown[0]).error(f"unknown section; expected one of {', '.join(sections)}")
+        hint = did_you_mean(unknown[0], sections)
+        raise (root / unknown[0]).error(
+            f"unknown section{f' ({hint})' if hint else ''}; expected one of {', '.join(sorted(sections))}"
+        )
     values = {section: table_at(document.get(section, {}), root / section) for section in sections}
     resources = Resources(integrations=integrations)
     for integration in configured:
@@ -90,7 +96,6 @@ def _load(file: Path, document: Mapping[str, Any], integrations: Sequence[Integr
         if integration.configure is not None:
             integration.configure(ConfigSection(values[section], root / section, base), resources.state(integration))
     _handlers(resources, ConfigSection(values[HANDLERS_SECTION], root / HANDLERS_SECTION, base))
-    resources.config_file = file.resolve()
     if EXECUTOR_SECTION in document:
         resources.executor_config = _executor(values[EXECUTOR_SECTION], root / EXECUTOR_SECTION)
     return resources

@@ -99,6 +99,8 @@ class Mocks:
     """Mocks answer Task states only, never a Map's ItemReader or ResultWriter (see ``HandlerSource``)."""
 
     def __init__(self, spec: Mapping[str, Any] | None = None) -> None:
+        self.spec: dict[str, Any] = dict(spec or {})
+        """The responses as given: a durable execution's store keeps them to resume it."""
         self._tasks: dict[str, MockedTask] = {}
         for state, responses in (spec or {}).items():
             self._tasks[state] = MockedTask(state, _expand(state, responses))

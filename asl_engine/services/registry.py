@@ -14,6 +14,15 @@ Resource                                                        Answered by
 ``arn:aws:states:::states:startExecution[.sync|.sync:2|...]``    the registered state machine
 ``arn:aws:states:::aws-sdk:s3:getObject|putObject|...``          the embedded S3
 ``arn:aws:states:::s3:getObject|listObjectsV2|putObject``         the embedded S3 (a Map's ItemReader/ResultWriter)
+``arn:aws:states:::aws-sdk:sfn:<action>``                         this account's machines, executions, tokens
+``arn:aws:states:<region>:<account>:activity:<name>``             the activity's workers
+``arn:aws:states:::sqs:sendMessage``                              the embedded SQS
+``arn:aws:states:::sns:publish``                                  the embedded SNS (delivering to SQS)
+``arn:aws:states:::events:putEvents``                             the embedded EventBridge (rules to SQS)
+``arn:aws:states:::aws-sdk:secretsmanager:<action>``              the embedded Secrets Manager
+``arn:aws:states:::apigateway:invoke``                            local API routes
+``arn:aws:states:::http:invoke``                                  local endpoints, or the real one if allowed
+any service listed under ``endpoints``                           that endpoint, through boto3
 anything registered with ``handler(resource, fn)``              ``fn(request)``
 ============================================================  =====================================
 
@@ -22,32 +31,64 @@ them can be replaced); mocks
 passed to ``execute`` win over everything, state by state. A resource none of these answers is
 left to the next handler source, and the engine fails the state with a message saying how to
 register one.
+
+A ``Resources`` is also a ``TaskTokenDirectory``: it knows the task tokens of the executions it
+answers, so ``send_task_success(token, ...)`` reaches whichever execution waits on the token.
 """
 
 from __future__ import annotations
 
 import os
+import random
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, TypeVar, cast, overload
 
 from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
 from asl_engine.definition.templates import ResourceName
 from asl_engine.definition.templates.source import STATE_MACHINE_TYPES
 from asl_engine.errors import ConfigurationError
+from asl_engine.runtime.callbacks import CallbackRegistry
 from asl_engine.runtime.handlers import HandlerFunction, TaskHandler
 from asl_engine.runtime.starter import StartableMachine
+from asl_engine.services.activities import Activities, Activity
+from asl_engine.services.activities.registry import ActivityWorker
+from asl_engine.services.apigateway import ApiGatewayService
 from asl_engine.services.dynamodb import DynamoDBService, TableSpec
 from asl_engine.services.dynamodb.accounts import add_table
+from asl_engine.services.endpoints import Endpoints
+from asl_engine.services.events import EventsService
 from asl_engine.services.glue import GlueJob, GlueJobFunction, GlueService
+from asl_engine.services.http import HttpService
 from asl_engine.services.integration import Integration
 from asl_engine.services.lambda_ import LambdaFunctions, LambdaHandler
 from asl_engine.services.lambda_.functions import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS
+from asl_engine.services.outbox import Outbox
 from asl_engine.services.s3 import S3Service
 from asl_engine.services.s3.accounts import add_bucket, add_object
+from asl_engine.services.secretsmanager import Secret, SecretsManagerService
+from asl_engine.services.secretsmanager.errors import SecretsError
+from asl_engine.services.sns import SnsService
+from asl_engine.services.sqs import SqsService
 from asl_engine.services.stepfunctions import StateMachines
-from asl_engine.services.table import DYNAMODB, GLUE, INTEGRATIONS, LAMBDA, S3, STEP_FUNCTIONS
+from asl_engine.services.table import (
+    ACTIVITIES,
+    APIGATEWAY,
+    DYNAMODB,
+    ENDPOINTS,
+    EVENTS,
+    GLUE,
+    HTTP,
+    INTEGRATIONS,
+    LAMBDA,
+    S3,
+    SECRETS_MANAGER,
+    SNS,
+    SQS,
+    STEP_FUNCTIONS,
+)
+from asl_engine.services.tokens import TaskTokens
 
 F = TypeVar("F", bound=Callable[..., Any])
 _FUNCTION_TYPES = frozenset({"AWS::Lambda::Function", "AWS::Serverless::Function"})
@@ -91,13 +132,16 @@ class ExecutorConfig:
 
 
 class Resources:
-    """Local Lambda functions, Glue jobs, DynamoDB tables, S3 objects, state machines and handlers.
+    """A local AWS account: Lambda functions, Glue jobs, DynamoDB tables, S3 objects, state machines,
+    activities, SQS queues, SNS topics, EventBridge buses, secrets, API routes, HTTP endpoints, handlers.
 
     Pass it to ``StateMachine.execute(..., resources=resources)``. ``dynamodb`` is the embedded
     DynamoDB (created in memory on first use, or in the SQLite file ``dynamodb_path``); ``s3`` the
     embedded S3 (in memory, or in the directory ``s3_path``: one subdirectory per bucket).
-    Registrations may be added between executions; runs, executions and table data persist for
-    the lifetime of the object, as they would in an account. ``integrations`` are the services it
+    ``endpoints`` sends services' calls to real endpoints instead (``{"dynamodb":
+    "http://localhost:8000", "default": "aws"}``; nothing is sent anywhere otherwise).
+    Registrations may be added between executions; runs, executions, messages and table data persist
+    for the lifetime of the object, as they would in an account. ``integrations`` are the services it
     offers: every row of ``asl_engine.services.table.INTEGRATIONS`` unless given.
     """
 
@@ -108,6 +152,7 @@ class Resources:
         dynamodb_path: str | os.PathLike[str] | None = None,
         s3: S3Service | None = None,
         s3_path: str | os.PathLike[str] | None = None,
+        endpoints: Mapping[str, str] | None = None,
         integrations: Sequence[Integration[Any]] = INTEGRATIONS,
     ) -> None:
         if dynamodb is not None and dynamodb_path is not None:
@@ -119,10 +164,16 @@ class Resources:
         self._handlers: dict[str, TaskHandler] = {}
         self._handlers_by_action: dict[tuple[str, str, str], TaskHandler] = {}
         self._cache: dict[str, TaskHandler | None] = {}
-        self.config_file: Path | None = None
-        """The ``asl.toml`` this was loaded from: worker processes load it again (``asl_engine.executors``)."""
         self.executor_config: ExecutorConfig | None = None
         """Its ``[executor]`` section: the executor of executions it answers, unless they name another."""
+        self.source: os.PathLike[str] | None = None
+        """The resources file this was loaded from (``load_resources``): a durable execution's store
+        remembers it, to load the same handlers when the execution is resumed in another process, and
+        the worker processes of a Distributed Map load it again (``asl_engine.executors``)."""
+        self._tokens = TaskTokens()
+        if endpoints:
+            for service, target in endpoints.items():
+                self.endpoints.route(service, target)
         if dynamodb is not None:
             self.state(DYNAMODB).use(dynamodb)
         if dynamodb_path is not None:
@@ -140,6 +191,11 @@ class Resources:
                 parts.append(described)
         parts.append(f"handlers={list(self._handlers)}")
         return f"<Resources {' '.join(parts)}>"
+
+    @property
+    def integrations(self) -> tuple[Integration[Any], ...]:
+        """The services this account offers (rows of the table), in the order they answer."""
+        return self._integrations
 
     def state(self, integration: Integration[S]) -> S:
         """``integration``'s part of this account (its functions, jobs, tables or machines)."""
@@ -163,7 +219,94 @@ class Resources:
         """The registered state machines and the executions tasks started on them."""
         return self.state(STEP_FUNCTIONS)
 
+    @property
+    def sqs(self) -> SqsService:
+        """The embedded SQS: queues and the messages sent to them (``messages``, ``on_message``, ``declare``)."""
+        return self.state(SQS)
+
+    @property
+    def sns(self) -> SnsService:
+        """The embedded SNS: topics, what was published (``published``) and subscriptions (``subscribe``)."""
+        return self.state(SNS)
+
+    @property
+    def events(self) -> EventsService:
+        """The embedded EventBridge: buses, the events put on them (``put``) and rules (``rule``)."""
+        return self.state(EVENTS)
+
+    @property
+    def secretsmanager(self) -> SecretsManagerService:
+        """The embedded Secrets Manager."""
+        return self.state(SECRETS_MANAGER)
+
+    @property
+    def apigateway(self) -> ApiGatewayService:
+        """Local API Gateway routes (``route``) and the requests made to them (``requests``)."""
+        return self.state(APIGATEWAY)
+
+    @property
+    def http(self) -> HttpService:
+        """The HTTP task's local endpoints (``endpoint``), what may be called for real (``allow``), requests."""
+        return self.state(HTTP)
+
+    @property
+    def activities(self) -> Activities:
+        """The activities (CreateActivity, DescribeActivity, ListActivities, DeleteActivity, GetActivityTask)."""
+        return self.state(ACTIVITIES)
+
+    @property
+    def endpoints(self) -> Endpoints:
+        """Services whose calls go to an endpoint (``route(service, url)``) rather than being answered here."""
+        return self.state(ENDPOINTS)
+
+    @property
+    def outbox(self) -> Outbox:
+        """What the workflows sent: messages, published messages, events, API and HTTP requests."""
+        return Outbox(self)
+
+    @property
+    def task_tokens(self) -> TaskTokens:
+        """The task tokens the executions answered by this account wait on right now."""
+        return self._tokens
+
+    # -- task tokens (the TaskTokenDirectory protocol) -------------------------------------------------
+
+    def task_token_opened(self, token: str, registry: CallbackRegistry) -> None:
+        self._tokens.task_token_opened(token, registry)
+
+    def task_token_closed(self, token: str) -> None:
+        self._tokens.task_token_closed(token)
+
+    def send_task_success(self, token: str, output: Any) -> None:
+        """SendTaskSuccess to whichever execution of this account waits on ``token`` (any thread)."""
+        self._tokens.send_task_success(token, output)
+
+    def send_task_failure(self, token: str, error: str | None = None, cause: str | None = None) -> None:
+        """SendTaskFailure (any thread)."""
+        self._tokens.send_task_failure(token, error, cause)
+
+    def send_task_heartbeat(self, token: str) -> None:
+        """SendTaskHeartbeat (any thread)."""
+        self._tokens.send_task_heartbeat(token)
+
     # -- registration --------------------------------------------------------------------------------
+
+    def activity(self, name: str, worker: ActivityWorker | None = None) -> Activity:
+        """The activity ``name``, created if needed (CreateActivity); ``worker(input) -> output`` answers
+        its tasks in-process. Poll it from a worker: ``for task in activity.poll(timeout=5): ...``."""
+        self._invalidate()
+        return self.activities.create(name, worker=worker)
+
+    def secret(self, name: str, value: str | bytes, *, description: str | None = None) -> Secret:
+        """Create the secret ``name`` in ``secretsmanager`` with ``value`` (text, or bytes for a binary secret)."""
+        try:
+            return self.secretsmanager.create(
+                name, region="us-east-1", account="123456789012", now=round(time.time(), 3), rng=random.Random(name),
+                string_value=value if isinstance(value, str) else None,
+                binary_value=value if isinstance(value, bytes) else None, description=description,
+            )  # fmt: skip
+        except SecretsError as error:
+            raise ConfigurationError(f"secret({name!r}): {error.message}") from None
 
     @overload
     def lambda_function(

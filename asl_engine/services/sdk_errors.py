@@ -22,7 +22,8 @@ shapes of each service's API model (botocore 1.43).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from asl_engine.errors import StatesError
 
@@ -43,9 +44,16 @@ class OptimizedService:
     base_exception: str
     """The SDK's catch-all class for errors the API does not model (``AmazonDynamoDBException``)."""
     modeled: frozenset[str]
+    classes: Mapping[str, str] = field(default_factory=dict)
+    """Wire codes whose class is not the code plus ``Exception`` (SNS's ``ParameterValueInvalid`` is
+    ``InvalidParameterValueException``; SQS's ``AWS.SimpleQueueService.NonExistentQueue`` is
+    ``QueueDoesNotExistException``), as the API model's error shapes name them."""
 
     def error(self, code: str, message: str, *, status_code: int, request_id: str) -> StatesError:
-        name = exception_class(code) if code in self.modeled else self.base_exception
+        if code in self.classes:
+            name = self.classes[code]
+        else:
+            name = exception_class(code) if code in self.modeled else self.base_exception
         cause = (
             f"{message} (Service: {self.sdk_service_name}; Status Code: {status_code}; Error Code: {code}; "
             f"Request ID: {request_id}; Proxy: null)"
@@ -60,8 +68,13 @@ class SdkService:
     prefix: str
     """The exception prefix from the Developer Guide's table (``DynamoDb``, ``Sfn``, ``Lambda``, ``Glue``)."""
     modeled: frozenset[str]
+    attempt_count: bool = False
+    """Whether causes end with `` (SDK Attempt Count: 1)``, as the SDK version behind AWS SDK integrations
+    has added since 2025 (recorded for ``Sfn``; the older recordings of other services lack it)."""
 
     def error(self, code: str, message: str, *, status_code: int, request_id: str) -> StatesError:
         name = exception_class(code) if code in self.modeled else f"{self.prefix}Exception"
         cause = f"{message} (Service: {self.prefix}, Status Code: {status_code}, Request ID: {request_id})"
+        if self.attempt_count:
+            cause += " (SDK Attempt Count: 1)"
         return StatesError(f"{self.prefix}.{name}", cause)

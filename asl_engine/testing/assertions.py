@@ -53,7 +53,9 @@ __all__ = [
 
 
 def _fail(message: str, execution: Execution, trace: ExecutionTrace | None = None) -> AssertionError:
-    return AssertionError(f"{message}\nwhat happened:\n{describe_execution(execution, trace)}")
+    advice = execution.advice if execution.status != "SUCCEEDED" else None
+    hint = f"\nhow to answer the tasks nothing answered:\n{advice}" if advice else ""
+    return AssertionError(f"{message}\nwhat happened:\n{describe_execution(execution, trace)}{hint}")
 
 
 def _arrows(names: Sequence[str]) -> str:

@@ -23,7 +23,7 @@ import pytest
 
 if TYPE_CHECKING:
     from asl_engine import StateMachine
-    from asl_engine.services import Resources
+    from asl_engine.services import Outbox, Resources
     from asl_engine.testing.coverage import CoverageCollector
     from asl_engine.testing.environment import AslEnvironment, TestClock
     from asl_engine.testing.mocking import MockSet
@@ -357,6 +357,13 @@ def asl_resources(request: pytest.FixtureRequest) -> Resources:
         return Resources()
     base = config.inipath.parent if config.inipath is not None else config.rootpath
     return load_resources(Path(base, str(toml)))
+
+
+@pytest.fixture
+def asl_outbox(asl_resources: Resources) -> Outbox:
+    """What this test's workflows sent, from ``asl_resources``: ``asl_outbox.sqs("orders-queue")`` (the
+    queue's messages), ``.sns(topic)``, ``.events(bus)``, ``.apigateway()``, ``.http()``."""
+    return asl_resources.outbox
 
 
 @pytest.fixture

@@ -254,8 +254,10 @@ def test_timed_out_execution_exits_three(invoke: Invoke, write: Write) -> None:
 def test_unknown_resource_fails_naming_the_state_and_resource(invoke: Invoke, write: Write) -> None:
     result = invoke("run", str(write("billing.json", BILLING)))
     assert result.exit_code == 1
-    assert "error: States.Runtime" in result.stderr
-    assert "'Bill'" in result.stderr and "arn:aws:lambda:us-east-1:123456789012:function:Bill" in result.stderr
+    # Lambda's own error, as AWS reports a function that does not exist; the advice names the state.
+    assert "error: Lambda.ResourceNotFoundException" in result.stderr
+    assert "Function not found: arn:aws:lambda:us-east-1:123456789012:function:Bill" in result.stderr
+    assert "hint: state 'Bill' calls the Lambda function 'Bill'" in result.stderr
 
 
 def test_unrecognized_resource_arn_is_an_invalid_definition(invoke: Invoke, write: Write) -> None:

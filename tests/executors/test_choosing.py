@@ -75,7 +75,7 @@ def test_without_dask_the_dask_executor_says_how_to_install_it(monkeypatch: pyte
 def test_the_executor_section_of_asl_toml(tmp_path: Path) -> None:
     (tmp_path / "asl.toml").write_text('[executor]\nuse = "processes:3"\nbatch_size = 50\nretries = 0\n')
     resources = load_resources(tmp_path / "asl.toml")
-    assert resources.config_file == (tmp_path / "asl.toml").resolve()
+    assert resources.source == (tmp_path / "asl.toml").resolve()
     chosen = resolve_executor(None, resources.executor_config)
     assert isinstance(chosen, ProcessesExecutor)
     assert (chosen.workers, chosen.batch_size, chosen.retries) == (3, 50, 0)

@@ -111,12 +111,26 @@ def test_property_range_matches_python(start: int, end: int, step: int) -> None:
 @pytest.mark.parametrize(
     ("text", "code", "message"),
     [
-        ('$number("c-1")', "D3030", "Unable to cast value to a number"),
-        ('$number("0x1G")', "D3030", "Unable to cast value to a number"),
-        ("$power(10, 1000)", "D1001", "Number out of range"),
-        ('$string(1 / 0) & "x"', "D1001", "Number out of range"),
-        ('$toMillis("not a time")', None, "Invalid isoformat string: 'not a time'"),
-        ('$sort([1, "a"])', None, "'<' not supported between instances of 'str' and 'int'"),
+        ('$number("c-1")', "D3030", 'Unable to cast value to a number: "c-1"'),
+        ('$number("0x1G")', "D3030", 'Unable to cast value to a number: "0x1G"'),
+        (
+            "$power(10, 1000)",
+            "D3061",
+            "The power function has resulted in a value that cannot be represented as a JSON number: "
+            "base=10, exponent=1000",
+        ),
+        ('$string(1 / 0) & "x"', "D1001", "Number out of range: Infinity"),
+        (
+            '$toMillis("not a time")',
+            "D3110",
+            'The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given "not a time"',
+        ),
+        (
+            '$sort([1, "a"])',
+            "D3070",
+            "The single argument form of the sort function can only be applied to an array of strings or an array "
+            "of numbers.  Use the second argument to specify a comparison function",
+        ),
     ],
 )
 def test_python_errors_inside_jsonata_python_become_jsonata_errors(text: str, code: str | None, message: str) -> None:

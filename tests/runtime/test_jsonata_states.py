@@ -281,7 +281,7 @@ def test_a_python_error_inside_an_expression_fails_the_execution_with_query_eval
     assert execution.cause == (
         "An error occurred while executing the state 'T' (entered at the event id #2). The JSONata expression "
         "'$number($states.input.id)' specified for the field 'Arguments/Payload/n' threw an error during evaluation. "
-        "D3030: Unable to cast value to a number"
+        'D3030: Unable to cast value to a number: "c-1"'
     )
     assert [event["type"] for event in execution.history][-2:] == ["EvaluationFailed", "ExecutionFailed"]
 

@@ -205,7 +205,10 @@ def test_an_installed_module_is_imported_normally(tmp_path: Path) -> None:
         ("[lambda.P]\ntimeout = 3\n", "lambda.P: missing 'handler'"),
         ('[lambda.P]\nhandler = "handlers:bill"\ntimout = 3\n', "lambda.P.timout: unknown key; expected one of"),
         ('[lambda.P]\nhandler = "handlers:bill"\ntimeout = 0\n', "lambda.P: Lambda function 'P': timeout must be"),
-        ('[lamda]\nP = "handlers:bill"\n', "lamda: unknown section; expected one of lambda, glue"),
+        (
+            '[lamda]\nP = "handlers:bill"\n',
+            "lamda: unknown section (did you mean 'lambda'?); expected one of activities, apigateway",
+        ),
         ('[glue.job.x]\nhandler = "handlers:run_job"\n', "glue.job: unknown key; Glue jobs go in [glue.jobs.<name>]"),
         (
             '[glue.jobs.x]\nhandler = "handlers:run_job"\ndefault_arguments = { a = 1 }\n',

@@ -147,7 +147,7 @@ def test_resources_option_and_default_file(tmp_path: Path) -> None:
     explicit = asl("run", machine, "--input-json", '{"name": "ann"}', "--resources", str(elsewhere / "local.toml"))
     assert (explicit.exit_code, json.loads(explicit.stdout)) == (0, "hi ann")
     without = asl("run", machine, "--input-json", '{"name": "ann"}')
-    assert without.exit_code == 1 and "No mock or handler answers the Task state 'F'" in without.stderr
+    assert without.exit_code == 1 and "hint: state 'F' calls the Lambda function 'Greet'" in without.stderr
     (tmp_path / "greet.py").write_text("def greet(event, context):\n    return 'hello ' + event['name']\n")
     (tmp_path / "asl.toml").write_text('[lambda]\nGreet = "greet:greet"\n')
     beside = asl("run", machine, "--input-json", '{"name": "bo"}')

@@ -112,7 +112,9 @@ def test_its_section_errors_name_the_file_and_key(tmp_path: Path) -> None:
     file = write(tmp_path, "[echo]\nprefix = 3\n")
     with pytest.raises(ConfigurationError, match=r"asl.toml: echo.prefix: expected a string, got 3"):
         load_resources(file, integrations=WITH_ECHO)
-    with pytest.raises(ConfigurationError, match=r"echo: unknown section; expected one of lambda, glue, dynamodb"):
+    with pytest.raises(
+        ConfigurationError, match=r"echo: unknown section; expected one of activities, apigateway, dynamodb, endpoints"
+    ):
         load_resources(file)
-    with pytest.raises(ConfigurationError, match=r"expected one of .*state_machines, echo, handlers"):
+    with pytest.raises(ConfigurationError, match=r"expected one of .*dynamodb, echo, endpoints.*state_machines"):
         load_resources(write(tmp_path, "[nope]\n"), integrations=WITH_ECHO)

@@ -394,7 +394,9 @@ def test_unusable_parameters_fail_the_execution(resources: Resources, parameters
     execution = invoke(resources, parameters)
     assert execution.error == "States.Runtime"
     assert execution.cause is not None
-    assert execution.cause.startswith("An error occurred while executing the state 'Call'. The Parameters '")
+    assert execution.cause.startswith(
+        "An error occurred while executing the state 'Call' (entered at the event id #2). The Parameters '"
+    )
     assert execution.cause.endswith(f"could not be used to start the Task: {problem}")
 
 

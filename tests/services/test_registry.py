@@ -76,9 +76,9 @@ def test_mocks_win_over_resources_state_by_state() -> None:
 
 
 def test_unanswered_resources_fall_through_to_the_engines_message() -> None:
-    execution = task_machine("arn:aws:states:::sns:publish", Parameters={}).execute({}, resources=Resources())
+    execution = task_machine("arn:aws:states:::ecs:runTask", Parameters={}).execute({}, resources=Resources())
     assert execution.error == "States.Runtime"
-    assert "No mock or handler answers the Task state 'Call' (resource arn:aws:states:::sns:publish)" in (
+    assert "No mock or handler answers the Task state 'Call' (resource arn:aws:states:::ecs:runTask)" in (
         execution.cause or ""
     )
 
@@ -86,10 +86,10 @@ def test_unanswered_resources_fall_through_to_the_engines_message() -> None:
 def test_a_later_source_answers_what_resources_does_not() -> None:
     class Topic:
         def handler_for(self, state_name: str, resource: Any) -> Any:
-            return (lambda request: {"MessageId": "t"}) if resource.service == "sns" else None
+            return (lambda request: {"TaskArn": "t"}) if resource.service == "ecs" else None
 
-    machine = task_machine("arn:aws:states:::sns:publish", Parameters={})
-    assert machine.execute({}, resources=[Resources(), Topic()]).output == {"MessageId": "t"}
+    machine = task_machine("arn:aws:states:::ecs:runTask", Parameters={})
+    assert machine.execute({}, resources=[Resources(), Topic()]).output == {"TaskArn": "t"}
 
 
 def test_unsupported_patterns_are_not_answered() -> None:
@@ -105,9 +105,9 @@ def test_unsupported_patterns_are_not_answered() -> None:
 
 def test_registrations_after_first_use_take_effect() -> None:
     resources = Resources()
-    machine = task_machine("arn:aws:states:::sqs:sendMessage", Parameters={})
+    machine = task_machine("arn:aws:states:::batch:submitJob", Parameters={})
     assert machine.execute({}, resources=resources).error == "States.Runtime"
-    resources.handler("arn:aws:states:::sqs:sendMessage", lambda request: "now answered")
+    resources.handler("arn:aws:states:::batch:submitJob", lambda request: "now answered")
     assert machine.execute({}, resources=resources).output == "now answered"
 
 

@@ -311,3 +311,32 @@ def test_mocks_win_over_resources(asl_machine, asl_env, asl_mocks):
             'E*(at /charged_: missing (expected 1); at /charge: unexpected {"charged":7})',
         ]
     )
+
+
+def test_asl_outbox_gives_what_the_workflows_sent(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_outbox="""
+def test_order_is_queued_and_the_token_answered(asl_machine, asl_env, asl_outbox, asl_resources):
+    machine = asl_machine({
+        "StartAt": "Queue",
+        "States": {
+            "Queue": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {
+                    "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/orders-queue",
+                    "MessageBody": {"order.$": "$.order", "token.$": "$$.Task.Token"},
+                },
+                "End": True,
+            }
+        },
+    })
+    running = asl_env.start(machine, {"order": 42})
+    (message,) = asl_outbox.sqs("orders-queue")
+    assert message.json()["order"] == 42
+    asl_resources.send_task_success(message.json()["token"], {"queued": True})
+    assert running.result().output == {"queued": True}
+    assert asl_outbox.to_json()["sqs"]["orders-queue"][0]["sentBy"]["state"] == "Queue"
+"""
+    )
+    pytester.runpytest_inprocess(*QUIET).assert_outcomes(passed=1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from typing import IO
 
+from asl_engine.cli.render.text import printable
+
 
 class TerminalWriter:
     """Writes whole lines to one stream, keeping an optional status line at the bottom.
@@ -24,7 +26,7 @@ class TerminalWriter:
             if self._status:
                 self.stream.write("\r\x1b[K")  # the next status() draws it again, up to date
                 self._status = ""
-            self.stream.write(text + "\n")
+            self.stream.write(printable(text) + "\n")
             self.stream.flush()
 
     def status(self, text: str) -> None:
@@ -33,7 +35,7 @@ class TerminalWriter:
         with self._lock:
             if text == self._status:
                 return
-            self.stream.write("\r\x1b[K" + text)
+            self.stream.write("\r\x1b[K" + printable(text))
             self._status = text
             self.stream.flush()
 

@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
 
 def compact(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+    return printable(json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str))
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with any lone surrogate (which UTF-8 cannot encode) written as a ``\\uXXXX`` escape,
+    as AWS's JSON writer writes one: JSON stays valid, and writing it never fails."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return text
 
 
 def shorten(text: str, width: int) -> str:

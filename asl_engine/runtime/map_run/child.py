@@ -14,12 +14,12 @@ from asl_engine.errors import StatesError
 from asl_engine.runtime.clock import RealClock, VirtualClock
 from asl_engine.runtime.frame import Frame, VariableScope
 from asl_engine.runtime.handlers import HandlerSource
-from asl_engine.runtime.interpreter import run_scope
 from asl_engine.runtime.json_text import to_json_text
 from asl_engine.runtime.map_run.executor import ChildReport, ChildWork
 from asl_engine.runtime.map_run.packing import child_random, pack_history
 from asl_engine.runtime.payload_meter import payload_text
-from asl_engine.runtime.run import ExecutionRun, Identity
+from asl_engine.runtime.run import ExecutionRun, Identity, run_guarded
+from asl_engine.runtime.safety import DEFAULT_LIMITS, SafetyLimits
 from asl_engine.runtime.scheduler import Scheduler
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ async def child_main(child: ExecutionRun, processor: CompiledScope) -> str | Non
     frame.last_output, frame.last_output_text = value, text  # the first state's input text
     history.add("ExecutionStarted", 0, child.start_time, {"input": value})
     try:
-        output = await run_scope(processor, frame, value)
+        output = await run_guarded(processor, frame, value)
     except StatesError as error:
         child._finish("FAILED", error=error.error, cause=error.cause)
         return None
@@ -75,6 +75,7 @@ def report_of(
         report.output = child.output
     else:
         report.decisions = tuple(child.decisions)
+        report.unanswered = tuple(child.unanswered)
         if child.history.record:
             report.history = pack_history(child.history.rows())
     return report
@@ -90,6 +91,7 @@ def run_child_alone(
     virtual_clock: bool,
     record_history: bool,
     starter: ExecutionStarter | None = None,
+    limits: SafetyLimits = DEFAULT_LIMITS,
 ) -> ChildReport:
     """Run one child to its end on a scheduler and clock of its own (a worker process does this).
 
@@ -108,6 +110,7 @@ def run_child_alone(
         rng=child_random(work.seed),
         record_history=record_history,
         starter=starter,
+        limits=limits,
     )
     main = scheduler.spawn(child_main(child, processor), f"execution {work.name}")
     with clock.awaiting_result():

@@ -30,6 +30,7 @@ from asl_engine.runtime.decisions import Decision
 from asl_engine.runtime.scheduler import Future
 
 if TYPE_CHECKING:
+    from asl_engine.runtime.handlers import UnansweredTask
     from asl_engine.runtime.run import ExecutionRun, MapRun
     from asl_engine.runtime.states.map_ import MapState
 
@@ -68,6 +69,8 @@ class ChildReport:
     or when ``run`` holds it."""
     events: int = 0
     decisions: tuple[Decision, ...] = ()
+    unanswered: tuple[UnansweredTask, ...] = ()
+    """The Task states nobody could answer (``Execution.unanswered_tasks``), when ``run`` is not set."""
     worker: str | None = None
     """Where it ran (a process id, a Dask worker's address), for diagnostics."""
     run: ExecutionRun | None = None

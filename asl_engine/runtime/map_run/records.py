@@ -23,6 +23,7 @@ from asl_engine.runtime.map_run.packing import child_name, child_seed, pack_hist
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledMachine
+    from asl_engine.runtime.handlers import UnansweredTask
     from asl_engine.runtime.run import ExecutionRun, Identity, MapRun
     from asl_engine.runtime.starter import StartableMachine
 
@@ -37,7 +38,7 @@ Row = tuple[
 class ChildRecord:
     """One finished (or aborted) child execution of a Map Run, as ``Execution`` reads it."""
 
-    __slots__ = ("_input", "_name", "_output", "map_run", "map_runs", "nested_runs", "row")
+    __slots__ = ("_input", "_name", "_output", "map_run", "map_runs", "nested_runs", "row", "unanswered")
 
     def __init__(
         self,
@@ -45,11 +46,14 @@ class ChildRecord:
         row: Row,
         map_runs: list[MapRun] | None = None,
         nested_runs: list[ExecutionRun] | None = None,
+        unanswered: list[UnansweredTask] | None = None,
     ) -> None:
         self.map_run = map_run
         self.row = row
         self.map_runs: list[MapRun] = map_runs or []
         self.nested_runs: list[ExecutionRun] = nested_runs or []
+        self.unanswered: list[UnansweredTask] = unanswered or []
+        """The Task states nobody could answer in this child (``Execution.unanswered_tasks``)."""
         self._input: Any = _UNREAD
         self._output: Any = _UNREAD
         self._name: str | None = None
@@ -73,7 +77,7 @@ class ChildRecord:
                 report.index, report.status, input_text, output_text, report.error, report.cause,
                 report.start_time, report.stop_time, report.history, tuple(report.decisions),
             )  # fmt: skip
-            return cls(map_run, row)
+            return cls(map_run, row, unanswered=list(report.unanswered) or None)
         output_text = report.output_text
         if output_text is None and run.status == "SUCCEEDED":
             output_text = to_json_text(run.output)
@@ -82,7 +86,7 @@ class ChildRecord:
             report.index, report.status, input_text, output_text, run.error, run.cause,
             run.start_time, report.stop_time, history, tuple(run.decisions),
         )  # fmt: skip
-        return cls(map_run, row, run.map_runs or None, run.nested_runs or None)
+        return cls(map_run, row, run.map_runs or None, run.nested_runs or None, run.unanswered or None)
 
     @classmethod
     def aborted(cls, map_run: MapRun, index: int, input_value: Any, start: float, stop: float) -> ChildRecord:
@@ -183,20 +187,21 @@ class ChildList:
     def __init__(self, map_run: MapRun) -> None:
         self._map_run = map_run
         self._rows: list[Row] = []
-        self._runs: dict[int, tuple[list[MapRun], list[ExecutionRun]]] = {}
-        """The executions children started themselves (rare), by position."""
+        self._extras: dict[int, tuple[list[MapRun], list[ExecutionRun], list[UnansweredTask]]] = {}
+        """What few children have (rare), by position: the executions they started themselves, the
+        Task states nobody answered."""
 
     def append(self, record: ChildRecord) -> None:
-        if record.map_runs or record.nested_runs:
-            self._runs[len(self._rows)] = (record.map_runs, record.nested_runs)
+        if record.map_runs or record.nested_runs or record.unanswered:
+            self._extras[len(self._rows)] = (record.map_runs, record.nested_runs, record.unanswered)
         self._rows.append(record.row)
 
     def __len__(self) -> int:
         return len(self._rows)
 
     def __getitem__(self, position: int) -> ChildRecord:
-        runs = self._runs.get(position, (None, None))
-        return ChildRecord(self._map_run, self._rows[position], *runs)
+        extras = self._extras.get(position, (None, None, None))
+        return ChildRecord(self._map_run, self._rows[position], *extras)
 
     def __iter__(self) -> Iterator[ChildRecord]:
         for position in range(len(self._rows)):

@@ -95,7 +95,14 @@ class StateNode:
         if assigned:
             run.assign_variables(frame.variables, assigned)
         frame.last_event_id = run.history.add_state(
-            self.exited_type, frame.last_event_id, run.clock.now(), self.name, "output", text, assigned or None
+            self.exited_type,
+            frame.last_event_id,
+            run.clock.now(),
+            self.name,
+            "output",
+            text,
+            assigned or None,
+            frame.entered_event_id,
         )
         frame.last_output = output
         frame.last_output_text = text

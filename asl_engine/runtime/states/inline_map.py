@@ -137,9 +137,9 @@ class InlineIterations:
         self.details = [{"index": index, "name": node.name} for index in range(len(inputs))]
         self.results: list[Any] = [None] * len(inputs)
         self.next_index = 0
-        self.runner = IterationRunner(
-            frame.run.scheduler, node.name, node.processor, inputs, self._task, direct=node.iterations_never_block
-        )
+        # A redrive holds some iterations at their entry: then every iteration must be a task.
+        direct = node.iterations_never_block and frame.run.visit_gates is None
+        self.runner = IterationRunner(frame.run.scheduler, node.name, node.processor, inputs, self._task, direct=direct)
 
     async def run(self, max_concurrency: int, started: int) -> list[Any]:
         """Run every iteration, at most ``max_concurrency`` (0: the cap) at a time; the outputs in

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import StatesError
 from asl_engine.runtime.decisions import Decision
+from asl_engine.runtime.safety import transitions_exceeded
 from asl_engine.runtime.scheduler import Cancelled
 from asl_engine.runtime.states.base import StateNode, Transition
 
@@ -53,8 +54,11 @@ async def run_with_policy(
             error = failure.error if isinstance(failure, StateFailure) else failure
             if isinstance(failure, StateFailure):
                 frame.last_event_id = failure.cause_event_id
-            retry = policy.next_retry(error, attempts, run.random)
+            retry = policy.next_retry(error, attempts, run.random_for(frame))
             if retry is not None:
+                run.transitions += 1  # each retry is a state transition (as AWS counts them)
+                if run.transitions >= run.limits.max_transitions:
+                    raise transitions_exceeded(run.limits.max_transitions) from None
                 retrier, delay = retry
                 run.decisions.append(Decision("retry", node.name, retrier, error.error))
                 frame.retry_count = (frame.retry_count or 0) + 1

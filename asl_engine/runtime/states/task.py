@@ -13,7 +13,12 @@ from asl_engine.language.template import to_json
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import await_callback
 from asl_engine.runtime.dataflow import compile_optional_path
-from asl_engine.runtime.handlers import TaskHandler, TaskRequest
+from asl_engine.runtime.handlers import (
+    ChecksRequest,
+    TaskHandler,
+    TaskRequest,
+    UnansweredTask,
+)
 from asl_engine.runtime.limits import (
     PAYLOAD_LIMIT_BYTES,
     QUICK_PAYLOAD_CHARS,
@@ -22,7 +27,7 @@ from asl_engine.runtime.limits import (
     text_size,
 )
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
-from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, with_deadline
+from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, await_work, with_deadline
 from asl_engine.runtime.states.base import CompileError, StateNode, Transition
 from asl_engine.runtime.states.retrying import run_with_policy
 
@@ -106,16 +111,15 @@ class TaskState(StateNode):
         handler = run.find_handler(self.name, self.resource)
         if handler is None and self.resource.kind == "activity":
             # No worker polls this activity: AWS fails before scheduling, as if it did not exist.
-            raise failures.runtime_error(frame, f"The activity {self.resource.arn} does not exist.")
+            failure = failures.runtime_error(frame, f"The activity {self.resource.arn} does not exist.")
+            raise run.unanswered_task(
+                UnansweredTask(failure.error, failure.cause, state_name=self.name, resource=self.resource)
+            )
         invocation = run.next_invocation(self.name)
         events = self.events
-        frame.record(events.scheduled, self._scheduled_details(run.region, parameters, timeout, heartbeat))
-        if events is _TASK_EVENTS:
-            frame.record(events.started, dict(self.resource_tag))
-        elif events is _ACTIVITY_EVENTS:
-            frame.record(events.started, {"workerName": run.activity_worker_name})
-        else:
-            frame.record(events.started)
+        # Capabilities are looked up by attribute (``ChecksRequest``, ``WaitsForWorker``): cheaper than an
+        # isinstance check against a runtime-checkable protocol, on every task.
+        worker_queue = events is _ACTIVITY_EVENTS and bool(getattr(handler, "waits_for_worker", False))
         request = TaskRequest(
             self.name,
             self.resource,
@@ -123,17 +127,36 @@ class TaskState(StateNode):
             invocation,
             timeout,
             heartbeat,
-            frame.task_token,
+            # An activity task's token goes to the worker that takes it, not into the context object.
+            run.new_task_token(frame) if worker_queue else frame.task_token,
             frame.context_object(),
             environment=run.task_environment,
             submit=lambda output: self._record_submitted(frame, output),
             entered_event_id=frame.entered_event_id,
+            worker_started=lambda worker_name: self._record_worker_started(frame, worker_name),
         )
+        check: ChecksRequest | None = getattr(handler, "check_request", None) and handler  # type: ignore[assignment]
+        if check is not None:
+            try:
+                check.check_request(request)
+            except UnansweredTask as unanswered:
+                raise run.unanswered_task(unanswered) from None
+        scheduled = frame.record(events.scheduled, self._scheduled_details(run.region, parameters, timeout, heartbeat))
+        request.idempotency_key = f"{run.identity.execution_arn}/{self.name}/{scheduled}"
+        if events is _TASK_EVENTS:
+            frame.record(events.started, dict(self.resource_tag))
+        elif events is _ACTIVITY_EVENTS:
+            if not worker_queue:
+                frame.record(events.started, {"workerName": run.activity_worker_name})
+        else:
+            frame.record(events.started)
         try:
             if handler is None:
                 handler = run.handler_for(self.name, self.resource)  # raises the explanatory error
-            result = await self._invoke(frame, request, handler, timeout, heartbeat)
+            result = await self._invoke(frame, request, handler, timeout, heartbeat, scheduled)
         except StatesError as error:
+            if isinstance(error, UnansweredTask):
+                run.unanswered_task(error)
             if error.error == failures.RUNTIME:
                 raise
             kind = events.timed_out if isinstance(error, failures.TimeoutFailure) else events.failed
@@ -153,33 +176,53 @@ class TaskState(StateNode):
         return result
 
     async def _invoke(
-        self, frame: Frame, request: TaskRequest, handler: TaskHandler, timeout: float | None, heartbeat: float | None
+        self,
+        frame: Frame,
+        request: TaskRequest,
+        handler: TaskHandler,
+        timeout: float | None,
+        heartbeat: float | None,
+        scheduled: int,
     ) -> Any:
         run = frame.run
         started = run.clock.now()
+        deadline = None if timeout is None else started + timeout
+        durable = run.durable
         pending = None
         if request.task_token is not None:
-            pending = run.callbacks.open(request.task_token, self.name)
+            key = (run.stream, scheduled)
+            pending = run.callbacks.open(request.task_token, self.name, key)
+            if durable is not None:
+                durable.token_opened(request.task_token, key, self.name, deadline, heartbeat)
         # CallbackCompleting is a capability a handler may declare: read it directly (a runtime-checkable
         # Protocol's isinstance costs more than the rest of a trivial task).
         final_answer = bool(getattr(handler, "completes_callback", False))
         try:
             try:
-                outcome = handler(request)
+                if durable is not None:
+                    outcome = await durable.invoke(frame, request, handler, scheduled, deadline)
+                else:
+                    outcome = handler(request)
             except StatesError as error:
                 if final_answer and error.error != failures.RUNTIME:
                     self._record_answered_submission(frame)
                 raise
-            if inspect.isawaitable(outcome):
-                deadline = None if timeout is None else started + timeout
-                outcome = await with_deadline(run.scheduler, _as_coroutine(outcome), deadline, f"task {self.name}")
+            if durable is None and inspect.isawaitable(outcome):
+                name = f"task {self.name}"
+                if run.activities is None:
+                    outcome = await with_deadline(run.scheduler, _as_coroutine(outcome), deadline, name)
+                else:
+                    activity = run.activities.start(_as_coroutine(outcome), name)
+                    outcome = await await_work(run.scheduler, activity, deadline, name)
             if final_answer:
                 self._record_answered_submission(frame)
                 return outcome
             if pending is None:
                 return outcome
-            # The integration was called with the token; now the task waits for someone to answer it.
-            request.submit(outcome)
+            # The integration was called with the token (or a worker took the activity task); now the
+            # task waits for someone to answer it.
+            if self.events is not _ACTIVITY_EVENTS:
+                request.submit(outcome)
             remaining = None if timeout is None else max(0.0, started + timeout - run.clock.now())
             status, result = await await_callback(
                 run.callbacks,
@@ -201,10 +244,15 @@ class TaskState(StateNode):
         except Exception as error:
             # A handler is user code: an unexpected exception fails the task like a crashed function,
             # named after the exception's class, never the whole engine.
-            raise StatesError(type(error).__name__, str(error)) from error
+            raise StatesError(type(error).__name__, _handler_failure(error)) from error
         finally:
             if pending is not None:
                 run.callbacks.close(pending)
+                if durable is not None:
+                    durable.token_closed(pending.token)
+
+    def _record_worker_started(self, frame: Frame, worker_name: str | None) -> None:
+        frame.record(self.events.started, {} if worker_name is None else {"workerName": worker_name})
 
     def _record_submitted(self, frame: Frame, output: Any) -> None:
         frame.record("TaskSubmitted", {**self.resource_tag, "output": output})
@@ -239,6 +287,17 @@ class TaskState(StateNode):
         if error.cause is not None:
             details["cause"] = error.cause
         return details
+
+
+def _handler_failure(error: Exception) -> str:
+    """The cause of a handler's exception; an asyncio coroutine driven without a loop says what to do."""
+    message = str(error)
+    if isinstance(error, RuntimeError) and "no running event loop" in message:
+        return (
+            f"{message}: the handler awaits asyncio, which needs an event loop; run the execution with "
+            "execute_async() or start_async() from a coroutine, and its async def handlers run on that loop"
+        )
+    return message
 
 
 async def _as_coroutine(awaitable: Any) -> Any:

@@ -26,9 +26,12 @@ class Database:
         self.account_id = account_id
         self.clock = clock
         self.tables: dict[str, Table] = {}
+        self.seed_digests: dict[str, str | None] = {}
+        """Per table, the digest of the declaration it was seeded from (``DynamoDBService.create_table``)."""
         for record in storage.tables():
             spec = TableSpec.from_create_table(record.definition)
             self.tables[record.name] = Table(spec, record.created, record.table_id, region, account_id)
+            self.seed_digests[record.name] = record.seed_digest
 
     def table(self, name: str) -> Table:
         table = self.tables.get(table_name_from(name))
@@ -40,11 +43,24 @@ class Database:
         table = Table(spec, self.clock(), region=self.region, account_id=self.account_id)
         self.storage.create_table(TableRecord(spec.name, spec.to_create_table(), table.created, table.table_id))
         self.tables[spec.name] = table
+        self.seed_digests[spec.name] = None
         return table
+
+    def new_table(self, spec: TableSpec) -> Table:
+        """A table not stored yet (``install_table`` stores it with its items)."""
+        return Table(spec, self.clock(), region=self.region, account_id=self.account_id)
+
+    def install_table(self, table: Table, writes: Sequence[Write], seed_digest: str) -> None:
+        """Store ``table`` with exactly these items in one transaction, replacing any table of its name."""
+        record = TableRecord(table.name, table.spec.to_create_table(), table.created, table.table_id, seed_digest)
+        self.storage.install_table(record, writes)
+        self.tables[table.name] = table
+        self.seed_digests[table.name] = seed_digest
 
     def drop_table(self, name: str) -> None:
         self.storage.delete_table(name)
         self.tables.pop(name, None)
+        self.seed_digests.pop(name, None)
 
     # ------------------------------------------------------------------ items
 

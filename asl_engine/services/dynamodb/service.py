@@ -8,21 +8,23 @@ threads (e.g. the iterations of a Map state).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from os import PathLike
 from typing import Any
 
 from asl_engine.errors import ConfigurationError
 from asl_engine.services.dynamodb import batches, reads, table_operations, transactions
-from asl_engine.services.dynamodb.attribute_values import is_typed_item, to_typed
+from asl_engine.services.dynamodb.attribute_values import InvalidValue, is_typed_item, normalize_item, to_typed
 from asl_engine.services.dynamodb.database import Database
 from asl_engine.services.dynamodb.errors import DynamoDBServiceError, UnsupportedActionError, serialization
-from asl_engine.services.dynamodb.storage import MemoryStorage, SQLiteStorage, Storage
-from asl_engine.services.dynamodb.tables import TableSpec
-from asl_engine.services.dynamodb.writes import PreparedWrite, execute_write
+from asl_engine.services.dynamodb.storage import MemoryStorage, SQLiteStorage, Storage, StorageKey, Write
+from asl_engine.services.dynamodb.tables import Table, TableSpec
+from asl_engine.services.dynamodb.writes import PreparedWrite, execute_write, value_error
 
 Handler = Callable[[Mapping[str, Any]], dict[str, Any]]
 
@@ -111,9 +113,14 @@ class DynamoDBService:
 
         Seed items may be typed (``{"pk": {"S": "a"}}``) or plain (``{"pk": "a", "n": 3}``,
         marshalled like boto3's TypeSerializer); an item counts as typed when every value is a
-        single-key mapping whose key is a type descriptor. Seeds are written when the table is
-        created. With a SQLite ``path``, a table that already exists with the same definition is
-        kept with its items (seeds are not re-applied); ``replace=True`` recreates it.
+        single-key mapping whose key is a type descriptor. The table and its seeds are written in one
+        transaction: a kill while seeding leaves no table, or the table as it was.
+
+        With a SQLite ``path``, a table that already exists from this very declaration (the same
+        definition and the same seed items: a digest of both is stored with the table) is kept with
+        its items, so state written by earlier runs survives. A table whose seeds differ (the seed
+        file changed, or the table was created some other way) is recreated from this declaration;
+        ``replace=True`` recreates it in any case.
 
         A declaration DynamoDB would refuse raises ``DynamoDBServiceError`` with CreateTable's
         error; an invalid seed item, or a table that exists with another definition, raises
@@ -121,27 +128,51 @@ class DynamoDBService:
         """
         with self._lock:
             checked = TableSpec.from_create_table(spec.to_create_table())
+            typed_items = [
+                raw if is_typed_item(raw) else {name: to_typed(value) for name, value in raw.items()}
+                for raw in (items or ())
+            ]
+            digest = seed_digest(checked, typed_items)
             existing = self._db.tables.get(spec.name)
-            if existing is not None:
-                if not replace and existing.spec == checked:
-                    return
-                if not replace:
+            if existing is not None and not replace:
+                if existing.spec != checked:
                     raise ConfigurationError(
                         f"table {spec.name!r} already exists with a different definition; "
                         "pass replace=True to recreate it"
                     )
-                self._db.drop_table(spec.name)
-            self._db.add_table(checked)
-            for position, raw in enumerate(items or ()):
-                typed = raw if is_typed_item(raw) else {name: to_typed(value) for name, value in raw.items()}
+                if self._db.seed_digests.get(spec.name) == digest:
+                    return
+            table = self._db.new_table(checked)
+            self._db.tables[spec.name] = table  # PutItem's checks look the table up by name
+            try:
+                writes = self._seed_writes(table, typed_items)
+            except BaseException:
+                if existing is None:
+                    self._db.tables.pop(spec.name, None)
+                else:
+                    self._db.tables[spec.name] = existing
+                raise
+            self._db.install_table(table, writes, digest)
+
+    def _seed_writes(self, table: Table, typed_items: Sequence[Mapping[str, Any]]) -> list[Write]:
+        """Each seed checked as a PutItem of it would be (its values, its key, its size); a later
+        seed with the same key wins."""
+        writes: dict[StorageKey, Write] = {}
+        for position, typed in enumerate(typed_items):
+            try:
                 try:
-                    execute_write(
-                        self._db, PreparedWrite.read(self._db, "Put", {"TableName": spec.name, "Item": typed})
-                    )
-                except DynamoDBServiceError as error:
-                    raise ConfigurationError(
-                        f"seed item {position} of table {spec.name!r} is invalid: {error.code}: {error.message}"
-                    ) from error
+                    item = normalize_item(typed)
+                except InvalidValue as error:
+                    raise value_error(error) from None
+                prepared = PreparedWrite.put(table, item)
+                prepared.check_against_table()
+            except DynamoDBServiceError as error:
+                raise ConfigurationError(
+                    f"seed item {position} of table {table.name!r} is invalid: {error.code}: {error.message}"
+                ) from error
+            write = prepared.storage_write(item)
+            writes[write.key] = write
+        return list(writes.values())
 
     def table_names(self) -> list[str]:
         with self._lock:
@@ -156,3 +187,13 @@ class DynamoDBService:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def seed_digest(spec: TableSpec, typed_items: Sequence[Mapping[str, Any]]) -> str:
+    """What a declared table was created from: its definition and its seed items, in order."""
+    digest = hashlib.sha256(json.dumps(spec.to_create_table(), sort_keys=True).encode())
+    encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=repr).encode
+    for item in typed_items:
+        digest.update(b"\n")
+        digest.update(encode(item).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()

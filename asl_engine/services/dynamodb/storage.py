@@ -31,6 +31,9 @@ class TableRecord:
     definition: dict[str, Any]
     created: float
     table_id: str
+    seed_digest: str | None = None
+    """The digest of the definition and seed items the table was created from (None: created
+    without a declaration, by CreateTable, or by a version that did not record it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,11 @@ class Storage(Protocol):
     def tables(self) -> list[TableRecord]: ...
 
     def create_table(self, record: TableRecord) -> None: ...
+
+    def install_table(self, record: TableRecord, writes: Sequence[Write]) -> None:
+        """Replace any table of that name by this one holding exactly ``writes``' items, atomically:
+        whoever looks (another process, the next run after a kill) sees the old table or the new one."""
+        ...
 
     def delete_table(self, name: str) -> None: ...
 
@@ -88,6 +96,12 @@ class MemoryStorage:
         self._records[record.name] = record
         self._items[record.name] = {}
         self._order[record.name] = []
+
+    def install_table(self, record: TableRecord, writes: Sequence[Write]) -> None:
+        items = {write.key: write.item for write in writes if write.item is not None}
+        self._records[record.name] = record
+        self._items[record.name] = items
+        self._order[record.name] = sorted(items)
 
     def delete_table(self, name: str) -> None:
         self._records.pop(name, None)
@@ -151,7 +165,8 @@ CREATE TABLE IF NOT EXISTS ddb_tables (
     name TEXT PRIMARY KEY,
     definition TEXT NOT NULL,
     created REAL NOT NULL,
-    table_id TEXT NOT NULL
+    table_id TEXT NOT NULL,
+    seed_digest TEXT
 );
 CREATE TABLE IF NOT EXISTS ddb_items (
     table_name TEXT NOT NULL,
@@ -171,20 +186,35 @@ class SQLiteStorage:
         self._connection = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._connection.execute("PRAGMA journal_mode=WAL")
         self._connection.executescript(_SCHEMA)
+        columns = {row[1] for row in self._connection.execute("PRAGMA table_info(ddb_tables)")}
+        if "seed_digest" not in columns:  # a file written before seeds were recorded
+            self._connection.execute("ALTER TABLE ddb_tables ADD COLUMN seed_digest TEXT")
 
     def tables(self) -> list[TableRecord]:
-        rows = self._connection.execute("SELECT name, definition, created, table_id FROM ddb_tables")
+        rows = self._connection.execute("SELECT name, definition, created, table_id, seed_digest FROM ddb_tables")
         return [
-            TableRecord(name, json.loads(definition), created, table_id) for name, definition, created, table_id in rows
+            TableRecord(name, json.loads(definition), created, table_id, digest)
+            for name, definition, created, table_id, digest in rows
         ]
 
     def create_table(self, record: TableRecord) -> None:
+        self.install_table(record, ())
+
+    def install_table(self, record: TableRecord, writes: Sequence[Write]) -> None:
         with self._transaction():
             self._connection.execute(
-                "INSERT OR REPLACE INTO ddb_tables VALUES (?, ?, ?, ?)",
-                (record.name, json.dumps(record.definition), record.created, record.table_id),
+                "INSERT OR REPLACE INTO ddb_tables VALUES (?, ?, ?, ?, ?)",
+                (record.name, json.dumps(record.definition), record.created, record.table_id, record.seed_digest),
             )
             self._connection.execute("DELETE FROM ddb_items WHERE table_name = ?", (record.name,))
+            self._connection.executemany(
+                "INSERT OR REPLACE INTO ddb_items VALUES (?, ?, ?, ?)",
+                (
+                    (record.name, write.key[0], write.key[1], json.dumps(write.item, separators=(",", ":")))
+                    for write in writes
+                    if write.item is not None
+                ),
+            )
 
     def delete_table(self, name: str) -> None:
         with self._transaction():

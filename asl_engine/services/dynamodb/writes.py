@@ -186,6 +186,11 @@ class PreparedWrite:
             return_metrics=string_param(params, "ReturnItemCollectionMetrics"),
         )
 
+    @classmethod
+    def put(cls, table: Table, item: Item) -> PreparedWrite:
+        """A plain PutItem of an already normalized item (a seed): no expressions, nothing returned."""
+        return cls("Put", table, {}, item, None, None, "NONE", "NONE", None, None)
+
     # ------------------------------------------------------------------ table-dependent checks
 
     def check_against_table(self) -> None:

@@ -27,7 +27,7 @@ from typing import Any
 
 from asl_engine.errors import ConfigurationError, StatesError
 from asl_engine.runtime.environment import TaskEnvironment
-from asl_engine.runtime.handlers import TaskRequest
+from asl_engine.runtime.handlers import MissingTarget, TaskRequest
 from asl_engine.runtime.scheduler import Cancelled
 from asl_engine.services.glue.errors import GLUE
 from asl_engine.services.sdk_metadata import (
@@ -37,7 +37,7 @@ from asl_engine.services.sdk_metadata import (
     uuid_request_id,
     with_metadata,
 )
-from asl_engine.services.support import environment_of, parameters_error, parameters_object
+from asl_engine.services.support import environment_of, not_found, parameters_error, parameters_object
 
 GlueJobFunction = Callable[[dict[str, str]], Any]
 """``run_job(arguments)``: return to succeed, raise to fail."""
@@ -195,11 +195,21 @@ class GlueService:
             )
         job = self._jobs.get(job_name)
         if job is None:
-            raise GLUE.error(
-                "EntityNotFoundException",
-                "Failed to start job run due to missing metadata",
-                status_code=400,
-                request_id=request_id,
+            raise not_found(
+                request,
+                GLUE.error(
+                    "EntityNotFoundException",
+                    "Failed to start job run due to missing metadata",
+                    status_code=400,
+                    request_id=request_id,
+                ),
+                MissingTarget(
+                    "Glue job",
+                    job_name,
+                    f"glue.jobs.{job_name}",
+                    'handler = "module:function"',
+                    f'resources.glue_job("{job_name}", run)',
+                ),
             )
         settings = _run_settings(job, parameters, request, request_id)
         with self._lock:

@@ -19,12 +19,14 @@ from typing import Any
 
 from asl_engine.errors import StatesError
 from asl_engine.runtime.environment import TaskEnvironment
+from asl_engine.runtime.handlers import MissingTarget, TaskRequest
 from asl_engine.services.lambda_.context import ClientContext, LambdaContext
 from asl_engine.services.lambda_.errors import LAMBDA
 from asl_engine.services.lambda_.functions import LambdaFunction, LambdaFunctions
 from asl_engine.services.lambda_.names import FunctionRef
 from asl_engine.services.lambda_.runtime import Outcome, call_handler, call_with_timeout
 from asl_engine.services.sdk_metadata import uuid_request_id
+from asl_engine.services.support import not_found
 
 LATEST = "$LATEST"
 
@@ -62,14 +64,34 @@ class LambdaService:
         self.functions = functions
 
     def resolve(
-        self, env: TaskEnvironment, raw_name: str, ref: FunctionRef, qualifier: str | None, request_id: str
+        self,
+        env: TaskEnvironment,
+        raw_name: str,
+        ref: FunctionRef,
+        qualifier: str | None,
+        request_id: str,
+        request: TaskRequest | None = None,
     ) -> LambdaFunction:
-        """The function an invocation reaches, or Lambda's ResourceNotFoundException."""
+        """The function an invocation reaches, or Lambda's ResourceNotFoundException (which, for a task,
+        also says what was missing: ``UnansweredTask``)."""
         function = self.functions.find_exact(raw_name) or self.functions.find(ref, qualifier)
         if function is None:
             arn = ref.arn(env.region, env.account, qualifier=qualifier or LATEST)
-            raise LAMBDA.error(
+            error = LAMBDA.error(
                 "ResourceNotFoundException", f"Function not found: {arn}", status_code=404, request_id=request_id
+            )
+            if request is None:
+                raise error
+            raise not_found(
+                request,
+                error,
+                MissingTarget(
+                    "Lambda function",
+                    ref.name,
+                    "lambda",
+                    f'{ref.name} = "module:function"',
+                    f'resources.lambda_function("{ref.name}", handler)',
+                ),
             )
         return function
 

@@ -8,7 +8,9 @@ timeout (``Sandbox.Timedout``) and a response over 6 MB (``Function.ResponseSize
 
 from __future__ import annotations
 
+import asyncio
 import decimal
+import inspect
 import json
 import threading
 import traceback
@@ -100,6 +102,8 @@ def call_handler(function: LambdaFunction, event: Any, context: LambdaContext) -
     """Call the handler on this thread and marshal what it returns or raises."""
     try:
         result = function.handler(event, context)
+        if inspect.iscoroutine(result):
+            result = _run_coroutine(result)
     except Exception as error:
         return Outcome(b"", error_document(error, context.aws_request_id, error.__traceback__))
     outcome = marshal(result, context.aws_request_id)
@@ -114,6 +118,30 @@ def call_handler(function: LambdaFunction, event: Any, context: LambdaContext) -
             },
         )
     return outcome
+
+
+def _run_coroutine(coroutine: Any) -> Any:
+    """An ``async def`` handler, awaited as Lambda's runtime would: on an event loop of its own (on a
+    helper thread when this thread already runs one)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    box: list[Any] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            box.append(asyncio.run(coroutine))
+        except BaseException as error:  # re-raised on the calling thread, where the runtime reports it
+            failure.append(error)
+
+    worker = threading.Thread(target=run, name="lambda-async-handler", daemon=True)
+    worker.start()
+    worker.join()
+    if failure:
+        raise failure[0]
+    return box[0]
 
 
 def timed_out(function: LambdaFunction, request_id: str) -> Outcome:

@@ -51,7 +51,7 @@ class LegacyLambdaTask:
         resource = request.resource
         ref = FunctionRef(resource.action, resource.qualifier, resource.region, resource.account)
         request_id = new_request_id(env)
-        function = self.service.resolve(env, resource.arn, ref, ref.qualifier, request_id)
+        function = self.service.resolve(env, resource.arn, ref, ref.qualifier, request_id, request)
         call = self.service.prepare(
             env, function, ref, ref.qualifier, request.parameters,
             request_id=request_id, task_timeout=request.timeout_seconds,
@@ -83,7 +83,7 @@ class LambdaInvokeTask:
         request_id = new_request_id(env)
         invoke = _InvokeRequest.read(request, parameters, request_id)
         ref, qualifier = invoke.target(request_id)
-        function = self.service.resolve(env, invoke.function_name, ref, qualifier, request_id)
+        function = self.service.resolve(env, invoke.function_name, ref, qualifier, request_id, request)
         call = self.service.prepare(
             env, function, ref, qualifier, invoke.event,
             request_id=request_id, task_timeout=request.timeout_seconds, client_context=invoke.client_context,

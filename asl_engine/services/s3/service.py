@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import os
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -24,17 +23,10 @@ from dataclasses import dataclass, field
 
 from asl_engine.services.s3.errors import INVALID_BUCKET_NAME, S3ServiceError, no_such_bucket, no_such_key
 from asl_engine.services.s3.objects import S3Object, as_bytes
-from asl_engine.services.s3.storage import Buckets, DirectoryBuckets, MemoryBuckets
+from asl_engine.services.s3.storage import Buckets, DirectoryBuckets, MemoryBuckets, valid_bucket_name
 
 MAX_KEYS = 1000
 """ListObjectsV2's default (and largest) page."""
-
-_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z")
-
-
-def valid_bucket_name(name: str) -> bool:
-    """S3's naming rules for general purpose buckets (3-63 lower-case letters, digits, dots, hyphens)."""
-    return bool(_BUCKET_NAME.match(name)) and ".." not in name and not re.fullmatch(r"\d+\.\d+\.\d+\.\d+", name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +59,14 @@ class S3Service:
             return self._buckets.names()
 
     def has_bucket(self, bucket: str) -> bool:
+        if not valid_bucket_name(bucket):
+            return False
         with self._lock:
             return self._buckets.exists(bucket)
 
     def create_bucket(self, bucket: str) -> None:
         """Create ``bucket`` (nothing happens if it exists); S3's InvalidBucketName for a bad name."""
-        if not isinstance(bucket, str) or not valid_bucket_name(bucket):
-            raise S3ServiceError("InvalidBucketName", INVALID_BUCKET_NAME, 400)
+        _check_name(bucket)
         with self._lock:
             self._buckets.create(bucket)
 
@@ -94,18 +87,18 @@ class S3Service:
         ``create_bucket`` (the default, for setting up data) creates a missing bucket; the service
         calls a workflow makes pass False, and a missing bucket fails with NoSuchBucket as on S3.
         """
+        _check_name(bucket)
         obj = S3Object.create(key, as_bytes(body), self._clock() if now is None else now, content_type)
         with self._lock:
             if not self._buckets.exists(bucket):
                 if not create_bucket:
                     raise no_such_bucket()
-                if not valid_bucket_name(bucket):
-                    raise S3ServiceError("InvalidBucketName", INVALID_BUCKET_NAME, 400)
                 self._buckets.create(bucket)
             self._buckets.put(bucket, obj)
         return obj
 
     def get_object(self, bucket: str, key: str) -> S3Object:
+        _check_name(bucket)
         with self._lock:
             if not self._buckets.exists(bucket):
                 raise no_such_bucket()
@@ -116,6 +109,7 @@ class S3Service:
 
     def delete_object(self, bucket: str, key: str) -> None:
         """Delete ``key``; deleting a key that does not exist succeeds, as on S3."""
+        _check_name(bucket)
         with self._lock:
             if not self._buckets.exists(bucket):
                 raise no_such_bucket()
@@ -132,6 +126,7 @@ class S3Service:
         start_after: str | None = None,
     ) -> ListPage:
         """One page of the bucket's keys under ``prefix``, after ``start_after`` or the token's key."""
+        _check_name(bucket)
         with self._lock:
             if not self._buckets.exists(bucket):
                 raise no_such_bucket()
@@ -161,6 +156,12 @@ class S3Service:
                 last = key
         token = _make_token(last) if truncated and last is not None else None
         return ListPage(objects, prefixes, truncated, token)
+
+
+def _check_name(bucket: str) -> None:
+    """Every request names a valid bucket first (S3's InvalidBucketName, 400): a name is never a path."""
+    if not valid_bucket_name(bucket):
+        raise S3ServiceError("InvalidBucketName", INVALID_BUCKET_NAME, 400)
 
 
 def _common_prefix(key: str, prefix: str, delimiter: str | None) -> str | None:

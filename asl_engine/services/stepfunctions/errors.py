@@ -18,4 +18,4 @@ _STEP_FUNCTIONS_MODELED = frozenset(
 STEP_FUNCTIONS = OptimizedService(
     "StepFunctions", "AWSStepFunctions", "AWSStepFunctionsException", _STEP_FUNCTIONS_MODELED
 )
-SDK_SFN = SdkService("Sfn", _STEP_FUNCTIONS_MODELED)
+SDK_SFN = SdkService("Sfn", _STEP_FUNCTIONS_MODELED, attempt_count=True)

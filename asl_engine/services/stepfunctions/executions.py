@@ -20,15 +20,17 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from asl_engine.errors import ConfigurationError, StatesError
 from asl_engine.runtime.compiler import CompiledMachine
 from asl_engine.runtime.environment import TaskEnvironment
-from asl_engine.runtime.handlers import HandlerSource, TaskRequest
+from asl_engine.runtime.handlers import HandlerSource, MissingTarget, TaskRequest
 from asl_engine.runtime.starter import BackgroundExecution, ExecutionView, LoadedMachine, StartableMachine
+from asl_engine.services.sdk_errors import OptimizedService, SdkService
 from asl_engine.services.sdk_metadata import (
     compact_json,
     epoch_millis,
@@ -38,7 +40,7 @@ from asl_engine.services.sdk_metadata import (
     with_metadata,
 )
 from asl_engine.services.stepfunctions.errors import STEP_FUNCTIONS
-from asl_engine.services.support import environment_of, parameters_error, parameters_object
+from asl_engine.services.support import environment_of, not_found, parameters_error, parameters_object
 
 _STATE_MACHINE_ARN = re.compile(
     r"arn:(?P<partition>aws[\w-]*):states:(?P<region>[\w-]+):(?P<account>\d{12}):stateMachine:(?P<name>[^:]+)"
@@ -53,6 +55,8 @@ class RegisteredMachine:
     machine: StartableMachine
     arn: str | None
     """The ARN it was registered with; None: its name in the calling execution's region and account."""
+    created: float = field(default_factory=lambda: round(time.time(), 3))
+    """When it was registered (DescribeStateMachine's ``CreationDate``)."""
 
     def arn_in(self, env: TaskEnvironment) -> str:
         if self.arn is not None and _STATE_MACHINE_ARN.match(self.arn):
@@ -72,6 +76,7 @@ class StateMachines:
         """Children started by request-response tasks (running on their own); ``wait()`` on them."""
         self.completed: list[ExecutionView] = []
         """Children of ``.sync`` tasks, finished."""
+        self._executions: dict[str, TrackedExecution] = {}
 
     def add(self, machine: StartableMachine, *, name: str | None = None, arn: str | None = None) -> StartableMachine:
         if not isinstance(getattr(machine, "compiled", None), CompiledMachine):
@@ -107,6 +112,25 @@ class StateMachines:
         unqualified = target if match["qualifier"] is None else target.rsplit(":", 1)[0]
         return candidate if candidate.arn_in(env) == unqualified else None
 
+    def registered(self) -> list[RegisteredMachine]:
+        return list(self._by_name.values())
+
+    def track(
+        self, start: ExecutionStart, *, handle: BackgroundExecution | None = None, view: ExecutionView | None = None
+    ) -> None:
+        """Keep an execution a task started, for DescribeExecution, ListExecutions and StopExecution."""
+        with self._lock:
+            self._executions[start.execution_arn] = TrackedExecution(start, handle, view)
+
+    def execution(self, execution_arn: str) -> TrackedExecution | None:
+        with self._lock:
+            return self._executions.get(execution_arn)
+
+    def executions(self) -> list[TrackedExecution]:
+        """The executions tasks started, oldest first."""
+        with self._lock:
+            return list(self._executions.values())
+
     def claim_name(self, execution_arn: str) -> bool:
         """Reserve an execution name (AWS refuses to reuse one on the same machine)."""
         with self._lock:
@@ -114,6 +138,22 @@ class StateMachines:
                 return False
             self._names_used.add(execution_arn)
             return True
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedExecution:
+    """An execution a task of this account started: in the background (``handle``) or nested and finished."""
+
+    start: ExecutionStart
+    handle: BackgroundExecution | None = None
+    finished: ExecutionView | None = None
+
+    @property
+    def view(self) -> ExecutionView:
+        if self.handle is not None:
+            return self.handle.execution
+        assert self.finished is not None
+        return self.finished
 
 
 def _check_name(name: str, what: str) -> None:
@@ -136,7 +176,7 @@ class StartExecutionTask:
         env = environment_of(request)
         parameters = parameters_object(request)
         request_id = uuid_request_id(env.random)
-        start = self._start_request(request, parameters, env, request_id)
+        start = prepare_start(self.machines, request, parameters, env, request_id, STEP_FUNCTIONS)
         body = compact_json({"executionArn": start.execution_arn, "startDate": None}).replace(
             "null", java_double(round(start.start_time, 3))
         )
@@ -152,58 +192,80 @@ class StartExecutionTask:
         self._run_detached(env, start)
         return started
 
-    def _start_request(
-        self, request: TaskRequest, parameters: Mapping[str, Any], env: TaskEnvironment, request_id: str
-    ) -> _Start:
-        target = parameters.get("StateMachineArn")
-        if not isinstance(target, str):
-            raise parameters_error(request, "The value of the field 'StateMachineArn' must be a string")
-        registered = self.machines.find(target, env)
-        if registered is None:
-            if not target.startswith("arn:"):
-                raise STEP_FUNCTIONS.error(
-                    "InvalidArn", f"Invalid Arn: 'Invalid ARN prefix: {target}'", status_code=400, request_id=request_id
-                )
-            raise STEP_FUNCTIONS.error(
-                "StateMachineDoesNotExist",
-                f"State Machine Does Not Exist: '{target}'",
-                status_code=400,
-                request_id=request_id,
-            )
-        name = parameters.get("Name")
-        if name is None:
-            name = uuid_request_id(env.random)
-        elif not isinstance(name, str) or not 1 <= len(name) <= MAX_NAME_LENGTH or _INVALID_NAME.search(name):
-            raise STEP_FUNCTIONS.error("InvalidName", f"Invalid Name: '{name}'", status_code=400, request_id=request_id)
-        child_input = _child_input(parameters.get("Input"), request_id)
-        machine_arn = registered.arn_in(env)
-        execution_arn = machine_arn.replace(":stateMachine:", ":execution:", 1) + f":{name}"
-        if not self.machines.claim_name(execution_arn):
-            raise STEP_FUNCTIONS.error(
-                "ExecutionAlreadyExists",
-                f"Execution Already Exists: '{execution_arn}'",
-                status_code=400,
-                request_id=request_id,
-            )
-        return _Start(registered.machine, name, child_input, machine_arn, execution_arn, env.clock.now())
-
-    async def _run_to_completion(self, env: TaskEnvironment, start: _Start, *, parsed: bool) -> dict[str, Any]:
+    async def _run_to_completion(self, env: TaskEnvironment, start: ExecutionStart, *, parsed: bool) -> dict[str, Any]:
         execution = await env.run_execution(start.machine, start.input, name=start.name)
         self.machines.completed.append(execution)
+        self.machines.track(start, view=execution)
         described = describe(execution, start, parsed=parsed)
         if execution.status != "SUCCEEDED":
             raise StatesError("States.TaskFailed", compact_json(described))
         return described
 
-    def _run_detached(self, env: TaskEnvironment, start: _Start) -> None:
+    def _run_detached(self, env: TaskEnvironment, start: ExecutionStart) -> None:
         handle = env.start_background_execution(
             start.machine, start.input, name=start.name, handlers=[self.children_resources]
         )
         self.machines.started.append(handle)
+        self.machines.track(start, handle=handle)
+
+
+def prepare_start(
+    machines: StateMachines,
+    request: TaskRequest,
+    parameters: Mapping[str, Any],
+    env: TaskEnvironment,
+    request_id: str,
+    errors: OptimizedService | SdkService,
+) -> ExecutionStart:
+    """StartExecution's checks (the machine, the name, the input), reporting failures as ``errors`` names
+    them (``StepFunctions.*`` for the optimized integration, ``Sfn.*`` for the AWS SDK one)."""
+    target = parameters.get("StateMachineArn")
+    if not isinstance(target, str):
+        raise parameters_error(request, "The value of the field 'StateMachineArn' must be a string")
+    registered = machines.find(target, env)
+    if registered is None:
+        if not target.startswith("arn:"):
+            raise errors.error(
+                "InvalidArn", f"Invalid Arn: 'Invalid ARN prefix: {target}'", status_code=400, request_id=request_id
+            )
+        named = _STATE_MACHINE_ARN.match(target)
+        shown = named["name"] if named else target
+        raise not_found(
+            request,
+            errors.error(
+                "StateMachineDoesNotExist",
+                f"State Machine Does Not Exist: '{target}'",
+                status_code=400,
+                request_id=request_id,
+            ),
+            MissingTarget(
+                "state machine",
+                shown,
+                "state_machines",
+                f'{shown} = "{shown}.json"',
+                f'resources.state_machine(StateMachine.from_file("{shown}.json"), name="{shown}")',
+            ),
+        )
+    name: Any = parameters.get("Name")
+    if name is None:
+        name = uuid_request_id(env.random)
+    elif not isinstance(name, str) or not 1 <= len(name) <= MAX_NAME_LENGTH or _INVALID_NAME.search(name):
+        raise errors.error("InvalidName", f"Invalid Name: '{name}'", status_code=400, request_id=request_id)
+    child_input = _child_input(parameters.get("Input"), request_id, errors)
+    machine_arn = registered.arn_in(env)
+    execution_arn = machine_arn.replace(":stateMachine:", ":execution:", 1) + f":{name}"
+    if not machines.claim_name(execution_arn):
+        raise errors.error(
+            "ExecutionAlreadyExists",
+            f"Execution Already Exists: '{execution_arn}'",
+            status_code=400,
+            request_id=request_id,
+        )
+    return ExecutionStart(registered.machine, name, child_input, machine_arn, execution_arn, env.clock.now())
 
 
 @dataclass(frozen=True, slots=True)
-class _Start:
+class ExecutionStart:
     machine: StartableMachine
     name: str
     input: Any
@@ -212,7 +274,7 @@ class _Start:
     start_time: float
 
 
-def _child_input(value: Any, request_id: str) -> Any:
+def _child_input(value: Any, request_id: str, errors: OptimizedService | SdkService) -> Any:
     """``Input``: a JSON value, or JSON text; absent or null starts the child with ``{}``."""
     if value is None:
         return {}
@@ -220,7 +282,7 @@ def _child_input(value: Any, request_id: str) -> Any:
         try:
             return json.loads(value)
         except ValueError as error:
-            raise STEP_FUNCTIONS.error(
+            raise errors.error(
                 "InvalidExecutionInput",
                 f"Invalid State Machine Execution Input: '{error}'",
                 status_code=400,
@@ -229,7 +291,7 @@ def _child_input(value: Any, request_id: str) -> Any:
     return value
 
 
-def describe(execution: ExecutionView, start: _Start, *, parsed: bool) -> dict[str, Any]:
+def describe(execution: ExecutionView, start: ExecutionStart, *, parsed: bool) -> dict[str, Any]:
     """DescribeExecution's members for a finished child, as ``.sync`` (``parsed``: ``.sync:2``) returns them."""
 
     def data(value: Any) -> Any:

@@ -144,12 +144,16 @@ def test_sqlite_storage_persists_tables_and_items(tmp_path: Path) -> None:
         first.create_table(spec, items=[{"pk": "a", "sk": 1}])
         first.call("PutItem", {"TableName": "Orders", "Item": {"pk": s("a"), "sk": n(2), "note": s("later")}})
     with DynamoDBService(path=path) as second:
-        second.create_table(spec, items=[{"pk": "a", "sk": 1, "note": s("seed again")}])  # kept, not re-seeded
+        second.create_table(spec, items=[{"pk": "a", "sk": 1}])  # the same declaration: kept, not re-seeded
         response = second.call(
             "Query",
             {"TableName": "Orders", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": s("a")}},
         )
         assert response["Items"] == [{"pk": s("a"), "sk": n(1)}, {"pk": s("a"), "sk": n(2), "note": s("later")}]
+        second.create_table(spec, items=[{"pk": "a", "sk": 1, "note": "seed again"}])  # new seeds: re-seeded
+        assert second.call("Scan", {"TableName": "Orders"})["Items"] == [
+            {"pk": s("a"), "sk": n(1), "note": s("seed again")}
+        ]
         second.create_table(spec, items=[{"pk": "z", "sk": 0}], replace=True)
         assert second.call("Scan", {"TableName": "Orders"})["Items"] == [{"pk": s("z"), "sk": n(0)}]
 

@@ -102,21 +102,21 @@ def test_a_group_of_keys_is_never_split_across_pages(s3: S3Service) -> None:
 
 
 def test_a_directory_holds_buckets_as_folders_and_objects_as_files(tmp_path: Path) -> None:
-    (tmp_path / "in" / "2024").mkdir(parents=True)
-    (tmp_path / "in" / "2024" / "orders.csv").write_text("id\n1\n")
+    (tmp_path / "inbox" / "2024").mkdir(parents=True)
+    (tmp_path / "inbox" / "2024" / "orders.csv").write_text("id\n1\n")
     s3 = S3Service(tmp_path)
-    assert s3.bucket_names() == ["in"]
-    assert s3.get_object("in", "2024/orders.csv").body == b"id\n1\n"
-    s3.put_object("out", "run/manifest.json", "{}", now=1_600_000_000.5)
-    written = tmp_path / "out" / "run" / "manifest.json"
+    assert s3.bucket_names() == ["inbox"]
+    assert s3.get_object("inbox", "2024/orders.csv").body == b"id\n1\n"
+    s3.put_object("outbox", "run/manifest.json", "{}", now=1_600_000_000.5)
+    written = tmp_path / "outbox" / "run" / "manifest.json"
     assert written.read_text() == "{}" and written.stat().st_mtime == pytest.approx(1_600_000_000.5)
-    assert [o.key for o in S3Service(tmp_path).list_objects_v2("out").objects] == ["run/manifest.json"]
-    s3.delete_object("out", "run/manifest.json")
+    assert [o.key for o in S3Service(tmp_path).list_objects_v2("outbox").objects] == ["run/manifest.json"]
+    s3.delete_object("outbox", "run/manifest.json")
     assert not written.exists()
     with pytest.raises(UnstorableKeyError, match=r"'a//b'"):
-        s3.put_object("out", "a//b", "x")
+        s3.put_object("outbox", "a//b", "x")
     with pytest.raises(S3ServiceError, match="NoSuchKey"):
-        s3.get_object("out", "../in/2024/orders.csv")
+        s3.get_object("outbox", "../inbox/2024/orders.csv")
 
 
 def test_sdk_errors_name_the_exception_and_carry_both_request_ids() -> None:

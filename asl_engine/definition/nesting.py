@@ -1,0 +1,84 @@
+"""How deeply JSON may nest: the engine's documented limit, and a check that never recurses.
+
+The engine walks JSON values recursively (templates, expressions, copies, the validator), and
+Python stops recursion at about a thousand frames. Rather than fail somewhere inside with a
+``RecursionError``, definitions and execution inputs nested deeper than ``MAX_NESTING_DEPTH`` are
+refused where they come in, with an error that names the place and the limit. AWS's own JSON reader
+(Jackson) refuses documents nested deeper than 1,000; no real definition or payload comes near
+either limit. The walk here is iterative, so it also stops on a value that contains itself.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from itertools import accumulate
+from typing import Any, Final
+
+from asl_engine.definition import pointers
+
+MAX_NESTING_DEPTH: Final = 150
+"""Objects and arrays inside one another, at most (the document itself is level 1)."""
+
+TOO_DEEP: Final = "NESTING_TOO_DEEP"
+"""Our diagnostic code for a definition nested deeper than ``MAX_NESTING_DEPTH``."""
+
+
+def too_deep_at(value: Any, limit: int = MAX_NESTING_DEPTH) -> str | None:
+    """The JSON pointer of the first object or array nested deeper than ``limit``, or None.
+
+    Walks breadth by depth with an explicit stack, so a value that contains itself ends the walk at
+    the limit instead of looping."""
+    if not isinstance(value, dict | list):
+        return None
+    stack: list[tuple[Any, str, int]] = [(value, "", 1)]
+    while stack:
+        node, pointer, depth = stack.pop()
+        if depth > limit:
+            return pointer or "/"
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, item in items:
+            if isinstance(item, dict | list):
+                stack.append((item, pointers.join(pointer, key), depth + 1))
+    return None
+
+
+def non_finite_at(value: Any) -> str | None:
+    """The JSON pointer of the first number that is NaN or infinite (``NaN``, ``Infinity`` or a
+    literal beyond a double such as ``1e309``, which Python's reader accepts and AWS's refuses)."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, float):
+            if not math.isfinite(node):
+                return pointer or "/"
+        elif isinstance(node, dict | list):
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            stack.extend((item, pointers.join(pointer, key)) for key, item in items)
+    return None
+
+
+def text_too_deep(text: str, limit: int = MAX_NESTING_DEPTH) -> bool:
+    """Whether JSON ``text`` opens more than ``limit`` objects or arrays inside one another.
+
+    At C speed, for the input of every execution: text shorter than ``2 * limit`` characters cannot
+    nest that deep; otherwise strings are cut out, the brackets left are summed as +1/-1 and the
+    running total's maximum is the depth.
+    """
+    if len(text) <= 2 * limit or text.count("[") + text.count("{") <= limit:
+        return False
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return max(accumulate(map(_DEPTH_CHANGE.__getitem__, brackets)), default=0) > limit
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_DEPTH_CHANGE = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def too_deep_message(what: str, pointer: str | None, limit: int = MAX_NESTING_DEPTH) -> str:
+    where = f" at {pointer}" if pointer else ""
+    return (
+        f"{what} nests objects and arrays more than {limit} levels deep{where}: asl-engine's limit "
+        f"(MAX_NESTING_DEPTH; AWS's JSON reader allows 1000). Flatten the structure."
+    )

@@ -1,0 +1,1 @@
+"""Durable executions: the journal an execution records, and its replay (see ``recorder``)."""

@@ -1,0 +1,1 @@
+"""``aws-sdk:sfn``: Step Functions' own API against this engine's machines, executions and tokens."""
