@@ -20,10 +20,12 @@ import os
 from concurrent.futures import CancelledError
 from typing import Any
 
-from asl_engine.errors import StatesError
+from asl_engine.errors import ConfigurationError, StatesError
 from asl_engine.executors.job import WorkerSetupError, describe_items, executor_failure, probe, run_batch
 from asl_engine.executors.remote import DEFAULT_RETRIES, Batch, RemoteSession
+from asl_engine.executors.upload import project_upload
 from asl_engine.runtime.map_run.executor import ExecutorSession, MapJob, ReportInbox
+from asl_engine.services.registry import Resources
 
 CONNECT_TIMEOUT_SECONDS = 30
 
@@ -31,8 +33,17 @@ CONNECT_TIMEOUT_SECONDS = 30
 class DaskExecutor:
     """Runs Distributed Map children on the Dask cluster at ``address`` (None: a local one per Map Run)."""
 
-    def __init__(self, address: str | None = None, *, batch_size: int | None = None, retries: int | None = None):
+    def __init__(
+        self,
+        address: str | None = None,
+        *,
+        batch_size: int | None = None,
+        retries: int | None = None,
+        upload: bool = True,
+    ):
         self.address = address
+        self.upload = upload
+        """For an existing cluster: send the project directory of each ``asl.toml`` to the workers."""
         self.batch_size = batch_size
         self.retries = DEFAULT_RETRIES if retries is None else retries
         self.name = "dask" if address is None else f"dask://{address.removeprefix('tcp://')}"
@@ -72,7 +83,32 @@ class DaskSession(RemoteSession):
                 f"The Map state '{self._node_name}' cannot reach the Dask scheduler at {executor.address}: {error}"
             ) from None
         self.workers = max(1, len(self._client.scheduler_info(n_workers=-1).get("workers", {})))
+        if executor.address is not None and executor.upload:
+            self._upload_projects()
         self._check_workers()
+
+    def _upload_projects(self) -> None:
+        """Send each ``asl.toml``'s project directory to every worker, present and future (``upload.py``)."""
+        plugins: Any = importlib.import_module("asl_engine.executors.dask_plugin")
+        for source in self._job.parent.handlers:
+            config_file = getattr(source, "source", None)
+            if not isinstance(source, Resources) or config_file is None:
+                continue
+            try:
+                upload = project_upload(config_file, source.stored_paths())
+            except (ConfigurationError, OSError) as error:
+                self._shutdown()
+                raise executor_failure(
+                    f"The Map state '{self._node_name}' cannot send its project to the Dask workers: {error}"
+                ) from None
+            try:
+                self._client.register_plugin(plugins.ProjectPlugin(upload))
+            except Exception as error:
+                self._shutdown()
+                raise executor_failure(
+                    f"The Map state '{self._node_name}' could not unpack its project on the Dask workers: "
+                    f"{type(error).__name__}: {error}"
+                ) from None
 
     def _check_workers(self) -> None:
         """Every worker prepares the job before any child runs (a handler it cannot import: a clear error)."""

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from asl_engine.errors import ConfigurationError, StatesError
+from asl_engine.executors.upload import copy_of
 from asl_engine.runtime import failures
 from asl_engine.runtime.compiler import compile_machine
 from asl_engine.runtime.handlers import HandlerSource
@@ -40,6 +41,7 @@ from asl_engine.services.config import load_resources
 from asl_engine.services.registry import PortableResources, Resources
 
 if TYPE_CHECKING:
+    from asl_engine.definition.arns import ResourceRef
     from asl_engine.runtime.compiler import CompiledMachine, CompiledScope
     from asl_engine.runtime.safety import SafetyLimits
     from asl_engine.runtime.starter import ExecutionStarter
@@ -51,18 +53,20 @@ class WorkerSetupError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class ConfigFileRecipe:
-    """A ``Resources`` loaded from ``asl.toml``: loaded again from the same path on the worker."""
+    """A ``Resources`` loaded from ``asl.toml``: loaded again on the worker, from the copy of its
+    project the executor uploaded there (``upload.py``), else from the same path."""
 
     path: str
 
     def build(self) -> HandlerSource:
-        if not os.path.isfile(self.path):
+        path = copy_of(self.path) or self.path  # the project's copy, when it was uploaded to this worker
+        if not os.path.isfile(path):
             raise WorkerSetupError(
                 f"the worker cannot read {self.path}: on a cluster, every worker needs the project's "
-                "directory at the same path (see docs/scaling.md)"
+                "directory, uploaded by the executor or at the same path (see docs/scaling.md)"
             )
         try:
-            return load_resources(self.path)
+            return load_resources(path)
         except ConfigurationError as error:
             raise WorkerSetupError(str(error)) from None
 
@@ -126,7 +130,12 @@ class WorkerJob:
 def worker_job(job: MapJob) -> WorkerJob:
     """The portable description of ``job``'s Map Run; a ``ConfigurationError`` says what cannot travel."""
     parent = job.parent
-    services = task_services(job.node.processor)
+    mocks = [source for source in parent.handlers if getattr(source, "mocks_task_states", False)]
+    services = {
+        resource.service
+        for name, resource in task_states(job.node.processor)
+        if not any(source.handler_for(name, resource) is not None for source in mocks)
+    }
     recipes = tuple(_recipe(source, services) for source in parent.handlers)
     starter = parent.starter
     try:
@@ -150,6 +159,15 @@ def worker_job(job: MapJob) -> WorkerJob:
 
 def _recipe(source: HandlerSource, services: set[str]) -> HandlerRecipe:
     if isinstance(source, Resources):
+        in_process = {
+            service for service in services & _IN_PROCESS_SERVICES if source.endpoints.target(service) is None
+        }
+        if in_process:
+            raise ConfigurationError(
+                f"its children call {', '.join(sorted(in_process))}, whose embedded state (queues, messages, "
+                "activity workers, the account's executions and the outbox) lives in this process only: run this "
+                "Map in-process, or route those services to a real endpoint ([endpoints] in asl.toml)"
+            )
         if source.source is not None:
             return ConfigFileRecipe(os.fspath(source.source))
         portable = source.portable()
@@ -184,18 +202,23 @@ _WHERE_TO_KEEP = {
 }
 
 
-def task_services(scope: CompiledScope) -> set[str]:
-    """The services the Task states of ``scope`` call, nested branches and item processors included."""
-    services: set[str] = set()
-    for node in scope.states.values():
+_IN_PROCESS_SERVICES = frozenset({"sqs", "sns", "events", "activity", "sfn"})
+"""Embedded services whose state a worker's own copy would not share with the driver: messages
+sent (and the outbox that lists them), activity tasks its workers poll, the account's executions."""
+
+
+def task_states(scope: CompiledScope) -> list[tuple[str, ResourceRef]]:
+    """The Task states of ``scope`` and their resources, nested branches and item processors included."""
+    found: list[tuple[str, ResourceRef]] = []
+    for name, node in scope.states.items():
         if isinstance(node, TaskState):
-            services.add(node.resource.service)
+            found.append((name, node.resource))
         elif isinstance(node, MapState):
-            services |= task_services(node.processor)
+            found.extend(task_states(node.processor))
         elif isinstance(node, ParallelState):
             for branch in node.branches:
-                services |= task_services(branch)
-    return services
+                found.extend(task_states(branch))
+    return found
 
 
 # -- on the worker ------------------------------------------------------------------------------------------

@@ -23,7 +23,9 @@ class ExecutorUnavailable(ConfigurationError):
     """The executor needs a package that is not installed (Dask: the ``[dask]`` extra)."""
 
 
-def executor_from_name(name: str, *, batch_size: int | None = None, retries: int | None = None) -> ChildExecutor:
+def executor_from_name(
+    name: str, *, batch_size: int | None = None, retries: int | None = None, upload: bool = True
+) -> ChildExecutor:
     """The executor ``name`` describes; ``ConfigurationError`` for a name it does not know."""
     text = name.strip()
     if text == IN_PROCESS:
@@ -43,7 +45,7 @@ def executor_from_name(name: str, *, batch_size: int | None = None, retries: int
         host, _, port = address.rpartition(":")
         if not argument.startswith("//") or not host or not port.isdigit():
             raise ConfigurationError(f"executor {name!r}: a Dask scheduler is given as dask://HOST:PORT")
-        return DaskExecutor(f"tcp://{address}", batch_size=batch_size, retries=retries)
+        return DaskExecutor(f"tcp://{address}", batch_size=batch_size, retries=retries, upload=upload)
     raise ConfigurationError(f"unknown executor {name!r}: expected {EXECUTOR_NAMES}")
 
 
@@ -56,7 +58,9 @@ def resolve_executor(
         if configured is None:
             return None
         try:
-            chosen = executor_from_name(configured.use, batch_size=configured.batch_size, retries=configured.retries)
+            chosen = executor_from_name(
+                configured.use, batch_size=configured.batch_size, retries=configured.retries, upload=configured.upload
+            )
         except ExecutorUnavailable as error:
             raise ExecutorUnavailable(f"{configured.where}: {error}") from None
         except ConfigurationError as error:

@@ -59,7 +59,7 @@ HANDLERS_SECTION = "handlers"
 """Generic handlers by Resource (``Resources.handler``): a section that is not a service's."""
 EXECUTOR_SECTION = "executor"
 """Where Distributed Map children run: kept as ``Resources.executor_config`` (read by ``asl_engine.executors``)."""
-EXECUTOR_KEYS = ("use", "batch_size", "retries")
+EXECUTOR_KEYS = ("use", "batch_size", "retries", "upload")
 
 
 def load_resources(path: str | Path, *, integrations: Sequence[Integration[Any]] = INTEGRATIONS) -> Resources:
@@ -114,8 +114,11 @@ def _executor(section: dict[str, Any], where: Location) -> ExecutorConfig:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < minimum):
             raise (where / key).error(f"expected an integer of at least {minimum}, got {value!r}")
         numbers[key] = value
+    upload = section.get("upload", True)
+    if not isinstance(upload, bool):
+        raise (where / "upload").error(f"expected true or false, got {upload!r}")
     use_at = where / "use"
-    return ExecutorConfig(use, numbers["batch_size"], numbers["retries"], f"{use_at.file}: {use_at.key}")
+    return ExecutorConfig(use, numbers["batch_size"], numbers["retries"], f"{use_at.file}: {use_at.key}", upload)
 
 
 def _handlers(resources: Resources, section: ConfigSection) -> None:

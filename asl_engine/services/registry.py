@@ -43,6 +43,7 @@ import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar, cast, overload
 
 from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
@@ -129,6 +130,8 @@ class ExecutorConfig:
     retries: int | None = None
     where: str = "executor"
     """Where it was configured, for error messages (``asl.toml: [executor] use``)."""
+    upload: bool = True
+    """For ``dask://HOST:PORT``: send the project directory to the workers (false: it is at the same path there)."""
 
 
 class Resources:
@@ -514,6 +517,11 @@ class Resources:
             dynamodb_path=None if dynamodb.path is None else os.fspath(dynamodb.path),
             left_behind=tuple(left_behind),
         )
+
+    def stored_paths(self) -> list[Path]:
+        """Where the embedded S3 and DynamoDB keep their data on disk (what workers share by path)."""
+        paths = (self.state(S3).path, self.state(DYNAMODB).path)
+        return [Path(path) for path in paths if path is not None]
 
     # -- resolution ----------------------------------------------------------------------------------
 

@@ -118,3 +118,45 @@ def same_run(
         assert mine.history == theirs.history
         assert mine.output == theirs.output
         assert (mine.error, mine.cause) == (theirs.error, theirs.cause)
+
+
+def waiting_batched_machine(**fields: Any) -> StateMachine:
+    """Batches of three items; each child waits 5 s (virtual), then ``Work`` fails the items listed."""
+    processor = {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "Pause",
+        "States": {
+            "Pause": {"Type": "Wait", "Seconds": 5, "Next": "Work"},
+            "Work": {
+                "Type": "Task",
+                "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Work",
+                "Parameters": {"id.$": "$.Items[0].id", "dir.$": "$.Items[0].dir", "fail.$": "$.Items[0].fail"},
+                "End": True,
+            },
+        },
+    }
+    return machine(processor=processor, batcher={"MaxItemsPerBatch": 3, "BatchInput": {"run": "batched"}}, **fields)
+
+
+def tolerance_and_concurrency(directory: Path, executor: Any) -> None:
+    """Tolerated failures, batches and MaxConcurrency through ``executor`` give the in-process run;
+    then more failures than tolerated fail both runs alike."""
+    tolerant = waiting_batched_machine(ToleratedFailureCount=10, MaxConcurrency=4)
+    local = resources(40)
+    expected = run(tolerant, local, directory, fail=(0, 9, 21))
+    remote = resources(40)
+    actual = run(tolerant, remote, directory, executor=executor, fail=(0, 9, 21))
+    assert expected.status == "SUCCEEDED"
+    same_run(expected, actual, result_files(local), result_files(remote))
+    failed = [child for child in actual.child_executions if child.status == "FAILED"]
+    assert [child.error for child in failed] == ["ValueError"] * 3
+    # MaxConcurrency 4 with 5 s waits, across every worker: the children started in waves, as in-process.
+    starts = sorted({child.start_date for child in actual.child_executions})
+    assert [(start - starts[0]).total_seconds() for start in starts] == [0, 5, 10, 15]
+
+    strict = waiting_batched_machine(ToleratedFailureCount=1, MaxConcurrency=4)
+    local, remote = resources(40), resources(40)
+    expected = run(strict, local, directory, fail=(0, 3, 21))
+    actual = run(strict, remote, directory, executor=executor, fail=(0, 3, 21))
+    assert (expected.status, expected.error) == ("FAILED", "States.ExceedToleratedFailureThreshold")
+    same_run(expected, actual, result_files(local), result_files(remote))

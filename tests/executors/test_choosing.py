@@ -80,6 +80,11 @@ def test_the_executor_section_of_asl_toml(tmp_path: Path) -> None:
     assert isinstance(chosen, ProcessesExecutor)
     assert (chosen.workers, chosen.batch_size, chosen.retries) == (3, 50, 0)
     assert resolve_executor("in-process", resources.executor_config) is None  # an explicit choice wins
+    (tmp_path / "asl.toml").write_text('[executor]\nuse = "dask://10.0.0.5:8786"\nupload = false\n')
+    if importlib.util.find_spec("distributed") is not None:
+        remote = resolve_executor(None, load_resources(tmp_path / "asl.toml").executor_config)
+        assert isinstance(remote, DaskExecutor)
+        assert (remote.address, remote.upload) == ("tcp://10.0.0.5:8786", False)
 
 
 @pytest.mark.parametrize(
@@ -88,6 +93,7 @@ def test_the_executor_section_of_asl_toml(tmp_path: Path) -> None:
         ("use = 3", r"asl.toml: executor.use: expected an executor"),
         ('use = "processes"\nbatch_size = 0', r"asl.toml: executor.batch_size: expected an integer of at least 1"),
         ('use = "processes"\nworkers = 2', r"asl.toml: executor.workers: unknown key; expected one of use"),
+        ('use = "dask://h:1"\nupload = "yes"', r"asl.toml: executor.upload: expected true or false"),
     ],
 )
 def test_mistakes_in_the_executor_section_name_the_key(tmp_path: Path, section: str, message: str) -> None:
@@ -129,6 +135,28 @@ def test_asl_run_runs_the_children_in_worker_processes(tmp_path: Path) -> None:
     assert [json.loads(record["Output"]) for record in records] == [{"id": i, "double": 2 * i} for i in range(12)]
     ran_in = support.pids(tmp_path / "run")
     assert ran_in and os.getpid() not in ran_in
+
+
+def test_a_durable_execution_refuses_an_executor_and_runs_no_distributed_map(tmp_path: Path) -> None:
+    from asl_engine import StateMachine, open_store
+
+    passing = StateMachine.from_json({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    with open_store(tmp_path / "runs.db") as store:
+        for executor in ("processes:2", ProcessesExecutor(2)):
+            with pytest.raises(ConfigurationError, match=r"the executor option .* cannot be combined with store="):
+                passing.execute({}, store=store, executor=executor)
+        # in-process is where a durable execution runs anyway
+        assert passing.execute({"a": 1}, store=store, executor="in-process").output == {"a": 1}
+        assert store.describe(passing.execute({}, store=store).arn)["status"] == "SUCCEEDED"
+        # a Distributed Map is refused under a store whatever the executor (asl.toml's [executor] too)
+        with pytest.raises(ConfigurationError, match="Distributed Map"):
+            support.machine().execute({}, store=store)
+    machine = _machine_file(tmp_path)
+    arguments = ["run", str(machine), "--store", str(tmp_path / "cli.db"), "--executor", "dask"]
+    result = CliRunner().invoke(cli, arguments, catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "the executor option ('dask') cannot be combined with store=" in result.stderr
+    assert "--executor" in result.stderr
 
 
 def _machine_file(directory: Path) -> Path:

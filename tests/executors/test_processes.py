@@ -30,37 +30,8 @@ def test_children_run_in_the_worker_processes_with_the_in_process_results(tmp_pa
     assert 1 <= len(ran_in) <= 2
 
 
-def test_tolerated_failures_batches_and_waits_give_the_in_process_results(tmp_path: Path) -> None:
-    processor = {
-        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
-        "StartAt": "Pause",
-        "States": {
-            "Pause": {"Type": "Wait", "Seconds": 5, "Next": "Work"},
-            "Work": {
-                "Type": "Task",
-                "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Work",
-                "Parameters": {"id.$": "$.Items[0].id", "dir.$": "$.Items[0].dir", "fail.$": "$.Items[0].fail"},
-                "End": True,
-            },
-        },
-    }
-    machine = support.machine(
-        processor=processor,
-        batcher={"MaxItemsPerBatch": 3, "BatchInput": {"run": "batched"}},
-        ToleratedFailureCount=10,
-        MaxConcurrency=4,
-    )
-    local = support.resources(40)
-    expected = support.run(machine, local, tmp_path, fail=(0, 9, 21))
-    remote = support.resources(40)
-    actual = support.run(machine, remote, tmp_path, executor=ProcessesExecutor(2, batch_size=2), fail=(0, 9, 21))
-    assert expected.status == "SUCCEEDED"
-    support.same_run(expected, actual, support.result_files(local), support.result_files(remote))
-    failed = [child for child in actual.child_executions if child.status == "FAILED"]
-    assert [child.error for child in failed] == ["ValueError"] * 3
-    # MaxConcurrency 4 with 5 s waits: the children started in waves, as in-process.
-    starts = sorted({child.start_date for child in actual.child_executions})
-    assert [(start - starts[0]).total_seconds() for start in starts] == [0, 5, 10, 15]
+def test_tolerated_failures_batches_and_concurrency_give_the_in_process_results(tmp_path: Path) -> None:
+    support.tolerance_and_concurrency(tmp_path, ProcessesExecutor(2, batch_size=2))
 
 
 def test_a_killed_worker_process_is_replaced_and_its_children_run_again(tmp_path: Path) -> None:
@@ -133,6 +104,36 @@ def test_handlers_that_cannot_travel_and_data_left_in_memory_are_clear_errors(tm
     )
     assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
     assert "keep the embedded S3 in a directory" in str(execution.cause)
+
+
+def test_children_that_send_messages_through_embedded_services_stay_in_process(tmp_path: Path) -> None:
+    processor: dict[str, Any] = {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "Notify",
+        "States": {
+            "Notify": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage",
+                "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "MessageBody.$": "$"},
+                "End": True,
+            }
+        },
+    }
+    machine = support.machine(processor=processor)
+    execution = support.run(machine, support.resources(10), tmp_path / "a", executor="processes:2")
+    assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
+    assert "its children call sqs, whose embedded state" in str(execution.cause)
+    assert "run this Map in-process" in str(execution.cause)
+    assert execution.child_executions == []
+    # the same Map in-process: the messages are in the driver's outbox
+    resources = support.resources(10)
+    execution = support.run(machine, resources, tmp_path / "b")
+    assert execution.status == "SUCCEEDED", execution.cause
+    assert len(resources.outbox.to_json()["sqs"]["q"]) == 10
+    # mocked, the state calls no embedded service: the children may run elsewhere
+    mocked = {"Notify": {"MessageId": "m-1"}}
+    execution = support.run(machine, support.resources(10), tmp_path / "c", executor="processes:2", mocks=mocked)
+    assert execution.status == "SUCCEEDED", execution.cause
 
 
 def test_asl_toml_resources_are_loaded_again_by_the_workers(tmp_path: Path) -> None:
