@@ -131,7 +131,7 @@ def test_children_that_send_messages_through_embedded_services_stay_in_process(t
     assert execution.status == "SUCCEEDED", execution.cause
     assert len(resources.outbox.to_json()["sqs"]["q"]) == 10
     # mocked, the state calls no embedded service: the children may run elsewhere
-    mocked = {"Notify": {"MessageId": "m-1"}}
+    mocked = {"Notify": [{"Return": {"MessageId": "m-1"}}]}
     execution = support.run(machine, support.resources(10), tmp_path / "c", executor="processes:2", mocks=mocked)
     assert execution.status == "SUCCEEDED", execution.cause
 
