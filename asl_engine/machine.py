@@ -20,6 +20,7 @@ from asl_engine.definition.nesting import text_too_deep, too_deep_at, too_deep_m
 from asl_engine.definition.templates import TemplateStateMachine, load_state_machine, read_template
 from asl_engine.errors import AslEngineError, ConfigurationError, ValidationError
 from asl_engine.execution import Execution
+from asl_engine.executors import resolve_executor
 from asl_engine.handle import AsyncExecutionHandle, ExecutionHandle, drive_in_loop
 from asl_engine.observers import notify_finished
 from asl_engine.options import ExecutionOptions, ExecutionSettings
@@ -34,10 +35,12 @@ from asl_engine.runtime.safety import DEFAULT_LIMITS, SafetyLimits
 from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
 from asl_engine.runtime.starter import StartableMachine
 from asl_engine.services.mocks import Mocks
+from asl_engine.services.registry import ExecutorConfig, Resources
 from asl_engine.teststate import TestStateError, TestStateResult, run_test_state, test_state_request
 
 if TYPE_CHECKING:
     from asl_engine.runtime.durable.recorder import Recorder
+    from asl_engine.runtime.map_run.executor import ChildExecutor
 
 
 class InvalidExecutionInput(AslEngineError):
@@ -372,6 +375,7 @@ class StateMachine:
             scheduler=scheduler,
             attach=attach,
             limits=check_limits(settings.limits),
+            executor=settings.executor,
         )
 
     def _handlers(
@@ -411,8 +415,11 @@ class StateMachine:
         durable: Recorder | None = None,
         attach: bool = True,
         limits: SafetyLimits = DEFAULT_LIMITS,
+        executor: str | ChildExecutor | None = None,
     ) -> ExecutionRun:
-        """``attach``: the scheduler is driven by a thread of its own (``run_until``), not an asyncio loop."""
+        """``attach``: the scheduler is driven by a thread of its own (``run_until``), not an asyncio loop.
+        ``executor``: where Distributed Map children run (else the resources' ``[executor]``); a
+        durable run keeps them in this process (the store refuses an executor, and Distributed Maps)."""
         run = ExecutionRun(
             self._compiled,
             identity,
@@ -433,10 +440,20 @@ class StateMachine:
         run.state_machine = self
         if durable is not None:
             run.callbacks.journal = durable
+        else:
+            run.map_executor = resolve_executor(executor, _configured_executor(handlers))
         return run
 
     def _arm_timeout(self, run: ExecutionRun, main: Task[None]) -> None:
         run.arm_timeout(main, run.start_time)
+
+
+def _configured_executor(handlers: Sequence[HandlerSource]) -> ExecutorConfig | None:
+    """The ``[executor]`` section of the ``asl.toml`` the resources were loaded from, if any."""
+    for source in handlers:
+        if isinstance(source, Resources) and source.executor_config is not None:
+            return source.executor_config
+    return None
 
 
 def _fresh_seed() -> int:
