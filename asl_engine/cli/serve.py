@@ -92,7 +92,7 @@ def serve_command(
     app = create_app(settings, routes=_console_routes(service, settings.allow_actions), service=service)
     click.echo(f"asl serve: the Step Functions API on http://{host}:{port} (Ctrl-C to stop)", err=True)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:
         service.close()
 

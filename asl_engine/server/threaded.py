@@ -32,7 +32,9 @@ class ServerThread:
             settings = dataclasses.replace(settings, port=free_port(settings.host))
         self.settings = settings
         self.app = create_app(settings, routes=routes, service=service)
-        config = uvicorn.Config(self.app, host=settings.host, port=settings.port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            self.app, host=settings.host, port=settings.port, log_level="warning", lifespan="on", access_log=False
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="asl-serve", daemon=True)
 
