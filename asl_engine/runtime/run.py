@@ -513,6 +513,17 @@ class MapRun:
         """Items known so far: the state input's, or as many as the ItemReader has read (for progress)."""
         self.total: int | None = None
         """Child executions this run starts (batches, with an ItemBatcher), once every item is known."""
+        self.status = "RUNNING"
+        """RUNNING, then SUCCEEDED, FAILED or ABORTED (DescribeMapRun's status)."""
+        self.started_at = parent.clock.now()
+        self.stopped_at: float | None = None
+        self.max_concurrency = 0
+        self.tolerated_count: int | None = None
+        self.tolerated_percentage: float | None = None
+
+    def finish(self, status: str) -> None:
+        self.status = status
+        self.stopped_at = self.parent.clock.now()
 
     def count_read(self, items: int) -> None:
         self.items_read = items
