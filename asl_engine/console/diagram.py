@@ -130,7 +130,6 @@ class _Drawing:
         element = self.ids[node]
         classes = f"state type-{data['type'] or 'unknown'}"
         attributes = [f"id={_quote(element)}", f"class={_quote(classes)}", f"label={_quote(data['name'])}"]
-        attributes.append(f"tooltip={_quote(str(data['type']))}")
         if data["type"] in ("Succeed", "Fail"):
             attributes.append("peripheries=2")
         node_line = f"{indent}{element} [{', '.join(attributes)}];"

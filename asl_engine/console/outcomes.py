@@ -86,6 +86,7 @@ class PendingCallback:
 class _VisitRecord:
     visit: Visit
     entered_index: int
+    entered_id: int
     own: list[EventView] = field(default_factory=list)
     exited: bool = False
 
@@ -116,8 +117,12 @@ class ExecutionReading:
         order: list[_VisitRecord] = []
         ends: list[int] = []  # indexes of the events that ended (or redrove) the execution
         culprits: set[int] = set()
+        self.steps: dict[int, str] = {}
+        """The state each event belongs to, by event id (execution-level events have none)."""
         for index, event in enumerate(events):
             visit = tracker.add(event)
+            if visit is not None:
+                self.steps[event.id] = visit.name
             if event.type in _EXECUTION_ENDS or event.type == "ExecutionRedriven":
                 ends.append(index)
                 if event.type == "ExecutionFailed":
@@ -127,7 +132,7 @@ class ExecutionReading:
             if visit is None:
                 continue
             if event.type.endswith("StateEntered"):
-                record = _VisitRecord(visit, index)
+                record = _VisitRecord(visit, index, event.id)
                 records[id(visit)] = record
                 order.append(record)
             else:
@@ -152,6 +157,7 @@ class ExecutionReading:
         self.pending_callbacks: list[PendingCallback] = [
             callback for record in order if (callback := self._pending(record)) is not None
         ]
+        self.map_iterations = [runs for record in order if (runs := _iterations(record)) is not None]
 
     def _outcome(self, record: _VisitRecord, records: Mapping[int, _VisitRecord]) -> str:
         known = self._outcome_of.get(id(record))
@@ -199,6 +205,7 @@ class ExecutionReading:
         return {
             "states": {name: state.to_json() for name, state in self.states.items()},
             "pendingCallbacks": [callback.to_json() for callback in self.pending_callbacks],
+            "mapIterations": self.map_iterations,
         }
 
 
@@ -210,6 +217,33 @@ def _is_own_failure(event_type: str) -> bool:
 def _retried_failures(record: _VisitRecord, outcome: str) -> int:
     failures = sum(1 for event in record.own if _is_own_failure(event.type))
     return failures - 1 if outcome in (CAUGHT, FAILED) and failures else failures
+
+
+_ITERATION_STATUS = {
+    "MapIterationStarted": "RUNNING",
+    "MapIterationSucceeded": "SUCCEEDED",
+    "MapIterationFailed": "FAILED",
+    "MapIterationAborted": "ABORTED",
+}
+
+
+def _iterations(record: _VisitRecord) -> dict[str, Any] | None:
+    """An inline Map visit's iterations by index, each with its latest status (MapIteration* events)."""
+    if record.visit.kind != "Map":
+        return None
+    status: dict[int, str] = {}
+    for event in record.own:
+        found = _ITERATION_STATUS.get(event.type)
+        index = event.details.get("index")
+        if found is not None and isinstance(index, int):
+            status[index] = found
+    if not status:
+        return None
+    return {
+        "state": record.visit.name,
+        "enteredEventId": record.entered_id,
+        "iterations": [{"index": index, "status": status[index]} for index in sorted(status)],
+    }
 
 
 def _token_candidates(scheduled: EventView) -> list[str]:

@@ -1,0 +1,105 @@
+"""Fixtures of the console's tests: a real ``asl serve`` app (Starlette on uvicorn, on a free loopback
+port) with the console's routes, its executions, and a real headless Chromium driven by Playwright.
+
+Screenshots go to ``$ASL_CONSOLE_ARTIFACTS`` when set (CI keeps that directory), else to
+``console-artifacts/`` under pytest's base temporary directory; the path is printed at the end of
+the run. Chromium is Debian's ``chromium`` (``/usr/bin/chromium``, or ``$ASL_CHROMIUM``): without it
+the browser tests skip locally, and fail under ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("uvicorn")
+
+import uvicorn  # noqa: E402
+
+from asl_engine.console import console_routes  # noqa: E402
+from asl_engine.server import ServerSettings, StepFunctionsService, create_app  # noqa: E402
+from asl_engine.server.threaded import free_port  # noqa: E402
+from asl_engine.services import Resources  # noqa: E402
+
+ARTIFACTS_VARIABLE = "ASL_CONSOLE_ARTIFACTS"
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("ASL_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+class ConsoleServer:
+    """The API and the console on one uvicorn server, on a thread of this process."""
+
+    def __init__(self, *, allow_actions: bool, resources: Resources | None = None) -> None:
+        self.settings = ServerSettings(port=free_port(), clock="virtual", allow_actions=allow_actions)
+        self.service = StepFunctionsService(self.settings, resources=resources)
+        routes = console_routes(self.service, allow_actions=allow_actions)
+        app = create_app(self.settings, routes=routes, service=self.service)
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.settings.port, log_level="warning", lifespan="on")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name="console-server", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.port}"
+
+    def start(self) -> ConsoleServer:
+        self._thread.start()
+        for _ in range(3000):
+            if self._server.started:
+                return self
+            if not self._thread.is_alive():
+                raise RuntimeError("the console's server did not start")
+            self._thread.join(0.01)
+        raise RuntimeError("the console's server did not start within 30 s")
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(30)
+        self.service.close()
+
+    def client(self) -> Any:
+        boto3 = pytest.importorskip("boto3")
+        return boto3.client(
+            "stepfunctions",
+            endpoint_url=self.url,
+            region_name=self.settings.region,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+
+
+@pytest.fixture(scope="session")
+def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    configured = os.environ.get(ARTIFACTS_VARIABLE)
+    where = Path(configured) if configured else tmp_path_factory.getbasetemp() / "console-artifacts"
+    where.mkdir(parents=True, exist_ok=True)
+    return where
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """A headless Chromium (Debian's), driven by Playwright; skipped locally when absent."""
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but chromium is not installed: .ci/run installs it (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium); the browser tests need it")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
