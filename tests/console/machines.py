@@ -93,3 +93,19 @@ def resources() -> Resources:
 def create(client: Any, name: str, definition: dict[str, Any]) -> str:
     created = client.create_state_machine(name=name, definition=json.dumps(definition), roleArn=ROLE)
     return str(created["stateMachineArn"])
+
+DISTRIBUTES: dict[str, Any] = {
+    "StartAt": "Fan out",
+    "States": {
+        "Fan out": {
+            "Type": "Map",
+            "ItemsPath": "$.items",
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "Work",
+                "States": {"Work": {"Type": "Pass", "End": True}},
+            },
+            "End": True,
+        }
+    },
+}
