@@ -87,7 +87,7 @@ class _Drawing:
             "  rankdir=TB; nodesep=0.35; ranksep=0.45; outputorder=edgesfirst;",
             '  bgcolor="transparent"; fontname="Helvetica"; fontsize=11;',
             '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#5f6b7a", fontname="Helvetica",'
-            " fontsize=12, height=0.4, margin=\"0.18,0.06\"];",
+            ' fontsize=12, height=0.4, margin="0.18,0.06"];',
             '  edge [color="#5f6b7a", arrowsize=0.7, fontname="Helvetica", fontsize=10, fontcolor="#414d5c"];',
         ]
         if large:
@@ -170,7 +170,7 @@ class _Drawing:
                 errors = ", ".join(retrier["errors"]) or "(no errors)"
                 label = f"Retry {errors} x{retrier['max_attempts']}"
                 yield (
-                    f"  {self._exit(node)} -> {self._exit(node)} [class=\"edge-retry\", style=dotted, "
+                    f'  {self._exit(node)} -> {self._exit(node)} [class="edge-retry", style=dotted, '
                     f'color="#6b40c4", fontcolor="#6b40c4", label={_quote(_shorten(label))}];'
                 )
 

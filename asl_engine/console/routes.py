@@ -23,7 +23,7 @@ import html
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 from starlette.requests import Request
@@ -61,8 +61,7 @@ READ_OPERATIONS = frozenset(
 ACTIONS = frozenset({"StartExecution", "StopExecution", "RedriveExecution", "SendTaskSuccess", "SendTaskFailure"})
 """Operations the console forwards only with ``--allow-actions``."""
 
-_HERE = Path(__file__).parent
-_SHELL = (_HERE / "templates" / "page.html").read_text(encoding="utf-8")
+_SHELL = resources.files("asl_engine.console").joinpath("templates", "page.html").read_text(encoding="utf-8")
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -124,7 +123,7 @@ def console_routes(service: Service, *, allow_actions: bool = False) -> list[Bas
         Route(f"{PREFIX}/api/state-machine", state_machine, methods=["GET"]),
         Route(f"{PREFIX}/api/execution", execution, methods=["GET"]),
         Route(f"{PREFIX}/api/{{operation}}", operation, methods=["POST"]),
-        Mount(f"{PREFIX}/static", StaticFiles(directory=_HERE / "static"), name="console-static"),
+        Mount(f"{PREFIX}/static", StaticFiles(packages=[("asl_engine.console", "static")]), name="console-static"),
     ]
 
 

@@ -46,10 +46,7 @@ async def home_view(service: Service, status: str | None, machine: str | None) -
     if status:
         request["statusFilter"] = status
     pages = await asyncio.gather(
-        *(
-            service.call("ListExecutions", {**request, "stateMachineArn": entry["stateMachineArn"]})
-            for entry in chosen
-        )
+        *(service.call("ListExecutions", {**request, "stateMachineArn": entry["stateMachineArn"]}) for entry in chosen)
     )
     executions = [execution for page in pages for execution in page.get("executions", [])]
     executions.sort(key=lambda execution: execution.get("startDate") or 0, reverse=True)
@@ -100,8 +97,6 @@ async def _map_runs(service: Service, execution_arn: str) -> list[dict[str, Any]
     described = []
     for run in runs:
         detail = await service.call("DescribeMapRun", {"mapRunArn": run["mapRunArn"]})
-        children = await service.call(
-            "ListExecutions", {"mapRunArn": run["mapRunArn"], "maxResults": MAP_RUN_CHILDREN}
-        )
+        children = await service.call("ListExecutions", {"mapRunArn": run["mapRunArn"], "maxResults": MAP_RUN_CHILDREN})
         described.append({**run, **detail, "executions": children.get("executions", [])})
     return described

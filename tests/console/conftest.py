@@ -21,12 +21,12 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 
-import uvicorn  # noqa: E402
+import uvicorn
 
-from asl_engine.console import console_routes  # noqa: E402
-from asl_engine.server import ServerSettings, StepFunctionsService, create_app  # noqa: E402
-from asl_engine.server.threaded import free_port  # noqa: E402
-from asl_engine.services import Resources  # noqa: E402
+from asl_engine.console import console_routes
+from asl_engine.server import ServerSettings, StepFunctionsService, create_app
+from asl_engine.server.threaded import free_port
+from asl_engine.services import Resources
 
 ARTIFACTS_VARIABLE = "ASL_CONSOLE_ARTIFACTS"
 

@@ -94,6 +94,7 @@ def create(client: Any, name: str, definition: dict[str, Any]) -> str:
     created = client.create_state_machine(name=name, definition=json.dumps(definition), roleArn=ROLE)
     return str(created["stateMachineArn"])
 
+
 DISTRIBUTES: dict[str, Any] = {
     "StartAt": "Fan out",
     "States": {

@@ -124,7 +124,9 @@ def _url(kind: str, arn: str) -> str:
     return f"/{kind}/{quote(arn, safe='')}"
 
 
-def test_home_lists_machines_and_executions_with_filters(page: Any, server: ConsoleServer, runs: dict[str, str]) -> None:
+def test_home_lists_machines_and_executions_with_filters(
+    page: Any, server: ConsoleServer, runs: dict[str, str]
+) -> None:
     _open(page, server, "/")
     names = page.locator("#state-machines tbody tr td:first-child").all_inner_texts()
     assert sorted(names) == ["Distributes", "FailsCaught", "Succeeds", "WaitsForCallback"]
@@ -233,7 +235,9 @@ def test_distributed_map_lists_its_child_executions(page: Any, server: ConsoleSe
     _open(page, server, _url("executions", runs["distributed"]))
     section = page.locator(f".map-run[data-arn='{map_run}']")
     assert section.locator("h2 .status").inner_text() == "SUCCEEDED"
-    listed = section.locator("tbody tr").evaluate_all("rows => rows.map((row) => [row.dataset.arn, row.dataset.status])")
+    listed = section.locator("tbody tr").evaluate_all(
+        "rows => rows.map((row) => [row.dataset.arn, row.dataset.status])"
+    )
     assert sorted(map(tuple, listed)) == sorted((child["executionArn"], child["status"]) for child in children)
     assert len(listed) == 2
 

@@ -52,7 +52,7 @@ def test_every_state_has_an_element_and_groups_nest_branches_and_processors() ->
     for name, element in ids.items():
         assert re.search(rf'\b{element} \[id="{element}", class="state type-\w+", label="{re.escape(name)}"', dot)
     both, each = ids["Both"][1:], ids["Each"][1:]
-    assert f'subgraph cluster_s{both} {{' in dot and 'class="group group-parallel"' in dot
+    assert f"subgraph cluster_s{both} {{" in dot and 'class="group group-parallel"' in dot
     assert f'id="g{both}_0"; class="scope"; label="Branch 1"' in dot
     assert f'id="g{both}_1"; class="scope"; label="Branch 2"' in dot
     assert f'id="g{each}_0"; class="scope"; label="Item processor"' in dot

@@ -103,7 +103,10 @@ def test_a_failed_branch_cancels_its_sibling_and_the_parallel_is_caught() -> Non
                     {"StartAt": "Fails", "States": {"Fails": task(End=True)}},
                     {
                         "StartAt": "Slow",
-                        "States": {"Slow": {"Type": "Wait", "Seconds": 60, "Next": "After"}, "After": {"Type": "Pass", "End": True}},
+                        "States": {
+                            "Slow": {"Type": "Wait", "Seconds": 60, "Next": "After"},
+                            "After": {"Type": "Pass", "End": True},
+                        },
                     },
                 ],
                 "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}],
@@ -152,7 +155,10 @@ CALLBACK = {
         "Approve": {
             "Type": "Task",
             "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
-            "Parameters": {"FunctionName": "Ask", "Payload": {"input.$": "$", "Callback": {"TaskToken.$": "$$.Task.Token"}}},
+            "Parameters": {
+                "FunctionName": "Ask",
+                "Payload": {"input.$": "$", "Callback": {"TaskToken.$": "$$.Task.Token"}},
+            },
             "End": True,
         },
     },

@@ -13,10 +13,10 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 
-from starlette.testclient import TestClient  # noqa: E402
+from starlette.testclient import TestClient
 
-from asl_engine.console import console_routes  # noqa: E402
-from asl_engine.server import ServerSettings, StepFunctionsService, create_app  # noqa: E402
+from asl_engine.console import console_routes
+from asl_engine.server import ServerSettings, StepFunctionsService, create_app
 
 MACHINE = {"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": {"ok": True}, "End": True}}}
 ROLE = "arn:aws:iam::123456789012:role/r"
@@ -108,7 +108,9 @@ def test_actions_with_allow_actions_and_the_execution_view(acting: TestClient) -
         "ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded",
     ]  # fmt: skip
     assert view["eventCount"] == 4 and view["allowActions"] is True
-    assert view["outcomes"]["states"] == {"A": {"entered": 1, "outcome": "succeeded", "counts": {"succeeded": 1}, "retries": 0}}
+    assert view["outcomes"]["states"] == {
+        "A": {"entered": 1, "outcome": "succeeded", "counts": {"succeeded": 1}, "retries": 0}
+    }
     assert view["steps"] == {"2": "A", "3": "A"}
     assert "diagram" in view and view["stateMachine"]["stateMachineArn"] == arn
     later = acting.get("/console/api/execution", params={"arn": execution, "since": "3"}).json()
