@@ -41,10 +41,14 @@ def asl_sfn_endpoint(asl_server_settings: ServerSettings) -> Iterator[str]:
 def asl_sfn_client(asl_sfn_endpoint: str, asl_server_settings: ServerSettings) -> Any:
     """A boto3 Step Functions client of the test's server."""
     boto3 = pytest.importorskip("boto3")
+    from botocore.config import Config
+
     return boto3.client(
         "stepfunctions",
         endpoint_url=asl_sfn_endpoint,
         region_name=asl_server_settings.region,
         aws_access_key_id="asl-engine",
         aws_secret_access_key="asl-engine",
+        # StartSyncExecution's endpoint has the host prefix "sync-", which a local endpoint does not have.
+        config=Config(inject_host_prefix=False),
     )

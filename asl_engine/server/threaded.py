@@ -12,6 +12,7 @@ import uvicorn
 from starlette.routing import BaseRoute
 
 from asl_engine.server.app import create_app
+from asl_engine.server.service import StepFunctionsService
 from asl_engine.server.settings import ServerSettings
 
 STARTUP_SECONDS = 30.0
@@ -20,11 +21,17 @@ STARTUP_SECONDS = 30.0
 class ServerThread:
     """A uvicorn server on a thread of its own: ``endpoint`` is its URL once ``start`` returned."""
 
-    def __init__(self, settings: ServerSettings, *, routes: Sequence[BaseRoute] = ()) -> None:
+    def __init__(
+        self,
+        settings: ServerSettings,
+        *,
+        routes: Sequence[BaseRoute] = (),
+        service: StepFunctionsService | None = None,
+    ) -> None:
         if settings.port == 0:
             settings = dataclasses.replace(settings, port=free_port(settings.host))
         self.settings = settings
-        self.app = create_app(settings, routes=routes)
+        self.app = create_app(settings, routes=routes, service=service)
         config = uvicorn.Config(self.app, host=settings.host, port=settings.port, log_level="warning", lifespan="on")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="asl-serve", daemon=True)
@@ -56,17 +63,27 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(probe.getsockname()[1])
 
 
-def serve_in_thread(settings: ServerSettings | None = None, *, routes: Sequence[BaseRoute] = ()) -> ServerThread:
+def serve_in_thread(
+    settings: ServerSettings | None = None,
+    *,
+    routes: Sequence[BaseRoute] = (),
+    service: StepFunctionsService | None = None,
+) -> ServerThread:
     """Start a server on a thread (port 0: a free one) and return it; ``.stop()`` ends it."""
-    server = ServerThread(settings or ServerSettings(port=0), routes=routes)
+    server = ServerThread(settings or ServerSettings(port=0), routes=routes, service=service)
     server.start()
     return server
 
 
 @contextlib.contextmanager
-def running(settings: ServerSettings | None = None, *, routes: Sequence[BaseRoute] = ()) -> Iterator[str]:
+def running(
+    settings: ServerSettings | None = None,
+    *,
+    routes: Sequence[BaseRoute] = (),
+    service: StepFunctionsService | None = None,
+) -> Iterator[str]:
     """``with running(ServerSettings(port=0)) as endpoint:`` a server for the block; yields its URL."""
-    server = serve_in_thread(settings, routes=routes)
+    server = serve_in_thread(settings, routes=routes, service=service)
     try:
         yield server.endpoint
     finally:
