@@ -9,15 +9,19 @@ each Retrier a dotted self-loop labelled with its errors and ``MaxAttempts``, Ch
 rule. Every element has an id (``s3``, ``g2``) and classes (``state type-Task``, ``edge-catch``) the
 page colours by outcome without laying the graph out again.
 
-Large graphs: past ``_LARGE`` states Graphviz's network-simplex and crossing-minimisation passes
-are capped (``nslimit``, ``mclimit``, ``searchsize``), which keeps a 1,000-state machine's layout
-around a second, at the price of a few more crossings.
+Large graphs: Graphviz's layout grows faster than linearly with the nodes (and with the long
+edges a loop draws back over a chain: about 10 s for a 1,000-state machine in the browser). Past
+``LARGE`` states, every run of at least ``CHAIN_MIN`` simple states that follow one another (each
+entered only from the one before it, leaving only by ``Next`` to the one after it, with no Retry or
+Catch, none of them a Choice, Parallel or Map) is laid out as one tall node: Graphviz places the
+chain, and the page stacks its states inside that box (``chains`` lists them), drawn like the
+others. The passes Graphviz iterates are capped too (``nslimit``, ``mclimit``, ``searchsize``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -26,7 +30,11 @@ import networkx as nx
 
 from asl_engine.definition.graph import build_graph
 
-_LARGE = 300
+LARGE = 150
+"""More states than this: chains are laid out as one node each (see the module docstring)."""
+CHAIN_MIN = 4
+SLOT_INCHES = 0.7
+"""A chained state's share of its chain's height: a 0.4 in box and a 0.3 in arrow to the next."""
 _EDGE_STYLE = {
     "next": 'class="edge-next"',
     "default": 'class="edge-default"',
@@ -45,9 +53,15 @@ class Diagram:
     dot: str
     states: Mapping[str, Mapping[str, Any]]
     """``{"s3": {"name": "Charge", "type": "Task", "scope": "/States/P/Branches/0"}}``."""
+    chains: Mapping[str, Sequence[str]]
+    """Chains laid out as one node: ``{"c0": ["s4", "s5", ...]}``, the states top to bottom."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"dot": self.dot, "states": dict(self.states)}
+        return {
+            "dot": self.dot,
+            "states": dict(self.states),
+            "chains": {key: list(value) for key, value in self.chains.items()},
+        }
 
 
 def diagram_for(definition: str) -> Diagram:
@@ -63,7 +77,7 @@ def _diagram(definition: str) -> Diagram:
     except ValueError:
         document = None
     if not isinstance(document, dict):
-        return Diagram('digraph "unreadable" { "definition is not a JSON object" [shape=plaintext]; }\n', {})
+        return Diagram('digraph "unreadable" { "definition is not a JSON object" [shape=plaintext]; }\n', {}, {})
     return _Drawing(build_graph(document)).diagram()
 
 
@@ -79,9 +93,39 @@ class _Drawing:
             if scope["owner"] is not None:
                 self.children.setdefault(scope["owner"], []).append(pointer)
         self.ids = {node: f"s{index}" for index, node in enumerate(graph.nodes)}
+        self.chains: dict[str, list[str]] = {}
+        self.chain_of: dict[str, str] = {}
+        if graph.number_of_nodes() > LARGE:
+            self._find_chains()
+
+    def _find_chains(self) -> None:
+        graph = self.graph
+        successor: dict[str, str] = {}
+        for node in graph.nodes:
+            data = graph.nodes[node]
+            outgoing = [(target, kind) for _, target, kind in graph.out_edges(node, data="kind") if target != node]
+            simple = data["type"] not in ("Choice", "Parallel", "Map") and not data["retriers"]
+            if simple and len(outgoing) == 1 and outgoing[0][1] == "next":
+                successor[node] = outgoing[0][0]
+        entered_once = {node for node in graph.nodes if graph.in_degree(node) == 1}
+        continues = {target for node, target in successor.items() if target in entered_once}
+        for scope_nodes in self.members.values():
+            for first in scope_nodes:
+                if first in continues:
+                    continue
+                chain = [first]
+                while chain[-1] in successor and successor[chain[-1]] in continues:
+                    following = successor[chain[-1]]
+                    if following in chain:
+                        break
+                    chain.append(following)
+                if len(chain) >= CHAIN_MIN:
+                    key = f"c{len(self.chains)}"
+                    self.chains[key] = chain
+                    self.chain_of.update(dict.fromkeys(chain, key))
 
     def diagram(self) -> Diagram:
-        large = self.graph.number_of_nodes() > _LARGE
+        large = self.graph.number_of_nodes() > LARGE
         lines = [
             "digraph machine {",
             "  rankdir=TB; nodesep=0.35; ranksep=0.45; outputorder=edgesfirst;",
@@ -107,17 +151,22 @@ class _Drawing:
             self.ids[node]: {"name": data["name"], "type": data["type"], "scope": data["scope"]}
             for node, data in self.graph.nodes(data=True)
         }
-        return Diagram("\n".join(lines) + "\n", states)
+        chains = {key: [self.ids[node] for node in chain] for key, chain in self.chains.items()}
+        return Diagram("\n".join(lines) + "\n", states, chains)
 
     def _ends_machine(self, node: str) -> bool:
         data = self.graph.nodes[node]
         return bool(data["terminal"])
 
     def _entry(self, node: str) -> str:
-        return self.ids[node]
+        chain = self.chain_of.get(node)
+        return f"{chain}:n" if chain is not None else self.ids[node]
 
     def _exit(self, node: str) -> str:
-        """Where a state's outgoing transitions leave: a group's join point, else the state itself."""
+        """Where a state's outgoing transitions leave: a group's join point, a chain's bottom, else the state."""
+        chain = self.chain_of.get(node)
+        if chain is not None:
+            return f"{chain}:s"
         return f"j{self.ids[node][1:]}" if node in self.children else self.ids[node]
 
     def _scope(self, scope: str, depth: int) -> Iterator[str]:
@@ -126,6 +175,19 @@ class _Drawing:
             yield from self._state(node, indent)
 
     def _state(self, node: str, indent: str) -> Iterator[str]:
+        chain = self.chain_of.get(node)
+        if chain is not None:
+            members = self.chains[chain]
+            if node == members[0]:
+                widest = max(len(str(self.graph.nodes[member]["name"])) for member in members)
+                width = max(0.75, 0.4 + widest * 0.1)
+                height = len(members) * SLOT_INCHES - (SLOT_INCHES - 0.4)
+                yield (
+                    f'{indent}{chain} [id="{chain}", class="chain", label="", shape=box, style=filled, '
+                    'color="transparent", fillcolor="transparent", fixedsize=true, '
+                    f"width={width:.2f}, height={height:.2f}];"
+                )
+            return
         data = self.graph.nodes[node]
         element = self.ids[node]
         classes = f"state type-{data['type'] or 'unknown'}"
@@ -155,6 +217,9 @@ class _Drawing:
     def _edges(self) -> Iterator[str]:
         for source, target, data in self.graph.edges(data=True):
             kind = data["kind"]
+            chain = self.chain_of.get(source)
+            if chain is not None and self.chain_of.get(target) == chain and kind == "next":
+                continue  # drawn by the page inside the chain's box
             attributes = [_EDGE_STYLE.get(kind, 'class="edge-next"')]
             label = data.get("label")
             if label and kind in ("choice", "default", "catch"):

@@ -32,7 +32,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from asl_engine import __version__
-from asl_engine.console.views import Service, execution_view, home_view, machine_view
+from asl_engine.console.views import HistoryCache, Service, execution_view, home_view, machine_view
 from asl_engine.server import ServiceError
 
 log = logging.getLogger("asl_engine.console")
@@ -69,6 +69,7 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 def console_routes(service: Service, *, allow_actions: bool = False) -> list[BaseRoute]:
     """The console's routes for ``create_app(settings, routes=...)``: pages, assets and JSON API,
     reading and (with ``allow_actions``) acting through ``service``."""
+    histories = HistoryCache()
 
     def page(kind: str) -> Endpoint:
         async def endpoint(request: Request) -> Response:
@@ -90,7 +91,7 @@ def console_routes(service: Service, *, allow_actions: bool = False) -> list[Bas
         since = request.query_params.get("since", "0")
         if not since.isdigit():
             return _error("ValidationException", f"since must be an event id (a whole number), not {since!r}", 400)
-        view = await _answer(lambda: execution_view(service, arn, int(since)), allow_actions=allow_actions)
+        view = await _answer(lambda: execution_view(service, arn, int(since), histories), allow_actions=allow_actions)
         return view
 
     async def operation(request: Request) -> Response:

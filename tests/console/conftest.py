@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,11 +20,8 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 
-import uvicorn
-
-from asl_engine.console import console_routes
-from asl_engine.server import ServerSettings, StepFunctionsService, create_app
-from asl_engine.server.threaded import free_port
+from asl_engine.console.threaded import ConsoleThread
+from asl_engine.server import ServerSettings
 from asl_engine.services import Resources
 
 ARTIFACTS_VARIABLE = "ASL_CONSOLE_ARTIFACTS"
@@ -38,36 +34,15 @@ def chromium_path() -> str | None:
     return None
 
 
-class ConsoleServer:
-    """The API and the console on one uvicorn server, on a thread of this process."""
+class ConsoleServer(ConsoleThread):
+    """The API and the console on one uvicorn server, with a boto3 client for it."""
 
     def __init__(self, *, allow_actions: bool, resources: Resources | None = None) -> None:
-        self.settings = ServerSettings(port=free_port(), clock="virtual", allow_actions=allow_actions)
-        self.service = StepFunctionsService(self.settings, resources=resources)
-        routes = console_routes(self.service, allow_actions=allow_actions)
-        app = create_app(self.settings, routes=routes, service=self.service)
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.settings.port, log_level="warning", lifespan="on")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="console-server", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.settings.port}"
+        super().__init__(ServerSettings(port=0, clock="virtual", allow_actions=allow_actions), resources=resources)
 
     def start(self) -> ConsoleServer:
-        self._thread.start()
-        for _ in range(3000):
-            if self._server.started:
-                return self
-            if not self._thread.is_alive():
-                raise RuntimeError("the console's server did not start")
-            self._thread.join(0.01)
-        raise RuntimeError("the console's server did not start within 30 s")
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(30)
-        self.service.close()
+        super().start()
+        return self
 
     def client(self) -> Any:
         boto3 = pytest.importorskip("boto3")

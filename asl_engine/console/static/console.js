@@ -120,6 +120,10 @@
       "Start asl serve with --allow-actions to answer tasks, stop and redrive executions from here";
   }
 
+  function mark(name) {
+    if (window.performance && performance.mark) performance.mark(name);
+  }
+
   function markReady() {
     body.dataset.ready = "true";
     if (window.performance && performance.mark) performance.mark("console-ready");
@@ -154,24 +158,30 @@
   /* Lays the diagram out, puts it in `holder`, and returns the states' elements by name. */
   async function drawGraph(holder, diagram, onSelect) {
     const viz = await loadViz();
+    mark("console-viz");
     const svg = viz.renderSVGElement(diagram.dot);
+    mark("console-rendered");
     const width = parseFloat(svg.getAttribute("width"));
     const height = parseFloat(svg.getAttribute("height"));
     holder.replaceChildren(svg);
+    for (const [chainId, members] of Object.entries(diagram.chains || {})) stackChain(svg, chainId, members, diagram.states);
+    mark("console-stacked");
     const states = new Map();
-    for (const [id, info] of Object.entries(diagram.states)) {
-      const node = svg.getElementById ? svg.getElementById(id) : svg.querySelector("#" + id);
-      if (!node) continue;
+    for (const node of svg.querySelectorAll("g.state")) {
+      const info = diagram.states[node.id];
+      if (!info) continue;
       node.dataset.state = info.name;
       node.dataset.type = info.type;
-      const title = node.querySelector("title");
-      if (title) title.textContent = info.name + " (" + info.type + ")";
+      if (!node.stateBox) {
+        const title = node.querySelector("title");
+        if (title) title.textContent = info.name + " (" + info.type + ")";
+      }
       states.set(info.name, node);
-      node.addEventListener("click", (event) => {
-        event.stopPropagation();
-        if (onSelect) onSelect(info.name);
-      });
     }
+    svg.addEventListener("click", (event) => {
+      const node = event.target.closest("g.state");
+      if (node && onSelect) onSelect(node.dataset.state);
+    });
     let scale = Math.min(1, (holder.clientWidth - 20) / width);
     if (!(scale > 0.45)) scale = Math.max(0.45, Math.min(1, scale));
     const apply = () => {
@@ -188,6 +198,51 @@
         apply();
       },
     };
+  }
+
+  /* A chain laid out as one tall node (asl_engine/console/diagram.py): its states stacked inside the
+     node's box, one slot each (a box, then an arrow to the next), drawn like Graphviz's nodes. */
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const SLOT = 0.7 * 72;
+  const BOX = 0.4 * 72;
+
+  function svgEl(tag, attributes, text) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function stackChain(svg, chainId, members, states) {
+    const holder = svg.getElementById(chainId);
+    const shape = holder && holder.querySelector("polygon, path");
+    if (!shape) return;
+    const box = shape.getBBox();
+    const parent = holder.parentNode;
+    members.forEach((memberId, index) => {
+      const info = states[memberId];
+      const top = box.y + index * SLOT;
+      const group = svgEl("g", { id: memberId, class: "node state type-" + info.type });
+      group.append(svgEl("title", {}, info.name + " (" + info.type + ")"));
+      group.stateBox = { x: box.x, y: top, width: box.width, height: BOX };
+      const r = 4;
+      const x0 = box.x, x1 = box.x + box.width, y0 = top, y1 = top + BOX;
+      group.append(svgEl("path", {
+        d: `M${x0 + r},${y0}H${x1 - r}Q${x1},${y0} ${x1},${y0 + r}V${y1 - r}Q${x1},${y1} ${x1 - r},${y1}H${x0 + r}Q${x0},${y1} ${x0},${y1 - r}V${y0 + r}Q${x0},${y0} ${x0 + r},${y0}Z`,
+        fill: "#ffffff", stroke: "#5f6b7a",
+      }));
+      group.append(svgEl("text", { x: box.x + box.width / 2, y: top + BOX / 2 + 4, "text-anchor": "middle",
+        "font-family": "Helvetica,sans-Serif", "font-size": "12.00" }, info.name));
+      parent.append(group);
+      if (index < members.length - 1) {
+        const x = box.x + box.width / 2;
+        const edge = svgEl("g", { class: "edge edge-next" });
+        edge.append(svgEl("path", { d: `M${x},${y1}V${top + SLOT - 5}`, fill: "none", stroke: "#5f6b7a" }));
+        edge.append(svgEl("polygon", { points: `${x - 3},${top + SLOT - 6} ${x + 3},${top + SLOT - 6} ${x},${top + SLOT}`, fill: "#5f6b7a", stroke: "#5f6b7a" }));
+        parent.append(edge);
+      }
+    });
+    holder.remove();
   }
 
   function enablePanning(holder) {
@@ -214,49 +269,42 @@
       el("button", { type: "button", title: "Fit to width", onclick: () => graph.zoom(0) }, "Fit"));
   }
 
-  /* Colours each state by its outcome and shows how often it was entered (when more than once). */
+  /* Colours each state by its outcome and shows how often it was entered (when more than once).
+     The badges' positions are all read before any is added: reading a box after a change to the
+     drawing makes the browser lay it out again, a thousand times over on a large machine. */
   function colourGraph(graph, outcomes) {
+    const badges = [];
     for (const [name, node] of graph.states) {
       const state = outcomes[name];
       const outcome = state ? state.outcome : "notreached";
-      if (node.dataset.outcome === outcome && node.dataset.count === String(state ? state.entered : 0)) continue;
+      const count = String(state ? state.entered : 0);
+      if (node.dataset.outcome === outcome && node.dataset.count === count) continue;
       for (const known of OUTCOMES) node.classList.remove("outcome-" + known);
       if (state) node.classList.add("outcome-" + outcome);
       node.dataset.outcome = outcome;
-      node.dataset.count = String(state ? state.entered : 0);
+      node.dataset.count = count;
       const old = node.querySelector(".count");
       if (old) old.remove();
       const title = node.querySelector("title");
       if (title) {
         let text = name + " (" + node.dataset.type + "): " + (state ? outcome : "not reached");
         if (state && state.entered > 1) text += ", entered " + state.entered + " times (" +
-          Object.entries(state.counts).map(([key, count]) => count + " " + key).join(", ") + ")";
+          Object.entries(state.counts).map(([key, times]) => times + " " + key).join(", ") + ")";
         if (state && state.retries) text += ", " + state.retries + " retried failure" + (state.retries > 1 ? "s" : "");
         title.textContent = text;
       }
-      if (state && state.entered > 1) addCount(node, state.entered);
+      if (state && state.entered > 1) badges.push([node, state.entered]);
     }
+    const boxes = badges.map(([node]) => node.stateBox || node.querySelector("path, polygon").getBBox());
+    badges.forEach(([node, entered], index) => addCount(node, entered, boxes[index]));
   }
 
-  function addCount(node, count) {
-    const box = node.getBBox();
-    const ns = "http://www.w3.org/2000/svg";
-    const group = document.createElementNS(ns, "g");
-    group.setAttribute("class", "count");
+  function addCount(node, count, box) {
     const label = "\u00d7" + count;
     const width = 8 + label.length * 6.5;
-    const rect = document.createElementNS(ns, "rect");
-    rect.setAttribute("x", box.x + box.width - width + 6);
-    rect.setAttribute("y", box.y - 8);
-    rect.setAttribute("width", width);
-    rect.setAttribute("height", 15);
-    rect.setAttribute("rx", 7);
-    const text = document.createElementNS(ns, "text");
-    text.setAttribute("x", box.x + box.width - width / 2 + 6);
-    text.setAttribute("y", box.y + 3);
-    text.setAttribute("text-anchor", "middle");
-    text.textContent = label;
-    group.append(rect, text);
+    const group = svgEl("g", { class: "count" });
+    group.append(svgEl("rect", { x: box.x + box.width - width + 6, y: box.y - 8, width, height: 15, rx: 7 }));
+    group.append(svgEl("text", { x: box.x + box.width - width / 2 + 6, y: box.y + 3, "text-anchor": "middle" }, label));
     node.append(group);
   }
 
@@ -316,6 +364,7 @@
 
   async function machinePage() {
     const data = await getJson("state-machine?" + new URLSearchParams({ arn: ARN }));
+    mark("console-data");
     const machine = data.stateMachine;
     const holder = el("div", { class: "graph definition-only", id: "graph" }, el("p", { class: "loading" }, "Laying out\u2026"));
     const graphCard = el("section", { class: "card" }, el("h2", {}, "Graph"), legend(false), holder);
@@ -334,6 +383,7 @@
     main.replaceChildren(...children);
     try {
       const graph = await drawGraph(holder, data.diagram, null);
+      mark("console-layout");
       graphCard.insertBefore(graphTools(graph), holder);
     } catch (error) {
       showError(holder, error);
@@ -379,6 +429,7 @@
 
   async function executionPage() {
     const data = await getJson("execution?" + new URLSearchParams({ arn: ARN, since: 0 }));
+    mark("console-data");
     const page = new ExecutionPage(data);
     await page.drawn;
     markReady();
@@ -406,6 +457,7 @@
       this.update(data);
       this.drawn = drawGraph(this.holder, data.diagram, (name) => this.selectState(name)).then((graph) => {
         this.graph = graph;
+        mark("console-layout");
         this.graphCard.insertBefore(graphTools(graph), this.holder);
         colourGraph(graph, this.outcomes.states);
       }, (error) => showError(this.holder, error));
@@ -712,6 +764,7 @@
   // -- start ----------------------------------------------------------------------------------------
 
   setMode();
+  if (PAGE === "execution" || PAGE === "state-machine") loadViz().catch(() => {});  // in parallel with the data
   const pages = { home: homePage, "state-machine": machinePage, execution: executionPage };
   (pages[PAGE] || homePage)().catch((error) => {
     main.replaceChildren();
