@@ -11,9 +11,9 @@ page colours by outcome without laying the graph out again.
 
 Large graphs: Graphviz's layout grows faster than linearly with the nodes (and with the long
 edges a loop draws back over a chain: about 10 s for a 1,000-state machine in the browser). Past
-``LARGE`` states, every run of at least ``CHAIN_MIN`` simple states that follow one another (each
-entered only from the one before it, leaving only by ``Next`` to the one after it, with no Retry or
-Catch, none of them a Choice, Parallel or Map) is laid out as one tall node: Graphviz places the
+``LARGE`` states, every run of at least ``CHAIN_MIN`` plain states (not a Choice, Parallel or Map,
+no Retry) that follow one another (each entered only from the one before it, which leaves only by
+``Next`` to it; the last may leave any way) is laid out as one tall node: Graphviz places the
 chain, and the page stacks its states inside that box (``chains`` lists them), drawn like the
 others. The passes Graphviz iterates are capped too (``nslimit``, ``mclimit``, ``searchsize``).
 """
@@ -100,18 +100,20 @@ class _Drawing:
 
     def _find_chains(self) -> None:
         graph = self.graph
+        plain = {
+            node
+            for node, data in graph.nodes(data=True)
+            if data["type"] not in ("Choice", "Parallel", "Map") and not data["retriers"]
+        }
         successor: dict[str, str] = {}
-        for node in graph.nodes:
-            data = graph.nodes[node]
+        for node in plain:
             outgoing = [(target, kind) for _, target, kind in graph.out_edges(node, data="kind") if target != node]
-            simple = data["type"] not in ("Choice", "Parallel", "Map") and not data["retriers"]
-            if simple and len(outgoing) == 1 and outgoing[0][1] == "next":
+            if len(outgoing) == 1 and outgoing[0][1] == "next":
                 successor[node] = outgoing[0][0]
-        entered_once = {node for node in graph.nodes if graph.in_degree(node) == 1}
-        continues = {target for node, target in successor.items() if target in entered_once}
+        continues = {target for target in successor.values() if target in plain and graph.in_degree(target) == 1}
         for scope_nodes in self.members.values():
             for first in scope_nodes:
-                if first in continues:
+                if first in continues or first not in plain:
                     continue
                 chain = [first]
                 while chain[-1] in successor and successor[chain[-1]] in continues:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from asl_engine.console.diagram import diagram_for
 
@@ -81,7 +82,7 @@ def test_names_are_quoted_safely() -> None:
 
 
 def test_large_machines_cap_the_layout_passes() -> None:
-    states = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(399)}
+    states: dict[str, Any] = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(399)}
     states["S399"] = {"Type": "Pass", "End": True}
     assert "nslimit" in diagram_for(json.dumps({"StartAt": "S0", "States": states})).dot
     assert "nslimit" not in diagram_for(json.dumps(MACHINE)).dot
@@ -90,3 +91,34 @@ def test_large_machines_cap_the_layout_passes() -> None:
 def test_an_unreadable_definition_draws_a_note() -> None:
     diagram = diagram_for("not json")
     assert diagram.states == {} and "definition is not a JSON object" in diagram.dot
+
+
+def test_large_machines_lay_chains_out_as_one_node() -> None:
+    states: dict[str, Any] = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(200)}
+    states["S200"] = {"Type": "Choice", "Choices": [{"Variable": "$.again", "BooleanEquals": True, "Next": "S0"}],
+                      "Default": "Risky"}  # fmt: skip
+    states["Risky"] = {
+        "Type": "Task",
+        "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
+        "Retry": [{"ErrorEquals": ["States.ALL"]}],
+        "Next": "T0",
+    }
+    states.update({f"T{i}": {"Type": "Pass", "Next": f"T{i + 1}"} for i in range(3)})
+    states["T3"] = {"Type": "Succeed"}
+    diagram = diagram_for(json.dumps({"StartAt": "S0", "States": states}))
+    names = {element: info["name"] for element, info in diagram.states.items()}
+    chains = {key: [names[element] for element in members] for key, members in diagram.chains.items()}
+    # S0..S199 chain (S200 is a Choice; Risky has a Retrier); T0..T3 is a chain of four
+    assert chains == {"c0": [f"S{i}" for i in range(200)], "c1": ["T0", "T1", "T2", "T3"]}
+    dot = diagram.dot
+    ids = {name: element for element, name in names.items()}
+    assert re.search(r'c0 \[id="c0", class="chain", label="".*height=139\.70\]', dot)  # 200 slots of 0.7 in, less 0.3
+    assert "start -> c0:n" in dot and f"c0:s -> {ids['S200']}" in dot and f"{ids['S200']} -> c0:n" in dot
+    assert f"{ids['Risky']} -> c1:n" in dot and "c1:s -> end" in dot
+    assert f"{ids['S1']} [" not in dot  # chained states are drawn by the page, not by Graphviz
+
+
+def test_small_machines_have_no_chains() -> None:
+    states: dict[str, Any] = {f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(20)}
+    states["S20"] = {"Type": "Succeed"}
+    assert diagram_for(json.dumps({"StartAt": "S0", "States": states})).chains == {}
