@@ -11,8 +11,9 @@ is Debian's (``/usr/bin/chromium`` or ``$ASL_CHROMIUM``), driven by Playwright.
 
 "Opens" is from the start of navigation to the console's ``console-ready`` mark: the page's data
 fetched (every event), the graph laid out by Graphviz and coloured, the event table's first rows
-drawn. Each page is opened ``--runs`` times in fresh browser contexts after one warm-up; the median
-is reported against the target, with the time the server took for the page's data alone.
+drawn. Each page is opened ``--runs`` times in fresh browser contexts after a first opening (shown
+apart: the console fetches a history whole only once, then keeps it); the median is reported
+against the target, with the time the server took for the page's data alone.
 Nothing here asserts: it is a measuring instrument (exit status 0 unless something fails to run).
 """
 
@@ -167,12 +168,12 @@ def main() -> int:
             ]
             for label, kind, arn, api in pages:
                 path = f"/{kind}/{quote(arn, safe='')}"
-                open_page(browser, server.url + path)  # warm-up
+                first = open_page(browser, server.url + path)["console-ready"]  # the server's cache is cold
                 opened = [open_page(browser, server.url + path) for _ in range(options.runs)]
                 times = [marks["console-ready"] for marks in opened]
                 served, size = data_time(server.url + api)
                 steps = {name: statistics.median(marks[name] for marks in opened) for name in MARKS}
-                results.append((label, statistics.median(times), min(times), max(times), served, size, steps))
+                results.append((label, statistics.median(times), min(times), max(times), served, size, steps, first))
                 if options.screenshots:
                     options.screenshots.mkdir(parents=True, exist_ok=True)
                     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -184,18 +185,19 @@ def main() -> int:
         finally:
             browser.close()
     print(f"\n{'page':<20} {'median':>9} {'min':>9} {'max':>9} {'data (server)':>14} {'data size':>10}")
-    for label, median, low, high, served, size, _ in results:
+    for label, median, low, high, served, size, *_ in results:
         print(f"{label:<20} {median:>7.0f} ms {low:>6.0f} ms {high:>6.0f} ms {served:>11.0f} ms {size / 1e6:>7.1f} MB")
     print(
         "\nmedian time from navigation start to: data received / layout engine loaded / graph laid out /"
         " chains stacked / states wired / page ready"
     )
-    for label, *_, steps in results:
+    for label, *_, steps, _first in results:
         print(f"  {label}: " + " / ".join(f"{steps[name]:.0f} ms" for name in MARKS))
     print(f"\ntarget: each page opens in under {TARGET_MS:.0f} ms (runs: {options.runs}, median)")
-    for label, median, *_ in results:
+    for label, median, *_, first in results:
         verdict = "met" if median < TARGET_MS else "NOT met"
         print(f"  {label}: {median:.0f} ms = {median / TARGET_MS:.2f} x the target: {verdict}")
+        print(f"    (first opening, before the console kept the history: {first:.0f} ms)")
     return 0
 
 
