@@ -63,9 +63,12 @@ def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return where
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """A headless Chromium (Debian's), driven by Playwright; skipped locally when absent."""
+    """A headless Chromium (Debian's), driven by Playwright; skipped locally when absent.
+
+    Module-scoped: Playwright's synchronous API runs an event loop on this thread while it is open,
+    and the tests after these call ``asyncio.run``."""
     executable = chromium_path()
     if executable is None:
         if os.environ.get("CI") == "true":
