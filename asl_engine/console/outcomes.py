@@ -13,6 +13,8 @@ visit (one ``*StateEntered``; the events between it and its ``*StateExited`` are
 * **running**: the visit has not exited, nothing ended it, and the execution is still running;
 * **cancelled**: the visit never exited because something else ended it: the execution stopped, timed
   out or failed elsewhere, or the Parallel or Map it runs in ended (a sibling branch failed);
+* a redrive (``ExecutionRedriven``) takes the visits left open up again, without entering them anew:
+  they are running again, and what ended the execution before no longer counts;
 * **not reached**: the state has no visit (it is absent from the result).
 
 A state entered more than once gets the count and one outcome: ``running`` if any visit is running,
@@ -115,20 +117,19 @@ class ExecutionReading:
         tracker = StepTracker()
         records: dict[int, _VisitRecord] = {}
         order: list[_VisitRecord] = []
-        ends: list[int] = []  # indexes of the events that ended (or redrove) the execution
-        culprits: set[int] = set()
+        final_end: int | None = None  # the index of the event that ended the execution, unless redriven since
+        culprit: Visit | None = None
         self.steps: dict[int, str] = {}
         """The state each event belongs to, by event id (execution-level events have none)."""
         for index, event in enumerate(events):
             visit = tracker.add(event)
             if visit is not None:
                 self.steps[event.id] = visit.name
-            if event.type in _EXECUTION_ENDS or event.type == "ExecutionRedriven":
-                ends.append(index)
-                if event.type == "ExecutionFailed":
-                    culprit = tracker.visit_of(event.previous_id)
-                    if culprit is not None:
-                        culprits.add(id(culprit))
+            if event.type in _EXECUTION_ENDS:
+                final_end = index
+                culprit = tracker.visit_of(event.previous_id) if event.type == "ExecutionFailed" else None
+            elif event.type == "ExecutionRedriven":
+                final_end, culprit = None, None  # the visits left open go on
             if visit is None:
                 continue
             if event.type.endswith("StateEntered"):
@@ -143,8 +144,8 @@ class ExecutionReading:
                     record.own.append(event)
         self._records = order
         self._outcome_of: dict[int, str] = {}
-        self._ends = ends
-        self._culprits = culprits
+        self._final_end = final_end
+        self._culprit = culprit
         self.states: dict[str, StateOutcome] = {}
         for record in order:
             outcome = self._outcome(record, records)
@@ -177,9 +178,9 @@ class ExecutionReading:
             if latest_failed:
                 return CAUGHT
             return RETRIED if failures else SUCCEEDED
-        if latest_failed or id(visit) in self._culprits:
+        if latest_failed or visit is self._culprit:
             return FAILED
-        if any(end > record.entered_index for end in self._ends):
+        if self._final_end is not None and self._final_end > record.entered_index:
             return CANCELLED
         parent = records.get(id(visit.parent)) if visit.parent is not None else None
         if parent is not None and self._outcome(parent, records) != RUNNING:
