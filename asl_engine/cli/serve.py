@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,7 @@ def serve_command(
     import uvicorn
 
     from asl_engine.server import ServerSettings, StepFunctionsService, create_app
+    from asl_engine.server.threaded import SHUTDOWN_SECONDS
 
     try:
         settings = ServerSettings(
@@ -89,12 +91,29 @@ def serve_command(
         service = StepFunctionsService(settings)
     except AslEngineError as error:
         raise CommandError(str(error)) from None
+    try:
+        _check_free(host, port)
+    except CommandError:
+        service.close()
+        raise
     app = create_app(settings, routes=_console_routes(service, settings.allow_actions), service=service)
     click.echo(f"asl serve: the Step Functions API on http://{host}:{port} (Ctrl-C to stop)", err=True)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(
+            app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=SHUTDOWN_SECONDS
+        )
     finally:
         service.close()
+
+
+def _check_free(host: str, port: int) -> None:
+    """A port another process listens on is a clear error (exit 2), not uvicorn's log line and exit 1."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        raise CommandError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
 def _console_routes(service: Any, allow_actions: bool) -> list[Any]:

@@ -32,6 +32,7 @@ def service_model() -> dict[str, Any]:
     return model
 
 
+@functools.cache
 def operation_names() -> frozenset[str]:
     return frozenset(service_model()["operations"])
 

@@ -22,7 +22,7 @@ from asl_engine.server.protocol import wire_shape
 from asl_engine.server.runner import Executions
 from asl_engine.server.settings import ServerSettings
 from asl_engine.services import Resources, load_resources
-from asl_engine.store import Store, StoreError, TaskDoesNotExist, TaskTimedOut, open_store
+from asl_engine.store import Store, StoreError, open_store
 
 __all__ = ["ServiceError", "StepFunctionsService"]
 
@@ -74,6 +74,9 @@ class StepFunctionsService:
         """Answer one API call: ``operation`` is the ``X-Amz-Target`` suffix (``"StartExecution"``)."""
         handler = OPERATIONS.get(operation)
         if handler is None or operation not in operation_names():
+            if operation in operation_names():
+                message = f"{operation} is not supported by asl serve (docs/server.md lists the operations it answers)"
+                raise ServiceError("UnknownOperationException", message)
             raise ServiceError("UnknownOperationException", f"Unknown operation: {operation}")
         check_request(operation, request)
         try:
@@ -88,6 +91,3 @@ class StepFunctionsService:
                 raise
             raise ServiceError(code, str(error)) from None
         return wire_shape(response)  # type: ignore[no-any-return]
-
-
-_ = (TaskDoesNotExist, TaskTimedOut)

@@ -16,6 +16,8 @@ from asl_engine.server.service import StepFunctionsService
 from asl_engine.server.settings import ServerSettings
 
 STARTUP_SECONDS = 30.0
+SHUTDOWN_SECONDS = 2
+"""How long a stopping server lets requests in progress finish (an activity poll holds one for 60 s)."""
 
 
 class ServerThread:
@@ -32,7 +34,15 @@ class ServerThread:
             settings = dataclasses.replace(settings, port=free_port(settings.host))
         self.settings = settings
         self.app = create_app(settings, routes=routes, service=service)
-        config = uvicorn.Config(self.app, host=settings.host, port=settings.port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            self.app,
+            host=settings.host,
+            port=settings.port,
+            log_level="warning",
+            lifespan="on",
+            access_log=False,
+            timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="asl-serve", daemon=True)
 
@@ -51,7 +61,12 @@ class ServerThread:
             self._thread.join(0.01)
             waited += 0.01
 
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
     def stop(self) -> None:
+        """Stop accepting, let requests in progress finish (``SHUTDOWN_SECONDS`` at most), and return."""
         self._server.should_exit = True
         self._thread.join(STARTUP_SECONDS)
 

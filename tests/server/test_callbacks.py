@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 
@@ -94,3 +95,23 @@ def test_get_activity_task_long_polls_without_blocking_the_server(sfn):
     assert json.loads(received["input"]) == {"n": 7}
     sfn.send_task_failure(taskToken=received["taskToken"], error="Worker.Failed")
     assert wait_done(sfn, execution)["error"] == "Worker.Failed"
+
+
+def test_a_stopping_server_does_not_wait_for_an_open_poll():
+    """An activity poll holds its request open up to 60 s; stopping the server ends it promptly."""
+    from asl_engine.server import ServerSettings, serve_in_thread
+    from tests.server.conftest import client_of
+
+    server = serve_in_thread(ServerSettings(port=0))
+    client = client_of(server.endpoint)
+    arn = client.create_activity(name="idle")["activityArn"]
+    polling = threading.Thread(target=lambda: _poll_quietly(client, arn), daemon=True)
+    polling.start()
+    threading.Event().wait(0.2)
+    server.stop()
+    assert not server.running  # without the shutdown timeout, uvicorn would wait for the 60-second poll
+
+
+def _poll_quietly(client, arn: str) -> None:
+    with contextlib.suppress(Exception):  # the server went away under the poll: that is the point
+        client.get_activity_task(activityArn=arn)

@@ -39,3 +39,24 @@ def test_running_stops_the_server_at_the_end_of_the_block():
         assert client_of(endpoint).list_activities()["activities"] == []
     with pytest.raises(httpx.TransportError):
         httpx.post(endpoint + "/", content="{}", timeout=2)
+
+
+def test_the_real_clock_is_the_default():
+    """As on AWS (and Step Functions Local), a Wait takes real time: a 30-second Wait is still waiting."""
+    from tests.server.conftest import WAIT, wait_done
+
+    assert ServerSettings().clock == "real"
+    waiting = {**WAIT, "States": {**WAIT["States"], "Rest": {"Type": "Wait", "Seconds": 30, "End": True}}}
+    with running(ServerSettings(port=0)) as endpoint:
+        sfn = client_of(endpoint)
+        arn = sfn.create_state_machine(name="now", definition=json.dumps(waiting), roleArn=ROLE)["stateMachineArn"]
+        execution = sfn.start_execution(stateMachineArn=arn, input='{"name": "x"}')["executionArn"]
+        history = sfn.get_execution_history(executionArn=execution)["events"]
+        for _ in range(2000):
+            if history[-1]["type"] == "WaitStateEntered":
+                break
+            history = sfn.get_execution_history(executionArn=execution)["events"]
+        assert history[-1]["type"] == "WaitStateEntered"
+        assert sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"
+        sfn.stop_execution(executionArn=execution)
+        assert wait_done(sfn, execution)["status"] == "ABORTED"

@@ -52,3 +52,17 @@ def test_map_runs(sfn):
     assert sorted(child["status"] for child in children) == ["FAILED", "SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]
     failed = sfn.list_executions(mapRunArn=run["mapRunArn"], statusFilter="FAILED")["executions"]
     assert len(failed) == 1 and failed[0]["mapRunArn"] == run["mapRunArn"]
+
+
+def test_with_a_store_a_distributed_map_runs_in_memory(tmp_path):
+    """The store cannot run a Distributed Map durably yet: the server runs that execution in memory."""
+    from asl_engine.server import ServerSettings, running
+    from tests.server.conftest import client_of
+
+    with running(ServerSettings(port=0, clock="virtual", store=tmp_path / "runs.db")) as endpoint:
+        sfn = client_of(endpoint)
+        arn = create(sfn, DISTRIBUTED)
+        execution = sfn.start_execution(stateMachineArn=arn, input=json.dumps([1, 2]))["executionArn"]
+        assert wait_done(sfn, execution)["status"] == "SUCCEEDED"
+        assert len(sfn.list_map_runs(executionArn=execution)["mapRuns"]) == 1
+        assert [e["executionArn"] for e in sfn.list_executions(stateMachineArn=arn)["executions"]] == [execution]

@@ -109,3 +109,13 @@ def test_extra_routes_come_before_the_api():
 @pytest.mark.parametrize("target", ["AWSStepFunctions.", "Other.ListStateMachines"])
 def test_targets_of_other_services(server, target):
     assert error(call(server.endpoint, target, "{}"))[1] == "UnknownOperationException"
+
+
+def test_an_operation_the_server_does_not_answer_says_so(sfn):
+    from botocore.exceptions import ClientError
+
+    arn = "arn:aws:states:us-east-1:123456789012:mapRun:m/Fan:1"
+    with pytest.raises(ClientError) as excinfo:
+        sfn.update_map_run(mapRunArn=arn, maxConcurrency=1)
+    assert excinfo.value.response["Error"]["Code"] == "UnknownOperationException"
+    assert "UpdateMapRun is not supported by asl serve" in excinfo.value.response["Error"]["Message"]

@@ -7,6 +7,7 @@ import json
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,27 +26,28 @@ SERVE = [sys.executable, "-c", "from asl_engine.cli.main import main; main()", "
 @contextmanager
 def asl_serve(*arguments: str) -> Iterator[str]:
     port = free_port()
-    process = subprocess.Popen([*SERVE, "--port", str(port), *arguments], stderr=subprocess.PIPE, text=True)
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            if process.poll() is not None:
-                raise AssertionError(f"asl serve exited with {process.returncode}: {process.stderr.read()}")
-            try:
-                httpx.get(endpoint + "/", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.05)
-        yield endpoint
-    finally:
-        process.send_signal(signal.SIGINT)
+    # a file, not a pipe, which a chatty server could fill
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen([*SERVE, "--port", str(port), *arguments], stderr=log, text=True)
+        endpoint = f"http://127.0.0.1:{port}"
         try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
+            for _ in range(600):
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise AssertionError(f"asl serve exited with {process.returncode}: {log.read()}")
+                try:
+                    httpx.get(endpoint + "/", timeout=1)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.05)
+            yield endpoint
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def test_an_execution_survives_a_restart(tmp_path: Path):

@@ -50,3 +50,42 @@ def test_invalid_definition(sfn):
     with pytest.raises(ClientError) as excinfo:
         sfn.test_state(definition=json.dumps({"Type": "Nope"}), roleArn=ROLE)
     assert error_of(excinfo)[0] == "InvalidDefinition"
+
+
+def test_an_http_task_at_trace_shows_the_request_and_the_response():
+    """The HTTP Task's exchange, in AWS's InspectionDataRequest/Response shapes, through the API."""
+    from asl_engine.server import ServerSettings, StepFunctionsService, running
+    from asl_engine.services import Resources
+    from asl_engine.services.http import Connection, HttpRequest, HttpResponse
+    from tests.server.conftest import client_of
+
+    connection_arn = "arn:aws:events:us-east-1:123456789012:connection/orders/1"
+    found = Resources()
+
+    def answer(request: HttpRequest) -> HttpResponse:
+        return HttpResponse(201, {"echo": request.json()}, {"X-Request-Id": "r-1"})
+
+    found.http.endpoint("https://api.example.com/*", answer)
+    found.http.connections[connection_arn] = Connection.api_key("x-api-key", "s3cret")
+    state = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::http:invoke",
+        "Parameters": {
+            "ApiEndpoint": "https://api.example.com/orders",
+            "Method": "POST",
+            "Authentication": {"ConnectionArn": connection_arn},
+            "RequestBody": {"sku": "A-1"},
+        },
+        "End": True,
+    }
+    settings = ServerSettings(port=0, clock="virtual")
+    with running(settings, service=StepFunctionsService(settings, resources=found)) as endpoint:
+        result = client_of(endpoint).test_state(
+            definition=json.dumps(state), input="{}", roleArn=ROLE, inspectionLevel="TRACE"
+        )
+    assert result["status"] == "SUCCEEDED"
+    request, response = result["inspectionData"]["request"], result["inspectionData"]["response"]
+    assert (request["method"], request["url"]) == ("POST", "https://api.example.com/orders")
+    assert request["body"] == '{"sku":"A-1"}'
+    assert "s3cret" not in json.dumps(request)
+    assert response["statusCode"] == "201" and json.loads(response["body"]) == {"echo": {"sku": "A-1"}}
