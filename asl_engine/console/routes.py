@@ -91,8 +91,7 @@ def console_routes(service: Service, *, allow_actions: bool = False) -> list[Bas
         since = request.query_params.get("since", "0")
         if not since.isdigit():
             return _error("ValidationException", f"since must be an event id (a whole number), not {since!r}", 400)
-        view = await _answer(lambda: execution_view(service, arn, int(since), histories), allow_actions=allow_actions)
-        return view
+        return await _answer(lambda: execution_view(service, arn, int(since), histories), allow_actions=allow_actions)
 
     async def operation(request: Request) -> Response:
         name = request.path_params["operation"]
