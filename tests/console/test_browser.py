@@ -271,3 +271,45 @@ def test_answering_the_task_token_from_the_page(page: Any, server: ConsoleServer
     assert page.locator("#callbacks .callback").count() == 0
     history = client.get_execution_history(executionArn=runs["waiting"])["events"]
     assert page.locator("#event-count").get_attribute("data-total") == str(len(history))
+
+
+def test_starting_an_execution_from_the_machine_page(page: Any, server: ConsoleServer, runs: dict[str, str]) -> None:
+    _open(page, server, _url("state-machines", runs["machine:Succeeds"]))
+    page.fill("#start-name", "from-the-page")
+    page.fill("#start-input", '{"items": [5]}')
+    page.click("#start-execution")
+    page.wait_for_url("**/executions/**", timeout=WAIT_MS)
+    page.wait_for_selector("body[data-ready='true']", timeout=WAIT_MS)
+    arn = f"{runs['machine:Succeeds'].replace(':stateMachine:', ':execution:')}:from-the-page"
+    assert page.url.endswith(_url("executions", arn))
+    assert _wait_status(server.client(), arn, "SUCCEEDED") == "SUCCEEDED"
+    page.wait_for_selector("h1 .status[data-status='SUCCEEDED']", timeout=WAIT_MS)
+    assert json.loads(page.locator("#execution-input").inner_text()) == {"items": [5]}
+
+
+def test_a_read_only_console_offers_no_action(chromium: Any, artifacts: Path) -> None:
+    read_only = ConsoleServer(allow_actions=False, resources=machines.resources()).start()
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        client = read_only.client()
+        machine = machines.create(client, "WaitsForCallback", machines.WAITS_FOR_CALLBACK)
+        execution = client.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
+        opened = context.new_page()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            _open(opened, read_only, _url("executions", execution))
+            if opened.locator(".callback").count():
+                break
+            time.sleep(0.1)
+        assert opened.locator("#mode").inner_text() == "read-only"
+        callback = opened.locator(".callback[data-state='Approve']")
+        assert "--allow-actions" in callback.inner_text()
+        assert callback.locator("button").count() == 0
+        assert opened.locator("#stop-execution").count() == 0
+        _open(opened, read_only, _url("state-machines", machine))
+        assert opened.locator("#start-execution").count() == 0
+        opened.screenshot(path=str(artifacts / "read-only-console.png"))
+        client.stop_execution(executionArn=execution)
+    finally:
+        context.close()
+        read_only.stop()
