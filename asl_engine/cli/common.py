@@ -51,7 +51,7 @@ class CommandError(click.ClickException):
     def __init__(self, message: str, exit_code: int = EXIT_UNUSABLE) -> None:
         super().__init__(message)
         # click declares exit_code a ClassVar, but sets no rule against a per-instance value, which it reads.
-        self.exit_code = exit_code  # type: ignore[misc]
+        self.exit_code = exit_code  # type: ignore[misc,unused-ignore]
 
 
 class InvalidDefinition(CommandError):

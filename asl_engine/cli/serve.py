@@ -117,9 +117,7 @@ def _check_free(host: str, port: int) -> None:
 
 
 def _console_routes(service: Any, allow_actions: bool) -> list[Any]:
-    """The console's pages, when the console package is installed (it is optional)."""
-    try:
-        from asl_engine.console import console_routes  # type: ignore[import-not-found,attr-defined,unused-ignore]
-    except ImportError:
-        return []
-    return list(console_routes(service, allow_actions=allow_actions))
+    """The console's pages (asl_engine.console), served beside the API: read-only unless allowed."""
+    from asl_engine.console import console_routes
+
+    return console_routes(service, allow_actions=allow_actions)
