@@ -57,6 +57,9 @@ class Started:
     """None for a durable execution (the store has it)."""
     durable: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    """GetExecutionHistory's events converted so far: a history only grows, so each page request
+    converts only the events recorded since the last one (a 20,000-event history is read in pages)."""
 
 
 class Executions:
@@ -329,7 +332,11 @@ class Executions:
         self._check_execution_arn(arn)
         started = self._started.get(arn)
         if started is not None and started.handle is not None:
-            return started.handle.execution.history
+            events = started.handle.execution.events
+            converted = started.history
+            if len(converted) < len(events):
+                converted.extend(event.to_dict() for event in events[len(converted) :])
+            return converted
         if self.store is not None:
             try:
                 return self.store.history(arn)

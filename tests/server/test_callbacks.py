@@ -115,3 +115,24 @@ def test_a_stopping_server_does_not_wait_for_an_open_poll():
 def _poll_quietly(client, arn: str) -> None:
     with contextlib.suppress(Exception):  # the server went away under the poll: that is the point
         client.get_activity_task(activityArn=arn)
+
+
+def test_history_read_while_running_then_after_the_callback_is_whole(sfn):
+    arn = create(sfn, TOKEN_WAIT)
+    execution = sfn.start_execution(stateMachineArn=arn)["executionArn"]
+    token = token_of(sfn, execution)
+    waiting = sfn.get_execution_history(executionArn=execution)["events"]
+    assert waiting[-1]["type"] in ("TaskSubmitted", "TaskStarted", "TaskScheduled")
+    sfn.send_task_success(taskToken=token, output='{"approved": true}')
+    wait_done(sfn, execution)
+    paged: list[dict] = []
+    page = sfn.get_execution_history(executionArn=execution, maxResults=2)
+    paged.extend(page["events"])
+    while "nextToken" in page:
+        page = sfn.get_execution_history(executionArn=execution, maxResults=2, nextToken=page["nextToken"])
+        paged.extend(page["events"])
+    whole = sfn.get_execution_history(executionArn=execution)["events"]
+    assert paged == whole
+    assert [event["id"] for event in whole] == list(range(1, len(whole) + 1))
+    assert whole[: len(waiting)] == waiting
+    assert whole[-1]["type"] == "ExecutionSucceeded"
