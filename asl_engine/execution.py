@@ -166,6 +166,11 @@ class Execution:
         """The recorded events as engine objects (cheap; values not serialized)."""
         return self._run.history.events
 
+    def events_after(self, count: int) -> list[HistoryEvent]:
+        """The events recorded after the first ``count``: a reader following a running execution
+        takes only what is new."""
+        return self._run.history.events_after(count)
+
     @cached_property
     def history(self) -> list[dict[str, Any]]:
         """GetExecutionHistory's events: payloads as JSON text, exactly as AWS returns them."""

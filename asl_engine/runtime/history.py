@@ -243,9 +243,13 @@ class History:
 
     @property
     def events(self) -> list[HistoryEvent]:
+        return self.events_after(0)
+
+    def events_after(self, count: int) -> list[HistoryEvent]:
+        """The events after the first ``count`` (a reader that has those already takes only the new ones)."""
         slots = self._slots
         events = []
-        for index, start in enumerate(range(0, len(slots), ROW_WIDTH), start=1):
+        for index, start in enumerate(range(count * ROW_WIDTH, len(slots), ROW_WIDTH), start=count + 1):
             event_type, previous, timestamp, details, name, key, text, assigned = slots[start : start + ROW_WIDTH]
             state = None if name is None else (name, key, text, assigned)
             events.append(HistoryEvent(index, previous, timestamp, event_type, details, state))

@@ -332,10 +332,8 @@ class Executions:
         self._check_execution_arn(arn)
         started = self._started.get(arn)
         if started is not None and started.handle is not None:
-            events = started.handle.execution.events
             converted = started.history
-            if len(converted) < len(events):
-                converted.extend(event.to_dict() for event in events[len(converted) :])
+            converted.extend(event.to_dict() for event in started.handle.execution.events_after(len(converted)))
             return converted
         if self.store is not None:
             try:

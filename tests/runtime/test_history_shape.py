@@ -226,3 +226,24 @@ def test_standard_executions_fail_at_25000_events() -> None:
         machine_type="EXPRESS",
     )
     assert express.execute(0, history=False).output == 13000
+
+
+def test_events_after_gives_only_the_events_a_reader_has_not_seen() -> None:
+    machine = StateMachine.from_json(
+        {
+            "StartAt": "Fan",
+            "States": {
+                "Fan": {
+                    "Type": "Map",
+                    "ItemProcessor": {"StartAt": "One", "States": {"One": {"Type": "Pass", "End": True}}},
+                    "Next": "Last",
+                },
+                "Last": {"Type": "Pass", "End": True},
+            },
+        }
+    )
+    execution = machine.execute([1, 2, 3])
+    whole = execution.history
+    for seen in range(len(whole) + 1):
+        assert [event.to_dict() for event in execution.events_after(seen)] == whole[seen:]
+    assert execution.events_after(len(whole) + 5) == []
