@@ -54,7 +54,9 @@ def format_timestamp(epoch_seconds: float) -> str:
     if millis == 1000:
         moment = datetime.fromtimestamp(int(epoch_seconds) + 1, UTC)
         millis = 0
-    base = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    # isoformat is C code and ten times cheaper than strftime; it pads the year to four digits as
+    # strftime does for every year this engine can be asked about (1000-9999).
+    base = moment.isoformat(timespec="seconds")[:19]
     return f"{base}.{millis:03d}Z" if millis else f"{base}Z"
 
 

@@ -14,7 +14,6 @@ from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import await_callback
 from asl_engine.runtime.dataflow import compile_optional_path
 from asl_engine.runtime.handlers import (
-    CallbackCompleting,
     ChecksRequest,
     TaskHandler,
     TaskRequest,
@@ -185,7 +184,8 @@ class TaskState(StateNode):
             pending = run.callbacks.open(request.task_token, self.name, key)
             if durable is not None:
                 durable.token_opened(request.task_token, key, self.name, deadline, heartbeat)
-        final_answer = isinstance(handler, CallbackCompleting) and handler.completes_callback
+        # By attribute, as for the capabilities above (``CallbackCompleting``).
+        final_answer = bool(getattr(handler, "completes_callback", False))
         try:
             try:
                 if durable is not None:
