@@ -28,7 +28,7 @@ from asl_engine.runtime.compiler import CompiledMachine
 from asl_engine.runtime.handlers import HandlerSource
 from asl_engine.runtime.history import EventListener
 from asl_engine.runtime.json_text import to_strict_json_text
-from asl_engine.runtime.loading import compile_definition
+from asl_engine.runtime.loading import LOAD_CACHE, compile_definition
 from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, Identity
 from asl_engine.runtime.safety import DEFAULT_LIMITS, SafetyLimits
 from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
@@ -45,15 +45,41 @@ class InvalidExecutionInput(AslEngineError):
 
 
 class StateMachine:
-    """A validated, compiled state machine, ready to run any number of executions."""
+    """A validated, compiled state machine, ready to run any number of executions.
 
-    def __init__(self, compiled: CompiledMachine, *, name: str = "StateMachine", source: str | None = None) -> None:
+    Immutable (its attributes are read-only, its compiled form is never changed by an execution),
+    so one machine can run executions from any number of threads at once.
+    """
+
+    __slots__ = ("_compiled", "_name", "_source", "_template")
+
+    def __init__(
+        self,
+        compiled: CompiledMachine,
+        *,
+        name: str = "StateMachine",
+        source: str | None = None,
+        template: TemplateStateMachine | None = None,
+    ) -> None:
         self._compiled = compiled
-        self.name = name
-        self.source = source
-        self.template: TemplateStateMachine | None = None
+        self._name = name
+        self._source = source
+        self._template = template
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def source(self) -> str | None:
+        """The file the definition was read from, when it was."""
+        return self._source
+
+    @property
+    def template(self) -> TemplateStateMachine | None:
         """For a machine loaded with ``from_template``: the template's state machine, resolved (its
         logical id, the template, the names of the template's resources)."""
+        return self._template
 
     def __repr__(self) -> str:
         return f"<StateMachine {self.name} ({self.type})>"
@@ -69,7 +95,18 @@ class StateMachine:
         machine_type: str = "STANDARD",
         substitutions: Mapping[str, str] | None = None,
     ) -> StateMachine:
-        """Load from JSON (or YAML) text or an already-parsed dict; raise ValidationError if invalid."""
+        """Load from JSON (or YAML) text or an already-parsed dict; raise ValidationError if invalid.
+
+        Text this process already loaded with the same options is not parsed, validated or compiled
+        again: the compiled form is shared (see ``LoadCache``).
+        """
+        if isinstance(definition, str):
+            key = LOAD_CACHE.key(definition, machine_type, substitutions)
+            compiled = LOAD_CACHE.get(key)
+            if compiled is None:
+                compiled = _compile(_load(definition, substitutions), machine_type, None)
+                LOAD_CACHE.put(key, compiled)
+            return cls(compiled, name=name or "StateMachine")
         document = _load(definition, substitutions)
         return cls._build(document, name or "StateMachine", machine_type, None)
 
@@ -84,9 +121,18 @@ class StateMachine:
     ) -> StateMachine:
         """Load a JSON or YAML definition file; the machine is named after the file by default."""
         file = Path(path)
-        document = _load(file, substitutions)
         default_name = file.stem if file.stem not in ("machine", "definition", "statemachine") else file.parent.name
-        return cls._build(document, name or default_name or "StateMachine", machine_type, str(file))
+        machine_name = name or default_name or "StateMachine"
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = None  # the loader below says what is wrong
+        key = None if text is None else LOAD_CACHE.key(text, machine_type, substitutions)
+        compiled = LOAD_CACHE.get(key)
+        if compiled is None:
+            compiled = _compile(_load(file, substitutions), machine_type, str(file))
+            LOAD_CACHE.put(key, compiled)
+        return cls(compiled, name=machine_name, source=str(file))
 
     @classmethod
     def from_template(
@@ -117,19 +163,18 @@ class StateMachine:
         except ValidationError as error:
             positioned = [resolved.position(diagnostic) for diagnostic in error.diagnostics]
             raise ValidationError(positioned, resolved.source_name) from None
-        machine = cls(compiled, name=name or resolved.name, source=resolved.source_name)
-        machine.template = resolved
-        return machine
+        return cls(compiled, name=name or resolved.name, source=resolved.source_name, template=resolved)
 
     @classmethod
     def _build(cls, document: dict[str, Any], name: str, machine_type: str, source: str | None) -> StateMachine:
-        compiled = compile_definition(document, machine_type=machine_type, source=source)
-        return cls(compiled, name=name, source=source)
+        return cls(_compile(document, machine_type, source), name=name, source=source)
 
     # -- properties ----------------------------------------------------------------------------------
 
     @property
     def definition(self) -> dict[str, Any]:
+        """The definition as loaded. Shared by every machine loaded from the same text: read it, do not
+        change it (copy it first)."""
         return self._compiled.definition
 
     @property
@@ -487,6 +532,10 @@ def _state_definition(definition: Mapping[str, Any] | str) -> dict[str, Any]:
     if not isinstance(parsed, Mapping):
         raise TestStateError("InvalidDefinition", "a state definition is a JSON object with a 'Type'")
     return dict(parsed)
+
+
+def _compile(document: dict[str, Any], machine_type: str, source: str | None) -> CompiledMachine:
+    return compile_definition(document, machine_type=machine_type, source=source)
 
 
 def _load(definition: Any, substitutions: Mapping[str, str] | None) -> dict[str, Any]:
