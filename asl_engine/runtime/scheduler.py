@@ -206,6 +206,10 @@ class Task(Generic[T]):
         except BaseException as failure:  # the task's outcome, re-raised to whoever awaits it
             self.done_future.set_exception(failure)
             return
+        self._suspend(request)
+
+    def _suspend(self, request: Any) -> None:
+        """The coroutine yielded ``request``: park the task until it can go on."""
         if type(request) is _SleepUntil:
             self.scheduler._park_until(self, request.when)
         elif type(request) is _Pause:
@@ -255,6 +259,13 @@ class Scheduler:
     def spawn(self, coro: Coroutine[Any, Any, T], name: str = "task") -> Task[T]:
         task: Task[T] = Task(self, coro, name)
         self._ready.append((task, None, None))
+        return task
+
+    def adopt(self, coro: Coroutine[Any, Any, T], request: Any, name: str = "task") -> Task[T]:
+        """A task for ``coro``, which was started elsewhere and has just yielded ``request`` (what it
+        awaits): the task is parked exactly as if the scheduler had run it to that point."""
+        task: Task[T] = Task(self, coro, name)
+        task._suspend(request)
         return task
 
     def sleep_until(self, when: float) -> _SleepUntil:
@@ -400,8 +411,9 @@ class Scheduler:
 
     def nothing_else_ready(self) -> bool:
         """No task is waiting to run and no other thread has posted work: a task about to suspend
-        would be followed only by what it has itself just made ready."""
-        return not self._ready and not self._posted and not self._paused
+        would be followed only by what it has itself just made ready. Paused tasks (``pause``) do
+        not count: they go on only once nothing is ready."""
+        return not self._ready and not self._posted
 
     def next_timer_at(self) -> float | None:
         """When the earliest pending timer is due (epoch seconds), or None when none is pending."""
