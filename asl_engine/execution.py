@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from asl_engine.runtime.history import HistoryEvent
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from asl_engine.runtime.compiler import CompiledMachine
     from asl_engine.runtime.decisions import Decision
     from asl_engine.runtime.handlers import UnansweredTask
@@ -120,6 +122,11 @@ class Execution:
     def events(self) -> list[HistoryEvent]:
         """The recorded events as engine objects (cheap; values not serialized)."""
         return self._run.history.events
+
+    def iter_events(self) -> Iterator[HistoryEvent]:
+        """The recorded events one at a time, each made as it is taken: a long history (a Map over
+        100,000 items records 400,000 events) read without holding all of them as objects at once."""
+        return iter(self._run.history)
 
     @cached_property
     def history(self) -> list[dict[str, Any]]:

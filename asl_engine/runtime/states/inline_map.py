@@ -154,13 +154,12 @@ class IterationRunner:
 class InlineIterations:
     """One attempt of an inline Map: its iterations' slots, events and results."""
 
-    __slots__ = ("details", "frame", "inputs", "next_index", "node", "results", "runner")
+    __slots__ = ("frame", "inputs", "next_index", "node", "results", "runner")
 
     def __init__(self, node: MapState, frame: Frame, inputs: list[Any]) -> None:
         self.node = node
         self.frame = frame
         self.inputs = inputs
-        self.details = [{"index": index, "name": node.name} for index in range(len(inputs))]
         self.results: list[Any] = [None] * len(inputs)
         self.next_index = 0
         # A redrive holds some iterations at their entry: then every iteration must be a task.
@@ -187,7 +186,7 @@ class InlineIterations:
                 if isinstance(outcome, ChildFailure):
                     await self.fail(index, outcome)
                 results[index], child_last = outcome
-                last_event = frame.record_aside("MapIterationSucceeded", details[index], cause=child_last)
+                last_event = frame.record_aside("MapIterationSucceeded", details(index), cause=child_last)
                 if self.next_index < total:
                     self.start_next(child_last)
         except Cancelled as cancelled:
@@ -198,20 +197,25 @@ class InlineIterations:
         frame.record_aside("MapStateSucceeded")
         return results
 
+    def details(self, index: int) -> dict[str, Any]:
+        """An iteration event's details, made when recorded (a Map of 100,000 items kept 100,000 of
+        them for its whole run; the history keeps them as (name, index))."""
+        return {"index": index, "name": self.node.name}
+
     def start_next(self, cause: int) -> None:
         """Start the next iteration in a free slot; its ``MapIterationStarted`` links to ``cause``."""
         frame = self.frame
         index = self.next_index
         self.next_index = index + 1
         frame.last_event_id = cause
-        begun = frame.record("MapIterationStarted", self.details[index])
+        begun = frame.record("MapIterationStarted", self.details(index))
         self.runner.launch(index, frame.child(VariableScope(frame.variables), begun))
 
     async def fail(self, index: int, failure: ChildFailure) -> NoReturn:
         """Iteration ``index`` failed: ``MapIterationFailed``, the other iterations stopped, the abort
         of the state it failed in; ``MapStateFailed`` follows if no Retrier takes the error."""
         cause = failure.event_id
-        self.frame.record_aside("MapIterationFailed", self.details[index], cause=cause)
+        self.frame.record_aside("MapIterationFailed", self.details(index), cause=cause)
         await self.stop(BranchAbort(cause))
         failure.record_state_abort(self.frame, cause)
         raise StateFailure(failure.error, cause)
@@ -225,7 +229,7 @@ class InlineIterations:
             cause = reason.cause_event_id
             for index, failure in unseen:
                 failure.record_state_abort(self.frame, cause)
-                self.frame.record_aside("MapIterationAborted", self.details[index], cause=cause)
+                self.frame.record_aside("MapIterationAborted", self.details(index), cause=cause)
 
     async def _task(self, index: int, child: Frame) -> tuple[Any, int]:
         """An iteration as a scheduler task; a running one that is stopped records its abort."""
@@ -243,7 +247,7 @@ class InlineIterations:
         except Cancelled as cancelled:
             if isinstance(cancelled.reason, BranchAbort):
                 self.frame.record_aside(
-                    "MapIterationAborted", self.details[index], cause=cancelled.reason.cause_event_id
+                    "MapIterationAborted", self.details(index), cause=cancelled.reason.cause_event_id
                 )
             raise
 
