@@ -17,7 +17,6 @@ Event ids are always counted, even with recording off, because AWS's error cause
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -73,10 +72,6 @@ _ITERATION_EVENTS = frozenset(
 )
 _ITERATION = object()
 """Marks the row of an inline Map iteration's event, whose details are kept as (Map name, index)."""
-
-SHORT_TEXT: Final = 4
-"""Payload texts this short (``1``, ``true``, ``{}``) are interned: a Map over small values records
-the same few texts hundreds of thousands of times."""
 
 
 class HistoryEvent:
@@ -181,7 +176,7 @@ class History:
 
     ``previous`` is None when it is the id just before the event's own (most events), which keeps
     no integer alive for it. The compact rows are what lets a Map of 100,000 items keep its 400,000
-    events in about 100 bytes each (docs/performance.md, "Memory").
+    events in about 100 bytes each, payload texts included (docs/performance.md, "Memory").
     """
 
     __slots__ = ("_slots", "last_id", "limit", "listeners", "record", "wants_text")
@@ -232,8 +227,6 @@ class History:
         Exited event's StateEntered id, see ``add``)."""
         event_id = self.last_id = self.last_id + 1
         if self.record:
-            if type(text) is str and len(text) <= SHORT_TEXT:
-                text = sys.intern(text)
             self._slots += (
                 event_type,
                 None if previous_event_id == event_id - 1 else previous_event_id,
@@ -273,8 +266,6 @@ class History:
         assigned: dict[str, Any] | None,
     ) -> None:
         """Append the row of a state event (``add_state`` does the same inline, on the hot path)."""
-        if type(text) is str and len(text) <= SHORT_TEXT:
-            text = sys.intern(text)
         previous = None if previous_event_id == event_id - 1 else previous_event_id
         self._slots += (event_type, previous, timestamp, name, text, assigned)
 
