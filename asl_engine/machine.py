@@ -294,11 +294,15 @@ class StateMachine:
         settings = ExecutionSettings.from_options(options, "StateMachine.execute")
         if settings.store is not None:
             return cast(Execution, settings.store.execute(self, input, **_without_store(options)))
-        run = self._new_run(input, settings)
+        # Without a clock the execution gets one of its own, which nobody else drives: it then runs
+        # without registering with the clock until something else might need it (Scheduler.run_alone).
+        own_clock = settings.clock is None
+        run = self._new_run(input, settings, attach=not own_clock)
         main = run.scheduler.spawn(run.main(), "execution")
         self._arm_timeout(run, main)
-        with run.clock.awaiting_result():
-            run.scheduler.run_until(main.done_future)
+        if not (own_clock and run.scheduler.run_alone(main.done_future)):
+            with run.clock.awaiting_result():
+                run.scheduler.run_until(main.done_future)
         main.done_future.result()
         execution = Execution(run)
         notify_finished(self, execution)
