@@ -19,9 +19,9 @@ import statistics
 import subprocess
 import sys
 from collections.abc import Sequence
+from time import perf_counter
 
 from benchmarks.processes import compiled_environment
-from time import perf_counter
 
 GOAL_MS = 150.0
 COMMANDS = {

@@ -10,8 +10,9 @@ alternating, in fresh processes:
 * ``test_empty.py``: the same number of tests, each ``pass``.
 
 Processes run with bytecode caches, as an installed package does (``benchmarks/processes.py``),
-after one untimed run that writes them. It prints the median of each and the difference. Target: the difference under 2 s for 1,000 tests
-(2 ms per test for the fixtures, the load and the execution). The exit status is 1 when it is missed.
+after one untimed run that writes them. It prints the median of each and the difference. Target:
+the difference under 2 s for 1,000 tests (2 ms per test for the fixtures, the load and the
+execution). The exit status is 1 when it is missed.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
-
-from benchmarks.processes import compiled_environment
 from pathlib import Path
 from time import perf_counter
+
+from benchmarks.processes import compiled_environment
 
 GOAL_S = 2.0
 
@@ -50,18 +51,18 @@ MACHINE = {
     },
 }
 
-EXECUTING_TEST = '''
+EXECUTING_TEST = """
 def test_order_{index}(asl_machine, asl_env, asl_mocks):
     machine = asl_machine("order.asl.json")
     asl_mocks.returns("Charge", {{"Payload": {{"paid": True}}}})
     execution = asl_env.execute(machine, {{"order": {index}}})
     assert execution.output == {{"order": {index}, "charge": {{"paid": True}}}}
-'''
+"""
 
-EMPTY_TEST = '''
+EMPTY_TEST = """
 def test_order_{index}():
     pass
-'''
+"""
 
 
 def write_suite(directory: Path, tests: int) -> tuple[Path, Path]:
