@@ -42,6 +42,8 @@ class _PluginState:
         self.machines: dict[tuple[Any, ...], StateMachine] = {}
         self.snapshots: SnapshotSession | None = None
         self.coverage_failed: str | None = None
+        self.found_files: dict[tuple[Path, str], Path] = {}
+        """``asl_machine``'s files, by the test's directory and the name it was given."""
         self.clock_start: float | None = None
         """``asl_clock_start`` as epoch seconds, once a test asked for a clock."""
 
@@ -287,6 +289,19 @@ def _load_file(state: _PluginState, path: Path, options: dict[str, Any]) -> Stat
 
 
 def _find_file(request: pytest.FixtureRequest, source: str | Path) -> Path:
+    """The file ``source`` names, beside the test, under the root or the working directory; found once
+    per session for each test directory (a suite loads the same file in hundreds of tests)."""
+    __tracebackhide__ = True
+    found_files = request.config.stash[_STATE].found_files
+    key = (request.path.parent, str(source))
+    found = found_files.get(key)
+    if found is not None and found.is_file():
+        return found
+    found = found_files[key] = _search_file(request, source)
+    return found
+
+
+def _search_file(request: pytest.FixtureRequest, source: str | Path) -> Path:
     __tracebackhide__ = True
     candidate = Path(source)
     if candidate.is_absolute():
