@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledMachine
     from asl_engine.runtime.decisions import Decision
     from asl_engine.runtime.handlers import UnansweredTask
+    from asl_engine.runtime.map_run.records import ChildRecord
     from asl_engine.runtime.run import ExecutionRun
     from asl_engine.runtime.starter import StartableMachine
 
@@ -26,7 +27,7 @@ class Execution:
     AWS would report on failure; ``history`` is the list of events in GetExecutionHistory's shape.
     """
 
-    def __init__(self, run: ExecutionRun) -> None:
+    def __init__(self, run: ExecutionRun | ChildRecord) -> None:
         self._run = run
 
     def __repr__(self) -> str:

@@ -85,9 +85,7 @@ class ExecutionHandle:
         """How far the latest Distributed Map run of ``map_state`` is; None before it starts."""
         for map_run in reversed(list(self._run.map_runs)):
             if map_run.node.name == map_state:
-                children = list(map_run.children)
-                ended = sum(1 for child in children if child.status != "RUNNING")
-                return MapRunProgress(map_run.items_read, map_run.total, ended, len(children))
+                return MapRunProgress(map_run.items_read, map_run.total, map_run.ended, map_run.started)
         return None
 
     def wait(self, timeout: float | None = None) -> Execution:

@@ -34,10 +34,12 @@ from asl_engine.runtime.safety import DEFAULT_LIMITS, SafetyLimits
 from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
 from asl_engine.runtime.starter import StartableMachine
 from asl_engine.services.mocks import Mocks
-from asl_engine.teststate import TestStateError, TestStateResult, run_test_state, test_state_request
 
 if TYPE_CHECKING:
     from asl_engine.runtime.durable.recorder import Recorder
+    from asl_engine.runtime.map_run.executor import ChildExecutor
+    from asl_engine.services.registry import ExecutorConfig
+    from asl_engine.teststate import TestStateResult
 
 
 class InvalidExecutionInput(AslEngineError):
@@ -212,6 +214,8 @@ class StateMachine:
         made. ``inspection_level`` DEBUG or TRACE adds ``inspection_data``: the data after each
         stage of the state's processing. Raises ``TestStateError`` for a request AWS would refuse.
         """
+        from asl_engine.teststate import run_test_state  # with the service integrations TestState calls
+
         return run_test_state(
             self.definition,
             state_name=state_name,
@@ -251,6 +255,8 @@ class StateMachine:
         The state is called ``StateName``, as AWS's TestState calls it; its ``Next`` need not exist.
         """
         definition = _state_definition(state_definition)
+        from asl_engine.teststate import run_test_state  # with the service integrations TestState calls
+
         return run_test_state(
             definition,
             input=input,
@@ -272,6 +278,8 @@ class StateMachine:
     ) -> TestStateResult:
         """The ``TestState`` API operation: ``request`` in AWS's shape (JSON text fields), the
         result's ``to_api()`` AWS's response. For the API server."""
+        from asl_engine.teststate import test_state_request
+
         return test_state_request(request, resources=resources, starter=_STARTER)
 
     # -- running -------------------------------------------------------------------------------------
@@ -421,6 +429,7 @@ class StateMachine:
             scheduler=scheduler,
             attach=attach,
             limits=check_limits(settings.limits),
+            executor=settings.executor,
         )
 
     def _handlers(
@@ -460,8 +469,11 @@ class StateMachine:
         durable: Recorder | None = None,
         attach: bool = True,
         limits: SafetyLimits = DEFAULT_LIMITS,
+        executor: str | ChildExecutor | None = None,
     ) -> ExecutionRun:
-        """``attach``: the scheduler is driven by a thread of its own (``run_until``), not an asyncio loop."""
+        """``attach``: the scheduler is driven by a thread of its own (``run_until``), not an asyncio loop.
+        ``executor``: where Distributed Map children run (else the resources' ``[executor]``); a
+        durable run keeps them in this process (the store refuses an executor, and Distributed Maps)."""
         run = ExecutionRun(
             self._compiled,
             identity,
@@ -482,10 +494,29 @@ class StateMachine:
         run.state_machine = self
         if durable is not None:
             run.callbacks.journal = durable
+        else:
+            configured = _configured_executor(handlers)
+            if executor is not None or configured is not None:
+                # Process pools and Dask (and their modules) only for the executions that ask for them.
+                from asl_engine.executors import resolve_executor
+
+                run.map_executor = resolve_executor(executor, configured)
         return run
 
     def _arm_timeout(self, run: ExecutionRun, main: Task[None]) -> None:
         run.arm_timeout(main, run.start_time)
+
+
+def _configured_executor(handlers: Sequence[HandlerSource]) -> ExecutorConfig | None:
+    """The ``[executor]`` section of the ``asl.toml`` the resources were loaded from, if any.
+
+    Read by attribute (a ``Resources`` has it): importing ``Resources`` here would import every
+    service integration with ``StateMachine``, which most programs never need."""
+    for source in handlers:
+        config: ExecutorConfig | None = getattr(source, "executor_config", None)
+        if config is not None:
+            return config
+    return None
 
 
 def _fresh_seed() -> int:
@@ -526,6 +557,8 @@ def execution_input_text(value: Any) -> str:
 
 
 def _state_definition(definition: Mapping[str, Any] | str) -> dict[str, Any]:
+    from asl_engine.teststate import TestStateError
+
     if isinstance(definition, str):
         try:
             parsed = json.loads(definition)

@@ -17,6 +17,7 @@ from asl_engine.definition.arns import DEFAULT_ACCOUNT, DEFAULT_REGION
 from asl_engine.runtime.clock import Clock
 from asl_engine.runtime.handlers import HandlerSource
 from asl_engine.runtime.history import EventListener
+from asl_engine.runtime.map_run.executor import ChildExecutor
 from asl_engine.runtime.safety import DEFAULT_LIMITS, SafetyLimits
 from asl_engine.services.mocks import Mocks
 
@@ -59,6 +60,10 @@ class ExecutionOptions(TypedDict, total=False):
     """Called with each history event as it is recorded (on the execution's thread)."""
     start_mode: str
     """``"sync"`` runs an Express machine as StartSyncExecution would (``"async"`` by default)."""
+    executor: str | ChildExecutor | None
+    """Where Distributed Map child executions run: ``"in-process"`` (the default), ``"processes[:N]"``,
+    ``"dask"``, ``"dask://HOST:PORT"``, or an executor from ``asl_engine.executors``. Without it, the
+    ``[executor]`` section of the ``asl.toml`` the resources came from, if any."""
     limits: SafetyLimits
     """The engine's safety limits: transitions per execution, the JSONata evaluation budget
     (``SafetyLimits()`` by default; see docs/engine.md, "Safety limits")."""
@@ -82,6 +87,7 @@ class ExecutionSettings:
     role_arn: str | None = None
     listeners: Sequence[EventListener] = ()
     start_mode: str = "async"
+    executor: str | ChildExecutor | None = None
     limits: SafetyLimits = DEFAULT_LIMITS
     store: ExecutionStore | None = None
 

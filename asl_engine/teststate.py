@@ -18,8 +18,9 @@ with the code ``InvalidDefinition`` and the validator's diagnostics.
 Not modelled: ``fieldValidationMode`` is accepted but mocked results are not checked against the
 services' API models (every mode behaves as ``NONE``); ``stateConfiguration`` fields other than
 ``retrierRetryCount`` (``errorCausedByState``, ``mapIterationFailureCount``, ``mapItemReaderData``)
-are refused; the engine has no HTTP Task, so ``inspectionData`` never holds an HTTP ``request`` or
-``response`` and ``revealSecrets`` has no secret to reveal.
+are refused. At TRACE, an HTTP Task (``arn:aws:states:::http:invoke``) answered by a local handler
+or a real endpoint adds its ``request`` and ``response``; what its EventBridge connection added is
+shown only with ``revealSecrets``.
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ from asl_engine.runtime.single_state import (
     run_state_once,
 )
 from asl_engine.runtime.starter import ExecutionStarter
+from asl_engine.services.http.inspection import trace_inspection
 from asl_engine.services.mocks import MockResponse
+from asl_engine.services.registry import Resources
 
 INSPECTION_LEVELS = ("INFO", "DEBUG", "TRACE")
 STATUSES = ("SUCCEEDED", "FAILED", "RETRIABLE", "CAUGHT_ERROR")
@@ -139,7 +142,7 @@ class TestStateResult:
 
 
 _STRUCTURED_STAGES = frozenset(
-    {"errorDetails", "maxConcurrency", "toleratedFailureCount", "toleratedFailurePercentage"}
+    {"errorDetails", "maxConcurrency", "toleratedFailureCount", "toleratedFailurePercentage", "request", "response"}
 )
 """Stages AWS answers as numbers or objects; the others are JSON text."""
 
@@ -225,15 +228,28 @@ def run_test_state(
         )
     except ConfigurationError as error:
         raise TestStateError("ValidationException", str(error)) from None
+    stages = outcome.stages if level != "INFO" else {}
+    if level == "TRACE" and response is None:
+        stages = {**stages, **_http_trace(handlers, identity.execution_arn, reveal_secrets)}
     return TestStateResult(
         outcome.status,
         outcome.output,
         outcome.error,
         outcome.cause,
         outcome.next_state,
-        outcome.stages if level != "INFO" else {},
+        stages,
         outcome.has_output,
     )
+
+
+def _http_trace(handlers: Sequence[HandlerSource], execution_arn: str, reveal_secrets: bool) -> dict[str, Any]:
+    """TRACE's ``request`` and ``response``: the last HTTP exchange the state under test made, if any."""
+    for source in handlers:
+        if isinstance(source, Resources):
+            exchanges = source.http.exchanges(execution_arn)
+            if exchanges:
+                return trace_inspection(exchanges[-1], reveal_secrets=reveal_secrets)
+    return {}
 
 
 def test_state_request(

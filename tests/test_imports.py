@@ -38,6 +38,8 @@ def test_loading_and_running_a_machine_imports_no_graph_schema_or_service_librar
     assert [name for name in _heavy(modules) if not name.startswith("jsonata")] == []
     assert "asl_engine.services.dynamodb" not in modules
     assert "asl_engine.services.registry" not in modules
+    assert "asl_engine.executors" not in modules  # process pools and Dask, for Distributed Maps that ask
+    assert "asl_engine.teststate" not in modules
 
 
 def test_the_lazy_names_resolve_to_the_modules_that_define_them() -> None:

@@ -98,6 +98,12 @@ _STOP_CAUSE = "Interrupted with Ctrl-C"
 )
 @click.option("--seed", type=int, metavar="N", help="Seed random values (names, UUIDs, jitter, task tokens).")
 @click.option(
+    "--executor",
+    metavar="NAME",
+    help="Where Distributed Map children run: in-process, processes[:N], dask or dask://HOST:PORT.  "
+    "[default: the [executor] of the resources file, else in-process]",
+)
+@click.option(
     "--max-transitions",
     type=click.IntRange(min=1),
     metavar="N",
@@ -168,6 +174,7 @@ def run(
     mock_machine: str | None,
     clock_kind: str,
     seed: int | None,
+    executor: str | None,
     max_transitions: int | None,
     output_file: Path | None,
     pretty: bool | None,
@@ -199,6 +206,7 @@ def run(
       asl run machine.json --resources handlers.toml --set Env=dev --trace-file trace.jsonl
       asl run machine.json --outbox sent.json   # the SQS messages, SNS messages, events... it sent
       asl run machine.json --input input.json --store runs.db --name order-42
+      asl run big-map.json --executor processes:4
     """
     try:
         if (mock_config is None) != (test_case is None):
@@ -220,6 +228,7 @@ def run(
                 mocks=mocks,
                 clock=_clock(clock_kind),
                 seed=seed,
+                executor=executor,
                 limits=DEFAULT_LIMITS if max_transitions is None else SafetyLimits(max_transitions=max_transitions),
                 trace=trace,
                 trace_stream=trace_stream,
@@ -297,6 +306,7 @@ def _execute(
     mocks: Mapping[str, Any] | None,
     clock: Clock,
     seed: int | None,
+    executor: str | None,
     limits: SafetyLimits,
     trace: bool,
     trace_stream: IO[str] | None,
@@ -331,6 +341,7 @@ def _execute(
             resources=resources,
             seed=seed,
             listeners=listeners,
+            executor=executor,
             limits=limits,
             store=store,
         )

@@ -9,6 +9,7 @@ blocking the scheduler: ``sleep`` follows the execution's clock (virtual or real
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -77,9 +78,19 @@ class TaskEnvironment:
     """
 
     def __init__(self, run: ExecutionRun, *, random: random.Random | None = None, clock: Clock | None = None) -> None:
-        self._run = run
+        # A weak reference: the run holds its environment, and a strong one back would make every
+        # finished run a reference cycle, freed only by the garbage collector (a Distributed Map ends
+        # thousands of child runs a second).
+        self._run_ref = weakref.ref(run)
         self._random = random
         self._clock = clock
+
+    @property
+    def _run(self) -> ExecutionRun:
+        run = self._run_ref()
+        if run is None:
+            raise ConfigurationError("the execution this task belonged to has ended")
+        return run
 
     @property
     def clock(self) -> Clock:

@@ -135,5 +135,16 @@ class UnansweredTask(StatesError):
         self.resource = resource
         self.missing = missing
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A worker process reports the tasks its Distributed Map children could not answer: keep the
+        # keyword-only fields through pickling (an exception pickles its positional arguments only).
+        return (_unanswered_task, (self.error, self.cause, self.state_name, self.resource, self.missing))
+
+
+def _unanswered_task(
+    error: str | None, cause: str | None, state_name: str, resource: ResourceRef, missing: MissingTarget | None
+) -> UnansweredTask:
+    return UnansweredTask(error, cause, state_name=state_name, resource=resource, missing=missing)
+
 
 HandlerFunction = Callable[[TaskRequest], TaskResult]

@@ -16,6 +16,7 @@ Event ids are always counted, even with recording off, because AWS's error cause
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -47,6 +48,7 @@ def details_member(event_type: str) -> str:
     return member
 
 
+@functools.lru_cache(maxsize=1024)
 def format_timestamp(epoch_seconds: float) -> str:
     """ISO-8601 with milliseconds, UTC, as the context object shows times (``...T10:04:42.001Z``)."""
     moment = datetime.fromtimestamp(epoch_seconds, UTC)
@@ -272,6 +274,19 @@ class History:
     def count(self) -> int:
         """Events counted so far (recorded or not)."""
         return self.last_id
+
+    def rows(self) -> list[Any]:
+        """The recorded rows (``ROW_WIDTH`` slots per event), to pack a finished history (a Distributed
+        Map child's) or send it from another process; not to be changed."""
+        return self._slots
+
+    @classmethod
+    def restored(cls, rows: list[Any]) -> History:
+        """A finished history from its ``rows``."""
+        history = cls()
+        history._slots = rows
+        history.last_id = len(rows) // ROW_WIDTH
+        return history
 
     def _notify(self, event: HistoryEvent) -> None:
         for listener in self.listeners:

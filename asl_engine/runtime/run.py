@@ -9,6 +9,7 @@ side, and everything needed to persist or resume one is reachable from here.
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ from asl_engine.definition.nesting import MAX_NESTING_DEPTH
 from asl_engine.errors import StatesError
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import CallbackRegistry, directories
-from asl_engine.runtime.children import BranchAbort, ChildFailure
+from asl_engine.runtime.children import BranchAbort
 from asl_engine.runtime.clock import Clock
 from asl_engine.runtime.decisions import Decision
 from asl_engine.runtime.environment import TaskEnvironment
@@ -39,6 +40,7 @@ from asl_engine.runtime.limits import (
     payload_size,
     text_size,
 )
+from asl_engine.runtime.map_run.records import ChildList
 from asl_engine.runtime.payload_meter import PayloadMeter
 from asl_engine.runtime.safety import CHECK_EVERY, DEFAULT_LIMITS, SafetyLimits, transitions_exceeded
 from asl_engine.runtime.scheduler import Cancelled, Scheduler
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledMachine, CompiledScope
     from asl_engine.runtime.durable.journal import Key
     from asl_engine.runtime.durable.recorder import Recorder
+    from asl_engine.runtime.map_run.executor import ChildExecutor
     from asl_engine.runtime.scheduler import Task
     from asl_engine.runtime.starter import ExecutionStarter, StartableMachine
     from asl_engine.runtime.states.map_ import MapState
@@ -208,6 +211,8 @@ class ExecutionRun:
         """The ``StateMachine`` this run belongs to, when started through one."""
         self.starter = starter
         """Starts the executions this one asks for (``states:startExecution``); inherited by its children."""
+        self.map_executor: ChildExecutor | None = None
+        """Runs the child executions of its Distributed Maps (None: in this process); inherited."""
         self.task_environment = TaskEnvironment(self)
         self._watchdog: Task[None] | None = None
         self.limits = limits
@@ -414,7 +419,7 @@ class ExecutionRun:
     ) -> ExecutionRun:
         """An execution started by ``parent`` (nested, or a Distributed Map child): it shares the
         parent's clock, scheduler, task handlers and history setting."""
-        return cls(
+        run = cls(
             machine,
             identity,
             value,
@@ -427,9 +432,13 @@ class ExecutionRun:
             starter=parent.starter,
             limits=parent.limits,
         )
+        run.map_executor = parent.map_executor
+        return run
 
     def start_map_run(self, frame: Frame, node: MapState) -> MapRun:
-        map_run = MapRun(self, node, str(uuid.UUID(int=self.random_for(frame).getrandbits(128), version=4)))
+        rng = self.random_for(frame)
+        run_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        map_run = MapRun(self, node, run_id, rng.getrandbits(64))
         self.map_runs.append(map_run)
         return map_run
 
@@ -494,48 +503,50 @@ async def run_guarded(scope: CompiledScope, frame: Frame, value: Any) -> Any:
 
 
 class MapRun:
-    """A Distributed Map's run: child executions, each with its own history and context."""
+    """A Distributed Map's run: its identity, progress and finished child executions.
 
-    def __init__(self, parent: ExecutionRun, node: MapState, run_id: str) -> None:
+    The children run through the execution's ``map_executor`` (``runtime/map_run``); each finished
+    one is kept as a ``ChildRecord``, in item order.
+    """
+
+    def __init__(self, parent: ExecutionRun, node: MapState, run_id: str, seed: int = 0) -> None:
         self.parent = parent
         self.node = node
         self.run_id = run_id
+        self.seed = seed
+        """Every child's name and random seed derive from it and the child's index."""
         identity = parent.identity
         label = node.label or node.name
         self.arn = (
             f"arn:{identity.partition}:states:{identity.region}:{identity.account}:mapRun:"
             f"{identity.state_machine_name}/{label}:{run_id}"
         )
-        self.children: list[ExecutionRun] = []
-        self.child_by_index: dict[int, ExecutionRun] = {}
-        """Each child execution by the index of the item (or batch) it runs."""
+        self.children = ChildList(self)
+        """The finished child executions, in item (or batch) order."""
         self.items_read = 0
         """Items known so far: the state input's, or as many as the ItemReader has read (for progress)."""
         self.total: int | None = None
         """Child executions this run starts (batches, with an ItemBatcher), once every item is known."""
+        self.started = 0
+        self.ended = 0
+        """Child executions started and ended so far (for progress)."""
 
     def count_read(self, items: int) -> None:
         self.items_read = items
 
-    async def run_child(self, processor: CompiledScope, index: int, value: Any) -> Any:
-        parent = self.parent
-        child_name = str(uuid.UUID(int=parent.random.getrandbits(128), version=4))
-        identity = parent.identity.sibling(
-            f"{parent.identity.state_machine_name}/{self.node.label or self.node.name}", child_name
-        )
-        child = ExecutionRun.alongside(
-            parent, parent.machine, identity, value, rng=parent.random, callbacks=parent.callbacks
-        )
-        child.state_machine = parent.state_machine
-        self.children.append(child)
-        self.child_by_index[index] = child
-        frame = Frame(child, VariableScope(), 0)
-        child.history.add("ExecutionStarted", 0, child.start_time, {"input": value})
-        try:
-            output = await run_guarded(processor, frame, value)
-        except StatesError as error:
-            child._finish("FAILED", error=error.error, cause=error.cause)
-            raise ChildFailure(error, frame.last_event_id) from None
-        child._finish("SUCCEEDED", output=output)
-        child.history.add("ExecutionSucceeded", frame.last_event_id, child.clock.now(), {"output": output})
-        return output
+    def child_identity(self, name: str) -> Identity:
+        return self._child_template.sibling(self._child_template.state_machine_name, name)
+
+    @functools.cached_property
+    def _child_template(self) -> Identity:
+        parent = self.parent.identity
+        return parent.sibling(f"{parent.state_machine_name}/{self.node.label or self.node.name}", "")
+
+    @functools.cached_property
+    def child_arn_prefix(self) -> str:
+        """A child's execution ARN without its name."""
+        return self._child_template.execution_arn
+
+    @functools.cached_property
+    def child_machine_arn(self) -> str:
+        return self._child_template.state_machine_arn

@@ -33,6 +33,10 @@
     [handlers]
     "arn:aws:states:::sqs:sendMessage" = "handlers:send_message"
 
+    [executor]                                     # where Distributed Map children run
+    use = "processes:4"                            # in-process, processes[:N], dask, dask://HOST:PORT
+    batch_size = 100                               # children per task sent to a worker
+
 Paths and modules resolve relative to the file's directory (a module not found there is imported
 normally). Every mistake is a ``ConfigurationError`` naming the file and the key.
 """
@@ -47,12 +51,15 @@ from typing import Any
 from asl_engine.definition.suggest import did_you_mean
 from asl_engine.errors import ConfigurationError
 from asl_engine.services.integration import Integration
-from asl_engine.services.registry import Resources
-from asl_engine.services.sections import ConfigSection, Location, table_at
+from asl_engine.services.registry import ExecutorConfig, Resources
+from asl_engine.services.sections import ConfigSection, Location, only_keys, table_at
 from asl_engine.services.table import INTEGRATIONS
 
 HANDLERS_SECTION = "handlers"
-"""Generic handlers by Resource (``Resources.handler``): the one section that is not a service's."""
+"""Generic handlers by Resource (``Resources.handler``): a section that is not a service's."""
+EXECUTOR_SECTION = "executor"
+"""Where Distributed Map children run: kept as ``Resources.executor_config`` (read by ``asl_engine.executors``)."""
+EXECUTOR_KEYS = ("use", "batch_size", "retries", "upload")
 
 
 def load_resources(path: str | Path, *, integrations: Sequence[Integration[Any]] = INTEGRATIONS) -> Resources:
@@ -75,7 +82,7 @@ def _load(file: Path, document: Mapping[str, Any], integrations: Sequence[Integr
     base = file.resolve().parent
     root = Location(file)
     configured = [integration for integration in integrations if integration.section is not None]
-    sections = [*(str(integration.section) for integration in configured), HANDLERS_SECTION]
+    sections = [*(str(integration.section) for integration in configured), HANDLERS_SECTION, EXECUTOR_SECTION]
     unknown = [key for key in document if key not in sections]
     if unknown:
         hint = did_you_mean(unknown[0], sections)
@@ -89,7 +96,29 @@ def _load(file: Path, document: Mapping[str, Any], integrations: Sequence[Integr
         if integration.configure is not None:
             integration.configure(ConfigSection(values[section], root / section, base), resources.state(integration))
     _handlers(resources, ConfigSection(values[HANDLERS_SECTION], root / HANDLERS_SECTION, base))
+    if EXECUTOR_SECTION in document:
+        resources.executor_config = _executor(values[EXECUTOR_SECTION], root / EXECUTOR_SECTION)
     return resources
+
+
+def _executor(section: dict[str, Any], where: Location) -> ExecutorConfig:
+    only_keys(section, EXECUTOR_KEYS, where)
+    use = section.get("use", "in-process")
+    if not isinstance(use, str) or not use:
+        raise (where / "use").error(
+            f"expected an executor: in-process, processes[:N], dask or dask://HOST:PORT, got {use!r}"
+        )
+    numbers: dict[str, int | None] = {}
+    for key, minimum in (("batch_size", 1), ("retries", 0)):
+        value = section.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < minimum):
+            raise (where / key).error(f"expected an integer of at least {minimum}, got {value!r}")
+        numbers[key] = value
+    upload = section.get("upload", True)
+    if not isinstance(upload, bool):
+        raise (where / "upload").error(f"expected true or false, got {upload!r}")
+    use_at = where / "use"
+    return ExecutorConfig(use, numbers["batch_size"], numbers["retries"], f"{use_at.file}: {use_at.key}", upload)
 
 
 def _handlers(resources: Resources, section: ConfigSection) -> None:

@@ -42,6 +42,8 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar, cast, overload
 
 from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
@@ -94,6 +96,44 @@ _FUNCTION_TYPES = frozenset({"AWS::Lambda::Function", "AWS::Serverless::Function
 S = TypeVar("S")
 
 
+@dataclass(frozen=True, slots=True)
+class PortableResources:
+    """A ``Resources`` as another process rebuilds it (``Resources.portable``); picklable when its
+    functions are functions of importable modules."""
+
+    lambdas: tuple[tuple[str, LambdaHandler, float, int], ...] = ()
+    glue_jobs: tuple[GlueJob, ...] = ()
+    handlers: tuple[tuple[str, TaskHandler], ...] = ()
+    s3_path: str | None = None
+    dynamodb_path: str | None = None
+    left_behind: tuple[str, ...] = ()
+    """Services whose content stays in this process: ``s3`` and ``dynamodb`` held in memory,
+    ``states`` (registered state machines)."""
+
+    def build(self) -> Resources:
+        resources = Resources(s3_path=self.s3_path, dynamodb_path=self.dynamodb_path)
+        for key, handler, timeout, memory_size in self.lambdas:
+            resources.lambda_function(key, handler, timeout=timeout, memory_size=memory_size)
+        for job in self.glue_jobs:
+            resources.glue.add_job(job)
+        for resource, function in self.handlers:
+            resources.handler(resource, function)
+        return resources
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutorConfig:
+    """An ``asl.toml`` ``[executor]`` section: where Distributed Map children run (read by ``asl_engine.executors``)."""
+
+    use: str
+    batch_size: int | None = None
+    retries: int | None = None
+    where: str = "executor"
+    """Where it was configured, for error messages (``asl.toml: [executor] use``)."""
+    upload: bool = True
+    """For ``dask://HOST:PORT``: send the project directory to the workers (false: it is at the same path there)."""
+
+
 class Resources:
     """A local AWS account: Lambda functions, Glue jobs, DynamoDB tables, S3 objects, state machines,
     activities, SQS queues, SNS topics, EventBridge buses, secrets, API routes, HTTP endpoints, handlers.
@@ -127,9 +167,12 @@ class Resources:
         self._handlers: dict[str, TaskHandler] = {}
         self._handlers_by_action: dict[tuple[str, str, str], TaskHandler] = {}
         self._cache: dict[str, TaskHandler | None] = {}
+        self.executor_config: ExecutorConfig | None = None
+        """Its ``[executor]`` section: the executor of executions it answers, unless they name another."""
         self.source: os.PathLike[str] | None = None
         """The resources file this was loaded from (``load_resources``): a durable execution's store
-        remembers it, to load the same handlers when the execution is resumed in another process."""
+        remembers it, to load the same handlers when the execution is resumed in another process, and
+        the worker processes of a Distributed Map load it again (``asl_engine.executors``)."""
         self._tokens = TaskTokens()
         if endpoints:
             for service, target in endpoints.items():
@@ -447,6 +490,38 @@ class Resources:
             return fn
 
         return register(function) if function is not None else register
+
+    # -- in another process ----------------------------------------------------------------------------
+
+    def portable(self) -> PortableResources:
+        """What another process needs to rebuild these resources (a worker running Distributed Map
+        children): the registered functions, jobs and handlers (sent by reference, so they must be
+        importable there), and where the embedded S3 and DynamoDB are stored. What cannot travel is
+        listed in ``left_behind``: data held in memory here, registered state machines."""
+        left_behind = []
+        s3, dynamodb = self.state(S3), self.state(DYNAMODB)
+        if s3.path is None and s3.created is not None:
+            left_behind.append("s3")
+        if dynamodb.path is None and dynamodb.created is not None:
+            left_behind.append("dynamodb")
+        if self.state_machines.names():
+            left_behind.append("states")
+        return PortableResources(
+            lambdas=tuple(
+                (key, function.handler, function.timeout, function.memory_size)
+                for key, function in self.lambdas.registrations()
+            ),
+            glue_jobs=tuple(self.glue.jobs()),
+            handlers=tuple(self._handlers.items()),
+            s3_path=None if s3.path is None else os.fspath(s3.path),
+            dynamodb_path=None if dynamodb.path is None else os.fspath(dynamodb.path),
+            left_behind=tuple(left_behind),
+        )
+
+    def stored_paths(self) -> list[Path]:
+        """Where the embedded S3 and DynamoDB keep their data on disk (what workers share by path)."""
+        paths = (self.state(S3).path, self.state(DYNAMODB).path)
+        return [Path(path) for path in paths if path is not None]
 
     # -- resolution ----------------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ from asl_engine.runtime.durable.history import events_from_rows
 from asl_engine.runtime.durable.inputs import answer_input, heartbeat_input
 from asl_engine.runtime.durable.journal import Commit, EventRow, Input, Key, Row
 from asl_engine.runtime.durable.recorder import Recorder
+from asl_engine.runtime.map_run.in_process import IN_PROCESS, InProcessExecutor
 from asl_engine.runtime.run import ExecutionRun, Identity
 from asl_engine.runtime.safety import DEFAULT_LIMITS, SafetyLimits
 from asl_engine.services.mocks import Mocks
@@ -199,8 +200,10 @@ class Store(ABC):
         history: bool = True,
         attach: bool = True,
         limits: SafetyLimits = DEFAULT_LIMITS,
+        executor: Any = None,
     ) -> _Running | ExecutionRecord:
         self._check_open()
+        _check_executor(executor)
         if isinstance(machine, str):
             machine = self.state_machine(machine)
         check_start_mode(start_mode)
@@ -881,6 +884,18 @@ def _name_rule(input_text: str) -> Callable[[ExecutionRecord, float], str]:
         raise ExecutionAlreadyExists(f"Execution Already Exists: '{existing.arn}'")
 
     return decide
+
+
+def _check_executor(executor: Any) -> None:
+    """An executor runs Distributed Map children elsewhere; a durable execution runs none (below)."""
+    if executor is None or executor == IN_PROCESS or isinstance(executor, InProcessExecutor):
+        return
+    shown = executor if isinstance(executor, str) else type(executor).__name__
+    raise ConfigurationError(
+        f"the executor option ({shown!r}) cannot be combined with store=: it chooses where Distributed Map "
+        "children run, and a durable execution runs no Distributed Map yet (docs/durability.md): drop "
+        "executor= (asl run: --executor) or the store"
+    )
 
 
 def _check_durable(machine: StateMachine) -> None:

@@ -12,6 +12,7 @@ execution with ``States.Runtime`` before ``MapStateStarted``.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,25 +40,57 @@ class BatchPlan:
     max_bytes: int
     batch_input: Any
 
-    def batches(self, items: list[Any]) -> list[dict[str, Any]]:
-        head: dict[str, Any] = {} if self.batch_input is None else {"BatchInput": self.batch_input}
-        # Bytes of the input around the items: '{"BatchInput":...,"Items":[' and ']}'.
-        base = _size({**head, "Items": []})
-        result: list[dict[str, Any]] = []
-        current: list[Any] = []
-        size = base
+    def batches(self, items: Iterable[Any]) -> Iterator[dict[str, Any]]:
+        """The children's inputs, one batch at a time, as the items come."""
+        batching = self.start()
         for item in items:
-            item_size = _size(item) + (1 if current else 0)
-            full = self.max_items is not None and len(current) >= self.max_items
-            if current and (full or size + item_size > self.max_bytes):
-                result.append({**head, "Items": current})
-                current, size = [], base
-                item_size -= 1
-            current.append(item)
-            size += item_size
-        if current:
-            result.append({**head, "Items": current})
-        return result
+            batch = batching.add(item)
+            if batch is not None:
+                yield batch
+        last = batching.finish()
+        if last is not None:
+            yield last
+
+    def start(self) -> Batching:
+        return Batching(self)
+
+
+class Batching:
+    """Batches being filled one item at a time (a Map Run batches items as it reads them)."""
+
+    __slots__ = ("_base", "_current", "_head", "_max_bytes", "_max_items", "_size")
+
+    def __init__(self, plan: BatchPlan) -> None:
+        self._head: dict[str, Any] = {} if plan.batch_input is None else {"BatchInput": plan.batch_input}
+        # Bytes of the input around the items: '{"BatchInput":...,"Items":[' and ']}'.
+        self._base = _size({**self._head, "Items": []})
+        self._max_items = plan.max_items
+        self._max_bytes = plan.max_bytes
+        self._current: list[Any] = []
+        self._size = self._base
+
+    def add(self, item: Any) -> dict[str, Any] | None:
+        """Add ``item``; returns the batch it closed (it did not fit there), if any."""
+        current = self._current
+        item_size = _size(item) + (1 if current else 0)
+        full = self._max_items is not None and len(current) >= self._max_items
+        closed = None
+        if current and (full or self._size + item_size > self._max_bytes):
+            closed = {**self._head, "Items": current}
+            current = self._current = []
+            self._size = self._base
+            item_size -= 1
+        current.append(item)
+        self._size += item_size
+        return closed
+
+    def finish(self) -> dict[str, Any] | None:
+        """The last batch, if it has items."""
+        if not self._current:
+            return None
+        batch = {**self._head, "Items": self._current}
+        self._current = []
+        return batch
 
 
 class ItemBatcher:

@@ -128,20 +128,23 @@ def check_headers(headers: list[str]) -> list[str]:
 
 def csv_items(text: str, *, delimiter: str = ",", headers: list[str] | None = None) -> list[dict[str, str]]:
     """One object per record, keyed by ``headers`` (None: the first record is the header row)."""
+    return list(iter_csv_items(text, delimiter=delimiter, headers=headers))
+
+
+def iter_csv_items(text: str, *, delimiter: str = ",", headers: list[str] | None = None) -> Iterator[dict[str, str]]:
+    """``csv_items`` one record at a time: a Distributed Map never holds every item of a large file."""
     rows = csv_rows(text, delimiter)
     if headers is None:
         first = next(rows, None)
         if first is None:
-            return []
+            return
         headers = first
     check_headers(headers)
     width = len(headers)
-    items = []
     for row in rows:
         if len(row) < width:
             row = row + [""] * (width - len(row))
-        items.append(dict(zip(headers, row, strict=False)))
-    return items
+        yield dict(zip(headers, row, strict=False))
 
 
 # -- JSON --------------------------------------------------------------------------------------------------
@@ -185,11 +188,22 @@ def json_items(text: str, where: str, items_pointer: str | None = None) -> list[
 
 
 def jsonl_items(text: str, where: str) -> list[Any]:
-    items = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    return list(iter_jsonl_items(text, where))
+
+
+def iter_jsonl_items(text: str, where: str) -> Iterator[Any]:
+    """The values of JSON Lines text, one at a time (a bad line fails when it is reached)."""
+    start = 0
+    number = 0
+    length = len(text)
+    while start < length:
+        end = text.find("\n", start)
+        end = length if end < 0 else end
+        number += 1
+        line = text[start:end]
+        start = end + 1
         if line.strip():
-            items.append(parse_json(line, f"line {number} of {where}"))
-    return items
+            yield parse_json(line, f"line {number} of {where}")
 
 
 # -- manifests ---------------------------------------------------------------------------------------------

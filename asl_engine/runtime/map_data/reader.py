@@ -15,7 +15,8 @@ duplicates.", "Attempting to map over non-iterable node.", "field MaxItems must 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import itertools
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -128,61 +129,76 @@ class ItemReader:
 
     # -- after MapRunStarted -----------------------------------------------------------------------------
 
-    async def read(self, frame: Frame, request: ReadRequest, counted: ReadCounter = _uncounted) -> ReadItems:
-        """The items, limited by MaxItems; failures are ``States.ItemReaderFailed`` (Runtime passes through)."""
+    async def stream(
+        self, frame: Frame, request: ReadRequest, counted: ReadCounter = _uncounted
+    ) -> AsyncIterator[ReadItems]:
+        """The items in chunks, limited by MaxItems; failures are ``States.ItemReaderFailed`` (Runtime
+        passes through). Objects are fetched one at a time and parsed as the chunks are taken, so a
+        Map Run over millions of rows never holds them all (only the object being read)."""
         limit = request.max_items
+        limit = min(limit, MAX_ITEMS_LIMIT) if limit else None
+        read = 0
         try:
-            if limit is not None and limit < 0:
+            if request.max_items is not None and request.max_items < 0:
                 raise ItemReaderError("field MaxItems must be positive")
-            if self.listing:
-                read = await self._read_listing(frame, request, counted)
-            else:
-                read = await self._read_object(frame, request, counted)
+            chunks = self._read_listing(frame, request) if self.listing else self._read_object(frame, request)
+            async for chunk in chunks:
+                if limit is not None and read + len(chunk.items) >= limit:
+                    del chunk.items[limit - read :]
+                    del chunk.sources[limit - read :]
+                read += len(chunk.items)
+                counted(read)
+                if chunk.items:
+                    yield chunk
+                if limit is not None and read >= limit:
+                    return
         except ItemReaderError as error:
             raise StatesError(ITEM_READER_FAILED, error.message) from None
         except StatesError as error:
             if error.error == failures.RUNTIME:
                 raise
             raise StatesError(ITEM_READER_FAILED, error.cause or error.error) from None
-        if limit:
-            limit = min(limit, MAX_ITEMS_LIMIT)
-            del read.items[limit:]
-            del read.sources[limit:]
-        counted(len(read.items))
+        counted(read)
+
+    async def read(self, frame: Frame, request: ReadRequest, counted: ReadCounter = _uncounted) -> ReadItems:
+        """Every item at once (``stream`` collected)."""
+        read = ReadItems([], [])
+        async for chunk in self.stream(frame, request, counted):
+            read.items.extend(chunk.items)
+            read.sources.extend(chunk.sources)
         return read
 
-    async def _read_object(self, frame: Frame, request: ReadRequest, counted: ReadCounter) -> ReadItems:
+    async def _read_object(self, frame: Frame, request: ReadRequest) -> AsyncIterator[ReadItems]:
         location = _location(request.parameters)
         body = await call(frame, request.handler, self.resource, request.parameters)
         config = self.config
         if config.input_type == "MANIFEST" or config.manifest_type is not None:
-            return await self._read_manifest(frame, location, body, counted)
-        items = self._parse(body, location)
-        return ReadItems(items, [location.source] * len(items))
+            async for chunk in self._read_manifest(frame, location, body):
+                yield chunk
+            return
+        for chunk in self._parse(body, location):
+            yield chunk
 
-    async def _read_manifest(
-        self, frame: Frame, manifest: ObjectLocation, body: Any, counted: ReadCounter
-    ) -> ReadItems:
+    async def _read_manifest(self, frame: Frame, manifest: ObjectLocation, body: Any) -> AsyncIterator[ReadItems]:
         where = manifest.source
         text = formats.decode(_bytes_or_text(body, where), where)
         config = self.config
         if config.manifest_type == "ATHENA_DATA":
-            return await self._read_files(frame, formats.athena_manifest(text, where), counted)
+            async for chunk in self._read_files(frame, formats.athena_manifest(text, where)):
+                yield chunk
+            return
         inventory = formats.inventory_manifest(text, where)
-        read = ReadItems([], [])
         getter = s3_resource(self.resource, "getObject")
         handler = integration(frame, getter, "ItemReader", _HOW_TO)
         for location in inventory.files:
             data = await call(frame, handler, getter, {"Bucket": location.bucket, "Key": location.key})
-            rows = formats.csv_items(
+            rows = formats.iter_csv_items(
                 formats.decode(_bytes_or_text(data, location.source), location.source), headers=inventory.columns
             )
-            read.items.extend(rows)
-            read.sources.extend([location.source] * len(rows))
-            counted(len(read.items))
-        return read
+            for chunk in _chunks(rows, location.source):
+                yield chunk
 
-    async def _read_listing(self, frame: Frame, request: ReadRequest, counted: ReadCounter) -> ReadItems:
+    async def _read_listing(self, frame: Frame, request: ReadRequest) -> AsyncIterator[ReadItems]:
         parameters = dict(request.parameters)
         bucket = parameters.get("Bucket")
         if not isinstance(bucket, str):
@@ -193,43 +209,55 @@ class ItemReader:
             page = await call(frame, request.handler, self.resource, parameters)
             if not isinstance(page, Mapping) or not isinstance(page.get("Contents", []), list):
                 raise ItemReaderError(f"The listing of bucket '{bucket}' is not a ListObjectsV2 response")
-            listed.extend(page.get("Contents", []))
-            if not flatten:
-                counted(len(listed))  # the listed objects are the items
+            contents = page.get("Contents", [])
+            if flatten:
+                listed.extend(contents)
+            else:  # the listed objects are the items
+                items = [_listed_item(entry) for entry in contents]
+                yield ReadItems(items, [f"S3://{bucket}"] * len(items))
             token = page.get("NextContinuationToken")
             if not page.get("IsTruncated") or not isinstance(token, str):
                 break
             parameters["ContinuationToken"] = token
         if flatten:
-            return await self._read_files(
-                frame, [ObjectLocation(bucket, str(entry.get("Key"))) for entry in listed], counted
-            )
-        items = [_listed_item(entry) for entry in listed]
-        return ReadItems(items, [f"S3://{bucket}"] * len(items))
+            locations = [ObjectLocation(bucket, str(entry.get("Key"))) for entry in listed]
+            async for chunk in self._read_files(frame, locations):
+                yield chunk
 
-    async def _read_files(self, frame: Frame, locations: list[ObjectLocation], counted: ReadCounter) -> ReadItems:
+    async def _read_files(self, frame: Frame, locations: list[ObjectLocation]) -> AsyncIterator[ReadItems]:
         """Every file's items in order (LOAD_AND_FLATTEN, Athena manifests), parsed per InputType."""
         getter = s3_resource(self.resource, "getObject")
         handler = integration(frame, getter, "ItemReader", _HOW_TO)
-        read = ReadItems([], [])
         for location in locations:
             body = await call(frame, handler, getter, {"Bucket": location.bucket, "Key": location.key})
-            items = self._parse(body, location)
-            read.items.extend(items)
-            read.sources.extend([location.source] * len(items))
-            counted(len(read.items))
-        return read
+            for chunk in self._parse(body, location):
+                yield chunk
 
-    def _parse(self, body: Any, location: ObjectLocation) -> list[Any]:
+    def _parse(self, body: Any, location: ObjectLocation) -> Iterator[ReadItems]:
         where = location.source
         text = formats.decode(_bytes_or_text(body, where), where)
         config = self.config
         if config.input_type == "CSV":
             headers = config.headers if config.header_location == "GIVEN" else None
-            return formats.csv_items(text, delimiter=config.delimiter, headers=headers)
-        if config.input_type == "JSONL":
-            return formats.jsonl_items(text, where)
-        return formats.json_items(text, where, config.items_pointer)
+            items: Iterable[Any] = formats.iter_csv_items(text, delimiter=config.delimiter, headers=headers)
+        elif config.input_type == "JSONL":
+            items = formats.iter_jsonl_items(text, where)
+        else:
+            items = formats.json_items(text, where, config.items_pointer)
+        return _chunks(items, where)
+
+
+CHUNK_ITEMS = 1024
+"""Items parsed at a time: enough to keep the parsing loop tight, few enough to hold."""
+
+
+def _chunks(items: Iterable[Any], source: str) -> Iterator[ReadItems]:
+    iterator = iter(items)
+    while True:
+        chunk = list(itertools.islice(iterator, CHUNK_ITEMS))
+        if not chunk:
+            return
+        yield ReadItems(chunk, [source] * len(chunk))
 
 
 def _reader_config(spec: dict[str, Any], pointer: str, listing: bool) -> ReaderConfig:

@@ -12,18 +12,22 @@
   "ResultWriterDetails": {"Bucket": ..., "Key": "<Prefix>/<id>/manifest.json"}}``.
 
 Writing fails with ``States.ResultWriterFailed`` (a missing bucket, as on AWS, or a failing
-handler). AWS splits result files at 5 GB; one file per status is written here. The result
-records follow the AWS documentation's example; the layout of FAILED and PENDING records and the
+handler). Entries go into the files as children finish, in item order, and a file is written as
+soon as it holds ``RESULT_FILE_BYTES`` (64 MiB; AWS splits at 5 GB), the next one of its status
+following (``SUCCEEDED_1.json``...): a Map Run never holds all its results. The result records
+follow the AWS documentation's example; the layout of FAILED and PENDING records and the
 ``.jsonl`` file names for JSON Lines are not recorded.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
 from asl_engine.definition.vocabulary import JSONATA
@@ -36,7 +40,8 @@ from asl_engine.runtime.states.base import CompileError
 
 if TYPE_CHECKING:
     from asl_engine.runtime.frame import Frame
-    from asl_engine.runtime.run import ExecutionRun, MapRun
+    from asl_engine.runtime.map_run.records import ChildRecord
+    from asl_engine.runtime.run import MapRun
 
 RESULT_WRITER_FAILED = "States.ResultWriterFailed"
 SUCCEEDED = "SUCCEEDED"
@@ -55,7 +60,8 @@ class ChildOutcome:
     status: str
     """SUCCEEDED, FAILED, TIMED_OUT, ABORTED, or PENDING when it never started."""
     output: Any = None
-    run: ExecutionRun | None = None
+    run: ChildRecord | None = None
+    """The child execution (None when it never started)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,65 +139,175 @@ class ResultWriter:
         for outcome in outcomes:
             if self.transformation == "NONE" or outcome.status != SUCCEEDED:
                 entries.append(execution_record(outcome))
-            elif self.transformation == "FLATTEN" and isinstance(outcome.output, list):
-                entries.extend(outcome.output)
             else:
-                entries.append(outcome.output)
+                output = outcome.run.output if outcome.run is not None else outcome.output
+                if self.transformation == "FLATTEN" and isinstance(output, list):
+                    entries.extend(output)
+                else:
+                    entries.append(output)
         return entries
 
     # -- exporting -----------------------------------------------------------------------------------------
 
-    async def export(
-        self, frame: Frame, plan: WritePlan, map_run: MapRun, outcomes: list[ChildOutcome]
-    ) -> dict[str, Any]:
-        """Write the result files and the manifest; the state's result names the manifest."""
-        prefix = plan.prefix if not plan.prefix or plan.prefix.endswith("/") else plan.prefix + "/"
-        folder = f"{prefix}{map_run.run_id}/"
-        extension = "jsonl" if self.output_type == "JSONL" else "json"
-        groups = {
-            SUCCEEDED: [o for o in outcomes if o.status == SUCCEEDED],
-            FAILED: [o for o in outcomes if o.status not in (SUCCEEDED, PENDING)],
-            PENDING: [o for o in outcomes if o.status == PENDING],
-        }
-        files: dict[str, list[dict[str, Any]]] = {FAILED: [], PENDING: [], SUCCEEDED: []}
+    async def write_full(self, frame: Frame, plan: WritePlan, map_run: MapRun, files: ResultFiles) -> None:
+        """Write the result files that are full (``RESULT_FILE_BYTES``) while the Map Run goes on."""
         try:
-            for status, members in groups.items():
-                if not members:
-                    continue
-                key = f"{folder}{status}_0.{extension}"
-                body = self._file_body(self.entries(members))
-                await self._put(frame, plan, key, body)
-                files[status].append({"Key": key, "Size": len(body.encode("utf-8"))})
-            manifest = {"DestinationBucket": plan.bucket, "MapRunArn": map_run.arn, "ResultFiles": files}
-            manifest_key = f"{folder}manifest.json"
+            for group, number, body, size in files.take_full():
+                await self._write_file(frame, plan, map_run, files, group, number, body, size)
+        except StatesError as error:
+            raise _writer_failure(error) from None
+
+    async def export(self, frame: Frame, plan: WritePlan, map_run: MapRun, files: ResultFiles) -> dict[str, Any]:
+        """Write the remaining result files and the manifest; the state's result names the manifest."""
+        try:
+            for group, number, body, size in [*files.take_full(), *files.take_rest()]:
+                await self._write_file(frame, plan, map_run, files, group, number, body, size)
+            manifest = {"DestinationBucket": plan.bucket, "MapRunArn": map_run.arn, "ResultFiles": files.listed}
+            manifest_key = f"{_folder(plan, map_run)}manifest.json"
             await self._put(frame, plan, manifest_key, _encode(manifest))
         except StatesError as error:
-            if error.error == failures.RUNTIME:
-                raise
-            raise StatesError(RESULT_WRITER_FAILED, error.cause or error.error) from None
+            raise _writer_failure(error) from None
+        finally:
+            files.close()
         return {"MapRunArn": map_run.arn, "ResultWriterDetails": {"Bucket": plan.bucket, "Key": manifest_key}}
 
-    def _file_body(self, entries: list[Any]) -> str:
-        if self.output_type == "JSONL":
-            return "".join(_encode(entry) + "\n" for entry in entries)
-        return _encode(entries)
+    async def _write_file(
+        self,
+        frame: Frame,
+        plan: WritePlan,
+        map_run: MapRun,
+        files: ResultFiles,
+        group: str,
+        number: int,
+        body: str,
+        size: int,
+    ) -> None:
+        extension = "jsonl" if self.output_type == "JSONL" else "json"
+        key = f"{_folder(plan, map_run)}{group}_{number}.{extension}"
+        await self._put(frame, plan, key, body)
+        files.listed[group].append({"Key": key, "Size": size})
 
     async def _put(self, frame: Frame, plan: WritePlan, key: str, body: str) -> None:
         await call(frame, plan.handler, plan.resource, {"Bucket": plan.bucket, "Key": key, "Body": body})
 
 
+def _folder(plan: WritePlan, map_run: MapRun) -> str:
+    prefix = plan.prefix if not plan.prefix or plan.prefix.endswith("/") else plan.prefix + "/"
+    return f"{prefix}{map_run.run_id}/"
+
+
+def _writer_failure(error: StatesError) -> StatesError:
+    if error.error == failures.RUNTIME:
+        return error
+    return StatesError(RESULT_WRITER_FAILED, error.cause or error.error)
+
+
+SPOOL_IN_MEMORY_CHARS = 8 * 1024 * 1024
+"""Result text kept in memory per file before it goes to a temporary file."""
+RESULT_FILE_BYTES = 64 * 1024 * 1024
+"""A result file is written, and the next one started, once it holds this many bytes (AWS: 5 GB)."""
+
+
+class _OpenFile:
+    __slots__ = ("number", "outcomes", "size", "spool", "texts")
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.spool: IO[str] = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by ResultFiles
+            max_size=SPOOL_IN_MEMORY_CHARS, mode="w+", encoding="utf-8"
+        )
+        self.outcomes = 0
+        self.texts = 0
+        self.size = 0
+
+
+class ResultFiles:
+    """An export's result files, filled as children finish (in item order).
+
+    Entries are appended as JSON text to the open file of their group (SUCCEEDED; FAILED for failed
+    and aborted children; PENDING for those never started), held in memory while small and in a
+    temporary file beyond ``SPOOL_IN_MEMORY_CHARS``. A file that reaches ``RESULT_FILE_BYTES`` is
+    written while the Map Run goes on (``SUCCEEDED_0.json``, then ``SUCCEEDED_1.json``...), so the Map
+    Run holds neither the children's results nor their records, however many there are.
+    """
+
+    def __init__(self, writer: ResultWriter) -> None:
+        self._writer = writer
+        self._lines = writer.output_type == "JSONL"
+        self._open: dict[str, _OpenFile] = {}
+        self._full: list[tuple[str, int, str, int]] = []
+        self.listed: dict[str, list[dict[str, Any]]] = {FAILED: [], PENDING: [], SUCCEEDED: []}
+        """The files written so far, by group, as the manifest lists them."""
+
+    @property
+    def has_full(self) -> bool:
+        return bool(self._full)
+
+    def add(self, outcome: ChildOutcome) -> None:
+        status = outcome.status
+        group = status if status in (SUCCEEDED, PENDING) else FAILED
+        file = self._open.get(group)
+        if file is None:
+            file = self._open[group] = _OpenFile(0)
+        run = outcome.run
+        if self._writer.transformation == "COMPACT" and status == SUCCEEDED and run and run.output_text is not None:
+            texts = [run.output_text]  # the output as the child made it: no need to parse and encode it again
+        else:
+            texts = [_encode(entry) for entry in self._writer.entries([outcome])]
+        file.outcomes += 1
+        ending = "\n" if self._lines else ""
+        for text in texts:
+            piece = f"{'' if self._lines or not file.texts else ','}{text}{ending}"
+            file.texts += 1
+            file.spool.write(piece)
+            file.size += len(piece) if piece.isascii() else len(piece.encode("utf-8"))
+        if file.size >= RESULT_FILE_BYTES:
+            self._full.append(self._finish(group, file))
+            self._open[group] = _OpenFile(file.number + 1)
+
+    def _finish(self, group: str, file: _OpenFile) -> tuple[str, int, str, int]:
+        file.spool.seek(0)
+        text = file.spool.read()
+        file.spool.close()
+        if self._lines:
+            return group, file.number, text, file.size
+        return group, file.number, f"[{text}]", file.size + 2
+
+    def take_full(self) -> list[tuple[str, int, str, int]]:
+        """The files that are full and not written yet: (group, number, body, size in bytes)."""
+        full, self._full = self._full, []
+        return full
+
+    def take_rest(self) -> list[tuple[str, int, str, int]]:
+        """The files still open (the last of each group), in SUCCEEDED, FAILED, PENDING order."""
+        rest = []
+        for group in (SUCCEEDED, FAILED, PENDING):
+            file = self._open.pop(group, None)
+            if file is not None and file.outcomes:
+                rest.append(self._finish(group, file))
+            elif file is not None:
+                file.spool.close()
+        return rest
+
+    def close(self) -> None:
+        for file in self._open.values():
+            file.spool.close()
+        self._open.clear()
+        self._full.clear()
+
+
 def execution_record(outcome: ChildOutcome) -> dict[str, Any]:
     """A child execution as the result files (and Transformation NONE) describe it."""
-    record: dict[str, Any] = {"Input": _encode(outcome.input), "InputDetails": {"Included": True}}
     run = outcome.run
+    input_text = run.input_text if run is not None and run.input_text is not None else _encode(outcome.input)
+    record: dict[str, Any] = {"Input": input_text, "InputDetails": {"Included": True}}
     if run is None:  # never started
         record["Status"] = outcome.status
         return record
-    identity = run.identity
-    record.update(ExecutionArn=identity.execution_arn, Name=identity.execution_name)
+    record.update(ExecutionArn=run.execution_arn, Name=run.name)
     if outcome.status == SUCCEEDED:
         record.update(
-            Output=_encode(outcome.output),
+            Output=run.output_text if run.output_text is not None else _encode(outcome.output),
             OutputDetails={"Included": True},
             RedriveCount=0,
             RedriveStatus="NOT_REDRIVABLE",
@@ -202,12 +318,13 @@ def execution_record(outcome: ChildOutcome) -> dict[str, Any]:
             record["Error"] = run.error
         if run.cause is not None:
             record["Cause"] = run.cause
-    record.update(StartDate=_date(run.start_time), StateMachineArn=identity.state_machine_arn, Status=outcome.status)
+    record.update(StartDate=_date(run.start_time), StateMachineArn=run.state_machine_arn, Status=outcome.status)
     if run.stop_time is not None:
         record["StopDate"] = _date(run.stop_time)
     return dict(sorted(record.items()))
 
 
+@functools.lru_cache(maxsize=1024)
 def _date(epoch_seconds: float) -> str:
     """``2025-02-04T01:49:50.099Z``, as the result files show dates."""
     moment = datetime.fromtimestamp(round(epoch_seconds, 3), UTC)

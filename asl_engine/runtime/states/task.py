@@ -19,7 +19,13 @@ from asl_engine.runtime.handlers import (
     TaskRequest,
     UnansweredTask,
 )
-from asl_engine.runtime.limits import data_limit_error, exceeds_payload_limit
+from asl_engine.runtime.limits import (
+    PAYLOAD_LIMIT_BYTES,
+    QUICK_PAYLOAD_CHARS,
+    data_limit_error,
+    exceeds_payload_limit,
+    text_size,
+)
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
 from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, await_work, with_deadline
 from asl_engine.runtime.states.base import CompileError, StateNode, Transition
@@ -96,7 +102,11 @@ class TaskState(StateNode):
         if self.resource.pattern == "wait-for-task-token":
             frame.task_token = run.new_task_token(frame)
         parameters = flow.effective_input(frame, raw_input)
-        if exceeds_payload_limit(parameters):
+        text = frame.last_output_text
+        if parameters is frame.last_output and type(text) is str:  # the input, whose text is made already
+            if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
+                raise data_limit_error(self.name)
+        elif exceeds_payload_limit(parameters):
             raise data_limit_error(self.name)
         handler = run.find_handler(self.name, self.resource)
         if handler is None and self.resource.kind == "activity":
@@ -184,7 +194,8 @@ class TaskState(StateNode):
             pending = run.callbacks.open(request.task_token, self.name, key)
             if durable is not None:
                 durable.token_opened(request.task_token, key, self.name, deadline, heartbeat)
-        # By attribute, as for the capabilities above (``CallbackCompleting``).
+        # CallbackCompleting is a capability a handler may declare: read it directly (a runtime-checkable
+        # Protocol's isinstance costs more than the rest of a trivial task).
         final_answer = bool(getattr(handler, "completes_callback", False))
         try:
             try:

@@ -162,6 +162,9 @@ class GlueService:
         self._jobs[job.name] = job
         return job
 
+    def jobs(self) -> list[GlueJob]:
+        return list(self._jobs.values())
+
     def job_names(self) -> list[str]:
         return list(self._jobs)
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 import base64
 import re
 import threading
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from asl_engine.errors import ConfigurationError
-from asl_engine.services.http.messages import HttpRequest
+from asl_engine.services.http.messages import HttpExchange, HttpRequest
 
 HttpHandler = Callable[[HttpRequest], Any]
 METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
@@ -67,6 +68,11 @@ class Connection:
         return cls({"Authorization": f"Bearer {token}"})
 
 
+EXCHANGES_KEPT = 1024
+"""Answered requests kept for TestState's TRACE level: the newest only, so that a long run's responses
+are not all held (the outbox keeps every request, without its answer)."""
+
+
 class HttpService:
     """Local HTTPS endpoints, what may be called for real, connections and the requests made."""
 
@@ -78,6 +84,7 @@ class HttpService:
         """Call any endpoint no local handler answers (``[http] real = true``)."""
         self.connections: dict[str, Connection] = {}
         self._requests: list[HttpRequest] = []
+        self._exchanges: deque[HttpExchange] = deque(maxlen=EXCHANGES_KEPT)
         self._lock = threading.Lock()
         self.timeout = 60.0
         """Seconds a real call may take (Step Functions' limit for an HTTP task)."""
@@ -112,6 +119,19 @@ class HttpService:
     def record(self, request: HttpRequest) -> None:
         with self._lock:
             self._requests.append(request)
+
+    def answered(self, exchange: HttpExchange) -> None:
+        with self._lock:
+            self._exchanges.append(exchange)
+
+    def exchanges(self, execution_arn: str | None = None) -> list[HttpExchange]:
+        """The requests that got an answer, with it, oldest first (only ``execution_arn``'s when given)."""
+        with self._lock:
+            return [
+                exchange
+                for exchange in self._exchanges
+                if execution_arn is None or exchange.request.sent_by.execution_arn == execution_arn
+            ]
 
     def requests(self) -> list[HttpRequest]:
         """The requests the workflows made, oldest first."""

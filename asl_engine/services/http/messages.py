@@ -91,6 +91,23 @@ class HttpResponse:
         return {name: list(value) if isinstance(value, list) else [value] for name, value in self.headers.items()}
 
 
+@dataclass(frozen=True, slots=True)
+class HttpExchange:
+    """One request the HTTP task sent and the answer it got, as TestState's TRACE level shows them.
+
+    ``secret_headers`` names the headers an EventBridge connection added and ``public_url`` is the URL
+    without the query parameters it added: TestState shows those only when ``revealSecrets`` is set,
+    as Step Functions does.
+    """
+
+    request: HttpRequest
+    status: int
+    headers: Mapping[str, list[str]]
+    body: bytes
+    secret_headers: frozenset[str] = frozenset()
+    public_url: str = ""
+
+
 def as_response(answer: Any) -> HttpResponse:
     """A handler's answer as a response: an ``HttpResponse``, or a body for a 200."""
     return answer if isinstance(answer, HttpResponse) else HttpResponse(200, answer)

@@ -27,7 +27,7 @@ from asl_engine.errors import StatesError
 from asl_engine.runtime.handlers import MissingTarget, TaskRequest, UnansweredTask
 from asl_engine.services.http import client
 from asl_engine.services.http.endpoints import METHODS, HttpService
-from asl_engine.services.http.messages import HttpRequest, as_response, response_body, status_text
+from asl_engine.services.http.messages import HttpExchange, HttpRequest, as_response, response_body, status_text
 from asl_engine.services.sdk_metadata import compact_json
 from asl_engine.services.sent import SentBy
 from asl_engine.services.support import environment_of, parameters_error, parameters_object, state_prefix
@@ -82,15 +82,18 @@ class HttpInvokeTask:
         connection = self.service.connections.get(str(_connection_arn(parameters)))
         headers: dict[str, str] = dict(parameters.get("Headers") or {})
         query = {
-            name: value if isinstance(value, list) else [value]
+            name: list(value) if isinstance(value, list) else [value]
             for name, value in (parameters.get("QueryParameters") or {}).items()
         }
+        secret_headers: frozenset[str] = frozenset()
+        public_url = _url(endpoint, query)
         if connection is not None:
             headers.update(connection.headers)
             for name, value in connection.query.items():
                 query.setdefault(name, []).append(value)
+            secret_headers = frozenset(connection.headers)
         body = _body(parameters, headers)
-        url = endpoint + (("&" if "?" in endpoint else "?") + urlencode(query, doseq=True) if query else "")
+        url = _url(endpoint, query)
         sent = HttpRequest(
             method, url, urlsplit(endpoint).path or "/", {name: [value] for name, value in headers.items()},
             query, body, sent_by=SentBy.of(request),
@@ -104,9 +107,11 @@ class HttpInvokeTask:
             if content_type is not None and not any(name.lower() == "content-type" for name in answer_headers):
                 answer_headers["Content-Type"] = [content_type]
             answer_headers.setdefault("Content-Length", [str(len(data))])
+            self.service.answered(HttpExchange(sent, response.status, answer_headers, data, secret_headers, public_url))
             return _result(response.status, answer_headers, data, content_type)
         if self.service.may_call(endpoint):
-            return self._call_for_real(request, method, url, headers, body)
+            secrets = (secret_headers, public_url)
+            return self._call_for_real(request, sent, headers, body, secrets)
         raise UnansweredTask(
             "States.Runtime",
             f"{state_prefix(request)}No local handler answers the HTTP request {method} {endpoint}, and real calls "
@@ -123,14 +128,20 @@ class HttpInvokeTask:
         )
 
     async def _call_for_real(
-        self, request: TaskRequest, method: str, url: str, headers: dict[str, str], body: str | None
+        self,
+        request: TaskRequest,
+        sent: HttpRequest,
+        headers: dict[str, str],
+        body: str | None,
+        secrets: tuple[frozenset[str], str],
     ) -> dict[str, Any]:
         env = environment_of(request)
         data = None if body is None else body.encode("utf-8")
         try:
-            raw = await env.run_in_thread(client.send, method, url, headers, data, self.service.timeout)
+            raw = await env.run_in_thread(client.send, sent.method, sent.url, headers, data, self.service.timeout)
         except client.SocketFailure as failure:
             raise StatesError(SOCKET, str(failure)) from None
+        self.service.answered(HttpExchange(sent, raw.status, raw.headers, raw.body, *secrets))
         return _result(raw.status, raw.headers, raw.body, raw.content_type)
 
 
@@ -144,6 +155,10 @@ def _result(status: int, headers: dict[str, list[str]], data: bytes, content_typ
     if not 200 <= status < 300:
         raise StatesError(f"States.Http.StatusCode.{status}", compact_json(result))
     return result
+
+
+def _url(endpoint: str, query: Mapping[str, list[str]]) -> str:
+    return endpoint + (("&" if "?" in endpoint else "?") + urlencode(query, doseq=True) if query else "")
 
 
 def _connection_arn(parameters: Mapping[str, Any]) -> str | None:

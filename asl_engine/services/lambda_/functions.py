@@ -50,6 +50,8 @@ class LambdaFunctions:
     def __init__(self) -> None:
         self._exact: dict[str, LambdaFunction] = {}
         self._by_name: dict[str, list[LambdaFunction]] = {}
+        self._found: dict[tuple[FunctionRef, str | None], LambdaFunction | None] = {}
+        """``find``'s answers (every Task invocation asks), forgotten when a function is added."""
 
     def __len__(self) -> int:
         return len(self._exact)
@@ -92,6 +94,7 @@ class LambdaFunctions:
             ref.account if ref else None,
         )
         self._exact[key] = function
+        self._found.clear()
         if ref is not None:
             same = [
                 f
@@ -101,11 +104,21 @@ class LambdaFunctions:
             self._by_name[ref.name] = [*same, function]
         return function
 
+    def registrations(self) -> list[tuple[str, LambdaFunction]]:
+        """Every registration with the key it was registered under, in registration order."""
+        return list(self._exact.items())
+
     def find_exact(self, key: str) -> LambdaFunction | None:
         return self._exact.get(key)
 
     def find(self, ref: FunctionRef, qualifier: str | None) -> LambdaFunction | None:
         """The registration answering ``ref`` invoked with ``qualifier``: qualified ones first."""
+        key = (ref, qualifier)
+        if key not in self._found:
+            self._found[key] = self._find(ref, qualifier)
+        return self._found[key]
+
+    def _find(self, ref: FunctionRef, qualifier: str | None) -> LambdaFunction | None:
         candidates = [f for f in self._by_name.get(ref.name, ()) if f.answers(ref)]
         for function in candidates:
             if function.qualifier is not None and function.qualifier == qualifier:

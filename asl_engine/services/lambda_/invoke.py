@@ -10,7 +10,9 @@ TimeoutSeconds can interrupt the wait).
 
 from __future__ import annotations
 
+import functools
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -116,7 +118,7 @@ class LambdaService:
             memory_limit_in_mb=function.memory_size,
             aws_request_id=request_id,
             log_group_name=f"/aws/lambda/{function.name}",
-            log_stream_name=f"{env.clock.now_datetime():%Y/%m/%d}/[{version}]{stream_id}",
+            log_stream_name=f"{_log_day(int(now // 86_400))}/[{version}]{stream_id}",
             deadline=now + limit,
             clock=env.clock.now,
             client_context=client_context,
@@ -125,6 +127,12 @@ class LambdaService:
         # must not leak into the execution (the history still references the parameters).
         copied = json.loads(json.dumps(event))
         return PreparedCall(function, copied, context, version, env.clock.now)
+
+
+@functools.lru_cache(maxsize=64)
+def _log_day(day: int) -> str:
+    """``2025/02/04``: the date (UTC, days since the epoch) a log stream is named after."""
+    return time.strftime("%Y/%m/%d", time.gmtime(day * 86_400))
 
 
 def new_request_id(env: TaskEnvironment) -> str:

@@ -59,12 +59,16 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+_marshal = json.JSONEncoder(default=_json_default, allow_nan=False).encode
+"""``json.dumps(result, default=..., allow_nan=False)``, its encoder built once."""
+
+
 def marshal(result: Any, request_id: str) -> Outcome:
     """Serialize a return value as the runtime does (``Runtime.MarshalError`` when it cannot)."""
     if isinstance(result, bytes | bytearray):
         return Outcome(bytes(result))
     try:
-        text = json.dumps(result, default=_json_default, allow_nan=False)
+        text = _marshal(result)
     except (TypeError, ValueError) as error:
         return Outcome(
             b"",

@@ -22,24 +22,24 @@ def size(value: Any) -> int:
 
 def test_batches_by_count_keep_item_order() -> None:
     plan = BatchPlan(max_items=2, max_bytes=262_144, batch_input=None)
-    assert plan.batches(list(range(5))) == [{"Items": [0, 1]}, {"Items": [2, 3]}, {"Items": [4]}]
-    assert plan.batches([]) == []
+    assert list(plan.batches(list(range(5)))) == [{"Items": [0, 1]}, {"Items": [2, 3]}, {"Items": [4]}]
+    assert list(plan.batches([])) == []
 
 
 def test_batches_by_size_count_the_whole_child_input() -> None:
     items = ["aaaa", "bbbb", "cccc"]
     two = size({"BatchInput": {"k": 1}, "Items": items[:2]})
     plan = BatchPlan(max_items=None, max_bytes=two, batch_input={"k": 1})
-    batches = plan.batches(items)
+    batches = list(plan.batches(items))
     assert batches == [{"BatchInput": {"k": 1}, "Items": ["aaaa", "bbbb"]}, {"BatchInput": {"k": 1}, "Items": ["cccc"]}]
     assert all(size(batch) <= two for batch in batches)
     tighter = BatchPlan(max_items=None, max_bytes=two - 1, batch_input={"k": 1})
-    assert [len(batch["Items"]) for batch in tighter.batches(items)] == [1, 1, 1]
+    assert [len(batch["Items"]) for batch in list(tighter.batches(items))] == [1, 1, 1]
 
 
 def test_an_item_too_big_for_the_limit_gets_a_batch_of_its_own() -> None:
     plan = BatchPlan(max_items=None, max_bytes=20, batch_input=None)
-    assert plan.batches(["x" * 50, "y"]) == [{"Items": ["x" * 50]}, {"Items": ["y"]}]
+    assert list(plan.batches(["x" * 50, "y"])) == [{"Items": ["x" * 50]}, {"Items": ["y"]}]
 
 
 @pytest.fixture

@@ -172,3 +172,27 @@ def test_without_resources_an_export_says_how_to_provide_the_bucket() -> None:
 def test_definition_errors(writer: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         distributed_map(ResultWriter=writer)
+
+
+def test_results_go_to_further_files_as_each_fills(resources: Resources, monkeypatch: pytest.MonkeyPatch) -> None:
+    from asl_engine.runtime.map_data import writer
+
+    monkeypatch.setattr(writer, "RESULT_FILE_BYTES", 2_000)  # AWS's is 5 GB; this engine's 64 MiB
+    machine = distributed_map(processor=FAILING_ODD, ResultWriter=EXPORT, ToleratedFailureCount=100)
+    execution = machine.execute(items(40), resources=resources)
+    assert execution.status == "SUCCEEDED", execution.cause
+    manifest = read_json(resources, execution.output["ResultWriterDetails"]["Key"])
+    succeeded = manifest["ResultFiles"]["SUCCEEDED"]
+    failed = manifest["ResultFiles"]["FAILED"]
+    assert len(succeeded) > 1 and len(failed) > 1
+    assert [entry["Key"].rsplit("/", 1)[1] for entry in succeeded] == [
+        f"SUCCEEDED_{number}.json" for number in range(len(succeeded))
+    ]
+    records = [record for entry in succeeded for record in read_json(resources, entry["Key"])]
+    assert [json.loads(record["Input"]) for record in records] == items(40)[0::2]
+    failures = [record for entry in failed for record in read_json(resources, entry["Key"])]
+    assert [json.loads(record["Input"]) for record in failures] == items(40)[1::2]
+    for entry in [*succeeded, *failed]:
+        body = resources.s3.get_object("results", entry["Key"]).body
+        assert entry["Size"] == len(body)
+        assert len(body) < 2_000 + 1_000  # a file closes once it passes the limit

@@ -1,0 +1,148 @@
+"""What the process-pool and Dask executors share: batches out, reports back to the Map Run.
+
+A session splits the children the Map Run starts into batches (each batch one task on a worker),
+and takes each batch's reports back on the execution's scheduler thread: results arrive on other
+threads, so they are posted to the scheduler. While a batch is out the scheduler counts it as
+outside work, so a virtual clock does not skip time past children still running elsewhere.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from asl_engine.errors import ConfigurationError, StatesError
+from asl_engine.executors.job import WorkerJob, describe_items, executor_failure, worker_job
+from asl_engine.runtime.map_run.executor import ChildReport, ChildWork, MapJob, ReportInbox
+
+DEFAULT_BATCH_SIZE = 100
+"""Children per task when not configured: with ~1 ms of work a child, a task's scheduling costs
+about 1% of its run; fewer when there are few children for the workers (see ``batch_size_for``)."""
+DEFAULT_RETRIES = 3
+"""Times a batch may lose its worker (the worker process died) before the Map Run fails."""
+
+_ids = itertools.count()
+
+
+def batch_size_for(children: int, workers: int, configured: int | None) -> int:
+    """Children per task: as configured, else ``DEFAULT_BATCH_SIZE`` or less, so that there are at
+    least four tasks per worker when few children start at once (every worker gets work)."""
+    if configured is not None:
+        return configured
+    return max(1, min(DEFAULT_BATCH_SIZE, math.ceil(children / (workers * 4))))
+
+
+@dataclass(eq=False)
+class Batch:
+    works: list[ChildWork]
+    id: int = field(default_factory=lambda: next(_ids))
+    attempts: int = 0
+    generation: int = 0
+    """Which pool it was sent to (a process pool is replaced when a worker dies)."""
+    released: bool = False
+
+
+class RemoteSession:
+    """The part of a session that does not depend on where batches run."""
+
+    workers = 1
+
+    def __init__(self, job: MapJob, inbox: ReportInbox, *, batch_size: int | None, retries: int) -> None:
+        self._job = job
+        self._node_name = job.node.name
+        self._scheduler = job.parent.scheduler
+        self._inbox = inbox
+        self._batch_size = batch_size
+        self._retries = retries
+        self._outstanding: dict[int, Batch] = {}
+        self._lock = threading.Lock()
+        try:
+            self._worker_job: WorkerJob = worker_job(job)
+        except ConfigurationError as error:
+            raise executor_failure(
+                f"The Map state '{self._node_name}' cannot run its children in other processes: {error}"
+            ) from None
+
+    # -- to implement ------------------------------------------------------------------------------------
+
+    def _send(self, batch: Batch) -> None:
+        """Start ``batch`` on a worker; call ``_arrived(batch, reports or exception)`` when it ends."""
+        raise NotImplementedError
+
+    def _lost(self, batch: Batch, error: BaseException) -> StatesError | None:
+        """``batch`` failed with ``error``: ``_resend`` it and return None, or say why the Map Run fails."""
+        return self._failure(batch, error)
+
+    def _cancel_remote(self) -> None:
+        """Cancel every batch still out (best effort: a running batch may finish anyway)."""
+
+    def _shutdown(self) -> None:
+        """Release the workers or the connection."""
+
+    # -- ExecutorSession ---------------------------------------------------------------------------------
+
+    submit_at_once = 10_000
+    """Children the Map Run may hand over in one ``submit`` (all it has room for: batches go out at once)."""
+
+    def submit(self, works: Sequence[ChildWork]) -> None:
+        if self._batch_size is None:  # chosen once, from the first children: later rounds bring fewer
+            self._batch_size = batch_size_for(len(works), self.workers, None)
+        size = self._batch_size
+        for start in range(0, len(works), size):
+            self._launch(Batch(list(works[start : start + size])))
+
+    async def cancel(self, reason: BaseException | None) -> list[ChildReport]:
+        self._cancel_remote()
+        for batch in list(self._outstanding.values()):
+            self._release(batch)
+        self._outstanding.clear()
+        return []
+
+    def close(self) -> None:
+        for batch in list(self._outstanding.values()):
+            self._release(batch)
+        self._outstanding.clear()
+        self._shutdown()
+
+    # -- the common machinery ----------------------------------------------------------------------------
+
+    def _launch(self, batch: Batch) -> None:
+        self._outstanding[batch.id] = batch
+        self._scheduler.external_work_started()
+        self._send(batch)
+
+    def _arrived(self, batch: Batch, outcome: list[ChildReport] | BaseException) -> None:
+        """From any thread: hand the outcome to the scheduler's thread."""
+        self._scheduler.post(lambda: self._take(batch, outcome))
+        self._release(batch)
+
+    def _release(self, batch: Batch) -> None:
+        with self._lock:
+            if batch.released:
+                return
+            batch.released = True
+        self._scheduler.external_work_finished()
+
+    def _take(self, batch: Batch, outcome: list[ChildReport] | BaseException) -> None:
+        if self._outstanding.get(batch.id) is not batch:
+            return  # cancelled, or already resent
+        del self._outstanding[batch.id]
+        if isinstance(outcome, BaseException):
+            failure = self._lost(batch, outcome)
+            if failure is not None:
+                self._inbox.fail(failure)
+            return
+        self._inbox.put(outcome)
+
+    def _resend(self, batch: Batch) -> None:
+        """Send ``batch``'s children again (its worker died), as a new batch."""
+        self._launch(Batch(batch.works, attempts=batch.attempts + 1))
+
+    def _failure(self, batch: Batch, error: BaseException) -> StatesError:
+        message = str(error) or type(error).__name__
+        return executor_failure(
+            f"The Map state '{self._node_name}' could not run {describe_items(batch.works)} on its executor: {message}"
+        )

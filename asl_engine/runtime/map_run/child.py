@@ -1,0 +1,119 @@
+"""One Distributed Map child execution: its identity, and running it (in this process or a worker).
+
+A child's name and random seed derive from its Map Run's seed and its index, never from the order
+in which children happen to start or finish, so the same run gives the same children whether they
+run here, in a process pool or on a cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from asl_engine.errors import StatesError
+from asl_engine.runtime.clock import RealClock, VirtualClock
+from asl_engine.runtime.frame import Frame, VariableScope
+from asl_engine.runtime.handlers import HandlerSource
+from asl_engine.runtime.json_text import to_json_text
+from asl_engine.runtime.map_run.executor import ChildReport, ChildWork
+from asl_engine.runtime.map_run.packing import child_random, pack_history
+from asl_engine.runtime.payload_meter import payload_text
+from asl_engine.runtime.run import ExecutionRun, Identity, run_guarded
+from asl_engine.runtime.safety import DEFAULT_LIMITS, SafetyLimits
+from asl_engine.runtime.scheduler import Scheduler
+
+if TYPE_CHECKING:
+    from asl_engine.runtime.compiler import CompiledMachine, CompiledScope
+    from asl_engine.runtime.starter import ExecutionStarter
+
+
+async def child_main(child: ExecutionRun, processor: CompiledScope) -> str | None:
+    """A child execution from ``ExecutionStarted`` to its end (a cancellation propagates).
+
+    Returns the output's JSON text when it succeeds (made anyway for the quota and the history; the
+    result files reuse it), as ``child.input_text`` keeps the input's.
+    """
+    frame = Frame(child, VariableScope(), 0)
+    history = child.history
+    value = child.input
+    text = to_json_text(value)
+    child.input_text = text
+    frame.last_output, frame.last_output_text = value, text  # the first state's input text
+    history.add("ExecutionStarted", 0, child.start_time, {"input": value})
+    try:
+        output = await run_guarded(processor, frame, value)
+    except StatesError as error:
+        child._finish("FAILED", error=error.error, cause=error.cause)
+        return None
+    child._finish("SUCCEEDED", output=output)
+    history.add("ExecutionSucceeded", frame.last_event_id, child.clock.now(), {"output": output})
+    last = frame.last_output_text
+    if output is frame.last_output and (type(last) is not str or last):
+        return payload_text(last)
+    return to_json_text(output)
+
+
+def report_of(
+    index: int, child: ExecutionRun, output_text: str | None, *, status: str | None = None, keep_run: bool
+) -> ChildReport:
+    """What an executor reports of a finished (or stopped) child: the run itself when it stays in
+    this process, else its results (as JSON text) and its packed history."""
+    report = ChildReport(
+        index,
+        status or child.status,
+        None,
+        child.error,
+        child.cause,
+        child.start_time,
+        child.stop_time if child.stop_time is not None else child.clock.now(),
+        input_text=child.input_text,
+        output_text=output_text,
+        events=child.history.count(),
+    )
+    if keep_run:
+        report.run = child
+        report.output = child.output
+    else:
+        report.decisions = tuple(child.decisions)
+        report.unanswered = tuple(child.unanswered)
+        if child.history.record:
+            report.history = pack_history(child.history.rows())
+    return report
+
+
+def run_child_alone(
+    machine: CompiledMachine,
+    processor: CompiledScope,
+    identity: Identity,
+    work: ChildWork,
+    handlers: Sequence[HandlerSource],
+    *,
+    virtual_clock: bool,
+    record_history: bool,
+    starter: ExecutionStarter | None = None,
+    limits: SafetyLimits = DEFAULT_LIMITS,
+) -> ChildReport:
+    """Run one child to its end on a scheduler and clock of its own (a worker process does this).
+
+    Under a virtual clock the child starts at ``work.start_time``, when the Map Run started it, so
+    its timestamps are those it would have had in the parent's process.
+    """
+    clock = VirtualClock(work.start_time) if virtual_clock else RealClock()
+    scheduler = Scheduler(clock, attach=True)
+    child = ExecutionRun(
+        machine,
+        identity,
+        work.input,
+        clock=clock,
+        scheduler=scheduler,
+        handlers=handlers,
+        rng=child_random(work.seed),
+        record_history=record_history,
+        starter=starter,
+        limits=limits,
+    )
+    main = scheduler.spawn(child_main(child, processor), f"execution {work.name}")
+    with clock.awaiting_result():
+        scheduler.run_until(main.done_future)
+    output_text = main.done_future.result()
+    return report_of(work.index, child, output_text, keep_run=False)

@@ -1,0 +1,86 @@
+"""Small, picklable facts about child executions: names, seeds, random sources, packed histories.
+
+Kept apart from ``child.py`` (which runs children) so that the Map Run's records can use them
+without importing the run machinery.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import random
+from typing import Any
+
+_MASK = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+def child_seed(map_seed: int, index: int) -> int:
+    """The random seed of the child at ``index`` (well spread: neighbours share no state)."""
+    return (map_seed + (index + 1) * _GOLDEN) & _MASK
+
+
+def child_name(seed: int) -> str:
+    """The child's execution name: a version-4 UUID derived from its seed."""
+    digest = bytearray(hashlib.blake2b(seed.to_bytes(8, "little"), digest_size=16).digest())
+    digest[6] = (digest[6] & 0x0F) | 0x40
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    text = digest.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+class ChildRandom(random.Random):
+    """A child execution's random source: SplitMix64 from the child's seed.
+
+    Seeding Python's Mersenne Twister costs more than a whole trivial child execution; a child
+    needs a few draws (its task tokens, request ids, jitter), independent of every other child's.
+    """
+
+    _state: int
+
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__(seed)
+
+    def seed(self, a: Any = None, version: int = 2) -> None:
+        self._state = (hash(a) if not isinstance(a, int) else a) & _MASK
+        self.gauss_next = None
+
+    def _next(self) -> int:
+        self._state = state = (self._state + _GOLDEN) & _MASK
+        state = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        state = ((state ^ (state >> 27)) * 0x94D049BB133111EB) & _MASK
+        return state ^ (state >> 31)
+
+    def getrandbits(self, k: int) -> int:
+        if k < 0:
+            raise ValueError("number of bits must be non-negative")
+        bits, value = 0, 0
+        while bits < k:
+            value = (value << 64) | self._next()
+            bits += 64
+        return value >> (bits - k)
+
+    def random(self) -> float:
+        return (self._next() >> 11) * (1.0 / 9007199254740992.0)
+
+    def getstate(self) -> tuple[Any, ...]:
+        return (self._state, self.gauss_next)
+
+    def setstate(self, state: tuple[Any, ...]) -> None:
+        self._state, self.gauss_next = state
+
+
+def child_random(seed: int) -> random.Random:
+    return ChildRandom(seed)
+
+
+def pack_history(rows: list[Any]) -> bytes:
+    """A finished history's rows as one bytes object, for the trip back to the driver and for keeping
+    there (one object the garbage collector never scans, instead of a list of dicts). Not compressed:
+    zlib's set-up costs more than pickling a child's few events."""
+    return pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack_history(packed: bytes) -> list[Any]:
+    rows: list[Any] = pickle.loads(packed)
+    return rows

@@ -1,0 +1,294 @@
+"""Distributed Map throughput: in-process, ``processes:2`` and a 2-worker Dask cluster, in one run.
+
+    python -m benchmarks.distributed_map                  # 1,000,000 rows (about 40 minutes on 2 cores)
+    python -m benchmarks.distributed_map --rows 20000     # a quick run
+    python -m benchmarks.distributed_map --json out.json  # every number, with the machine
+
+Two measurements, each in a fresh Python process (its peak RSS is the driver's: ``VmHWM``):
+
+1. **Fixed cost of a child execution, in-process**: ``--trivial-rows`` CSV rows (50,000) read from
+   the embedded S3, each a child execution of one Lambda Task whose handler returns at once, the
+   results exported by a ResultWriter, under the virtual clock. Reported per item, in CPU time of
+   the process (the machine may be busy; CPU time is what the engine spends). Target: 50 µs or less.
+2. **Scale-out**: ``--rows`` CSV rows (1,000,000), each a child whose handler does about
+   ``--work-ms`` (1 ms) of pure-Python work, through each executor of ``--executors``. Reported:
+   items per second (wall clock: the point is using more cores), the speed-up over in-process and
+   the driver's peak RSS. Targets: near 2x on two cores for the pool and the cluster (1.8x or more),
+   driver RSS under 1 GB with the ResultWriter.
+
+The data and handlers are a small project written to a temporary directory, as a user would have
+it: ``asl.toml`` (``[lambda]`` and ``[s3] path``), ``bench_handlers.py`` and the CSV in the S3
+directory; worker processes load the same ``asl.toml``. Children record no history unless
+``--history`` (a million child histories are a million histories to keep). Every run's result
+files are checked: one record per row, in order, all SUCCEEDED, and the work's answer of every
+97th row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.machine_info import describe
+
+DEFAULT_EXECUTORS = ("in-process", "processes:2", "dask")
+TRIVIAL_TARGET_US = 50.0
+SPEEDUP_TARGET = 1.8
+RSS_TARGET_MB = 1024.0
+CHECK_EVERY = 97
+"""Every row's id is checked, and the work's answer of every 97th row."""
+
+HANDLERS = '''
+"""Handlers of the Distributed Map benchmark (written by benchmarks/distributed_map.py)."""
+
+LOOPS = {loops}
+
+
+def trivial(event, context):
+    return {{"id": event["id"]}}
+
+
+def work(event, context):
+    """About --work-ms of pure-Python work: the answer is checked."""
+    total = 0
+    seed = int(event["id"])
+    for step in range(LOOPS):
+        total = (total + (seed ^ step) * step) % 1_000_003
+    return {{"id": event["id"], "value": total}}
+'''
+
+DEFINITION = {
+    "StartAt": "Fanout",
+    "States": {
+        "Fanout": {
+            "Type": "Map",
+            "End": True,
+            "ItemReader": {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+                "Parameters": {"Bucket": "input-data", "Key": "rows.csv"},
+            },
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "Work",
+                "States": {
+                    "Work": {
+                        "Type": "Task",
+                        "Resource": "arn:aws:lambda:us-east-1:123456789012:function:Work",
+                        "End": True,
+                    }
+                },
+            },
+            "ResultWriter": {
+                "Resource": "arn:aws:states:::s3:putObject",
+                "Parameters": {"Bucket": "results", "Prefix": "out"},
+            },
+        }
+    },
+}
+
+
+def expected_value(row: int, loops: int) -> int:
+    total = 0
+    for step in range(loops):
+        total = (total + (row ^ step) * step) % 1_000_003
+    return total
+
+
+def calibrate(work_ms: float) -> int:
+    """Loop count of ``work`` taking about ``work_ms`` here (best of a few tries)."""
+    loops = 1000
+    best = min(_timed(loops) for _ in range(5))
+    return max(1, round(loops * (work_ms / 1000) / best))
+
+
+def _timed(loops: int) -> float:
+    start = time.perf_counter()
+    expected_value(7, loops)
+    return time.perf_counter() - start
+
+
+def make_project(directory: Path, rows: int, handler: str, loops: int) -> Path:
+    """A project as a user would have it: asl.toml, the handlers, the CSV in a directory-backed S3."""
+    (directory / "s3" / "input-data").mkdir(parents=True)
+    (directory / "s3" / "results").mkdir()
+    with (directory / "s3" / "input-data" / "rows.csv").open("w", encoding="utf-8") as csv:
+        csv.write("id,name\n")
+        for start in range(0, rows, 100_000):
+            csv.write("".join(f"{i},row {i}\n" for i in range(start, min(rows, start + 100_000))))
+    (directory / "bench_handlers.py").write_text(HANDLERS.format(loops=loops), encoding="utf-8")
+    (directory / "asl.toml").write_text(
+        f'[lambda]\nWork = "bench_handlers:{handler}"\n\n[s3]\npath = "s3"\n', encoding="utf-8"
+    )
+    (directory / "machine.json").write_text(json.dumps(DEFINITION), encoding="utf-8")
+    return directory
+
+
+# -- one run, in a fresh process ------------------------------------------------------------------------
+
+
+def run_once(project: Path, executor: str, history: bool) -> dict[str, Any]:
+    """Run the machine once in this process; what a fresh process reports to the benchmark."""
+    from asl_engine import StateMachine
+    from asl_engine.runtime.clock import VirtualClock
+    from asl_engine.services import load_resources
+
+    machine = StateMachine.from_file(project / "machine.json", name="Benchmark")
+    resources = load_resources(project / "asl.toml")
+    base = _rss_mb()
+    wall, cpu = time.perf_counter(), time.process_time()
+    execution = machine.execute({}, resources=resources, executor=executor, history=history, clock=VirtualClock())
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {
+        "status": execution.status,
+        "error": execution.error,
+        "cause": execution.cause,
+        "manifest": execution.output["ResultWriterDetails"]["Key"] if execution.status == "SUCCEEDED" else None,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "rss_base_mb": base,
+        "rss_peak_mb": _rss_peak_mb(),
+    }
+
+
+def _rss_mb() -> float:
+    return _status_kb("VmRSS") / 1024
+
+
+def _rss_peak_mb() -> float:
+    return _status_kb("VmHWM") / 1024
+
+
+def _status_kb(field: str) -> float:
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
+            if line.startswith(field + ":"):
+                return float(line.split()[1])
+    except OSError:
+        pass
+    import resource
+
+    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def measure(project: Path, executor: str, history: bool) -> dict[str, Any]:
+    """``run_once`` in a fresh process (the driver's memory is its own)."""
+    command = [sys.executable, "-m", "benchmarks.distributed_map", "--run-once", str(project), "--executor", executor]
+    if history:
+        command.append("--history")
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"{executor} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(lines[-1])
+    if result["status"] != "SUCCEEDED":
+        raise RuntimeError(f"{executor}: the execution {result['status']}: {result['error']}: {result['cause']}")
+    return result
+
+
+def check_results(project: Path, manifest_key: str, rows: int, loops: int | None) -> None:
+    """One SUCCEEDED record per row, in order, with the handler's answer (read file by file)."""
+    results = project / "s3" / "results"
+    manifest = json.loads((results / manifest_key).read_text(encoding="utf-8"))
+    files = manifest["ResultFiles"]
+    if files["FAILED"] or files["PENDING"]:
+        raise RuntimeError(f"children did not all succeed: {files}")
+    seen = 0
+    for entry in files["SUCCEEDED"]:
+        for record in json.loads((results / entry["Key"]).read_text(encoding="utf-8")):
+            output = json.loads(record["Output"])
+            checked = loops is not None and seen % CHECK_EVERY == 0  # the work costs ~1 ms a row here too
+            if output["id"] != str(seen) or (checked and output["value"] != expected_value(seen, loops)):
+                raise RuntimeError(f"record {seen} is wrong: {record}")
+            seen += 1
+    if seen != rows:
+        raise RuntimeError(f"{seen} records for {rows} rows")
+
+
+# -- the benchmark ------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows for the scale-out runs (1,000,000)")
+    parser.add_argument("--trivial-rows", type=int, default=50_000, help="rows for the fixed-cost run (50,000)")
+    parser.add_argument("--work-ms", type=float, default=1.0, help="pure-Python work per item (1.0 ms)")
+    parser.add_argument("--executors", default=",".join(DEFAULT_EXECUTORS), help="comma-separated executors")
+    parser.add_argument("--history", action="store_true", help="children record their histories")
+    parser.add_argument("--json", metavar="FILE", help="write every number to FILE")
+    parser.add_argument("--run-once", metavar="PROJECT", help=argparse.SUPPRESS)
+    parser.add_argument("--executor", default="in-process", help=argparse.SUPPRESS)
+    options = parser.parse_args(argv)
+    if options.run_once:
+        print(json.dumps(run_once(Path(options.run_once), options.executor, options.history)), flush=True)
+        return 0
+
+    report: dict[str, Any] = {"machine": describe(), "rows": options.rows, "history": options.history}
+    print("machine: " + "; ".join(f"{key} {value}" for key, value in report["machine"].items()))
+    work = Path(tempfile.mkdtemp(prefix="asl-distributed-map-"))
+    try:
+        if options.trivial_rows:
+            project = make_project(work / "trivial", options.trivial_rows, "trivial", 0)
+            trivial = measure(project, "in-process", options.history)
+            check_results(project, trivial["manifest"], options.trivial_rows, None)
+            per_item = trivial["cpu_s"] / options.trivial_rows * 1e6
+            report["trivial"] = {**trivial, "rows": options.trivial_rows, "cpu_us_per_item": per_item}
+            print(
+                f"\nfixed cost, in-process, trivial Lambda handler, {options.trivial_rows:,} rows: "
+                f"{per_item:.1f} µs/item CPU ({trivial['wall_s'] / options.trivial_rows * 1e6:.1f} µs wall), "
+                f"driver peak RSS {trivial['rss_peak_mb']:.0f} MB"
+            )
+            print(
+                f"  target <= {TRIVIAL_TARGET_US:.0f} µs/item: {'met' if per_item <= TRIVIAL_TARGET_US else 'MISSED'}"
+            )
+            shutil.rmtree(project)
+        loops = calibrate(options.work_ms)
+        report["loops"] = loops
+        print(f"\nscale-out: {options.rows:,} rows, ~{options.work_ms} ms of pure-Python work each ({loops} loops)")
+        runs: dict[str, dict[str, Any]] = {}
+        for executor in [name for name in options.executors.split(",") if name]:
+            project = make_project(work / executor.replace(":", "-"), options.rows, "work", loops)
+            result = measure(project, executor, options.history)
+            check_results(project, result["manifest"], options.rows, loops)
+            result["items_per_s"] = options.rows / result["wall_s"]
+            runs[executor] = result
+            shutil.rmtree(project)
+            print(
+                f"  {executor:<12} {result['wall_s']:8.1f} s  {result['items_per_s']:8.0f} items/s  "
+                f"driver peak RSS {result['rss_peak_mb']:6.0f} MB",
+                flush=True,
+            )
+        report["runs"] = runs
+        _print_targets(runs)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if options.json:
+        Path(options.json).write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return 0
+
+
+def _print_targets(runs: dict[str, dict[str, Any]]) -> None:
+    baseline = runs.get("in-process")
+    print("\ntargets:")
+    for executor, result in runs.items():
+        if executor != "in-process" and baseline is not None:
+            speedup = result["items_per_s"] / baseline["items_per_s"]
+            result["speedup"] = speedup
+            verdict = "met" if speedup >= SPEEDUP_TARGET else "MISSED"
+            target = f"target near 2x, >= {SPEEDUP_TARGET}x"
+            print(f"  {executor}: speed-up {speedup:.2f}x over in-process ({target}): {verdict}")
+        rss = result["rss_peak_mb"]
+        verdict = "met" if rss < RSS_TARGET_MB else "MISSED"
+        target = f"target < {RSS_TARGET_MB:.0f} MB"
+        print(f"  {executor}: driver peak RSS {rss:.0f} MB with a ResultWriter ({target}): {verdict}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
