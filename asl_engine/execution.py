@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,26 @@ if TYPE_CHECKING:
     from asl_engine.runtime.map_run.records import ChildRecord
     from asl_engine.runtime.run import ExecutionRun
     from asl_engine.runtime.starter import StartableMachine
+
+
+@dataclass(frozen=True, slots=True)
+class MapRunView:
+    """A Distributed Map's run, as DescribeMapRun shows it: its settings, its times, its child executions."""
+
+    arn: str
+    execution_arn: str
+    """The execution whose Map state started it."""
+    state_machine_arn: str
+    """The ARN its child executions name as their state machine (``<machine>/<Map label or name>``)."""
+    status: str
+    start_date: datetime
+    stop_date: datetime | None
+    max_concurrency: int
+    tolerated_failure_count: int | None
+    tolerated_failure_percentage: float | None
+    children: tuple[Execution, ...]
+    total: int | None
+    """Child executions the run starts, once every item is read (None before)."""
 
 
 class Execution:
@@ -118,6 +139,29 @@ class Execution:
         if not tasks:
             return None
         return "\n".join(python_advice(task) for task in tasks)
+
+    @property
+    def map_runs(self) -> list[MapRunView]:
+        """The Distributed Map runs this execution started, oldest first."""
+        views = []
+        for run in getattr(self._run, "map_runs", ()):
+            identity = run.parent.identity
+            views.append(
+                MapRunView(
+                    run.arn,
+                    identity.execution_arn,
+                    f"{identity.state_machine_arn}/{run.node.label or run.node.name}",
+                    run.status,
+                    datetime.fromtimestamp(run.started_at, UTC),
+                    None if run.stopped_at is None else datetime.fromtimestamp(run.stopped_at, UTC),
+                    run.max_concurrency,
+                    run.tolerated_count,
+                    run.tolerated_percentage,
+                    tuple(Execution(child) for child in run.children),
+                    run.total,
+                )
+            )
+        return views
 
     @property
     def events(self) -> list[HistoryEvent]:

@@ -128,3 +128,18 @@ def validate_template(
         )
         results.append(MachineValidation(logical_id, machine.source_name, machine.machine_type, diagnostics))
     return results
+
+
+INVALID_DEFINITION_PREFIX = "Invalid State Machine Definition: "
+
+
+def invalid_definition_message(diagnostics: Sequence[Any]) -> str:
+    """The message of CreateStateMachine's ``InvalidDefinition`` for these diagnostics, as AWS builds it:
+    ``Invalid State Machine Definition: 'CODE: message at /pointer, CODE: ...'`` (errors only)."""
+    errors = [d for d in diagnostics if d.severity == "ERROR"]
+    return (
+        INVALID_DEFINITION_PREFIX
+        + "'"
+        + ", ".join(f"{d.code}: {d.message}" + (f" at {d.location}" if d.location else "") for d in errors)
+        + "'"
+    )

@@ -23,6 +23,7 @@ def cli() -> None:
       asl test-state machine.json --state Charge --input-json '{}' --mock-result '{"ok": true}'
       asl run machine.json --input input.json --store runs.db
       asl resume --store runs.db
+      asl serve --port 8083 --clock virtual
       asl COMMAND --help
     """
 
@@ -32,6 +33,7 @@ def _register() -> None:
     from asl_engine.cli.graph import graph_command
     from asl_engine.cli.history_cmd import history_command
     from asl_engine.cli.run import run
+    from asl_engine.cli.serve import serve_command
     from asl_engine.cli.store_cmds import executions_group, redrive_command, resume_command, task_group
     from asl_engine.cli.test_cmd import test_command
     from asl_engine.cli.test_state_cmd import test_state_command
@@ -48,6 +50,7 @@ def _register() -> None:
     cli.add_command(executions_group, "executions")
     cli.add_command(redrive_command, "redrive")
     cli.add_command(task_group, "task")
+    cli.add_command(serve_command, "serve")
 
 
 _register()

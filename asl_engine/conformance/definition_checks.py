@@ -17,9 +17,10 @@ from asl_engine.conformance.engine import DiagnosticLike, Engine
 from asl_engine.conformance.match import differences, string_difference
 from asl_engine.conformance.replay import resolve_resource_placeholders
 from asl_engine.conformance.wildcards import Wildcards
+from asl_engine.validation import INVALID_DEFINITION_PREFIX, invalid_definition_message
 
 INVALID_DEFINITION = "InvalidDefinition"
-CREATE_MESSAGE_PREFIX = "Invalid State Machine Definition: "
+CREATE_MESSAGE_PREFIX = INVALID_DEFINITION_PREFIX
 
 
 def definition_source(case: Case) -> Any:
@@ -72,13 +73,7 @@ def create_problems(case: Case, engine: Engine, wildcards: Wildcards) -> list[st
 
 def create_message(diagnostics: Sequence[DiagnosticLike]) -> str:
     """The message CreateStateMachine gives for these diagnostics (errors only, comma-separated)."""
-    errors = [d for d in diagnostics if d.severity == "ERROR"]
-    return (
-        CREATE_MESSAGE_PREFIX
-        + "'"
-        + ", ".join(f"{d.code}: {d.message}" + (f" at {d.location}" if d.location else "") for d in errors)
-        + "'"
-    )
+    return invalid_definition_message(diagnostics)
 
 
 def _unwrap(message: str) -> str:

@@ -530,6 +530,17 @@ class MapRun:
         self.started = 0
         self.ended = 0
         """Child executions started and ended so far (for progress)."""
+        self.status = "RUNNING"
+        """RUNNING, then SUCCEEDED, FAILED or ABORTED (DescribeMapRun's status)."""
+        self.started_at = parent.clock.now()
+        self.stopped_at: float | None = None
+        self.max_concurrency = 0
+        self.tolerated_count: int | None = None
+        self.tolerated_percentage: float | None = None
+
+    def finish(self, status: str) -> None:
+        self.status = status
+        self.stopped_at = self.parent.clock.now()
 
     def count_read(self, items: int) -> None:
         self.items_read = items

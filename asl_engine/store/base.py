@@ -137,6 +137,27 @@ class Store(ABC):
         )
         return self._save_machine(record)
 
+    def save_state_machine(
+        self,
+        arn: str,
+        name: str,
+        definition: str,
+        *,
+        machine_type: str,
+        role_arn: str,
+        created: float,
+        updated: float,
+        attributes: Mapping[str, Any],
+    ) -> None:
+        """Keep a state machine exactly as given, replacing what the store had under its ARN (the API
+        server keeps its versions, aliases and tags in ``attributes``). Not validated: the caller has."""
+        self._check_open()
+        record = StateMachineRecord(
+            arn, name, machine_type, definition, role_arn, created, updated, attributes=dict(attributes)
+        )
+        _check_json(record.attributes, "state machine attributes")
+        self._put_machine(record)
+
     def describe_state_machine(self, arn: str) -> dict[str, Any]:
         return self._machine(arn).describe()
 
@@ -644,6 +665,10 @@ class Store(ABC):
 
     @abstractmethod
     def _delete_machine(self, arn: str) -> None: ...
+
+    @abstractmethod
+    def _put_machine(self, record: StateMachineRecord) -> None:
+        """Insert or replace the state machine, every column."""
 
     @abstractmethod
     def _create_execution(

@@ -248,6 +248,17 @@ class SqliteStore(Store):
         with self._write() as db:
             db.execute("DELETE FROM state_machines WHERE arn = ?", (arn,))
 
+    def _put_machine(self, record: StateMachineRecord) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO state_machines (arn, name, type, definition, role_arn, created, updated,"
+                " status, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.arn, record.name, record.type, record.definition, record.role_arn, record.created,
+                    record.updated, record.status, json.dumps(record.attributes),
+                ),
+            )  # fmt: skip
+
     # -- executions --------------------------------------------------------------------------------
 
     def _create_execution(

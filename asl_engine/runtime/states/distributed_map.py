@@ -45,6 +45,8 @@ async def run_distributed(node: MapState, frame: Frame, raw_input: Any, selected
     known = [node.iteration_input(frame, raw_input, selected, i, item, STATE_DATA) for i, item in enumerate(items)]
     map_run = frame.run.start_map_run(frame, node)
     map_run.count_read(len(items))
+    map_run.max_concurrency = max_concurrency
+    map_run.tolerated_count, map_run.tolerated_percentage = tolerated_count, tolerated_percentage
     frame.record("MapRunStarted", {"mapRunArn": map_run.arn})
     results = MapResults(map_run, data.writer, writing)
     try:
@@ -78,14 +80,17 @@ async def run_distributed(node: MapState, frame: Frame, raw_input: Any, selected
         result = await results.result(frame)
     except StatesError as error:
         details = {key: value for key, value in (("error", error.error), ("cause", error.cause)) if value is not None}
+        map_run.finish("FAILED")
         frame.record("MapRunFailed", details)
         raise StateFailure(error, frame.last_event_id) from None
     except Cancelled as cancelled:
+        map_run.finish("ABORTED")
         frame.record("MapRunAborted")
         frame.run.record_aborted(frame, node.aborted_type, cancelled)
         raise
     finally:
         results.close()
+    map_run.finish("SUCCEEDED")
     frame.record("MapRunSucceeded")
     frame.record_aside("MapStateSucceeded")
     return result
