@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from asl_engine.runtime.history import HistoryEvent
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from asl_engine.runtime.compiler import CompiledMachine
     from asl_engine.runtime.decisions import Decision
     from asl_engine.runtime.handlers import UnansweredTask
@@ -170,6 +172,11 @@ class Execution:
         """The events recorded after the first ``count``: a reader following a running execution
         takes only what is new."""
         return self._run.history.events_after(count)
+
+    def iter_events(self) -> Iterator[HistoryEvent]:
+        """The recorded events one at a time, each made as it is taken: a long history (a Map over
+        100,000 items records 400,000 events) read without holding all of them as objects at once."""
+        return iter(self._run.history)
 
     @cached_property
     def history(self) -> list[dict[str, Any]]:

@@ -20,7 +20,6 @@ from asl_engine.definition.nesting import text_too_deep, too_deep_at, too_deep_m
 from asl_engine.definition.templates import TemplateStateMachine, load_state_machine, read_template
 from asl_engine.errors import AslEngineError, ConfigurationError, ValidationError
 from asl_engine.execution import Execution
-from asl_engine.executors import resolve_executor
 from asl_engine.handle import AsyncExecutionHandle, ExecutionHandle, drive_in_loop
 from asl_engine.observers import notify_finished
 from asl_engine.options import ExecutionOptions, ExecutionSettings
@@ -29,18 +28,18 @@ from asl_engine.runtime.compiler import CompiledMachine
 from asl_engine.runtime.handlers import HandlerSource
 from asl_engine.runtime.history import EventListener
 from asl_engine.runtime.json_text import to_strict_json_text
-from asl_engine.runtime.loading import compile_definition
+from asl_engine.runtime.loading import LOAD_CACHE, compile_definition
 from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, Identity
 from asl_engine.runtime.safety import DEFAULT_LIMITS, SafetyLimits
 from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
 from asl_engine.runtime.starter import StartableMachine
 from asl_engine.services.mocks import Mocks
-from asl_engine.services.registry import ExecutorConfig, Resources
-from asl_engine.teststate import TestStateError, TestStateResult, run_test_state, test_state_request
 
 if TYPE_CHECKING:
     from asl_engine.runtime.durable.recorder import Recorder
     from asl_engine.runtime.map_run.executor import ChildExecutor
+    from asl_engine.services.registry import ExecutorConfig
+    from asl_engine.teststate import TestStateResult
 
 
 class InvalidExecutionInput(AslEngineError):
@@ -48,15 +47,41 @@ class InvalidExecutionInput(AslEngineError):
 
 
 class StateMachine:
-    """A validated, compiled state machine, ready to run any number of executions."""
+    """A validated, compiled state machine, ready to run any number of executions.
 
-    def __init__(self, compiled: CompiledMachine, *, name: str = "StateMachine", source: str | None = None) -> None:
+    Immutable (its attributes are read-only, its compiled form is never changed by an execution),
+    so one machine can run executions from any number of threads at once.
+    """
+
+    __slots__ = ("_compiled", "_name", "_source", "_template")
+
+    def __init__(
+        self,
+        compiled: CompiledMachine,
+        *,
+        name: str = "StateMachine",
+        source: str | None = None,
+        template: TemplateStateMachine | None = None,
+    ) -> None:
         self._compiled = compiled
-        self.name = name
-        self.source = source
-        self.template: TemplateStateMachine | None = None
+        self._name = name
+        self._source = source
+        self._template = template
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def source(self) -> str | None:
+        """The file the definition was read from, when it was."""
+        return self._source
+
+    @property
+    def template(self) -> TemplateStateMachine | None:
         """For a machine loaded with ``from_template``: the template's state machine, resolved (its
         logical id, the template, the names of the template's resources)."""
+        return self._template
 
     def __repr__(self) -> str:
         return f"<StateMachine {self.name} ({self.type})>"
@@ -72,7 +97,18 @@ class StateMachine:
         machine_type: str = "STANDARD",
         substitutions: Mapping[str, str] | None = None,
     ) -> StateMachine:
-        """Load from JSON (or YAML) text or an already-parsed dict; raise ValidationError if invalid."""
+        """Load from JSON (or YAML) text or an already-parsed dict; raise ValidationError if invalid.
+
+        Text this process already loaded with the same options is not parsed, validated or compiled
+        again: the compiled form is shared (see ``LoadCache``).
+        """
+        if isinstance(definition, str):
+            key = LOAD_CACHE.key(definition, machine_type, substitutions)
+            compiled = LOAD_CACHE.get(key)
+            if compiled is None:
+                compiled = _compile(_load(definition, substitutions), machine_type, None)
+                LOAD_CACHE.put(key, compiled)
+            return cls(compiled, name=name or "StateMachine")
         document = _load(definition, substitutions)
         return cls._build(document, name or "StateMachine", machine_type, None)
 
@@ -87,9 +123,18 @@ class StateMachine:
     ) -> StateMachine:
         """Load a JSON or YAML definition file; the machine is named after the file by default."""
         file = Path(path)
-        document = _load(file, substitutions)
         default_name = file.stem if file.stem not in ("machine", "definition", "statemachine") else file.parent.name
-        return cls._build(document, name or default_name or "StateMachine", machine_type, str(file))
+        machine_name = name or default_name or "StateMachine"
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = None  # the loader below says what is wrong
+        key = None if text is None else LOAD_CACHE.key(text, machine_type, substitutions)
+        compiled = LOAD_CACHE.get(key)
+        if compiled is None:
+            compiled = _compile(_load(file, substitutions), machine_type, str(file))
+            LOAD_CACHE.put(key, compiled)
+        return cls(compiled, name=machine_name, source=str(file))
 
     @classmethod
     def from_template(
@@ -120,19 +165,18 @@ class StateMachine:
         except ValidationError as error:
             positioned = [resolved.position(diagnostic) for diagnostic in error.diagnostics]
             raise ValidationError(positioned, resolved.source_name) from None
-        machine = cls(compiled, name=name or resolved.name, source=resolved.source_name)
-        machine.template = resolved
-        return machine
+        return cls(compiled, name=name or resolved.name, source=resolved.source_name, template=resolved)
 
     @classmethod
     def _build(cls, document: dict[str, Any], name: str, machine_type: str, source: str | None) -> StateMachine:
-        compiled = compile_definition(document, machine_type=machine_type, source=source)
-        return cls(compiled, name=name, source=source)
+        return cls(_compile(document, machine_type, source), name=name, source=source)
 
     # -- properties ----------------------------------------------------------------------------------
 
     @property
     def definition(self) -> dict[str, Any]:
+        """The definition as loaded. Shared by every machine loaded from the same text: read it, do not
+        change it (copy it first)."""
         return self._compiled.definition
 
     @property
@@ -170,6 +214,8 @@ class StateMachine:
         made. ``inspection_level`` DEBUG or TRACE adds ``inspection_data``: the data after each
         stage of the state's processing. Raises ``TestStateError`` for a request AWS would refuse.
         """
+        from asl_engine.teststate import run_test_state  # with the service integrations TestState calls
+
         return run_test_state(
             self.definition,
             state_name=state_name,
@@ -209,6 +255,8 @@ class StateMachine:
         The state is called ``StateName``, as AWS's TestState calls it; its ``Next`` need not exist.
         """
         definition = _state_definition(state_definition)
+        from asl_engine.teststate import run_test_state  # with the service integrations TestState calls
+
         return run_test_state(
             definition,
             input=input,
@@ -230,6 +278,8 @@ class StateMachine:
     ) -> TestStateResult:
         """The ``TestState`` API operation: ``request`` in AWS's shape (JSON text fields), the
         result's ``to_api()`` AWS's response. For the API server."""
+        from asl_engine.teststate import test_state_request
+
         return test_state_request(request, resources=resources, starter=_STARTER)
 
     # -- running -------------------------------------------------------------------------------------
@@ -252,11 +302,15 @@ class StateMachine:
         settings = ExecutionSettings.from_options(options, "StateMachine.execute")
         if settings.store is not None:
             return cast(Execution, settings.store.execute(self, input, **_without_store(options)))
-        run = self._new_run(input, settings)
+        # Without a clock the execution gets one of its own, which nobody else drives: it then runs
+        # without registering with the clock until something else might need it (Scheduler.run_alone).
+        own_clock = settings.clock is None
+        run = self._new_run(input, settings, attach=not own_clock)
         main = run.scheduler.spawn(run.main(), "execution")
         self._arm_timeout(run, main)
-        with run.clock.awaiting_result():
-            run.scheduler.run_until(main.done_future)
+        if not (own_clock and run.scheduler.run_alone(main.done_future)):
+            with run.clock.awaiting_result():
+                run.scheduler.run_until(main.done_future)
         main.done_future.result()
         execution = Execution(run)
         notify_finished(self, execution)
@@ -441,7 +495,12 @@ class StateMachine:
         if durable is not None:
             run.callbacks.journal = durable
         else:
-            run.map_executor = resolve_executor(executor, _configured_executor(handlers))
+            configured = _configured_executor(handlers)
+            if executor is not None or configured is not None:
+                # Process pools and Dask (and their modules) only for the executions that ask for them.
+                from asl_engine.executors import resolve_executor
+
+                run.map_executor = resolve_executor(executor, configured)
         return run
 
     def _arm_timeout(self, run: ExecutionRun, main: Task[None]) -> None:
@@ -449,10 +508,14 @@ class StateMachine:
 
 
 def _configured_executor(handlers: Sequence[HandlerSource]) -> ExecutorConfig | None:
-    """The ``[executor]`` section of the ``asl.toml`` the resources were loaded from, if any."""
+    """The ``[executor]`` section of the ``asl.toml`` the resources were loaded from, if any.
+
+    Read by attribute (a ``Resources`` has it): importing ``Resources`` here would import every
+    service integration with ``StateMachine``, which most programs never need."""
     for source in handlers:
-        if isinstance(source, Resources) and source.executor_config is not None:
-            return source.executor_config
+        config: ExecutorConfig | None = getattr(source, "executor_config", None)
+        if config is not None:
+            return config
     return None
 
 
@@ -494,6 +557,8 @@ def execution_input_text(value: Any) -> str:
 
 
 def _state_definition(definition: Mapping[str, Any] | str) -> dict[str, Any]:
+    from asl_engine.teststate import TestStateError
+
     if isinstance(definition, str):
         try:
             parsed = json.loads(definition)
@@ -504,6 +569,10 @@ def _state_definition(definition: Mapping[str, Any] | str) -> dict[str, Any]:
     if not isinstance(parsed, Mapping):
         raise TestStateError("InvalidDefinition", "a state definition is a JSON object with a 'Type'")
     return dict(parsed)
+
+
+def _compile(document: dict[str, Any], machine_type: str, source: str | None) -> CompiledMachine:
+    return compile_definition(document, machine_type=machine_type, source=source)
 
 
 def _load(definition: Any, substitutions: Mapping[str, str] | None) -> dict[str, Any]:

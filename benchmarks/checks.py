@@ -21,6 +21,8 @@ class Outcome:
     cause: str | None = None
     transitions: int | None = None
     """States entered, when the engine's history was recorded and read."""
+    events: int | None = None
+    """History events recorded, when the engine's history was recorded and read."""
     virtual_seconds: float | None = None
     """Start-to-stop time on the engine's virtual clock, when it has one."""
 

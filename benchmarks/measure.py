@@ -47,6 +47,8 @@ class Measurement:
     timed_out_after_s: float | None = None
     cold_ms: float | None = None
     """Load measurements: the first load in the process."""
+    events: int | None = None
+    """History events one execution recorded (our engine and the floor, history on)."""
     version: str | None = None
     note: str | None = None
 
@@ -87,6 +89,8 @@ class Timing:
     executions_per_sample: int = 1
     problem: str | None = None
     """The first wrong answer (no sample after it is kept)."""
+    events: int | None = None
+    """History events the last execution recorded (engines that report them)."""
 
 
 def time_runs(
@@ -125,6 +129,7 @@ def time_runs(
                 timing.problem = problem
                 return timing
             total += elapsed
+            timing.events = outcome.events
         timing.times_ms.append(total * 1000 / executions)
         spent += total
         if budget_s is not None and spent >= budget_s:

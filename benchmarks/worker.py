@@ -44,6 +44,7 @@ def measure(request: dict[str, Any]) -> Measurement:
     if timing.problem is not None:
         measurement.problem = f"wrong answer: {timing.problem}"
     measurement.times_ms = timing.times_ms
+    measurement.events = timing.events
     measurement.executions_per_sample = timing.executions_per_sample
     return measurement
 

@@ -4,10 +4,9 @@ coloured by what one execution did (``--execution HISTORY.json``)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import networkx as nx
 
 from asl_engine.cli.common import parameters_option, parse_substitutions, template_in
 from asl_engine.cli.history_cmd import read_history
@@ -18,6 +17,9 @@ from asl_engine.definition.loader import load_definition
 from asl_engine.definition.render import Marks, to_dot, to_mermaid
 from asl_engine.definition.templates import load_state_machine
 from asl_engine.errors import DefinitionError, ValidationError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class _GraphError(click.ClickException):

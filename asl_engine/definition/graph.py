@@ -26,14 +26,18 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from asl_engine.definition import pointers, suggest
 from asl_engine.definition.diagnostics import Diagnostic
 from asl_engine.definition.vocabulary import JSONATA
 from asl_engine.definition.walk import ScopeInfo, StateInfo, collect_scopes
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+# networkx (0.2 s to import) is imported by the two functions that use it, not here: validating a
+# definition needs it only for a loop without exit, and building the whole graph is for drawing.
 
 MISSING_TARGET = "MISSING_TRANSITION_TARGET"
 TRANSITION_KINDS = frozenset({"next", "default", "choice", "catch"})
@@ -120,6 +124,8 @@ def build_graph(document: dict[str, Any], scopes: list[ScopeInfo] | None = None)
     ``kind``, ``owner`` (the Parallel/Map node) and ``start`` node. Nodes also carry ``retriers``
     (see ``retriers``), for drawing.
     """
+    import networkx as nx
+
     scopes = scopes if scopes is not None else collect_scopes(document)
     graph = nx.MultiDiGraph()
     scope_table: dict[str, dict[str, Any]] = {}
@@ -266,6 +272,8 @@ def _closure(seeds: list[str], edges: dict[str, list[str]]) -> set[str]:
 
 
 def _loops_without_exit(stuck: list[StateInfo], successors: dict[str, list[str]]) -> Iterator[Diagnostic]:
+    import networkx as nx
+
     names = {state.name for state in stuck}
     order = {state.name: index for index, state in enumerate(stuck)}
     pointer_of = {state.name: state.pointer for state in stuck}

@@ -17,16 +17,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
-from typing import Any
-
-from jsonschema.exceptions import ValidationError as SchemaError
-from jsonschema.protocols import Validator
-from jsonschema.validators import validator_for
+from typing import TYPE_CHECKING, Any
 
 from asl_engine.definition import pointers, suggest
 from asl_engine.definition.diagnostics import Diagnostic
 from asl_engine.definition.fastcheck import Check, SchemaCompiler
 from asl_engine.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError as SchemaError
+    from jsonschema.protocols import Validator
 
 SCHEMA_PATH: Traversable = files("asl_engine.definition") / "asl.schema.json"
 SCHEMA_FAILED = "SCHEMA_VALIDATION_FAILED"
@@ -46,29 +46,41 @@ _TYPE_NAMES = {
 class _Definition:
     name: str
     check: Check
-    validator: Validator
 
 
 class AslSchema:
-    """The loaded schema: one compiled check and one ``jsonschema`` validator per definition used."""
+    """The loaded schema: one compiled check per definition used, and ``jsonschema`` validators made
+    only to explain an invalid document (jsonschema and its dependencies take 0.2 s to import, which
+    a process that loads only valid definitions never pays)."""
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
-        cls = validator_for(document)
-        # The schema is ours and checked against its meta-schema by the test suite
-        # (tests/definition/test_schema.py); checking it again here cost ~150 ms per process.
-        self.root_validator: Validator = cls(document)
         self._compiler = SchemaCompiler(document)
         self._definitions: dict[str, _Definition] = {}
+        self._validators: dict[str, Validator] = {}
+
+    @functools.cached_property
+    def root_validator(self) -> Validator:
+        from jsonschema.validators import validator_for
+
+        cls = validator_for(self.document)
+        # The schema is ours and checked against its meta-schema by the test suite
+        # (tests/definition/test_schema.py); checking it again here cost ~150 ms per process.
+        validator: Validator = cls(self.document)
+        return validator
 
     def definition(self, name: str) -> _Definition:
         found = self._definitions.get(name)
         if found is None:
-            subschema = self.document["$defs"][name]
-            found = _Definition(
-                name, self._compiler.compile_ref(f"#/$defs/{name}"), self.root_validator.evolve(schema=subschema)
-            )
+            found = _Definition(name, self._compiler.compile_ref(f"#/$defs/{name}"))
             self._definitions[name] = found
+        return found
+
+    def validator(self, name: str) -> Validator:
+        """The ``jsonschema`` validator of ``$defs/<name>``, which explains why an instance is invalid."""
+        found = self._validators.get(name)
+        if found is None:
+            found = self._validators[name] = self.root_validator.evolve(schema=self.document["$defs"][name])
         return found
 
     def has_definition(self, name: str) -> bool:
@@ -83,7 +95,8 @@ class AslSchema:
         definition = self.definition(name)
         if definition.check(instance):
             return []
-        return list(_ErrorTranslator(self, instance, pointer).translate(definition.validator.iter_errors(instance)))
+        errors = self.validator(name).iter_errors(instance)
+        return list(_ErrorTranslator(self, instance, pointer).translate(errors))
 
 
 @functools.cache

@@ -55,7 +55,10 @@ class ChildGroup:
         return len(self._running)
 
     def spawn(self, key: int, coro: Coroutine[Any, Any, Any], name: str) -> None:
-        task = self._scheduler.spawn(coro, name)
+        self.adopt(key, self._scheduler.spawn(coro, name))
+
+    def adopt(self, key: int, task: Task[Any]) -> None:
+        """Count ``task`` (already on the scheduler) among the children."""
         self._running[key] = task
         task.done_future.add_done_callback(lambda _: self._on_done(key, task))
 

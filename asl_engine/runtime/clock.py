@@ -23,10 +23,9 @@ class Clock:
     def now(self) -> float:
         raise NotImplementedError
 
-    @contextlib.contextmanager
-    def awaiting_result(self) -> Iterator[None]:
+    def awaiting_result(self) -> contextlib.AbstractContextManager[None]:
         """Mark that a caller blocks on an execution's result (virtual clocks skip time only then)."""
-        yield
+        return contextlib.nullcontext()
 
     def now_datetime(self) -> datetime:
         return datetime.fromtimestamp(self.now(), UTC)
@@ -86,16 +85,14 @@ class VirtualClock(Clock):
     def now(self) -> float:
         return self._now
 
-    @contextlib.contextmanager
-    def awaiting_result(self) -> Iterator[None]:
+    def awaiting_result(self) -> contextlib.AbstractContextManager[None]:
+        return _AwaitingResult(self)
+
+    def _add_waiter(self, count: int) -> None:
         with self._changed:
-            self._waiters += 1
-        self._wake_all(exclude=-1)
-        try:
-            yield
-        finally:
-            with self._changed:
-                self._waiters -= 1
+            self._waiters += count
+        if count > 0:
+            self._wake_all(exclude=-1)
 
     def advance(self, seconds: float) -> None:
         """Move time forward by ``seconds``; due timers fire on the way, each at its due time."""
@@ -201,11 +198,32 @@ class VirtualClock(Clock):
         return self._version
 
     def _wake_all(self, exclude: int) -> None:
+        """Notify the drivers (but ``exclude``) that the clock changed. A driver registered on the
+        calling thread is running, not waiting, so it is not notified (the common case of one
+        execution on its own clock then takes no condition at all)."""
+        me = threading.get_ident()
         with self._changed:
-            others = [condition for key, (_, condition) in self._drivers.items() if key != exclude]
+            others = [
+                condition for key, (thread, condition) in self._drivers.items() if key != exclude and thread != me
+            ]
         for condition in others:
             with condition:
                 condition.notify_all()
+
+
+class _AwaitingResult:
+    """``VirtualClock.awaiting_result``: a class, not a generator, as it is entered on every ``execute``."""
+
+    __slots__ = ("_clock",)
+
+    def __init__(self, clock: VirtualClock) -> None:
+        self._clock = clock
+
+    def __enter__(self) -> None:
+        self._clock._add_waiter(1)
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._clock._add_waiter(-1)
 
 
 class TurnClock(Clock):

@@ -206,6 +206,10 @@ class Task(Generic[T]):
         except BaseException as failure:  # the task's outcome, re-raised to whoever awaits it
             self.done_future.set_exception(failure)
             return
+        self._suspend(request)
+
+    def _suspend(self, request: Any) -> None:
+        """The coroutine yielded ``request``: park the task until it can go on."""
         if type(request) is _SleepUntil:
             self.scheduler._park_until(self, request.when)
         elif type(request) is _Pause:
@@ -255,6 +259,13 @@ class Scheduler:
     def spawn(self, coro: Coroutine[Any, Any, T], name: str = "task") -> Task[T]:
         task: Task[T] = Task(self, coro, name)
         self._ready.append((task, None, None))
+        return task
+
+    def adopt(self, coro: Coroutine[Any, Any, T], request: Any, name: str = "task") -> Task[T]:
+        """A task for ``coro``, which was started elsewhere and has just yielded ``request`` (what it
+        awaits): the task is parked exactly as if the scheduler had run it to that point."""
+        task: Task[T] = Task(self, coro, name)
+        task._suspend(request)
         return task
 
     def sleep_until(self, when: float) -> _SleepUntil:
@@ -324,6 +335,40 @@ class Scheduler:
             if virtual:
                 clock._unsubscribe(id(self))
                 self._attached = False
+
+    def run_alone(self, future: Future[Any]) -> bool:
+        """``run_until`` for an execution alone on a virtual clock of its own: True once ``future``
+        is done; False, having done nothing ``run_until`` would not have done, when it must take over.
+
+        ``StateMachine.execute`` without a ``clock`` makes a fresh ``VirtualClock`` that no other
+        scheduler drives and no other thread holds. For such a clock the general loop's waiting is a
+        foregone conclusion: when nothing is ready, the clock (with one driver, whose result is awaited)
+        skips to the earliest timer. This loop does that itself, without registering with the clock,
+        its locks and its wake-ups. It hands over to ``run_until`` as soon as that could make a
+        difference: another scheduler started driving the clock (an execution a handler started on
+        it), work outside the scheduler is pending (a task token, a thread), another thread posted
+        work, or somebody asked the clock to advance. ``tests/runtime/test_lone_execution.py`` runs
+        executions both ways and compares their histories.
+        """
+        clock: Any = self._source
+        if not clock.virtual or self.journal is not None:
+            return False
+        while not future.done():
+            self._run_ready()
+            if future.done():
+                break
+            self._fire_due_timers()
+            if self._paused:
+                self._resume_paused()
+            if self._ready:
+                continue
+            if clock._drivers or self._external or self._posted or clock._target > clock._now:
+                return False
+            next_timer = self._next_timer()
+            if next_timer is None:
+                raise DeadlockError("the execution is blocked and nothing can ever wake it")
+            clock.jump_to(next_timer)
+        return True
 
     def _run_journaled(self, future: Future[Any], journal: TurnJournal, virtual: bool) -> None:
         """``run_until`` for a durable execution: the same loop, but every wake-up is a recorded turn."""
@@ -400,8 +445,9 @@ class Scheduler:
 
     def nothing_else_ready(self) -> bool:
         """No task is waiting to run and no other thread has posted work: a task about to suspend
-        would be followed only by what it has itself just made ready."""
-        return not self._ready and not self._posted and not self._paused
+        would be followed only by what it has itself just made ready. Paused tasks (``pause``) do
+        not count: they go on only once nothing is ready."""
+        return not self._ready and not self._posted
 
     def next_timer_at(self) -> float | None:
         """When the earliest pending timer is due (epoch seconds), or None when none is pending."""

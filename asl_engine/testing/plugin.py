@@ -42,6 +42,10 @@ class _PluginState:
         self.machines: dict[tuple[Any, ...], StateMachine] = {}
         self.snapshots: SnapshotSession | None = None
         self.coverage_failed: str | None = None
+        self.found_files: dict[tuple[Path, str], Path] = {}
+        """``asl_machine``'s files, by the test's directory and the name it was given."""
+        self.clock_start: float | None = None
+        """``asl_clock_start`` as epoch seconds, once a test asked for a clock."""
 
 
 _STATE = pytest.StashKey[_PluginState]()
@@ -285,6 +289,19 @@ def _load_file(state: _PluginState, path: Path, options: dict[str, Any]) -> Stat
 
 
 def _find_file(request: pytest.FixtureRequest, source: str | Path) -> Path:
+    """The file ``source`` names, beside the test, under the root or the working directory; found once
+    per session for each test directory (a suite loads the same file in hundreds of tests)."""
+    __tracebackhide__ = True
+    found_files = request.config.stash[_STATE].found_files
+    key = (request.path.parent, str(source))
+    found = found_files.get(key)
+    if found is not None and found.is_file():
+        return found
+    found = found_files[key] = _search_file(request, source)
+    return found
+
+
+def _search_file(request: pytest.FixtureRequest, source: str | Path) -> Path:
     __tracebackhide__ = True
     candidate = Path(source)
     if candidate.is_absolute():
@@ -298,27 +315,38 @@ def _find_file(request: pytest.FixtureRequest, source: str | Path) -> Path:
     pytest.fail(f"asl_machine: no state machine file {str(source)!r} (looked in {looked})", pytrace=False)
 
 
-@pytest.fixture
-def asl_clock(request: pytest.FixtureRequest) -> TestClock:
-    """A virtual clock for this test, at a fixed start (ini ``asl_clock_start``)."""
-    from datetime import datetime
+# The per-test fixtures take ``pytestconfig`` rather than ``request`` where the configuration is all
+# they read: pytest builds a fixture definition for ``request`` each time one asks for it.
 
+
+@pytest.fixture
+def asl_clock(pytestconfig: pytest.Config) -> TestClock:
+    """A virtual clock for this test, at a fixed start (ini ``asl_clock_start``)."""
     from asl_engine.testing.environment import TestClock
 
-    text = str(request.config.getini("asl_clock_start") or DEFAULT_CLOCK_START)
-    try:
-        start = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise pytest.UsageError(f"asl_clock_start must be an ISO-8601 time, got {text!r}") from None
-    return TestClock(start)
+    return TestClock(_clock_start(pytestconfig))
+
+
+def _clock_start(config: pytest.Config) -> float:
+    """The ini's start time, read once per session."""
+    state = config.stash[_STATE]
+    if state.clock_start is None:
+        from datetime import datetime
+
+        text = str(config.getini("asl_clock_start") or DEFAULT_CLOCK_START)
+        try:
+            state.clock_start = datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            raise pytest.UsageError(f"asl_clock_start must be an ISO-8601 time, got {text!r}") from None
+    return state.clock_start
 
 
 @pytest.fixture
-def asl_mocks(request: pytest.FixtureRequest) -> MockSet:
+def asl_mocks(pytestconfig: pytest.Config) -> MockSet:
     """Mocked Task states for this test (``returns``, ``raises``, ``answers``, ``use_test_case``)."""
     from asl_engine.testing.mocking import MockSet
 
-    config = request.config
+    config = pytestconfig
     mock_config: Path | None = None
     if config.getoption("asl_mock_config"):
         mock_config = Path(config.invocation_params.dir, config.getoption("asl_mock_config"))

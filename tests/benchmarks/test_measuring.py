@@ -82,6 +82,18 @@ def _m(case: str, engine: str, history: str, median: float | None, **extra: obje
     return Measurement(case, engine, history, times_ms=times, **extra)  # type: ignore[arg-type]
 
 
+def test_the_memory_target_reports_bytes_per_history_event() -> None:
+    cases = [by_id("W7")]
+    fits = _m("W7", "ours", "on", 400.0, rss_base_mb=35.0, rss_peak_mb=73.0, events=400_006)
+    (result,) = evaluate(cases, ["ours"], [fits], {}, {})
+    assert (result.subject, result.status) == ("W7 peak RSS (history on)", MET)
+    assert "73.0 MiB, 100 bytes per history event over the base" in result.detail
+    too_big = _m("W7", "ours", "on", 400.0, rss_base_mb=35.0, rss_peak_mb=179.0, events=400_006)
+    assert evaluate(cases, ["ours"], [too_big], {}, {})[0].status == MISSED
+    crashed = _m("W7", "ours", "on", None, problem="crashed: RuntimeError")
+    assert evaluate(cases, ["ours"], [crashed], {}, {})[0].status == NOT_MEASURED
+
+
 def test_targets_met_missed_lower_bound_and_not_comparable() -> None:
     cases = [by_id("W1"), by_id("W6r")]
     measurements = [
@@ -101,7 +113,7 @@ def test_targets_met_missed_lower_bound_and_not_comparable() -> None:
     assert results["W1 vs alsf"].status == MISSED and "short by 1.25x" in results["W1 vs alsf"].detail
     assert results["W1 vs moto"].status == MET and "at least 30,000x" in results["W1 vs moto"].detail
     assert results["W1 vs floor (history on)"].status == MISSED
-    assert "over by 1.67x" in results["W1 vs floor (history on)"].detail
+    assert "over by 2.50x" in results["W1 vs floor (history on)"].detail  # 5x, where the goal is 2x
     assert results["W1 vs floor (history off)"].status == MET
     assert results["W6r vs alsf"].status == NOT_COMPARABLE
     assert results["W6r vs moto"].status == NOT_MEASURED

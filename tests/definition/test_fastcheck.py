@@ -24,8 +24,11 @@ STATE_DEFINITIONS = [
 
 
 def _agree(definition: str, instance: Any) -> None:
-    compiled = load_schema().definition(definition)
-    assert compiled.check(instance) == compiled.validator.is_valid(instance), (definition, instance)
+    schema = load_schema()
+    assert schema.definition(definition).check(instance) == schema.validator(definition).is_valid(instance), (
+        definition,
+        instance,
+    )
 
 
 def _corpus_states() -> list[tuple[str, Any]]:

@@ -180,3 +180,38 @@ def test_work_posted_from_another_thread_lands_between_iterations() -> None:
     # end; the stop lands then, instead of after the next window of 40 (or the whole Map).
     ran = sum(1 for event in execution.events if event.type == "PassStateExited")
     assert ran < 50, ran
+
+
+LONG = [index % 9 for index in range(700)]  # 700 iterations of 2 states: past the checkpoint at 1,024 transitions
+LONG_FAILING = [*LONG[:650], 9, *LONG[651:]]
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
+@given(st.sampled_from([0, 1, 3, 40]), st.sampled_from([None, 9]), st.booleans())
+def test_an_iteration_that_pauses_at_a_checkpoint_records_the_same_history(
+    limit: int, fail_on: int | None, beside_a_branch: bool
+) -> None:
+    """Every 1,024 transitions the execution pauses (``ExecutionRun.checkpoint``), also inside an
+    iteration run directly: it goes on as the paused task it would have been, and the history is the
+    task path's (this once stopped W7, a Map of 100,000 items, with an engine error)."""
+    definition: dict[str, Any] = {"StartAt": "M", "States": {"M": map_state(limit, fail_on)}}
+    if beside_a_branch:
+        chain = {f"P{index}": {"Type": "Pass", "Next": f"P{index + 1}"} for index in range(40)}
+        chain["P40"] = {"Type": "Pass", "End": True}
+        definition = {
+            "StartAt": "Both",
+            "States": {
+                "Both": {
+                    "Type": "Parallel",
+                    "Branches": [
+                        {"StartAt": "M", "States": {"M": map_state(limit, fail_on)}},
+                        {"StartAt": "P0", "States": chain},
+                    ],
+                    "End": True,
+                }
+            },
+        }
+    direct, tasks = run_both(definition, LONG_FAILING if fail_on is not None else LONG)
+    assert direct == tasks
+    assert len(direct) > 2_000
+    assert direct[-1]["type"] == ("ExecutionFailed" if fail_on is not None else "ExecutionSucceeded")

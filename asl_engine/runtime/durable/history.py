@@ -45,7 +45,7 @@ class RecordedHistory(History):
             self, event_type, previous_event_id, timestamp, None, None, None, details, visit
         )
         self.last_id = event_id
-        self._slots += (event_type, previous_event_id, timestamp, details, None, None, None, None)
+        self._keep(event_id, event_type, previous_event_id, timestamp, details)
         if live and self.listeners:
             self._notify(HistoryEvent(event_id, previous_event_id, timestamp, event_type, details))
         if event_id == self.limit:
@@ -67,7 +67,7 @@ class RecordedHistory(History):
             self, event_type, previous_event_id, timestamp, name, key, text, assigned, visit
         )
         self.last_id = event_id
-        self._slots += (event_type, previous_event_id, timestamp, None, name, key, text, assigned)
+        self._keep_state(event_id, event_type, previous_event_id, timestamp, name, text, assigned)
         if live and self.listeners:
             state = (name, key, text, assigned)
             self._notify(HistoryEvent(event_id, previous_event_id, timestamp, event_type, None, state))
@@ -81,9 +81,10 @@ class RecordedHistory(History):
         self.last_id = row.event_id
         details, state = _parts(row)
         if state is not None:
-            self._slots += (row.type, row.previous_id, row.timestamp, None, *state)
+            name, _, text, assigned = state
+            self._keep_state(row.event_id, row.type, row.previous_id, row.timestamp, name, text, assigned)
         else:
-            self._slots += (row.type, row.previous_id, row.timestamp, details, None, None, None, None)
+            self._keep(row.event_id, row.type, row.previous_id, row.timestamp, details)
 
 
 def events_from_rows(rows: list[EventRow]) -> list[HistoryEvent]:

@@ -15,7 +15,7 @@ Three jobs, one unit each:
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
@@ -47,7 +47,18 @@ class IterationRunner:
     task path takes over for the rest of the Map.
     """
 
-    __slots__ = ("_as_task", "_group", "_inputs", "_label", "_scheduler", "_scope", "_waiting", "direct", "ended")
+    __slots__ = (
+        "_as_task",
+        "_group",
+        "_inputs",
+        "_label",
+        "_resume",
+        "_scheduler",
+        "_scope",
+        "_waiting",
+        "direct",
+        "ended",
+    )
 
     def __init__(
         self,
@@ -58,8 +69,11 @@ class IterationRunner:
         as_task: Callable[[int, Frame], Coroutine[Any, Any, tuple[Any, int]]],
         *,
         direct: bool,
+        resume: Callable[[int, _Paused], Coroutine[Any, Any, tuple[Any, int]]],
     ) -> None:
-        """Iterations run ``scope`` on ``inputs[index]``; ``as_task`` makes one's coroutine."""
+        """Iterations run ``scope`` on ``inputs[index]``; ``as_task`` makes one's coroutine, ``resume``
+        the coroutine that goes on with one that paused when run directly."""
+        self._resume = resume
         self._scheduler = scheduler
         self._group = ChildGroup(scheduler)
         self._label = label
@@ -81,6 +95,14 @@ class IterationRunner:
     def _spawn(self, index: int, child: Frame) -> None:
         self._group.spawn(index, self._as_task(index, child), f"{self._label}#{index}")
 
+    def _adopt(self, index: int, paused: _Paused) -> None:
+        """An iteration run directly paused at a checkpoint (``ExecutionRun.checkpoint``): it goes on as
+        the scheduler task it would have been, paused at the same point. Paused tasks resume only once
+        nothing is ready, so the other waiting iterations still run directly before it, as tasks would."""
+        continuation = self._resume(index, paused)
+        request = continuation.send(None)  # runs nothing: hands back the pause the iteration yielded
+        self._group.adopt(index, self._scheduler.adopt(continuation, request, f"{self._label}#{index}"))
+
     def run_waiting(self) -> None:
         """What the scheduler would do while the Map waits: run the started iterations (direct path).
 
@@ -92,7 +114,11 @@ class IterationRunner:
         nothing_else_ready = self._scheduler.nothing_else_ready
         while waiting and nothing_else_ready():
             index, child = waiting.popleft()
-            ended.append((index, _run_to_end(scope, child, inputs[index])))
+            outcome = _run_to_end(scope, child, inputs[index])
+            if isinstance(outcome, _Paused):
+                self._adopt(index, outcome)
+            else:
+                ended.append((index, outcome))
         if waiting:
             self.direct = False
             while waiting:
@@ -128,18 +154,19 @@ class IterationRunner:
 class InlineIterations:
     """One attempt of an inline Map: its iterations' slots, events and results."""
 
-    __slots__ = ("details", "frame", "inputs", "next_index", "node", "results", "runner")
+    __slots__ = ("frame", "inputs", "next_index", "node", "results", "runner")
 
     def __init__(self, node: MapState, frame: Frame, inputs: list[Any]) -> None:
         self.node = node
         self.frame = frame
         self.inputs = inputs
-        self.details = [{"index": index, "name": node.name} for index in range(len(inputs))]
         self.results: list[Any] = [None] * len(inputs)
         self.next_index = 0
         # A redrive holds some iterations at their entry: then every iteration must be a task.
         direct = node.iterations_never_block and frame.run.visit_gates is None
-        self.runner = IterationRunner(frame.run.scheduler, node.name, node.processor, inputs, self._task, direct=direct)
+        self.runner = IterationRunner(
+            frame.run.scheduler, node.name, node.processor, inputs, self._task, direct=direct, resume=self._resumed
+        )
 
     async def run(self, max_concurrency: int, started: int) -> list[Any]:
         """Run every iteration, at most ``max_concurrency`` (0: the cap) at a time; the outputs in
@@ -159,7 +186,7 @@ class InlineIterations:
                 if isinstance(outcome, ChildFailure):
                     await self.fail(index, outcome)
                 results[index], child_last = outcome
-                last_event = frame.record_aside("MapIterationSucceeded", details[index], cause=child_last)
+                last_event = frame.record_aside("MapIterationSucceeded", details(index), cause=child_last)
                 if self.next_index < total:
                     self.start_next(child_last)
         except Cancelled as cancelled:
@@ -170,20 +197,25 @@ class InlineIterations:
         frame.record_aside("MapStateSucceeded")
         return results
 
+    def details(self, index: int) -> dict[str, Any]:
+        """An iteration event's details, made when recorded (a Map of 100,000 items kept 100,000 of
+        them for its whole run; the history keeps them as (name, index))."""
+        return {"index": index, "name": self.node.name}
+
     def start_next(self, cause: int) -> None:
         """Start the next iteration in a free slot; its ``MapIterationStarted`` links to ``cause``."""
         frame = self.frame
         index = self.next_index
         self.next_index = index + 1
         frame.last_event_id = cause
-        begun = frame.record("MapIterationStarted", self.details[index])
+        begun = frame.record("MapIterationStarted", self.details(index))
         self.runner.launch(index, frame.child(VariableScope(frame.variables), begun))
 
     async def fail(self, index: int, failure: ChildFailure) -> NoReturn:
         """Iteration ``index`` failed: ``MapIterationFailed``, the other iterations stopped, the abort
         of the state it failed in; ``MapStateFailed`` follows if no Retrier takes the error."""
         cause = failure.event_id
-        self.frame.record_aside("MapIterationFailed", self.details[index], cause=cause)
+        self.frame.record_aside("MapIterationFailed", self.details(index), cause=cause)
         await self.stop(BranchAbort(cause))
         failure.record_state_abort(self.frame, cause)
         raise StateFailure(failure.error, cause)
@@ -197,32 +229,69 @@ class InlineIterations:
             cause = reason.cause_event_id
             for index, failure in unseen:
                 failure.record_state_abort(self.frame, cause)
-                self.frame.record_aside("MapIterationAborted", self.details[index], cause=cause)
+                self.frame.record_aside("MapIterationAborted", self.details(index), cause=cause)
 
     async def _task(self, index: int, child: Frame) -> tuple[Any, int]:
         """An iteration as a scheduler task; a running one that is stopped records its abort."""
         from asl_engine.runtime.interpreter import run_child_scope
 
+        return await self._guarded(index, run_child_scope(self.node.processor, child, self.inputs[index]))
+
+    async def _resumed(self, index: int, paused: _Paused) -> tuple[Any, int]:
+        """An iteration that paused when run directly, going on as ``_task`` would."""
+        return await self._guarded(index, paused)
+
+    async def _guarded(self, index: int, steps: Awaitable[tuple[Any, int]]) -> tuple[Any, int]:
         try:
-            return await run_child_scope(self.node.processor, child, self.inputs[index])
+            return await steps
         except Cancelled as cancelled:
             if isinstance(cancelled.reason, BranchAbort):
                 self.frame.record_aside(
-                    "MapIterationAborted", self.details[index], cause=cancelled.reason.cause_event_id
+                    "MapIterationAborted", self.details(index), cause=cancelled.reason.cause_event_id
                 )
             raise
 
 
-def _run_to_end(scope: CompiledScope, child: Frame, value: Any) -> Outcome:
-    """Run an iteration whose states never suspend, without a scheduler task."""
+def _run_to_end(scope: CompiledScope, child: Frame, value: Any) -> Outcome | _Paused:
+    """Run an iteration whose states never suspend, without a scheduler task: its outcome, or (at a
+    checkpoint of the execution, the one place where such an iteration pauses) where it paused."""
     from asl_engine.runtime.interpreter import run_child_scope
 
     steps = run_child_scope(scope, child, value)
     try:
-        steps.send(None)
+        request = steps.send(None)
     except StopIteration as ended:
         return cast("tuple[Any, int]", ended.value)
     except ChildFailure as failure:
         return failure
-    steps.close()
-    raise RuntimeError(f"an iteration of {scope.pointer} suspended although none of its states can")
+    return _Paused(steps, request)
+
+
+class _Paused:
+    """An iteration's coroutine suspended on ``request``; awaiting this goes on with it from there
+    (``yield from``, with the first value already yielded)."""
+
+    __slots__ = ("request", "steps")
+
+    def __init__(self, steps: Coroutine[Any, Any, tuple[Any, int]], request: Any) -> None:
+        self.steps = steps
+        self.request = request
+
+    def __await__(self) -> Generator[Any, Any, tuple[Any, int]]:
+        steps, request = self.steps, self.request
+        while True:
+            try:
+                value = yield request
+            except GeneratorExit:
+                steps.close()
+                raise
+            except BaseException as error:  # a cancellation: into the iteration, as a task would get it
+                try:
+                    request = steps.throw(error)
+                except StopIteration as ended:
+                    return cast("tuple[Any, int]", ended.value)
+            else:
+                try:
+                    request = steps.send(value)
+                except StopIteration as ended:
+                    return cast("tuple[Any, int]", ended.value)
