@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     cases: list[tuple[str, Callable[[], tuple[StateMachine, Any, dict[str, Any]]]]] = [
         ("W1", lambda: (*_load("w1_pass_chain", "STANDARD"), {})),
         ("W3", lambda: (*_load("w3_inline_map", "EXPRESS"), {})),
-        ("Map of 2,000 Tasks", lambda: _task_map(2000)),
+        ("Map of 10,000 Tasks", lambda: _task_map(10_000)),
     ]
     results = []
     for name, build in cases:
