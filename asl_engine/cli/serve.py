@@ -81,7 +81,7 @@ def serve_command(
     import uvicorn
 
     from asl_engine.server import ServerSettings, StepFunctionsService, create_app
-    from asl_engine.server.threaded import SHUTDOWN_SECONDS
+    from asl_engine.server.threaded import uvicorn_options
 
     try:
         settings = ServerSettings(
@@ -99,9 +99,7 @@ def serve_command(
     app = create_app(settings, routes=_console_routes(service, settings.allow_actions), service=service)
     click.echo(f"asl serve: the Step Functions API on http://{host}:{port} (Ctrl-C to stop)", err=True)
     try:
-        uvicorn.run(
-            app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=SHUTDOWN_SECONDS
-        )
+        uvicorn.run(app, host=host, port=port, **uvicorn_options())
     finally:
         service.close()
 

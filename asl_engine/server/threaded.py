@@ -7,6 +7,7 @@ import dataclasses
 import socket
 import threading
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import uvicorn
 from starlette.routing import BaseRoute
@@ -18,6 +19,19 @@ from asl_engine.server.settings import ServerSettings
 STARTUP_SECONDS = 30.0
 SHUTDOWN_SECONDS = 2
 """How long a stopping server lets requests in progress finish (an activity poll holds one for 60 s)."""
+
+
+def uvicorn_options() -> dict[str, Any]:
+    """How uvicorn runs the app, for ``asl serve`` and ``ServerThread`` alike: no access log, no
+    ``X-Forwarded-*`` rewriting (nothing proxies a local endpoint; it is a middleware run on every
+    request) and no ``server`` header (AWS sends none)."""
+    return {
+        "log_level": "warning",
+        "access_log": False,
+        "proxy_headers": False,
+        "server_header": False,
+        "timeout_graceful_shutdown": SHUTDOWN_SECONDS,
+    }
 
 
 class ServerThread:
@@ -34,15 +48,7 @@ class ServerThread:
             settings = dataclasses.replace(settings, port=free_port(settings.host))
         self.settings = settings
         self.app = create_app(settings, routes=routes, service=service)
-        config = uvicorn.Config(
-            self.app,
-            host=settings.host,
-            port=settings.port,
-            log_level="warning",
-            lifespan="on",
-            access_log=False,
-            timeout_graceful_shutdown=SHUTDOWN_SECONDS,
-        )
+        config = uvicorn.Config(self.app, host=settings.host, port=settings.port, lifespan="on", **uvicorn_options())
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="asl-serve", daemon=True)
 
