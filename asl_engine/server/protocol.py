@@ -50,8 +50,12 @@ def parse_body(body: bytes) -> dict[str, Any]:
     return value
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""One encoder for every answer (``json.dumps`` with options builds one per call)."""
+
+
 def encode(value: Mapping[str, Any]) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 def encode_error(error: ServiceError) -> bytes:
