@@ -7,31 +7,17 @@ import dataclasses
 import socket
 import threading
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 import uvicorn
 from starlette.routing import BaseRoute
 
 from asl_engine.server.app import create_app
+from asl_engine.server.process import SHUTDOWN_SECONDS, uvicorn_options
 from asl_engine.server.service import StepFunctionsService
 from asl_engine.server.settings import ServerSettings
 
 STARTUP_SECONDS = 30.0
-SHUTDOWN_SECONDS = 2
-"""How long a stopping server lets requests in progress finish (an activity poll holds one for 60 s)."""
-
-
-def uvicorn_options() -> dict[str, Any]:
-    """How uvicorn runs the app, for ``asl serve`` and ``ServerThread`` alike: no access log, no
-    ``X-Forwarded-*`` rewriting (nothing proxies a local endpoint; it is a middleware run on every
-    request) and no ``server`` header (AWS sends none)."""
-    return {
-        "log_level": "warning",
-        "access_log": False,
-        "proxy_headers": False,
-        "server_header": False,
-        "timeout_graceful_shutdown": SHUTDOWN_SECONDS,
-    }
+__all__ = ["SHUTDOWN_SECONDS", "ServerThread", "free_port", "running", "serve_in_thread"]
 
 
 class ServerThread:
