@@ -78,10 +78,9 @@ def serve_command(
     """
     if importlib.util.find_spec("starlette") is None or importlib.util.find_spec("uvicorn") is None:
         raise CommandError("asl serve needs the [server] extra: pip install 'asl-engine[server]'")
-    import uvicorn
 
     from asl_engine.server import ServerSettings, StepFunctionsService, create_app
-    from asl_engine.server.threaded import SHUTDOWN_SECONDS
+    from asl_engine.server.process import serve_forever
 
     try:
         settings = ServerSettings(
@@ -99,9 +98,7 @@ def serve_command(
     app = create_app(settings, routes=_console_routes(service, settings.allow_actions), service=service)
     click.echo(f"asl serve: the Step Functions API on http://{host}:{port} (Ctrl-C to stop)", err=True)
     try:
-        uvicorn.run(
-            app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=SHUTDOWN_SECONDS
-        )
+        serve_forever(app, host, port)
     finally:
         service.close()
 

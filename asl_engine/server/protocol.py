@@ -22,10 +22,10 @@ TARGET_HEADER = "x-amz-target"
 TARGET_PREFIX = "AWSStepFunctions."
 
 
-def operation_of(headers: Mapping[str, str]) -> str:
-    """The operation a request calls (``UnknownOperationException`` without a Step Functions target)."""
-    target = headers.get(TARGET_HEADER, "")
-    if not target.startswith(TARGET_PREFIX) or len(target) == len(TARGET_PREFIX):
+def operation_of(target: str | None) -> str:
+    """The operation the ``X-Amz-Target`` header calls (``UnknownOperationException`` without a Step
+    Functions target)."""
+    if target is None or not target.startswith(TARGET_PREFIX) or len(target) == len(TARGET_PREFIX):
         shown = target or "none"
         raise ServiceError("UnknownOperationException", f"Unknown operation: X-Amz-Target {shown}")
     return target[len(TARGET_PREFIX) :]
@@ -50,16 +50,34 @@ def parse_body(body: bytes) -> dict[str, Any]:
     return value
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""One encoder for every answer (``json.dumps`` with options builds one per call)."""
+
+
 def encode(value: Mapping[str, Any]) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 def encode_error(error: ServiceError) -> bytes:
     return encode({"__type": f"com.amazonaws.swf.service.v2.model#{error.code}", "message": error.message})
 
 
+_PLAIN: frozenset[type] = frozenset({str, int, float, bool})
+"""Values a response carries to the wire as they are."""
+
+
 def wire_shape(value: Any) -> Any:
-    """A response as JSON 1.0 sends it: datetimes as epoch seconds, everything else unchanged."""
+    """A response as JSON 1.0 sends it: datetimes as epoch seconds, members that are None left out,
+    everything else unchanged. Called on every answer, so plain values are passed by type, not tested."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {
+            key: item if type(item) in _PLAIN else wire_shape(item) for key, item in value.items() if item is not None
+        }
+    if kind is list:
+        return [item if type(item) in _PLAIN else wire_shape(item) for item in value]
     if isinstance(value, datetime):
         return value.timestamp()
     if isinstance(value, dict):

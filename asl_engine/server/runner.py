@@ -177,6 +177,8 @@ class Executions:
     def _same_name(self, arn: str, input_text: str) -> tuple[str, float] | None:
         """A Standard execution's name is unique: the same name and input as a running execution is
         that execution (StartExecution is idempotent); anything else is ExecutionAlreadyExists."""
+        if self.store is None and arn not in self._started:
+            return None  # the common case: a new name, answered without raising and catching an error
         described: dict[str, Any] | None
         try:
             described = self.describe(arn)

@@ -16,7 +16,7 @@ from asl_engine import AslEngineError, ConfigurationError
 from asl_engine.server.catalog import Catalog
 from asl_engine.server.context import ServerContext
 from asl_engine.server.errors import ServiceError
-from asl_engine.server.model import check_request, operation_names
+from asl_engine.server.model import check_request, operation_names, request_shapes
 from asl_engine.server.operations import OPERATIONS
 from asl_engine.server.protocol import wire_shape
 from asl_engine.server.runner import Executions
@@ -57,6 +57,7 @@ class StepFunctionsService:
             settings, catalog, Executions(settings, catalog, resources, self.store), resources, self.store
         )
         self._resumed = False
+        request_shapes()  # the request checks, compiled now rather than on the first call
 
     async def start(self) -> None:
         """Resume the store's unfinished executions (called once the event loop runs)."""

@@ -12,12 +12,12 @@ import uvicorn
 from starlette.routing import BaseRoute
 
 from asl_engine.server.app import create_app
+from asl_engine.server.process import SHUTDOWN_SECONDS, uvicorn_options
 from asl_engine.server.service import StepFunctionsService
 from asl_engine.server.settings import ServerSettings
 
 STARTUP_SECONDS = 30.0
-SHUTDOWN_SECONDS = 2
-"""How long a stopping server lets requests in progress finish (an activity poll holds one for 60 s)."""
+__all__ = ["SHUTDOWN_SECONDS", "ServerThread", "free_port", "running", "serve_in_thread"]
 
 
 class ServerThread:
@@ -34,15 +34,7 @@ class ServerThread:
             settings = dataclasses.replace(settings, port=free_port(settings.host))
         self.settings = settings
         self.app = create_app(settings, routes=routes, service=service)
-        config = uvicorn.Config(
-            self.app,
-            host=settings.host,
-            port=settings.port,
-            log_level="warning",
-            lifespan="on",
-            access_log=False,
-            timeout_graceful_shutdown=SHUTDOWN_SECONDS,
-        )
+        config = uvicorn.Config(self.app, host=settings.host, port=settings.port, lifespan="on", **uvicorn_options())
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="asl-serve", daemon=True)
 

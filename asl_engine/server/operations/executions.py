@@ -5,7 +5,6 @@ from __future__ import annotations
 from asl_engine.server.arns import check_kind, resource_type, split_test_case
 from asl_engine.server.context import ServerContext
 from asl_engine.server.errors import ServiceError
-from asl_engine.server.operations.machines import date
 from asl_engine.server.operations.paging import with_page
 from asl_engine.server.operations.registry import Request, Response, operation
 
@@ -18,7 +17,7 @@ async def start_execution(context: ServerContext, request: Request) -> Response:
     execution_arn, started = await context.executions.start(
         target, request.get("input", "{}"), request.get("name"), test_case
     )
-    return {"executionArn": execution_arn, "startDate": date(started)}
+    return {"executionArn": execution_arn, "startDate": started}  # epoch seconds, as the wire has it
 
 
 @operation("StartSyncExecution")
