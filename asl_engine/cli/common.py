@@ -88,15 +88,21 @@ def wants_color(stream: IO[Any]) -> bool:
 # -- shared options ----------------------------------------------------------------------------------
 
 
-def parse_substitutions(assignments: Iterable[str]) -> dict[str, str]:
-    """``("Name=Value", ...)`` -> ``{"Name": "Value"}``; raises ``click.BadParameter`` for a malformed one."""
+def parse_assignments(assignments: Iterable[str], shape: str, option: str) -> dict[str, str]:
+    """``("Name=Value", ...)`` -> ``{"Name": "Value"}``; ``click.BadParameter`` naming ``option`` and the
+    expected ``shape`` (``NAME=VALUE``) for a malformed one."""
     values: dict[str, str] = {}
     for assignment in assignments:
         name, sep, value = assignment.partition("=")
         if not sep or not name.strip():
-            raise click.BadParameter(f"expected NAME=VALUE, got {assignment!r}", param_hint="--set")
+            raise click.BadParameter(f"expected {shape}, got {assignment!r}", param_hint=option)
         values[name.strip()] = value
     return values
+
+
+def parse_substitutions(assignments: Iterable[str]) -> dict[str, str]:
+    """``--set`` values: ``("Name=Value", ...)`` -> ``{"Name": "Value"}``."""
+    return parse_assignments(assignments, "NAME=VALUE", "--set")
 
 
 def substitutions_option(function: F) -> F:
@@ -112,14 +118,8 @@ def substitutions_option(function: F) -> F:
 
 
 def parse_parameters(assignments: Iterable[str]) -> dict[str, str]:
-    """``("Key=Value", ...)`` -> ``{"Key": "Value"}`` for ``--parameter``; ``click.BadParameter`` when malformed."""
-    values: dict[str, str] = {}
-    for assignment in assignments:
-        key, sep, value = assignment.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"expected KEY=VALUE, got {assignment!r}", param_hint="--parameter")
-        values[key.strip()] = value
-    return values
+    """``--parameter`` values: ``("Key=Value", ...)`` -> ``{"Key": "Value"}``."""
+    return parse_assignments(assignments, "KEY=VALUE", "--parameter")
 
 
 def parameters_option(function: F) -> F:
