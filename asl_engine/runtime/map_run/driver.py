@@ -141,8 +141,8 @@ class MapRunDriver:
         """Children in flight at most, read from the Map Run each time (UpdateMapRun may change it:
         a higher limit starts more children as the next child ends, a lower one starts none until
         fewer run)."""
-        max_concurrency = self._map_run.max_concurrency
-        return DISTRIBUTED_CONCURRENCY_CAP if max_concurrency == 0 else min(max_concurrency, DISTRIBUTED_CONCURRENCY_CAP)
+        limit = self._map_run.max_concurrency
+        return DISTRIBUTED_CONCURRENCY_CAP if limit == 0 else min(limit, DISTRIBUTED_CONCURRENCY_CAP)
 
     def _learn_total(self, inputs: ChildInputs) -> None:
         if self._total is not None:
