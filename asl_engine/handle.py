@@ -192,6 +192,31 @@ class AsyncExecutionHandle:
     def send_task_heartbeat(self, token: str) -> None:
         self._run.callbacks.send_task_heartbeat(token)
 
+    def update_map_run(
+        self,
+        map_run_arn: str,
+        *,
+        max_concurrency: int | None = None,
+        tolerated_failure_count: int | None = None,
+        tolerated_failure_percentage: float | None = None,
+    ) -> bool:
+        """UpdateMapRun: change a running Distributed Map run's ``MaxConcurrency`` (0: no limit but
+        AWS's) and tolerated failures; the run follows them from its next child on. False when this
+        execution has no running Map Run of that ARN (none, or it has ended)."""
+        for map_run in self._run.map_runs:
+            if map_run.arn != map_run_arn:
+                continue
+            if map_run.status != "RUNNING":
+                return False
+            if max_concurrency is not None:
+                map_run.max_concurrency = max_concurrency
+            if tolerated_failure_count is not None:
+                map_run.tolerated_count = tolerated_failure_count
+            if tolerated_failure_percentage is not None:
+                map_run.tolerated_percentage = tolerated_failure_percentage
+            return True
+        return False
+
 
 def drive_in_loop(
     run: ExecutionRun, main: Task[None], on_finished: Callable[[Execution], None] | None = None

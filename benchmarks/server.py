@@ -13,7 +13,8 @@
   per call against any server, which caps the ratio it can see far below 20x (the ceiling is
   printed).
 * **Where our CPU goes** (``--no-breakdown`` skips it): uvicorn with httptools and uvloop answering a
-  constant (the HTTP stack's floor per request), and the engine starting and running the same
+  constant (the HTTP stack's floor per request; granian's ASGI and RSGI interfaces beside it when
+  granian is installed, the candidates that were measured against it), and the engine starting and running the same
   execution in process (``StateMachine.start_async`` with the server's options), so that the rest
   is the server's own work.
 * **StartSyncExecution**: a 3-state Express machine, 1,000 calls through one client: requests per
@@ -236,7 +237,7 @@ def sync_latency(server: Server, count: int) -> dict[str, Any]:
 
 
 CONSTANT_APP = """
-import sys, uvicorn
+import sys
 BODY = b'{"stateMachines":[]}'
 HEADERS = [(b"content-length", str(len(BODY)).encode()), (b"content-type", b"application/x-amz-json-1.0")]
 async def app(scope, receive, send):
@@ -246,22 +247,51 @@ async def app(scope, receive, send):
         pass
     await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
     await send({"type": "http.response.body", "body": BODY})
-from asl_engine.server.process import uvicorn_options
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), lifespan="off", **uvicorn_options())
+class RsgiApp:
+    async def __rsgi__(self, scope, protocol):
+        await protocol()
+        protocol.response_bytes(200, [("content-type", "application/x-amz-json-1.0")], BODY)
+stack, port = sys.argv[1], int(sys.argv[2])
+if stack == "uvicorn":
+    import uvicorn
+    from asl_engine.server.process import uvicorn_options
+    uvicorn.run(app, host="127.0.0.1", port=port, lifespan="off", **uvicorn_options())
+else:
+    import uvloop
+    from granian.constants import Interfaces
+    from granian.server.embed import Server
+    interface, target = (Interfaces.RSGI, RsgiApp()) if stack == "granian-rsgi" else (Interfaces.ASGI, app)
+    server = Server(target, address="127.0.0.1", port=port, interface=interface, log_level="warning", websockets=False)
+    uvloop.run(server.serve())
 """
+HTTP_STACKS = ("uvicorn", "granian-asgi", "granian-rsgi")
+"""uvicorn (httptools, uvloop) as ``asl serve`` runs it, and granian (a Rust HTTP server) in this
+process, on its ASGI and its own RSGI interface: the candidates for the server's HTTP stack."""
 
 
-def http_floor(count: int) -> float:
-    """Server CPU (ms) per boto3 call of uvicorn + httptools + uvloop answering a constant, run as
-    ``asl serve`` runs uvicorn: what any app on this stack pays per request before doing anything."""
-    port = free_port()
-    with server_process([sys.executable, "-c", CONSTANT_APP, str(port)], port) as server:
-        sfn = client(server.endpoint)
-        sfn.list_state_machines()
-        cpu_before = cpu_seconds(server.pid)
-        for _ in range(count):
+def http_floors(count: int, rounds: int = 4) -> dict[str, float]:
+    """Server CPU (ms) per boto3 call of each HTTP stack answering a constant (all the server
+    process's threads counted), in alternating rounds: what any app on that stack pays per request
+    before doing anything. granian is measured when it is installed (``pip install granian``)."""
+    import importlib.util
+
+    stacks = [stack for stack in HTTP_STACKS if stack == "uvicorn" or importlib.util.find_spec("granian")]
+    with contextlib.ExitStack() as servers:
+        clients = {}
+        for stack in stacks:
+            port = free_port()
+            server = servers.enter_context(server_process([sys.executable, "-c", CONSTANT_APP, stack, str(port)], port))
+            sfn = client(server.endpoint)
             sfn.list_state_machines()
-        return 1000 * (cpu_seconds(server.pid) - cpu_before) / count
+            clients[stack] = (server, sfn)
+        spent = dict.fromkeys(stacks, 0.0)
+        for _ in range(rounds):
+            for stack, (server, sfn) in clients.items():
+                cpu_before = cpu_seconds(server.pid)
+                for _ in range(count // rounds):
+                    sfn.list_state_machines()
+                spent[stack] += cpu_seconds(server.pid) - cpu_before
+    return {stack: 1000 * seconds / (count // rounds * rounds) for stack, seconds in spent.items()}
 
 
 def engine_start_cost(count: int) -> float:
@@ -324,7 +354,12 @@ def main(argv: list[str] | None = None) -> int:
     results = {name: driver.tally.summary() for name, driver in drivers.items()}
     breakdown = None
     if not arguments.no_breakdown:
-        breakdown = {"http_floor_ms_per_request": http_floor(2000), "engine_ms_per_execution": engine_start_cost(5000)}
+        floors = http_floors(2000)
+        breakdown = {
+            "http_floor_ms_per_request": floors["uvicorn"],
+            "http_floors_ms_per_request": floors,
+            "engine_ms_per_execution": engine_start_cost(5000),
+        }
     return report(arguments, results, sync, breakdown, per_round)
 
 
@@ -332,7 +367,7 @@ def report(
     arguments: argparse.Namespace,
     results: dict[str, dict[str, Any]],
     sync: dict[str, Any],
-    breakdown: dict[str, float] | None,
+    breakdown: dict[str, Any] | None,
     per_round: list[int],
 ) -> int:
     ours, moto = results["asl serve"], results.get("moto")
@@ -376,6 +411,12 @@ def report(
         rest = ours["server_cpu_ms_per_execution"] - 2 * floor - engine
         print("where our server CPU per execution goes (the parts measured on their own):")
         print(f"  HTTP stack (uvicorn + httptools + uvloop answering a constant): {floor:.2f} ms x 2 requests")
+        others = {stack: ms for stack, ms in breakdown["http_floors_ms_per_request"].items() if stack != "uvicorn"}
+        if others:
+            shown = ", ".join(f"{stack} {ms:.2f} ms" for stack, ms in others.items())
+            print(f"    the other stacks answering the same constant, per request: {shown}")
+        else:
+            print("    (granian, the other candidate stack, is not installed: pip install granian to compare it)")
         print(f"  the engine starting and running the execution (start_async, in process): {engine:.2f} ms")
         print(
             f"  the rest: {rest:.2f} ms (the API's own work, and the same code run with caches cold: the client's "

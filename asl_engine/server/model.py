@@ -170,7 +170,7 @@ class Shape:
             assert value_shape is not None
             for key, item in value.items():
                 value_shape.check(item, f"{path}.{key}", problems)
-        elif kind in ("integer", "long"):
+        elif self.numeric:
             if self.minimum is not None and value < self.minimum:
                 problems.append(
                     f"Value '{value}' at '{path}' failed to satisfy constraint: Member must have value greater than "

@@ -153,6 +153,7 @@ class Executions:
                 handle = await machine.start_async(value, **self._options(target, mocks, name))
             else:
                 started.durable = True
+                self._keep_target(started, handle.arn)
         else:
             handle = await machine.start_async(value, **self._options(target, mocks, name))
         started.handle = None if started.durable else handle
@@ -160,6 +161,14 @@ class Executions:
         started.started = handle.execution.start_date.timestamp()
         self._started[started.arn] = started
         return started.arn, started.started
+
+    def _keep_target(self, started: Started, arn: str) -> None:
+        """A durable execution started through a version or an alias: the store keeps which, so that
+        DescribeExecution and ListExecutions show it after a restart too."""
+        if self.store is None or (started.version_arn is None and started.alias_arn is None):
+            return
+        kept = {"stateMachineVersionArn": started.version_arn, "stateMachineAliasArn": started.alias_arn}
+        self.store.annotate_execution(arn, {key: value for key, value in kept.items() if value is not None})
 
     async def _forget(self, handle: AsyncExecutionHandle) -> None:
         try:

@@ -56,6 +56,7 @@ class StepFunctionsService:
         self.context = ServerContext(
             settings, catalog, Executions(settings, catalog, resources, self.store), resources, self.store
         )
+        self.context.restore_activities()
         self._resumed = False
         request_shapes()  # the request checks, compiled now rather than on the first call
 

@@ -51,7 +51,7 @@ from asl_engine.store.errors import (
     StateMachineDoesNotExist,
     TaskTimedOut,
 )
-from asl_engine.store.records import NAME_REUSE_SECONDS, ExecutionRecord, StateMachineRecord
+from asl_engine.store.records import NAME_REUSE_SECONDS, ActivityRecord, ExecutionRecord, StateMachineRecord
 
 if TYPE_CHECKING:
     from asl_engine.runtime.handlers import HandlerSource
@@ -172,6 +172,33 @@ class Store(ABC):
     def delete_state_machine(self, arn: str) -> None:
         self._machine(arn)
         self._delete_machine(arn)
+
+    # -- what a server keeps beside: activities, and fields of executions ------------------------------
+
+    def save_activity(self, arn: str, name: str, *, created: float, attributes: Mapping[str, Any]) -> None:
+        """Keep an activity (replacing what the store had under its ARN): the API server keeps the
+        activities it is asked to create, with their tags in ``attributes``."""
+        self._check_open()
+        record = ActivityRecord(arn, name, created, dict(attributes))
+        _check_json(record.attributes, "activity attributes")
+        self._put_activity(record)
+
+    def list_activities(self) -> list[ActivityRecord]:
+        return self._list_activities()
+
+    def delete_activity(self, arn: str) -> None:
+        """Forget an activity (nothing happens when the store does not have it)."""
+        self._check_open()
+        self._delete_activity(arn)
+
+    def annotate_execution(self, execution: str, attributes: Mapping[str, Any]) -> None:
+        """Keep more fields of an execution's DescribeExecution and ListExecutions answers (the API
+        server: the version or alias it was started through), added to those it has."""
+        self._check_open()
+        record = self.record(execution)
+        merged = {**record.attributes, **attributes}
+        _check_json(merged, "execution attributes")
+        self._set_execution_attributes(record.id, merged)
 
     def _machine(self, arn: str) -> StateMachineRecord:
         record = self._get_machine(arn)
@@ -669,6 +696,19 @@ class Store(ABC):
     @abstractmethod
     def _put_machine(self, record: StateMachineRecord) -> None:
         """Insert or replace the state machine, every column."""
+
+    @abstractmethod
+    def _put_activity(self, record: ActivityRecord) -> None:
+        """Insert or replace the activity."""
+
+    @abstractmethod
+    def _list_activities(self) -> list[ActivityRecord]: ...
+
+    @abstractmethod
+    def _delete_activity(self, arn: str) -> None: ...
+
+    @abstractmethod
+    def _set_execution_attributes(self, execution_id: int, attributes: dict[str, Any]) -> None: ...
 
     @abstractmethod
     def _create_execution(

@@ -50,6 +50,17 @@ class StateMachineRecord:
 
 
 @dataclass(slots=True)
+class ActivityRecord:
+    """An activity the store keeps for a server (CreateActivity's): it exists again after a restart."""
+
+    arn: str
+    name: str
+    created: float
+    attributes: dict[str, Any] = field(default_factory=dict)
+    """Anything else the server keeps with it (its tags)."""
+
+
+@dataclass(slots=True)
 class ExecutionRecord:
     """One execution as the store keeps it: its identity, what it runs with, and how far it got."""
 
@@ -80,6 +91,9 @@ class ExecutionRecord:
     lease_owner: str | None = None
     lease_expires: float | None = None
     events: int = 0
+    attributes: dict[str, Any] = field(default_factory=dict)
+    """Fields of DescribeExecution and ListExecutions a server keeps with the execution (the API
+    server: ``stateMachineVersionArn``, ``stateMachineAliasArn``): shown by ``summary`` and ``describe``."""
 
     @property
     def open(self) -> bool:
@@ -113,6 +127,7 @@ class ExecutionRecord:
             item["redriveCount"] = self.redrive_count
             if self.redrive_time is not None:
                 item["redriveDate"] = _date(self.redrive_time)
+        item.update(self.attributes)
         return item
 
     def describe(self) -> dict[str, Any]:
@@ -143,6 +158,7 @@ class ExecutionRecord:
             described["redriveStatus"] = status
             if reason is not None:
                 described["redriveStatusReason"] = reason
+        described.update(self.attributes)
         return described
 
     @property

@@ -1,7 +1,7 @@
 """``SqliteStore``: durable executions in one SQLite file (standard library ``sqlite3``, WAL mode).
 
-Layout (schema version 1; ``store_info`` holds the version, and a store written by a newer
-version is refused, never touched):
+Layout (schema version 2; ``store_info`` holds the version, a store written by a newer version is
+refused, never touched, and one of version 1 is migrated when opened, in one transaction):
 
 * ``state_machines``: ARN, name, type, definition, role, dates, attributes (JSON);
 * ``executions``: identity, the definition and input it runs, its options (JSON: seed, region,
@@ -9,7 +9,9 @@ version is refused, never touched):
   pending stop request, and the lease (owner, expiry);
 * ``journal``: every row of every execution's journal (history events and marks), in order;
 * ``tokens``: task tokens waiting for an answer, with their deadlines, and the answer or heartbeat
-  another process left for them.
+  another process left for them;
+* ``activities`` (version 2): the activities an API server created, with their tags; and
+  ``executions.attributes`` (version 2): fields a server keeps with an execution (JSON).
 
 WAL lets readers (``asl executions list``) work while an execution commits. ``synchronous=NORMAL``
 (the default) survives any crash of the process; ``durability="full"`` makes every commit survive
@@ -40,9 +42,9 @@ from asl_engine.store.errors import (
     StoreVersionError,
     TaskTimedOut,
 )
-from asl_engine.store.records import ExecutionRecord, StateMachineRecord
+from asl_engine.store.records import ActivityRecord, ExecutionRecord, StateMachineRecord
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 5.0
 
 _SCHEMA = """
@@ -82,7 +84,8 @@ CREATE TABLE executions (
     lease_owner TEXT,
     lease_expires REAL,
     rows INTEGER NOT NULL DEFAULT 0,
-    events INTEGER NOT NULL DEFAULT 0
+    events INTEGER NOT NULL DEFAULT 0,
+    attributes TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX executions_by_status ON executions (status, start_time);
 CREATE INDEX executions_by_machine ON executions (machine_arn, start_time);
@@ -116,12 +119,31 @@ CREATE TABLE tokens (
     beat TEXT
 );
 CREATE INDEX tokens_by_execution ON tokens (execution_id, status);
+CREATE TABLE activities (
+    arn TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created REAL NOT NULL,
+    attributes TEXT NOT NULL DEFAULT '{}'
+);
 """
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+ALTER TABLE executions ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE activities (
+    arn TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created REAL NOT NULL,
+    attributes TEXT NOT NULL DEFAULT '{}'
+);
+""",
+}
+"""The statements that bring a store of each older version to the next one."""
 
 _EXECUTION_COLUMNS = (
     "id, arn, name, machine_arn, machine_name, type, definition, input, options, resources, status, start_time, "
     "output, error, cause, stop_time, redrive_count, redrive_time, redrive_requested, lease_owner, lease_expires, "
-    "events"
+    "events, attributes"
 )
 _MARK_PREFIX = "~"
 WAITING = "WAITING"
@@ -258,6 +280,28 @@ class SqliteStore(Store):
                     record.updated, record.status, json.dumps(record.attributes),
                 ),
             )  # fmt: skip
+
+    # -- activities and execution attributes -------------------------------------------------------
+
+    def _put_activity(self, record: ActivityRecord) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO activities (arn, name, created, attributes) VALUES (?, ?, ?, ?)",
+                (record.arn, record.name, record.created, json.dumps(record.attributes)),
+            )
+
+    def _list_activities(self) -> list[ActivityRecord]:
+        with self._read() as db:
+            rows = db.execute("SELECT arn, name, created, attributes FROM activities ORDER BY created").fetchall()
+        return [ActivityRecord(arn, name, created, json.loads(attributes)) for arn, name, created, attributes in rows]
+
+    def _delete_activity(self, arn: str) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM activities WHERE arn = ?", (arn,))
+
+    def _set_execution_attributes(self, execution_id: int, attributes: dict[str, Any]) -> None:
+        with self._write() as db:
+            db.execute("UPDATE executions SET attributes = ? WHERE id = ?", (json.dumps(attributes), execution_id))
 
     # -- executions --------------------------------------------------------------------------------
 
@@ -583,7 +627,8 @@ def _connect(path: Path, *, create: bool, durability: str, busy_timeout: float) 
         with _translated(path, busy_timeout):
             tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "store_info" in tables:
-                _check_version(db, path)
+                if _check_version(db, path) < SCHEMA_VERSION:
+                    _migrate(db, path)
             elif tables:
                 raise StoreUnreadable(
                     f"{path} is a SQLite database but not an asl-engine store (it has no store_info table)"
@@ -600,7 +645,8 @@ def _connect(path: Path, *, create: bool, durability: str, busy_timeout: float) 
     return db
 
 
-def _check_version(db: sqlite3.Connection, path: Path) -> None:
+def _check_version(db: sqlite3.Connection, path: Path) -> int:
+    """The store's format version, after checking this asl-engine can read it."""
     info = dict(db.execute("SELECT key, value FROM store_info").fetchall())
     try:
         version = int(info.get("schema_version", "0"))
@@ -616,6 +662,30 @@ def _check_version(db: sqlite3.Connection, path: Path) -> None:
         )
     if version < 1:
         raise StoreUnreadable(f"{path}: unknown store format {version}")
+    return version
+
+
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Bring an older store to this version, one step at a time, in one transaction (a process that
+    migrated it meanwhile leaves nothing to do)."""
+    from asl_engine import __version__
+
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = _check_version(db, path)
+        while version < SCHEMA_VERSION:
+            for statement in _MIGRATIONS[version].split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            version += 1
+        db.execute("UPDATE store_info SET value = ? WHERE key = 'schema_version'", (str(version),))
+        db.execute(
+            "INSERT OR REPLACE INTO store_info (key, value) VALUES ('written_by', ?)", (f"asl-engine {__version__}",)
+        )
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
 
 
 def _create_schema(db: sqlite3.Connection, path: Path) -> None:
@@ -705,12 +775,12 @@ def _execution(row: tuple[Any, ...]) -> ExecutionRecord:
     (
         id_, arn, name, machine_arn, machine_name, type_, definition, input_text, options, resources, status,
         start_time, output, error, cause, stop_time, redrive_count, redrive_time, redrive_requested, owner, expires,
-        events,
+        events, attributes,
     ) = row  # fmt: skip
     return ExecutionRecord(
         int(id_), arn, name, machine_arn, machine_name, type_, definition, input_text, json.loads(options), resources,
         status, start_time, output, error, cause, stop_time, int(redrive_count), redrive_time, int(redrive_requested),
-        owner, expires, int(events),
+        owner, expires, int(events), json.loads(attributes or "{}"),
     )  # fmt: skip
 
 

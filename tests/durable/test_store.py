@@ -509,3 +509,27 @@ def test_virtual_time_survives_a_resume(tmp_path: Path) -> None:
         [resumed] = other.resume(resources=sender())
         other.send_task_success(token, {})
         assert resumed.wait(5).output == {"at": "2023-11-14T23:13:20Z"}  # one virtual hour after the start
+
+
+def test_a_store_of_format_1_is_migrated_when_opened(tmp_path: Path) -> None:
+    """Format 2 added the activities and the executions' attributes; a format-1 file gets them, in
+    one transaction, and keeps everything it had."""
+    path = tmp_path / "runs.db"
+    with open_store(path) as store:
+        store.create_state_machine("kept", {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+        arn = store.execute("arn:aws:states:us-east-1:123456789012:stateMachine:kept", {"a": 1}).arn
+    with sqlite3.connect(path) as db:  # the file as format 1 wrote it
+        db.execute("DROP TABLE activities")
+        db.execute("ALTER TABLE executions DROP COLUMN attributes")
+        db.execute("UPDATE store_info SET value = '1' WHERE key = 'schema_version'")
+    with open_store(path) as store:
+        assert store.describe(arn)["status"] == "SUCCEEDED"
+        store.annotate_execution(arn, {"stateMachineAliasArn": "arn:alias"})
+        assert store.describe(arn)["stateMachineAliasArn"] == "arn:alias"
+        assert store.list_executions()[0]["stateMachineAliasArn"] == "arn:alias"
+        store.save_activity("arn:activity", "work", created=1.0, attributes={"tags": {"a": "b"}})
+        assert [(a.name, a.attributes) for a in store.list_activities()] == [("work", {"tags": {"a": "b"}})]
+        store.delete_activity("arn:activity")
+        assert store.list_activities() == []
+    with sqlite3.connect(path) as db:
+        assert dict(db.execute("SELECT key, value FROM store_info"))["schema_version"] == str(SCHEMA_VERSION) == "2"

@@ -111,11 +111,23 @@ def test_targets_of_other_services(server, target):
     assert error(call(server.endpoint, target, "{}"))[1] == "UnknownOperationException"
 
 
-def test_an_operation_the_server_does_not_answer_says_so(sfn):
+def test_an_operation_of_the_model_the_server_does_not_answer_says_so(sfn, monkeypatch):
+    """Every operation of botocore's model is answered; one a newer botocore adds would be refused
+    by name (simulated by taking an operation out of the table)."""
     from botocore.exceptions import ClientError
 
+    from asl_engine.server.operations import OPERATIONS
+
+    monkeypatch.delitem(OPERATIONS, "UpdateMapRun")
     arn = "arn:aws:states:us-east-1:123456789012:mapRun:m/Fan:1"
     with pytest.raises(ClientError) as excinfo:
         sfn.update_map_run(mapRunArn=arn, maxConcurrency=1)
     assert excinfo.value.response["Error"]["Code"] == "UnknownOperationException"
     assert "UpdateMapRun is not supported by asl serve" in excinfo.value.response["Error"]["Message"]
+
+
+def test_every_operation_of_the_model_is_answered():
+    from asl_engine.server.model import operation_names
+    from asl_engine.server.operations import OPERATIONS
+
+    assert set(operation_names()) <= set(OPERATIONS)

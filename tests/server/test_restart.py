@@ -101,3 +101,44 @@ def test_durable_names_and_redrive(tmp_path: Path):
         sfn.send_task_success(taskToken=token, output='{"second": "time"}')
         described = wait_done(sfn, first)
         assert (described["status"], described["redriveCount"]) == ("SUCCEEDED", 1)
+
+
+def test_activities_and_the_alias_an_execution_was_started_through_survive_a_restart(tmp_path: Path):
+    from asl_engine.server import ServerSettings, running
+
+    settings = ServerSettings(port=0, clock="virtual", store=tmp_path / "runs.db", resources=DATA / "asl.toml")
+    with running(settings) as endpoint:
+        sfn = client_of(endpoint)
+        activity = sfn.create_activity(name="approve", tags=[{"key": "team", "value": "ops"}])["activityArn"]
+        created = sfn.describe_activity(activityArn=activity)["creationDate"]
+        gone = sfn.create_activity(name="gone")["activityArn"]
+        sfn.delete_activity(activityArn=gone)
+        sfn.tag_resource(resourceArn=activity, tags=[{"key": "stage", "value": "beta"}])
+        machine = create(sfn, TOKEN_WAIT, name="routed")
+        version = sfn.publish_state_machine_version(stateMachineArn=machine)["stateMachineVersionArn"]
+        routing = [{"stateMachineVersionArn": version, "weight": 100}]
+        alias = sfn.create_state_machine_alias(name="live", routingConfiguration=routing)["stateMachineAliasArn"]
+        through_alias = sfn.start_execution(stateMachineArn=alias, name="a")["executionArn"]
+        through_version = sfn.start_execution(stateMachineArn=version, name="v")["executionArn"]
+        plain = sfn.start_execution(stateMachineArn=machine, name="p")["executionArn"]
+    with running(settings) as endpoint:
+        sfn = client_of(endpoint)
+        assert sfn.describe_activity(activityArn=activity)["creationDate"] == created
+        names = [a["name"] for a in sfn.list_activities()["activities"]]
+        assert "approve" in names and "gone" not in names and "manual-review" in names
+        assert sorted((t["key"], t["value"]) for t in sfn.list_tags_for_resource(resourceArn=activity)["tags"]) == [
+            ("stage", "beta"),
+            ("team", "ops"),
+        ]
+        described = sfn.describe_execution(executionArn=through_alias)
+        assert (described["stateMachineAliasArn"], described["stateMachineVersionArn"]) == (alias, version)
+        described = sfn.describe_execution(executionArn=through_version)
+        assert described["stateMachineVersionArn"] == version and "stateMachineAliasArn" not in described
+        described = sfn.describe_execution(executionArn=plain)
+        assert "stateMachineVersionArn" not in described and "stateMachineAliasArn" not in described
+        listed = sfn.list_executions(stateMachineArn=alias)["executions"]
+        assert [e["executionArn"] for e in listed] == [through_alias]
+        listed = sfn.list_executions(stateMachineArn=version)["executions"]
+        assert sorted(e["executionArn"] for e in listed) == sorted([through_alias, through_version])
+        for execution in (through_alias, through_version, plain):
+            sfn.stop_execution(executionArn=execution)

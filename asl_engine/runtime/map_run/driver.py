@@ -70,11 +70,9 @@ class MapRunDriver:
         self._node = node
         self._map_run = map_run
         self._results = results
-        self._limit = (
-            DISTRIBUTED_CONCURRENCY_CAP if max_concurrency == 0 else min(max_concurrency, DISTRIBUTED_CONCURRENCY_CAP)
-        )
-        self._tolerated_count = tolerated_count
-        self._tolerated_percentage = tolerated_percentage
+        # The Map Run holds the settings the driver follows: UpdateMapRun may change them while it runs.
+        map_run.max_concurrency = max_concurrency
+        map_run.tolerated_count, map_run.tolerated_percentage = tolerated_count, tolerated_percentage
         self._in_flight: dict[int, ChildWork] = {}
         self._failed = 0
         self._total: int | None = None
@@ -103,12 +101,11 @@ class MapRunDriver:
     async def _drive(self, session: ExecutorSession, inputs: ChildInputs) -> None:
         map_run = self._map_run
         in_flight = self._in_flight
-        limit = self._limit
         now = self._frame.run.clock.now
         map_seed = map_run.seed
         self._learn_total(inputs)
         while True:
-            room = limit - len(in_flight)
+            room = self._limit() - len(in_flight)
             if room > 0 and not inputs.exhausted:
                 if not inputs.buffered:
                     await inputs.fill()
@@ -139,6 +136,13 @@ class MapRunDriver:
                 self._ended(report)
             if self._results.files_full:
                 await self._results.write_full(self._frame)
+
+    def _limit(self) -> int:
+        """Children in flight at most, read from the Map Run each time (UpdateMapRun may change it:
+        a higher limit starts more children as the next child ends, a lower one starts none until
+        fewer run)."""
+        limit = self._map_run.max_concurrency
+        return DISTRIBUTED_CONCURRENCY_CAP if limit == 0 else min(limit, DISTRIBUTED_CONCURRENCY_CAP)
 
     def _learn_total(self, inputs: ChildInputs) -> None:
         if self._total is not None:
@@ -182,7 +186,7 @@ class MapRunDriver:
 
     def _exceeds_tolerance(self) -> bool:
         failed, total = self._failed, self._total
-        count, percentage = self._tolerated_count, self._tolerated_percentage
+        count, percentage = self._map_run.tolerated_count, self._map_run.tolerated_percentage
         if count is None and percentage is None:
             return failed > 0
         over_count = count is not None and failed > count

@@ -94,6 +94,7 @@ async def create_activity(context: ServerContext, request: Request) -> Response:
     activity = context.resources.activities.create(name, region=settings.region, account=settings.account)
     if request.get("tags"):
         context.activity_tags.setdefault(activity.arn, {}).update(tags_of(request["tags"]))
+    context.keep_activity(activity.arn)
     return {"activityArn": activity.arn, "creationDate": date(activity.created)}
 
 
@@ -119,6 +120,8 @@ async def delete_activity(context: ServerContext, request: Request) -> Response:
     if context.resources.activities.find(arn) is not None:
         context.resources.activities.delete(arn)
     context.activity_tags.pop(arn, None)
+    if context.store is not None:
+        context.store.delete_activity(arn)
     return {}
 
 

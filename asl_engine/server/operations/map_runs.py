@@ -1,4 +1,4 @@
-"""Distributed Map runs: DescribeMapRun, ListMapRuns, and ListExecutions of a map run."""
+"""Distributed Map runs: DescribeMapRun, ListMapRuns, UpdateMapRun, and ListExecutions of a map run."""
 
 from __future__ import annotations
 
@@ -57,6 +57,27 @@ async def describe_map_run(context: ServerContext, request: Request) -> Response
     if view.stop_date is not None:
         response["stopDate"] = view.stop_date
     return response
+
+
+@operation("UpdateMapRun")
+async def update_map_run(context: ServerContext, request: Request) -> Response:
+    """Change a running map run's concurrency and tolerated failures: its driver reads them from
+    the Map Run as each child ends, so more children start (or fewer) from the next one on."""
+    arn = request["mapRunArn"]
+    view = _find(context, arn)
+    if view.status != "RUNNING":
+        raise ServiceError("ValidationException", f"Map Run is not running: '{arn}' is {view.status}")
+    started = context.executions.started(view.execution_arn)
+    handle = started.handle if started is not None else None
+    updated = handle is not None and handle.update_map_run(
+        arn,
+        max_concurrency=request.get("maxConcurrency"),
+        tolerated_failure_count=request.get("toleratedFailureCount"),
+        tolerated_failure_percentage=request.get("toleratedFailurePercentage"),
+    )
+    if not updated:  # it ended between the two looks
+        raise ServiceError("ValidationException", f"Map Run is not running: '{arn}'")
+    return {}
 
 
 @operation("ListMapRuns")

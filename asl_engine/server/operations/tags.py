@@ -35,6 +35,14 @@ def _tags(context: ServerContext, arn: str) -> tuple[dict[str, str], Any]:
     raise ServiceError("ResourceNotFound", f"Resource not found: '{arn}'")
 
 
+def _save(context: ServerContext, arn: str, entry: Any) -> None:
+    """Keep the changed tags: a state machine's in the catalog, an activity's in the store (if any)."""
+    if entry is not None:
+        context.catalog.save(entry)
+    else:
+        context.keep_activity(arn)
+
+
 @operation("TagResource")
 async def tag_resource(context: ServerContext, request: Request) -> Response:
     tags, entry = _tags(context, request["resourceArn"])
@@ -42,8 +50,7 @@ async def tag_resource(context: ServerContext, request: Request) -> Response:
     if len(updated) > MAX_TAGS:
         raise ServiceError("TooManyTags", f"Too many tags: a resource has at most {MAX_TAGS}")
     tags.update(updated)
-    if entry is not None:
-        context.catalog.save(entry)
+    _save(context, request["resourceArn"], entry)
     return {}
 
 
@@ -52,8 +59,7 @@ async def untag_resource(context: ServerContext, request: Request) -> Response:
     tags, entry = _tags(context, request["resourceArn"])
     for key in request["tagKeys"]:
         tags.pop(key, None)
-    if entry is not None:
-        context.catalog.save(entry)
+    _save(context, request["resourceArn"], entry)
     return {}
 
 
