@@ -305,12 +305,18 @@ class StateMachine:
         # without registering with the clock until something else might need it (Scheduler.run_alone).
         own_clock = settings.clock is None
         run = self._new_run(input, settings, attach=not own_clock)
-        main = run.scheduler.spawn(run.main(), "execution")
-        self._arm_timeout(run, main)
-        if not (own_clock and run.scheduler.run_alone(main.done_future)):
-            with run.clock.awaiting_result():
-                run.scheduler.run_until(main.done_future)
-        main.done_future.result()
+        main: Task[None] | None
+        if own_clock and self._compiled.timeout_seconds is None:
+            # Alone on its clock, with no timeout to arm: run without a task until something needs one.
+            main = run.scheduler.drive_alone(run.main(), "execution")
+        else:
+            main = run.scheduler.spawn(run.main(), "execution")
+            self._arm_timeout(run, main)
+        if main is not None:
+            if not (own_clock and run.scheduler.run_alone(main.done_future)):
+                with run.clock.awaiting_result():
+                    run.scheduler.run_until(main.done_future)
+            main.done_future.result()
         execution = Execution(run)
         notify_finished(self, execution)
         return execution

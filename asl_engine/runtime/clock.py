@@ -15,6 +15,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 
+_LAZY_LOCK = threading.Lock()
+"""Guards the first use of a clock's condition, which several threads may reach at once."""
+
+
 class Clock:
     """A source of the current time, in epoch seconds."""
 
@@ -77,7 +81,7 @@ class VirtualClock(Clock):
         self._now = float(start)
         self._target = self._now
         self._version = 0
-        self._changed = threading.Condition()
+        self._lazy_changed: threading.Condition | None = None
         self._drivers: dict[int, tuple[int, threading.Condition]] = {}
         self._idle: dict[int, tuple[float | None, bool]] = {}
         self._waiters = 0
@@ -87,6 +91,18 @@ class VirtualClock(Clock):
 
     def awaiting_result(self) -> contextlib.AbstractContextManager[None]:
         return _AwaitingResult(self)
+
+    @property
+    def _changed(self) -> threading.Condition:
+        """Guards the clock's state and wakes whoever waits for it to move. Made on first use: an
+        execution alone on a clock of its own may never need it."""
+        condition = self._lazy_changed
+        if condition is None:
+            with _LAZY_LOCK:
+                condition = self._lazy_changed
+                if condition is None:
+                    condition = self._lazy_changed = threading.Condition()
+        return condition
 
     def _add_waiter(self, count: int) -> None:
         with self._changed:
@@ -141,6 +157,16 @@ class VirtualClock(Clock):
             self._version += 1
             self._idle.clear()
         self._changed.notify_all()
+
+    def _skip_alone(self, when: float) -> None:
+        """``jump_to`` for the one scheduler of a clock nobody else drives (``Scheduler.drive_alone``):
+        nobody waits on the clock's condition then, so nobody is notified."""
+        with self._changed:
+            if when > self._now:
+                self._now = when
+                self._target = max(self._target, when)
+                self._version += 1
+                self._idle.clear()
 
     def _subscribe(self, key: int, condition: threading.Condition) -> None:
         """Register a scheduler that will drive executions on this clock (before it starts running,

@@ -257,6 +257,11 @@ class ExecutionRun:
         self.__dict__["state_machine_context"] = state_machine
 
     @functools.cached_property
+    def execution_arn(self) -> str:
+        """``identity.execution_arn``, formatted once (each task invocation's idempotency key quotes it)."""
+        return self.identity.execution_arn
+
+    @functools.cached_property
     def jsonata_budget(self) -> EvaluationBudget:
         """What one JSONata evaluation of this execution may do (``SafetyLimits``; ``set_deadline``)."""
         return self.limits.jsonata_budget()

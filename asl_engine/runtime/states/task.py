@@ -52,6 +52,9 @@ class TaskEvents:
         self.timed_out = f"{prefix}TimedOut"
 
 
+_PLAIN_RESULTS = frozenset({dict, list, str, int, float, bool, type(None)})
+"""Results that cannot be awaitable: a handler's usual answer skips ``inspect.isawaitable`` (an ABC check)."""
+
 _LAMBDA_EVENTS = TaskEvents("LambdaFunction")
 _ACTIVITY_EVENTS = TaskEvents("Activity")
 _TASK_EVENTS = TaskEvents("Task")
@@ -142,7 +145,7 @@ class TaskState(StateNode):
             except UnansweredTask as unanswered:
                 raise run.unanswered_task(unanswered) from None
         scheduled = frame.record(events.scheduled, self._scheduled_details(run.region, parameters, timeout, heartbeat))
-        request.idempotency_key = f"{run.identity.execution_arn}/{self.name}/{scheduled}"
+        request.idempotency_key = f"{run.execution_arn}/{self.name}/{scheduled}"
         if events is _TASK_EVENTS:
             frame.record(events.started, dict(self.resource_tag))
         elif events is _ACTIVITY_EVENTS:
@@ -207,7 +210,7 @@ class TaskState(StateNode):
                 if final_answer and error.error != failures.RUNTIME:
                     self._record_answered_submission(frame)
                 raise
-            if durable is None and inspect.isawaitable(outcome):
+            if durable is None and type(outcome) not in _PLAIN_RESULTS and inspect.isawaitable(outcome):
                 name = f"task {self.name}"
                 if run.activities is None:
                     outcome = await with_deadline(run.scheduler, _as_coroutine(outcome), deadline, name)
