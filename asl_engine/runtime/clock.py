@@ -14,7 +14,6 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-
 _LAZY_LOCK = threading.Lock()
 """Guards the first use of a clock's condition, which several threads may reach at once."""
 
