@@ -28,6 +28,8 @@ class MockResponse:
 
     @classmethod
     def parse(cls, spec: Any, where: str) -> MockResponse:
+        if type(spec) is dict and len(spec) == 1 and "Return" in spec:  # the usual one, checked cheaply
+            return cls(value=spec["Return"])
         if not isinstance(spec, Mapping) or len(spec) != 1 or not ({"Return", "Throw"} & set(spec)):
             raise ConfigurationError(
                 f'{where}: a mocked response must be {{"Return": value}} or '

@@ -52,6 +52,8 @@ class TaskEvents:
         self.timed_out = f"{prefix}TimedOut"
 
 
+_NOT_CALLED: Any = object()
+
 _PLAIN_RESULTS = frozenset({dict, list, str, int, float, bool, type(None)})
 """Results that cannot be awaitable: a handler's usual answer skips ``inspect.isawaitable`` (an ABC check)."""
 
@@ -156,7 +158,15 @@ class TaskState(StateNode):
         try:
             if handler is None:
                 handler = run.handler_for(self.name, self.resource)  # raises the explanatory error
-            result = await self._invoke(frame, request, handler, timeout, heartbeat, scheduled)
+            if request.task_token is None and run.durable is None:
+                # The usual task: its handler answers at once (a mock, a function), awaited by nobody.
+                result = self._call_now(frame, request, handler)
+                if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
+                    result = await self._invoke(frame, request, handler, timeout, heartbeat, scheduled, result)
+                elif getattr(handler, "completes_callback", False):
+                    self._record_answered_submission(frame)
+            else:
+                result = await self._invoke(frame, request, handler, timeout, heartbeat, scheduled)
         except StatesError as error:
             if isinstance(error, UnansweredTask):
                 run.unanswered_task(error)
@@ -186,7 +196,10 @@ class TaskState(StateNode):
         timeout: float | None,
         heartbeat: float | None,
         scheduled: int,
+        answer: Any = _NOT_CALLED,
     ) -> Any:
+        """Call the handler (``answer``: what it returned already, an awaitable) and wait for its result,
+        its ``.sync`` job or its task token's answer."""
         run = frame.run
         started = run.clock.now()
         deadline = None if timeout is None else started + timeout
@@ -204,6 +217,8 @@ class TaskState(StateNode):
             try:
                 if durable is not None:
                     outcome = await durable.invoke(frame, request, handler, scheduled, deadline)
+                elif answer is not _NOT_CALLED:
+                    outcome = answer
                 else:
                     outcome = handler(request)
             except StatesError as error:
@@ -253,6 +268,18 @@ class TaskState(StateNode):
                 run.callbacks.close(pending)
                 if durable is not None:
                     durable.token_closed(pending.token)
+
+    def _call_now(self, frame: Frame, request: TaskRequest, handler: TaskHandler) -> Any:
+        """The handler's answer to a task without a token in an in-memory execution: ``_invoke``'s
+        call, without its coroutine (a handler's exception fails the task as there)."""
+        try:
+            return handler(request)
+        except StatesError as error:
+            if getattr(handler, "completes_callback", False) and error.error != failures.RUNTIME:
+                self._record_answered_submission(frame)
+            raise
+        except Exception as error:
+            raise StatesError(type(error).__name__, _handler_failure(error)) from error
 
     def _record_worker_started(self, frame: Frame, worker_name: str | None) -> None:
         frame.record(self.events.started, {} if worker_name is None else {"workerName": worker_name})
