@@ -158,14 +158,23 @@ class VirtualClock(Clock):
         self._changed.notify_all()
 
     def _skip_alone(self, when: float) -> None:
-        """``jump_to`` for the one scheduler of a clock nobody else drives (``Scheduler.drive_alone``):
-        nobody waits on the clock's condition then, so nobody is notified."""
-        with self._changed:
-            if when > self._now:
-                self._now = when
-                self._target = max(self._target, when)
-                self._version += 1
-                self._idle.clear()
+        """``jump_to`` for the one scheduler of a clock nobody else drives (``Scheduler.drive_alone``),
+        which has just checked that nobody drives it or asked it to advance: nobody waits on the
+        clock's condition, so nobody is notified, and while nobody has ever needed the condition
+        (the clock of a lone execution) none is made just to move the time."""
+        condition = self._lazy_changed
+        if condition is None:
+            self._move(when)
+        else:
+            with condition:
+                self._move(when)
+
+    def _move(self, when: float) -> None:
+        if when > self._now:
+            self._now = when
+            self._target = max(self._target, when)
+            self._version += 1
+            self._idle.clear()
 
     def _subscribe(self, key: int, condition: threading.Condition) -> None:
         """Register a scheduler that will drive executions on this clock (before it starts running,

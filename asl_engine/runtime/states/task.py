@@ -67,7 +67,7 @@ class TaskState(StateNode):
     aborted_type = "TaskStateAborted"
     blocking = True
     retriable = True
-    __slots__ = ("events", "heartbeat", "policy", "resource", "resource_tag", "timeout")
+    __slots__ = ("events", "heartbeat", "policy", "resource", "resource_tag", "submits", "timeout")
 
     def __init__(self, name: str, spec: dict[str, Any], pointer: str, context: CompileContext) -> None:
         super().__init__(name, spec, pointer, context)
@@ -83,8 +83,12 @@ class TaskState(StateNode):
             "resourceType": self.resource.history_resource_type,
             "resource": self.resource.history_resource,
         }
-        self.timeout: SecondsSource = context.seconds_source(spec, "TimeoutSeconds", pointer, self.query_language)
-        self.heartbeat: SecondsSource = context.seconds_source(spec, "HeartbeatSeconds", pointer, self.query_language)
+        language = self.query_language
+        self.timeout: SecondsSource | None = _seconds_source(context, spec, "TimeoutSeconds", pointer, language)
+        self.heartbeat: SecondsSource | None = _seconds_source(context, spec, "HeartbeatSeconds", pointer, language)
+        """None without the field (or its ``*Path``): most tasks set neither, and skip the call."""
+        self.submits = self.resource.pattern != "request-response"
+        """Whether a mock's final answer records ``TaskSubmitted`` first (``_record_answered_submission``)."""
         self.policy = RetryPolicy(
             compile_retriers(spec.get("Retry"), f"{pointer}/Retry"),
             compile_catchers(spec.get("Catch"), f"{pointer}/Catch", context, self.flow, self.query_language),
@@ -102,8 +106,8 @@ class TaskState(StateNode):
         run = frame.run
         flow = self.flow
         selected = flow.selected_input(frame, raw_input)
-        timeout = self.timeout(frame, raw_input, selected)
-        heartbeat = self.heartbeat(frame, raw_input, selected)
+        timeout = None if self.timeout is None else self.timeout(frame, raw_input, selected)
+        heartbeat = None if self.heartbeat is None else self.heartbeat(frame, raw_input, selected)
         if self.resource.pattern == "wait-for-task-token":
             frame.task_token = run.new_task_token(frame)
         parameters = flow.effective_input(frame, raw_input)
@@ -163,7 +167,7 @@ class TaskState(StateNode):
                 result = self._call_now(frame, request, handler)
                 if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
                     result = await self._invoke(frame, request, handler, timeout, heartbeat, scheduled, result)
-                elif getattr(handler, "completes_callback", False):
+                elif self.submits and getattr(handler, "completes_callback", False):
                     self._record_answered_submission(frame)
             else:
                 result = await self._invoke(frame, request, handler, timeout, heartbeat, scheduled)
@@ -317,6 +321,14 @@ class TaskState(StateNode):
         if error.cause is not None:
             details["cause"] = error.cause
         return details
+
+
+def _seconds_source(
+    context: CompileContext, spec: dict[str, Any], field: str, pointer: str, query_language: str
+) -> SecondsSource | None:
+    if field not in spec and f"{field}Path" not in spec:
+        return None
+    return context.seconds_source(spec, field, pointer, query_language)
 
 
 def _handler_failure(error: Exception) -> str:
