@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import functools
 import os
-import random
 import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from random import Random
 from typing import TYPE_CHECKING, Any, Protocol
 
 from asl_engine.definition.arns import DEFAULT_ACCOUNT, DEFAULT_REGION, ResourceRef
@@ -142,7 +142,7 @@ class ExecutionRun:
         clock: Clock,
         scheduler: Scheduler,
         handlers: Sequence[HandlerSource],
-        rng: random.Random | None,
+        rng: Random | None,
         record_history: bool = True,
         history: History | None = None,
         context_overrides: dict[str, Any] | None = None,
@@ -267,7 +267,7 @@ class ExecutionRun:
         return self.limits.jsonata_budget()
 
     @property
-    def random(self) -> random.Random:
+    def random(self) -> Random:
         """The execution's random source (jitter, task tokens, ``States.UUID``, handlers' ids). An
         execution started without a seed gets one on first use, from fresh entropy: most never draw."""
         rng = self._random
@@ -275,7 +275,7 @@ class ExecutionRun:
             with _LAZY_LOCK:
                 rng = self._random
                 if rng is None:
-                    rng = self._random = random.Random(int.from_bytes(os.urandom(8), "big"))
+                    rng = self._random = Random(int.from_bytes(os.urandom(8), "big"))
         return rng
 
     @functools.cached_property
@@ -372,7 +372,7 @@ class ExecutionRun:
         rng = self.random if self.durable is None else self.random_for(frame)
         return "".join(rng.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", k=88))
 
-    def random_for(self, frame: Frame) -> random.Random:
+    def random_for(self, frame: Frame) -> Random:
         """The random source of the state visit ``frame`` is in (jitter, task tokens, ``States.UUID``).
 
         In memory, the execution's one seeded source. A durable execution gives each visit a source
@@ -392,7 +392,7 @@ class ExecutionRun:
         """The environment a durable execution's handler gets: its random source depends only on the
         invocation, since a replay does not call the handlers whose results it has."""
         assert self.durable is not None
-        rng = random.Random(f"{self.durable.seed}/task/{key[0]}/{key[1]}")
+        rng = Random(f"{self.durable.seed}/task/{key[0]}/{key[1]}")
         return TaskEnvironment(self, random=rng, clock=getattr(self.clock, "source", self.clock))
 
     def start_activity(self, coro: Coroutine[Any, Any, Any], name: str) -> Any:
@@ -490,7 +490,7 @@ class ExecutionRun:
         identity: Identity,
         value: Any,
         *,
-        rng: random.Random,
+        rng: Random,
         callbacks: CallbackRegistry | None = None,
     ) -> ExecutionRun:
         """An execution started by ``parent`` (nested, or a Distributed Map child): it shares the
