@@ -180,7 +180,6 @@ class ExecutionRun:
             else:
                 history = History(record=record_history, listeners=listeners, limit=limit)
         self.history = history
-        self.payload_meter = PayloadMeter()
         self.start_time = clock.now()
         self.redrive_count = 0
         self.redrive_time: float | None = None
@@ -255,6 +254,11 @@ class ExecutionRun:
         # Both at once, in one place: the instance attributes shadow the cached properties from now on.
         self.__dict__["execution_context"] = execution
         self.__dict__["state_machine_context"] = state_machine
+
+    @functools.cached_property
+    def payload_meter(self) -> PayloadMeter:
+        """Measures large documents flowing from state to state (only executions that carry one)."""
+        return PayloadMeter()
 
     @functools.cached_property
     def execution_arn(self) -> str:
