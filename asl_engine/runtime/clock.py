@@ -14,6 +14,9 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+_LAZY_LOCK = threading.Lock()
+"""Guards the first use of a clock's condition, which several threads may reach at once."""
+
 
 class Clock:
     """A source of the current time, in epoch seconds."""
@@ -77,7 +80,7 @@ class VirtualClock(Clock):
         self._now = float(start)
         self._target = self._now
         self._version = 0
-        self._changed = threading.Condition()
+        self._lazy_changed: threading.Condition | None = None
         self._drivers: dict[int, tuple[int, threading.Condition]] = {}
         self._idle: dict[int, tuple[float | None, bool]] = {}
         self._waiters = 0
@@ -87,6 +90,18 @@ class VirtualClock(Clock):
 
     def awaiting_result(self) -> contextlib.AbstractContextManager[None]:
         return _AwaitingResult(self)
+
+    @property
+    def _changed(self) -> threading.Condition:
+        """Guards the clock's state and wakes whoever waits for it to move. Made on first use: an
+        execution alone on a clock of its own may never need it."""
+        condition = self._lazy_changed
+        if condition is None:
+            with _LAZY_LOCK:
+                condition = self._lazy_changed
+                if condition is None:
+                    condition = self._lazy_changed = threading.Condition()
+        return condition
 
     def _add_waiter(self, count: int) -> None:
         with self._changed:
@@ -141,6 +156,25 @@ class VirtualClock(Clock):
             self._version += 1
             self._idle.clear()
         self._changed.notify_all()
+
+    def _skip_alone(self, when: float) -> None:
+        """``jump_to`` for the one scheduler of a clock nobody else drives (``Scheduler.drive_alone``),
+        which has just checked that nobody drives it or asked it to advance: nobody waits on the
+        clock's condition, so nobody is notified, and while nobody has ever needed the condition
+        (the clock of a lone execution) none is made just to move the time."""
+        condition = self._lazy_changed
+        if condition is None:
+            self._move(when)
+        else:
+            with condition:
+                self._move(when)
+
+    def _move(self, when: float) -> None:
+        if when > self._now:
+            self._now = when
+            self._target = max(self._target, when)
+            self._version += 1
+            self._idle.clear()
 
     def _subscribe(self, key: int, condition: threading.Condition) -> None:
         """Register a scheduler that will drive executions on this clock (before it starts running,

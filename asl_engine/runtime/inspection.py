@@ -15,7 +15,6 @@ the test as ``RETRIABLE``. The ordinary flows and policies, and so every executi
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import StatesError
@@ -157,14 +156,14 @@ class ProbePolicy(RetryPolicy):
         self.caught = False
         self.error: StatesError | None = None
 
-    def next_retry(self, error: StatesError, attempts: list[int], rng: random.Random) -> tuple[int, float] | None:
+    def next_retry(self, error: StatesError, attempts: list[int], frame: Frame) -> tuple[int, float] | None:
         if error.error == RUNTIME:
             return None
         for index, retrier in enumerate(self.retriers):
             if error_matches(error, retrier.error_equals):
                 if self.retry_count < retrier.max_attempts:
                     self.retriable = True
-                    backoff = retrier.delay(self.retry_count + 1, rng)
+                    backoff = retrier.delay(self.retry_count + 1, frame.random if retrier.full_jitter else None)
                     self.inspection.record(
                         "errorDetails", {"retryBackoffIntervalSeconds": int(backoff), "retryIndex": index}
                     )

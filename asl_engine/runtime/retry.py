@@ -39,7 +39,7 @@ class Retrier:
     max_delay_seconds: float | None = None
     full_jitter: bool = False
 
-    def delay(self, retry_number: int, rng: random.Random) -> float:
+    def delay(self, retry_number: int, rng: random.Random | None) -> float:
         """Seconds to wait before retry ``retry_number`` (1-based), at most ``MaxDelaySeconds``; without
         it, ``BackoffRate`` grows the interval up to ``MAX_RETRY_INTERVAL_SECONDS`` (or
         ``IntervalSeconds``, when that is longer) and no further."""
@@ -54,6 +54,7 @@ class Retrier:
         if not delay <= cap:  # also an infinite product
             delay = cap
         if self.full_jitter:
+            assert rng is not None, "a Retrier with full jitter draws from the execution's random source"
             delay = rng.uniform(0.0, delay)
         return delay
 
@@ -154,10 +155,12 @@ class RetryPolicy:
         self.retriers = retriers
         self.catchers = catchers
 
-    def next_retry(self, error: StatesError, attempts: list[int], rng: random.Random) -> tuple[int, float] | None:
+    def next_retry(self, error: StatesError, attempts: list[int], frame: Frame) -> tuple[int, float] | None:
         """The retrier to use and the delay before retrying, or None when the error goes to the catchers.
 
-        ``attempts`` holds one counter per retrier for the current state visit (mutated here).
+        ``attempts`` holds one counter per retrier for the current state visit (mutated here). The
+        frame's random source is asked for only by a retrier with full jitter (an execution without
+        a seed then makes one: most never need it).
         """
         if error.error == RUNTIME:
             return None
@@ -166,7 +169,7 @@ class RetryPolicy:
                 if attempts[index] >= retrier.max_attempts:
                     return None
                 attempts[index] += 1
-                return index, retrier.delay(attempts[index], rng)
+                return index, retrier.delay(attempts[index], frame.random if retrier.full_jitter else None)
         return None
 
     def catcher_for(self, error: StatesError) -> Catcher | None:

@@ -10,10 +10,12 @@ side, and everything needed to persist or resume one is reachable from here.
 from __future__ import annotations
 
 import functools
-import random
+import os
+import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from random import Random
 from typing import TYPE_CHECKING, Any, Protocol
 
 from asl_engine.definition.arns import DEFAULT_ACCOUNT, DEFAULT_REGION, ResourceRef
@@ -48,6 +50,7 @@ from asl_engine.runtime.scheduler import Cancelled, Scheduler
 if TYPE_CHECKING:
     from collections.abc import Coroutine
 
+    from asl_engine.language.jsonata_budget import EvaluationBudget
     from asl_engine.runtime.compiler import CompiledMachine, CompiledScope
     from asl_engine.runtime.durable.journal import Key
     from asl_engine.runtime.durable.recorder import Recorder
@@ -55,6 +58,10 @@ if TYPE_CHECKING:
     from asl_engine.runtime.scheduler import Task
     from asl_engine.runtime.starter import ExecutionStarter, StartableMachine
     from asl_engine.runtime.states.map_ import MapState
+
+
+_LAZY_LOCK = threading.Lock()
+"""Guards the first use of an execution's parts that another thread may reach first (``callbacks``)."""
 
 
 class ActivityRunner(Protocol):
@@ -135,7 +142,7 @@ class ExecutionRun:
         clock: Clock,
         scheduler: Scheduler,
         handlers: Sequence[HandlerSource],
-        rng: random.Random,
+        rng: Random | None,
         record_history: bool = True,
         history: History | None = None,
         context_overrides: dict[str, Any] | None = None,
@@ -155,8 +162,9 @@ class ExecutionRun:
         self.clock = clock
         self.scheduler = scheduler
         self.handlers = handlers
-        self.callbacks = callbacks if callbacks is not None else CallbackRegistry(scheduler, directories(handlers))
-        self.random = rng
+        if callbacks is not None:
+            self.callbacks = callbacks  # shadows the lazily made registry (``callbacks`` below)
+        self._random = rng
         self.region = identity.region
         self.durable = durable
         """The recorder of a durable execution (``store=``); None for an in-memory one."""
@@ -172,27 +180,16 @@ class ExecutionRun:
             else:
                 history = History(record=record_history, listeners=listeners, limit=limit)
         self.history = history
-        self.payload_meter = PayloadMeter()
         self.start_time = clock.now()
-        self.execution_context: dict[str, Any] = {
-            "Id": identity.execution_arn,
-            "Input": input_value,
-            "StartTime": format_timestamp(self.start_time),
-            "Name": identity.execution_name,
-            "RoleArn": identity.effective_role_arn,
-        }
         self.redrive_count = 0
         self.redrive_time: float | None = None
-        if redrivable:
-            self.execution_context["RedriveCount"] = 0
-        self.state_machine_context: dict[str, Any] = {
-            "Id": identity.state_machine_arn,
-            "Name": identity.state_machine_name,
-        }
-        for key, value in (context_overrides or {}).items():
-            target = self.state_machine_context if key == "StateMachine" else self.execution_context
-            if key in ("Execution", "StateMachine") and isinstance(value, dict):
-                target.update(value)
+        self.redrivable = redrivable
+        self.context_overrides = (
+            {key: dict(value) if isinstance(value, dict) else value for key, value in context_overrides.items()}
+            if context_overrides
+            else None
+        )
+        """The caller's ``context=``, as it was at the start (``$$`` is made from it on first use)."""
         self.activity_worker_name = "asl-engine"
         self._invocations: dict[str, int] = {}
         self.status = "RUNNING"
@@ -213,7 +210,6 @@ class ExecutionRun:
         """Starts the executions this one asks for (``states:startExecution``); inherited by its children."""
         self.map_executor: ChildExecutor | None = None
         """Runs the child executions of its Distributed Maps (None: in this process); inherited."""
-        self.task_environment = TaskEnvironment(self)
         self._watchdog: Task[None] | None = None
         self.limits = limits
         self.transitions = 0
@@ -221,8 +217,91 @@ class ExecutionRun:
         self.next_checkpoint = min(CHECK_EVERY, limits.max_transitions)
         self.deadline: float | None = None
         """When the execution times out (its TimeoutSeconds), on its clock; None without a timeout."""
-        self.jsonata_budget = limits.jsonata_budget()
-        """What one JSONata evaluation of this execution may do (``SafetyLimits``)."""
+
+    # -- made on first use: an execution that never reads them (most) does not pay for them ----------
+
+    @functools.cached_property
+    def execution_context(self) -> dict[str, Any]:
+        """``$$.Execution``, with the caller's overrides (``context=``)."""
+        self._contexts()
+        return self.execution_context
+
+    @functools.cached_property
+    def state_machine_context(self) -> dict[str, Any]:
+        """``$$.StateMachine``, with the caller's overrides (``context=``)."""
+        self._contexts()
+        return self.state_machine_context
+
+    def _contexts(self) -> None:
+        identity = self.identity
+        execution: dict[str, Any] = {
+            "Id": identity.execution_arn,
+            "Input": self.input,
+            "StartTime": format_timestamp(self.start_time),
+            "Name": identity.execution_name,
+            "RoleArn": identity.effective_role_arn,
+        }
+        if self.redrivable:
+            execution["RedriveCount"] = 0
+        state_machine: dict[str, Any] = {"Id": identity.state_machine_arn, "Name": identity.state_machine_name}
+        for key, value in (self.context_overrides or {}).items():
+            target = state_machine if key == "StateMachine" else execution
+            if key in ("Execution", "StateMachine") and isinstance(value, dict):
+                target.update(value)
+        if self.redrive_time is not None:  # a redrive began before anything read the context (begin_redrive)
+            execution["RedriveCount"] = self.redrive_count
+            execution["RedriveTime"] = format_timestamp(self.redrive_time)
+        # Both at once, in one place: the instance attributes shadow the cached properties from now on.
+        self.__dict__["execution_context"] = execution
+        self.__dict__["state_machine_context"] = state_machine
+
+    @functools.cached_property
+    def payload_meter(self) -> PayloadMeter:
+        """Measures large documents flowing from state to state (only executions that carry one)."""
+        return PayloadMeter()
+
+    @functools.cached_property
+    def execution_arn(self) -> str:
+        """``identity.execution_arn``, formatted once (each task invocation's idempotency key quotes it)."""
+        return self.identity.execution_arn
+
+    @functools.cached_property
+    def jsonata_budget(self) -> EvaluationBudget:
+        """What one JSONata evaluation of this execution may do (``SafetyLimits``; ``set_deadline``)."""
+        return self.limits.jsonata_budget()
+
+    @property
+    def random(self) -> Random:
+        """The execution's random source (jitter, task tokens, ``States.UUID``, handlers' ids). An
+        execution started without a seed gets one on first use, from fresh entropy: most never draw."""
+        rng = self._random
+        if rng is None:
+            with _LAZY_LOCK:
+                rng = self._random
+                if rng is None:
+                    rng = self._random = Random(int.from_bytes(os.urandom(8), "big"))
+        return rng
+
+    @functools.cached_property
+    def task_environment(self) -> TaskEnvironment:
+        """The services handed to this execution's handlers (``TaskRequest.environment``)."""
+        return TaskEnvironment(self)
+
+    @property
+    def callbacks(self) -> CallbackRegistry:
+        """The execution's task tokens (shared with its Distributed Map children). Made on first use,
+        under a lock: a handle may ask for it from another thread while the execution opens a token."""
+        registry: CallbackRegistry | None = self.__dict__.get("_callbacks")
+        if registry is None:
+            with _LAZY_LOCK:
+                registry = self.__dict__.get("_callbacks")
+                if registry is None:
+                    registry = self._callbacks = CallbackRegistry(self.scheduler, directories(self.handlers))
+        return registry
+
+    @callbacks.setter
+    def callbacks(self, registry: CallbackRegistry) -> None:
+        self._callbacks = registry
 
     # -- safety ----------------------------------------------------------------------------------------
 
@@ -297,7 +376,7 @@ class ExecutionRun:
         rng = self.random if self.durable is None else self.random_for(frame)
         return "".join(rng.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", k=88))
 
-    def random_for(self, frame: Frame) -> random.Random:
+    def random_for(self, frame: Frame) -> Random:
         """The random source of the state visit ``frame`` is in (jitter, task tokens, ``States.UUID``).
 
         In memory, the execution's one seeded source. A durable execution gives each visit a source
@@ -317,7 +396,7 @@ class ExecutionRun:
         """The environment a durable execution's handler gets: its random source depends only on the
         invocation, since a replay does not call the handlers whose results it has."""
         assert self.durable is not None
-        rng = random.Random(f"{self.durable.seed}/task/{key[0]}/{key[1]}")
+        rng = Random(f"{self.durable.seed}/task/{key[0]}/{key[1]}")
         return TaskEnvironment(self, random=rng, clock=getattr(self.clock, "source", self.clock))
 
     def start_activity(self, coro: Coroutine[Any, Any, Any], name: str) -> Any:
@@ -360,8 +439,9 @@ class ExecutionRun:
         """A redrive starts: ``$$.Execution.RedriveCount`` and ``RedriveTime`` change from here on."""
         self.redrive_count = count
         self.redrive_time = at
-        self.execution_context["RedriveCount"] = count
-        self.execution_context["RedriveTime"] = format_timestamp(at)
+        if "execution_context" in self.__dict__:  # made already; else it is made with these values
+            self.execution_context["RedriveCount"] = count
+            self.execution_context["RedriveTime"] = format_timestamp(at)
         self.status = "RUNNING"
         self.stop_time = None
 
@@ -414,7 +494,7 @@ class ExecutionRun:
         identity: Identity,
         value: Any,
         *,
-        rng: random.Random,
+        rng: Random,
         callbacks: CallbackRegistry | None = None,
     ) -> ExecutionRun:
         """An execution started by ``parent`` (nested, or a Distributed Map child): it shares the

@@ -22,6 +22,9 @@ from asl_engine.runtime.clock import Clock
 
 T = TypeVar("T")
 
+_LAZY_LOCK = threading.Lock()
+"""Guards the first use of a scheduler's condition, which another thread may reach first."""
+
 
 class Cancelled(BaseException):
     """Thrown into a task to stop it; ``reason`` says why (branch failed, execution stopped...).
@@ -237,7 +240,7 @@ class Scheduler:
         self._ready: deque[tuple[Task[Any], Any, BaseException | None]] = deque()
         self._timers: list[tuple[float, int, _Timer]] = []
         self._sequence = itertools.count()
-        self._condition = threading.Condition()
+        self._lazy_condition: threading.Condition | None = None
         self._posted: deque[Callable[[], None]] = deque()
         self._external = 0
         self._source: Any = getattr(clock, "source", clock)
@@ -253,6 +256,18 @@ class Scheduler:
         self._attached = attach and clock.virtual
         if self._attached:
             self._source._subscribe(id(self), self._condition)
+
+    @property
+    def _condition(self) -> threading.Condition:
+        """Guards what other threads hand in (posted work, outstanding external work) and wakes the
+        driver. Made on first use: an execution that never waits for another thread needs none."""
+        condition = self._lazy_condition
+        if condition is None:
+            with _LAZY_LOCK:
+                condition = self._lazy_condition
+                if condition is None:
+                    condition = self._lazy_condition = threading.Condition()
+        return condition
 
     # -- API used by the engine ----------------------------------------------------------------------
 
@@ -369,6 +384,44 @@ class Scheduler:
                 raise DeadlockError("the execution is blocked and nothing can ever wake it")
             clock.jump_to(next_timer)
         return True
+
+    def drive_alone(self, coro: Coroutine[Any, Any, Any], name: str = "task") -> Task[Any] | None:
+        """Run ``coro`` to its end on this thread, for an execution alone on a virtual clock of its own:
+        None once it returned; else the task it became when something needed the scheduler.
+
+        The lone execution of ``run_alone``, without even a task: while nothing else exists (no other
+        task, timer or pause, no work outside the scheduler or posted by another thread, no other
+        driver of the clock, nobody asking the clock to advance) a timer the coroutine sets is a jump
+        of the clock to it, and a pause (a checkpoint) ends at once, exactly what the scheduler's
+        loop would do with a single task. Anything else it awaits (a future, a timer while other
+        work exists) makes it a task parked on that, as if the scheduler had run it so far (``adopt``),
+        and the caller goes on with ``run_alone``/``run_until``. An exception it raises propagates, as
+        ``done_future.result()`` would raise it. ``tests/runtime/test_lone_execution.py`` compares
+        such executions with the general path, history for history.
+        """
+        clock: Any = self._source
+        if not clock.virtual or self.journal is not None:
+            return self.spawn(coro, name)
+        send = coro.send
+        while True:
+            try:
+                request = send(None)
+            except StopIteration:
+                return None
+            kind = type(request)
+            if (
+                (kind is _SleepUntil or kind is _Pause)
+                and not (self._ready or self._timers or self._paused or self._posted or self._external)
+                and not clock._drivers
+                and clock._target <= clock._now
+            ):
+                if kind is _SleepUntil and request.when > clock._now:
+                    clock._skip_alone(request.when)
+                continue
+            task = self.adopt(coro, request, name)
+            if self._posted:
+                self._drain_posted()  # as ``_run_ready`` does after the step that suspended
+            return task
 
     def _run_journaled(self, future: Future[Any], journal: TurnJournal, virtual: bool) -> None:
         """``run_until`` for a durable execution: the same loop, but every wake-up is a recorded turn."""

@@ -28,6 +28,14 @@ class MockResponse:
 
     @classmethod
     def parse(cls, spec: Any, where: str) -> MockResponse:
+        if type(spec) is dict and len(spec) == 1:  # the usual shapes, checked without ABC isinstance checks
+            if "Return" in spec:
+                return cls(value=spec["Return"])
+            thrown = spec.get("Throw")
+            if type(thrown) is dict:
+                error, cause = thrown.get("Error"), thrown.get("Cause")
+                if (error is None or type(error) is str) and (cause is None or type(cause) is str):
+                    return cls(error=StatesError(error, cause))
         if not isinstance(spec, Mapping) or len(spec) != 1 or not ({"Return", "Throw"} & set(spec)):
             raise ConfigurationError(
                 f'{where}: a mocked response must be {{"Return": value}} or '

@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 
 import asl_engine.machine
 from asl_engine import StateMachine, VirtualClock
+from asl_engine.runtime.safety import CHECK_EVERY
+from asl_engine.runtime.scheduler import Scheduler
 from tests import recorded
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -50,14 +52,49 @@ def lone_clock(monkeypatch: pytest.MonkeyPatch) -> type[_LoneClock]:
     return _LoneClock
 
 
+class _TaskCount:
+    """Counts the execution tasks the scheduler makes (``spawn`` or ``adopt`` of the main coroutine):
+    none while ``Scheduler.drive_alone`` runs an execution by itself to its end."""
+
+    made = 0
+
+    def __enter__(self) -> _TaskCount:
+        self._patch = pytest.MonkeyPatch()
+        spawn, adopt = Scheduler.spawn, Scheduler.adopt
+
+        def counting_spawn(scheduler: Scheduler, coro: Any, name: str = "task") -> Any:
+            _TaskCount.made += name == "execution"
+            return spawn(scheduler, coro, name)
+
+        def counting_adopt(scheduler: Scheduler, coro: Any, request: Any, name: str = "task") -> Any:
+            _TaskCount.made += name == "execution"
+            return adopt(scheduler, coro, request, name)
+
+        self._patch.setattr(Scheduler, "spawn", counting_spawn)
+        self._patch.setattr(Scheduler, "adopt", counting_adopt)
+        _TaskCount.made = 0
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._patch.undo()
+
+
 def run_both(machine: StateMachine, value: Any, **options: Any) -> tuple[Any, Any, bool]:
     """(lone-path view, general-path view, whether the lone path ran without registering)."""
+    lone_view, general_view, alone, _ = run_both_counting(machine, value, **options)
+    return lone_view, general_view, alone
+
+
+def run_both_counting(machine: StateMachine, value: Any, **options: Any) -> tuple[Any, Any, bool, bool]:
+    """``run_both``, and whether the lone execution ran without a task (``drive_alone`` to its end)."""
     _LoneClock.made = []
-    lone = machine.execute(value, name="e", seed=7, **options)
+    with _TaskCount():
+        lone = machine.execute(value, name="e", seed=7, **options)
+        taskless = _TaskCount.made == 0
     general = machine.execute(value, name="e", seed=7, clock=VirtualClock(START), **options)
     clocks = _LoneClock.made
     assert len(clocks) == 1
-    return _view(lone), _view(general), clocks[0].subscriptions == 0
+    return _view(lone), _view(general), clocks[0].subscriptions == 0, taskless
 
 
 def _view(execution: Any) -> tuple[Any, ...]:
@@ -147,7 +184,11 @@ def machines(draw: st.DrawFn) -> tuple[dict[str, Any], int]:
         states[name] = spec
     states["Done"] = {"Type": "Succeed"}
     failures = draw(st.integers(0, 4))
-    return {"StartAt": "S0", "States": states, "TimeoutSeconds": draw(st.sampled_from([5, 60, 3600]))}, failures
+    definition: dict[str, Any] = {"StartAt": "S0", "States": states}
+    timeout = draw(st.sampled_from([None, 5, 60, 3600]))
+    if timeout is not None:
+        definition["TimeoutSeconds"] = timeout
+    return definition, failures
 
 
 @settings(max_examples=80, deadline=None, derandomize=True)
@@ -162,9 +203,75 @@ def test_small_machines_give_the_same_history_both_ways(
     machine = StateMachine.from_json(definition, machine_type=machine_type)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(asl_engine.machine, "VirtualClock", _LoneClock)
-        lone, general, alone = run_both(machine, {"items": [1, 2, 3], "last": 5}, mocks=mocks)
+        lone, general, alone, taskless = run_both_counting(machine, {"items": [1, 2, 3], "last": 5}, mocks=mocks)
     assert lone == general
     assert alone
+    kinds = {spec["Type"] for spec in definition["States"].values()}
+    if "TimeoutSeconds" not in definition and not kinds & {"Parallel", "Map"}:
+        assert taskless  # waits and retries were clock jumps: the execution never became a task
+
+
+# -- without a task: Scheduler.drive_alone (a lone execution with no TimeoutSeconds) -----------------------
+
+
+def test_retries_and_waits_run_without_a_task_and_record_the_same_history(lone_clock: type[_LoneClock]) -> None:
+    """W5's shape: a mocked Task failing three times under a Retry, then a Wait."""
+    definition = {
+        "StartAt": "Call",
+        "States": {
+            "Call": {
+                "Type": "Task",
+                "Resource": "arn:aws:lambda:us-east-1:123456789012:function:flaky",
+                "Retry": [{"ErrorEquals": ["E"], "IntervalSeconds": 1, "BackoffRate": 2, "MaxAttempts": 3}],
+                "Next": "Pause",
+            },
+            "Pause": {"Type": "Wait", "Seconds": 60, "Next": "Done"},
+            "Done": {"Type": "Pass", "End": True},
+        },
+    }
+    failure = {"Throw": {"Error": "E", "Cause": "c"}}
+    mocks = {"Call": [failure, failure, failure, {"Return": {"ok": True}}]}
+    lone, general, alone, taskless = run_both_counting(StateMachine.from_json(definition), {}, mocks=mocks)
+    assert lone == general
+    assert lone[:2] == ("SUCCEEDED", {"ok": True})
+    assert alone and taskless
+    assert lone_clock.made[0].now() - START.timestamp() == 1 + 2 + 4 + 60  # the clock jumped to each timer
+
+
+def test_a_long_loop_passes_its_checkpoints_without_a_task(lone_clock: type[_LoneClock]) -> None:
+    """The transition checkpoint (a pause every CHECK_EVERY states) goes on at once when alone."""
+    definition = {
+        "StartAt": "Count",
+        "States": {
+            "Count": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "More?"},
+            "More?": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.n", "NumericLessThan": CHECK_EVERY, "Next": "Count"}],
+                "Default": "Done",
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    lone, general, alone, taskless = run_both_counting(StateMachine.from_json(definition), {"n": 0})
+    assert lone == general
+    assert lone[:2] == ("SUCCEEDED", {"n": CHECK_EVERY})
+    assert alone and taskless
+
+
+def test_a_timeout_or_a_parallel_makes_the_execution_a_task(lone_clock: type[_LoneClock]) -> None:
+    """A TimeoutSeconds needs a watchdog task beside the execution; a Parallel's branches are tasks."""
+    waiting = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": True}}}
+    timed = StateMachine.from_json({**waiting, "TimeoutSeconds": 3})
+    lone, general, _, taskless = run_both_counting(timed, {})
+    assert lone == general and lone[0] == "TIMED_OUT"
+    assert not taskless
+    other = {"StartAt": "V", "States": {"V": {"Type": "Wait", "Seconds": 7, "End": True}}}
+    parallel = StateMachine.from_json(
+        {"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [waiting, other], "End": True}}}
+    )
+    lone, general, alone, taskless = run_both_counting(parallel, {})
+    assert lone == general and lone[0] == "SUCCEEDED"
+    assert alone and not taskless
 
 
 def test_a_task_waiting_for_a_token_hands_over_to_the_coordinated_path(lone_clock: type[_LoneClock]) -> None:

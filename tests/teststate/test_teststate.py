@@ -57,6 +57,19 @@ def test_the_backoff_is_the_wait_a_full_execution_makes_before_that_retry() -> N
     assert backoffs == waits == [3, 6]
 
 
+def test_a_full_jitter_backoff_is_drawn_from_the_seeded_random_source() -> None:
+    """The retrier asks for the frame's random source only with JitterStrategy FULL."""
+    jittered = {**RETRYING, "Retry": [{**RETRYING["Retry"][1], "IntervalSeconds": 100, "JitterStrategy": "FULL"}]}
+    backoffs = {
+        machine(jittered)
+        .test_state("S", {"id": 1}, mock=THROTTLED, inspection_level="DEBUG", seed=seed)
+        .inspection_data["errorDetails"]["retryBackoffIntervalSeconds"]
+        for seed in range(8)
+    }
+    assert all(0 <= backoff <= 100 for backoff in backoffs)
+    assert len(backoffs) > 1  # drawn, not the interval itself
+
+
 def test_once_the_retries_are_used_up_the_catcher_takes_the_error() -> None:
     result = machine(RETRYING).test_state(
         "S", {"id": 1}, mock=THROTTLED, inspection_level="DEBUG", retrier_retry_count=2

@@ -54,7 +54,7 @@ async def run_with_policy(
             error = failure.error if isinstance(failure, StateFailure) else failure
             if isinstance(failure, StateFailure):
                 frame.last_event_id = failure.cause_event_id
-            retry = policy.next_retry(error, attempts, run.random_for(frame))
+            retry = policy.next_retry(error, attempts, frame)
             if retry is not None:
                 run.transitions += 1  # each retry is a state transition (as AWS counts them)
                 if run.transitions >= run.limits.max_transitions:

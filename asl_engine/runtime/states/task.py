@@ -52,6 +52,11 @@ class TaskEvents:
         self.timed_out = f"{prefix}TimedOut"
 
 
+_NOT_CALLED: Any = object()
+
+_PLAIN_RESULTS = frozenset({dict, list, str, int, float, bool, type(None)})
+"""Results that cannot be awaitable: a handler's usual answer skips ``inspect.isawaitable`` (an ABC check)."""
+
 _LAMBDA_EVENTS = TaskEvents("LambdaFunction")
 _ACTIVITY_EVENTS = TaskEvents("Activity")
 _TASK_EVENTS = TaskEvents("Task")
@@ -62,7 +67,7 @@ class TaskState(StateNode):
     aborted_type = "TaskStateAborted"
     blocking = True
     retriable = True
-    __slots__ = ("events", "heartbeat", "policy", "resource", "resource_tag", "timeout")
+    __slots__ = ("events", "heartbeat", "policy", "resource", "resource_tag", "submits", "timeout")
 
     def __init__(self, name: str, spec: dict[str, Any], pointer: str, context: CompileContext) -> None:
         super().__init__(name, spec, pointer, context)
@@ -78,8 +83,12 @@ class TaskState(StateNode):
             "resourceType": self.resource.history_resource_type,
             "resource": self.resource.history_resource,
         }
-        self.timeout: SecondsSource = context.seconds_source(spec, "TimeoutSeconds", pointer, self.query_language)
-        self.heartbeat: SecondsSource = context.seconds_source(spec, "HeartbeatSeconds", pointer, self.query_language)
+        language = self.query_language
+        self.timeout: SecondsSource | None = _seconds_source(context, spec, "TimeoutSeconds", pointer, language)
+        self.heartbeat: SecondsSource | None = _seconds_source(context, spec, "HeartbeatSeconds", pointer, language)
+        """None without the field (or its ``*Path``): most tasks set neither, and skip the call."""
+        self.submits = self.resource.pattern != "request-response"
+        """Whether a mock's final answer records ``TaskSubmitted`` first (``_record_answered_submission``)."""
         self.policy = RetryPolicy(
             compile_retriers(spec.get("Retry"), f"{pointer}/Retry"),
             compile_catchers(spec.get("Catch"), f"{pointer}/Catch", context, self.flow, self.query_language),
@@ -97,8 +106,8 @@ class TaskState(StateNode):
         run = frame.run
         flow = self.flow
         selected = flow.selected_input(frame, raw_input)
-        timeout = self.timeout(frame, raw_input, selected)
-        heartbeat = self.heartbeat(frame, raw_input, selected)
+        timeout = None if self.timeout is None else self.timeout(frame, raw_input, selected)
+        heartbeat = None if self.heartbeat is None else self.heartbeat(frame, raw_input, selected)
         if self.resource.pattern == "wait-for-task-token":
             frame.task_token = run.new_task_token(frame)
         parameters = flow.effective_input(frame, raw_input)
@@ -142,7 +151,7 @@ class TaskState(StateNode):
             except UnansweredTask as unanswered:
                 raise run.unanswered_task(unanswered) from None
         scheduled = frame.record(events.scheduled, self._scheduled_details(run.region, parameters, timeout, heartbeat))
-        request.idempotency_key = f"{run.identity.execution_arn}/{self.name}/{scheduled}"
+        request.idempotency_key = f"{run.execution_arn}/{self.name}/{scheduled}"
         if events is _TASK_EVENTS:
             frame.record(events.started, dict(self.resource_tag))
         elif events is _ACTIVITY_EVENTS:
@@ -153,7 +162,15 @@ class TaskState(StateNode):
         try:
             if handler is None:
                 handler = run.handler_for(self.name, self.resource)  # raises the explanatory error
-            result = await self._invoke(frame, request, handler, timeout, heartbeat, scheduled)
+            if request.task_token is None and run.durable is None:
+                # The usual task: its handler answers at once (a mock, a function), awaited by nobody.
+                result = self._call_now(frame, request, handler)
+                if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
+                    result = await self._invoke(frame, request, handler, timeout, heartbeat, scheduled, result)
+                elif self.submits and getattr(handler, "completes_callback", False):
+                    self._record_answered_submission(frame)
+            else:
+                result = await self._invoke(frame, request, handler, timeout, heartbeat, scheduled)
         except StatesError as error:
             if isinstance(error, UnansweredTask):
                 run.unanswered_task(error)
@@ -183,7 +200,10 @@ class TaskState(StateNode):
         timeout: float | None,
         heartbeat: float | None,
         scheduled: int,
+        answer: Any = _NOT_CALLED,
     ) -> Any:
+        """Call the handler (``answer``: what it returned already, an awaitable) and wait for its result,
+        its ``.sync`` job or its task token's answer."""
         run = frame.run
         started = run.clock.now()
         deadline = None if timeout is None else started + timeout
@@ -201,13 +221,15 @@ class TaskState(StateNode):
             try:
                 if durable is not None:
                     outcome = await durable.invoke(frame, request, handler, scheduled, deadline)
+                elif answer is not _NOT_CALLED:
+                    outcome = answer
                 else:
                     outcome = handler(request)
             except StatesError as error:
                 if final_answer and error.error != failures.RUNTIME:
                     self._record_answered_submission(frame)
                 raise
-            if durable is None and inspect.isawaitable(outcome):
+            if durable is None and type(outcome) not in _PLAIN_RESULTS and inspect.isawaitable(outcome):
                 name = f"task {self.name}"
                 if run.activities is None:
                     outcome = await with_deadline(run.scheduler, _as_coroutine(outcome), deadline, name)
@@ -251,6 +273,18 @@ class TaskState(StateNode):
                 if durable is not None:
                     durable.token_closed(pending.token)
 
+    def _call_now(self, frame: Frame, request: TaskRequest, handler: TaskHandler) -> Any:
+        """The handler's answer to a task without a token in an in-memory execution: ``_invoke``'s
+        call, without its coroutine (a handler's exception fails the task as there)."""
+        try:
+            return handler(request)
+        except StatesError as error:
+            if getattr(handler, "completes_callback", False) and error.error != failures.RUNTIME:
+                self._record_answered_submission(frame)
+            raise
+        except Exception as error:
+            raise StatesError(type(error).__name__, _handler_failure(error)) from error
+
     def _record_worker_started(self, frame: Frame, worker_name: str | None) -> None:
         frame.record(self.events.started, {} if worker_name is None else {"workerName": worker_name})
 
@@ -287,6 +321,14 @@ class TaskState(StateNode):
         if error.cause is not None:
             details["cause"] = error.cause
         return details
+
+
+def _seconds_source(
+    context: CompileContext, spec: dict[str, Any], field: str, pointer: str, query_language: str
+) -> SecondsSource | None:
+    if field not in spec and f"{field}Path" not in spec:
+        return None
+    return context.seconds_source(spec, field, pointer, query_language)
 
 
 def _handler_failure(error: Exception) -> str:
