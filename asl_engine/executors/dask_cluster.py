@@ -28,6 +28,7 @@ from asl_engine.runtime.map_run.executor import ExecutorSession, MapJob, ReportI
 from asl_engine.services.registry import Resources
 
 CONNECT_TIMEOUT_SECONDS = 30
+LOCAL_CLUSTER_TIMEOUT_SECONDS = 120
 
 
 class DaskExecutor:
@@ -67,21 +68,17 @@ class DaskSession(RemoteSession):
         self._futures: dict[int, Any] = {}
         try:
             if executor.address is None:
-                with dask.config.set({"distributed.scheduler.allowed-failures": executor.retries}):
-                    self._cluster = distributed.LocalCluster(
-                        n_workers=os.cpu_count() or 1,
-                        threads_per_worker=1,
-                        processes=True,
-                        dashboard_address=":0",  # a free port: never clash with another cluster
-                    )
+                self._cluster = _local_cluster(dask, distributed, executor.retries)
                 self._client = distributed.Client(self._cluster)
+                # Workers in processes of their own join when they have started: every one is to be
+                # checked (and counted) before any child runs.
+                self._client.wait_for_workers(os.cpu_count() or 1, timeout=LOCAL_CLUSTER_TIMEOUT_SECONDS)
             else:
                 self._client = distributed.Client(executor.address, timeout=CONNECT_TIMEOUT_SECONDS)
-        except OSError as error:
+        except (OSError, TimeoutError) as error:
             self._shutdown()
-            raise executor_failure(
-                f"The Map state '{self._node_name}' cannot reach the Dask scheduler at {executor.address}: {error}"
-            ) from None
+            where = f"the Dask scheduler at {executor.address}" if executor.address else "its local Dask cluster"
+            raise executor_failure(f"The Map state '{self._node_name}' cannot reach {where}: {error}") from None
         self.workers = max(1, len(self._client.scheduler_info(n_workers=-1).get("workers", {})))
         if executor.address is not None and executor.upload:
             self._upload_projects()
@@ -169,3 +166,32 @@ class DaskSession(RemoteSession):
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
+
+
+def _local_cluster(dask: Any, distributed: Any, retries: int) -> Any:
+    """A cluster on this machine, one single-threaded worker per core.
+
+    Where it can (not on Windows), the scheduler and each worker (with its nanny) run in processes of
+    their own (``SubprocessCluster``), as ``dask scheduler`` and ``dask worker`` would: a
+    ``LocalCluster`` runs its scheduler and nannies on an event loop in the driver's process, where
+    they cost about 0.35 ms of the driver's CPU per item, next to the driver's own work.
+    """
+    workers = os.cpu_count() or 1
+    try:
+        subprocess_cluster: Any = importlib.import_module("distributed.deploy.subprocess").SubprocessCluster
+    except (ImportError, AttributeError):
+        subprocess_cluster = None
+    if subprocess_cluster is not None and os.name != "nt":
+        return subprocess_cluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            dashboard_address=None,
+            scheduler_kwargs={"allowed_failures": retries, "dashboard": False},
+        )
+    with dask.config.set({"distributed.scheduler.allowed-failures": retries}):
+        return distributed.LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",  # a free port: never clash with another cluster
+        )
