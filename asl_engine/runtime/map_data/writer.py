@@ -250,8 +250,11 @@ class ResultFiles:
         if file is None:
             file = self._open[group] = _OpenFile(0)
         run = outcome.run
-        if self._writer.transformation == "COMPACT" and status == SUCCEEDED and run and run.output_text is not None:
+        transformation = self._writer.transformation
+        if transformation == "COMPACT" and status == SUCCEEDED and run and run.output_text is not None:
             texts = [run.output_text]  # the output as the child made it: no need to parse and encode it again
+        elif transformation == "NONE" and status == SUCCEEDED and run is not None:
+            texts = [succeeded_record_text(outcome, run)]
         else:
             texts = [_encode(entry) for entry in self._writer.entries([outcome])]
         file.outcomes += 1
@@ -322,6 +325,38 @@ def execution_record(outcome: ChildOutcome) -> dict[str, Any]:
     if run.stop_time is not None:
         record["StopDate"] = _date(run.stop_time)
     return dict(sorted(record.items()))
+
+
+_string = json.encoder.encode_basestring
+"""A JSON string's text as ``_encode`` writes it (``ensure_ascii=False``)."""
+
+_SUCCEEDED_RECORD = (
+    '{{"ExecutionArn":{arn},"Input":{input},"InputDetails":{{"Included":true}},"Name":{name},"Output":{output},'
+    '"OutputDetails":{{"Included":true}},"RedriveCount":0,"RedriveStatus":"NOT_REDRIVABLE",'
+    '"RedriveStatusReason":"Execution is SUCCEEDED and cannot be redriven","StartDate":{start},'
+    '"StateMachineArn":{machine},"Status":"SUCCEEDED"{stop}}}'
+)
+
+
+def succeeded_record_text(outcome: ChildOutcome, run: ChildRecord) -> str:
+    """``_encode(execution_record(outcome))`` of a child that succeeded, without building the record.
+
+    Every child of a large export is one of these: the record's keys, sorted, and its fixed values
+    are written once here; only the child's own strings are encoded
+    (``tests/runtime/map_data/test_record_text.py`` compares the two).
+    """
+    input_text = run.input_text if run.input_text is not None else _encode(outcome.input)
+    output_text = run.output_text if run.output_text is not None else _encode(outcome.output)
+    stop = run.stop_time
+    return _SUCCEEDED_RECORD.format(
+        arn=_string(run.execution_arn),
+        input=_string(input_text),
+        name=_string(run.name),
+        output=_string(output_text),
+        start=_string(_date(run.start_time)),
+        machine=_string(run.state_machine_arn),
+        stop="" if stop is None else f',"StopDate":{_string(_date(stop))}',
+    )
 
 
 @functools.lru_cache(maxsize=1024)
