@@ -206,10 +206,12 @@ SPOOL_IN_MEMORY_CHARS = 8 * 1024 * 1024
 """Result text kept in memory per file before it goes to a temporary file."""
 RESULT_FILE_BYTES = 64 * 1024 * 1024
 """A result file is written, and the next one started, once it holds this many bytes (AWS: 5 GB)."""
+PIECES_PER_WRITE = 256
+"""Records joined before they go to a result file's spool."""
 
 
 class _OpenFile:
-    __slots__ = ("number", "outcomes", "size", "spool", "texts")
+    __slots__ = ("number", "outcomes", "pending", "size", "spool", "texts")
 
     def __init__(self, number: int) -> None:
         self.number = number
@@ -219,6 +221,23 @@ class _OpenFile:
         self.outcomes = 0
         self.texts = 0
         self.size = 0
+        self.pending: list[str] = []
+        """Pieces not yet in the spool: written ``PIECES_PER_WRITE`` at a time (a spool write costs
+        more than a small child's record)."""
+
+    def write(self, piece: str) -> None:
+        pending = self.pending
+        pending.append(piece)
+        if len(pending) >= PIECES_PER_WRITE:
+            self.spool.write("".join(pending))
+            pending.clear()
+
+    def read_all(self) -> str:
+        if self.pending:
+            self.spool.write("".join(self.pending))
+            self.pending.clear()
+        self.spool.seek(0)
+        return self.spool.read()
 
 
 class ResultFiles:
@@ -262,15 +281,14 @@ class ResultFiles:
         for text in texts:
             piece = f"{'' if self._lines or not file.texts else ','}{text}{ending}"
             file.texts += 1
-            file.spool.write(piece)
+            file.write(piece)
             file.size += len(piece) if piece.isascii() else len(piece.encode("utf-8"))
         if file.size >= RESULT_FILE_BYTES:
             self._full.append(self._finish(group, file))
             self._open[group] = _OpenFile(file.number + 1)
 
     def _finish(self, group: str, file: _OpenFile) -> tuple[str, int, str, int]:
-        file.spool.seek(0)
-        text = file.spool.read()
+        text = file.read_all()
         file.spool.close()
         if self._lines:
             return group, file.number, text, file.size
