@@ -1,10 +1,10 @@
 """``dask`` and ``dask://HOST:PORT``: child executions on a Dask cluster (``dask.distributed``).
 
 ``dask://HOST:PORT`` connects to a running scheduler (``dask scheduler``, with ``dask worker``
-processes on any machines); ``dask`` alone starts a local cluster for the Map Run, one
-single-threaded worker process per core. The job travels with each batch (a few kilobytes; each
-worker process prepares it once), every worker prepares it before any child runs (``Client.run``),
-and each batch of children is one task.
+processes on any machines); ``dask`` alone starts a local cluster for the Map Run: a scheduler
+process and one single-threaded worker process per core (``_local_cluster``). The job travels
+with each batch (a few kilobytes; each worker process prepares it once), every worker prepares
+it before any child runs (``Client.run``), and each batch of children is one task.
 
 When a worker dies, Dask's scheduler runs its tasks again elsewhere: the affected children run
 again (at least once per item). A task whose workers keep dying is given up after the scheduler's
