@@ -3,6 +3,7 @@
     python -m benchmarks.distributed_map                  # 1,000,000 rows (about 40 minutes on 2 cores)
     python -m benchmarks.distributed_map --rows 20000     # a quick run
     python -m benchmarks.distributed_map --json out.json  # every number, with the machine
+    python -m benchmarks.distributed_map --out results    # results.json and results.md, updated as it goes
 
 Two measurements, each in a fresh Python process (its peak RSS is the driver's: ``VmHWM``):
 
@@ -14,7 +15,13 @@ Two measurements, each in a fresh Python process (its peak RSS is the driver's: 
    ``--work-ms`` (1 ms) of pure-Python work, through each executor of ``--executors``. Reported:
    items per second (wall clock: the point is using more cores), the speed-up over in-process and
    the driver's peak RSS. Targets: near 2x on two cores for the pool and the cluster (1.8x or more),
-   driver RSS under 1 GB with the ResultWriter.
+   driver RSS under 1 GB with the ResultWriter. Also reported, to explain a speed-up: the driver's
+   CPU time per item, the worker processes' CPU time (the driver's children, counted once they have
+   exited) and their utilisation (worker CPU over wall time and workers), and the load average
+   before and after each run (other processes on the cores skew every wall-clock number).
+
+The results are written after each measurement (``--json`` and ``--out``), so a long run that is
+stopped or fails part-way leaves the numbers it has.
 
 The data and handlers are a small project written to a temporary directory, as a user would have
 it: ``asl.toml`` (``[lambda]`` and ``[s3] path``), ``bench_handlers.py`` and the CSV in the S3
@@ -28,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -143,8 +151,13 @@ def run_once(project: Path, executor: str, history: bool) -> dict[str, Any]:
     machine = StateMachine.from_file(project / "machine.json", name="Benchmark")
     resources = load_resources(project / "asl.toml")
     base = _rss_mb()
+    load_before = _load_average()
+    others = _OtherProcesses()
     wall, cpu = time.perf_counter(), time.process_time()
-    execution = machine.execute({}, resources=resources, executor=executor, history=history, clock=VirtualClock())
+    try:
+        execution = machine.execute({}, resources=resources, executor=executor, history=history, clock=VirtualClock())
+    finally:
+        workers_cpu = others.stop()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return {
         "status": execution.status,
@@ -155,7 +168,52 @@ def run_once(project: Path, executor: str, history: bool) -> dict[str, Any]:
         "cpu_s": cpu,
         "rss_base_mb": base,
         "rss_peak_mb": _rss_peak_mb(),
+        "workers_cpu_s": workers_cpu,
+        "load_before": load_before,
+        "load_after": _load_average(),
     }
+
+
+class _OtherProcesses:
+    """CPU time of this process's descendants while the run lasts: the pool's workers (and its fork
+    server), or the local Dask cluster's workers, nannies and scheduler. Sampled every 0.2 s with
+    psutil (a process that ends between two samples loses at most 0.2 s); 0 without psutil."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._seen: dict[int, float] = {}
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample_until_done, daemon=True)
+        self._thread.start()
+
+    def _sample_until_done(self) -> None:
+        try:
+            import psutil
+        except ImportError:  # pragma: no cover - psutil comes with the [dask] extra
+            return
+        me = psutil.Process()
+        while True:
+            for process in me.children(recursive=True):
+                try:
+                    times = process.cpu_times()
+                except psutil.Error:
+                    continue
+                self._seen[process.pid] = max(self._seen.get(process.pid, 0.0), times.user + times.system)
+            if self._done.wait(0.2):
+                return
+
+    def stop(self) -> float:
+        self._done.set()
+        self._thread.join()
+        return sum(self._seen.values())
+
+
+def _load_average() -> list[float]:
+    try:
+        return [round(value, 2) for value in os.getloadavg()]
+    except OSError:  # pragma: no cover - not on this platform
+        return []
 
 
 def _rss_mb() -> float:
@@ -222,7 +280,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work-ms", type=float, default=1.0, help="pure-Python work per item (1.0 ms)")
     parser.add_argument("--executors", default=",".join(DEFAULT_EXECUTORS), help="comma-separated executors")
     parser.add_argument("--history", action="store_true", help="children record their histories")
-    parser.add_argument("--json", metavar="FILE", help="write every number to FILE")
+    parser.add_argument("--json", metavar="FILE", help="write every number to FILE (after each measurement)")
+    parser.add_argument(
+        "--out",
+        metavar="STEM",
+        default="distributed_map_results",
+        help="STEM.json and STEM.md, rewritten after each measurement (default: distributed_map_results)",
+    )
     parser.add_argument("--run-once", metavar="PROJECT", help=argparse.SUPPRESS)
     parser.add_argument("--executor", default="in-process", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
@@ -230,8 +294,12 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_once(Path(options.run_once), options.executor, options.history)), flush=True)
         return 0
 
-    report: dict[str, Any] = {"machine": describe(), "rows": options.rows, "history": options.history}
+    report: dict[str, Any] = {"machine": describe(), "rows": options.rows, "history": options.history, "runs": {}}
     print("machine: " + "; ".join(f"{key} {value}" for key, value in report["machine"].items()))
+    outputs = [Path(options.out + ".json"), Path(options.out + ".md")]
+    if options.json:
+        outputs.append(Path(options.json))
+    save = lambda: _save(report, outputs)  # noqa: E731 - after each measurement
     work = Path(tempfile.mkdtemp(prefix="asl-distributed-map-"))
     try:
         if options.trivial_rows:
@@ -243,44 +311,113 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"\nfixed cost, in-process, trivial Lambda handler, {options.trivial_rows:,} rows: "
                 f"{per_item:.1f} µs/item CPU ({trivial['wall_s'] / options.trivial_rows * 1e6:.1f} µs wall), "
-                f"driver peak RSS {trivial['rss_peak_mb']:.0f} MB"
+                f"driver peak RSS {trivial['rss_peak_mb']:.0f} MB, load average {_load(trivial)}"
             )
             print(
                 f"  target <= {TRIVIAL_TARGET_US:.0f} µs/item: {'met' if per_item <= TRIVIAL_TARGET_US else 'MISSED'}"
             )
             shutil.rmtree(project)
+            save()
         loops = calibrate(options.work_ms)
         report["loops"] = loops
         print(f"\nscale-out: {options.rows:,} rows, ~{options.work_ms} ms of pure-Python work each ({loops} loops)")
-        runs: dict[str, dict[str, Any]] = {}
+        runs: dict[str, dict[str, Any]] = report["runs"]
         for executor in [name for name in options.executors.split(",") if name]:
             project = make_project(work / executor.replace(":", "-"), options.rows, "work", loops)
             result = measure(project, executor, options.history)
             check_results(project, result["manifest"], options.rows, loops)
-            result["items_per_s"] = options.rows / result["wall_s"]
+            _derive(result, options.rows, executor, runs.get("in-process"))
             runs[executor] = result
             shutil.rmtree(project)
             print(
                 f"  {executor:<12} {result['wall_s']:8.1f} s  {result['items_per_s']:8.0f} items/s  "
-                f"driver peak RSS {result['rss_peak_mb']:6.0f} MB",
+                + (f"{result['speedup']:.2f}x  " if "speedup" in result else "")
+                + f"driver {result['driver_cpu_us_per_item']:6.0f} µs CPU/item  "
+                + (
+                    f"workers {result['workers_cpu_s']:7.1f} s CPU ({result['worker_utilisation']:.0%} busy)  "
+                    if result["workers"]
+                    else ""
+                )
+                + f"driver peak RSS {result['rss_peak_mb']:6.0f} MB  load average {_load(result)}",
                 flush=True,
             )
-        report["runs"] = runs
+            save()
         _print_targets(runs)
+        save()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if options.json:
-        Path(options.json).write_text(json.dumps(report, indent=2), encoding="utf-8")
     return 0
 
 
+def _workers(executor: str) -> int:
+    if executor.startswith("processes"):
+        return int(executor.partition(":")[2] or os.cpu_count() or 1)
+    if executor == "dask":
+        return os.cpu_count() or 1
+    return 0
+
+
+def _derive(result: dict[str, Any], rows: int, executor: str, baseline: dict[str, Any] | None) -> None:
+    """Items per second, the speed-up, the driver's CPU per item and the workers' utilisation."""
+    result["items_per_s"] = rows / result["wall_s"]
+    result["driver_cpu_us_per_item"] = result["cpu_s"] / rows * 1e6
+    workers = result["workers"] = _workers(executor)
+    if workers:
+        result["worker_utilisation"] = result["workers_cpu_s"] / (result["wall_s"] * workers)
+    if baseline is not None and executor != "in-process":
+        result["speedup"] = result["items_per_s"] / baseline["items_per_s"]
+
+
+def _load(result: dict[str, Any]) -> str:
+    before, after = result.get("load_before") or ["?"], result.get("load_after") or ["?"]
+    return f"{before[0]} -> {after[0]}"
+
+
+def _save(report: dict[str, Any], outputs: list[Path]) -> None:
+    """Every number so far, as JSON and as a markdown table (rewritten after each measurement)."""
+    for path in outputs:
+        text = _markdown(report) if path.suffix == ".md" else json.dumps(report, indent=2)
+        path.write_text(text, encoding="utf-8")
+
+
+def _markdown(report: dict[str, Any]) -> str:
+    machine = "; ".join(f"{key} {value}" for key, value in report["machine"].items())
+    lines = ["# Distributed Map benchmark", "", f"machine: {machine}"]
+    trivial = report.get("trivial")
+    if trivial:
+        lines += [
+            "",
+            f"Fixed cost, in-process, trivial handler, {trivial['rows']:,} rows: "
+            f"{trivial['cpu_us_per_item']:.1f} µs of CPU per item (target {TRIVIAL_TARGET_US:.0f}), "
+            f"driver peak RSS {trivial['rss_peak_mb']:.0f} MB, load average {_load(trivial)}",
+        ]
+    runs = report.get("runs") or {}
+    if runs:
+        lines += [
+            "",
+            f"Scale-out, {report['rows']:,} rows, ~1 ms of pure-Python work each ({report.get('loops')} loops):",
+            "",
+            "| executor | wall s | items/s | speed-up | driver CPU µs/item | workers CPU s | worker utilisation "
+            "| driver peak RSS MB | load average |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
+        for executor, result in runs.items():
+            speedup = f"{result['speedup']:.2f}x" if "speedup" in result else "1.00x"
+            workers = f"{result['workers_cpu_s']:.1f}" if result["workers"] else ""
+            busy = f"{result['worker_utilisation']:.0%}" if result["workers"] else ""
+            lines.append(
+                f"| {executor} | {result['wall_s']:.1f} | {result['items_per_s']:,.0f} | {speedup} "
+                f"| {result['driver_cpu_us_per_item']:,.0f} | {workers} | {busy} | {result['rss_peak_mb']:.0f} "
+                f"| {_load(result)} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def _print_targets(runs: dict[str, dict[str, Any]]) -> None:
-    baseline = runs.get("in-process")
     print("\ntargets:")
     for executor, result in runs.items():
-        if executor != "in-process" and baseline is not None:
-            speedup = result["items_per_s"] / baseline["items_per_s"]
-            result["speedup"] = speedup
+        if "speedup" in result:
+            speedup = result["speedup"]
             verdict = "met" if speedup >= SPEEDUP_TARGET else "MISSED"
             target = f"target near 2x, >= {SPEEDUP_TARGET}x"
             print(f"  {executor}: speed-up {speedup:.2f}x over in-process ({target}): {verdict}")

@@ -206,10 +206,12 @@ SPOOL_IN_MEMORY_CHARS = 8 * 1024 * 1024
 """Result text kept in memory per file before it goes to a temporary file."""
 RESULT_FILE_BYTES = 64 * 1024 * 1024
 """A result file is written, and the next one started, once it holds this many bytes (AWS: 5 GB)."""
+PIECES_PER_WRITE = 256
+"""Records joined before they go to a result file's spool."""
 
 
 class _OpenFile:
-    __slots__ = ("number", "outcomes", "size", "spool", "texts")
+    __slots__ = ("number", "outcomes", "pending", "size", "spool", "texts")
 
     def __init__(self, number: int) -> None:
         self.number = number
@@ -219,6 +221,23 @@ class _OpenFile:
         self.outcomes = 0
         self.texts = 0
         self.size = 0
+        self.pending: list[str] = []
+        """Pieces not yet in the spool: written ``PIECES_PER_WRITE`` at a time (a spool write costs
+        more than a small child's record)."""
+
+    def write(self, piece: str) -> None:
+        pending = self.pending
+        pending.append(piece)
+        if len(pending) >= PIECES_PER_WRITE:
+            self.spool.write("".join(pending))
+            pending.clear()
+
+    def read_all(self) -> str:
+        if self.pending:
+            self.spool.write("".join(self.pending))
+            self.pending.clear()
+        self.spool.seek(0)
+        return self.spool.read()
 
 
 class ResultFiles:
@@ -250,8 +269,11 @@ class ResultFiles:
         if file is None:
             file = self._open[group] = _OpenFile(0)
         run = outcome.run
-        if self._writer.transformation == "COMPACT" and status == SUCCEEDED and run and run.output_text is not None:
+        transformation = self._writer.transformation
+        if transformation == "COMPACT" and status == SUCCEEDED and run and run.output_text is not None:
             texts = [run.output_text]  # the output as the child made it: no need to parse and encode it again
+        elif transformation == "NONE" and status == SUCCEEDED and run is not None:
+            texts = [succeeded_record_text(outcome, run)]
         else:
             texts = [_encode(entry) for entry in self._writer.entries([outcome])]
         file.outcomes += 1
@@ -259,15 +281,14 @@ class ResultFiles:
         for text in texts:
             piece = f"{'' if self._lines or not file.texts else ','}{text}{ending}"
             file.texts += 1
-            file.spool.write(piece)
+            file.write(piece)
             file.size += len(piece) if piece.isascii() else len(piece.encode("utf-8"))
         if file.size >= RESULT_FILE_BYTES:
             self._full.append(self._finish(group, file))
             self._open[group] = _OpenFile(file.number + 1)
 
     def _finish(self, group: str, file: _OpenFile) -> tuple[str, int, str, int]:
-        file.spool.seek(0)
-        text = file.spool.read()
+        text = file.read_all()
         file.spool.close()
         if self._lines:
             return group, file.number, text, file.size
@@ -322,6 +343,38 @@ def execution_record(outcome: ChildOutcome) -> dict[str, Any]:
     if run.stop_time is not None:
         record["StopDate"] = _date(run.stop_time)
     return dict(sorted(record.items()))
+
+
+_string = json.encoder.encode_basestring
+"""A JSON string's text as ``_encode`` writes it (``ensure_ascii=False``)."""
+
+_SUCCEEDED_RECORD = (
+    '{{"ExecutionArn":{arn},"Input":{input},"InputDetails":{{"Included":true}},"Name":{name},"Output":{output},'
+    '"OutputDetails":{{"Included":true}},"RedriveCount":0,"RedriveStatus":"NOT_REDRIVABLE",'
+    '"RedriveStatusReason":"Execution is SUCCEEDED and cannot be redriven","StartDate":{start},'
+    '"StateMachineArn":{machine},"Status":"SUCCEEDED"{stop}}}'
+)
+
+
+def succeeded_record_text(outcome: ChildOutcome, run: ChildRecord) -> str:
+    """``_encode(execution_record(outcome))`` of a child that succeeded, without building the record.
+
+    Every child of a large export is one of these: the record's keys, sorted, and its fixed values
+    are written once here; only the child's own strings are encoded
+    (``tests/runtime/map_data/test_record_text.py`` compares the two).
+    """
+    input_text = run.input_text if run.input_text is not None else _encode(outcome.input)
+    output_text = run.output_text if run.output_text is not None else _encode(outcome.output)
+    stop = run.stop_time
+    return _SUCCEEDED_RECORD.format(
+        arn=_string(run.execution_arn),
+        input=_string(input_text),
+        name=_string(run.name),
+        output=_string(output_text),
+        start=_string(_date(run.start_time)),
+        machine=_string(run.state_machine_arn),
+        stop="" if stop is None else f',"StopDate":{_string(_date(stop))}',
+    )
 
 
 @functools.lru_cache(maxsize=1024)

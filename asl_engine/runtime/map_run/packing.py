@@ -20,12 +20,15 @@ def child_seed(map_seed: int, index: int) -> int:
     return (map_seed + (index + 1) * _GOLDEN) & _MASK
 
 
+_UUID_FIXED = ((1 << 128) - 1) ^ (0xF << 76) ^ (0x3 << 62)
+_UUID_VERSION_4 = (0x4 << 76) | (0x2 << 62)
+
+
 def child_name(seed: int) -> str:
-    """The child's execution name: a version-4 UUID derived from its seed."""
-    digest = bytearray(hashlib.blake2b(seed.to_bytes(8, "little"), digest_size=16).digest())
-    digest[6] = (digest[6] & 0x0F) | 0x40
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    text = digest.hex()
+    """The child's execution name: a version-4 UUID derived from its seed (the digest's version
+    nibble and variant bits set, as ``uuid.UUID(bytes=..., version=4)`` would)."""
+    digest = hashlib.blake2b(seed.to_bytes(8, "little"), digest_size=16).digest()
+    text = "%032x" % ((int.from_bytes(digest) & _UUID_FIXED) | _UUID_VERSION_4)
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
@@ -52,6 +55,8 @@ class ChildRandom(random.Random):
         return state ^ (state >> 31)
 
     def getrandbits(self, k: int) -> int:
+        if k == 128:  # a request id, a log stream, a task token: two draws
+            return (self._next() << 64) | self._next()
         if k < 0:
             raise ValueError("number of bits must be non-negative")
         bits, value = 0, 0

@@ -66,7 +66,8 @@ class LambdaContext:
         self.client_context = client_context
         self._deadline = deadline
         self._clock = clock
-        self._log = io.StringIO()
+        self._log: io.StringIO | None = None
+        """Made when the handler first logs (most never do)."""
 
     def __repr__(self) -> str:
         return (
@@ -80,8 +81,10 @@ class LambdaContext:
 
     def log(self, message: str) -> None:
         """Write to the invocation's log (returned as ``LogResult`` when the caller asks for ``LogType: Tail``)."""
+        if self._log is None:
+            self._log = io.StringIO()
         self._log.write(str(message))
 
     @property
     def logged(self) -> str:
-        return self._log.getvalue()
+        return "" if self._log is None else self._log.getvalue()

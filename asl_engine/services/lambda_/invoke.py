@@ -114,7 +114,7 @@ class LambdaService:
         context = LambdaContext(
             function_name=function.name,
             function_version=version,
-            invoked_function_arn=ref.arn(env.region, env.account, qualifier=qualifier),
+            invoked_function_arn=_invoked_arn(ref, env.region, env.account, qualifier),
             memory_limit_in_mb=function.memory_size,
             aws_request_id=request_id,
             log_group_name=f"/aws/lambda/{function.name}",
@@ -127,6 +127,12 @@ class LambdaService:
         # must not leak into the execution (the history still references the parameters).
         copied = json.loads(json.dumps(event))
         return PreparedCall(function, copied, context, version, env.clock.now)
+
+
+@functools.lru_cache(maxsize=256)
+def _invoked_arn(ref: FunctionRef, region: str, account: str, qualifier: str | None) -> str:
+    """``context.invoked_function_arn``: the same few per execution, asked for on every invocation."""
+    return ref.arn(region, account, qualifier=qualifier)
 
 
 @functools.lru_cache(maxsize=64)

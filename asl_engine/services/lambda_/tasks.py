@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import math
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.runtime.handlers import TaskRequest
@@ -35,6 +36,9 @@ from asl_engine.services.lambda_.runtime import Outcome
 from asl_engine.services.sdk_metadata import lambda_headers, trace_id, with_metadata
 from asl_engine.services.support import environment_of, parameters_error, parameters_object
 
+if TYPE_CHECKING:
+    from asl_engine.definition.arns import ResourceRef
+
 INVOCATION_TYPES = ("Event", "RequestResponse", "DryRun")
 LOG_TYPES = ("None", "Tail")
 LOG_TAIL_BYTES = 4096
@@ -49,7 +53,7 @@ class LegacyLambdaTask:
     def __call__(self, request: TaskRequest) -> Any:
         env = environment_of(request)
         resource = request.resource
-        ref = FunctionRef(resource.action, resource.qualifier, resource.region, resource.account)
+        ref = _function_ref(resource)
         request_id = new_request_id(env)
         function = self.service.resolve(env, resource.arn, ref, ref.qualifier, request_id, request)
         call = self.service.prepare(
@@ -59,6 +63,12 @@ class LegacyLambdaTask:
         if env.clock.virtual:
             return _legacy_result(call.run_inline())
         return _legacy_result_later(env, call)
+
+
+@functools.lru_cache(maxsize=256)
+def _function_ref(resource: ResourceRef) -> FunctionRef:
+    """The function a legacy Lambda Task's resource names (the same few, on every invocation)."""
+    return FunctionRef(resource.action, resource.qualifier, resource.region, resource.account)
 
 
 async def _legacy_result_later(env: TaskEnvironment, call: PreparedCall) -> Any:
