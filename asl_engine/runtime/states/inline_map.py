@@ -172,7 +172,8 @@ class InlineIterations:
         """Run every iteration, at most ``max_concurrency`` (0: the cap) at a time; the outputs in
         item order, or ``StateFailure`` when one fails."""
         limit = INLINE_CONCURRENCY_CAP if max_concurrency == 0 else min(max_concurrency, INLINE_CONCURRENCY_CAP)
-        frame, runner, results, details = self.frame, self.runner, self.results, self.details
+        frame, runner, results = self.frame, self.runner, self.results
+        history, clock, name = frame.run.history, frame.run.clock, self.node.name
         total = len(results)
         while self.next_index < min(total, limit):
             self.start_next(started)
@@ -186,7 +187,9 @@ class InlineIterations:
                 if isinstance(outcome, ChildFailure):
                     await self.fail(index, outcome)
                 results[index], child_last = outcome
-                last_event = frame.record_aside("MapIterationSucceeded", details(index), cause=child_last)
+                last_event = history.add_iteration(
+                    "MapIterationSucceeded", child_last, clock.now(), name, index, frame.entered_event_id
+                )
                 if self.next_index < total:
                     self.start_next(child_last)
         except Cancelled as cancelled:
@@ -207,8 +210,10 @@ class InlineIterations:
         frame = self.frame
         index = self.next_index
         self.next_index = index + 1
-        frame.last_event_id = cause
-        begun = frame.record("MapIterationStarted", self.details(index))
+        run = frame.run
+        frame.last_event_id = begun = run.history.add_iteration(
+            "MapIterationStarted", cause, run.clock.now(), self.node.name, index, frame.entered_event_id
+        )
         self.runner.launch(index, frame.child(VariableScope(frame.variables), begun))
 
     async def fail(self, index: int, failure: ChildFailure) -> NoReturn:
@@ -253,13 +258,20 @@ class InlineIterations:
 
 
 def _run_to_end(scope: CompiledScope, child: Frame, value: Any) -> Outcome | _Paused:
-    """Run an iteration whose states never suspend, without a scheduler task: its outcome, or (at a
-    checkpoint of the execution, the one place where such an iteration pauses) where it paused."""
-    from asl_engine.runtime.interpreter import run_child_scope
+    """Run an iteration whose states never suspend, without a scheduler task or a coroutine: its
+    outcome, or (at a checkpoint of the execution, the one place where such an iteration pauses)
+    where it paused."""
+    from asl_engine.runtime.interpreter import run_child_scope_directly
 
-    steps = run_child_scope(scope, child, value)
     try:
-        request = steps.send(None)
+        outcome = run_child_scope_directly(scope, child, value)
+    except ChildFailure as failure:
+        return failure
+    if type(outcome) is tuple:
+        return outcome
+    steps = cast("Coroutine[Any, Any, tuple[Any, int]]", outcome)
+    try:
+        request = steps.send(None)  # goes through the checkpoint, up to its pause
     except StopIteration as ended:
         return cast("tuple[Any, int]", ended.value)
     except ChildFailure as failure:
