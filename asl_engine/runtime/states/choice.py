@@ -73,7 +73,11 @@ class ChoiceState(StateNode):
                     self.exit(frame, raw_input, None)
                     frame.run.decisions.append(decision)
                     return raw_input, next_state
-            return self._default(frame, raw_input, raw_input)
+            if self.default is None:
+                raise StatesError(failures.NO_CHOICE_MATCHED, "No Matches!")
+            self.exit(frame, raw_input, None)
+            frame.run.decisions.append(self.default_decision)
+            return raw_input, self.default
         data = self.flow.selected_input(frame, raw_input)
         for index, branch in enumerate(self.branches):
             if branch.matches(frame, raw_input, data):

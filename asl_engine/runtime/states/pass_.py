@@ -20,7 +20,7 @@ class PassState(StateNode):
     """Compile the plain JSONPath Pass to its one step (``tests/runtime/test_state_fast_paths.py``
     turns this off to compare whole histories with the general path)."""
 
-    __slots__ = ("has_result", "plain", "plain_parameters", "result")
+    __slots__ = ("has_result", "plain", "plain_output_path", "plain_parameters", "result")
 
     def __init__(self, name: str, spec: dict[str, Any], pointer: str, context: CompileContext) -> None:
         super().__init__(name, spec, pointer, context)
@@ -28,16 +28,20 @@ class PassState(StateNode):
         self.result = spec.get("Result")
         flow = self.flow
         # The common Pass (W1-W3): JSONPath, no InputPath, no Result, nothing after the effective
-        # input (ResultPath, ResultSelector, OutputPath, Assign): its output is its Parameters applied
-        # to its input, or its input. ``run`` then skips the data flow's generic steps.
+        # input but an OutputPath (no ResultPath, ResultSelector or Assign): its output is its
+        # Parameters applied to its input (or its input), then its OutputPath. ``run`` then skips the
+        # data flow's generic steps.
         self.plain = (
             self.specialise
             and isinstance(flow, JsonPathFlow)
             and not self.has_result
             and flow.input_path is ABSENT
-            and flow.result_is_output
+            and flow.assign is None
+            and flow.result_selector is None
+            and flow.result_path is ABSENT
         )
         self.plain_parameters: CompiledTemplate | None = flow.parameters if self.plain else None  # type: ignore[attr-defined]
+        self.plain_output_path: Any = flow.output_path if self.plain else ABSENT  # type: ignore[attr-defined]
 
     def run(self, frame: Frame, raw_input: Any) -> Transition:
         if self.plain:
@@ -49,6 +53,8 @@ class PassState(StateNode):
                     output = parameters.evaluate(raw_input, frame)
                 except (PathNotFoundError, EvaluationError) as error:
                     raise evaluation_guard(frame, error) from None
+            if self.plain_output_path is not ABSENT:
+                output = self.flow.apply_output_path(frame, output)  # type: ignore[attr-defined]
             self.exit(frame, output, None)
             return output, self.next_state
         flow = self.flow
