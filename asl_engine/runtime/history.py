@@ -181,7 +181,7 @@ class History:
     events in about 100 bytes each, payload texts included (docs/performance.md, "Memory").
     """
 
-    __slots__ = ("_own_rows", "_slots", "last_id", "limit", "listeners", "record", "wants_text")
+    __slots__ = ("_own_rows", "_slots", "last_id", "limit", "listeners", "record", "state_rows", "wants_text")
 
     def __init__(
         self, record: bool = True, listeners: list[EventListener] | None = None, limit: int | None = None
@@ -195,6 +195,13 @@ class History:
         """Whether state events need their payload text (recording, or someone listening)."""
         self._own_rows = type(self).add is History.add
         """False for a subclass that routes events through its own ``add`` (``RecordedHistory``)."""
+        self.state_rows: list[Any] | None = (
+            self._slots if record and self._own_rows and not self.listeners else None
+        )
+        """The rows to which the state loop (``run_states``) and ``StateNode.exit`` append state events
+        themselves, ``add_state`` written out on the hottest path; None when every event must go
+        through ``add_state`` (not recorded, listened to, or routed by a subclass). Listeners are
+        fixed when the history is made."""
 
     def add(
         self,
@@ -301,7 +308,7 @@ class History:
     def restored(cls, rows: list[Any]) -> History:
         """A finished history from its ``rows``."""
         history = cls()
-        history._slots = rows
+        history._slots = history.state_rows = rows
         history.last_id = len(rows) // ROW_WIDTH
         return history
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import StatesError
 from asl_engine.runtime.children import ChildFailure
+from asl_engine.runtime.history import HistoryLimitReached
 from asl_engine.runtime.json_text import to_json_text
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
     now = run.clock.now
     history = run.history
     wants_text = history.wants_text
+    rows, limit = history.state_rows, history.limit
     while name is not None:
         if checked:
             checked = False
@@ -59,7 +61,13 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
                 text = frame.last_output_text
             else:
                 frame.last_output, frame.last_output_text = value, (text := to_json_text(value))
-            event_id = history.add_state(node.entered_type, cause, timestamp, name, "input", text)
+            if rows is not None:  # History.add_state, written out
+                event_id = history.last_id = history.last_id + 1
+                rows += (node.entered_type, None if cause == event_id - 1 else cause, timestamp, name, text, None)
+                if event_id == limit:
+                    raise HistoryLimitReached(event_id)
+            else:
+                event_id = history.add_state(node.entered_type, cause, timestamp, name, "input", text)
         else:
             event_id = history.add_state(node.entered_type, cause, timestamp, name, "input", "")
         frame.entered_event_id = frame.last_event_id = event_id
