@@ -43,6 +43,7 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
     history = run.history
     wants_text = history.wants_text
     rows, limit = history.state_rows, history.limit
+    gates = run.visit_gates  # set before the execution's first state, if ever
     while name is not None:
         if checked:
             checked = False
@@ -71,7 +72,7 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
         else:
             event_id = history.add_state(node.entered_type, cause, timestamp, name, "input", "")
         frame.entered_event_id = frame.last_event_id = event_id
-        if node.blocking or (run.visit_gates is not None and (run.stream, event_id) in run.visit_gates):
+        if node.blocking or (gates is not None and (run.stream, event_id) in gates):
             return value, name, node
         value, name = node.run(frame, value)
     return value, None, None
@@ -114,7 +115,8 @@ async def run_child_scope(
         failed_in = scope.states[frame.state_name]
         raise ChildFailure(error, frame.last_event_id, failed_in.aborted_type) from None
     finally:
-        frame.run.release_variables(frame.variables)  # the branch's or iteration's scope ends here
+        if frame.variables.sizes:
+            frame.run.release_variables(frame.variables)  # the branch's or iteration's scope ends here
     return output, frame.last_event_id
 
 
@@ -137,6 +139,6 @@ def run_child_scope_directly(
         failed_in = scope.states[frame.state_name]
         raise ChildFailure(error, frame.last_event_id, failed_in.aborted_type) from None
     finally:
-        if ended:
+        if ended and frame.variables.sizes:
             frame.run.release_variables(frame.variables)  # the iteration's scope ends here
     return value, frame.last_event_id

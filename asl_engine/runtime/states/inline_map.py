@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
 from asl_engine.runtime.frame import VariableScope
+from asl_engine.runtime.interpreter import run_child_scope, run_child_scope_directly
 from asl_engine.runtime.scheduler import Cancelled
 from asl_engine.runtime.states.retrying import StateFailure
 
@@ -114,11 +115,19 @@ class IterationRunner:
         nothing_else_ready = self._scheduler.nothing_else_ready
         while waiting and nothing_else_ready():
             index, child = waiting.popleft()
-            outcome = _run_to_end(scope, child, inputs[index])
-            if isinstance(outcome, _Paused):
-                self._adopt(index, outcome)
-            else:
+            try:
+                outcome = run_child_scope_directly(scope, child, inputs[index])
+            except ChildFailure as failure:
+                ended.append((index, failure))
+                continue
+            if type(outcome) is tuple:
                 ended.append((index, outcome))
+                continue
+            paused = _pause(cast("Coroutine[Any, Any, tuple[Any, int]]", outcome))
+            if isinstance(paused, _Paused):
+                self._adopt(index, paused)
+            else:
+                ended.append((index, paused))
         if waiting:
             self.direct = False
             while waiting:
@@ -238,8 +247,6 @@ class InlineIterations:
 
     async def _task(self, index: int, child: Frame) -> tuple[Any, int]:
         """An iteration as a scheduler task; a running one that is stopped records its abort."""
-        from asl_engine.runtime.interpreter import run_child_scope
-
         return await self._guarded(index, run_child_scope(self.node.processor, child, self.inputs[index]))
 
     async def _resumed(self, index: int, paused: _Paused) -> tuple[Any, int]:
@@ -257,21 +264,11 @@ class InlineIterations:
             raise
 
 
-def _run_to_end(scope: CompiledScope, child: Frame, value: Any) -> Outcome | _Paused:
-    """Run an iteration whose states never suspend, without a scheduler task or a coroutine: its
-    outcome, or (at a checkpoint of the execution, the one place where such an iteration pauses)
-    where it paused."""
-    from asl_engine.runtime.interpreter import run_child_scope_directly
-
+def _pause(steps: Coroutine[Any, Any, tuple[Any, int]]) -> Outcome | _Paused:
+    """An iteration run directly reached a checkpoint of the execution (the one place where such an
+    iteration pauses): ``steps`` goes on from there, through the checkpoint up to its pause."""
     try:
-        outcome = run_child_scope_directly(scope, child, value)
-    except ChildFailure as failure:
-        return failure
-    if type(outcome) is tuple:
-        return outcome
-    steps = cast("Coroutine[Any, Any, tuple[Any, int]]", outcome)
-    try:
-        request = steps.send(None)  # goes through the checkpoint, up to its pause
+        request = steps.send(None)
     except StopIteration as ended:
         return cast("tuple[Any, int]", ended.value)
     except ChildFailure as failure:
