@@ -195,9 +195,7 @@ class History:
         """Whether state events need their payload text (recording, or someone listening)."""
         self._own_rows = type(self).add is History.add
         """False for a subclass that routes events through its own ``add`` (``RecordedHistory``)."""
-        self.state_rows: list[Any] | None = (
-            self._slots if record and self._own_rows and not self.listeners else None
-        )
+        self.state_rows: list[Any] | None = self._slots if record and self._own_rows and not self.listeners else None
         """The rows to which the state loop (``run_states``) and ``StateNode.exit`` append state events
         themselves, ``add_state`` written out on the hottest path; None when every event must go
         through ``add_state`` (not recorded, listened to, or routed by a subclass). Listeners are

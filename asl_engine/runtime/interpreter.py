@@ -104,9 +104,7 @@ async def run_scope(
             checked = True
 
 
-async def run_child_scope(
-    scope: CompiledScope, frame: Frame, value: Any, name: str | None = None
-) -> tuple[Any, int]:
+async def run_child_scope(scope: CompiledScope, frame: Frame, value: Any, name: str | None = None) -> tuple[Any, int]:
     """Run a branch or an iteration: its output and last event id, or ``ChildFailure`` (naming the
     abort event of the state it failed in). ``name``: go on from there (see ``run_child_scope_directly``)."""
     try:
