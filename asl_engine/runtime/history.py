@@ -181,7 +181,7 @@ class History:
     events in about 100 bytes each, payload texts included (docs/performance.md, "Memory").
     """
 
-    __slots__ = ("_slots", "last_id", "limit", "listeners", "record", "wants_text")
+    __slots__ = ("_own_rows", "_slots", "last_id", "limit", "listeners", "record", "state_rows", "wants_text")
 
     def __init__(
         self, record: bool = True, listeners: list[EventListener] | None = None, limit: int | None = None
@@ -193,6 +193,13 @@ class History:
         self.limit = limit
         self.wants_text = record or bool(self.listeners)
         """Whether state events need their payload text (recording, or someone listening)."""
+        self._own_rows = type(self).add is History.add
+        """False for a subclass that routes events through its own ``add`` (``RecordedHistory``)."""
+        self.state_rows: list[Any] | None = self._slots if record and self._own_rows and not self.listeners else None
+        """The rows to which the state loop (``run_states``) and ``StateNode.exit`` append state events
+        themselves, ``add_state`` written out on the hottest path; None when every event must go
+        through ``add_state`` (not recorded, listened to, or routed by a subclass). Listeners are
+        fixed when the history is made."""
 
     def add(
         self,
@@ -245,6 +252,21 @@ class History:
             raise HistoryLimitReached(event_id)
         return event_id
 
+    def add_iteration(
+        self, event_type: str, previous_event_id: int, timestamp: float, map_name: str, index: int, visit: int = 0
+    ) -> int:
+        """An inline Map iteration's event (``MapIterationStarted``...: details ``{"index", "name"}``),
+        recorded as its row without making the details dict that ``add`` would take apart again."""
+        if not self._own_rows or self.listeners:
+            return self.add(event_type, previous_event_id, timestamp, {"index": index, "name": map_name}, visit)
+        event_id = self.last_id = self.last_id + 1
+        if self.record:
+            previous = None if previous_event_id == event_id - 1 else previous_event_id
+            self._slots += (event_type, previous, timestamp, map_name, index, _ITERATION)
+        if event_id == self.limit:
+            raise HistoryLimitReached(event_id)
+        return event_id
+
     def _keep(
         self, event_id: int, event_type: str, previous_event_id: int, timestamp: float, details: dict[str, Any] | None
     ) -> None:
@@ -284,7 +306,7 @@ class History:
     def restored(cls, rows: list[Any]) -> History:
         """A finished history from its ``rows``."""
         history = cls()
-        history._slots = rows
+        history._slots = history.state_rows = rows
         history.last_id = len(rows) // ROW_WIDTH
         return history
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from asl_engine.errors import StatesError
 from asl_engine.language.errors import EvaluationError, PathNotFoundError
 from asl_engine.runtime import failures
+from asl_engine.runtime.history import HistoryLimitReached
 from asl_engine.runtime.json_text import to_json_text
 from asl_engine.runtime.limits import PAYLOAD_LIMIT_BYTES, QUICK_PAYLOAD_CHARS, data_limit_error, text_size
 from asl_engine.runtime.payload_meter import LARGE_TEXT_CHARS, LazyText
@@ -94,16 +95,33 @@ class StateNode:
             text = LazyText(output)
         if assigned:
             run.assign_variables(frame.variables, assigned)
-        frame.last_event_id = run.history.add_state(
-            self.exited_type,
-            frame.last_event_id,
-            run.clock.now(),
-            self.name,
-            "output",
-            text,
-            assigned or None,
-            frame.entered_event_id,
-        )
+        history = run.history
+        rows = history.state_rows
+        if rows is not None:  # History.add_state, written out (the hottest path)
+            event_id = history.last_id = history.last_id + 1
+            previous = frame.last_event_id
+            rows += (
+                self.exited_type,
+                None if previous == event_id - 1 else previous,
+                run.clock.now(),
+                self.name,
+                text,
+                assigned or None,
+            )
+            if event_id == history.limit:
+                raise HistoryLimitReached(event_id)
+            frame.last_event_id = event_id
+        else:
+            frame.last_event_id = history.add_state(
+                self.exited_type,
+                frame.last_event_id,
+                run.clock.now(),
+                self.name,
+                "output",
+                text,
+                assigned or None,
+                frame.entered_event_id,
+            )
         frame.last_output = output
         frame.last_output_text = text
 

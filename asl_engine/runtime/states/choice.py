@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from asl_engine.errors import StatesError
+from asl_engine.language.errors import EvaluationError, PathNotFoundError
 from asl_engine.runtime import failures
+from asl_engine.runtime.choice_rules import JsonPathChoiceBranch
+from asl_engine.runtime.dataflow import ABSENT, JsonPathFlow
 from asl_engine.runtime.decisions import Decision
 from asl_engine.runtime.states.base import CompileError, StateNode, Transition
 
 if TYPE_CHECKING:
+    from asl_engine.language.choice import Predicate
     from asl_engine.runtime.choice_rules import ChoiceBranch
     from asl_engine.runtime.compiler import CompileContext
     from asl_engine.runtime.frame import Frame
@@ -17,7 +21,11 @@ if TYPE_CHECKING:
 
 class ChoiceState(StateNode):
     state_type = "Choice"
-    __slots__ = ("branches", "default", "default_decision", "rule_decisions")
+    specialise: ClassVar[bool] = True
+    """Compile the plain JSONPath Choice to its rules' predicates (``tests/runtime/test_state_fast_paths.py``
+    turns this off to compare whole histories with the general path)."""
+
+    __slots__ = ("branches", "default", "default_decision", "plain_rules", "rule_decisions")
 
     def __init__(self, name: str, spec: dict[str, Any], pointer: str, context: CompileContext) -> None:
         super().__init__(name, spec, pointer, context)
@@ -32,8 +40,44 @@ class ChoiceState(StateNode):
         # Decisions are immutable: made once here, recorded by reference on every run.
         self.rule_decisions = tuple(Decision("choice", name, index) for index in range(len(self.branches)))
         self.default_decision = Decision("choice", name, None)
+        flow = self.flow
+        # The common Choice (W2): JSONPath, no InputPath, OutputPath or Assign, on the state or its
+        # rules: the output is the input whichever rule matches, so a rule is its predicate, its
+        # next state and its decision, tried in order without the branch and data-flow calls.
+        plain = (
+            self.specialise
+            and type(flow) is JsonPathFlow  # not a subclass watching each step (TestState)
+            and flow.input_path is ABSENT
+            and flow.result_is_output
+            and all(type(branch) is JsonPathChoiceBranch and branch.assign is None for branch in self.branches)
+        )
+        self.plain_rules: tuple[tuple[Predicate, str, Decision], ...] | None = (
+            tuple(
+                (branch.predicate, branch.next_state, decision)  # type: ignore[attr-defined]
+                for branch, decision in zip(self.branches, self.rule_decisions, strict=True)
+            )
+            if plain
+            else None
+        )
 
     def run(self, frame: Frame, raw_input: Any) -> Transition:
+        if self.plain_rules is not None:
+            for predicate, next_state, decision in self.plain_rules:
+                try:
+                    matched = predicate(raw_input, frame)
+                except PathNotFoundError as error:
+                    raise failures.from_path(frame, error) from None
+                except EvaluationError as error:
+                    raise failures.from_evaluation(frame, error) from None
+                if matched:
+                    self.exit(frame, raw_input, None)
+                    frame.run.decisions.append(decision)
+                    return raw_input, next_state
+            if self.default is None:
+                raise StatesError(failures.NO_CHOICE_MATCHED, "No Matches!")
+            self.exit(frame, raw_input, None)
+            frame.run.decisions.append(self.default_decision)
+            return raw_input, self.default
         data = self.flow.selected_input(frame, raw_input)
         for index, branch in enumerate(self.branches):
             if branch.matches(frame, raw_input, data):
@@ -41,6 +85,9 @@ class ChoiceState(StateNode):
                 self.exit(frame, output, assigned)
                 frame.run.decisions.append(self.rule_decisions[index])
                 return output, branch.next_state
+        return self._default(frame, raw_input, data)
+
+    def _default(self, frame: Frame, raw_input: Any, data: Any) -> Transition:
         if self.default is None:
             # AWS's own text for this error.
             raise StatesError(failures.NO_CHOICE_MATCHED, "No Matches!")

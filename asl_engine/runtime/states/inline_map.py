@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
 from asl_engine.runtime.frame import VariableScope
+from asl_engine.runtime.interpreter import run_child_scope, run_child_scope_directly
 from asl_engine.runtime.scheduler import Cancelled
 from asl_engine.runtime.states.retrying import StateFailure
 
@@ -114,11 +115,19 @@ class IterationRunner:
         nothing_else_ready = self._scheduler.nothing_else_ready
         while waiting and nothing_else_ready():
             index, child = waiting.popleft()
-            outcome = _run_to_end(scope, child, inputs[index])
-            if isinstance(outcome, _Paused):
-                self._adopt(index, outcome)
-            else:
+            try:
+                outcome = run_child_scope_directly(scope, child, inputs[index])
+            except ChildFailure as failure:
+                ended.append((index, failure))
+                continue
+            if type(outcome) is tuple:
                 ended.append((index, outcome))
+                continue
+            paused = _pause(cast("Coroutine[Any, Any, tuple[Any, int]]", outcome))
+            if isinstance(paused, _Paused):
+                self._adopt(index, paused)
+            else:
+                ended.append((index, paused))
         if waiting:
             self.direct = False
             while waiting:
@@ -172,7 +181,8 @@ class InlineIterations:
         """Run every iteration, at most ``max_concurrency`` (0: the cap) at a time; the outputs in
         item order, or ``StateFailure`` when one fails."""
         limit = INLINE_CONCURRENCY_CAP if max_concurrency == 0 else min(max_concurrency, INLINE_CONCURRENCY_CAP)
-        frame, runner, results, details = self.frame, self.runner, self.results, self.details
+        frame, runner, results = self.frame, self.runner, self.results
+        history, clock, name = frame.run.history, frame.run.clock, self.node.name
         total = len(results)
         while self.next_index < min(total, limit):
             self.start_next(started)
@@ -186,7 +196,9 @@ class InlineIterations:
                 if isinstance(outcome, ChildFailure):
                     await self.fail(index, outcome)
                 results[index], child_last = outcome
-                last_event = frame.record_aside("MapIterationSucceeded", details(index), cause=child_last)
+                last_event = history.add_iteration(
+                    "MapIterationSucceeded", child_last, clock.now(), name, index, frame.entered_event_id
+                )
                 if self.next_index < total:
                     self.start_next(child_last)
         except Cancelled as cancelled:
@@ -207,8 +219,10 @@ class InlineIterations:
         frame = self.frame
         index = self.next_index
         self.next_index = index + 1
-        frame.last_event_id = cause
-        begun = frame.record("MapIterationStarted", self.details(index))
+        run = frame.run
+        frame.last_event_id = begun = run.history.add_iteration(
+            "MapIterationStarted", cause, run.clock.now(), self.node.name, index, frame.entered_event_id
+        )
         self.runner.launch(index, frame.child(VariableScope(frame.variables), begun))
 
     async def fail(self, index: int, failure: ChildFailure) -> NoReturn:
@@ -233,8 +247,6 @@ class InlineIterations:
 
     async def _task(self, index: int, child: Frame) -> tuple[Any, int]:
         """An iteration as a scheduler task; a running one that is stopped records its abort."""
-        from asl_engine.runtime.interpreter import run_child_scope
-
         return await self._guarded(index, run_child_scope(self.node.processor, child, self.inputs[index]))
 
     async def _resumed(self, index: int, paused: _Paused) -> tuple[Any, int]:
@@ -252,12 +264,9 @@ class InlineIterations:
             raise
 
 
-def _run_to_end(scope: CompiledScope, child: Frame, value: Any) -> Outcome | _Paused:
-    """Run an iteration whose states never suspend, without a scheduler task: its outcome, or (at a
-    checkpoint of the execution, the one place where such an iteration pauses) where it paused."""
-    from asl_engine.runtime.interpreter import run_child_scope
-
-    steps = run_child_scope(scope, child, value)
+def _pause(steps: Coroutine[Any, Any, tuple[Any, int]]) -> Outcome | _Paused:
+    """An iteration run directly reached a checkpoint of the execution (the one place where such an
+    iteration pauses): ``steps`` goes on from there, through the checkpoint up to its pause."""
     try:
         request = steps.send(None)
     except StopIteration as ended:

@@ -2,25 +2,61 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from asl_engine.runtime.states.base import StateNode, Transition
+from asl_engine.language.errors import EvaluationError, PathNotFoundError
+from asl_engine.runtime.dataflow import ABSENT, JsonPathFlow
+from asl_engine.runtime.states.base import StateNode, Transition, evaluation_guard
 
 if TYPE_CHECKING:
+    from asl_engine.language.template import CompiledTemplate
     from asl_engine.runtime.compiler import CompileContext
     from asl_engine.runtime.frame import Frame
 
 
 class PassState(StateNode):
     state_type = "Pass"
-    __slots__ = ("has_result", "result")
+    specialise: ClassVar[bool] = True
+    """Compile the plain JSONPath Pass to its one step (``tests/runtime/test_state_fast_paths.py``
+    turns this off to compare whole histories with the general path)."""
+
+    __slots__ = ("has_result", "plain", "plain_output_path", "plain_parameters", "result")
 
     def __init__(self, name: str, spec: dict[str, Any], pointer: str, context: CompileContext) -> None:
         super().__init__(name, spec, pointer, context)
         self.has_result = "Result" in spec
         self.result = spec.get("Result")
+        flow = self.flow
+        # The common Pass (W1-W3): JSONPath, no InputPath, no Result, nothing after the effective
+        # input but an OutputPath (no ResultPath, ResultSelector or Assign): its output is its
+        # Parameters applied to its input (or its input), then its OutputPath. ``run`` then skips the
+        # data flow's generic steps.
+        self.plain = (
+            self.specialise
+            and type(flow) is JsonPathFlow  # not a subclass watching each step (TestState)
+            and not self.has_result
+            and flow.input_path is ABSENT
+            and flow.assign is None
+            and flow.result_selector is None
+            and flow.result_path is ABSENT
+        )
+        self.plain_parameters: CompiledTemplate | None = flow.parameters if self.plain else None  # type: ignore[attr-defined]
+        self.plain_output_path: Any = flow.output_path if self.plain else ABSENT  # type: ignore[attr-defined]
 
     def run(self, frame: Frame, raw_input: Any) -> Transition:
+        if self.plain:
+            parameters = self.plain_parameters
+            if parameters is None:
+                output = raw_input
+            else:
+                try:
+                    output = parameters.evaluate(raw_input, frame)
+                except (PathNotFoundError, EvaluationError) as error:
+                    raise evaluation_guard(frame, error) from None
+            if self.plain_output_path is not ABSENT:
+                output = self.flow.apply_output_path(frame, output)  # type: ignore[attr-defined]
+            self.exit(frame, output, None)
+            return output, self.next_state
         flow = self.flow
         result = self.result if self.has_result else flow.effective_input(frame, raw_input)
         output, assigned = flow.finish(frame, raw_input, result)

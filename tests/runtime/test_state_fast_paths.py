@@ -1,0 +1,215 @@
+"""The per-state fast paths of issue 20 must not show in any history.
+
+Two of them stand beside a general path:
+
+* a plain JSONPath Pass (no InputPath, Result, ResultPath, ResultSelector or Assign) and a plain
+  JSONPath Choice (no InputPath, OutputPath or Assign anywhere) are compiled to one step
+  (``PassState.plain``, ``ChoiceState.plain_rules``); with ``specialise`` turned off they run
+  through the data flow's generic steps;
+* the state loop and ``StateNode.exit`` append state events to the history's rows themselves
+  (``History.state_rows``); a listener makes every event go through ``History.add_state``.
+
+Each machine runs three ways, from the same start, name and seed: as compiled, with the
+specialisations off, and with a listener. Status, output, error, cause and the whole history must
+be identical. (Map iterations run directly against the same iterations as tasks:
+``test_map_direct_path.py``.)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from asl_engine import StateMachine, VirtualClock
+from asl_engine.runtime.loading import LOAD_CACHE
+from asl_engine.runtime.states.choice import ChoiceState
+from asl_engine.runtime.states.pass_ import PassState
+from tests import recorded
+
+START = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+@contextmanager
+def general_path() -> Iterator[None]:
+    """Definitions loaded inside compile Pass and Choice without their plain step."""
+    saved = PassState.specialise, ChoiceState.specialise
+    PassState.specialise = ChoiceState.specialise = False
+    LOAD_CACHE.clear()
+    try:
+        yield
+    finally:
+        PassState.specialise, ChoiceState.specialise = saved
+        LOAD_CACHE.clear()
+
+
+def views(text: str, value: Any, machine_type: str = "STANDARD", **options: Any) -> list[tuple[Any, ...]]:
+    """(status, output, error, cause, history) as compiled, on the general path, and with a listener."""
+    LOAD_CACHE.clear()
+    machine = StateMachine.from_json(text, machine_type=machine_type)
+    with general_path():
+        general = StateMachine.from_json(text, machine_type=machine_type)
+    heard: list[Any] = []
+    runs = [
+        machine.execute(value, name="e", seed=7, clock=VirtualClock(START), **options),
+        general.execute(value, name="e", seed=7, clock=VirtualClock(START), **options),
+        machine.execute(value, name="e", seed=7, clock=VirtualClock(START), listeners=[heard.append], **options),
+    ]
+    assert len(heard) == len(runs[2].history)  # the listener heard every event the history holds
+    return [(run.status, run.output, run.error, run.cause, run.history) for run in runs]
+
+
+def test_the_fast_paths_are_taken() -> None:
+    """Otherwise the comparisons below would compare the general path with itself."""
+    machine = StateMachine.from_json(json.dumps(_loop(3)), machine_type="EXPRESS")
+    states = machine._compiled.all_states
+    assert isinstance(states["Increment"], PassState) and states["Increment"].plain
+    assert isinstance(states["Check"], ChoiceState) and states["Check"].plain_rules is not None
+    with general_path():
+        general = StateMachine.from_json(json.dumps(_loop(3)), machine_type="EXPRESS")._compiled.all_states
+    assert isinstance(general["Increment"], PassState) and not general["Increment"].plain
+    assert isinstance(general["Check"], ChoiceState) and general["Check"].plain_rules is None
+
+
+SELF_CONTAINED = recorded.case_files("self_contained")
+
+
+@pytest.mark.parametrize(
+    "case_file", recorded.parameters("self_contained", SELF_CONTAINED), ids=lambda p: getattr(p, "stem", p)
+)
+def test_recorded_cases_give_the_same_history_every_way(case_file: Path | None) -> None:
+    if case_file is None:
+        recorded.require("self_contained")
+        return  # pragma: no cover - require skips (or fails in CI)
+    case = json.loads(case_file.read_text())
+    definition = case["definition"]
+    text = definition if isinstance(definition, str) else json.dumps(definition)
+    try:
+        StateMachine.from_json(text, machine_type=case.get("state_machine_type", "STANDARD"))
+    except Exception:
+        return  # cases of definitions AWS rejects: nothing runs
+    start_mode = "sync" if case.get("start_mode") == "sync" else "async"
+    compiled, general, listened = views(
+        text, case.get("input"), case.get("state_machine_type", "STANDARD"), start_mode=start_mode
+    )
+    assert compiled == general
+    assert compiled == listened
+
+
+# -- generated machines: Pass and Choice with every field the plain paths look at ---------------------
+
+_PATHS = st.sampled_from(["$", "$.n", "$.missing", "$.nested", "$.nested.k", "$.list[0]"])
+_PASS = st.fixed_dictionaries(
+    {"Type": st.just("Pass")},
+    optional={
+        "Parameters": st.one_of(
+            st.fixed_dictionaries({"n.$": st.sampled_from(["States.MathAdd($.n, 1)", "$.n", "$.missing"])}),
+            st.just({"fixed": True}),
+            st.just([1, {"v.$": "$.n"}]),
+        ),
+        "InputPath": _PATHS,
+        "OutputPath": st.one_of(_PATHS, st.just("$.n")),
+        "ResultPath": st.one_of(st.none(), st.just("$.r"), st.just("$")),
+        "Result": st.just({"r": 1}),
+        "Assign": st.just({"seen.$": "$"}),
+    },
+)
+_RULE = st.fixed_dictionaries(
+    {
+        "Variable": st.sampled_from(["$.n", "$.missing", "$.nested.k"]),
+        "NumericGreaterThanEquals": st.integers(0, 4),
+    },
+    optional={"Assign": st.just({"chosen": 1})},
+)
+_CHOICE = st.fixed_dictionaries(
+    {"Type": st.just("Choice"), "Choices": st.lists(_RULE, min_size=1, max_size=3)},
+    optional={
+        "Default": st.just("Done"),
+        "InputPath": st.just("$"),
+        "OutputPath": st.just("$"),
+        "Assign": st.just({"defaulted": True}),
+    },
+)
+
+
+def _machine(first: dict[str, Any], choice: dict[str, Any]) -> dict[str, Any]:
+    first = {**first, "Next": "Check"}
+    choice = {**choice, "Choices": [{**rule, "Next": "Done"} for rule in choice["Choices"]]}
+    return {
+        "StartAt": "First",
+        "States": {"First": first, "Check": choice, "Done": {"Type": "Pass", "End": True}},
+    }
+
+
+_INPUTS = st.sampled_from([{"n": 1}, {"n": 3, "nested": {"k": 2}, "list": [4]}, {"nested": {"k": 9}}, [1], 5])
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(_PASS, _CHOICE, _INPUTS)
+@example(
+    {"Type": "Pass", "Parameters": {"n.$": "$.missing"}},
+    {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThanEquals": 0}]},
+    {"n": 1},
+)
+@example(
+    {"Type": "Pass", "OutputPath": "$.missing"},
+    {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThanEquals": 9}]},
+    {"n": 1},
+)
+def test_generated_pass_and_choice_give_the_same_history_every_way(
+    first: dict[str, Any], choice: dict[str, Any], value: Any
+) -> None:
+    try:
+        text = json.dumps(_machine(first, choice))
+        StateMachine.from_json(text)
+    except Exception:
+        return  # a combination AWS rejects (Result with Parameters...)
+    compiled, general, listened = views(text, value)
+    assert compiled == general
+    assert compiled == listened
+
+
+def _loop(limit: int) -> dict[str, Any]:
+    """W2's shape: a Pass and a Choice counting to ``limit``."""
+    return {
+        "StartAt": "Increment",
+        "States": {
+            "Increment": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "Check"},
+            "Check": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.n", "NumericGreaterThanEquals": limit, "Next": "Done"}],
+                "Default": "Increment",
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+
+
+def test_a_loop_past_the_checkpoints_and_the_history_limit_fails_the_same_every_way() -> None:
+    """13,000 rounds: the transition checkpoints on the way, then the 25,000-event limit of a
+    Standard execution, raised from the rows the state loop appends to."""
+    compiled, general, listened = views(json.dumps(_loop(13_000)), {"n": 0})
+    assert compiled[0] == "FAILED" and "maximum number of history events" in str(compiled[3])
+    assert compiled == general
+    assert compiled == listened
+
+
+def test_a_loop_inside_map_iterations_gives_the_same_history_every_way() -> None:
+    """Pass and Choice steps in iterations run directly, past a checkpoint (1,024 transitions)."""
+    definition = {
+        "StartAt": "Each",
+        "States": {
+            "Each": {"Type": "Map", "MaxConcurrency": 2, "ItemProcessor": _loop(150), "End": True},
+        },
+    }
+    compiled, general, listened = views(json.dumps(definition), [{"n": 0}, {"n": 100}, {"n": 140}], "EXPRESS")
+    assert compiled[0] == "SUCCEEDED"
+    assert compiled == general
+    assert compiled == listened
