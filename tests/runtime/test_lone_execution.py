@@ -25,6 +25,7 @@ import asl_engine.machine
 from asl_engine import StateMachine, VirtualClock
 from asl_engine.runtime.safety import CHECK_EVERY
 from asl_engine.runtime.scheduler import Scheduler
+from benchmarks.generate import w5_retry_wait
 from tests import recorded
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -215,23 +216,10 @@ def test_small_machines_give_the_same_history_both_ways(
 
 
 def test_retries_and_waits_run_without_a_task_and_record_the_same_history(lone_clock: type[_LoneClock]) -> None:
-    """W5's shape: a mocked Task failing three times under a Retry, then a Wait."""
-    definition = {
-        "StartAt": "Call",
-        "States": {
-            "Call": {
-                "Type": "Task",
-                "Resource": "arn:aws:lambda:us-east-1:123456789012:function:flaky",
-                "Retry": [{"ErrorEquals": ["E"], "IntervalSeconds": 1, "BackoffRate": 2, "MaxAttempts": 3}],
-                "Next": "Pause",
-            },
-            "Pause": {"Type": "Wait", "Seconds": 60, "Next": "Done"},
-            "Done": {"Type": "Pass", "End": True},
-        },
-    }
-    failure = {"Throw": {"Error": "E", "Cause": "c"}}
-    mocks = {"Call": [failure, failure, failure, {"Return": {"ok": True}}]}
-    lone, general, alone, taskless = run_both_counting(StateMachine.from_json(definition), {}, mocks=mocks)
+    """W5 itself (benchmarks/generate.py): a mocked Task failing three times under a Retry, then a Wait."""
+    w5 = w5_retry_wait()
+    machine = StateMachine.from_json(w5.definition)
+    lone, general, alone, taskless = run_both_counting(machine, w5.input, mocks=w5.mocks)
     assert lone == general
     assert lone[:2] == ("SUCCEEDED", {"ok": True})
     assert alone and taskless
