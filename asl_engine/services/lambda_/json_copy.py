@@ -59,7 +59,11 @@ def _copy(value: Any, size: list[int], finite: bool) -> Any:
             if type(key) is not str:
                 raise NotPlain
             total += 6 + _CHAR_CHARS * len(key)  # its quotes, ": " and ", "
-            copied[key] = _copy(item, size, finite)
+            if type(item) is str:  # most members: no call for them
+                total += 2 + _CHAR_CHARS * len(item)
+                copied[key] = item
+            else:
+                copied[key] = _copy(item, size, finite)
         size[0] += total
         return copied
     if kind is list:
