@@ -348,33 +348,54 @@ def execution_record(outcome: ChildOutcome) -> dict[str, Any]:
 _string = json.encoder.encode_basestring
 """A JSON string's text as ``_encode`` writes it (``ensure_ascii=False``)."""
 
-_SUCCEEDED_RECORD = (
-    '{{"ExecutionArn":{arn},"Input":{input},"InputDetails":{{"Included":true}},"Name":{name},"Output":{output},'
-    '"OutputDetails":{{"Included":true}},"RedriveCount":0,"RedriveStatus":"NOT_REDRIVABLE",'
-    '"RedriveStatusReason":"Execution is SUCCEEDED and cannot be redriven","StartDate":{start},'
-    '"StateMachineArn":{machine},"Status":"SUCCEEDED"{stop}}}'
+_AFTER_OUTPUT = (
+    ',"OutputDetails":{"Included":true},"RedriveCount":0,"RedriveStatus":"NOT_REDRIVABLE",'
+    '"RedriveStatusReason":"Execution is SUCCEEDED and cannot be redriven","StartDate":'
 )
+"""A succeeded record's fixed members between its output and its start date, in sorted order."""
 
 
 def succeeded_record_text(outcome: ChildOutcome, run: ChildRecord) -> str:
     """``_encode(execution_record(outcome))`` of a child that succeeded, without building the record.
 
     Every child of a large export is one of these: the record's keys, sorted, and its fixed values
-    are written once here; only the child's own strings are encoded
+    are written once here; only the child's own strings are encoded, and the strings its Map Run's
+    children share (the state machine's ARN, dates) once each
     (``tests/runtime/map_data/test_record_text.py`` compares the two).
     """
     input_text = run.input_text if run.input_text is not None else _encode(outcome.input)
     output_text = run.output_text if run.output_text is not None else _encode(outcome.output)
     stop = run.stop_time
-    return _SUCCEEDED_RECORD.format(
-        arn=_string(run.execution_arn),
-        input=_string(input_text),
-        name=_string(run.name),
-        output=_string(output_text),
-        start=_string(_date(run.start_time)),
-        machine=_string(run.state_machine_arn),
-        stop="" if stop is None else f',"StopDate":{_string(_date(stop))}',
+    return "".join(
+        (
+            '{"ExecutionArn":',
+            _string(run.execution_arn),
+            ',"Input":',
+            _string(input_text),
+            ',"InputDetails":{"Included":true},"Name":',
+            _string(run.name),
+            ',"Output":',
+            _string(output_text),
+            _AFTER_OUTPUT,
+            _date_string(run.start_time),
+            ',"StateMachineArn":',
+            _shared_string(run.state_machine_arn),
+            ',"Status":"SUCCEEDED"}' if stop is None else ',"Status":"SUCCEEDED","StopDate":',
+            "" if stop is None else _date_string(stop) + "}",
+        )
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _shared_string(text: str) -> str:
+    """``_string`` of a string every child of a Map Run repeats (its state machine's ARN)."""
+    return _string(text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _date_string(epoch_seconds: float) -> str:
+    """``_string(_date(epoch_seconds))``: children of a Map Run share a few dates (virtual clock)."""
+    return _string(_date(epoch_seconds))
 
 
 @functools.lru_cache(maxsize=1024)

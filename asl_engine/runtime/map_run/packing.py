@@ -55,8 +55,14 @@ class ChildRandom(random.Random):
         return state ^ (state >> 31)
 
     def getrandbits(self, k: int) -> int:
-        if k == 128:  # a request id, a log stream, a task token: two draws
-            return (self._next() << 64) | self._next()
+        if k == 128:  # a request id, a log stream, a task token: two draws (``_next`` twice, inline)
+            first = (self._state + _GOLDEN) & _MASK
+            self._state = second = (first + _GOLDEN) & _MASK
+            first = ((first ^ (first >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+            first = ((first ^ (first >> 27)) * 0x94D049BB133111EB) & _MASK
+            second = ((second ^ (second >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+            second = ((second ^ (second >> 27)) * 0x94D049BB133111EB) & _MASK
+            return ((first ^ (first >> 31)) << 64) | second ^ (second >> 31)
         if k < 0:
             raise ValueError("number of bits must be non-negative")
         bits, value = 0, 0

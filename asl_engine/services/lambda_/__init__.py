@@ -2,7 +2,8 @@
 
 ``functions`` holds the registrations, ``names`` parses FunctionName values, ``context`` is the
 handler's ``context`` argument, ``runtime`` runs a handler as the Python runtime does, ``invoke``
-resolves and prepares an invocation, and ``tasks`` adapts it to the two Step Functions resources.
+resolves and prepares an invocation, ``json_copy`` copies events and results as a JSON round trip
+would (without the text), and ``tasks`` adapts it to the two Step Functions resources.
 """
 
 from asl_engine.services.lambda_.context import ClientContext, LambdaContext

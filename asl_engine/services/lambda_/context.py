@@ -38,6 +38,28 @@ class ClientContext:
         self.env = values.get("env")
 
 
+def static_fields(
+    function_name: str, function_version: str, invoked_function_arn: str, memory_limit_in_mb: int
+) -> dict[str, Any]:
+    """The attributes of a ``LambdaContext`` that are the same on every invocation of one function
+    through one ARN, for ``LambdaContext.from_fields`` (in ``__init__``'s order, the per-invocation
+    ones as placeholders, so ``vars(context)`` reads the same either way)."""
+    return {
+        "function_name": function_name,
+        "function_version": function_version,
+        "invoked_function_arn": invoked_function_arn,
+        "memory_limit_in_mb": str(memory_limit_in_mb),
+        "aws_request_id": "",
+        "log_group_name": f"/aws/lambda/{function_name}",
+        "log_stream_name": "",
+        "identity": None,
+        "client_context": None,
+        "_deadline": 0.0,
+        "_clock": None,
+        "_log": None,
+    }
+
+
 class LambdaContext:
     """What the Lambda Python runtime passes as a handler's second argument."""
 
@@ -68,6 +90,28 @@ class LambdaContext:
         self._clock = clock
         self._log: io.StringIO | None = None
         """Made when the handler first logs (most never do)."""
+
+    @classmethod
+    def from_fields(
+        cls,
+        fields: Mapping[str, Any],
+        *,
+        aws_request_id: str,
+        log_stream_name: str,
+        deadline: float,
+        clock: Callable[[], float],
+        client_context: ClientContext | None,
+    ) -> LambdaContext:
+        """A context whose attributes fixed for a function (its name, version, ARN, memory, log group,
+        as ``static_fields`` gives them) are copied in one step: every invocation makes one."""
+        context = cls.__new__(cls)
+        context.__dict__.update(fields)
+        context.aws_request_id = aws_request_id
+        context.log_stream_name = log_stream_name
+        context.client_context = client_context
+        context._deadline = deadline
+        context._clock = clock
+        return context
 
     def __repr__(self) -> str:
         return (

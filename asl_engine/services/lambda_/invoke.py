@@ -20,11 +20,12 @@ from typing import Any
 from asl_engine.errors import StatesError
 from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.runtime.handlers import MissingTarget, TaskRequest
-from asl_engine.services.lambda_.context import ClientContext, LambdaContext
+from asl_engine.services.lambda_.context import ClientContext, LambdaContext, static_fields
 from asl_engine.services.lambda_.errors import LAMBDA
 from asl_engine.services.lambda_.functions import LambdaFunction, LambdaFunctions
+from asl_engine.services.lambda_.json_copy import NotPlain, plain_copy
 from asl_engine.services.lambda_.names import FunctionRef
-from asl_engine.services.lambda_.runtime import Outcome, call_handler, call_with_timeout
+from asl_engine.services.lambda_.runtime import UNPARSED, Outcome, call_handler, call_with_timeout
 from asl_engine.services.sdk_metadata import uuid_request_id
 from asl_engine.services.support import not_found
 
@@ -41,14 +42,15 @@ class PreparedCall:
     executed_version: str
     clock: Callable[[], float]
 
-    def run_inline(self) -> Outcome:
+    def run_inline(self, *, as_value: bool = False) -> Outcome:
+        """Run on this thread (``as_value``: see ``call_handler``)."""
         started = self.clock()
-        outcome = call_handler(self.function, self.event, self.context)
+        outcome = call_handler(self.function, self.event, self.context, as_value=as_value)
         return self._finish(outcome, started)
 
-    def run_with_timeout(self) -> Outcome:
+    def run_with_timeout(self, *, as_value: bool = False) -> Outcome:
         started = self.clock()
-        outcome = call_with_timeout(self.function, self.event, self.context)
+        outcome = call_with_timeout(self.function, self.event, self.context, as_value=as_value)
         return self._finish(outcome, started)
 
     def _finish(self, outcome: Outcome, started: float) -> Outcome:
@@ -111,13 +113,10 @@ class LambdaService:
         now = env.clock.now()
         limit = function.timeout if task_timeout is None else min(function.timeout, task_timeout)
         stream_id = f"{env.random.getrandbits(128):032x}"
-        context = LambdaContext(
-            function_name=function.name,
-            function_version=version,
-            invoked_function_arn=_invoked_arn(ref, env.region, env.account, qualifier),
-            memory_limit_in_mb=function.memory_size,
+        fields = _context_fields(function.name, function.memory_size, ref, env.region, env.account, qualifier, version)
+        context = LambdaContext.from_fields(
+            fields,
             aws_request_id=request_id,
-            log_group_name=f"/aws/lambda/{function.name}",
             log_stream_name=f"{_log_day(int(now // 86_400))}/[{version}]{stream_id}",
             deadline=now + limit,
             clock=env.clock.now,
@@ -125,14 +124,20 @@ class LambdaService:
         )
         # The function receives JSON, never the engine's own objects: what it does to its event
         # must not leak into the execution (the history still references the parameters).
-        copied = json.loads(json.dumps(event))
+        try:
+            copied, _ = plain_copy(event, finite=False)
+        except NotPlain:
+            copied = json.loads(json.dumps(event))
         return PreparedCall(function, copied, context, version, env.clock.now)
 
 
 @functools.lru_cache(maxsize=256)
-def _invoked_arn(ref: FunctionRef, region: str, account: str, qualifier: str | None) -> str:
-    """``context.invoked_function_arn``: the same few per execution, asked for on every invocation."""
-    return ref.arn(region, account, qualifier=qualifier)
+def _context_fields(
+    name: str, memory_size: int, ref: FunctionRef, region: str, account: str, qualifier: str | None, version: str
+) -> dict[str, Any]:
+    """A context's attributes fixed for a function invoked through one ARN (the same few per
+    execution, asked for on every invocation; ``LambdaContext.from_fields`` copies them)."""
+    return static_fields(name, version, ref.arn(region, account, qualifier=qualifier), memory_size)
 
 
 @functools.lru_cache(maxsize=64)
@@ -143,6 +148,13 @@ def _log_day(day: int) -> str:
 
 def new_request_id(env: TaskEnvironment) -> str:
     return uuid_request_id(env.random)
+
+
+def payload_of(outcome: Outcome) -> Any:
+    """What Step Functions makes of a successful invocation's response (see ``decode_payload``)."""
+    if outcome.payload is not UNPARSED:
+        return outcome.payload
+    return decode_payload(outcome.body)
 
 
 def decode_payload(body: bytes) -> Any:

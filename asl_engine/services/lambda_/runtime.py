@@ -20,6 +20,7 @@ from typing import Any
 
 from asl_engine.services.lambda_.context import LambdaContext
 from asl_engine.services.lambda_.functions import LambdaFunction
+from asl_engine.services.lambda_.json_copy import NotPlain, plain_copy
 
 MAX_RESPONSE_BYTES = 6_291_556
 """Lambda's synchronous response limit, as its error message states it."""
@@ -39,14 +40,23 @@ class LambdaError(Exception):
         self.stack_trace = stack_trace
 
 
+UNPARSED: Any = object()
+"""``Outcome.payload`` when only the body says what the function returned."""
+
+
 @dataclass(slots=True)
 class Outcome:
-    """One invocation's result: the response body, and the error document when the function failed."""
+    """One invocation's result: the response body, and the error document when the function failed.
+
+    ``payload`` is the value the body's JSON text stands for, when the caller asked for the value
+    and the function returned plain JSON (the body is then left empty: nobody reads it).
+    """
 
     body: bytes
     error: dict[str, Any] | None = None
     duration: float = 0.0
     log: str = field(default="")
+    payload: Any = UNPARSED
 
     @property
     def failed(self) -> bool:
@@ -98,14 +108,27 @@ def _stack_trace(tb: TracebackType | None) -> list[str]:
     return traceback.format_list(traceback.extract_tb(user_frames))
 
 
-def call_handler(function: LambdaFunction, event: Any, context: LambdaContext) -> Outcome:
-    """Call the handler on this thread and marshal what it returns or raises."""
+def call_handler(function: LambdaFunction, event: Any, context: LambdaContext, *, as_value: bool = False) -> Outcome:
+    """Call the handler on this thread and marshal what it returns or raises.
+
+    With ``as_value``, a plain JSON result (``json_copy``) whose text would be within the response
+    limit comes back as ``Outcome.payload``, copied as marshalling and parsing it would, without
+    making the text: what a caller that only wants the value saves.
+    """
     try:
         result = function.handler(event, context)
         if inspect.iscoroutine(result):
             result = _run_coroutine(result)
     except Exception as error:
         return Outcome(b"", error_document(error, context.aws_request_id, error.__traceback__))
+    if as_value:
+        try:
+            payload, size = plain_copy(result, finite=True)
+        except NotPlain:
+            pass
+        else:
+            if size <= MAX_RESPONSE_BYTES:
+                return Outcome(b"", payload=payload)
     outcome = marshal(result, context.aws_request_id)
     if not outcome.failed and len(outcome.body) > MAX_RESPONSE_BYTES:
         return Outcome(
@@ -154,7 +177,9 @@ def timed_out(function: LambdaFunction, request_id: str) -> Outcome:
     )
 
 
-def call_with_timeout(function: LambdaFunction, event: Any, context: LambdaContext) -> Outcome:
+def call_with_timeout(
+    function: LambdaFunction, event: Any, context: LambdaContext, *, as_value: bool = False
+) -> Outcome:
     """Call the handler on its own thread and stop waiting when the function's timeout passes.
 
     Python cannot kill a thread: a handler that overruns keeps running in the background, as
@@ -162,7 +187,7 @@ def call_with_timeout(function: LambdaFunction, event: Any, context: LambdaConte
     """
     box: list[Outcome] = []
     worker = threading.Thread(
-        target=lambda: box.append(call_handler(function, event, context)),
+        target=lambda: box.append(call_handler(function, event, context, as_value=as_value)),
         name=f"lambda-{function.name}",
         daemon=True,
     )

@@ -30,6 +30,7 @@ from asl_engine.services.lambda_.invoke import (
     decode_payload,
     function_error,
     new_request_id,
+    payload_of,
 )
 from asl_engine.services.lambda_.names import FunctionRef, InvalidFunctionName, check_qualifier, parse_function_name
 from asl_engine.services.lambda_.runtime import Outcome
@@ -60,8 +61,10 @@ class LegacyLambdaTask:
             env, function, ref, ref.qualifier, request.parameters,
             request_id=request_id, task_timeout=request.timeout_seconds,
         )  # fmt: skip
+        # The legacy form's result is the payload alone: a plain JSON one is copied, not marshalled
+        # to text and parsed back.
         if env.clock.virtual:
-            return _legacy_result(call.run_inline())
+            return _legacy_result(call.run_inline(as_value=True))
         return _legacy_result_later(env, call)
 
 
@@ -72,13 +75,13 @@ def _function_ref(resource: ResourceRef) -> FunctionRef:
 
 
 async def _legacy_result_later(env: TaskEnvironment, call: PreparedCall) -> Any:
-    return _legacy_result(await env.run_in_thread(call.run_with_timeout))
+    return _legacy_result(await env.run_in_thread(functools.partial(call.run_with_timeout, as_value=True)))
 
 
 def _legacy_result(outcome: Outcome) -> Any:
     if outcome.error is not None:
         raise function_error(outcome.error, json.dumps(outcome.error))
-    return decode_payload(outcome.body)
+    return payload_of(outcome)
 
 
 class LambdaInvokeTask:
