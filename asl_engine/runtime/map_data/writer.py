@@ -281,8 +281,12 @@ class ResultFiles:
         for text in texts:
             piece = f"{'' if self._lines or not file.texts else ','}{text}{ending}"
             file.texts += 1
+            size = len(piece) if piece.isascii() else _utf8_size(piece)
+            if size < 0:  # a lone surrogate (a handler's string): written as its JSON escape
+                piece = piece.encode("utf-8", "backslashreplace").decode("utf-8")
+                size = len(piece.encode("utf-8"))
             file.write(piece)
-            file.size += len(piece) if piece.isascii() else len(piece.encode("utf-8"))
+            file.size += size
         if file.size >= RESULT_FILE_BYTES:
             self._full.append(self._finish(group, file))
             self._open[group] = _OpenFile(file.number + 1)
@@ -353,6 +357,17 @@ _AFTER_OUTPUT = (
     '"RedriveStatusReason":"Execution is SUCCEEDED and cannot be redriven","StartDate":'
 )
 """A succeeded record's fixed members between its output and its start date, in sorted order."""
+
+
+def _utf8_size(text: str) -> int:
+    """The UTF-8 size of ``text``, or -1 when it holds a lone surrogate, which UTF-8 cannot encode.
+
+    Python strings may hold one (a handler's ``"\\ud800"``, ``json.loads`` of an escaped one), and
+    it can only sit inside a JSON string of a record, where ``\\uXXXX`` is the same value."""
+    try:
+        return len(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        return -1
 
 
 def succeeded_record_text(outcome: ChildOutcome, run: ChildRecord) -> str:
