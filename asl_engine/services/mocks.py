@@ -87,14 +87,19 @@ class MockedTask:
         self.state = state
         self.responses = responses
 
-    def __call__(self, request: TaskRequest) -> Any:
-        if request.invocation >= len(self.responses):
+    def answer_for(self, invocation: int) -> MockResponse:
+        """The response to the ``invocation``-th call, as data (``AnswersAtOnce``): what ``__call__``
+        returns or raises."""
+        if invocation >= len(self.responses):
             raise StatesError(
                 "States.Runtime",
-                f"The state '{self.state}' was invoked {request.invocation + 1} times but its mock defines only "
+                f"The state '{self.state}' was invoked {invocation + 1} times but its mock defines only "
                 f"{len(self.responses)} response(s). Add more responses to the mock.",
             )
-        response = self.responses[request.invocation]
+        return self.responses[invocation]
+
+    def __call__(self, request: TaskRequest) -> Any:
+        response = self.answer_for(request.invocation)
         if response.error is not None:
             raise StatesError(response.error.error, response.error.cause)
         return response.value
