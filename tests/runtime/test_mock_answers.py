@@ -25,6 +25,7 @@ from asl_engine import StateMachine, VirtualClock
 from asl_engine.conformance.case import load_case
 from asl_engine.conformance.replay import build_mocks, resolve_resource_placeholders
 from asl_engine.conformance.runner import setup_resources
+from asl_engine.errors import ConfigurationError
 from asl_engine.runtime.states.task import TaskState
 from asl_engine.services.mocks import MockedTask, Mocks
 from tests import recorded
@@ -145,3 +146,50 @@ def test_the_mock_declares_its_answers() -> None:
         patch.setattr(TaskState, "answers_directly", False)
         assert machine.execute({}, mocks={"A": [{"Return": 1}]}).output == 1
         assert calls == [0]
+
+
+# -- the parse of a mocks dict is reused while the dict is unchanged (StateMachine._mocks) --------------------
+
+
+def _answers(machine: StateMachine, mocks: Any) -> Any:
+    execution = machine.execute({}, mocks=mocks)
+    return execution.status, execution.output, execution.error
+
+
+def test_a_mocks_dict_changed_between_executions_is_parsed_again() -> None:
+    machine = StateMachine.from_json(
+        json.dumps({"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": _RESOURCES[0], "End": True}}})
+    )
+    value = {"n": 1}
+    mocks: dict[str, Any] = {"A": [{"Return": value}]}
+    assert _answers(machine, mocks) == ("SUCCEEDED", {"n": 1}, None)
+    first = machine._mocks(mocks)
+    assert machine._mocks(mocks) is first  # the same dict, unchanged: the same parse
+    value["n"] = 2  # the returned value is referred to, never copied: a change shows either way
+    assert _answers(machine, mocks) == ("SUCCEEDED", {"n": 2}, None)
+    mocks["A"][0] = {"Return": {"n": 2}}  # an equal value, but another object
+    assert machine._mocks(mocks) is not first
+    mocks["A"][0]["Return"] = True  # True == 1, yet a different answer
+    assert _answers(machine, mocks) == ("SUCCEEDED", True, None)
+    mocks["A"][0] = {"Throw": {"Error": "E", "Cause": "c"}}
+    assert _answers(machine, mocks) == ("FAILED", None, "E")
+    mocks["A"][0]["Throw"]["Error"] = "F"  # a change inside the Throw
+    assert _answers(machine, mocks) == ("FAILED", None, "F")
+    mocks["A"].insert(0, {"Return": 0})
+    assert _answers(machine, mocks) == ("SUCCEEDED", 0, None)
+    mocks["B"] = [{"Return": 0}]  # a state the definition lacks is refused, memo or not
+    with pytest.raises(ConfigurationError, match="'B'"):
+        machine.execute({}, mocks=mocks)
+    del mocks["B"]
+    assert _answers(machine, dict(mocks)) == ("SUCCEEDED", 0, None)  # another dict of the same shape
+
+
+def test_mocks_of_unusual_shapes_are_parsed_every_time() -> None:
+    machine = StateMachine.from_json(
+        json.dumps({"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": _RESOURCES[0], "End": True}}})
+    )
+    by_number = {"A": {"0": {"Return": 1}}}
+    assert _answers(machine, by_number) == ("SUCCEEDED", 1, None)
+    assert machine._mocks(by_number) is not machine._mocks(by_number)
+    by_number["A"]["0"] = {"Return": 2}
+    assert _answers(machine, by_number) == ("SUCCEEDED", 2, None)
