@@ -64,6 +64,10 @@ async def run_with_policy(
                     raise transitions_exceeded(run.limits.max_transitions) from None
                 retrier, delay = retry
                 run.decisions.append(Decision("retry", node.name, retrier, error.error))
+                # The error is done with. Its traceback refers to this frame, which would hold the
+                # error in a reference cycle (keeping the whole execution alive until the garbage
+                # collector runs; ``failure`` Python clears itself).
+                del error
                 frame.retry_count = (frame.retry_count or 0) + 1
                 if delay > 0:
                     try:
@@ -76,11 +80,13 @@ async def run_with_policy(
                 frame.record(f"{node.state_type}StateFailed")
             catcher = policy.catcher_for(error)
             if catcher is None:
+                del error  # (the reference cycle above)
                 if isinstance(failure, StateFailure):
-                    raise error from None
+                    raise failure.error from None
                 raise
             run.decisions.append(Decision("catch", node.name, policy.catchers.index(catcher), error.error))
             output, assigned = catcher.handle(frame, raw_input, error)
+            del error
             node.exit(frame, output, assigned)
             return output, catcher.next_state
         node.exit(frame, output, assigned)

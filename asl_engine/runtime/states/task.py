@@ -69,7 +69,7 @@ class TaskState(StateNode):
     aborted_type = "TaskStateAborted"
     blocking = True
     retriable = True
-    __slots__ = ("events", "heartbeat", "policy", "resource", "resource_tag", "submits", "timeout")
+    __slots__ = ("events", "heartbeat", "policy", "resource", "resource_tag", "submits", "timeout", "token_in_context")
 
     answers_directly: ClassVar[bool] = True
     """Take a mock's answer as data (``AnswersAtOnce``); False calls it like any handler (for the
@@ -93,6 +93,8 @@ class TaskState(StateNode):
         self.timeout: SecondsSource | None = _seconds_source(context, spec, "TimeoutSeconds", pointer, language)
         self.heartbeat: SecondsSource | None = _seconds_source(context, spec, "HeartbeatSeconds", pointer, language)
         """None without the field (or its ``*Path``): most tasks set neither, and skip the call."""
+        self.token_in_context = self.resource.pattern == "wait-for-task-token"
+        """``.waitForTaskToken``: each attempt draws a token, which ``$$.Task.Token`` shows."""
         self.submits = self.resource.pattern != "request-response"
         """Whether a mock's final answer records ``TaskSubmitted`` first (``_record_answered_submission``)."""
         self.policy = RetryPolicy(
@@ -115,11 +117,15 @@ class TaskState(StateNode):
         with its events recorded."""
         run = frame.run
         flow = self.flow
-        selected = flow.selected_input(frame, raw_input)
-        timeout = None if self.timeout is None else self.timeout(frame, raw_input, selected)
-        heartbeat = None if self.heartbeat is None else self.heartbeat(frame, raw_input, selected)
-        if self.resource.pattern == "wait-for-task-token":
-            frame.task_token = run.new_task_token(frame)
+        if self.timeout is None and self.heartbeat is None and not self.token_in_context:
+            # Nothing reads the InputPath's selection but the effective input, which fails as it would.
+            timeout = heartbeat = None
+        else:
+            selected = flow.selected_input(frame, raw_input)
+            timeout = None if self.timeout is None else self.timeout(frame, raw_input, selected)
+            heartbeat = None if self.heartbeat is None else self.heartbeat(frame, raw_input, selected)
+            if self.token_in_context:
+                frame.task_token = run.new_task_token(frame)
         parameters = flow.effective_input(frame, raw_input)
         text = frame.last_output_text
         if parameters is frame.last_output and type(text) is str:  # the input, whose text is made already
@@ -205,12 +211,14 @@ class TaskState(StateNode):
             if self.submits:
                 self._record_answered_submission(frame)
             return self._succeeded(frame, answer.value)
-        failure = StatesError(error.error, error.cause)
-        if failure.error != failures.RUNTIME:
+        if error.error != failures.RUNTIME:
             if self.submits:
                 self._record_answered_submission(frame)
-            frame.record(self.events.failed, self._failure_details(failure))
-        raise failure
+            frame.record(self.events.failed, self._failure_details(error))
+        # A new exception for each failure (the answer's error is shared data), held by no local: the
+        # traceback refers to this frame, and a local holding the exception would make a reference
+        # cycle that keeps the whole execution alive until the garbage collector runs.
+        raise StatesError(error.error, error.cause)
 
     async def _answer(
         self,
