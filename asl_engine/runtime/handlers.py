@@ -25,7 +25,9 @@ class RequestOrigin(Protocol):
 
     def environment(self) -> TaskEnvironment: ...
 
-    def idempotency_key(self) -> str: ...
+    def idempotency_key(self) -> str:
+        """The request's ``idempotency_key``; "" until the task is scheduled."""
+        ...
 
     def submit(self, output: Any) -> None: ...
 
@@ -157,7 +159,11 @@ class TaskRequest:
         can use the key to do them once."""
         key = self._idempotency_key
         if key is None:
-            key = self._idempotency_key = self._origin.idempotency_key() if self._origin is not None else ""
+            if self._origin is None:
+                return ""
+            key = self._origin.idempotency_key()
+            if key:  # "" before the task is scheduled (a ``check_request``): asked again later
+                self._idempotency_key = key
         return key
 
     @idempotency_key.setter

@@ -422,6 +422,8 @@ class _TaskAttempt:
         return self.frame.run.task_environment
 
     def idempotency_key(self) -> str:
+        if not self.scheduled:  # asked by ``check_request``, before the task is scheduled
+            return ""
         return f"{self.frame.run.execution_arn}/{self.node.name}/{self.scheduled}"
 
     def submit(self, output: Any) -> None:
