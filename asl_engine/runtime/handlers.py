@@ -215,7 +215,8 @@ class AnswersAtOnce(TaskHandler, Protocol):
     (a mock): ``answer_for(request.invocation)`` is what calling it would return (``value``) or raise
     (``error``), and ``answer_for`` itself raises what the call would raise otherwise (an exhausted
     mock's ``States.Runtime``). The engine then asks for the answer without making a request or
-    raising the failure through the handler. Declared by having ``answer_for`` (read by attribute)."""
+    raising the failure through the handler (nor calls ``check_request``, nor hands the task to a
+    worker: such a handler declares neither). Declared by having ``answer_for`` (read by attribute)."""
 
     def answer_for(self, invocation: int) -> TaskAnswer: ...
 
