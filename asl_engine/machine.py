@@ -32,7 +32,7 @@ from asl_engine.runtime.run import ExecutionRun, ExecutionStopped, Identity
 from asl_engine.runtime.safety import DEFAULT_LIMITS, SafetyLimits
 from asl_engine.runtime.scheduler import Cancelled, Scheduler, Task
 from asl_engine.runtime.starter import StartableMachine
-from asl_engine.services.mocks import Mocks
+from asl_engine.services.mocks import Mocks, MocksShape, mocks_shape
 
 if TYPE_CHECKING:
     from asl_engine.runtime.durable.recorder import Recorder
@@ -52,7 +52,7 @@ class StateMachine:
     so one machine can run executions from any number of threads at once.
     """
 
-    __slots__ = ("_compiled", "_name", "_source", "_template")
+    __slots__ = ("_compiled", "_last_mocks", "_name", "_source", "_template")
 
     def __init__(
         self,
@@ -66,6 +66,8 @@ class StateMachine:
         self._name = name
         self._source = source
         self._template = template
+        self._last_mocks: tuple[Mapping[str, Any], MocksShape, Mocks] | None = None
+        """The mocks last passed as a dict, their shape and their parse (``_mocks``): a memo, not state."""
 
     @property
     def name(self) -> str:
@@ -450,19 +452,36 @@ class StateMachine:
         """Mocks (checked against the definition's states) first, then the resources, in order."""
         handlers: list[HandlerSource] = []
         if mocks is not None:
-            mock_source = mocks if isinstance(mocks, Mocks) else Mocks(mocks)
-            unknown = [state for state in mock_source.states() if state not in self._compiled.all_states]
-            if unknown:
-                raise ConfigurationError(
-                    f"mocks name states that are not in the definition: {', '.join(map(repr, unknown))}"
-                )
-            handlers.append(mock_source)
+            handlers.append(mocks if isinstance(mocks, Mocks) else self._mocks(mocks))
         if resources is not None:
             if isinstance(resources, list | tuple):
                 handlers.extend(resources)
             else:
                 handlers.append(cast(HandlerSource, resources))
         return handlers
+
+    def _mocks(self, spec: Mapping[str, Any]) -> Mocks:
+        """``Mocks(spec)``, checked against the definition's states.
+
+        A test suite passes the same dict to execution after execution: while ``spec`` is the very
+        mapping parsed last time and has the same shape (``mocks_shape``: its states, responses, errors
+        and the identity of each returned value), that parse is used again (a ``Mocks`` is immutable,
+        and answers by the invocation's number, which each execution counts for itself). The memo holds
+        the dict it was made from, so its identity cannot pass to another object; one memo per machine,
+        replaced whole (a tuple), so threads sharing the machine see one or the other.
+        """
+        shape = mocks_shape(spec)
+        last = self._last_mocks
+        if last is not None and last[0] is spec and last[1] == shape:
+            return last[2]
+        parsed = Mocks(spec)
+        unknown = [state for state in parsed.states() if state not in self._compiled.all_states]
+        if unknown:
+            names = ", ".join(map(repr, unknown))
+            raise ConfigurationError(f"mocks name states that are not in the definition: {names}")
+        if shape is not None:
+            self._last_mocks = (spec, shape, parsed)
+        return parsed
 
     def _build_run(
         self,

@@ -11,7 +11,6 @@ import json
 import shutil
 import subprocess
 import sys
-from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -53,7 +52,7 @@ def test_the_compiler_has_one_state_class_per_state_type() -> None:
 
 
 def test_execution_options_and_settings_name_the_same_options() -> None:
-    assert list(ExecutionOptions.__annotations__) == [field.name for field in fields(ExecutionSettings)]
+    assert list(ExecutionOptions.__annotations__) == list(ExecutionSettings._fields)
 
 
 def test_an_unknown_execution_option_is_a_type_error_naming_the_method() -> None:

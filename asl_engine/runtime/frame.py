@@ -124,18 +124,30 @@ class Frame:
         return self.run.jsonata_budget
 
     def context_object(self) -> dict[str, Any]:
-        state: dict[str, Any] = {"EnteredTime": format_timestamp(self.entered_time), "Name": self.state_name}
-        if self.retry_count is not None:
-            state["RetryCount"] = self.retry_count
+        return self.context_at(self.entered_time, self.state_name, self.retry_count, self.task_token, self.map_item)
+
+    def context_at(
+        self,
+        entered_time: float,
+        state_name: str,
+        retry_count: int | None,
+        task_token: str | None,
+        map_item: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        """``$$`` as it was when the frame held these values (a ``TaskRequest`` makes its context object
+        only when a handler reads it, perhaps after the state moved on)."""
+        state: dict[str, Any] = {"EnteredTime": format_timestamp(entered_time), "Name": state_name}
+        if retry_count is not None:
+            state["RetryCount"] = retry_count
         context: dict[str, Any] = {
             "Execution": self.run.execution_context,
             "State": state,
             "StateMachine": self.run.state_machine_context,
         }
-        if self.task_token is not None:
-            context["Task"] = {"Token": self.task_token}
-        if self.map_item is not None:
-            context["Map"] = {"Item": self.map_item}
+        if task_token is not None:
+            context["Task"] = {"Token": task_token}
+        if map_item is not None:
+            context["Map"] = {"Item": map_item}
         return context
 
     # -- history ---------------------------------------------------------------------------------------

@@ -214,7 +214,11 @@ class History:
         redrive can tell which visits ended unsuccessfully; the in-memory history ignores it."""
         event_id = self.last_id = self.last_id + 1
         if self.record:
-            self._keep(event_id, event_type, previous_event_id, timestamp, details)
+            if event_type in _ITERATION_EVENTS:
+                self._keep(event_id, event_type, previous_event_id, timestamp, details)
+            else:  # ``_keep``, written out for the usual event
+                previous = None if previous_event_id == event_id - 1 else previous_event_id
+                self._slots += (event_type, previous, timestamp, details, None, None)
         if self.listeners:
             self._notify(HistoryEvent(event_id, previous_event_id, timestamp, event_type, details))
         if event_id == self.limit:

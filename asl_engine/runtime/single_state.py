@@ -313,10 +313,17 @@ class _TestFrame(Frame):
         self.given_context = dict(given_context) if given_context is not None else None
         self.state_name_shown = state_name_shown
 
-    def context_object(self) -> dict[str, Any]:
+    def context_at(
+        self,
+        entered_time: float,
+        state_name: str,
+        retry_count: int | None,
+        task_token: str | None,
+        map_item: dict[str, Any] | None,
+    ) -> dict[str, Any]:
         if self.given_context is not None:
             return self.given_context
-        context = super().context_object()
+        context = super().context_at(entered_time, state_name, retry_count, task_token, map_item)
         if self.state_name_shown is not None:
             context["State"]["Name"] = self.state_name_shown
         return context

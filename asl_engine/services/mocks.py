@@ -28,14 +28,9 @@ class MockResponse:
 
     @classmethod
     def parse(cls, spec: Any, where: str) -> MockResponse:
-        if type(spec) is dict and len(spec) == 1:  # the usual shapes, checked without ABC isinstance checks
-            if "Return" in spec:
-                return cls(value=spec["Return"])
-            thrown = spec.get("Throw")
-            if type(thrown) is dict:
-                error, cause = thrown.get("Error"), thrown.get("Cause")
-                if (error is None or type(error) is str) and (cause is None or type(cause) is str):
-                    return cls(error=StatesError(error, cause))
+        usual = _usual(spec)
+        if usual is not None:
+            return usual
         if not isinstance(spec, Mapping) or len(spec) != 1 or not ({"Return", "Throw"} & set(spec)):
             raise ConfigurationError(
                 f'{where}: a mocked response must be {{"Return": value}} or '
@@ -54,9 +49,29 @@ class MockResponse:
         return cls(error=StatesError(error, cause))
 
 
+def _usual(spec: Any) -> MockResponse | None:
+    """The usual shapes (plain dicts), checked without ABC isinstance checks; None for anything else,
+    which ``MockResponse.parse`` accepts or explains (mocks are parsed for every execution)."""
+    if type(spec) is dict and len(spec) == 1:
+        if "Return" in spec:
+            return MockResponse(spec["Return"])
+        thrown = spec.get("Throw")
+        if type(thrown) is dict:
+            error, cause = thrown.get("Error"), thrown.get("Cause")
+            if (error is None or type(error) is str) and (cause is None or type(cause) is str):
+                return MockResponse(None, StatesError(error, cause))
+    return None
+
+
 def _expand(state: str, responses: Any) -> list[MockResponse]:
     if isinstance(responses, list):
-        return [MockResponse.parse(item, f"mock for state {state!r}, response {i}") for i, item in enumerate(responses)]
+        expanded = []
+        for index, item in enumerate(responses):
+            response = _usual(item)
+            if response is None:  # the message names the response only when there is something to say
+                response = MockResponse.parse(item, f"mock for state {state!r}, response {index}")
+            expanded.append(response)
+        return expanded
     if isinstance(responses, Mapping):
         slots: dict[int, MockResponse] = {}
         for key, item in responses.items():
@@ -87,14 +102,19 @@ class MockedTask:
         self.state = state
         self.responses = responses
 
-    def __call__(self, request: TaskRequest) -> Any:
-        if request.invocation >= len(self.responses):
+    def answer_for(self, invocation: int) -> MockResponse:
+        """The response to the ``invocation``-th call, as data (``AnswersAtOnce``): what ``__call__``
+        returns or raises."""
+        if invocation >= len(self.responses):
             raise StatesError(
                 "States.Runtime",
-                f"The state '{self.state}' was invoked {request.invocation + 1} times but its mock defines only "
+                f"The state '{self.state}' was invoked {invocation + 1} times but its mock defines only "
                 f"{len(self.responses)} response(s). Add more responses to the mock.",
             )
-        response = self.responses[request.invocation]
+        return self.responses[invocation]
+
+    def __call__(self, request: TaskRequest) -> Any:
+        response = self.answer_for(request.invocation)
         if response.error is not None:
             raise StatesError(response.error.error, response.error.cause)
         return response.value
@@ -121,3 +141,37 @@ class Mocks:
 
     def handler_for(self, state_name: str, resource: ResourceRef) -> TaskHandler | None:
         return self._tasks.get(state_name)
+
+
+MocksShape = tuple[Any, ...]
+
+
+def mocks_shape(spec: Mapping[str, Any]) -> MocksShape | None:
+    """Everything ``Mocks(spec)`` reads from ``spec``, for telling whether a parse can be reused: the
+    state names in order, the number of responses of each, each ``Throw``'s ``Error`` and ``Cause``, and
+    the identity of each ``Return`` value (a parse refers to that value, it never copies it). Specs of
+    equal shape parse alike, provided every value it names by identity is still alive (the parse holds
+    them). None for anything but plain dicts and lists of the usual responses (then parse again)."""
+    if type(spec) is not dict:
+        return None
+    shape: list[Any] = []
+    add = shape.append
+    for state, responses in spec.items():
+        if type(responses) is not list:
+            return None
+        add(state)
+        add(len(responses))
+        for item in responses:
+            if type(item) is dict and len(item) == 1:
+                returned = item.get("Return", item)  # the item itself: no Return
+                if returned is not item:
+                    add(id(returned))
+                    continue
+                thrown = item.get("Throw")
+                if type(thrown) is dict:
+                    error, cause = thrown.get("Error"), thrown.get("Cause")
+                    if (error is None or type(error) is str) and (cause is None or type(cause) is str):
+                        add((error, cause))
+                        continue
+            return None
+    return tuple(shape)

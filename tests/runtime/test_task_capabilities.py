@@ -65,3 +65,39 @@ def test_every_token_is_announced_to_the_directories_among_the_sources() -> None
     ).execute({}, resources=source)
     assert execution.output == {"answered": "by the directory"}
     assert len(source.opened) == 1 and source.closed == source.opened
+
+
+class Keeping:
+    """Keeps each request and reads its lazily made parts only after the execution moved on."""
+
+    def __init__(self) -> None:
+        self.requests: list[TaskRequest] = []
+        self.keys_when_checked: list[str] = []
+
+    def check_request(self, request: TaskRequest) -> None:
+        self.keys_when_checked.append(request.idempotency_key)
+
+    def __call__(self, request: TaskRequest) -> Any:
+        self.requests.append(request)
+        if len(self.requests) < 3:
+            raise StatesError("Boom", "again")
+        return {"ok": True}
+
+
+def test_a_kept_request_shows_the_task_as_it_was_invoked() -> None:
+    """``context`` and ``idempotency_key`` are made when first read (``RequestOrigin``), yet read after
+    two retries and the execution's end they show each invocation as it was."""
+    handler = Keeping()
+    execution = task(
+        "arn:aws:states:::ecs:runTask", Retry=[{"ErrorEquals": ["Boom"], "IntervalSeconds": 2, "BackoffRate": 1}]
+    ).execute({"in": 1}, resources=Source(handler), name="kept")
+    assert execution.status == "SUCCEEDED"
+    assert handler.keys_when_checked == ["", "", ""]  # the task is not scheduled yet when it is checked
+    scheduled = [event["id"] for event in execution.history if event["type"] == "TaskScheduled"]
+    arn = execution.arn
+    assert [request.idempotency_key for request in handler.requests] == [f"{arn}/T/{n}" for n in scheduled]
+    contexts = [request.context for request in handler.requests]
+    assert [context["State"]["RetryCount"] for context in contexts] == [0, 1, 2]
+    assert len({context["State"]["EnteredTime"] for context in contexts}) == 1  # one visit, three attempts
+    assert all(context["Execution"]["Name"] == "kept" and context["State"]["Name"] == "T" for context in contexts)
+    assert all(request.environment is not None and request.parameters == {"in": 1} for request in handler.requests)

@@ -7,7 +7,8 @@ A Map or Parallel attempt that fails in its own work ends with ``StateFailure``:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import StatesError
@@ -20,9 +21,9 @@ if TYPE_CHECKING:
     from asl_engine.runtime.frame import Frame
     from asl_engine.runtime.retry import RetryPolicy
 
-Attempt = Callable[["Frame", Any], Awaitable[Any]]
-"""One try of the state's work: returns its raw result or raises StatesError or StateFailure (events
-already recorded)."""
+Attempt = Callable[["Frame", Any], Any]
+"""One try of the state's work: returns its raw result, or a coroutine that gives it (a Task whose
+handler answered at once needs none), or raises StatesError or StateFailure (events already recorded)."""
 
 
 class StateFailure(Exception):
@@ -48,7 +49,9 @@ async def run_with_policy(
     run = frame.run
     while True:
         try:
-            result = await attempt(frame, raw_input)
+            result = attempt(frame, raw_input)
+            if type(result) is CoroutineType:
+                result = await result
             output, assigned = node.flow.finish(frame, raw_input, result)
         except (StatesError, StateFailure) as failure:
             error = failure.error if isinstance(failure, StateFailure) else failure
@@ -61,6 +64,10 @@ async def run_with_policy(
                     raise transitions_exceeded(run.limits.max_transitions) from None
                 retrier, delay = retry
                 run.decisions.append(Decision("retry", node.name, retrier, error.error))
+                # The error is done with. Its traceback refers to this frame, which would hold the
+                # error in a reference cycle (keeping the whole execution alive until the garbage
+                # collector runs; ``failure`` Python clears itself).
+                del error
                 frame.retry_count = (frame.retry_count or 0) + 1
                 if delay > 0:
                     try:
@@ -73,11 +80,13 @@ async def run_with_policy(
                 frame.record(f"{node.state_type}StateFailed")
             catcher = policy.catcher_for(error)
             if catcher is None:
+                del error  # (the reference cycle above)
                 if isinstance(failure, StateFailure):
-                    raise error from None
+                    raise failure.error from None
                 raise
             run.decisions.append(Decision("catch", node.name, policy.catchers.index(catcher), error.error))
             output, assigned = catcher.handle(frame, raw_input, error)
+            del error
             node.exit(frame, output, assigned)
             return output, catcher.next_state
         node.exit(frame, output, assigned)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
 from asl_engine.errors import StatesError
@@ -15,6 +15,7 @@ from asl_engine.runtime.callbacks import await_callback
 from asl_engine.runtime.dataflow import compile_optional_path
 from asl_engine.runtime.handlers import (
     ChecksRequest,
+    TaskAnswer,
     TaskHandler,
     TaskRequest,
     UnansweredTask,
@@ -33,6 +34,7 @@ from asl_engine.runtime.states.retrying import run_with_policy
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompileContext
+    from asl_engine.runtime.environment import TaskEnvironment
     from asl_engine.runtime.frame import Frame
 
 SecondsSource = Callable[["Frame", Any, Any], "float | None"]
@@ -67,7 +69,11 @@ class TaskState(StateNode):
     aborted_type = "TaskStateAborted"
     blocking = True
     retriable = True
-    __slots__ = ("events", "heartbeat", "policy", "resource", "resource_tag", "submits", "timeout")
+    __slots__ = ("events", "heartbeat", "policy", "resource", "resource_tag", "submits", "timeout", "token_in_context")
+
+    answers_directly: ClassVar[bool] = True
+    """Take a mock's answer as data (``AnswersAtOnce``); False calls it like any handler (for the
+    differential test)."""
 
     def __init__(self, name: str, spec: dict[str, Any], pointer: str, context: CompileContext) -> None:
         super().__init__(name, spec, pointer, context)
@@ -87,6 +93,8 @@ class TaskState(StateNode):
         self.timeout: SecondsSource | None = _seconds_source(context, spec, "TimeoutSeconds", pointer, language)
         self.heartbeat: SecondsSource | None = _seconds_source(context, spec, "HeartbeatSeconds", pointer, language)
         """None without the field (or its ``*Path``): most tasks set neither, and skip the call."""
+        self.token_in_context = self.resource.pattern == "wait-for-task-token"
+        """``.waitForTaskToken``: each attempt draws a token, which ``$$.Task.Token`` shows."""
         self.submits = self.resource.pattern != "request-response"
         """Whether a mock's final answer records ``TaskSubmitted`` first (``_record_answered_submission``)."""
         self.policy = RetryPolicy(
@@ -94,22 +102,30 @@ class TaskState(StateNode):
             compile_catchers(spec.get("Catch"), f"{pointer}/Catch", context, self.flow, self.query_language),
         )
 
-    async def run_async(self, frame: Frame, raw_input: Any) -> Transition:
-        return await run_with_policy(self, self.policy, frame, raw_input, self._attempt)
+    def run_async(self, frame: Frame, raw_input: Any) -> Awaitable[Transition]:
+        # No coroutine of its own: the retry loop's coroutine is the state's.
+        return run_with_policy(self, self.policy, frame, raw_input, self._attempt)
 
     @property
     def data_limit_subject(self) -> str:
         """What AWS names in DataLimitExceeded causes: the function ARN, or the integration's service."""
         return self.resource.arn if self.resource.kind in ("lambda-function", "activity") else self.resource.service
 
-    async def _attempt(self, frame: Frame, raw_input: Any) -> Any:
+    def _attempt(self, frame: Frame, raw_input: Any) -> Any:
+        """One try: the raw result when the handler answers at once (a mock, a function), else the
+        coroutine that waits for it (``run_with_policy`` awaits it). A failure raises ``StatesError``
+        with its events recorded."""
         run = frame.run
         flow = self.flow
-        selected = flow.selected_input(frame, raw_input)
-        timeout = None if self.timeout is None else self.timeout(frame, raw_input, selected)
-        heartbeat = None if self.heartbeat is None else self.heartbeat(frame, raw_input, selected)
-        if self.resource.pattern == "wait-for-task-token":
-            frame.task_token = run.new_task_token(frame)
+        if self.timeout is None and self.heartbeat is None and not self.token_in_context:
+            # Nothing reads the InputPath's selection but the effective input, which fails as it would.
+            timeout = heartbeat = None
+        else:
+            selected = flow.selected_input(frame, raw_input)
+            timeout = None if self.timeout is None else self.timeout(frame, raw_input, selected)
+            heartbeat = None if self.heartbeat is None else self.heartbeat(frame, raw_input, selected)
+            if self.token_in_context:
+                frame.task_token = run.new_task_token(frame)
         parameters = flow.effective_input(frame, raw_input)
         text = frame.last_output_text
         if parameters is frame.last_output and type(text) is str:  # the input, whose text is made already
@@ -125,10 +141,14 @@ class TaskState(StateNode):
                 UnansweredTask(failure.error, failure.cause, state_name=self.name, resource=self.resource)
             )
         invocation = run.next_invocation(self.name)
+        # Capabilities are looked up by attribute (``AnswersAtOnce``, ``ChecksRequest``, ``WaitsForWorker``):
+        # cheaper than an isinstance check against a runtime-checkable protocol, on every task.
+        answer_for: Callable[[int], TaskAnswer] | None = getattr(handler, "answer_for", None)
+        if answer_for is not None and frame.task_token is None and run.durable is None and self.answers_directly:
+            return self._answered(frame, parameters, timeout, heartbeat, answer_for, invocation)
         events = self.events
-        # Capabilities are looked up by attribute (``ChecksRequest``, ``WaitsForWorker``): cheaper than an
-        # isinstance check against a runtime-checkable protocol, on every task.
         worker_queue = events is _ACTIVITY_EVENTS and bool(getattr(handler, "waits_for_worker", False))
+        origin = _TaskAttempt(self, frame)
         request = TaskRequest(
             self.name,
             self.resource,
@@ -138,11 +158,8 @@ class TaskState(StateNode):
             heartbeat,
             # An activity task's token goes to the worker that takes it, not into the context object.
             run.new_task_token(frame) if worker_queue else frame.task_token,
-            frame.context_object(),
-            environment=run.task_environment,
-            submit=lambda output: self._record_submitted(frame, output),
             entered_event_id=frame.entered_event_id,
-            worker_started=lambda worker_name: self._record_worker_started(frame, worker_name),
+            origin=origin,
         )
         check: ChecksRequest | None = getattr(handler, "check_request", None) and handler  # type: ignore[assignment]
         if check is not None:
@@ -150,46 +167,120 @@ class TaskState(StateNode):
                 check.check_request(request)
             except UnansweredTask as unanswered:
                 raise run.unanswered_task(unanswered) from None
-        scheduled = frame.record(events.scheduled, self._scheduled_details(run.region, parameters, timeout, heartbeat))
-        request.idempotency_key = f"{run.execution_arn}/{self.name}/{scheduled}"
+        origin.scheduled = scheduled = self._record_scheduled(frame, parameters, timeout, heartbeat, worker_queue)
+        try:
+            if handler is None:
+                handler = run.handler_for(self.name, self.resource)  # raises the explanatory error
+            if request.task_token is not None or run.durable is not None:
+                return self._answer(frame, request, handler, timeout, heartbeat, scheduled)
+            # The usual task: its handler answers at once (a function), awaited by nobody.
+            try:
+                result = handler(request)
+            except StatesError as error:
+                if getattr(handler, "completes_callback", False) and error.error != failures.RUNTIME:
+                    self._record_answered_submission(frame)
+                raise
+            except Exception as error:
+                # A handler is user code: an unexpected exception fails the task like a crashed function.
+                raise StatesError(type(error).__name__, _handler_failure(error)) from error
+            if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
+                return self._answer(frame, request, handler, timeout, heartbeat, scheduled, result)
+            if self.submits and getattr(handler, "completes_callback", False):
+                self._record_answered_submission(frame)
+        except StatesError as error:
+            self._record_failure(frame, error)
+            raise
+        return self._succeeded(frame, result)
+
+    def _answered(
+        self,
+        frame: Frame,
+        parameters: Any,
+        timeout: float | None,
+        heartbeat: float | None,
+        answer_for: Callable[[int], TaskAnswer],
+        invocation: int,
+    ) -> Any:
+        """The attempt of a task a mock answers (``AnswersAtOnce``): its answer is data, so the task needs
+        no request, and a failure is raised once, to the retry loop. The events are ``_attempt``'s for
+        the same answer given by a call (``tests/runtime/test_mock_answers.py`` compares the two)."""
+        self._record_scheduled(frame, parameters, timeout, heartbeat, False)
+        answer = answer_for(invocation)  # an exhausted mock raises States.Runtime: no more events
+        error = answer.error
+        if error is None:
+            if self.submits:
+                self._record_answered_submission(frame)
+            return self._succeeded(frame, answer.value)
+        if error.error != failures.RUNTIME:
+            if self.submits:
+                self._record_answered_submission(frame)
+            frame.record(self.events.failed, self._failure_details(error))
+        # A new exception for each failure (the answer's error is shared data), held by no local: the
+        # traceback refers to this frame, and a local holding the exception would make a reference
+        # cycle that keeps the whole execution alive until the garbage collector runs.
+        raise StatesError(error.error, error.cause)
+
+    async def _answer(
+        self,
+        frame: Frame,
+        request: TaskRequest,
+        handler: TaskHandler,
+        timeout: float | None,
+        heartbeat: float | None,
+        scheduled: int,
+        answer: Any = _NOT_CALLED,
+    ) -> Any:
+        """The attempt's end when it must wait: for an awaitable answer, a ``.sync`` job, a task token's
+        answer, or a durable execution's recorded outcome (``_invoke``)."""
+        try:
+            result = await self._invoke(frame, request, handler, timeout, heartbeat, scheduled, answer)
+        except StatesError as error:
+            self._record_failure(frame, error)
+            raise
+        except Cancelled as cancelled:
+            frame.run.record_aborted(frame, self.aborted_type, cancelled)
+            raise
+        return self._succeeded(frame, result)
+
+    def _record_scheduled(
+        self, frame: Frame, parameters: Any, timeout: float | None, heartbeat: float | None, worker_queue: bool
+    ) -> int:
+        """``<Kind>Scheduled``, then ``<Kind>Started`` (but for an activity a worker takes later); the
+        id of the first."""
+        events = self.events
+        scheduled = frame.record(
+            events.scheduled, self._scheduled_details(frame.run.region, parameters, timeout, heartbeat)
+        )
         if events is _TASK_EVENTS:
             frame.record(events.started, dict(self.resource_tag))
         elif events is _ACTIVITY_EVENTS:
             if not worker_queue:
-                frame.record(events.started, {"workerName": run.activity_worker_name})
+                frame.record(events.started, {"workerName": frame.run.activity_worker_name})
         else:
             frame.record(events.started)
-        try:
-            if handler is None:
-                handler = run.handler_for(self.name, self.resource)  # raises the explanatory error
-            if request.task_token is None and run.durable is None:
-                # The usual task: its handler answers at once (a mock, a function), awaited by nobody.
-                result = self._call_now(frame, request, handler)
-                if type(result) not in _PLAIN_RESULTS and inspect.isawaitable(result):
-                    result = await self._invoke(frame, request, handler, timeout, heartbeat, scheduled, result)
-                elif self.submits and getattr(handler, "completes_callback", False):
-                    self._record_answered_submission(frame)
-            else:
-                result = await self._invoke(frame, request, handler, timeout, heartbeat, scheduled)
-        except StatesError as error:
-            if isinstance(error, UnansweredTask):
-                run.unanswered_task(error)
-            if error.error == failures.RUNTIME:
-                raise
-            kind = events.timed_out if isinstance(error, failures.TimeoutFailure) else events.failed
-            frame.record(kind, self._failure_details(error))
-            raise
-        except Cancelled as cancelled:
-            run.record_aborted(frame, self.aborted_type, cancelled)
-            raise
+        return scheduled
+
+    def _record_failure(self, frame: Frame, error: StatesError) -> None:
+        """The attempt failed with ``error`` (about to be raised): ``<Kind>Failed`` or ``<Kind>TimedOut``,
+        but none for ``States.Runtime``."""
+        if isinstance(error, UnansweredTask):
+            frame.run.unanswered_task(error)
+        if error.error == failures.RUNTIME:
+            return
+        kind = self.events.timed_out if isinstance(error, failures.TimeoutFailure) else self.events.failed
+        frame.record(kind, self._failure_details(error))
+
+    def _succeeded(self, frame: Frame, result: Any) -> Any:
+        """``<Kind>Succeeded`` with the raw result (or a failure, when it is too large); the result."""
+        events = self.events
         if exceeds_payload_limit(result):
             too_large = data_limit_error(self.data_limit_subject)
             frame.record(events.failed, self._failure_details(too_large))
             raise too_large
-        succeeded = {"output": result}
         if events is _TASK_EVENTS:
-            succeeded = {**self.resource_tag, "output": result}
-        frame.record(events.succeeded, succeeded)
+            frame.record(events.succeeded, {**self.resource_tag, "output": result})
+        else:
+            frame.record(events.succeeded, {"output": result})
         return result
 
     async def _invoke(
@@ -273,18 +364,6 @@ class TaskState(StateNode):
                 if durable is not None:
                     durable.token_closed(pending.token)
 
-    def _call_now(self, frame: Frame, request: TaskRequest, handler: TaskHandler) -> Any:
-        """The handler's answer to a task without a token in an in-memory execution: ``_invoke``'s
-        call, without its coroutine (a handler's exception fails the task as there)."""
-        try:
-            return handler(request)
-        except StatesError as error:
-            if getattr(handler, "completes_callback", False) and error.error != failures.RUNTIME:
-                self._record_answered_submission(frame)
-            raise
-        except Exception as error:
-            raise StatesError(type(error).__name__, _handler_failure(error)) from error
-
     def _record_worker_started(self, frame: Frame, worker_name: str | None) -> None:
         frame.record(self.events.started, {} if worker_name is None else {"workerName": worker_name})
 
@@ -321,6 +400,37 @@ class TaskState(StateNode):
         if error.cause is not None:
             details["cause"] = error.cause
         return details
+
+
+class _TaskAttempt:
+    """The origin of an attempt's ``TaskRequest`` (``RequestOrigin``): the Task state and its frame, with
+    the frame's context-object values as they were when the attempt began."""
+
+    __slots__ = ("frame", "node", "scheduled", "snapshot")
+
+    def __init__(self, node: TaskState, frame: Frame) -> None:
+        self.node = node
+        self.frame = frame
+        self.snapshot = (frame.entered_time, frame.state_name, frame.retry_count, frame.task_token, frame.map_item)
+        self.scheduled = 0
+        """The id of the attempt's ``TaskScheduled`` event, once recorded."""
+
+    def context_object(self) -> dict[str, Any]:
+        return self.frame.context_at(*self.snapshot)
+
+    def environment(self) -> TaskEnvironment:
+        return self.frame.run.task_environment
+
+    def idempotency_key(self) -> str:
+        if not self.scheduled:  # asked by ``check_request``, before the task is scheduled
+            return ""
+        return f"{self.frame.run.execution_arn}/{self.node.name}/{self.scheduled}"
+
+    def submit(self, output: Any) -> None:
+        self.node._record_submitted(self.frame, output)
+
+    def worker_started(self, worker_name: str | None) -> None:
+        self.node._record_worker_started(self.frame, worker_name)
 
 
 def _seconds_source(
