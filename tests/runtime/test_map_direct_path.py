@@ -95,28 +95,21 @@ def test_iterations_that_failed_unseen_are_aborted_on_both_paths() -> None:
     ]
 
 
+def beside_a_pass_chain(map_definition: dict[str, Any], length: int) -> dict[str, Any]:
+    """A machine running the Map ``M`` in one Parallel branch and ``length + 1`` Pass states in the other."""
+    chain: dict[str, Any] = {f"P{index}": {"Type": "Pass", "Next": f"P{index + 1}"} for index in range(length)}
+    chain[f"P{length}"] = {"Type": "Pass", "End": True}
+    branches = [{"StartAt": "M", "States": {"M": map_definition}}, {"StartAt": "P0", "States": chain}]
+    return {"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "Branches": branches, "End": True}}}
+
+
 @settings(max_examples=40, deadline=None, derandomize=True)
 @given(items, concurrency, st.one_of(st.none(), st.integers(min_value=0, max_value=9)))
 @example([0, 1, 2, 3], 2, 1)
 def test_a_map_beside_a_parallel_branch_records_the_same_history(
     values: list[int], limit: int, fail_on: int | None
 ) -> None:
-    chain = {f"P{index}": {"Type": "Pass", "Next": f"P{index + 1}"} for index in range(4)}
-    chain["P4"] = {"Type": "Pass", "End": True}
-    definition = {
-        "StartAt": "Both",
-        "States": {
-            "Both": {
-                "Type": "Parallel",
-                "Branches": [
-                    {"StartAt": "M", "States": {"M": map_state(limit, fail_on)}},
-                    {"StartAt": "P0", "States": chain},
-                ],
-                "End": True,
-            }
-        },
-    }
-    direct, tasks = run_both(definition, values)
+    direct, tasks = run_both(beside_a_pass_chain(map_state(limit, fail_on), 4), values)
     assert direct == tasks
 
 
@@ -196,21 +189,7 @@ def test_an_iteration_that_pauses_at_a_checkpoint_records_the_same_history(
     task path's (this once stopped W7, a Map of 100,000 items, with an engine error)."""
     definition: dict[str, Any] = {"StartAt": "M", "States": {"M": map_state(limit, fail_on)}}
     if beside_a_branch:
-        chain = {f"P{index}": {"Type": "Pass", "Next": f"P{index + 1}"} for index in range(40)}
-        chain["P40"] = {"Type": "Pass", "End": True}
-        definition = {
-            "StartAt": "Both",
-            "States": {
-                "Both": {
-                    "Type": "Parallel",
-                    "Branches": [
-                        {"StartAt": "M", "States": {"M": map_state(limit, fail_on)}},
-                        {"StartAt": "P0", "States": chain},
-                    ],
-                    "End": True,
-                }
-            },
-        }
+        definition = beside_a_pass_chain(map_state(limit, fail_on), 40)
     direct, tasks = run_both(definition, LONG_FAILING if fail_on is not None else LONG)
     assert direct == tasks
     assert len(direct) > 2_000

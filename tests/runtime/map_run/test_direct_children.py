@@ -76,12 +76,16 @@ MACHINES = {
 }
 
 
-def run(definition: dict[str, Any], items: list[Any]) -> tuple[Execution, dict[str, bytes]]:
+def run(
+    definition: dict[str, Any], items: list[Any], handler: Any = work, name: str = "Direct", seed: int = 3
+) -> tuple[Execution, dict[str, bytes]]:
+    """Run ``definition`` with ``handler`` as the Lambda function ``Work``: the execution, and the
+    bucket ``out``'s objects (the result files) by key."""
     resources = Resources()
     resources.s3_bucket("out")
-    resources.lambda_function("Work", work)
-    execution = StateMachine.from_json(definition, name="Direct").execute(
-        items, resources=resources, clock=VirtualClock(START), seed=3
+    resources.lambda_function("Work", handler)
+    execution = StateMachine.from_json(definition, name=name).execute(
+        items, resources=resources, clock=VirtualClock(START), seed=seed
     )
     s3 = resources.s3
     keys = [obj.key for obj in s3.list_objects_v2("out").objects]

@@ -15,12 +15,11 @@ from typing import Any
 
 import pytest
 
-from asl_engine import Execution, StateMachine
-from asl_engine.runtime.clock import VirtualClock
-from asl_engine.services import Resources
+from asl_engine import Execution
 from asl_engine.services.lambda_ import invoke, runtime
 from asl_engine.services.lambda_.json_copy import NotPlain
 from tests.runtime.map_run.test_direct_children import MACHINES
+from tests.runtime.map_run.test_direct_children import run as run_machine
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -47,15 +46,7 @@ def work(event: Any, context: Any) -> Any:
 
 
 def run(definition: dict[str, Any], items: list[Any]) -> tuple[Execution, dict[str, bytes]]:
-    resources = Resources()
-    resources.s3_bucket("out")
-    resources.lambda_function("Work", work)
-    execution = StateMachine.from_json(definition, name="Copies").execute(
-        items, resources=resources, clock=VirtualClock(START), seed=5
-    )
-    s3 = resources.s3
-    keys = [obj.key for obj in s3.list_objects_v2("out").objects]
-    return execution, {key: s3.get_object("out", key).body for key in keys}
+    return run_machine(definition, items, handler=work, name="Copies", seed=5)
 
 
 def _refuse(value: Any, *, finite: bool) -> tuple[Any, int]:
