@@ -9,7 +9,6 @@ side, and everything needed to persist or resume one is reachable from here.
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 import uuid
@@ -32,6 +31,7 @@ from asl_engine.runtime.handlers import HandlerSource, TaskHandler, UnansweredTa
 from asl_engine.runtime.history import EventListener, History, format_timestamp
 from asl_engine.runtime.interpreter import run_scope
 from asl_engine.runtime.json_text import to_json_text
+from asl_engine.runtime.lazy import lazy_attribute
 from asl_engine.runtime.limits import (
     EXECUTION_VARIABLES_LIMIT_BYTES,
     HISTORY_EVENT_LIMIT,
@@ -220,13 +220,13 @@ class ExecutionRun:
 
     # -- made on first use: an execution that never reads them (most) does not pay for them ----------
 
-    @functools.cached_property
+    @lazy_attribute
     def execution_context(self) -> dict[str, Any]:
         """``$$.Execution``, with the caller's overrides (``context=``)."""
         self._contexts()
         return self.execution_context
 
-    @functools.cached_property
+    @lazy_attribute
     def state_machine_context(self) -> dict[str, Any]:
         """``$$.StateMachine``, with the caller's overrides (``context=``)."""
         self._contexts()
@@ -255,17 +255,17 @@ class ExecutionRun:
         self.__dict__["execution_context"] = execution
         self.__dict__["state_machine_context"] = state_machine
 
-    @functools.cached_property
+    @lazy_attribute
     def payload_meter(self) -> PayloadMeter:
         """Measures large documents flowing from state to state (only executions that carry one)."""
         return PayloadMeter()
 
-    @functools.cached_property
+    @lazy_attribute
     def execution_arn(self) -> str:
         """``identity.execution_arn``, formatted once (each task invocation's idempotency key quotes it)."""
         return self.identity.execution_arn
 
-    @functools.cached_property
+    @lazy_attribute
     def jsonata_budget(self) -> EvaluationBudget:
         """What one JSONata evaluation of this execution may do (``SafetyLimits``; ``set_deadline``)."""
         return self.limits.jsonata_budget()
@@ -282,7 +282,7 @@ class ExecutionRun:
                     rng = self._random = Random(int.from_bytes(os.urandom(8), "big"))
         return rng
 
-    @functools.cached_property
+    @lazy_attribute
     def task_environment(self) -> TaskEnvironment:
         """The services handed to this execution's handlers (``TaskRequest.environment``)."""
         return TaskEnvironment(self)
@@ -628,16 +628,16 @@ class MapRun:
     def child_identity(self, name: str) -> Identity:
         return self._child_template.sibling(self._child_template.state_machine_name, name)
 
-    @functools.cached_property
+    @lazy_attribute
     def _child_template(self) -> Identity:
         parent = self.parent.identity
         return parent.sibling(f"{parent.state_machine_name}/{self.node.label or self.node.name}", "")
 
-    @functools.cached_property
+    @lazy_attribute
     def child_arn_prefix(self) -> str:
         """A child's execution ARN without its name."""
         return self._child_template.execution_arn
 
-    @functools.cached_property
+    @lazy_attribute
     def child_machine_arn(self) -> str:
         return self._child_template.state_machine_arn
