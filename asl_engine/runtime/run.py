@@ -13,9 +13,8 @@ import os
 import threading
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from random import Random
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from asl_engine.definition.arns import DEFAULT_ACCOUNT, DEFAULT_REGION, ResourceRef
 from asl_engine.definition.nesting import MAX_NESTING_DEPTH
@@ -73,9 +72,12 @@ class ActivityRunner(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """Where an execution pretends to run: names and ARNs shown in the context object and history."""
+class Identity(NamedTuple):
+    """Where an execution pretends to run: names and ARNs shown in the context object and history.
+
+    A named tuple, immutable: every execution and every Distributed Map child makes one, and a frozen
+    dataclass took four times as long to build (``_replace`` gives a copy with other values).
+    """
 
     state_machine_name: str
     execution_name: str
@@ -133,6 +135,35 @@ class ExecutionTimedOut(Exception):
 class ExecutionRun:
     """The mutable state of one execution (or of one Distributed Map child execution)."""
 
+    # Attributes that start with the same immutable value in every run are class attributes until a
+    # run sets its own: an execution (a Distributed Map child, most of all) pays for none of them.
+    stream = 0
+    """Which history of the durable execution's journal this run's events belong to."""
+    visit_gates: dict[tuple[int, int], int] | None = None
+    """While a redrive replays: the state visits held at their entry until a redrive boundary."""
+    activities: ActivityRunner | None = None
+    redrive_count = 0
+    redrive_time: float | None = None
+    activity_worker_name = "asl-engine"
+    status = "RUNNING"
+    output: Any = None
+    error: str | None = None
+    cause: str | None = None
+    stop_time: float | None = None
+    variable_bytes = 0
+    """Bytes of variables stored right now, across every scope (the 10 MiB quota)."""
+    state_machine: StartableMachine | None = None
+    """The ``StateMachine`` this run belongs to, when started through one."""
+    map_executor: ChildExecutor | None = None
+    """Runs the child executions of its Distributed Maps (None: in this process); inherited."""
+    _watchdog: Task[None] | None = None
+    transitions = 0
+    """States entered so far (the interpreter counts; ``checkpoint`` compares with the limit)."""
+    deadline: float | None = None
+    """When the execution times out (its TimeoutSeconds), on its clock; None without a timeout."""
+    context_overrides: dict[str, Any] | None = None
+    """The caller's ``context=``, as it was at the start (``$$`` is made from it on first use)."""
+
     def __init__(
         self,
         machine: CompiledMachine,
@@ -168,11 +199,6 @@ class ExecutionRun:
         self.region = identity.region
         self.durable = durable
         """The recorder of a durable execution (``store=``); None for an in-memory one."""
-        self.stream = 0
-        """Which history of the durable execution's journal this run's events belong to."""
-        self.visit_gates: dict[tuple[int, int], int] | None = None
-        """While a redrive replays: the state visits held at their entry until a redrive boundary."""
-        self.activities: ActivityRunner | None = None
         if history is None:
             limit = HISTORY_EVENT_LIMIT if machine.machine_type == "STANDARD" else None
             if durable is not None:
@@ -181,42 +207,21 @@ class ExecutionRun:
                 history = History(record=record_history, listeners=listeners, limit=limit)
         self.history = history
         self.start_time = clock.now()
-        self.redrive_count = 0
-        self.redrive_time: float | None = None
         self.redrivable = redrivable
-        self.context_overrides = (
-            {key: dict(value) if isinstance(value, dict) else value for key, value in context_overrides.items()}
-            if context_overrides
-            else None
-        )
-        """The caller's ``context=``, as it was at the start (``$$`` is made from it on first use)."""
-        self.activity_worker_name = "asl-engine"
+        if context_overrides:
+            self.context_overrides = {
+                key: dict(value) if isinstance(value, dict) else value for key, value in context_overrides.items()
+            }
         self._invocations: dict[str, int] = {}
-        self.status = "RUNNING"
-        self.output: Any = None
-        self.error: str | None = None
-        self.cause: str | None = None
-        self.stop_time: float | None = None
         self.map_runs: list[MapRun] = []
         self.nested_runs: list[ExecutionRun] = []
         self.decisions: list[Decision] = []
         self.unanswered: list[UnansweredTask] = []
         """Tasks nobody could answer (no handler, or a function, queue or activity not found), in order."""
-        self.variable_bytes = 0
-        """Bytes of variables stored right now, across every scope (the 10 MiB quota)."""
-        self.state_machine: StartableMachine | None = None
-        """The ``StateMachine`` this run belongs to, when started through one."""
         self.starter = starter
         """Starts the executions this one asks for (``states:startExecution``); inherited by its children."""
-        self.map_executor: ChildExecutor | None = None
-        """Runs the child executions of its Distributed Maps (None: in this process); inherited."""
-        self._watchdog: Task[None] | None = None
         self.limits = limits
-        self.transitions = 0
-        """States entered so far (the interpreter counts; ``checkpoint`` compares with the limit)."""
-        self.next_checkpoint = min(CHECK_EVERY, limits.max_transitions)
-        self.deadline: float | None = None
-        """When the execution times out (its TimeoutSeconds), on its clock; None without a timeout."""
+        self.next_checkpoint = CHECK_EVERY if limits.max_transitions >= CHECK_EVERY else limits.max_transitions
 
     # -- made on first use: an execution that never reads them (most) does not pay for them ----------
 
