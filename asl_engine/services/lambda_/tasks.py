@@ -73,10 +73,20 @@ class LegacyLambdaTask:
         return _legacy_result_later(env, call)
 
 
-@functools.lru_cache(maxsize=256)
 def _function_ref(resource: ResourceRef) -> FunctionRef:
-    """The function a legacy Lambda Task's resource names (the same few, on every invocation)."""
-    return FunctionRef(resource.action, resource.qualifier, resource.region, resource.account)
+    """The function a legacy Lambda Task's resource names (the same few, on every invocation), kept by
+    the resource's ARN, which says everything the reference holds (a string's hash is kept with it)."""
+    ref = _FUNCTION_REFS.get(resource.arn)
+    if ref is None:
+        if len(_FUNCTION_REFS) >= 256:
+            _FUNCTION_REFS.clear()
+        ref = _FUNCTION_REFS[resource.arn] = FunctionRef(
+            resource.action, resource.qualifier, resource.region, resource.account
+        )
+    return ref
+
+
+_FUNCTION_REFS: dict[str, FunctionRef] = {}
 
 
 async def _legacy_result_later(env: TaskEnvironment, call: PreparedCall) -> Any:
