@@ -102,14 +102,7 @@ class Identity(NamedTuple):
     def sibling(self, state_machine_name: str, execution_name: str) -> Identity:
         """Another execution in the same partition, region and account, under the same role (a
         nested execution, a Distributed Map child)."""
-        return Identity(
-            state_machine_name,
-            execution_name,
-            region=self.region,
-            account=self.account,
-            partition=self.partition,
-            role_arn=self.role_arn,
-        )
+        return Identity(state_machine_name, execution_name, self.region, self.account, self.partition, self.role_arn)
 
     @property
     def effective_role_arn(self) -> str:
@@ -117,6 +110,22 @@ class Identity(NamedTuple):
             self.role_arn
             or f"arn:{self.partition}:iam::{self.account}:role/StepFunctions-{self.state_machine_name}-role"
         )
+
+
+class RunTemplate(NamedTuple):
+    """The parts of an ``ExecutionRun`` its siblings share (``ExecutionRun.children_template``)."""
+
+    shared: dict[str, Any]
+    """Attributes every run made from the template gets as they are (immutable, or shared on purpose:
+    the clock, the scheduler, the handlers, the task tokens, the starter, the limits)."""
+    fresh: tuple[tuple[str, type], ...]
+    """Attributes each run gets a new empty one of (its lists and dicts)."""
+    record_history: bool
+    history_limit: int | None
+
+
+_PER_RUN = frozenset({"identity", "input", "_random", "region", "history", "start_time"})
+"""What ``ExecutionRun.from_template`` sets for each run itself."""
 
 
 class ExecutionStopped(Exception):
@@ -499,7 +508,7 @@ class ExecutionRun:
         identity: Identity,
         value: Any,
         *,
-        rng: Random,
+        rng: Random | None,
         callbacks: CallbackRegistry | None = None,
     ) -> ExecutionRun:
         """An execution started by ``parent`` (nested, or a Distributed Map child): it shares the
@@ -518,6 +527,45 @@ class ExecutionRun:
             limits=parent.limits,
         )
         run.map_executor = parent.map_executor
+        return run
+
+    def children_template(self) -> RunTemplate:
+        """What every child run ``alongside`` this one shares (a Distributed Map's in-process children):
+        ``from_template`` makes each child from it without ``__init__``'s work."""
+        model = ExecutionRun.alongside(self, self.machine, self.identity, None, rng=None, callbacks=self.callbacks)
+        model.state_machine = self.state_machine
+        shared: dict[str, Any] = {}
+        fresh: list[tuple[str, type]] = []
+        for name, value in vars(model).items():
+            if name in _PER_RUN:
+                continue
+            if type(value) in (list, dict) and value is not self.__dict__.get(name):
+                # Each run's own (not the parent's, as the handlers are): an empty one of its kind for each.
+                if value:
+                    raise AssertionError(f"ExecutionRun.{name} starts with a value a template cannot share")
+                fresh.append((name, type(value)))
+            else:
+                shared[name] = value
+        history = model.history
+        return RunTemplate(shared, tuple(fresh), history.record, history.limit)
+
+    @classmethod
+    def from_template(cls, template: RunTemplate, identity: Identity, value: Any, rng: Random) -> ExecutionRun:
+        """``alongside(parent, parent.machine, identity, value, rng=rng, callbacks=parent.callbacks)``
+        with ``state_machine`` set, from ``parent.children_template()``: the attributes every child
+        shares copied in one step, a fresh history and empty lists and dicts of its own
+        (``tests/runtime/map_run/test_run_template.py`` compares the two)."""
+        run = cls.__new__(cls)
+        fields = run.__dict__
+        fields.update(template.shared)
+        for name, kind in template.fresh:
+            fields[name] = kind()
+        fields["identity"] = identity
+        fields["input"] = value
+        fields["_random"] = rng
+        fields["region"] = identity.region
+        fields["history"] = History(record=template.record_history, limit=template.history_limit)
+        fields["start_time"] = template.shared["clock"].now()
         return run
 
     def start_map_run(self, frame: Frame, node: MapState) -> MapRun:
