@@ -35,6 +35,8 @@ def remove_observer(observer: Observer) -> None:
 
 
 def notify_finished(machine: StartableMachine, execution: Execution) -> None:
+    if not _observers:  # most programs have none: no lock taken, no copy made
+        return
     with _lock:
         observers = list(_observers)
     for observer in observers:

@@ -16,7 +16,6 @@ clear error naming the worker, never a hang.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -275,7 +274,7 @@ def run_batch(job: WorkerJob, works: Sequence[ChildWork]) -> list[ChildReport]:
         report = run_child_alone(
             prepared.machine,
             prepared.processor,
-            dataclasses.replace(job.identity, execution_name=work.name),
+            job.identity._replace(execution_name=work.name),
             work,
             prepared.handlers,
             virtual_clock=job.virtual_clock,

@@ -82,8 +82,15 @@ class TaskEnvironment:
         # finished run a reference cycle, freed only by the garbage collector (a Distributed Map ends
         # thousands of child runs a second).
         self._run_ref = weakref.ref(run)
-        self._random = random
-        self._clock = clock
+        # What never changes for the run is read from it once: a handler reads the clock, the random
+        # source, the region and the account on every invocation, and a trivial Lambda Task's whole
+        # cost is a few dozen such reads. The run's random source is made on first use when it has
+        # no seed, so it is kept only once it exists.
+        self._random = random if random is not None else run.__dict__.get("_random")
+        self.clock: Clock = clock if clock is not None else run.clock
+        identity = run.identity
+        self.region: str = identity.region
+        self.account: str = identity.account
 
     @property
     def _run(self) -> ExecutionRun:
@@ -93,21 +100,12 @@ class TaskEnvironment:
         return run
 
     @property
-    def clock(self) -> Clock:
-        return self._clock if self._clock is not None else self._run.clock
-
-    @property
     def random(self) -> random.Random:
         """The execution's seeded random source: use it for ids so runs stay reproducible."""
-        return self._random if self._random is not None else self._run.random
-
-    @property
-    def region(self) -> str:
-        return self._run.identity.region
-
-    @property
-    def account(self) -> str:
-        return self._run.identity.account
+        rng = self._random
+        if rng is None:
+            rng = self._random = self._run.random
+        return rng
 
     @property
     def execution_arn(self) -> str:

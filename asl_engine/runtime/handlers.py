@@ -63,6 +63,7 @@ class TaskRequest:
         "invocation",
         "parameters",
         "resource",
+        "result_within_quota",
         "state_name",
         "task_token",
         "timeout_seconds",
@@ -80,6 +81,10 @@ class TaskRequest:
     entered_event_id: int
     """Id of the state's StateEntered event: AWS quotes it in States.Runtime causes
     ("An error occurred while executing the state 'X' (entered at the event id #N). ...")."""
+    result_within_quota: bool
+    """Set by a handler whose result it knows to be within the 256 KiB payload quota (the Lambda
+    emulation bounds the JSON text of a result it copies): the Task then does not encode the result
+    to measure it. False by default: the Task measures."""
 
     def __init__(
         self,
@@ -113,6 +118,7 @@ class TaskRequest:
         self._idempotency_key = idempotency_key
         self._worker_started = worker_started
         self._origin = origin
+        self.result_within_quota = False
 
     @property
     def context(self) -> dict[str, Any]:

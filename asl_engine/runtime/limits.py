@@ -7,6 +7,7 @@ from typing import Any
 
 from asl_engine.errors import StatesError
 from asl_engine.runtime.failures import DATA_LIMIT
+from asl_engine.runtime.json_text import to_json_text
 
 PAYLOAD_LIMIT_BYTES = 262_144
 HISTORY_EVENT_LIMIT = 25_000
@@ -39,6 +40,15 @@ def exceeds_payload_limit(value: Any) -> bool:
         return False
     if type(value) is str:
         return len(value) * 4 + 2 > PAYLOAD_LIMIT_BYTES and payload_size(value) > PAYLOAD_LIMIT_BYTES
+    # The usual result is small: its compact text, made by the encoder built once (``json_text``; a
+    # ``JSONEncoder.encode`` builds one per call, which cost more than the encoding), settles it when
+    # it has at most a quarter of the quota's bytes in characters. Anything else, or a value that
+    # encoder refuses (it does not look for cycles), takes the measure below, errors included.
+    try:
+        if len(to_json_text(value)) <= QUICK_PAYLOAD_CHARS:
+            return False
+    except (TypeError, ValueError, RecursionError):
+        pass
     # ASCII-escaped JSON is never shorter than its UTF-8 encoding, so a short one settles it quickly.
     if len(_encode_ascii(value)) <= PAYLOAD_LIMIT_BYTES:
         return False

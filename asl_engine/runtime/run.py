@@ -9,14 +9,12 @@ side, and everything needed to persist or resume one is reachable from here.
 
 from __future__ import annotations
 
-import functools
 import os
 import threading
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from random import Random
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from asl_engine.definition.arns import DEFAULT_ACCOUNT, DEFAULT_REGION, ResourceRef
 from asl_engine.definition.nesting import MAX_NESTING_DEPTH
@@ -32,6 +30,7 @@ from asl_engine.runtime.handlers import HandlerSource, TaskHandler, UnansweredTa
 from asl_engine.runtime.history import EventListener, History, format_timestamp
 from asl_engine.runtime.interpreter import run_scope
 from asl_engine.runtime.json_text import to_json_text
+from asl_engine.runtime.lazy import lazy_attribute
 from asl_engine.runtime.limits import (
     EXECUTION_VARIABLES_LIMIT_BYTES,
     HISTORY_EVENT_LIMIT,
@@ -73,9 +72,12 @@ class ActivityRunner(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """Where an execution pretends to run: names and ARNs shown in the context object and history."""
+class Identity(NamedTuple):
+    """Where an execution pretends to run: names and ARNs shown in the context object and history.
+
+    A named tuple, immutable: every execution and every Distributed Map child makes one, and a frozen
+    dataclass took four times as long to build (``_replace`` gives a copy with other values).
+    """
 
     state_machine_name: str
     execution_name: str
@@ -100,14 +102,7 @@ class Identity:
     def sibling(self, state_machine_name: str, execution_name: str) -> Identity:
         """Another execution in the same partition, region and account, under the same role (a
         nested execution, a Distributed Map child)."""
-        return Identity(
-            state_machine_name,
-            execution_name,
-            region=self.region,
-            account=self.account,
-            partition=self.partition,
-            role_arn=self.role_arn,
-        )
+        return Identity(state_machine_name, execution_name, self.region, self.account, self.partition, self.role_arn)
 
     @property
     def effective_role_arn(self) -> str:
@@ -115,6 +110,22 @@ class Identity:
             self.role_arn
             or f"arn:{self.partition}:iam::{self.account}:role/StepFunctions-{self.state_machine_name}-role"
         )
+
+
+class RunTemplate(NamedTuple):
+    """The parts of an ``ExecutionRun`` its siblings share (``ExecutionRun.children_template``)."""
+
+    shared: dict[str, Any]
+    """Attributes every run made from the template gets as they are (immutable, or shared on purpose:
+    the clock, the scheduler, the handlers, the task tokens, the starter, the limits)."""
+    fresh: tuple[tuple[str, type], ...]
+    """Attributes each run gets a new empty one of (its lists and dicts)."""
+    record_history: bool
+    history_limit: int | None
+
+
+_PER_RUN = frozenset({"identity", "input", "_random", "region", "history", "start_time"})
+"""What ``ExecutionRun.from_template`` sets for each run itself."""
 
 
 class ExecutionStopped(Exception):
@@ -132,6 +143,35 @@ class ExecutionTimedOut(Exception):
 
 class ExecutionRun:
     """The mutable state of one execution (or of one Distributed Map child execution)."""
+
+    # Attributes that start with the same immutable value in every run are class attributes until a
+    # run sets its own: an execution (a Distributed Map child, most of all) pays for none of them.
+    stream = 0
+    """Which history of the durable execution's journal this run's events belong to."""
+    visit_gates: dict[tuple[int, int], int] | None = None
+    """While a redrive replays: the state visits held at their entry until a redrive boundary."""
+    activities: ActivityRunner | None = None
+    redrive_count = 0
+    redrive_time: float | None = None
+    activity_worker_name = "asl-engine"
+    status = "RUNNING"
+    output: Any = None
+    error: str | None = None
+    cause: str | None = None
+    stop_time: float | None = None
+    variable_bytes = 0
+    """Bytes of variables stored right now, across every scope (the 10 MiB quota)."""
+    state_machine: StartableMachine | None = None
+    """The ``StateMachine`` this run belongs to, when started through one."""
+    map_executor: ChildExecutor | None = None
+    """Runs the child executions of its Distributed Maps (None: in this process); inherited."""
+    _watchdog: Task[None] | None = None
+    transitions = 0
+    """States entered so far (the interpreter counts; ``checkpoint`` compares with the limit)."""
+    deadline: float | None = None
+    """When the execution times out (its TimeoutSeconds), on its clock; None without a timeout."""
+    context_overrides: dict[str, Any] | None = None
+    """The caller's ``context=``, as it was at the start (``$$`` is made from it on first use)."""
 
     def __init__(
         self,
@@ -168,11 +208,6 @@ class ExecutionRun:
         self.region = identity.region
         self.durable = durable
         """The recorder of a durable execution (``store=``); None for an in-memory one."""
-        self.stream = 0
-        """Which history of the durable execution's journal this run's events belong to."""
-        self.visit_gates: dict[tuple[int, int], int] | None = None
-        """While a redrive replays: the state visits held at their entry until a redrive boundary."""
-        self.activities: ActivityRunner | None = None
         if history is None:
             limit = HISTORY_EVENT_LIMIT if machine.machine_type == "STANDARD" else None
             if durable is not None:
@@ -181,52 +216,31 @@ class ExecutionRun:
                 history = History(record=record_history, listeners=listeners, limit=limit)
         self.history = history
         self.start_time = clock.now()
-        self.redrive_count = 0
-        self.redrive_time: float | None = None
         self.redrivable = redrivable
-        self.context_overrides = (
-            {key: dict(value) if isinstance(value, dict) else value for key, value in context_overrides.items()}
-            if context_overrides
-            else None
-        )
-        """The caller's ``context=``, as it was at the start (``$$`` is made from it on first use)."""
-        self.activity_worker_name = "asl-engine"
+        if context_overrides:
+            self.context_overrides = {
+                key: dict(value) if isinstance(value, dict) else value for key, value in context_overrides.items()
+            }
         self._invocations: dict[str, int] = {}
-        self.status = "RUNNING"
-        self.output: Any = None
-        self.error: str | None = None
-        self.cause: str | None = None
-        self.stop_time: float | None = None
         self.map_runs: list[MapRun] = []
         self.nested_runs: list[ExecutionRun] = []
         self.decisions: list[Decision] = []
         self.unanswered: list[UnansweredTask] = []
         """Tasks nobody could answer (no handler, or a function, queue or activity not found), in order."""
-        self.variable_bytes = 0
-        """Bytes of variables stored right now, across every scope (the 10 MiB quota)."""
-        self.state_machine: StartableMachine | None = None
-        """The ``StateMachine`` this run belongs to, when started through one."""
         self.starter = starter
         """Starts the executions this one asks for (``states:startExecution``); inherited by its children."""
-        self.map_executor: ChildExecutor | None = None
-        """Runs the child executions of its Distributed Maps (None: in this process); inherited."""
-        self._watchdog: Task[None] | None = None
         self.limits = limits
-        self.transitions = 0
-        """States entered so far (the interpreter counts; ``checkpoint`` compares with the limit)."""
-        self.next_checkpoint = min(CHECK_EVERY, limits.max_transitions)
-        self.deadline: float | None = None
-        """When the execution times out (its TimeoutSeconds), on its clock; None without a timeout."""
+        self.next_checkpoint = CHECK_EVERY if limits.max_transitions >= CHECK_EVERY else limits.max_transitions
 
     # -- made on first use: an execution that never reads them (most) does not pay for them ----------
 
-    @functools.cached_property
+    @lazy_attribute
     def execution_context(self) -> dict[str, Any]:
         """``$$.Execution``, with the caller's overrides (``context=``)."""
         self._contexts()
         return self.execution_context
 
-    @functools.cached_property
+    @lazy_attribute
     def state_machine_context(self) -> dict[str, Any]:
         """``$$.StateMachine``, with the caller's overrides (``context=``)."""
         self._contexts()
@@ -255,17 +269,17 @@ class ExecutionRun:
         self.__dict__["execution_context"] = execution
         self.__dict__["state_machine_context"] = state_machine
 
-    @functools.cached_property
+    @lazy_attribute
     def payload_meter(self) -> PayloadMeter:
         """Measures large documents flowing from state to state (only executions that carry one)."""
         return PayloadMeter()
 
-    @functools.cached_property
+    @lazy_attribute
     def execution_arn(self) -> str:
         """``identity.execution_arn``, formatted once (each task invocation's idempotency key quotes it)."""
         return self.identity.execution_arn
 
-    @functools.cached_property
+    @lazy_attribute
     def jsonata_budget(self) -> EvaluationBudget:
         """What one JSONata evaluation of this execution may do (``SafetyLimits``; ``set_deadline``)."""
         return self.limits.jsonata_budget()
@@ -282,7 +296,7 @@ class ExecutionRun:
                     rng = self._random = Random(int.from_bytes(os.urandom(8), "big"))
         return rng
 
-    @functools.cached_property
+    @lazy_attribute
     def task_environment(self) -> TaskEnvironment:
         """The services handed to this execution's handlers (``TaskRequest.environment``)."""
         return TaskEnvironment(self)
@@ -494,7 +508,7 @@ class ExecutionRun:
         identity: Identity,
         value: Any,
         *,
-        rng: Random,
+        rng: Random | None,
         callbacks: CallbackRegistry | None = None,
     ) -> ExecutionRun:
         """An execution started by ``parent`` (nested, or a Distributed Map child): it shares the
@@ -513,6 +527,45 @@ class ExecutionRun:
             limits=parent.limits,
         )
         run.map_executor = parent.map_executor
+        return run
+
+    def children_template(self) -> RunTemplate:
+        """What every child run ``alongside`` this one shares (a Distributed Map's in-process children):
+        ``from_template`` makes each child from it without ``__init__``'s work."""
+        model = ExecutionRun.alongside(self, self.machine, self.identity, None, rng=None, callbacks=self.callbacks)
+        model.state_machine = self.state_machine
+        shared: dict[str, Any] = {}
+        fresh: list[tuple[str, type]] = []
+        for name, value in vars(model).items():
+            if name in _PER_RUN:
+                continue
+            if type(value) in (list, dict) and value is not self.__dict__.get(name):
+                # Each run's own (not the parent's, as the handlers are): an empty one of its kind for each.
+                if value:
+                    raise AssertionError(f"ExecutionRun.{name} starts with a value a template cannot share")
+                fresh.append((name, type(value)))
+            else:
+                shared[name] = value
+        history = model.history
+        return RunTemplate(shared, tuple(fresh), history.record, history.limit)
+
+    @classmethod
+    def from_template(cls, template: RunTemplate, identity: Identity, value: Any, rng: Random) -> ExecutionRun:
+        """``alongside(parent, parent.machine, identity, value, rng=rng, callbacks=parent.callbacks)``
+        with ``state_machine`` set, from ``parent.children_template()``: the attributes every child
+        shares copied in one step, a fresh history and empty lists and dicts of its own
+        (``tests/runtime/map_run/test_run_template.py`` compares the two)."""
+        run = cls.__new__(cls)
+        fields = run.__dict__
+        fields.update(template.shared)
+        for name, kind in template.fresh:
+            fields[name] = kind()
+        fields["identity"] = identity
+        fields["input"] = value
+        fields["_random"] = rng
+        fields["region"] = identity.region
+        fields["history"] = History(record=template.record_history, limit=template.history_limit)
+        fields["start_time"] = template.shared["clock"].now()
         return run
 
     def start_map_run(self, frame: Frame, node: MapState) -> MapRun:
@@ -628,16 +681,16 @@ class MapRun:
     def child_identity(self, name: str) -> Identity:
         return self._child_template.sibling(self._child_template.state_machine_name, name)
 
-    @functools.cached_property
+    @lazy_attribute
     def _child_template(self) -> Identity:
         parent = self.parent.identity
         return parent.sibling(f"{parent.state_machine_name}/{self.node.label or self.node.name}", "")
 
-    @functools.cached_property
+    @lazy_attribute
     def child_arn_prefix(self) -> str:
         """A child's execution ARN without its name."""
         return self._child_template.execution_arn
 
-    @functools.cached_property
+    @lazy_attribute
     def child_machine_arn(self) -> str:
         return self._child_template.state_machine_arn

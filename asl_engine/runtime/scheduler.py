@@ -150,6 +150,20 @@ class _Pause:
 _PAUSE = _Pause()
 
 
+class _NoWait:
+    """Awaited instead of a timer or a pause by the coroutine ``Scheduler.drive_alone`` runs, when the
+    scheduler would have gone on at once: it goes on without suspending at all."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[Any, Any, None]:
+        return
+        yield  # a generator that ends at once
+
+
+_NO_WAIT = _NoWait()
+
+
 class _Timer:
     __slots__ = ("cancelled", "task", "when")
 
@@ -253,6 +267,8 @@ class Scheduler:
         event loop) learns that there is something to do."""
         self._paused: list[Task[Any]] = []
         """Tasks that paused (``pause``): ready again once due timers and posted work have run."""
+        self._driving_alone = False
+        """True while ``drive_alone`` runs its coroutine (``sleep_until`` and ``pause`` look)."""
         self._attached = attach and clock.virtual
         if self._attached:
             self._source._subscribe(id(self), self._condition)
@@ -283,13 +299,25 @@ class Scheduler:
         task._suspend(request)
         return task
 
-    def sleep_until(self, when: float) -> _SleepUntil:
-        """Awaitable: suspend the current task until the clock reaches ``when``."""
+    def sleep_until(self, when: float) -> _SleepUntil | _NoWait:
+        """Awaitable: suspend the current task until the clock reaches ``when``.
+
+        Under ``drive_alone``, when nothing else exists (``_alone_now``), the clock jumps to ``when``
+        here and nothing suspends: what ``drive_alone`` would have done with the timer, without
+        handing it up and back down the execution's chain of coroutines. Every caller awaits the
+        result at once."""
+        if self._driving_alone and self._alone_now():
+            if when > self._source._now:
+                self._source._skip_alone(when)
+            return _NO_WAIT
         return _SleepUntil(when)
 
-    def pause(self) -> _Pause:
+    def pause(self) -> _Pause | _NoWait:
         """Awaitable: step aside until due timers have fired and other threads' posts have run (a
-        long run of states that never wait calls it now and then, so a timeout or a stop lands)."""
+        long run of states that never wait calls it now and then, so a timeout or a stop lands).
+        Under ``drive_alone`` with nothing else to run, it goes on at once (see ``sleep_until``)."""
+        if self._driving_alone and self._alone_now():
+            return _NO_WAIT
         return _PAUSE
 
     def post(self, callback: Any) -> None:
@@ -403,25 +431,37 @@ class Scheduler:
         if not clock.virtual or self.journal is not None:
             return self.spawn(coro, name)
         send = coro.send
-        while True:
-            try:
-                request = send(None)
-            except StopIteration:
-                return None
-            kind = type(request)
-            if (
-                (kind is _SleepUntil or kind is _Pause)
-                and not (self._ready or self._timers or self._paused or self._posted or self._external)
-                and not clock._drivers
-                and clock._target <= clock._now
-            ):
-                if kind is _SleepUntil and request.when > clock._now:
-                    clock._skip_alone(request.when)
-                continue
-            task = self.adopt(coro, request, name)
-            if self._posted:
-                self._drain_posted()  # as ``_run_ready`` does after the step that suspended
-            return task
+        # While set, ``sleep_until`` and ``pause`` do here what this loop would do with their request.
+        self._driving_alone = True
+        try:
+            while True:
+                try:
+                    request = send(None)
+                except StopIteration:
+                    return None
+                kind = type(request)
+                if (kind is _SleepUntil or kind is _Pause) and self._alone_now():
+                    if kind is _SleepUntil and request.when > clock._now:
+                        clock._skip_alone(request.when)
+                    continue
+                self._driving_alone = False
+                task = self.adopt(coro, request, name)
+                if self._posted:
+                    self._drain_posted()  # as ``_run_ready`` does after the step that suspended
+                return task
+        finally:
+            self._driving_alone = False
+
+    def _alone_now(self) -> bool:
+        """Whether ``drive_alone``'s coroutine is all there is: no other task, timer or pause, no work
+        outside the scheduler or posted by another thread, no other driver of the clock, and nobody
+        asking the clock to advance. A timer is then a jump of the clock, and a pause ends at once."""
+        clock: Any = self._source
+        return (
+            not (self._ready or self._timers or self._paused or self._posted or self._external)
+            and not clock._drivers
+            and clock._target <= clock._now
+        )
 
     def _run_journaled(self, future: Future[Any], journal: TurnJournal, virtual: bool) -> None:
         """``run_until`` for a durable execution: the same loop, but every wake-up is a recorded turn."""

@@ -13,12 +13,13 @@ from asl_engine.runtime.handlers import MissingTarget, TaskRequest, UnansweredTa
 
 def environment_of(request: TaskRequest) -> TaskEnvironment:
     """The running execution's services; integrations cannot work without them."""
-    if request.environment is None:
+    environment = request.environment
+    if environment is None:
         raise RuntimeError(
             f"the Task request for state {request.state_name!r} has no environment; local integrations run "
             "only inside an execution (StateMachine.execute/start)"
         )
-    return request.environment
+    return environment
 
 
 def parameters_error(request: TaskRequest, problem: str) -> StatesError:

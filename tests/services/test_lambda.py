@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from asl_engine import RealClock, StateMachine
+from asl_engine.runtime import limits
+from asl_engine.runtime.states import task
 from asl_engine.services import LambdaContext, LambdaError, Resources
 from tests.services.support import clock, events, task_machine
 
@@ -277,6 +279,31 @@ def test_results_over_6_mb_are_lambdas_error_and_over_256_kib_step_functions(res
         f"The state/task '{LEGACY.format('Big')}' returned a result with a size exceeding the maximum number of "
         "bytes service limit."
     )
+
+
+def test_a_copied_result_is_measured_against_the_quota_only_when_its_bound_could_exceed_it(
+    resources: Resources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A legacy Lambda Task's plain result comes with a bound of its JSON text (``plain_copy``): within
+    the 256 KiB quota the Task does not encode it again (``TaskRequest.result_within_quota``); beyond,
+    it measures, and a result that is in fact small still succeeds."""
+    measured: list[Any] = []
+
+    def counting(value: Any) -> bool:
+        measured.append(value)
+        return limits.exceeds_payload_limit(value)
+
+    monkeypatch.setattr(task, "exceeds_payload_limit", counting)
+    resources.lambda_function("Small", lambda event, context: {"id": event.get("id"), "text": "é" * 21_000})
+    resources.lambda_function("Wide", lambda event, context: "x" * 70_000)  # bound 840,002; 70,002 bytes
+    resources.lambda_function("Big", lambda event, context: "x" * 300_000)
+    small = task_machine(LEGACY.format("Small")).execute({"id": 7}, resources=resources)
+    assert small.status == "SUCCEEDED" and small.output == {"id": 7, "text": "é" * 21_000}
+    assert measured == []  # bound 2 + 3 x (6 + 12 x 4) + 2 + 12 x 21,000 < 262,144: not measured
+    wide = task_machine(LEGACY.format("Wide")).execute({}, resources=resources)
+    assert wide.status == "SUCCEEDED" and measured == ["x" * 70_000]
+    big = task_machine(LEGACY.format("Big")).execute({}, resources=resources)
+    assert big.error == "States.DataLimitExceeded" and len(measured) == 2
 
 
 def test_function_errors_are_retried_and_caught(resources: Resources) -> None:

@@ -50,21 +50,18 @@ class InProcessSession:
         self._map_run = job.map_run
         self._inbox = inbox
         self._running: dict[int, tuple[Task[str | None], ExecutionRun]] = {}
+        self._template = job.parent.children_template()
+        """What every child run shares with the others (``ExecutionRun.from_template``)."""
 
     def submit(self, works: Sequence[ChildWork]) -> None:
         parent = self._parent
         map_run = self._map_run
         scheduler = parent.scheduler
+        template = self._template
         for work in works:
-            child = ExecutionRun.alongside(
-                parent,
-                parent.machine,
-                map_run.child_identity(work.name),
-                work.input,
-                rng=child_random(work.seed),
-                callbacks=parent.callbacks,
+            child = ExecutionRun.from_template(
+                template, map_run.child_identity(work.name), work.input, child_random(work.seed)
             )
-            child.state_machine = parent.state_machine
             main = child_main(child, self._processor)
             if self.run_directly and scheduler.nothing_else_ready():
                 # Run it here until it ends or first suspends: a child that never waits (a Lambda

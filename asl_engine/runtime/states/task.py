@@ -190,7 +190,7 @@ class TaskState(StateNode):
         except StatesError as error:
             self._record_failure(frame, error)
             raise
-        return self._succeeded(frame, result)
+        return self._succeeded(frame, result, request.result_within_quota)
 
     def _answered(
         self,
@@ -270,10 +270,11 @@ class TaskState(StateNode):
         kind = self.events.timed_out if isinstance(error, failures.TimeoutFailure) else self.events.failed
         frame.record(kind, self._failure_details(error))
 
-    def _succeeded(self, frame: Frame, result: Any) -> Any:
-        """``<Kind>Succeeded`` with the raw result (or a failure, when it is too large); the result."""
+    def _succeeded(self, frame: Frame, result: Any, within_quota: bool = False) -> Any:
+        """``<Kind>Succeeded`` with the raw result (or a failure, when it is too large); the result.
+        ``within_quota``: the handler knows the result's size is within the quota (``TaskRequest``)."""
         events = self.events
-        if exceeds_payload_limit(result):
+        if not within_quota and exceeds_payload_limit(result):
             too_large = data_limit_error(self.data_limit_subject)
             frame.record(events.failed, self._failure_details(too_large))
             raise too_large

@@ -9,7 +9,7 @@ errors are the ones Lambda answers with.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: The ``NamespacedFunctionName`` pattern of Lambda's API model (botocore lambda/2015-03-31).
 FUNCTION_NAME_PATTERN = (
@@ -39,9 +39,12 @@ class InvalidFunctionName(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class FunctionRef:
-    """What a FunctionName designates: a function name and, when given, qualifier, region, account."""
+class FunctionRef(NamedTuple):
+    """What a FunctionName designates: a function name and, when given, qualifier, region, account.
+
+    A named tuple: it keys the function lookups every invocation makes, and a tuple's hash is computed
+    in C where a frozen dataclass's runs Python code.
+    """
 
     name: str
     qualifier: str | None = None

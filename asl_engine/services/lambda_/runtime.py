@@ -57,6 +57,9 @@ class Outcome:
     duration: float = 0.0
     log: str = field(default="")
     payload: Any = UNPARSED
+    payload_chars: int = -1
+    """With ``payload``: an upper bound of the length of its JSON text (``plain_copy``'s), which also
+    bounds its UTF-8 size; -1 when not known."""
 
     @property
     def failed(self) -> bool:
@@ -128,7 +131,7 @@ def call_handler(function: LambdaFunction, event: Any, context: LambdaContext, *
             pass
         else:
             if size <= MAX_RESPONSE_BYTES:
-                return Outcome(b"", payload=payload)
+                return Outcome(b"", payload=payload, payload_chars=size)
     outcome = marshal(result, context.aws_request_id)
     if not outcome.failed and len(outcome.body) > MAX_RESPONSE_BYTES:
         return Outcome(

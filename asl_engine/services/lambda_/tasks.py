@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.runtime.handlers import TaskRequest
+from asl_engine.runtime.limits import PAYLOAD_LIMIT_BYTES
 from asl_engine.services.lambda_.context import ClientContext
 from asl_engine.services.lambda_.errors import LAMBDA
 from asl_engine.services.lambda_.invoke import (
@@ -64,14 +65,28 @@ class LegacyLambdaTask:
         # The legacy form's result is the payload alone: a plain JSON one is copied, not marshalled
         # to text and parsed back.
         if env.clock.virtual:
-            return _legacy_result(call.run_inline(as_value=True))
+            outcome = call.run_inline(as_value=True)
+            if 0 <= outcome.payload_chars <= PAYLOAD_LIMIT_BYTES and outcome.error is None:
+                # A copied result whose JSON text is bounded within the quota: the Task need not measure it.
+                request.result_within_quota = True
+            return _legacy_result(outcome)
         return _legacy_result_later(env, call)
 
 
-@functools.lru_cache(maxsize=256)
 def _function_ref(resource: ResourceRef) -> FunctionRef:
-    """The function a legacy Lambda Task's resource names (the same few, on every invocation)."""
-    return FunctionRef(resource.action, resource.qualifier, resource.region, resource.account)
+    """The function a legacy Lambda Task's resource names (the same few, on every invocation), kept by
+    the resource's ARN, which says everything the reference holds (a string's hash is kept with it)."""
+    ref = _FUNCTION_REFS.get(resource.arn)
+    if ref is None:
+        if len(_FUNCTION_REFS) >= 256:
+            _FUNCTION_REFS.clear()
+        ref = _FUNCTION_REFS[resource.arn] = FunctionRef(
+            resource.action, resource.qualifier, resource.region, resource.account
+        )
+    return ref
+
+
+_FUNCTION_REFS: dict[str, FunctionRef] = {}
 
 
 async def _legacy_result_later(env: TaskEnvironment, call: PreparedCall) -> Any:
