@@ -213,3 +213,18 @@ def test_a_loop_inside_map_iterations_gives_the_same_history_every_way() -> None
     assert compiled[0] == "SUCCEEDED"
     assert compiled == general
     assert compiled == listened
+
+
+def test_the_history_limit_on_a_state_exit_fails_the_same_every_way() -> None:
+    """Inside a Map iteration the loop's Exited events fall on even ids, so the 25,000th event is a
+    plain state's exit (written out in ``run_states``) rather than an entry."""
+    definition = {
+        "StartAt": "Each",
+        "States": {"Each": {"Type": "Map", "ItemProcessor": _loop(13_000), "End": True}},
+    }
+    compiled, general, listened = views(json.dumps(definition), [{"n": 0}])
+    assert compiled[0] == "FAILED" and "maximum number of history events" in str(compiled[3])
+    last_state_event = [event for event in compiled[4] if "StateExited" in event["type"]][-1]
+    assert last_state_event["id"] == 25_000
+    assert compiled == general
+    assert compiled == listened
