@@ -31,10 +31,17 @@ def _build(allow_nan: bool = True) -> Callable[[Any], str]:
         return _python_encoder.encode if allow_nan else _strict_python_encoder.encode
     encode_chunks = make(None, _not_json, json.encoder.encode_basestring, None, ":", ",", False, False, allow_nan)
     join = "".join
+    encode_string = json.encoder.encode_basestring
+    int_text = int.__repr__  # what the encoder writes for an int (a bool is not one here)
 
     def to_json_text(value: Any) -> str:
-        if type(value) is str:
-            return json.encoder.encode_basestring(value)
+        kind = type(value)
+        if kind is dict:
+            return join(encode_chunks(value, 0))
+        if kind is str:
+            return encode_string(value)
+        if kind is int:
+            return int_text(value)
         return join(encode_chunks(value, 0))
 
     return to_json_text
