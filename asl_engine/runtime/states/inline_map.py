@@ -19,14 +19,13 @@ from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
-from asl_engine.runtime.frame import VariableScope
+from asl_engine.runtime.frame import Frame, VariableScope
 from asl_engine.runtime.interpreter import run_child_scope, run_child_scope_directly
 from asl_engine.runtime.scheduler import Cancelled
 from asl_engine.runtime.states.retrying import StateFailure
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledScope
-    from asl_engine.runtime.frame import Frame
     from asl_engine.runtime.scheduler import Scheduler
     from asl_engine.runtime.states.map_ import MapState
 
@@ -182,7 +181,8 @@ class InlineIterations:
         item order, or ``StateFailure`` when one fails."""
         limit = INLINE_CONCURRENCY_CAP if max_concurrency == 0 else min(max_concurrency, INLINE_CONCURRENCY_CAP)
         frame, runner, results = self.frame, self.runner, self.results
-        history, clock, name = frame.run.history, frame.run.clock, self.node.name
+        add_iteration, now, name = frame.run.history.add_iteration, frame.run.clock.now, self.node.name
+        visit = frame.entered_event_id
         total = len(results)
         while self.next_index < min(total, limit):
             self.start_next(started)
@@ -196,9 +196,7 @@ class InlineIterations:
                 if isinstance(outcome, ChildFailure):
                     await self.fail(index, outcome)
                 results[index], child_last = outcome
-                last_event = history.add_iteration(
-                    "MapIterationSucceeded", child_last, clock.now(), name, index, frame.entered_event_id
-                )
+                last_event = add_iteration("MapIterationSucceeded", child_last, now(), name, index, visit)
                 if self.next_index < total:
                     self.start_next(child_last)
         except Cancelled as cancelled:
@@ -223,7 +221,7 @@ class InlineIterations:
         frame.last_event_id = begun = run.history.add_iteration(
             "MapIterationStarted", cause, run.clock.now(), self.node.name, index, frame.entered_event_id
         )
-        self.runner.launch(index, frame.child(VariableScope(frame.variables), begun))
+        self.runner.launch(index, Frame(run, VariableScope(frame.variables), begun, frame))  # frame.child, written out
 
     async def fail(self, index: int, failure: ChildFailure) -> NoReturn:
         """Iteration ``index`` failed: ``MapIterationFailed``, the other iterations stopped, the abort

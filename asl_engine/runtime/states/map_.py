@@ -88,7 +88,12 @@ class MapState(StateNode):
             max_concurrency = self.max_concurrency(frame, raw_input, selected) or 0
             started = frame.record("MapStateStarted", {"length": len(items)})
             self.tolerance(frame, raw_input, selected)
-            inputs = [self.iteration_input(frame, raw_input, selected, index, item) for index, item in enumerate(items)]
+            if self.item_selector is None:
+                inputs = list(items)  # each item is its iteration's input (``iteration_input``)
+            else:
+                inputs = [
+                    self.iteration_input(frame, raw_input, selected, index, item) for index, item in enumerate(items)
+                ]
         except EvaluationFailure as error:  # recorded EvaluationFailed: MapStateFailed follows (if final)
             raise StateFailure(error, frame.last_event_id) from None
         return await InlineIterations(self, frame, inputs).run(max_concurrency, started)
