@@ -94,7 +94,7 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
                         if output is value:
                             output_text: str = text
                         else:
-                            output_text = to_json_text(output)
+                            output_text = node.plain_text(output)
                             if len(output_text) > QUICK_PAYLOAD_CHARS and text_size(output_text) > PAYLOAD_LIMIT_BYTES:
                                 raise data_limit_error(name)
                         following = node.next_state

@@ -59,6 +59,7 @@ class StateNode:
         "next_state",
         "plain_choice",
         "plain_output",
+        "plain_text",
         "pointer",
         "query_language",
     )
@@ -79,6 +80,8 @@ class StateNode:
         self.plain_choice: Callable[[Frame, Any], tuple[str, Decision]] | None = None
         """A Choice whose output is its input (a plain Choice): the next state and the decision,
         raising ``StatesError``; ``run_states`` exits it itself."""
+        self.plain_text: Callable[[Any], str] = to_json_text
+        """How ``run_states`` writes the text of what ``plain_output`` returns (see ``PassState``)."""
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

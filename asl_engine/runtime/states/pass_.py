@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from asl_engine.language.errors import EvaluationError, PathNotFoundError
 from asl_engine.runtime.dataflow import ABSENT, JsonPathFlow
+from asl_engine.runtime.json_text import object_text_writer
 from asl_engine.runtime.states.base import StateNode, Transition, evaluation_guard
 
 if TYPE_CHECKING:
@@ -45,6 +46,9 @@ class PassState(StateNode):
         self.plain_output_path: Any = flow.output_path if self.plain else ABSENT  # type: ignore[attr-defined]
         if self.plain:
             self.plain_output = _one_step(self.plain_parameters, self.plain_output_path)
+            writer = _writer_for(self.plain_parameters) if self.plain_output_path is ABSENT else None
+            if writer is not None:
+                self.plain_text = writer
         elif self.specialise and type(flow) is JsonPathFlow and flow.assign is None:
             self.plain_output = self.output_of  # no variables to assign: run_states exits it
 
@@ -85,6 +89,15 @@ def _one_step(parameters: CompiledTemplate | None, output_path: Any) -> Callable
     if build is None:
         return read
     return lambda value, frame: read(build(value, frame), frame)
+
+
+def _writer_for(parameters: CompiledTemplate | None) -> Callable[[dict[str, Any]], str] | None:
+    """The text writer of the objects a one- or two-field Parameters template builds (their keys are
+    the template's, in its order; ``object_text_writer``)."""
+    if parameters is None or type(parameters.source) is not dict:
+        return None
+    keys = [key[:-2] if key.endswith(".$") and len(key) > 2 else key for key in parameters.source]
+    return object_text_writer(keys)
 
 
 def _same(value: Any, frame: Frame) -> Any:
