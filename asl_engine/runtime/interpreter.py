@@ -180,8 +180,9 @@ async def run_child_scope(scope: CompiledScope, frame: Frame, value: Any, name: 
         failed_in = scope.states[frame.state_name]
         raise ChildFailure(error, frame.last_event_id, failed_in.aborted_type) from None
     finally:
-        if frame.variables.sizes:
-            frame.run.release_variables(frame.variables)  # the branch's or iteration's scope ends here
+        variables = frame.variables
+        if variables.sizes and variables is not frame.parent.variables:  # type: ignore[union-attr]
+            frame.run.release_variables(variables)  # the branch's or iteration's own scope ends here
     return output, frame.last_event_id
 
 
@@ -204,6 +205,7 @@ def run_child_scope_directly(
         failed_in = scope.states[frame.state_name]
         raise ChildFailure(error, frame.last_event_id, failed_in.aborted_type) from None
     finally:
-        if ended and frame.variables.sizes:
-            frame.run.release_variables(frame.variables)  # the iteration's scope ends here
+        variables = frame.variables
+        if ended and variables.sizes and variables is not frame.parent.variables:  # type: ignore[union-attr]
+            frame.run.release_variables(variables)  # the iteration's own scope ends here
     return value, frame.last_event_id

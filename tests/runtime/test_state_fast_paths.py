@@ -7,7 +7,11 @@ Two of them stand beside a general path:
   (``PassState.plain``, ``ChoiceState.plain_rules``); with ``specialise`` turned off they run
   through the data flow's generic steps;
 * the state loop and ``StateNode.exit`` append state events to the history's rows themselves
-  (``History.state_rows``); a listener makes every event go through ``History.add_state``.
+  (``History.state_rows``); a listener makes every event go through ``History.add_state``;
+* the state loop enters, runs and exits those plain states itself (``StateNode.plain_output``,
+  ``plain_choice``), writing a small Parameters object's text with ``object_text_writer``;
+* iterations of a Map whose processor never assigns read the Map's variable scope directly
+  (``MapState.iterations_share_variables``); on the general path each has one of its own.
 
 Each machine runs three ways, from the same start, name and seed: as compiled, with the
 specialisations off, and with a listener. Status, output, error, cause and the whole history must
@@ -31,6 +35,7 @@ from hypothesis import strategies as st
 from asl_engine import StateMachine, VirtualClock
 from asl_engine.runtime.loading import LOAD_CACHE
 from asl_engine.runtime.states.choice import ChoiceState
+from asl_engine.runtime.states.map_ import MapState
 from asl_engine.runtime.states.pass_ import PassState
 from tests import recorded
 
@@ -39,14 +44,15 @@ START = datetime(2025, 1, 1, tzinfo=UTC)
 
 @contextmanager
 def general_path() -> Iterator[None]:
-    """Definitions loaded inside compile Pass and Choice without their plain step."""
-    saved = PassState.specialise, ChoiceState.specialise
-    PassState.specialise = ChoiceState.specialise = False
+    """Definitions loaded inside compile Pass and Choice without their plain step, and give every
+    Map iteration a variable scope of its own."""
+    saved = PassState.specialise, ChoiceState.specialise, MapState.share_variables
+    PassState.specialise = ChoiceState.specialise = MapState.share_variables = False
     LOAD_CACHE.clear()
     try:
         yield
     finally:
-        PassState.specialise, ChoiceState.specialise = saved
+        PassState.specialise, ChoiceState.specialise, MapState.share_variables = saved
         LOAD_CACHE.clear()
 
 

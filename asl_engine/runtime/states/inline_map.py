@@ -221,7 +221,8 @@ class InlineIterations:
         frame.last_event_id = begun = run.history.add_iteration(
             "MapIterationStarted", cause, run.clock.now(), self.node.name, index, frame.entered_event_id
         )
-        self.runner.launch(index, Frame(run, VariableScope(frame.variables), begun, frame))  # frame.child, written out
+        variables = frame.variables if self.node.iterations_share_variables else VariableScope(frame.variables)
+        self.runner.launch(index, Frame(run, variables, begun, frame))  # frame.child, written out
 
     async def fail(self, index: int, failure: ChildFailure) -> NoReturn:
         """Iteration ``index`` failed: ``MapIterationFailed``, the other iterations stopped, the abort
