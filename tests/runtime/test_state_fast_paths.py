@@ -234,3 +234,33 @@ def test_the_history_limit_on_a_state_exit_fails_the_same_every_way() -> None:
     assert last_state_event["id"] == 25_000
     assert compiled == general
     assert compiled == listened
+
+
+def _map_after(prefix: int, concurrency: int) -> dict[str, Any]:
+    """``prefix`` Pass states, then a Map of one Pass per item, ``concurrency`` at a time."""
+    states: dict[str, Any] = {f"P{index}": {"Type": "Pass", "Next": f"P{index + 1}"} for index in range(prefix)}
+    states[f"P{prefix}"] = {
+        "Type": "Map",
+        "MaxConcurrency": concurrency,
+        "ItemProcessor": {"StartAt": "One", "States": {"One": {"Type": "Pass", "End": True}}},
+        "End": True,
+    }
+    return {"StartAt": "P0", "States": states}
+
+
+@pytest.mark.parametrize("event_type", ["MapIterationSucceeded", "MapIterationStarted"])
+def test_the_history_limit_inside_an_iteration_handover_fails_the_same_every_way(event_type: str) -> None:
+    """``History.add_iteration_handover`` records an ended iteration's MapIterationSucceeded and the
+    next one's MapIterationStarted in one append; a listener makes them two ``add_iteration`` calls.
+    The 25,000th event is each of the two in turn."""
+    for prefix, concurrency in [(prefix, concurrency) for prefix in range(4) for concurrency in (1, 2, 3)]:
+        text = json.dumps(_map_after(prefix, concurrency))
+        compiled, general, listened = views(text, list(range(7_000)))
+        last = compiled[4][-2]  # the 25,000th event, before ExecutionFailed
+        if last["type"] == event_type:
+            break
+    else:
+        raise AssertionError(f"no machine here puts {event_type} at event 25,000")
+    assert last["id"] == 25_000 and compiled[0] == "FAILED"
+    assert compiled == general
+    assert compiled == listened
