@@ -139,6 +139,14 @@ def _compile_data_test(rule: dict[str, Any], pointer: str) -> Predicate:
         return is_present
 
     get = variable.get
+    relation = _NUMBER_RELATIONS.get(operator[len("Numeric") :]) if operator.startswith("Numeric") else None
+    if relation is not None:  # a number against a literal (a loop's exit test): ``test`` without its call
+
+        def numeric_test(value: Any, scope: EvaluationScope) -> bool:
+            found = get(value, scope)
+            return type(found) in (int, float) and relation(found, operand)
+
+        return numeric_test
 
     def data_test(value: Any, scope: EvaluationScope) -> bool:
         return test(get(value, scope), value, scope)

@@ -127,6 +127,8 @@ def _compile_object(node: dict[str, Any], pointer: str) -> Evaluator | None:
         return None
     frozen = tuple(entries)
     source_keys = seen  # output key -> the template's key ("name.$"), which AWS's messages quote
+    if len(frozen) <= 2 and all(evaluator is not None for _, evaluator, _ in frozen):
+        return _small_object(frozen, source_keys)
 
     def build_object(document: Any, scope: EvaluationScope) -> dict[str, Any]:
         # One try around the loop rather than a wrapper per field: free when nothing is missing.
@@ -140,6 +142,33 @@ def _compile_object(node: dict[str, Any], pointer: str) -> Evaluator | None:
         return result
 
     return build_object
+
+
+def _small_object(entries: tuple[tuple[str, Any, Any], ...], source_keys: dict[str, str]) -> Evaluator:
+    """``build_object`` for one or two ``.$`` fields and nothing else (the usual Parameters of a
+    loop or an iteration), without the loop: the same values, the same error for the field that misses."""
+    if len(entries) == 1:
+        ((key, evaluate, _),) = entries
+
+        def build_one(document: Any, scope: EvaluationScope) -> dict[str, Any]:
+            try:
+                return {key: evaluate(document, scope)}
+            except PathNotFoundError as error:
+                raise path_miss(source_keys[key], error, document) from None
+
+        return build_one
+    (first_key, first, _), (second_key, second, _) = entries
+
+    def build_two(document: Any, scope: EvaluationScope) -> dict[str, Any]:
+        key = first_key
+        try:
+            value = first(document, scope)
+            key = second_key
+            return {first_key: value, second_key: second(document, scope)}
+        except PathNotFoundError as error:
+            raise path_miss(source_keys[key], error, document) from None
+
+    return build_two
 
 
 def _compile_array(node: list[Any], pointer: str) -> Evaluator | None:

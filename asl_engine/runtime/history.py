@@ -271,6 +271,43 @@ class History:
             raise HistoryLimitReached(event_id)
         return event_id
 
+    def add_iteration_handover(
+        self,
+        map_name: str,
+        ended: int,
+        ended_last_event_id: int,
+        succeeded_at: float,
+        started: int,
+        started_at: float,
+        visit: int = 0,
+    ) -> tuple[int, int]:
+        """Iteration ``ended`` succeeded and iteration ``started`` takes its slot: ``MapIterationSucceeded``
+        then ``MapIterationStarted``, both linked to the ended iteration's last event, as two
+        ``add_iteration`` calls record them (in one append when the rows are this history's own)."""
+        succeeded_id = self.last_id + 1
+        limit = self.limit
+        if self.state_rows is None or (limit is not None and succeeded_id <= limit <= succeeded_id + 1):
+            return (
+                self.add_iteration("MapIterationSucceeded", ended_last_event_id, succeeded_at, map_name, ended, visit),
+                self.add_iteration("MapIterationStarted", ended_last_event_id, started_at, map_name, started, visit),
+            )
+        self.last_id = started_id = succeeded_id + 1
+        self.state_rows += (
+            "MapIterationSucceeded",
+            None if ended_last_event_id == succeeded_id - 1 else ended_last_event_id,
+            succeeded_at,
+            map_name,
+            ended,
+            _ITERATION,
+            "MapIterationStarted",
+            ended_last_event_id,  # never the event just before (that is the MapIterationSucceeded)
+            started_at,
+            map_name,
+            started,
+            _ITERATION,
+        )
+        return succeeded_id, started_id
+
     def _keep(
         self, event_id: int, event_type: str, previous_event_id: int, timestamp: float, details: dict[str, Any] | None
     ) -> None:

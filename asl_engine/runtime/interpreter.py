@@ -16,9 +16,13 @@ from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import StatesError
+from asl_engine.language.errors import EvaluationError, PathNotFoundError
 from asl_engine.runtime.children import ChildFailure
 from asl_engine.runtime.history import HistoryLimitReached
 from asl_engine.runtime.json_text import to_json_text
+from asl_engine.runtime.limits import PAYLOAD_LIMIT_BYTES, QUICK_PAYLOAD_CHARS, data_limit_error, text_size
+from asl_engine.runtime.payload_meter import LARGE_TEXT_CHARS
+from asl_engine.runtime.states.base import evaluation_guard
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledScope
@@ -36,6 +40,11 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
     (name set, nothing entered; ``checked``: the caller has just been through the checkpoint, so the
     first state is entered without looking again), or after entering a state that may suspend or
     that a durable execution must hold (that state returned, not run).
+
+    A plain Pass or Choice (``StateNode.plain_output``, ``plain_choice``) is run and exited here,
+    ``run`` and ``StateNode.exit`` written out, when the history's rows are appended to directly and
+    the payload is an ordinary one (its text made, not measured piecewise); every other state runs
+    its own ``run``.
     """
     states = scope.states
     run = frame.run
@@ -44,6 +53,8 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
     wants_text = history.wants_text
     rows, limit = history.state_rows, history.limit
     gates = run.visit_gates  # set before the execution's first state, if ever
+    direct = rows is not None and gates is None
+    """Plain states may be entered, run and exited here (no visit of this execution is held)."""
     while name is not None:
         if checked:
             checked = False
@@ -62,6 +73,62 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
                 text = frame.last_output_text
             else:
                 frame.last_output, frame.last_output_text = value, (text := to_json_text(value))
+            step, choose = node.plain_output, node.plain_choice
+            plain = step is not None or choose is not None
+            if plain and direct and type(text) is str and len(text) < LARGE_TEXT_CHARS:
+                # A plain Pass or Choice with an ordinary payload: entered, run and exited here (``run``
+                # and ``StateNode.exit`` written out), its two rows appended at once once it has run.
+                event_id = history.last_id = history.last_id + 1
+                entered_previous = None if cause == event_id - 1 else cause
+                if event_id == limit:
+                    rows += (node.entered_type, entered_previous, timestamp, name, text, None)  # type: ignore[operator]
+                    raise HistoryLimitReached(event_id)
+                frame.entered_event_id = frame.last_event_id = event_id
+                decision = None
+                try:
+                    if step is not None:
+                        try:
+                            output = step(value, frame)
+                        except (PathNotFoundError, EvaluationError) as error:
+                            raise evaluation_guard(frame, error) from None
+                        if output is value:
+                            output_text: str = text
+                        else:
+                            output_text = node.plain_text(output)
+                            if len(output_text) > QUICK_PAYLOAD_CHARS and text_size(output_text) > PAYLOAD_LIMIT_BYTES:
+                                raise data_limit_error(name)
+                        following = node.next_state
+                    else:
+                        following, decision = choose(frame, value)  # type: ignore[misc]
+                        output, output_text = value, text
+                except BaseException:
+                    rows += (node.entered_type, entered_previous, timestamp, name, text, None)  # type: ignore[operator]
+                    raise
+                # The Exited event follows the Entered one (a plain step records nothing): no previous id.
+                history.last_id = event_id = event_id + 1
+                rows += (  # type: ignore[operator]
+                    node.entered_type,
+                    entered_previous,
+                    timestamp,
+                    name,
+                    text,
+                    None,
+                    node.exited_type,
+                    None,
+                    now(),
+                    name,
+                    output_text,
+                    None,
+                )
+                if event_id == limit:
+                    raise HistoryLimitReached(event_id)
+                frame.last_event_id = event_id
+                frame.last_output = value = output
+                frame.last_output_text = output_text
+                if decision is not None:
+                    run.decisions.append(decision)
+                name = following
+                continue
             if rows is not None:  # History.add_state, written out
                 event_id = history.last_id = history.last_id + 1
                 rows += (node.entered_type, None if cause == event_id - 1 else cause, timestamp, name, text, None)
@@ -113,8 +180,9 @@ async def run_child_scope(scope: CompiledScope, frame: Frame, value: Any, name: 
         failed_in = scope.states[frame.state_name]
         raise ChildFailure(error, frame.last_event_id, failed_in.aborted_type) from None
     finally:
-        if frame.variables.sizes:
-            frame.run.release_variables(frame.variables)  # the branch's or iteration's scope ends here
+        variables = frame.variables
+        if variables.sizes and variables is not frame.parent.variables:  # type: ignore[union-attr]
+            frame.run.release_variables(variables)  # the branch's or iteration's own scope ends here
     return output, frame.last_event_id
 
 
@@ -137,6 +205,7 @@ def run_child_scope_directly(
         failed_in = scope.states[frame.state_name]
         raise ChildFailure(error, frame.last_event_id, failed_in.aborted_type) from None
     finally:
-        if ended and frame.variables.sizes:
-            frame.run.release_variables(frame.variables)  # the iteration's scope ends here
+        variables = frame.variables
+        if ended and variables.sizes and variables is not frame.parent.variables:  # type: ignore[union-attr]
+            frame.run.release_variables(variables)  # the iteration's own scope ends here
     return value, frame.last_event_id

@@ -45,6 +45,26 @@ def test_missing_path_uses_aws_wording() -> None:
     )
 
 
+@pytest.mark.parametrize("missing", [0, 1])
+@pytest.mark.parametrize("constant", [False, True])
+def test_one_and_two_field_templates_build_and_miss_as_the_general_loop(missing: int, constant: bool) -> None:
+    """One or two ``.$`` fields are built without the loop (``_small_object``); a constant field
+    beside them takes the loop. Values, key order and the field a miss names are the same."""
+    paths = ["$.x", "$.y"]
+    paths[missing] = "$.gone"
+    source: dict[str, object] = {"b.$": paths[0], "a.$": paths[1]}
+    if constant:
+        source["c"] = 0
+    template = compile_template(source)
+    ok = compile_template({"b.$": "$.x", "a.$": "$.y", **({"c": 0} if constant else {})})
+    built = ok.evaluate({"x": 1, "y": 2}, SCOPE)
+    assert list(built.items()) == [("b", 1), ("a", 2), *([("c", 0)] if constant else [])]
+    with pytest.raises(EvaluationError) as caught:
+        template.evaluate({"x": 1, "y": 2}, SCOPE)
+    assert f"for the field '{['b.$', 'a.$'][missing]}'" in caught.value.message
+    assert compile_template({"only.$": "$.x"}).evaluate({"x": [1]}, SCOPE) == {"only": [1]}
+
+
 @pytest.mark.parametrize("value", ["not a path", 1, None, "$.a[", "States.Nope(1)"])
 def test_invalid_dynamic_values_are_definition_errors(value: object) -> None:
     with pytest.raises(TemplateError) as caught:

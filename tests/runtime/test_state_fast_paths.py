@@ -7,7 +7,11 @@ Two of them stand beside a general path:
   (``PassState.plain``, ``ChoiceState.plain_rules``); with ``specialise`` turned off they run
   through the data flow's generic steps;
 * the state loop and ``StateNode.exit`` append state events to the history's rows themselves
-  (``History.state_rows``); a listener makes every event go through ``History.add_state``.
+  (``History.state_rows``); a listener makes every event go through ``History.add_state``;
+* the state loop enters, runs and exits those plain states itself (``StateNode.plain_output``,
+  ``plain_choice``), writing a small Parameters object's text with ``object_text_writer``;
+* iterations of a Map whose processor never assigns read the Map's variable scope directly
+  (``MapState.iterations_share_variables``); on the general path each has one of its own.
 
 Each machine runs three ways, from the same start, name and seed: as compiled, with the
 specialisations off, and with a listener. Status, output, error, cause and the whole history must
@@ -31,6 +35,7 @@ from hypothesis import strategies as st
 from asl_engine import StateMachine, VirtualClock
 from asl_engine.runtime.loading import LOAD_CACHE
 from asl_engine.runtime.states.choice import ChoiceState
+from asl_engine.runtime.states.map_ import MapState
 from asl_engine.runtime.states.pass_ import PassState
 from tests import recorded
 
@@ -39,14 +44,15 @@ START = datetime(2025, 1, 1, tzinfo=UTC)
 
 @contextmanager
 def general_path() -> Iterator[None]:
-    """Definitions loaded inside compile Pass and Choice without their plain step."""
-    saved = PassState.specialise, ChoiceState.specialise
-    PassState.specialise = ChoiceState.specialise = False
+    """Definitions loaded inside compile Pass and Choice without their plain step, and give every
+    Map iteration a variable scope of its own."""
+    saved = PassState.specialise, ChoiceState.specialise, MapState.share_variables
+    PassState.specialise = ChoiceState.specialise = MapState.share_variables = False
     LOAD_CACHE.clear()
     try:
         yield
     finally:
-        PassState.specialise, ChoiceState.specialise = saved
+        PassState.specialise, ChoiceState.specialise, MapState.share_variables = saved
         LOAD_CACHE.clear()
 
 
@@ -211,5 +217,50 @@ def test_a_loop_inside_map_iterations_gives_the_same_history_every_way() -> None
     }
     compiled, general, listened = views(json.dumps(definition), [{"n": 0}, {"n": 100}, {"n": 140}], "EXPRESS")
     assert compiled[0] == "SUCCEEDED"
+    assert compiled == general
+    assert compiled == listened
+
+
+def test_the_history_limit_on_a_state_exit_fails_the_same_every_way() -> None:
+    """Inside a Map iteration the loop's Exited events fall on even ids, so the 25,000th event is a
+    plain state's exit (written out in ``run_states``) rather than an entry."""
+    definition = {
+        "StartAt": "Each",
+        "States": {"Each": {"Type": "Map", "ItemProcessor": _loop(13_000), "End": True}},
+    }
+    compiled, general, listened = views(json.dumps(definition), [{"n": 0}])
+    assert compiled[0] == "FAILED" and "maximum number of history events" in str(compiled[3])
+    last_state_event = [event for event in compiled[4] if "StateExited" in event["type"]][-1]
+    assert last_state_event["id"] == 25_000
+    assert compiled == general
+    assert compiled == listened
+
+
+def _map_after(prefix: int, concurrency: int) -> dict[str, Any]:
+    """``prefix`` Pass states, then a Map of one Pass per item, ``concurrency`` at a time."""
+    states: dict[str, Any] = {f"P{index}": {"Type": "Pass", "Next": f"P{index + 1}"} for index in range(prefix)}
+    states[f"P{prefix}"] = {
+        "Type": "Map",
+        "MaxConcurrency": concurrency,
+        "ItemProcessor": {"StartAt": "One", "States": {"One": {"Type": "Pass", "End": True}}},
+        "End": True,
+    }
+    return {"StartAt": "P0", "States": states}
+
+
+@pytest.mark.parametrize("event_type", ["MapIterationSucceeded", "MapIterationStarted"])
+def test_the_history_limit_inside_an_iteration_handover_fails_the_same_every_way(event_type: str) -> None:
+    """``History.add_iteration_handover`` records an ended iteration's MapIterationSucceeded and the
+    next one's MapIterationStarted in one append; a listener makes them two ``add_iteration`` calls.
+    The 25,000th event is each of the two in turn."""
+    for prefix, concurrency in [(prefix, concurrency) for prefix in range(4) for concurrency in (1, 2, 3)]:
+        text = json.dumps(_map_after(prefix, concurrency))
+        compiled, general, listened = views(text, list(range(7_000)))
+        last = compiled[4][-2]  # the 25,000th event, before ExecutionFailed
+        if last["type"] == event_type:
+            break
+    else:
+        raise AssertionError(f"no machine here puts {event_type} at event 25,000")
+    assert last["id"] == 25_000 and compiled[0] == "FAILED"
     assert compiled == general
     assert compiled == listened

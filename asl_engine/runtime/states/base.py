@@ -7,7 +7,7 @@ run many executions at once, in any thread, and an execution's state stays expli
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from asl_engine.errors import StatesError
@@ -21,6 +21,7 @@ from asl_engine.runtime.payload_meter import LARGE_TEXT_CHARS, LazyText
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompileContext
     from asl_engine.runtime.dataflow import DataFlow
+    from asl_engine.runtime.decisions import Decision
     from asl_engine.runtime.frame import Frame
 
 Transition = tuple[Any, str | None]
@@ -49,7 +50,19 @@ class StateNode:
     """``<Type>StateAborted`` for the states that have one (Task, Wait, Map, Parallel): recorded when a
     branch or iteration is stopped while in the state, or fails in it (see docs/engine.md)."""
 
-    __slots__ = ("entered_type", "exited_type", "flow", "is_end", "name", "next_state", "pointer", "query_language")
+    __slots__ = (
+        "entered_type",
+        "exited_type",
+        "flow",
+        "is_end",
+        "name",
+        "next_state",
+        "plain_choice",
+        "plain_output",
+        "plain_text",
+        "pointer",
+        "query_language",
+    )
 
     def __init__(self, name: str, spec: dict[str, Any], pointer: str, context: CompileContext) -> None:
         self.name = name
@@ -60,6 +73,15 @@ class StateNode:
         self.next_state: str | None = spec.get("Next")
         self.is_end = bool(spec.get("End", False))
         self.flow: DataFlow = context.dataflow_for(self, spec)
+        self.plain_output: Callable[[Any, Frame], Any] | None = None
+        """A state whose whole work is this step (a plain Pass): ``(input, frame) -> output``, raising
+        ``PathNotFoundError`` or ``EvaluationError`` (``evaluation_guard`` maps them). ``run_states``
+        then enters, runs and exits the state itself (``run`` and ``exit``, written out)."""
+        self.plain_choice: Callable[[Frame, Any], tuple[str, Decision]] | None = None
+        """A Choice whose output is its input (a plain Choice): the next state and the decision,
+        raising ``StatesError``; ``run_states`` exits it itself."""
+        self.plain_text: Callable[[Any], str] = to_json_text
+        """How ``run_states`` writes the text of what ``plain_output`` returns (see ``PassState``)."""
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

@@ -59,25 +59,30 @@ class ChoiceState(StateNode):
             if plain
             else None
         )
+        if self.plain_rules is not None:
+            self.plain_choice = self.choose
+
+    def choose(self, frame: Frame, raw_input: Any) -> tuple[str, Decision]:
+        """A plain Choice's next state and decision (its output is its input); ``run_states`` exits it."""
+        for predicate, next_state, decision in self.plain_rules:  # type: ignore[union-attr]
+            try:
+                matched = predicate(raw_input, frame)
+            except PathNotFoundError as error:
+                raise failures.from_path(frame, error) from None
+            except EvaluationError as error:
+                raise failures.from_evaluation(frame, error) from None
+            if matched:
+                return next_state, decision
+        if self.default is None:
+            raise StatesError(failures.NO_CHOICE_MATCHED, "No Matches!")
+        return self.default, self.default_decision
 
     def run(self, frame: Frame, raw_input: Any) -> Transition:
         if self.plain_rules is not None:
-            for predicate, next_state, decision in self.plain_rules:
-                try:
-                    matched = predicate(raw_input, frame)
-                except PathNotFoundError as error:
-                    raise failures.from_path(frame, error) from None
-                except EvaluationError as error:
-                    raise failures.from_evaluation(frame, error) from None
-                if matched:
-                    self.exit(frame, raw_input, None)
-                    frame.run.decisions.append(decision)
-                    return raw_input, next_state
-            if self.default is None:
-                raise StatesError(failures.NO_CHOICE_MATCHED, "No Matches!")
+            next_state, decision = self.choose(frame, raw_input)
             self.exit(frame, raw_input, None)
-            frame.run.decisions.append(self.default_decision)
-            return raw_input, self.default
+            frame.run.decisions.append(decision)
+            return raw_input, next_state
         data = self.flow.selected_input(frame, raw_input)
         for index, branch in enumerate(self.branches):
             if branch.matches(frame, raw_input, data):

@@ -19,14 +19,13 @@ from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
-from asl_engine.runtime.frame import VariableScope
+from asl_engine.runtime.frame import Frame, VariableScope
 from asl_engine.runtime.interpreter import run_child_scope, run_child_scope_directly
 from asl_engine.runtime.scheduler import Cancelled
 from asl_engine.runtime.states.retrying import StateFailure
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledScope
-    from asl_engine.runtime.frame import Frame
     from asl_engine.runtime.scheduler import Scheduler
     from asl_engine.runtime.states.map_ import MapState
 
@@ -182,7 +181,9 @@ class InlineIterations:
         item order, or ``StateFailure`` when one fails."""
         limit = INLINE_CONCURRENCY_CAP if max_concurrency == 0 else min(max_concurrency, INLINE_CONCURRENCY_CAP)
         frame, runner, results = self.frame, self.runner, self.results
-        history, clock, name = frame.run.history, frame.run.clock, self.node.name
+        history, now, name = frame.run.history, frame.run.clock.now, self.node.name
+        add_iteration, handover = history.add_iteration, history.add_iteration_handover
+        visit = frame.entered_event_id
         total = len(results)
         while self.next_index < min(total, limit):
             self.start_next(started)
@@ -196,11 +197,12 @@ class InlineIterations:
                 if isinstance(outcome, ChildFailure):
                     await self.fail(index, outcome)
                 results[index], child_last = outcome
-                last_event = history.add_iteration(
-                    "MapIterationSucceeded", child_last, clock.now(), name, index, frame.entered_event_id
-                )
-                if self.next_index < total:
-                    self.start_next(child_last)
+                following = self.next_index
+                if following < total:  # the next iteration takes the slot (``start_next``, written out)
+                    last_event, begun = handover(name, index, child_last, now(), following, now(), visit)
+                    self.launch_next(begun)
+                else:
+                    last_event = add_iteration("MapIterationSucceeded", child_last, now(), name, index, visit)
         except Cancelled as cancelled:
             await self.stop(cancelled.reason)
             frame.run.record_aborted(frame, self.node.aborted_type, cancelled)
@@ -216,14 +218,26 @@ class InlineIterations:
 
     def start_next(self, cause: int) -> None:
         """Start the next iteration in a free slot; its ``MapIterationStarted`` links to ``cause``."""
+        run = self.frame.run
+        self.launch_next(
+            run.history.add_iteration(
+                "MapIterationStarted",
+                cause,
+                run.clock.now(),
+                self.node.name,
+                self.next_index,
+                self.frame.entered_event_id,
+            )
+        )
+
+    def launch_next(self, begun: int) -> None:
+        """Launch the next iteration, whose ``MapIterationStarted`` is the event ``begun``."""
         frame = self.frame
         index = self.next_index
         self.next_index = index + 1
-        run = frame.run
-        frame.last_event_id = begun = run.history.add_iteration(
-            "MapIterationStarted", cause, run.clock.now(), self.node.name, index, frame.entered_event_id
-        )
-        self.runner.launch(index, frame.child(VariableScope(frame.variables), begun))
+        frame.last_event_id = begun
+        variables = frame.variables if self.node.iterations_share_variables else VariableScope(frame.variables)
+        self.runner.launch(index, Frame(frame.run, variables, begun, frame))  # frame.child, written out
 
     async def fail(self, index: int, failure: ChildFailure) -> NoReturn:
         """Iteration ``index`` failed: ``MapIterationFailed``, the other iterations stopped, the abort

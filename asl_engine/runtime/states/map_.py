@@ -10,7 +10,7 @@ batches them (``ItemBatcher``) and exports its results (``ResultWriter``): see `
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from asl_engine.language.errors import PathNotFoundError
 from asl_engine.language.template import to_json
@@ -36,6 +36,8 @@ ValueSource = Callable[["Frame", Any, Any], Any]
 
 class MapState(StateNode):
     state_type = "Map"
+    share_variables: ClassVar[bool] = True
+    """Let iterations that never assign read the Map's variable scope directly (tests turn it off)."""
     aborted_type = "MapStateAborted"
     blocking = True
     retriable = True
@@ -45,6 +47,7 @@ class MapState(StateNode):
         "item_selector",
         "items",
         "iterations_never_block",
+        "iterations_share_variables",
         "label",
         "max_concurrency",
         "policy",
@@ -63,6 +66,10 @@ class MapState(StateNode):
         self.distributed = config.get("Mode") == "DISTRIBUTED"
         self.processor: CompiledScope = context.compile_scope(processor, f"{pointer}/{processor_field}")
         self.iterations_never_block = self.processor.never_blocks
+        self.iterations_share_variables = self.share_variables and not assigns_variables(processor)
+        """No state of the processor assigns a variable: an iteration's variable scope would stay empty,
+        so its frame reads the Map's scope itself instead of an empty one in front of it (no
+        ``VariableScope`` per item; ``run_child_scope`` releases only a scope the frame owns)."""
         self.label: str | None = spec.get("Label")
         ql = self.query_language
         self.items: ValueSource = context.map_items_source(spec, pointer, ql)
@@ -88,7 +95,12 @@ class MapState(StateNode):
             max_concurrency = self.max_concurrency(frame, raw_input, selected) or 0
             started = frame.record("MapStateStarted", {"length": len(items)})
             self.tolerance(frame, raw_input, selected)
-            inputs = [self.iteration_input(frame, raw_input, selected, index, item) for index, item in enumerate(items)]
+            if self.item_selector is None:
+                inputs = list(items)  # each item is its iteration's input (``iteration_input``)
+            else:
+                inputs = [
+                    self.iteration_input(frame, raw_input, selected, index, item) for index, item in enumerate(items)
+                ]
         except EvaluationFailure as error:  # recorded EvaluationFailed: MapStateFailed follows (if final)
             raise StateFailure(error, frame.last_event_id) from None
         return await InlineIterations(self, frame, inputs).run(max_concurrency, started)
@@ -117,6 +129,32 @@ class MapState(StateNode):
             return self.item_selector(frame, raw_input, selected)
         finally:
             frame.map_item = None
+
+
+def assigns_variables(scope: dict[str, Any]) -> bool:
+    """Whether any state of a ``States`` block may assign a variable in that block's scope: an
+    ``Assign`` key anywhere in a state (on the state, a Choice rule, a Catcher; a data key of that
+    name counts too, erring on the safe side), not inside the nested blocks, which have scopes of
+    their own."""
+    states = scope.get("States")
+    if not isinstance(states, dict):
+        return True
+    return any(_has_assign(state, nested_blocks=True) for state in states.values())
+
+
+def _has_assign(node: Any, nested_blocks: bool = False) -> bool:
+    if isinstance(node, dict):
+        for key, member in node.items():
+            if key == "Assign":
+                return True
+            if nested_blocks and key in ("ItemProcessor", "Iterator", "Branches"):
+                continue
+            if _has_assign(member):
+                return True
+        return False
+    if isinstance(node, list):
+        return any(_has_assign(member) for member in node)
+    return False
 
 
 # -- JSONPath sources for Map fields --------------------------------------------------------------------

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from asl_engine.language.errors import EvaluationError, PathNotFoundError
 from asl_engine.runtime.dataflow import ABSENT, JsonPathFlow
+from asl_engine.runtime.json_text import object_text_writer
 from asl_engine.runtime.states.base import StateNode, Transition, evaluation_guard
 
 if TYPE_CHECKING:
@@ -42,6 +44,13 @@ class PassState(StateNode):
         )
         self.plain_parameters: CompiledTemplate | None = flow.parameters if self.plain else None  # type: ignore[attr-defined]
         self.plain_output_path: Any = flow.output_path if self.plain else ABSENT  # type: ignore[attr-defined]
+        if self.plain:
+            self.plain_output = _one_step(self.plain_parameters, self.plain_output_path)
+            writer = _writer_for(self.plain_parameters) if self.plain_output_path is ABSENT else None
+            if writer is not None:
+                self.plain_text = writer
+        elif self.specialise and type(flow) is JsonPathFlow and flow.assign is None:
+            self.plain_output = self.output_of  # no variables to assign: run_states exits it
 
     def run(self, frame: Frame, raw_input: Any) -> Transition:
         if self.plain:
@@ -62,3 +71,38 @@ class PassState(StateNode):
         output, assigned = flow.finish(frame, raw_input, result)
         self.exit(frame, output, assigned)
         return output, self.next_state
+
+    def output_of(self, raw_input: Any, frame: Frame) -> Any:
+        """The output of a JSONPath Pass without Assign: ``run`` up to ``exit`` (``plain_output``)."""
+        flow: JsonPathFlow = self.flow  # type: ignore[assignment]
+        result = self.result if self.has_result else flow.effective_input(frame, raw_input)
+        return flow.finish(frame, raw_input, result)[0]
+
+
+def _one_step(parameters: CompiledTemplate | None, output_path: Any) -> Callable[[Any, Frame], Any]:
+    """A plain Pass as one call, ``(input, frame) -> output``: its Parameters, then its OutputPath
+    (``run_states`` calls it and maps what it raises with ``evaluation_guard``, as ``run`` does)."""
+    build = parameters.evaluate if parameters is not None else None
+    if output_path is ABSENT:
+        return build if build is not None else _same
+    read: Callable[[Any, Frame], Any] = _nothing if output_path is None else output_path.get
+    if build is None:
+        return read
+    return lambda value, frame: read(build(value, frame), frame)
+
+
+def _writer_for(parameters: CompiledTemplate | None) -> Callable[[dict[str, Any]], str] | None:
+    """The text writer of the objects a one- or two-field Parameters template builds (their keys are
+    the template's, in its order; ``object_text_writer``)."""
+    if parameters is None or type(parameters.source) is not dict:
+        return None
+    keys = [key[:-2] if key.endswith(".$") and len(key) > 2 else key for key in parameters.source]
+    return object_text_writer(keys)
+
+
+def _same(value: Any, frame: Frame) -> Any:
+    return value
+
+
+def _nothing(value: Any, frame: Frame) -> Any:
+    return {}  # ``OutputPath: null``

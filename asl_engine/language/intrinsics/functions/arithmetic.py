@@ -21,8 +21,15 @@ from asl_engine.language.scope import EvaluationScope
 def math_add(arguments: Sequence[Any], scope: EvaluationScope) -> int:
     """Operands rounded with ``Math.round`` (observed: 1.49 + 1.5 = 3, -1.5 + -1.51 = -3,
     0.5 + 0 = 1, -2.5 + 0 = -2); operands and sum must fit a Java ``int``."""
+    first, second = arguments[0], arguments[1]
+    if type(first) is int and type(second) is int:  # the usual case, without the conversions
+        total = first + second
+        # INT32_MIN and INT32_MAX written as constants (no global lookups): this runs once per W2 round
+        in_range = -0x80000000 <= first <= 0x7FFFFFFF and -0x80000000 <= second <= 0x7FFFFFFF
+        if in_range and -0x80000000 <= total <= 0x7FFFFFFF:
+            return total
     name = "States.MathAdd"
-    total = rounded_int(name, arguments[0]) + rounded_int(name, arguments[1])
+    total = rounded_int(name, first) + rounded_int(name, second)
     if not INT32_MIN <= total <= INT32_MAX:
         raise invalid_arguments(name)
     return total

@@ -1,0 +1,42 @@
+"""The payload text writers give json.dumps's compact text exactly (issue 20's fast paths)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from asl_engine.runtime.json_text import object_text_writer, to_json_text
+
+scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+values = st.recursive(
+    scalars,
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=4), children, max_size=3),
+    max_leaves=8,
+)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+@given(values)
+def test_to_json_text_is_compact_json(value: Any) -> None:
+    assert to_json_text(value) == dumps(value)
+
+
+@given(st.lists(st.text(), min_size=1, max_size=2, unique=True), st.lists(values, min_size=2, max_size=2))
+def test_an_object_writer_writes_what_the_encoder_writes(keys: list[str], members: list[Any]) -> None:
+    write = object_text_writer(keys)
+    assert write is not None
+    value = dict(zip(keys, members, strict=False))
+    assert write(value) == dumps(value)
+    assert write({**value, "another key": 1}) == dumps({**value, "another key": 1})  # not the shape it was made for
+
+
+def test_writers_are_made_for_one_or_two_keys_only() -> None:
+    assert object_text_writer([]) is None
+    assert object_text_writer(["a", "b", "c"]) is None
+    assert object_text_writer(['q"\u00e9\n'])({'q"\u00e9\n': True}) == '{"q\\"\u00e9\\n":true}'  # type: ignore[misc]
