@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import pickle
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,8 @@ class RemoteSession:
             raise executor_failure(
                 f"The Map state '{self._node_name}' cannot run its children in other processes: {error}"
             ) from None
+        self._job_bytes = pickle.dumps(self._worker_job, protocol=pickle.HIGHEST_PROTOCOL)
+        """The job as every batch carries it (each worker process unpickles it once)."""
 
     # -- to implement ------------------------------------------------------------------------------------
 
