@@ -158,7 +158,7 @@ def run_once(project: Path, executor: str, history: bool) -> dict[str, Any]:
         execution = machine.execute({}, resources=resources, executor=executor, history=history, clock=VirtualClock())
     finally:
         workers_cpu, by_role = others.stop()
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu - others.own_cpu
     return {
         "status": execution.status,
         "error": execution.error,
@@ -170,6 +170,7 @@ def run_once(project: Path, executor: str, history: bool) -> dict[str, Any]:
         "rss_peak_mb": _rss_peak_mb(),
         "workers_cpu_s": workers_cpu,
         "cpu_s_by_role": by_role,
+        "sampler_cpu_s": others.own_cpu,
         "load_before": load_before,
         "load_after": _load_average(),
     }
@@ -185,25 +186,42 @@ class _OtherProcesses:
 
         self._seen: dict[int, float] = {}
         self._roles: dict[int, str] = {}
+        self.own_cpu = 0.0
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample_until_done, daemon=True)
         self._thread.start()
 
     def _sample_until_done(self) -> None:
         try:
+            self._sample()
+        finally:
+            self.own_cpu = time.thread_time()  # the sampler's own CPU: not the driver's work
+
+    def _sample(self) -> None:
+        try:
             import psutil
         except ImportError:  # pragma: no cover - psutil comes with the [dask] extra
             return
         me = psutil.Process()
+        known: dict[int, Any] = {}
+        rounds = 0
         while True:
-            for process in me.children(recursive=True):
+            if rounds % 5 == 0:  # listing the descendants reads every process of the machine: once a second
+                for process in me.children(recursive=True):
+                    if process.pid not in known:
+                        try:
+                            self._roles[process.pid] = _role(process, me.pid, self._roles)
+                        except psutil.Error:
+                            continue
+                        known[process.pid] = process
+            rounds += 1
+            for pid, process in list(known.items()):
                 try:
                     times = process.cpu_times()
-                    if process.pid not in self._roles:
-                        self._roles[process.pid] = _role(process, me.pid, self._roles)
                 except psutil.Error:
+                    del known[pid]
                     continue
-                self._seen[process.pid] = max(self._seen.get(process.pid, 0.0), times.user + times.system)
+                self._seen[pid] = max(self._seen.get(pid, 0.0), times.user + times.system)
             if self._done.wait(0.2):
                 return
 
