@@ -16,9 +16,12 @@ Two measurements, each in a fresh Python process (its peak RSS is the driver's: 
    items per second (wall clock: the point is using more cores), the speed-up over in-process and
    the driver's peak RSS. Targets: near 2x on two cores for the pool and the cluster (1.8x or more),
    driver RSS under 1 GB with the ResultWriter. Also reported, to explain a speed-up: the driver's
-   CPU time per item, the worker processes' CPU time (the driver's children, counted once they have
-   exited) and their utilisation (worker CPU over wall time and workers), and the load average
-   before and after each run (other processes on the cores skew every wall-clock number).
+   CPU time per item, the worker processes' CPU time and their utilisation (worker CPU over wall
+   time and workers), the CPU per item of each kind of process (driver, scheduler, nanny, worker,
+   fork server) with the speed-up those CPU times imply on idle cores (in-process CPU per item over
+   the run's CPU per item spread over the cores), and the load average before and after each run
+   (other processes on the cores skew every wall-clock number). ``--loops`` fixes the work's loop
+   count instead of calibrating it, so that runs made at different times compare.
 
 The results are written after each measurement (``--json`` and ``--out``), so a long run that is
 stopped or fails part-way leaves the numbers it has.
@@ -473,6 +476,8 @@ def _markdown(report: dict[str, Any]) -> str:
                 f"| {result['driver_cpu_us_per_item']:,.0f} | {workers} | {busy} | {result['rss_peak_mb']:.0f} "
                 f"| {_load(result)} |"
             )
+        lines += ["", "CPU per item by process, and the speed-up it implies on idle cores:", ""]
+        lines += [f"- {executor}: {_roles_line(result)}" for executor, result in runs.items()]
     return "\n".join(lines) + "\n"
 
 

@@ -74,7 +74,9 @@ class DaskSession(RemoteSession):
         try:
             if executor.address is None:
                 self._cluster = _local_cluster(dask, distributed, executor.retries)
-                self._client = distributed.Client(self._cluster)
+                # Results straight from the workers (which are on this machine): by default the client
+                # gathers them through the scheduler, which then reads and writes every report.
+                self._client = distributed.Client(self._cluster, direct_to_workers=True)
                 # Workers in processes of their own join when they have started: every one is to be
                 # checked (and counted) before any child runs.
                 self._client.wait_for_workers(os.cpu_count() or 1, timeout=LOCAL_CLUSTER_TIMEOUT_SECONDS)
