@@ -267,19 +267,10 @@ def probe(job: WorkerJob) -> str:
     return where()
 
 
-def run_batch(job: WorkerJob, works: Sequence[ChildWork]) -> list[ChildReport]:
-    """Run a batch of children one after the other, each on a clock of its own."""
-    reports = _run_children(job, works)
-    here = where()
-    for report in reports:
-        report.worker = here
-    return reports
-
-
 def run_packed(job: bytes, works: bytes) -> bytes:
     """``run_batch`` for a batch that travels as bytes (``wire.py``): the pickled job (unpickled once
-    per worker process), the packed children; returns the packed reports."""
-    return pack_reports(where(), _run_children(job_from_bytes(job), unpack_works(works)))
+    per worker process), the packed children; returns the packed reports, with where they ran."""
+    return pack_reports(where(), run_batch(job_from_bytes(job), unpack_works(works)))
 
 
 def probe_packed(job: bytes) -> str:
@@ -287,7 +278,8 @@ def probe_packed(job: bytes) -> str:
     return probe(job_from_bytes(job))
 
 
-def _run_children(job: WorkerJob, works: Sequence[ChildWork]) -> list[ChildReport]:
+def run_batch(job: WorkerJob, works: Sequence[ChildWork]) -> list[ChildReport]:
+    """Run a batch of children one after the other, each on a clock of its own."""
     prepared = prepare(job)
     identity = job.identity
     return [
