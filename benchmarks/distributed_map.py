@@ -16,9 +16,12 @@ Two measurements, each in a fresh Python process (its peak RSS is the driver's: 
    items per second (wall clock: the point is using more cores), the speed-up over in-process and
    the driver's peak RSS. Targets: near 2x on two cores for the pool and the cluster (1.8x or more),
    driver RSS under 1 GB with the ResultWriter. Also reported, to explain a speed-up: the driver's
-   CPU time per item, the worker processes' CPU time (the driver's children, counted once they have
-   exited) and their utilisation (worker CPU over wall time and workers), and the load average
-   before and after each run (other processes on the cores skew every wall-clock number).
+   CPU time per item, the worker processes' CPU time and their utilisation (worker CPU over wall
+   time and workers), the CPU per item of each kind of process (driver, scheduler, nanny, worker,
+   fork server) with the speed-up those CPU times imply on idle cores (in-process CPU per item over
+   the run's CPU per item spread over the cores), and the load average before and after each run
+   (other processes on the cores skew every wall-clock number). ``--loops`` fixes the work's loop
+   count instead of calibrating it, so that runs made at different times compare.
 
 The results are written after each measurement (``--json`` and ``--out``), so a long run that is
 stopped or fails part-way leaves the numbers it has.
@@ -157,8 +160,8 @@ def run_once(project: Path, executor: str, history: bool) -> dict[str, Any]:
     try:
         execution = machine.execute({}, resources=resources, executor=executor, history=history, clock=VirtualClock())
     finally:
-        workers_cpu = others.stop()
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        workers_cpu, by_role = others.stop()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu - others.own_cpu
     return {
         "status": execution.status,
         "error": execution.error,
@@ -169,44 +172,86 @@ def run_once(project: Path, executor: str, history: bool) -> dict[str, Any]:
         "rss_base_mb": base,
         "rss_peak_mb": _rss_peak_mb(),
         "workers_cpu_s": workers_cpu,
+        "cpu_s_by_role": by_role,
+        "sampler_cpu_s": others.own_cpu,
         "load_before": load_before,
         "load_after": _load_average(),
     }
 
 
 class _OtherProcesses:
-    """CPU time of this process's descendants while the run lasts: the pool's workers (and its fork
-    server), or the local Dask cluster's workers, nannies and scheduler. Sampled every 0.2 s with
+    """CPU time of this process's descendants while the run lasts, by role: the pool's workers and its
+    fork server, or the local Dask cluster's scheduler, nannies and workers. Sampled every 0.2 s with
     psutil (a process that ends between two samples loses at most 0.2 s); 0 without psutil."""
 
     def __init__(self) -> None:
         import threading
 
         self._seen: dict[int, float] = {}
+        self._roles: dict[int, str] = {}
+        self.own_cpu = 0.0
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample_until_done, daemon=True)
         self._thread.start()
 
     def _sample_until_done(self) -> None:
         try:
+            self._sample()
+        finally:
+            self.own_cpu = time.thread_time()  # the sampler's own CPU: not the driver's work
+
+    def _sample(self) -> None:
+        try:
             import psutil
         except ImportError:  # pragma: no cover - psutil comes with the [dask] extra
             return
         me = psutil.Process()
+        known: dict[int, Any] = {}
+        rounds = 0
         while True:
-            for process in me.children(recursive=True):
+            if rounds % 5 == 0:  # listing the descendants reads every process of the machine: once a second
+                for process in me.children(recursive=True):
+                    if process.pid not in known:
+                        try:
+                            self._roles[process.pid] = _role(process, me.pid, self._roles)
+                        except psutil.Error:
+                            continue
+                        known[process.pid] = process
+            rounds += 1
+            for pid, process in list(known.items()):
                 try:
                     times = process.cpu_times()
                 except psutil.Error:
+                    del known[pid]
                     continue
-                self._seen[process.pid] = max(self._seen.get(process.pid, 0.0), times.user + times.system)
+                self._seen[pid] = max(self._seen.get(pid, 0.0), times.user + times.system)
             if self._done.wait(0.2):
                 return
 
-    def stop(self) -> float:
+    def stop(self) -> tuple[float, dict[str, float]]:
+        """The descendants' CPU seconds in all, and by role."""
         self._done.set()
         self._thread.join()
-        return sum(self._seen.values())
+        by_role: dict[str, float] = {}
+        for pid, seconds in self._seen.items():
+            role = self._roles.get(pid, "other")
+            by_role[role] = by_role.get(role, 0.0) + seconds
+        return sum(self._seen.values()), by_role
+
+
+def _role(process: Any, driver: int, roles: dict[int, str]) -> str:
+    """What a descendant of the driver is: scheduler, nanny, worker, forkserver or other."""
+    command = " ".join(process.cmdline())
+    parent = process.ppid()
+    if "Scheduler" in command and "spec" in command:
+        return "scheduler"
+    if "Nanny" in command and "spec" in command:
+        return "nanny"
+    if roles.get(parent) in ("nanny", "forkserver"):
+        return "worker"
+    if parent == driver and "forkserver" in command:
+        return "forkserver"
+    return "other"
 
 
 def _load_average() -> list[float]:
@@ -278,6 +323,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows for the scale-out runs (1,000,000)")
     parser.add_argument("--trivial-rows", type=int, default=50_000, help="rows for the fixed-cost run (50,000)")
     parser.add_argument("--work-ms", type=float, default=1.0, help="pure-Python work per item (1.0 ms)")
+    parser.add_argument(
+        "--loops", type=int, help="loop count of the work instead of calibrating it (to compare runs side by side)"
+    )
     parser.add_argument("--executors", default=",".join(DEFAULT_EXECUTORS), help="comma-separated executors")
     parser.add_argument("--history", action="store_true", help="children record their histories")
     parser.add_argument("--json", metavar="FILE", help="write every number to FILE (after each measurement)")
@@ -318,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             shutil.rmtree(project)
             save()
-        loops = calibrate(options.work_ms)
+        loops = options.loops or calibrate(options.work_ms)
         report["loops"] = loops
         print(f"\nscale-out: {options.rows:,} rows, ~{options.work_ms} ms of pure-Python work each ({loops} loops)")
         runs: dict[str, dict[str, Any]] = report["runs"]
@@ -341,6 +389,7 @@ def main(argv: list[str] | None = None) -> int:
                 + f"driver peak RSS {result['rss_peak_mb']:6.0f} MB  load average {_load(result)}",
                 flush=True,
             )
+            print(f"               {_roles_line(result)}", flush=True)
             save()
         _print_targets(runs)
         save()
@@ -366,6 +415,23 @@ def _derive(result: dict[str, Any], rows: int, executor: str, baseline: dict[str
         result["worker_utilisation"] = result["workers_cpu_s"] / (result["wall_s"] * workers)
     if baseline is not None and executor != "in-process":
         result["speedup"] = result["items_per_s"] / baseline["items_per_s"]
+    by_role = {"driver": result["cpu_s"], **result.get("cpu_s_by_role", {})}
+    result["cpu_us_per_item_by_role"] = {role: seconds / rows * 1e6 for role, seconds in by_role.items()}
+    if baseline is not None and workers:
+        # On idle cores, bound by CPU: every process's CPU per item spread over the cores, and no
+        # worker faster than its own CPU per item allows.
+        total = sum(result["cpu_us_per_item_by_role"].values())
+        per_worker = result["cpu_us_per_item_by_role"].get("worker", 0.0) / workers
+        cores = os.cpu_count() or 1
+        result["cpu_implied_speedup"] = baseline["driver_cpu_us_per_item"] / max(total / cores, per_worker)
+
+
+def _roles_line(result: dict[str, Any]) -> str:
+    """CPU µs per item by process role, and the speed-up those CPU times imply on idle cores."""
+    roles = result.get("cpu_us_per_item_by_role", {})
+    text = ", ".join(f"{role} {value:,.0f}" for role, value in roles.items())
+    implied = result.get("cpu_implied_speedup")
+    return f"CPU µs/item: {text}" + (f"; implied on idle cores {implied:.2f}x" if implied is not None else "")
 
 
 def _load(result: dict[str, Any]) -> str:
@@ -410,6 +476,8 @@ def _markdown(report: dict[str, Any]) -> str:
                 f"| {result['driver_cpu_us_per_item']:,.0f} | {workers} | {busy} | {result['rss_peak_mb']:.0f} "
                 f"| {_load(result)} |"
             )
+        lines += ["", "CPU per item by process, and the speed-up it implies on idle cores:", ""]
+        lines += [f"- {executor}: {_roles_line(result)}" for executor, result in runs.items()]
     return "\n".join(lines) + "\n"
 
 

@@ -23,9 +23,10 @@ from concurrent.futures import CancelledError
 from typing import Any
 
 from asl_engine.errors import ConfigurationError, StatesError
-from asl_engine.executors.job import WorkerSetupError, describe_items, executor_failure, probe, run_batch
-from asl_engine.executors.remote import DEFAULT_RETRIES, Batch, RemoteSession
+from asl_engine.executors.job import WorkerSetupError, describe_items, executor_failure, probe_packed, run_packed
+from asl_engine.executors.remote import DASK_BATCH_SIZE, DEFAULT_RETRIES, Batch, RemoteSession
 from asl_engine.executors.upload import project_upload
+from asl_engine.executors.wire import pack_works, unpack_reports
 from asl_engine.runtime.map_run.executor import ExecutorSession, MapJob, ReportInbox
 from asl_engine.services.registry import Resources
 
@@ -59,6 +60,8 @@ class DaskExecutor:
 
 
 class DaskSession(RemoteSession):
+    default_batch_size = DASK_BATCH_SIZE
+
     def __init__(self, executor: DaskExecutor, job: MapJob, inbox: ReportInbox) -> None:
         super().__init__(job, inbox, batch_size=executor.batch_size, retries=executor.retries)
         # Dask is typed loosely, and imported only here (the [dask] extra).
@@ -71,7 +74,9 @@ class DaskSession(RemoteSession):
         try:
             if executor.address is None:
                 self._cluster = _local_cluster(dask, distributed, executor.retries)
-                self._client = distributed.Client(self._cluster)
+                # Results straight from the workers (which are on this machine): by default the client
+                # gathers them through the scheduler, which then reads and writes every report.
+                self._client = distributed.Client(self._cluster, direct_to_workers=True)
                 # Workers in processes of their own join when they have started: every one is to be
                 # checked (and counted) before any child runs.
                 self._client.wait_for_workers(os.cpu_count() or 1, timeout=LOCAL_CLUSTER_TIMEOUT_SECONDS)
@@ -111,7 +116,7 @@ class DaskSession(RemoteSession):
 
     def _check_workers(self) -> None:
         """Every worker prepares the job before any child runs (a handler it cannot import: a clear error)."""
-        answers: dict[str, Any] = self._client.run(probe, self._worker_job, on_error="return")
+        answers: dict[str, Any] = self._client.run(probe_packed, self._job_bytes, on_error="return")
         failed = sorted((worker, answer) for worker, answer in answers.items() if isinstance(answer, BaseException))
         problems = [f"{worker}: {answer}" for worker, answer in failed]
         if problems:
@@ -124,13 +129,13 @@ class DaskSession(RemoteSession):
     def _send(self, batch: Batch) -> None:
         # The job travels with every batch (a few kilobytes, prepared once per worker process): as a
         # dependency held by one worker it would draw every batch to that worker, and scattered data
-        # dies with the workers holding it.
-        future = self._client.submit(run_batch, self._worker_job, batch.works, pure=False)
+        # dies with the workers holding it. Children and reports travel packed (``wire.py``).
+        future = self._client.submit(run_packed, self._job_bytes, pack_works(batch.works), pure=False)
         self._futures[batch.id] = future
 
         def finished(done: Any) -> None:
             try:
-                outcome: Any = done.result()
+                outcome: Any = unpack_reports(done.result())
             except BaseException as error:  # delivered to the Map Run, which decides
                 outcome = error
             self._arrived(batch, outcome)

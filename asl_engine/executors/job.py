@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from asl_engine.errors import ConfigurationError, StatesError
 from asl_engine.executors.upload import copy_of
+from asl_engine.executors.wire import pack_reports, unpack_works
 from asl_engine.runtime import failures
 from asl_engine.runtime.compiler import compile_machine
 from asl_engine.runtime.handlers import HandlerSource
@@ -265,16 +266,26 @@ def probe(job: WorkerJob) -> str:
     return where()
 
 
+def run_packed(job: bytes, works: bytes) -> bytes:
+    """``run_batch`` for a batch that travels as bytes (``wire.py``): the pickled job (unpickled once
+    per worker process), the packed children; returns the packed reports, with where they ran."""
+    return pack_reports(where(), run_batch(job_from_bytes(job), unpack_works(works)))
+
+
+def probe_packed(job: bytes) -> str:
+    """``probe`` of a pickled job."""
+    return probe(job_from_bytes(job))
+
+
 def run_batch(job: WorkerJob, works: Sequence[ChildWork]) -> list[ChildReport]:
     """Run a batch of children one after the other, each on a clock of its own."""
     prepared = prepare(job)
-    here = where()
-    reports = []
-    for work in works:
-        report = run_child_alone(
+    identity = job.identity
+    return [
+        run_child_alone(
             prepared.machine,
             prepared.processor,
-            job.identity._replace(execution_name=work.name),
+            identity._replace(execution_name=work.name),
             work,
             prepared.handlers,
             virtual_clock=job.virtual_clock,
@@ -282,9 +293,28 @@ def run_batch(job: WorkerJob, works: Sequence[ChildWork]) -> list[ChildReport]:
             starter=job.starter,
             limits=job.limits,
         )
-        report.worker = here
-        reports.append(report)
-    return reports
+        for work in works
+    ]
+
+
+_UNPICKLED: dict[bytes, WorkerJob] = {}
+"""This worker process's jobs by their pickled bytes: every batch brings its job's bytes again."""
+
+
+def job_from_bytes(data: bytes) -> WorkerJob:
+    job = _UNPICKLED.get(data)
+    if job is not None:
+        return job
+    try:
+        job = pickle.loads(data)
+    except Exception as error:
+        raise WorkerSetupError(f"the worker cannot read the job: {type(error).__name__}: {error}") from None
+    if not isinstance(job, WorkerJob):  # pragma: no cover - the executors send only jobs
+        raise WorkerSetupError(f"the worker was sent {type(job).__name__}, not a job")
+    while len(_UNPICKLED) >= _KEEP:
+        del _UNPICKLED[next(iter(_UNPICKLED))]
+    _UNPICKLED[data] = job
+    return job
 
 
 def executor_failure(message: str) -> StatesError:

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import pickle
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from asl_engine.errors import StatesError
-from asl_engine.executors.job import WorkerJob, WorkerSetupError, describe_items, executor_failure, probe, run_batch
+from asl_engine.executors.job import WorkerSetupError, describe_items, executor_failure, probe_packed, run_packed
 from asl_engine.executors.remote import DEFAULT_RETRIES, Batch, RemoteSession
-from asl_engine.runtime.map_run.executor import ChildReport, ChildWork, ExecutorSession, MapJob, ReportInbox
+from asl_engine.executors.wire import pack_works, unpack_reports
+from asl_engine.runtime.map_run.executor import ChildReport, ExecutorSession, MapJob, ReportInbox
 
 PROBE_TIMEOUT_SECONDS = 120.0
 
@@ -41,7 +41,7 @@ class ProcessesExecutor:
         return ProcessesSession(self, job, inbox)
 
 
-# Each worker process keeps the job it was started with.
+# Each worker process keeps the job it was started with (pickled: unpickled at its first batch).
 _installed: bytes | None = None
 
 
@@ -50,29 +50,24 @@ def _install(job: bytes) -> None:
     _installed = job
 
 
-def _installed_job() -> WorkerJob:
+def _installed_job() -> bytes:
     if _installed is None:  # pragma: no cover - every pool worker is started with one
         raise WorkerSetupError("this worker process was started without a job")
-    try:
-        job: WorkerJob = pickle.loads(_installed)
-    except Exception as error:
-        raise WorkerSetupError(f"the worker cannot read the job: {type(error).__name__}: {error}") from None
-    return job
+    return _installed
 
 
 def _probe_installed() -> str:
-    return probe(_installed_job())
+    return probe_packed(_installed_job())
 
 
-def _run_installed(works: list[ChildWork]) -> list[ChildReport]:
-    return run_batch(_installed_job(), works)
+def _run_installed(works: bytes) -> bytes:
+    return run_packed(_installed_job(), works)
 
 
 class ProcessesSession(RemoteSession):
     def __init__(self, executor: ProcessesExecutor, job: MapJob, inbox: ReportInbox) -> None:
         super().__init__(job, inbox, batch_size=executor.batch_size, retries=executor.retries)
         self.workers = executor.workers
-        self._job_bytes = pickle.dumps(self._worker_job, protocol=pickle.HIGHEST_PROTOCOL)
         self._generation = 0
         self._pool = self._new_pool()
         self._check_workers()
@@ -107,7 +102,7 @@ class ProcessesSession(RemoteSession):
     def _send(self, batch: Batch) -> None:
         batch.generation = self._generation
         try:
-            future = self._pool.submit(_run_installed, batch.works)
+            future = self._pool.submit(_run_installed, pack_works(batch.works))
         except BrokenProcessPool as error:
             self._arrived(batch, error)
             return
@@ -153,8 +148,8 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
-def _outcome(future: Future[list[ChildReport]]) -> list[ChildReport] | BaseException:
+def _outcome(future: Future[bytes]) -> list[ChildReport] | BaseException:
     if future.cancelled():
         return BrokenProcessPool("cancelled")
     error = future.exception()
-    return error if error is not None else future.result()
+    return error if error is not None else unpack_reports(future.result())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import pickle
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,20 +20,25 @@ from asl_engine.executors.job import WorkerJob, describe_items, executor_failure
 from asl_engine.runtime.map_run.executor import ChildReport, ChildWork, MapJob, ReportInbox
 
 DEFAULT_BATCH_SIZE = 100
-"""Children per task when not configured: with ~1 ms of work a child, a task's scheduling costs
-about 1% of its run; fewer when there are few children for the workers (see ``batch_size_for``)."""
+"""Children per task in a process pool when not configured: with ~1 ms of work a child, a task's
+scheduling costs about 1% of its run; fewer when there are few children for the workers (see
+``batch_size_for``)."""
+DASK_BATCH_SIZE = 1000
+"""Children per Dask task when not configured: a task costs Dask's scheduler, the client and the
+worker a few milliseconds of CPU between them (its graph, its transitions, the messages about it),
+ten times a pool's, so tasks are ten times larger (docs/scaling.md, "Batches")."""
 DEFAULT_RETRIES = 3
 """Times a batch may lose its worker (the worker process died) before the Map Run fails."""
 
 _ids = itertools.count()
 
 
-def batch_size_for(children: int, workers: int, configured: int | None) -> int:
-    """Children per task: as configured, else ``DEFAULT_BATCH_SIZE`` or less, so that there are at
-    least four tasks per worker when few children start at once (every worker gets work)."""
+def batch_size_for(children: int, workers: int, configured: int | None, default: int = DEFAULT_BATCH_SIZE) -> int:
+    """Children per task: as configured, else ``default`` or less, so that there are at least four
+    tasks per worker when few children start at once (every worker gets work)."""
     if configured is not None:
         return configured
-    return max(1, min(DEFAULT_BATCH_SIZE, math.ceil(children / (workers * 4))))
+    return max(1, min(default, math.ceil(children / (workers * 4))))
 
 
 @dataclass(eq=False)
@@ -49,6 +55,7 @@ class RemoteSession:
     """The part of a session that does not depend on where batches run."""
 
     workers = 1
+    default_batch_size = DEFAULT_BATCH_SIZE
 
     def __init__(self, job: MapJob, inbox: ReportInbox, *, batch_size: int | None, retries: int) -> None:
         self._job = job
@@ -65,6 +72,8 @@ class RemoteSession:
             raise executor_failure(
                 f"The Map state '{self._node_name}' cannot run its children in other processes: {error}"
             ) from None
+        self._job_bytes = pickle.dumps(self._worker_job, protocol=pickle.HIGHEST_PROTOCOL)
+        """The job as every batch carries it (each worker process unpickles it once)."""
 
     # -- to implement ------------------------------------------------------------------------------------
 
@@ -89,7 +98,7 @@ class RemoteSession:
 
     def submit(self, works: Sequence[ChildWork]) -> None:
         if self._batch_size is None:  # chosen once, from the first children: later rounds bring fewer
-            self._batch_size = batch_size_for(len(works), self.workers, None)
+            self._batch_size = batch_size_for(len(works), self.workers, None, self.default_batch_size)
         size = self._batch_size
         for start in range(0, len(works), size):
             self._launch(Batch(list(works[start : start + size])))

@@ -72,7 +72,19 @@ then three that depend on the kind of event (see ``History``)."""
 _ITERATION_EVENTS = frozenset(
     {"MapIterationStarted", "MapIterationSucceeded", "MapIterationFailed", "MapIterationAborted"}
 )
-_ITERATION = object()
+
+
+class _IterationMarker:
+    """The type of ``_ITERATION``: pickled as a reference to it, so rows sent from another process
+    (a Distributed Map child's, ``rows``) still hold the one marker ``is`` compares with."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> str:
+        return "_ITERATION"
+
+
+_ITERATION = _IterationMarker()
 """Marks the row of an inline Map iteration's event, whose details are kept as (Map name, index)."""
 
 

@@ -96,10 +96,13 @@ def run_child_alone(
     """Run one child to its end on a scheduler and clock of its own (a worker process does this).
 
     Under a virtual clock the child starts at ``work.start_time``, when the Map Run started it, so
-    its timestamps are those it would have had in the parent's process.
+    its timestamps are those it would have had in the parent's process. The clock is the child's
+    alone, so it runs as ``StateMachine.execute`` runs an execution on a clock of its own: without
+    registering with the clock until something needs it (``Scheduler.run_alone``; about a third of a
+    trivial child's cost on a worker, ``tests/executors/test_worker_children.py`` compares the paths).
     """
     clock = VirtualClock(work.start_time) if virtual_clock else RealClock()
-    scheduler = Scheduler(clock, attach=True)
+    scheduler = Scheduler(clock)
     child = ExecutionRun(
         machine,
         identity,
@@ -113,7 +116,8 @@ def run_child_alone(
         limits=limits,
     )
     main = scheduler.spawn(child_main(child, processor), f"execution {work.name}")
-    with clock.awaiting_result():
-        scheduler.run_until(main.done_future)
+    if not scheduler.run_alone(main.done_future):
+        with clock.awaiting_result():
+            scheduler.run_until(main.done_future)
     output_text = main.done_future.result()
     return report_of(work.index, child, output_text, keep_run=False)
