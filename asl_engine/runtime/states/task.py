@@ -248,17 +248,24 @@ class TaskState(StateNode):
         """``<Kind>Scheduled``, then ``<Kind>Started`` (but for an activity a worker takes later); the
         id of the first."""
         events = self.events
-        scheduled = frame.record(
-            events.scheduled, self._scheduled_details(frame.run.region, parameters, timeout, heartbeat)
-        )
-        if events is _TASK_EVENTS:
-            frame.record(events.started, dict(self.resource_tag))
-        elif events is _ACTIVITY_EVENTS:
+        run = frame.run
+        details = self._scheduled_details(run.region, parameters, timeout, heartbeat)
+        if events is _ACTIVITY_EVENTS:
+            scheduled = frame.record(events.scheduled, details)
             if not worker_queue:
-                frame.record(events.started, {"workerName": frame.run.activity_worker_name})
-        else:
-            frame.record(events.started)
-        return scheduled
+                frame.record(events.started, {"workerName": run.activity_worker_name})
+            return scheduled
+        started = dict(self.resource_tag) if events is _TASK_EVENTS else None
+        now = run.clock.now
+        # ``frame.record`` twice, in one step when the history can take both rows at once.
+        previous = frame.last_event_id
+        paired = run.history.add_pair(events.scheduled, details, events.started, started, previous, now(), now())
+        if paired is None:
+            scheduled = frame.record(events.scheduled, details)
+            frame.record(events.started, started)
+            return scheduled
+        frame.last_event_id = paired + 1
+        return paired
 
     def _record_failure(self, frame: Frame, error: StatesError) -> None:
         """The attempt failed with ``error`` (about to be raised): ``<Kind>Failed`` or ``<Kind>TimedOut``,
