@@ -69,7 +69,17 @@ class TaskState(StateNode):
     aborted_type = "TaskStateAborted"
     blocking = True
     retriable = True
-    __slots__ = ("events", "heartbeat", "policy", "resource", "resource_tag", "submits", "timeout", "token_in_context")
+    __slots__ = (
+        "events",
+        "heartbeat",
+        "policy",
+        "resource",
+        "resource_tag",
+        "submits",
+        "timeout",
+        "token_in_context",
+        "untimed",
+    )
 
     answers_directly: ClassVar[bool] = True
     """Take a mock's answer as data (``AnswersAtOnce``); False calls it like any handler (for the
@@ -95,6 +105,8 @@ class TaskState(StateNode):
         """None without the field (or its ``*Path``): most tasks set neither, and skip the call."""
         self.token_in_context = self.resource.pattern == "wait-for-task-token"
         """``.waitForTaskToken``: each attempt draws a token, which ``$$.Task.Token`` shows."""
+        self.untimed = self.timeout is None and self.heartbeat is None and not self.token_in_context
+        """Neither timeout, heartbeat nor token: an attempt reads nothing from the InputPath's selection."""
         self.submits = self.resource.pattern != "request-response"
         """Whether a mock's final answer records ``TaskSubmitted`` first (``_record_answered_submission``)."""
         self.policy = RetryPolicy(
@@ -117,7 +129,7 @@ class TaskState(StateNode):
         with its events recorded."""
         run = frame.run
         flow = self.flow
-        if self.timeout is None and self.heartbeat is None and not self.token_in_context:
+        if self.untimed:
             # Nothing reads the InputPath's selection but the effective input, which fails as it would.
             timeout = heartbeat = None
         else:
