@@ -564,7 +564,7 @@ def _fresh_bits(bits: int) -> int:
 def uuid4_text(bits: int) -> str:
     """``str(uuid.UUID(int=bits, version=4))``, in a third of the time (an id made per execution)."""
     bits = (bits & ~(0xC000 << 48) | 0x8000 << 48) & ~(0xF000 << 64) | 4 << 76
-    text = f"{bits:032x}"
+    text = "%032x" % bits  # noqa: UP031 - half the time of a format spec
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 

@@ -320,7 +320,7 @@ def check_results(project: Path, manifest_key: str, rows: int, loops: int | None
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000, help="rows for the scale-out runs (1,000,000)")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows for the scale-out runs (1,000,000; 0: none)")
     parser.add_argument("--trivial-rows", type=int, default=50_000, help="rows for the fixed-cost run (50,000)")
     parser.add_argument("--work-ms", type=float, default=1.0, help="pure-Python work per item (1.0 ms)")
     parser.add_argument(
@@ -366,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             shutil.rmtree(project)
             save()
+        if options.rows <= 0:  # the fixed cost alone (``--rows 0``): no scale-out run, no speed-up
+            return 0
         loops = options.loops or calibrate(options.work_ms)
         report["loops"] = loops
         print(f"\nscale-out: {options.rows:,} rows, ~{options.work_ms} ms of pure-Python work each ({loops} loops)")

@@ -172,7 +172,8 @@ class VirtualClock(Clock):
     def _move(self, when: float) -> None:
         if when > self._now:
             self._now = when
-            self._target = max(self._target, when)
+            if when > self._target:  # ``max``, without the call
+                self._target = when
             self._version += 1
             self._idle.clear()
 

@@ -237,6 +237,42 @@ class History:
             raise HistoryLimitReached(event_id)
         return event_id
 
+    def add_pair(
+        self,
+        first_type: str,
+        first_details: dict[str, Any] | None,
+        second_type: str,
+        second_details: dict[str, Any] | None,
+        previous_event_id: int,
+        first_time: float,
+        second_time: float,
+    ) -> int | None:
+        """Two ordinary events in a row, the second caused by the first (a task's ``*Scheduled`` and
+        ``*Started``), in one step: the first's id. None, with nothing recorded, when they must go one
+        at a time through ``add`` (the rows are routed by a subclass, somebody listens, or the event
+        limit is one of them)."""
+        first_id = self.last_id + 1
+        limit = self.limit
+        if not self._own_rows or self.listeners or (limit is not None and first_id <= limit <= first_id + 1):
+            return None
+        self.last_id = first_id + 1
+        if self.record:
+            self._slots += (
+                first_type,
+                None if previous_event_id == first_id - 1 else previous_event_id,
+                first_time,
+                first_details,
+                None,
+                None,
+                second_type,
+                None,
+                second_time,
+                second_details,
+                None,
+                None,
+            )
+        return first_id
+
     def add_state(
         self,
         event_type: str,

@@ -12,7 +12,7 @@ AWS's rules worth knowing (checked against recorded executions):
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import StatesError
@@ -38,17 +38,25 @@ class Retrier:
     backoff_rate: float = 2.0
     max_delay_seconds: float | None = None
     full_jitter: bool = False
+    _cap: float = field(init=False, repr=False, compare=False)
+    """The longest delay: ``MaxDelaySeconds``, else ``MAX_RETRY_INTERVAL_SECONDS`` (or ``IntervalSeconds``,
+    when that is longer); worked out once, not on every retry."""
+    _rate: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        cap = self.max_delay_seconds
+        if cap is None:
+            cap = max(MAX_RETRY_INTERVAL_SECONDS, self.interval_seconds)
+        object.__setattr__(self, "_cap", cap)
+        object.__setattr__(self, "_rate", float(self.backoff_rate))
 
     def delay(self, retry_number: int, rng: random.Random | None) -> float:
         """Seconds to wait before retry ``retry_number`` (1-based), at most ``MaxDelaySeconds``; without
         it, ``BackoffRate`` grows the interval up to ``MAX_RETRY_INTERVAL_SECONDS`` (or
         ``IntervalSeconds``, when that is longer) and no further."""
-        if self.max_delay_seconds is not None:
-            cap = self.max_delay_seconds
-        else:
-            cap = max(MAX_RETRY_INTERVAL_SECONDS, self.interval_seconds)
+        cap = self._cap
         try:
-            delay = self.interval_seconds * float(self.backoff_rate) ** (retry_number - 1)
+            delay = self.interval_seconds * self._rate ** (retry_number - 1)
         except OverflowError:  # BackoffRate 1e300 on the third retry
             delay = cap
         if not delay <= cap:  # also an infinite product

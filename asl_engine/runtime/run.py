@@ -13,6 +13,7 @@ import os
 import threading
 import uuid
 from collections.abc import Sequence
+from operator import call
 from random import Random
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -122,6 +123,9 @@ class RunTemplate(NamedTuple):
     """Attributes each run gets a new empty one of (its lists and dicts)."""
     record_history: bool
     history_limit: int | None
+    fresh_names: tuple[str, ...]
+    fresh_kinds: tuple[type, ...]
+    """``fresh`` as two columns, for ``from_template``'s one ``dict.update``."""
 
 
 _PER_RUN = frozenset({"identity", "input", "_random", "region", "history", "start_time"})
@@ -547,7 +551,9 @@ class ExecutionRun:
             else:
                 shared[name] = value
         history = model.history
-        return RunTemplate(shared, tuple(fresh), history.record, history.limit)
+        names = tuple(name for name, _ in fresh)
+        kinds = tuple(kind for _, kind in fresh)
+        return RunTemplate(shared, tuple(fresh), history.record, history.limit, names, kinds)
 
     @classmethod
     def from_template(cls, template: RunTemplate, identity: Identity, value: Any, rng: Random) -> ExecutionRun:
@@ -557,15 +563,15 @@ class ExecutionRun:
         (``tests/runtime/map_run/test_run_template.py`` compares the two)."""
         run = cls.__new__(cls)
         fields = run.__dict__
-        fields.update(template.shared)
-        for name, kind in template.fresh:
-            fields[name] = kind()
+        shared = template.shared
+        fields.update(shared)
+        fields.update(zip(template.fresh_names, map(call, template.fresh_kinds), strict=True))  # new, empty
         fields["identity"] = identity
         fields["input"] = value
         fields["_random"] = rng
         fields["region"] = identity.region
-        fields["history"] = History(record=template.record_history, limit=template.history_limit)
-        fields["start_time"] = template.shared["clock"].now()
+        fields["history"] = History(template.record_history, None, template.history_limit)
+        fields["start_time"] = shared["clock"].now()
         return run
 
     def start_map_run(self, frame: Frame, node: MapState) -> MapRun:
@@ -590,7 +596,10 @@ class ExecutionRun:
             if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
                 raise data_limit_error("ExecutionInput")
             frame.last_output, frame.last_output_text = self.input, text  # the first state's input text
-            output = await run_guarded(self.machine.top, frame, self.input)
+            try:  # ``run_guarded`` written out: a coroutine fewer to make and step through
+                output = await run_scope(self.machine.top, frame, self.input)
+            except RecursionError:
+                raise nested_too_deeply(frame) from None
         except StatesError as error:
             self._finish("FAILED", error=error.error, cause=error.cause)
             details: dict[str, Any] = {}
@@ -628,11 +637,16 @@ async def run_guarded(scope: CompiledScope, frame: Frame, value: Any) -> Any:
     try:
         return await run_scope(scope, frame, value)
     except RecursionError:
-        raise StatesError(
-            failures.RUNTIME,
-            f"The state '{frame.state_name}' made data nested too deeply for the engine to process (asl-engine "
-            f"accepts JSON nested up to {MAX_NESTING_DEPTH} levels).",
-        ) from None
+        raise nested_too_deeply(frame) from None
+
+
+def nested_too_deeply(frame: Frame) -> StatesError:
+    """The failure of an execution whose state made data nested deeper than the engine can process."""
+    return StatesError(
+        failures.RUNTIME,
+        f"The state '{frame.state_name}' made data nested too deeply for the engine to process (asl-engine "
+        f"accepts JSON nested up to {MAX_NESTING_DEPTH} levels).",
+    )
 
 
 class MapRun:
@@ -679,7 +693,15 @@ class MapRun:
         self.items_read = items
 
     def child_identity(self, name: str) -> Identity:
-        return self._child_template.sibling(self._child_template.state_machine_name, name)
+        """``_child_template.sibling(<its machine name>, name)``, the tuple made in C (one per child)."""
+        machine_name, rest = self._child_parts
+        return tuple.__new__(Identity, (machine_name, name, *rest))
+
+    @lazy_attribute
+    def _child_parts(self) -> tuple[str, tuple[Any, ...]]:
+        """A child identity's fields before and after its execution name."""
+        template = self._child_template.sibling(self._child_template.state_machine_name, "")
+        return template[0], template[2:]
 
     @lazy_attribute
     def _child_template(self) -> Identity:

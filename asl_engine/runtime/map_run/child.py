@@ -14,11 +14,12 @@ from asl_engine.errors import StatesError
 from asl_engine.runtime.clock import RealClock, VirtualClock
 from asl_engine.runtime.frame import Frame, VariableScope
 from asl_engine.runtime.handlers import HandlerSource
+from asl_engine.runtime.interpreter import run_scope
 from asl_engine.runtime.json_text import to_json_text
 from asl_engine.runtime.map_run.executor import ChildReport, ChildWork
 from asl_engine.runtime.map_run.packing import child_random, pack_history
 from asl_engine.runtime.payload_meter import payload_text
-from asl_engine.runtime.run import ExecutionRun, Identity, run_guarded
+from asl_engine.runtime.run import ExecutionRun, Identity, nested_too_deeply
 from asl_engine.runtime.safety import DEFAULT_LIMITS, SafetyLimits
 from asl_engine.runtime.scheduler import Scheduler
 
@@ -41,7 +42,10 @@ async def child_main(child: ExecutionRun, processor: CompiledScope) -> str | Non
     frame.last_output, frame.last_output_text = value, text  # the first state's input text
     history.add("ExecutionStarted", 0, child.start_time, {"input": value})
     try:
-        output = await run_guarded(processor, frame, value)
+        try:  # ``run_guarded`` written out: a coroutine fewer to make and step through per child
+            output = await run_scope(processor, frame, value)
+        except RecursionError:
+            raise nested_too_deeply(frame) from None
     except StatesError as error:
         child._finish("FAILED", error=error.error, cause=error.cause)
         return None

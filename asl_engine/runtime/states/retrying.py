@@ -54,9 +54,11 @@ async def run_with_policy(
                 result = await result
             output, assigned = node.flow.finish(frame, raw_input, result)
         except (StatesError, StateFailure) as failure:
-            error = failure.error if isinstance(failure, StateFailure) else failure
             if isinstance(failure, StateFailure):
+                error = failure.error
                 frame.last_event_id = failure.cause_event_id
+            else:
+                error = failure
             retry = policy.next_retry(error, attempts, frame)
             if retry is not None:
                 run.transitions += 1  # each retry is a state transition (as AWS counts them)

@@ -69,7 +69,17 @@ class TaskState(StateNode):
     aborted_type = "TaskStateAborted"
     blocking = True
     retriable = True
-    __slots__ = ("events", "heartbeat", "policy", "resource", "resource_tag", "submits", "timeout", "token_in_context")
+    __slots__ = (
+        "events",
+        "heartbeat",
+        "policy",
+        "resource",
+        "resource_tag",
+        "submits",
+        "timeout",
+        "token_in_context",
+        "untimed",
+    )
 
     answers_directly: ClassVar[bool] = True
     """Take a mock's answer as data (``AnswersAtOnce``); False calls it like any handler (for the
@@ -95,6 +105,8 @@ class TaskState(StateNode):
         """None without the field (or its ``*Path``): most tasks set neither, and skip the call."""
         self.token_in_context = self.resource.pattern == "wait-for-task-token"
         """``.waitForTaskToken``: each attempt draws a token, which ``$$.Task.Token`` shows."""
+        self.untimed = self.timeout is None and self.heartbeat is None and not self.token_in_context
+        """Neither timeout, heartbeat nor token: an attempt reads nothing from the InputPath's selection."""
         self.submits = self.resource.pattern != "request-response"
         """Whether a mock's final answer records ``TaskSubmitted`` first (``_record_answered_submission``)."""
         self.policy = RetryPolicy(
@@ -117,7 +129,7 @@ class TaskState(StateNode):
         with its events recorded."""
         run = frame.run
         flow = self.flow
-        if self.timeout is None and self.heartbeat is None and not self.token_in_context:
+        if self.untimed:
             # Nothing reads the InputPath's selection but the effective input, which fails as it would.
             timeout = heartbeat = None
         else:
@@ -248,17 +260,24 @@ class TaskState(StateNode):
         """``<Kind>Scheduled``, then ``<Kind>Started`` (but for an activity a worker takes later); the
         id of the first."""
         events = self.events
-        scheduled = frame.record(
-            events.scheduled, self._scheduled_details(frame.run.region, parameters, timeout, heartbeat)
-        )
-        if events is _TASK_EVENTS:
-            frame.record(events.started, dict(self.resource_tag))
-        elif events is _ACTIVITY_EVENTS:
+        run = frame.run
+        details = self._scheduled_details(run.region, parameters, timeout, heartbeat)
+        if events is _ACTIVITY_EVENTS:
+            scheduled = frame.record(events.scheduled, details)
             if not worker_queue:
-                frame.record(events.started, {"workerName": frame.run.activity_worker_name})
-        else:
-            frame.record(events.started)
-        return scheduled
+                frame.record(events.started, {"workerName": run.activity_worker_name})
+            return scheduled
+        started = dict(self.resource_tag) if events is _TASK_EVENTS else None
+        now = run.clock.now
+        # ``frame.record`` twice, in one step when the history can take both rows at once.
+        previous = frame.last_event_id
+        paired = run.history.add_pair(events.scheduled, details, events.started, started, previous, now(), now())
+        if paired is None:
+            scheduled = frame.record(events.scheduled, details)
+            frame.record(events.started, started)
+            return scheduled
+        frame.last_event_id = paired + 1
+        return paired
 
     def _record_failure(self, frame: Frame, error: StatesError) -> None:
         """The attempt failed with ``error`` (about to be raised): ``<Kind>Failed`` or ``<Kind>TimedOut``,

@@ -58,11 +58,12 @@ def _copy(value: Any, size: list[int], finite: bool) -> Any:
         for key, item in value.items():
             if type(key) is not str:
                 raise NotPlain
-            total += 6 + _CHAR_CHARS * len(key)  # its quotes, ": " and ", "
             if type(item) is str:  # most members: no call for them
-                total += 2 + _CHAR_CHARS * len(item)
+                # The key's quotes, ": " and ", " (6), the value's quotes (2), their characters.
+                total += 8 + _CHAR_CHARS * (len(key) + len(item))
                 copied[key] = item
             else:
+                total += 6 + _CHAR_CHARS * len(key)
                 copied[key] = _copy(item, size, finite)
         size[0] += total
         return copied

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import decimal
-import inspect
 import json
 import threading
 import traceback
 from dataclasses import dataclass, field
-from types import TracebackType
+from types import CoroutineType, TracebackType
 from typing import Any
 
 from asl_engine.services.lambda_.context import LambdaContext
@@ -120,7 +119,7 @@ def call_handler(function: LambdaFunction, event: Any, context: LambdaContext, *
     """
     try:
         result = function.handler(event, context)
-        if inspect.iscoroutine(result):
+        if type(result) is CoroutineType:  # ``inspect.iscoroutine`` without the call (no subclass exists)
             result = _run_coroutine(result)
     except Exception as error:
         return Outcome(b"", error_document(error, context.aws_request_id, error.__traceback__))

@@ -94,3 +94,21 @@ def test_a_template_refuses_a_run_whose_lists_start_filled(monkeypatch: pytest.M
     monkeypatch.setattr(ExecutionRun, "__init__", filled)
     with pytest.raises(AssertionError, match="decisions"):
         parent.children_template()
+
+
+@pytest.mark.parametrize("label", [None, "Label"])
+def test_a_child_identity_is_the_parents_sibling(label: str | None) -> None:
+    """``MapRun.child_identity`` builds the named tuple from cached parts: it is what ``sibling`` gives."""
+    from types import SimpleNamespace
+
+    from asl_engine.runtime.run import MapRun
+
+    parent = _parent(VirtualClock(0), history=False, limits=SafetyLimits())
+    map_run = MapRun(parent, SimpleNamespace(label=label, name="Fan"), "run-id")  # type: ignore[arg-type]
+    for name in ("child-1", "child-2"):
+        made = map_run.child_identity(name)
+        expected = parent.identity.sibling(f"Parent/{label or 'Fan'}", name)
+        assert type(made) is Identity
+        assert made == expected
+        assert made.execution_arn == expected.execution_arn
+        assert made.effective_role_arn == "arn:aws:iam::1:role/r"
