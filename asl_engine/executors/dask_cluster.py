@@ -23,7 +23,8 @@ from concurrent.futures import CancelledError
 from typing import Any
 
 from asl_engine.errors import ConfigurationError, StatesError
-from asl_engine.executors.job import WorkerSetupError, describe_items, executor_failure, probe_packed, run_packed
+from asl_engine.executors.dask_task import run_packed
+from asl_engine.executors.job import WorkerSetupError, describe_items, executor_failure, probe_packed
 from asl_engine.executors.remote import DASK_BATCH_SIZE, DEFAULT_RETRIES, Batch, RemoteSession
 from asl_engine.executors.upload import project_upload
 from asl_engine.executors.wire import pack_works, unpack_reports

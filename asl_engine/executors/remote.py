@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from asl_engine.errors import ConfigurationError, StatesError
 from asl_engine.executors.job import WorkerJob, describe_items, executor_failure, worker_job
+from asl_engine.runtime.map_run.driver import DISTRIBUTED_CONCURRENCY_CAP
 from asl_engine.runtime.map_run.executor import ChildReport, ChildWork, MapJob, ReportInbox
 
 DEFAULT_BATCH_SIZE = 100
@@ -41,6 +42,17 @@ def batch_size_for(children: int, workers: int, configured: int | None, default:
     return max(1, min(default, math.ceil(children / (workers * 4))))
 
 
+def split_evenly(works: Sequence[ChildWork], size: int) -> list[list[ChildWork]]:
+    """``works`` in as few batches of at most ``size`` as there can be, of even sizes: 1,024 children
+    in batches of up to 1,000 go as two of 512, not as 1,000 and a task of 24 that costs as much to
+    schedule and leaves a worker idle."""
+    if not works:
+        return []
+    count = math.ceil(len(works) / size)
+    step = math.ceil(len(works) / count)
+    return [list(works[start : start + step]) for start in range(0, len(works), step)]
+
+
 @dataclass(eq=False)
 class Batch:
     works: list[ChildWork]
@@ -63,6 +75,7 @@ class RemoteSession:
         self._scheduler = job.parent.scheduler
         self._inbox = inbox
         self._batch_size = batch_size
+        self._configured = batch_size is not None
         self._retries = retries
         self._outstanding: dict[int, Batch] = {}
         self._lock = threading.Lock()
@@ -97,11 +110,29 @@ class RemoteSession:
     """Children the Map Run may hand over in one ``submit`` (all it has room for: batches go out at once)."""
 
     def submit(self, works: Sequence[ChildWork]) -> None:
-        if self._batch_size is None:  # chosen once, from the first children: later rounds bring fewer
-            self._batch_size = batch_size_for(len(works), self.workers, None, self.default_batch_size)
+        if self._batch_size is None:  # chosen once: later rounds bring fewer
+            at_once = self._children_at_once(len(works))
+            self._batch_size = batch_size_for(at_once, self.workers, None, self.default_batch_size)
         size = self._batch_size
-        for start in range(0, len(works), size):
-            self._launch(Batch(list(works[start : start + size])))
+        map_run = self._job.map_run
+        if not self._configured and map_run.total is not None and map_run.started >= map_run.total:
+            # The Map Run's last children: in smaller tasks, so that the workers finish at about the same time.
+            size = batch_size_for(len(works), self.workers, None, size)
+        for part in split_evenly(works, size):
+            self._launch(Batch(part))
+
+    def _children_at_once(self, submitted: int) -> int:
+        """Children this Map Run will have in flight at once, as far as its first ``submit`` can tell.
+
+        The first children handed over are often only the ItemReader's first chunk (1,024 items), with
+        more to follow: sized from them alone, Dask's tasks held 128 children, not 1,000, and each task
+        costs the scheduler, the client and the worker the same whatever its size. Unless the Map Run
+        knows every child already (``total``), as many run at once as its concurrency allows.
+        """
+        map_run = self._job.map_run
+        limit = min(map_run.max_concurrency or DISTRIBUTED_CONCURRENCY_CAP, DISTRIBUTED_CONCURRENCY_CAP)
+        total = map_run.total
+        return max(submitted, min(limit, total if total is not None else limit))
 
     async def cancel(self, reason: BaseException | None) -> list[ChildReport]:
         self._cancel_remote()
