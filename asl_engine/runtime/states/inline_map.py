@@ -19,14 +19,13 @@ from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
-from asl_engine.runtime.frame import Frame, VariableScope
+from asl_engine.runtime.frame import NO_OUTPUT, Frame, VariableScope
 from asl_engine.runtime.interpreter import run_child_scope, run_child_scope_directly
 from asl_engine.runtime.scheduler import Cancelled
 from asl_engine.runtime.states.retrying import StateFailure
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledScope
-    from asl_engine.runtime.scheduler import Scheduler
     from asl_engine.runtime.states.map_ import MapState
 
 INLINE_CONCURRENCY_CAP = 40
@@ -52,17 +51,20 @@ class IterationRunner:
         "_group",
         "_inputs",
         "_label",
+        "_parent",
         "_resume",
         "_scheduler",
         "_scope",
-        "_waiting",
+        "_share",
+        "_spare",
         "direct",
         "ended",
+        "waiting",
     )
 
     def __init__(
         self,
-        scheduler: Scheduler,
+        parent: Frame,
         label: str,
         scope: CompiledScope,
         inputs: list[Any],
@@ -70,30 +72,43 @@ class IterationRunner:
         *,
         direct: bool,
         resume: Callable[[int, _Paused], Coroutine[Any, Any, tuple[Any, int]]],
+        share_variables: bool,
     ) -> None:
-        """Iterations run ``scope`` on ``inputs[index]``; ``as_task`` makes one's coroutine, ``resume``
-        the coroutine that goes on with one that paused when run directly."""
+        """Iterations run ``scope`` on ``inputs[index]`` in frames under ``parent`` (the Map's), reading
+        its variable scope when ``share_variables``, else each in one of its own; ``as_task`` makes
+        one's coroutine, ``resume`` the coroutine that goes on with one that paused when run directly."""
+        self._parent = parent
+        self._share = share_variables
         self._resume = resume
-        self._scheduler = scheduler
+        self._scheduler = scheduler = parent.run.scheduler
         self._group = ChildGroup(scheduler)
         self._label = label
         self._scope = scope
         self._inputs = inputs
         self._as_task = as_task
         self.direct = direct
-        self._waiting: deque[tuple[int, Frame]] = deque()
-        """Direct path: started iterations not run yet."""
+        self.waiting: deque[tuple[int, int]] = deque()
+        """Direct path: started iterations not run yet, as (index, id of its ``MapIterationStarted``)."""
         self.ended: deque[tuple[int, Outcome]] = deque()
         """Direct path: iterations that ended, in that order, not taken yet (``run_waiting`` fills it)."""
+        self._spare: Frame | None = None
+        """Direct path: the frame the next iteration runs in (one that ended is made fresh again rather
+        than made anew; one that paused keeps it, and the next gets a new one)."""
 
-    def launch(self, index: int, child: Frame) -> None:
+    def launch(self, index: int, begun: int) -> None:
+        """Start iteration ``index``, whose ``MapIterationStarted`` is the event ``begun``."""
         if self.direct:
-            self._waiting.append((index, child))
+            self.waiting.append((index, begun))
         else:
-            self._spawn(index, child)
+            self._spawn(index, begun)
 
-    def _spawn(self, index: int, child: Frame) -> None:
-        self._group.spawn(index, self._as_task(index, child), f"{self._label}#{index}")
+    def _child(self, begun: int) -> Frame:
+        parent = self._parent
+        variables = parent.variables if self._share else VariableScope(parent.variables)
+        return Frame(parent.run, variables, begun, parent)  # parent.child, written out
+
+    def _spawn(self, index: int, begun: int) -> None:
+        self._group.spawn(index, self._as_task(index, self._child(begun)), f"{self._label}#{index}")
 
     def _adopt(self, index: int, paused: _Paused) -> None:
         """An iteration run directly paused at a checkpoint (``ExecutionRun.checkpoint``): it goes on as
@@ -109,11 +124,19 @@ class IterationRunner:
         Checked before each one: work posted from another thread (a stop, a task token) hands the
         rest to the scheduler, which handles it between iterations as it always does.
         """
-        waiting = self._waiting
+        waiting = self.waiting
         scope, inputs, ended = self._scope, self._inputs, self.ended
         nothing_else_ready = self._scheduler.nothing_else_ready
+        child, share = self._spare, self._share
         while waiting and nothing_else_ready():
-            index, child = waiting.popleft()
+            index, begun = waiting.popleft()
+            if child is None:
+                child = self._child(begun)
+            else:  # the frame of an iteration that ended, fresh again (see ``Frame.__init__``)
+                child.last_event_id = begun
+                child.last_output = NO_OUTPUT
+                if not share:
+                    child.variables = VariableScope(self._parent.variables)
             try:
                 outcome = run_child_scope_directly(scope, child, inputs[index])
             except ChildFailure as failure:
@@ -125,8 +148,10 @@ class IterationRunner:
             paused = _pause(cast("Coroutine[Any, Any, tuple[Any, int]]", outcome))
             if isinstance(paused, _Paused):
                 self._adopt(index, paused)
+                child = None  # the paused iteration goes on in it
             else:
                 ended.append((index, paused))
+        self._spare = child
         if waiting:
             self.direct = False
             while waiting:
@@ -173,7 +198,14 @@ class InlineIterations:
         # A redrive holds some iterations at their entry: then every iteration must be a task.
         direct = node.iterations_never_block and frame.run.visit_gates is None
         self.runner = IterationRunner(
-            frame.run.scheduler, node.name, node.processor, inputs, self._task, direct=direct, resume=self._resumed
+            frame,
+            node.name,
+            node.processor,
+            inputs,
+            self._task,
+            direct=direct,
+            resume=self._resumed,
+            share_variables=node.iterations_share_variables,
         )
 
     async def run(self, max_concurrency: int, started: int) -> list[Any]:
@@ -232,12 +264,10 @@ class InlineIterations:
 
     def launch_next(self, begun: int) -> None:
         """Launch the next iteration, whose ``MapIterationStarted`` is the event ``begun``."""
-        frame = self.frame
         index = self.next_index
         self.next_index = index + 1
-        frame.last_event_id = begun
-        variables = frame.variables if self.node.iterations_share_variables else VariableScope(frame.variables)
-        self.runner.launch(index, Frame(frame.run, variables, begun, frame))  # frame.child, written out
+        self.frame.last_event_id = begun
+        self.runner.launch(index, begun)
 
     async def fail(self, index: int, failure: ChildFailure) -> NoReturn:
         """Iteration ``index`` failed: ``MapIterationFailed``, the other iterations stopped, the abort
