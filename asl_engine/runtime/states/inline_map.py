@@ -55,10 +55,10 @@ class IterationRunner:
         "_resume",
         "_scheduler",
         "_scope",
-        "_share",
-        "_spare",
         "direct",
         "ended",
+        "share_variables",
+        "spare",
         "waiting",
     )
 
@@ -78,7 +78,7 @@ class IterationRunner:
         its variable scope when ``share_variables``, else each in one of its own; ``as_task`` makes
         one's coroutine, ``resume`` the coroutine that goes on with one that paused when run directly."""
         self._parent = parent
-        self._share = share_variables
+        self.share_variables = share_variables
         self._resume = resume
         self._scheduler = scheduler = parent.run.scheduler
         self._group = ChildGroup(scheduler)
@@ -91,7 +91,7 @@ class IterationRunner:
         """Direct path: started iterations not run yet, as (index, id of its ``MapIterationStarted``)."""
         self.ended: deque[tuple[int, Outcome]] = deque()
         """Direct path: iterations that ended, in that order, not taken yet (``run_waiting`` fills it)."""
-        self._spare: Frame | None = None
+        self.spare: Frame | None = None
         """Direct path: the frame the next iteration runs in (one that ended is made fresh again rather
         than made anew; one that paused keeps it, and the next gets a new one)."""
 
@@ -102,15 +102,16 @@ class IterationRunner:
         else:
             self._spawn(index, begun)
 
-    def _child(self, begun: int) -> Frame:
+    def child(self, begun: int) -> Frame:
+        """A new frame for the iteration whose ``MapIterationStarted`` is the event ``begun``."""
         parent = self._parent
-        variables = parent.variables if self._share else VariableScope(parent.variables)
+        variables = parent.variables if self.share_variables else VariableScope(parent.variables)
         return Frame(parent.run, variables, begun, parent)  # parent.child, written out
 
     def _spawn(self, index: int, begun: int) -> None:
-        self._group.spawn(index, self._as_task(index, self._child(begun)), f"{self._label}#{index}")
+        self._group.spawn(index, self._as_task(index, self.child(begun)), f"{self._label}#{index}")
 
-    def _adopt(self, index: int, paused: _Paused) -> None:
+    def adopt(self, index: int, paused: _Paused) -> None:
         """An iteration run directly paused at a checkpoint (``ExecutionRun.checkpoint``): it goes on as
         the scheduler task it would have been, paused at the same point. Paused tasks resume only once
         nothing is ready, so the other waiting iterations still run directly before it, as tasks would."""
@@ -127,11 +128,11 @@ class IterationRunner:
         waiting = self.waiting
         scope, inputs, ended = self._scope, self._inputs, self.ended
         nothing_else_ready = self._scheduler.nothing_else_ready
-        child, share = self._spare, self._share
+        child, share = self.spare, self.share_variables
         while waiting and nothing_else_ready():
             index, begun = waiting.popleft()
             if child is None:
-                child = self._child(begun)
+                child = self.child(begun)
             else:  # the frame of an iteration that ended, fresh again (see ``Frame.__init__``)
                 child.last_event_id = begun
                 child.last_output = NO_OUTPUT
@@ -147,11 +148,11 @@ class IterationRunner:
                 continue
             paused = _pause(cast("Coroutine[Any, Any, tuple[Any, int]]", outcome))
             if isinstance(paused, _Paused):
-                self._adopt(index, paused)
+                self.adopt(index, paused)
                 child = None  # the paused iteration goes on in it
             else:
                 ended.append((index, paused))
-        self._spare = child
+        self.spare = child
         if waiting:
             self.direct = False
             while waiting:
@@ -220,14 +221,18 @@ class InlineIterations:
         while self.next_index < min(total, limit):
             self.start_next(started)
         last_event = started
-        ended = runner.ended  # taken here without a coroutine per iteration (the direct path's hot loop)
+        ended = runner.ended  # taken here without a coroutine per iteration
+        remaining = total
         try:
-            for _ in range(total):
+            while remaining:
                 if runner.direct and not ended:
-                    runner.run_waiting()
+                    remaining, last_event = self.run_directly(remaining, last_event)
+                    if not remaining:
+                        break
                 index, outcome = ended.popleft() if ended else await runner.next_ended()
-                if isinstance(outcome, ChildFailure):
-                    await self.fail(index, outcome)
+                remaining -= 1
+                if type(outcome) is not tuple:
+                    await self.fail(index, cast("ChildFailure", outcome))
                 results[index], child_last = outcome
                 following = self.next_index
                 if following < total:  # the next iteration takes the slot (``start_next``, written out)
@@ -242,6 +247,71 @@ class InlineIterations:
         frame.last_event_id = last_event
         frame.record_aside("MapStateSucceeded")
         return results
+
+    def run_directly(self, remaining: int, last_event: int) -> tuple[int, int]:
+        """The direct path's hot loop: run the started iterations (``IterationRunner.run_waiting``,
+        written out), then hand each ended one's slot to the next (``run``'s loop body, written out),
+        and again, in one call for the whole Map rather than a few per item.
+
+        Returns (iterations not taken yet, the Map's last event) as soon as ``run`` must go on: all
+        taken, an iteration failed (left at the head of ``runner.ended``), one paused at a checkpoint
+        (a task now), or something else became ready (the rest are tasks now).
+        """
+        runner, frame, results = self.runner, self.frame, self.results
+        waiting, ended = runner.waiting, runner.ended
+        scope, inputs = self.node.processor, self.inputs
+        run = frame.run
+        history, now, nothing_else_ready = run.history, run.clock.now, run.scheduler.nothing_else_ready
+        add_iteration, handover = history.add_iteration, history.add_iteration_handover
+        name, visit, total = self.node.name, frame.entered_event_id, len(results)
+        share, child = runner.share_variables, runner.spare
+        while True:
+            while waiting and nothing_else_ready():  # ``run_waiting``, written out
+                index, begun = waiting.popleft()
+                if child is None:
+                    child = runner.child(begun)
+                else:  # the frame of an iteration that ended, fresh again (see ``Frame.__init__``)
+                    child.last_event_id = begun
+                    child.last_output = NO_OUTPUT
+                    if not share:
+                        child.variables = VariableScope(frame.variables)
+                try:
+                    outcome = run_child_scope_directly(scope, child, inputs[index])
+                except ChildFailure as failure:
+                    ended.append((index, failure))
+                    continue
+                if type(outcome) is tuple:
+                    ended.append((index, outcome))
+                    continue
+                paused = _pause(cast("Coroutine[Any, Any, tuple[Any, int]]", outcome))
+                if isinstance(paused, _Paused):
+                    runner.adopt(index, paused)
+                    child = None  # the paused iteration goes on in it
+                else:
+                    ended.append((index, paused))
+            if waiting:  # something else is ready: ``run_waiting`` makes the rest tasks
+                runner.spare = child
+                runner.run_waiting()
+                return remaining, last_event
+            while ended:
+                index, taken = ended[0]
+                if type(taken) is not tuple:
+                    break  # a failure: ``run`` fails the Map
+                ended.popleft()
+                remaining -= 1
+                results[index], child_last = taken
+                following = self.next_index
+                if following < total:  # ``launch_next``, written out
+                    last_event, begun = handover(name, index, child_last, now(), following, now(), visit)
+                    self.next_index = following + 1
+                    frame.last_event_id = begun
+                    waiting.append((following, begun))
+                else:
+                    last_event = add_iteration("MapIterationSucceeded", child_last, now(), name, index, visit)
+            if ended or not waiting:
+                break
+        runner.spare = child
+        return remaining, last_event
 
     def details(self, index: int) -> dict[str, Any]:
         """An iteration event's details, made when recorded (a Map of 100,000 items kept 100,000 of
