@@ -187,114 +187,21 @@ async def run_child_scope(scope: CompiledScope, frame: Frame, value: Any, name: 
 
 
 def run_child_scope_directly(
-    scope: CompiledScope, frame: Frame, value: Any
+    scope: CompiledScope, frame: Frame, value: Any, name: str | None = None
 ) -> tuple[Any, int] | Coroutine[Any, Any, tuple[Any, int]]:
     """``run_child_scope`` for a scope whose states never suspend (an inline Map's direct path),
     without a coroutine: its output and last event id, or, when a checkpoint is due before the scope
     ends, the ``run_child_scope`` coroutine that goes on from there (not started yet). Raises
-    ``ChildFailure`` as ``run_child_scope`` does.
-
-    The plain states (``CompiledScope.plain_steps``) run here, the plain branch of ``run_states``
-    written out once more with what it keeps on the frame, the run and the history kept in locals:
-    a fresh iteration frame that has only been through plain states still holds what ``run_states``
-    would write again for each (no retry count, no task token); ``state_cause_id`` is read only by
-    JSONata states, which are never plain; a plain step records no event, so the event ids, the
-    transition count and the previous output's text are counted here and written back when the loop
-    stops or a step raises. ``run_states`` takes over, with everything as it would have left it, from
-    the first state that is not plain, or meets a checkpoint or the history's limit (within two
-    events), or follows a large output; and for the whole scope when the history's rows are not
-    appended to directly (not recorded, listened to) or a visit may be held.
-    """
-    run = frame.run
-    history = run.history
-    rows = history.state_rows
-    name: str | None = scope.start_at
+    ``ChildFailure`` as ``run_child_scope`` does. ``name``: go on from there (the direct iteration
+    loop ran the states before it, ``InlineIterations.run_directly``)."""
     ended = True
     try:
-        if (
-            rows is not None
-            and run.visit_gates is None
-            and frame.retry_count is None
-            and frame.task_token is None
-            and len(text := to_json_text(value)) < LARGE_TEXT_CHARS
-        ):
-            plain, now = scope.plain_steps, run.clock.now
-            first_id = last_id = history.last_id
-            # Each plain state is one transition and two events: its Entered event id tells when the
-            # next checkpoint is due; stop before an Exited event would reach the history's limit.
-            stop_at = first_id + 1 + 2 * (run.next_checkpoint - run.transitions)
-            limit = history.limit
-            if limit is not None and limit - 1 < stop_at:
-                stop_at = limit - 1
-            cause = frame.last_event_id
-            entered_previous = None if cause == last_id else cause
-            while name is not None:
-                event_id = last_id + 1
-                step_of = plain.get(name)
-                if step_of is None or event_id >= stop_at:
-                    break
-                step, choose, write, following, entered_type, exited_type = step_of
-                frame.state_name = name
-                frame.entered_time = timestamp = now()
-                frame.entered_event_id = event_id
-                try:
-                    if step is not None:
-                        try:
-                            output = step(value, frame)
-                        except (PathNotFoundError, EvaluationError) as error:
-                            raise evaluation_guard(frame, error) from None
-                        if output is value:
-                            output_text = text
-                        else:
-                            output_text = write(output)
-                            if len(output_text) >= LARGE_TEXT_CHARS:
-                                if (
-                                    len(output_text) > QUICK_PAYLOAD_CHARS
-                                    and text_size(output_text) > PAYLOAD_LIMIT_BYTES
-                                ):
-                                    raise data_limit_error(name)
-                                stop_at = 0  # a large payload: the next state is ``run_states``' (the payload meter)
-                    else:
-                        following, decision = choose(frame, value)  # type: ignore[misc]
-                        run.decisions.append(decision)
-                        output, output_text = value, text
-                except BaseException:
-                    run.transitions += (event_id - first_id + 1) // 2  # this state's transition included
-                    history.last_id = frame.last_event_id = event_id
-                    rows += (entered_type, entered_previous, timestamp, name, text, None)
-                    raise
-                # The Exited event follows the Entered one (a plain step records nothing): no previous id.
-                last_id = event_id + 1
-                rows += (
-                    entered_type,
-                    entered_previous,
-                    timestamp,
-                    name,
-                    text,
-                    None,
-                    exited_type,
-                    None,
-                    now(),
-                    name,
-                    output_text,
-                    None,
-                )
-                entered_previous = None
-                value = output
-                text = output_text
-                name = following
-            if last_id != first_id:  # some states ran
-                run.transitions += (last_id - first_id) // 2
-                history.last_id = frame.last_event_id = last_id
-            if name is not None:
-                frame.last_output, frame.last_output_text = value, text
+        value, name, entered = run_states(scope, frame, value, scope.start_at if name is None else name, False)
         if name is not None:
-            value, name, entered = run_states(scope, frame, value, name, False)
-            if name is not None:
-                if entered is not None:  # the caller checked that no state may suspend and no visit is held
-                    raise RuntimeError(f"state {name!r} of an iteration run directly may suspend")
-                ended = False
-                return run_child_scope(scope, frame, value, name)
+            if entered is not None:  # the caller checked that no state may suspend and no visit is held
+                raise RuntimeError(f"state {name!r} of an iteration run directly may suspend")
+            ended = False
+            return run_child_scope(scope, frame, value, name)
     except StatesError as error:
         failed_in = scope.states[frame.state_name]
         raise ChildFailure(error, frame.last_event_id, failed_in.aborted_type) from None

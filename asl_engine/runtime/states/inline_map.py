@@ -18,10 +18,16 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
+from asl_engine.errors import StatesError
+from asl_engine.language.errors import EvaluationError, PathNotFoundError
 from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
 from asl_engine.runtime.frame import NO_OUTPUT, Frame, VariableScope
 from asl_engine.runtime.interpreter import run_child_scope, run_child_scope_directly
+from asl_engine.runtime.json_text import to_json_text
+from asl_engine.runtime.limits import PAYLOAD_LIMIT_BYTES, QUICK_PAYLOAD_CHARS, data_limit_error, text_size
+from asl_engine.runtime.payload_meter import LARGE_TEXT_CHARS
 from asl_engine.runtime.scheduler import Cancelled
+from asl_engine.runtime.states.base import evaluation_guard
 from asl_engine.runtime.states.retrying import StateFailure
 
 if TYPE_CHECKING:
@@ -253,6 +259,18 @@ class InlineIterations:
         written out), then hand each ended one's slot to the next (``run``'s loop body, written out),
         and again, in one call for the whole Map rather than a few per item.
 
+        An iteration's plain states (``CompiledScope.plain_steps``) run in this loop, the plain branch
+        of ``run_states`` written out once more with what it keeps on the frame, the run and the
+        history kept in locals: a fresh iteration frame in a scope that never blocks holds no retry
+        count and no task token (only Task, Map and Parallel set them); ``state_cause_id`` is read
+        only by JSONata states, which are never plain; a plain step records no event, so the event
+        ids, the transition count and the previous output's text are counted here and written back
+        when the iteration stops or a step raises. ``run_child_scope_directly`` goes on, with
+        everything as ``run_states`` would have left it, from the first state that is not plain, or
+        meets a checkpoint or the history's limit (within two events), or follows a large output;
+        and runs whole iterations when the history's rows are not appended to directly (not
+        recorded, listened to) or a visit may be held.
+
         Returns (iterations not taken yet, the Map's last event) as soon as ``run`` must go on: all
         taken, an iteration failed (left at the head of ``runner.ended``), one paused at a checkpoint
         (a task now), or something else became ready (the rest are tasks now).
@@ -265,6 +283,9 @@ class InlineIterations:
         add_iteration, handover = history.add_iteration, history.add_iteration_handover
         name, visit, total = self.node.name, frame.entered_event_id, len(results)
         share, child = runner.share_variables, runner.spare
+        rows, limit = history.state_rows, history.limit
+        plain = scope.plain_steps if rows is not None and run.visit_gates is None else {}
+        start_at = scope.start_at
         while True:
             while waiting and nothing_else_ready():  # ``run_waiting``, written out
                 index, begun = waiting.popleft()
@@ -275,8 +296,85 @@ class InlineIterations:
                     child.last_output = NO_OUTPUT
                     if not share:
                         child.variables = VariableScope(frame.variables)
+                value = inputs[index]
+                state: str | None = start_at
+                if start_at in plain and len(text := to_json_text(value)) < LARGE_TEXT_CHARS:
+                    first_id = last_id = history.last_id
+                    # Each plain state is one transition and two events: its Entered event id tells
+                    # when the next checkpoint is due; stop before an Exited event would reach the limit.
+                    stop_at = first_id + 1 + 2 * (run.next_checkpoint - run.transitions)
+                    if limit is not None and limit - 1 < stop_at:
+                        stop_at = limit - 1
+                    entered_previous = None if begun == last_id else begun
+                    try:
+                        while state is not None:
+                            event_id = last_id + 1
+                            step_of = plain.get(state)
+                            if step_of is None or event_id >= stop_at:
+                                break
+                            step, choose, write, following, entered_type, exited_type = step_of
+                            child.state_name = state
+                            child.entered_time = timestamp = now()
+                            child.entered_event_id = event_id
+                            if step is not None:
+                                try:
+                                    output = step(value, child)
+                                except (PathNotFoundError, EvaluationError) as error:
+                                    raise evaluation_guard(child, error) from None
+                                if output is value:
+                                    output_text = text
+                                else:
+                                    output_text = write(output)
+                                    if len(output_text) >= LARGE_TEXT_CHARS:
+                                        if (
+                                            len(output_text) > QUICK_PAYLOAD_CHARS
+                                            and text_size(output_text) > PAYLOAD_LIMIT_BYTES
+                                        ):
+                                            raise data_limit_error(state)
+                                        stop_at = (
+                                            0  # a large payload: the next state is ``run_states``' (the payload meter)
+                                        )
+                            else:
+                                following, decision = choose(child, value)  # type: ignore[misc]
+                                run.decisions.append(decision)
+                                output, output_text = value, text
+                            # The Exited event follows the Entered one (a plain step records nothing).
+                            last_id = event_id + 1
+                            rows += (  # type: ignore[operator]
+                                entered_type,
+                                entered_previous,
+                                timestamp,
+                                state,
+                                text,
+                                None,
+                                exited_type,
+                                None,
+                                now(),
+                                state,
+                                output_text,
+                                None,
+                            )
+                            entered_previous = None
+                            value = output
+                            text = output_text
+                            state = following
+                    except BaseException as error:  # ``run_states`` and ``run_child_scope_directly``, written out
+                        run.transitions += (event_id - first_id + 1) // 2  # this state's transition included
+                        history.last_id = child.last_event_id = event_id
+                        rows += (entered_type, entered_previous, timestamp, state, text, None)  # type: ignore[operator]
+                        if not isinstance(error, StatesError):
+                            raise
+                        ended.append((index, ChildFailure(error, event_id, None)))  # Pass, Choice: no abort event
+                        continue
+                    if last_id != first_id:  # some states ran
+                        run.transitions += (last_id - first_id) // 2
+                        history.last_id = child.last_event_id = last_id
+                    if state is None:
+                        ended.append((index, (value, last_id)))
+                        continue
+                    child.last_output, child.last_output_text = value, text
                 try:
-                    outcome = run_child_scope_directly(scope, child, inputs[index])
+                    outcome = run_child_scope_directly(scope, child, value, state)
                 except ChildFailure as failure:
                     ended.append((index, failure))
                     continue
@@ -300,12 +398,12 @@ class InlineIterations:
                 ended.popleft()
                 remaining -= 1
                 results[index], child_last = taken
-                following = self.next_index
-                if following < total:  # ``launch_next``, written out
-                    last_event, begun = handover(name, index, child_last, now(), following, now(), visit)
-                    self.next_index = following + 1
+                following_index = self.next_index
+                if following_index < total:  # ``launch_next``, written out
+                    last_event, begun = handover(name, index, child_last, now(), following_index, now(), visit)
+                    self.next_index = following_index + 1
                     frame.last_event_id = begun
-                    waiting.append((following, begun))
+                    waiting.append((following_index, begun))
                 else:
                     last_event = add_iteration("MapIterationSucceeded", child_last, now(), name, index, visit)
             if ended or not waiting:
