@@ -85,6 +85,18 @@ def test_the_fast_paths_are_taken() -> None:
     assert isinstance(general["Check"], ChoiceState) and general["Check"].plain_rules is None
 
 
+def test_the_direct_iteration_loop_runs_the_plain_states() -> None:
+    """``InlineIterations.run_directly`` runs the states in ``CompiledScope.plain_steps`` itself; on the
+    general path there are none, so the comparisons below set the loop against ``run_states``."""
+    text = json.dumps(_plain_map("mixed", 0))
+    compiled = StateMachine.from_json(text)._compiled.all_states["Each"]
+    assert isinstance(compiled, MapState)
+    assert sorted(compiled.processor.plain_steps) == ["Big", "Check", "First", "Placed", "Small"]
+    with general_path():
+        general = StateMachine.from_json(text)._compiled.all_states["Each"]
+    assert isinstance(general, MapState) and general.processor.plain_steps == {}
+
+
 SELF_CONTAINED = recorded.case_files("self_contained")
 
 
