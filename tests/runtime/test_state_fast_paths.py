@@ -422,3 +422,24 @@ def test_a_jsonata_map_gives_the_same_history_every_way() -> None:
     assert compiled[0] == "SUCCEEDED" and compiled[1] == [2 * n for n in range(12)]
     assert compiled == general
     assert compiled == listened
+
+
+class _CalledClock(VirtualClock):
+    """A virtual clock whose ``now`` the direct iteration loop must call (it reads ``_now`` itself
+    only from a ``VirtualClock`` proper); counts the calls."""
+
+    calls = 0
+
+    def now(self) -> float:
+        _CalledClock.calls += 1
+        return super().now()
+
+
+def test_the_direct_iteration_loop_reads_the_clock_as_now_would() -> None:
+    machine = StateMachine.from_json(json.dumps(_plain_map("w3", 2)))
+    items = _PLAIN_ITEMS["w3"]
+    read = machine.execute(items, name="e", seed=7, clock=VirtualClock(START))
+    _CalledClock.calls = 0
+    called = machine.execute(items, name="e", seed=7, clock=_CalledClock(START))
+    assert _CalledClock.calls > 6 * len(items)  # two per state, two per handover
+    assert (read.status, read.output, read.history) == (called.status, called.output, called.history)

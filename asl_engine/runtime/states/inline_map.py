@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 from asl_engine.errors import StatesError
 from asl_engine.language.errors import EvaluationError, PathNotFoundError
 from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
+from asl_engine.runtime.clock import VirtualClock
 from asl_engine.runtime.frame import NO_OUTPUT, Frame, VariableScope
 from asl_engine.runtime.interpreter import run_child_scope, run_child_scope_directly
 from asl_engine.runtime.json_text import to_json_text
@@ -285,6 +286,8 @@ class InlineIterations:
         share, child = runner.share_variables, runner.spare
         rows, limit = history.state_rows, history.limit
         plain = scope.plain_steps if rows is not None and run.visit_gates is None else {}
+        virtual = run.clock if type(run.clock) is VirtualClock else None
+        """``VirtualClock.now`` returns its ``_now``: read here where ``now()`` would be called, without the call."""
         start_at = scope.start_at
         while True:
             while waiting and nothing_else_ready():  # ``run_waiting``, written out
@@ -314,7 +317,7 @@ class InlineIterations:
                                 break
                             step, choose, write, following, entered_type, exited_type = step_of
                             child.state_name = state
-                            child.entered_time = timestamp = now()
+                            child.entered_time = timestamp = virtual._now if virtual else now()
                             child.entered_event_id = event_id
                             if step is not None:
                                 try:
@@ -349,7 +352,7 @@ class InlineIterations:
                                 None,
                                 exited_type,
                                 None,
-                                now(),
+                                virtual._now if virtual else now(),
                                 state,
                                 output_text,
                                 None,
@@ -400,7 +403,14 @@ class InlineIterations:
                 results[index], child_last = taken
                 following_index = self.next_index
                 if following_index < total:  # ``launch_next``, written out
-                    last_event, begun = handover(name, index, child_last, now(), following_index, now(), visit)
+                    if virtual:
+                        succeeded_at = virtual._now
+                        started_at = virtual._now
+                    else:
+                        succeeded_at, started_at = now(), now()
+                    last_event, begun = handover(
+                        name, index, child_last, succeeded_at, following_index, started_at, visit
+                    )
                     self.next_index = following_index + 1
                     frame.last_event_id = begun
                     waiting.append((following_index, begun))
