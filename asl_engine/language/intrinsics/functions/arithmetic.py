@@ -24,9 +24,9 @@ def math_add(arguments: Sequence[Any], scope: EvaluationScope) -> int:
     first, second = arguments[0], arguments[1]
     if type(first) is int and type(second) is int:  # the usual case, without the conversions
         total = first + second
-        # The three within INT32_MIN..INT32_MAX, in one test (this runs once per W2 round, per W3 item):
-        # offset by 2**31 each fits in 32 bits, and a negative one sets every bit above them.
-        if not ((first + 0x80000000) | (second + 0x80000000) | (total + 0x80000000)) >> 32:
+        # INT32_MIN and INT32_MAX written as constants (no global lookups): this runs once per W2 round
+        in_range = -0x80000000 <= first <= 0x7FFFFFFF and -0x80000000 <= second <= 0x7FFFFFFF
+        if in_range and -0x80000000 <= total <= 0x7FFFFFFF:
             return total
     name = "States.MathAdd"
     total = rounded_int(name, first) + rounded_int(name, second)
