@@ -69,7 +69,7 @@ class CompiledScope:
     pointer: str
     plain_steps: dict[str, PlainStep] = field(init=False)
     """The plain states (``StateNode.plain_output`` or ``plain_choice``) by name, as what the direct
-    iteration loop (``run_child_scope_directly``) reads of each, in one lookup."""
+    iteration loop (``InlineIterations.run_directly``) reads of each, in one lookup."""
 
     def __post_init__(self) -> None:
         self.plain_steps = {
