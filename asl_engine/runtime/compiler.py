@@ -48,6 +48,18 @@ _ARGUMENTS_STATES = frozenset({"Task", "Parallel"})
 _RESULT_STATES = frozenset({"Task", "Parallel", "Map"})
 
 
+PlainStep = tuple[
+    "Callable[[Any, Any], Any] | None",
+    "Callable[[Any, Any], tuple[str, Any]] | None",
+    "Callable[[Any], str]",
+    "str | None",
+    str,
+    str,
+]
+"""A plain state as the direct iteration loop reads it: (``plain_output``, ``plain_choice``,
+``plain_text``, ``next_state``, ``entered_type``, ``exited_type``)."""
+
+
 @dataclass(slots=True)
 class CompiledScope:
     """One ``States`` block: the top level, a Parallel branch or a Map item processor."""
@@ -55,6 +67,23 @@ class CompiledScope:
     start_at: str
     states: dict[str, StateNode]
     pointer: str
+    plain_steps: dict[str, PlainStep] = field(init=False)
+    """The plain states (``StateNode.plain_output`` or ``plain_choice``) by name, as what the direct
+    iteration loop (``InlineIterations.run_directly``) reads of each, in one lookup."""
+
+    def __post_init__(self) -> None:
+        self.plain_steps = {
+            name: (
+                node.plain_output,
+                node.plain_choice,
+                node.plain_text,
+                node.next_state,
+                node.entered_type,
+                node.exited_type,
+            )
+            for name, node in self.states.items()
+            if node.plain_output is not None or node.plain_choice is not None
+        }
 
     @property
     def never_blocks(self) -> bool:

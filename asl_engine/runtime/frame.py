@@ -10,7 +10,7 @@ because most states never look at it.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from asl_engine.runtime.history import format_timestamp
 
@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from asl_engine.runtime.run import ExecutionRun
 
 
-_NOTHING = object()
+NO_OUTPUT: Final = object()
+"""``Frame.last_output`` before the frame's first state has exited (no value is it)."""
 
 
 class VariableScope:
@@ -98,7 +99,7 @@ class Frame:
         self.retry_count: int | None = None
         self.map_item: dict[str, Any] | None = None
         self.task_token: str | None = None
-        self.last_output: Any = _NOTHING
+        self.last_output: Any = NO_OUTPUT
         self.last_output_text: str | LazyText = ""
         """The last state's output and its JSON text (reused as the next state's input text)."""
         self.visit_random: random.Random | None = None

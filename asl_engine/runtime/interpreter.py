@@ -187,15 +187,16 @@ async def run_child_scope(scope: CompiledScope, frame: Frame, value: Any, name: 
 
 
 def run_child_scope_directly(
-    scope: CompiledScope, frame: Frame, value: Any
+    scope: CompiledScope, frame: Frame, value: Any, name: str | None = None
 ) -> tuple[Any, int] | Coroutine[Any, Any, tuple[Any, int]]:
     """``run_child_scope`` for a scope whose states never suspend (an inline Map's direct path),
     without a coroutine: its output and last event id, or, when a checkpoint is due before the scope
     ends, the ``run_child_scope`` coroutine that goes on from there (not started yet). Raises
-    ``ChildFailure`` as ``run_child_scope`` does."""
+    ``ChildFailure`` as ``run_child_scope`` does. ``name``: go on from there (the direct iteration
+    loop ran the states before it, ``InlineIterations.run_directly``)."""
     ended = True
     try:
-        value, name, entered = run_states(scope, frame, value, scope.start_at, False)
+        value, name, entered = run_states(scope, frame, value, scope.start_at if name is None else name, False)
         if name is not None:
             if entered is not None:  # the caller checked that no state may suspend and no visit is held
                 raise RuntimeError(f"state {name!r} of an iteration run directly may suspend")

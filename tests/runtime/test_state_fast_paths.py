@@ -38,6 +38,7 @@ from asl_engine.runtime.states.choice import ChoiceState
 from asl_engine.runtime.states.map_ import MapState
 from asl_engine.runtime.states.pass_ import PassState
 from tests import recorded
+from tests.runtime.test_map_direct_path import run_both
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -82,6 +83,18 @@ def test_the_fast_paths_are_taken() -> None:
         general = StateMachine.from_json(json.dumps(_loop(3)), machine_type="EXPRESS")._compiled.all_states
     assert isinstance(general["Increment"], PassState) and not general["Increment"].plain
     assert isinstance(general["Check"], ChoiceState) and general["Check"].plain_rules is None
+
+
+def test_the_direct_iteration_loop_runs_the_plain_states() -> None:
+    """``InlineIterations.run_directly`` runs the states in ``CompiledScope.plain_steps`` itself; on the
+    general path there are none, so the comparisons below set the loop against ``run_states``."""
+    text = json.dumps(_plain_map("mixed", 0))
+    compiled = StateMachine.from_json(text)._compiled.all_states["Each"]
+    assert isinstance(compiled, MapState)
+    assert sorted(compiled.processor.plain_steps) == ["Big", "Check", "First", "Placed", "Small"]
+    with general_path():
+        general = StateMachine.from_json(text)._compiled.all_states["Each"]
+    assert isinstance(general, MapState) and general.processor.plain_steps == {}
 
 
 SELF_CONTAINED = recorded.case_files("self_contained")
@@ -264,3 +277,169 @@ def test_the_history_limit_inside_an_iteration_handover_fails_the_same_every_way
     assert last["id"] == 25_000 and compiled[0] == "FAILED"
     assert compiled == general
     assert compiled == listened
+
+
+# -- iterations run directly (``run_plain_states``, a reused frame), against the general path ---------
+
+_PLAIN_PROCESSORS: dict[str, dict[str, Any]] = {
+    "w3": {
+        "StartAt": "Wrap",
+        "States": {
+            "Wrap": {"Type": "Pass", "Parameters": {"n.$": "$"}, "Next": "Double"},
+            "Double": {
+                "Type": "Pass",
+                "Parameters": {"n.$": "$.n", "double.$": "States.MathAdd($.n, $.n)"},
+                "Next": "Unwrap",
+            },
+            "Unwrap": {"Type": "Pass", "OutputPath": "$.double", "End": True},
+        },
+    },
+    "context": {  # the context object reads the frame's state name and entry time
+        "StartAt": "Seen",
+        "States": {
+            "Seen": {
+                "Type": "Pass",
+                "Parameters": {"state.$": "$$.State.Name", "at.$": "$$.State.EnteredTime", "v.$": "$"},
+                "Next": "Again",
+            },
+            "Again": {"Type": "Pass", "Parameters": {"state.$": "$$.State.Name", "v.$": "$.v"}, "End": True},
+        },
+    },
+    "mixed": {  # plain, then not plain (Assign, ResultPath), then plain again, a Choice and a Succeed
+        "StartAt": "First",
+        "States": {
+            "First": {"Type": "Pass", "Parameters": {"v.$": "$"}, "Next": "Assigning"},
+            "Assigning": {"Type": "Pass", "Assign": {"seen.$": "$.v"}, "Next": "Placed"},
+            "Placed": {"Type": "Pass", "Result": {"r": 1}, "ResultPath": "$.r", "Next": "Check"},
+            "Check": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.v", "NumericGreaterThanEquals": 5, "Next": "Big"}],
+                "Default": "Small",
+            },
+            "Big": {"Type": "Pass", "Parameters": {"big.$": "$seen"}, "Next": "Done"},
+            "Small": {"Type": "Pass", "OutputPath": "$.v", "Next": "Done"},
+            "Done": {"Type": "Succeed"},
+        },
+    },
+    "failing": {  # a missing path on odd items: States.Runtime inside the iteration
+        "StartAt": "Check",
+        "States": {
+            "Check": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$", "NumericGreaterThanEquals": 7, "Next": "Missing"}],
+                "Default": "Fine",
+            },
+            "Missing": {"Type": "Pass", "Parameters": {"x.$": "$.missing"}, "End": True},
+            "Fine": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($, 1)"}, "End": True},
+        },
+    },
+    "large": {  # the item's text grows past the payload meter's threshold, then past the quota
+        "StartAt": "Twice",
+        "States": {
+            "Twice": {"Type": "Pass", "Parameters": {"a.$": "$", "b.$": "$"}, "Next": "Again"},
+            "Again": {"Type": "Pass", "Parameters": {"a.$": "$", "b.$": "$"}, "Next": "Small"},
+            "Small": {"Type": "Pass", "OutputPath": "$.a.a", "End": True},
+        },
+    },
+}
+
+_PLAIN_ITEMS: dict[str, Any] = {
+    "w3": list(range(60)),
+    "context": list(range(5)),
+    "mixed": list(range(9)),
+    "failing": list(range(9)),
+    "large": ["x" * 5_000, "y" * 9_000, "z", "w" * 70_000],
+}
+
+
+def _plain_map(processor: str, concurrency: int, **fields: Any) -> dict[str, Any]:
+    return {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "MaxConcurrency": concurrency,
+                "ItemProcessor": _PLAIN_PROCESSORS[processor],
+                "End": True,
+                **fields,
+            }
+        },
+    }
+
+
+_MAP_FIELDS: dict[str, dict[str, Any]] = {
+    "bare": {},
+    "caught": {"Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Caught"}]},
+    "tolerated": {"ToleratedFailureCount": 100},
+    "selected": {"ItemSelector": {"index.$": "$$.Map.Item.Index", "value.$": "$$.Map.Item.Value"}},
+}
+
+
+@pytest.mark.parametrize("fields", sorted(_MAP_FIELDS))
+@pytest.mark.parametrize("concurrency", [0, 1, 2])
+@pytest.mark.parametrize("processor", sorted(_PLAIN_PROCESSORS))
+def test_iterations_run_directly_give_the_same_history_every_way(processor: str, concurrency: int, fields: str) -> None:
+    """Each processor as compiled (plain states in ``run_plain_states``), on the general path and with
+    a listener, and as scheduler tasks: a reused frame, bail-outs to ``run_states`` mid-iteration
+    (a state that is not plain, a large payload), failures caught, tolerated or failing the Map."""
+    definition = _plain_map(processor, concurrency, **_MAP_FIELDS[fields])
+    if fields == "caught":
+        definition["States"]["Each"]["Next"] = definition["States"]["Each"].pop("End") and "Caught"
+        definition["States"]["Caught"] = {"Type": "Pass", "End": True}
+    items = _PLAIN_ITEMS[processor]
+    if fields == "selected" and processor in ("large", "failing", "mixed"):
+        return  # their states read the item itself
+    text = json.dumps(definition)
+    compiled, general, listened = views(text, items, "EXPRESS")
+    assert compiled == general
+    assert compiled == listened
+    direct, tasks = run_both(definition, items)
+    assert direct == tasks
+    if processor == "large":
+        assert compiled[2] == "States.DataLimitExceeded" or fields == "caught"
+
+
+def test_a_jsonata_map_gives_the_same_history_every_way() -> None:
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "MaxConcurrency": 1,
+                "ItemProcessor": {
+                    "StartAt": "Double",
+                    "States": {
+                        "Double": {"Type": "Pass", "Output": "{% {'n': $states.input * 2} %}", "Next": "Unwrap"},
+                        "Unwrap": {"Type": "Pass", "Output": "{% $states.input.n %}", "End": True},
+                    },
+                },
+                "End": True,
+            }
+        },
+    }
+    compiled, general, listened = views(json.dumps(definition), list(range(12)), "EXPRESS")
+    assert compiled[0] == "SUCCEEDED" and compiled[1] == [2 * n for n in range(12)]
+    assert compiled == general
+    assert compiled == listened
+
+
+class _CalledClock(VirtualClock):
+    """A virtual clock whose ``now`` the direct iteration loop must call (it reads ``_now`` itself
+    only from a ``VirtualClock`` proper); counts the calls."""
+
+    calls = 0
+
+    def now(self) -> float:
+        _CalledClock.calls += 1
+        return super().now()
+
+
+def test_the_direct_iteration_loop_reads_the_clock_as_now_would() -> None:
+    machine = StateMachine.from_json(json.dumps(_plain_map("w3", 2)))
+    items = _PLAIN_ITEMS["w3"]
+    read = machine.execute(items, name="e", seed=7, clock=VirtualClock(START))
+    _CalledClock.calls = 0
+    called = machine.execute(items, name="e", seed=7, clock=_CalledClock(START))
+    assert _CalledClock.calls > 6 * len(items)  # two per state, two per handover
+    assert (read.status, read.output, read.history) == (called.status, called.output, called.history)

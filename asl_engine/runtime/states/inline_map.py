@@ -18,15 +18,21 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
+from asl_engine.errors import StatesError
+from asl_engine.language.errors import EvaluationError, PathNotFoundError
 from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
-from asl_engine.runtime.frame import Frame, VariableScope
+from asl_engine.runtime.clock import VirtualClock
+from asl_engine.runtime.frame import NO_OUTPUT, Frame, VariableScope
 from asl_engine.runtime.interpreter import run_child_scope, run_child_scope_directly
+from asl_engine.runtime.json_text import to_json_text
+from asl_engine.runtime.limits import PAYLOAD_LIMIT_BYTES, QUICK_PAYLOAD_CHARS, data_limit_error, text_size
+from asl_engine.runtime.payload_meter import LARGE_TEXT_CHARS
 from asl_engine.runtime.scheduler import Cancelled
+from asl_engine.runtime.states.base import evaluation_guard
 from asl_engine.runtime.states.retrying import StateFailure
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledScope
-    from asl_engine.runtime.scheduler import Scheduler
     from asl_engine.runtime.states.map_ import MapState
 
 INLINE_CONCURRENCY_CAP = 40
@@ -52,17 +58,20 @@ class IterationRunner:
         "_group",
         "_inputs",
         "_label",
+        "_parent",
         "_resume",
         "_scheduler",
         "_scope",
-        "_waiting",
         "direct",
         "ended",
+        "share_variables",
+        "spare",
+        "waiting",
     )
 
     def __init__(
         self,
-        scheduler: Scheduler,
+        parent: Frame,
         label: str,
         scope: CompiledScope,
         inputs: list[Any],
@@ -70,32 +79,46 @@ class IterationRunner:
         *,
         direct: bool,
         resume: Callable[[int, _Paused], Coroutine[Any, Any, tuple[Any, int]]],
+        share_variables: bool,
     ) -> None:
-        """Iterations run ``scope`` on ``inputs[index]``; ``as_task`` makes one's coroutine, ``resume``
-        the coroutine that goes on with one that paused when run directly."""
+        """Iterations run ``scope`` on ``inputs[index]`` in frames under ``parent`` (the Map's), reading
+        its variable scope when ``share_variables``, else each in one of its own; ``as_task`` makes
+        one's coroutine, ``resume`` the coroutine that goes on with one that paused when run directly."""
+        self._parent = parent
+        self.share_variables = share_variables
         self._resume = resume
-        self._scheduler = scheduler
+        self._scheduler = scheduler = parent.run.scheduler
         self._group = ChildGroup(scheduler)
         self._label = label
         self._scope = scope
         self._inputs = inputs
         self._as_task = as_task
         self.direct = direct
-        self._waiting: deque[tuple[int, Frame]] = deque()
-        """Direct path: started iterations not run yet."""
+        self.waiting: deque[tuple[int, int]] = deque()
+        """Direct path: started iterations not run yet, as (index, id of its ``MapIterationStarted``)."""
         self.ended: deque[tuple[int, Outcome]] = deque()
         """Direct path: iterations that ended, in that order, not taken yet (``run_waiting`` fills it)."""
+        self.spare: Frame | None = None
+        """Direct path: the frame the next iteration runs in (one that ended is made fresh again rather
+        than made anew; one that paused keeps it, and the next gets a new one)."""
 
-    def launch(self, index: int, child: Frame) -> None:
+    def launch(self, index: int, begun: int) -> None:
+        """Start iteration ``index``, whose ``MapIterationStarted`` is the event ``begun``."""
         if self.direct:
-            self._waiting.append((index, child))
+            self.waiting.append((index, begun))
         else:
-            self._spawn(index, child)
+            self._spawn(index, begun)
 
-    def _spawn(self, index: int, child: Frame) -> None:
-        self._group.spawn(index, self._as_task(index, child), f"{self._label}#{index}")
+    def child(self, begun: int) -> Frame:
+        """A new frame for the iteration whose ``MapIterationStarted`` is the event ``begun``."""
+        parent = self._parent
+        variables = parent.variables if self.share_variables else VariableScope(parent.variables)
+        return Frame(parent.run, variables, begun, parent)  # parent.child, written out
 
-    def _adopt(self, index: int, paused: _Paused) -> None:
+    def _spawn(self, index: int, begun: int) -> None:
+        self._group.spawn(index, self._as_task(index, self.child(begun)), f"{self._label}#{index}")
+
+    def adopt(self, index: int, paused: _Paused) -> None:
         """An iteration run directly paused at a checkpoint (``ExecutionRun.checkpoint``): it goes on as
         the scheduler task it would have been, paused at the same point. Paused tasks resume only once
         nothing is ready, so the other waiting iterations still run directly before it, as tasks would."""
@@ -109,11 +132,19 @@ class IterationRunner:
         Checked before each one: work posted from another thread (a stop, a task token) hands the
         rest to the scheduler, which handles it between iterations as it always does.
         """
-        waiting = self._waiting
+        waiting = self.waiting
         scope, inputs, ended = self._scope, self._inputs, self.ended
         nothing_else_ready = self._scheduler.nothing_else_ready
+        child, share = self.spare, self.share_variables
         while waiting and nothing_else_ready():
-            index, child = waiting.popleft()
+            index, begun = waiting.popleft()
+            if child is None:
+                child = self.child(begun)
+            else:  # the frame of an iteration that ended, fresh again (see ``Frame.__init__``)
+                child.last_event_id = begun
+                child.last_output = NO_OUTPUT
+                if not share:
+                    child.variables = VariableScope(self._parent.variables)
             try:
                 outcome = run_child_scope_directly(scope, child, inputs[index])
             except ChildFailure as failure:
@@ -124,9 +155,11 @@ class IterationRunner:
                 continue
             paused = _pause(cast("Coroutine[Any, Any, tuple[Any, int]]", outcome))
             if isinstance(paused, _Paused):
-                self._adopt(index, paused)
+                self.adopt(index, paused)
+                child = None  # the paused iteration goes on in it
             else:
                 ended.append((index, paused))
+        self.spare = child
         if waiting:
             self.direct = False
             while waiting:
@@ -173,7 +206,14 @@ class InlineIterations:
         # A redrive holds some iterations at their entry: then every iteration must be a task.
         direct = node.iterations_never_block and frame.run.visit_gates is None
         self.runner = IterationRunner(
-            frame.run.scheduler, node.name, node.processor, inputs, self._task, direct=direct, resume=self._resumed
+            frame,
+            node.name,
+            node.processor,
+            inputs,
+            self._task,
+            direct=direct,
+            resume=self._resumed,
+            share_variables=node.iterations_share_variables,
         )
 
     async def run(self, max_concurrency: int, started: int) -> list[Any]:
@@ -188,14 +228,18 @@ class InlineIterations:
         while self.next_index < min(total, limit):
             self.start_next(started)
         last_event = started
-        ended = runner.ended  # taken here without a coroutine per iteration (the direct path's hot loop)
+        ended = runner.ended  # taken here without a coroutine per iteration
+        remaining = total
         try:
-            for _ in range(total):
+            while remaining:
                 if runner.direct and not ended:
-                    runner.run_waiting()
+                    remaining, last_event = self.run_directly(remaining, last_event)
+                    if not remaining:
+                        break
                 index, outcome = ended.popleft() if ended else await runner.next_ended()
-                if isinstance(outcome, ChildFailure):
-                    await self.fail(index, outcome)
+                remaining -= 1
+                if type(outcome) is not tuple:
+                    await self.fail(index, cast("ChildFailure", outcome))
                 results[index], child_last = outcome
                 following = self.next_index
                 if following < total:  # the next iteration takes the slot (``start_next``, written out)
@@ -210,6 +254,172 @@ class InlineIterations:
         frame.last_event_id = last_event
         frame.record_aside("MapStateSucceeded")
         return results
+
+    def run_directly(self, remaining: int, last_event: int) -> tuple[int, int]:
+        """The direct path's hot loop: run the started iterations (``IterationRunner.run_waiting``,
+        written out), then hand each ended one's slot to the next (``run``'s loop body, written out),
+        and again, in one call for the whole Map rather than a few per item.
+
+        An iteration's plain states (``CompiledScope.plain_steps``) run in this loop, the plain branch
+        of ``run_states`` written out once more with what it keeps on the frame, the run and the
+        history kept in locals: a fresh iteration frame in a scope that never blocks holds no retry
+        count and no task token (only Task, Map and Parallel set them); ``state_cause_id`` is read
+        only by JSONata states, which are never plain; a plain step records no event, so the event
+        ids, the transition count and the previous output's text are counted here and written back
+        when the iteration stops or a step raises. ``run_child_scope_directly`` goes on, with
+        everything as ``run_states`` would have left it, from the first state that is not plain, or
+        meets a checkpoint or the history's limit (within two events), or follows a large output;
+        and runs whole iterations when the history's rows are not appended to directly (not
+        recorded, listened to) or a visit may be held.
+
+        Returns (iterations not taken yet, the Map's last event) as soon as ``run`` must go on: all
+        taken, an iteration failed (left at the head of ``runner.ended``), one paused at a checkpoint
+        (a task now), or something else became ready (the rest are tasks now).
+        """
+        runner, frame, results = self.runner, self.frame, self.results
+        waiting, ended = runner.waiting, runner.ended
+        scope, inputs = self.node.processor, self.inputs
+        run = frame.run
+        history, now, nothing_else_ready = run.history, run.clock.now, run.scheduler.nothing_else_ready
+        add_iteration, handover = history.add_iteration, history.add_iteration_handover
+        name, visit, total = self.node.name, frame.entered_event_id, len(results)
+        share, child = runner.share_variables, runner.spare
+        rows, limit = history.state_rows, history.limit
+        plain = scope.plain_steps if rows is not None and run.visit_gates is None else {}
+        virtual = run.clock if type(run.clock) is VirtualClock else None
+        """``VirtualClock.now`` returns its ``_now``: read here where ``now()`` would be called, without the call."""
+        start_at = scope.start_at
+        while True:
+            while waiting and nothing_else_ready():  # ``run_waiting``, written out
+                index, begun = waiting.popleft()
+                if child is None:
+                    child = runner.child(begun)
+                else:  # the frame of an iteration that ended, fresh again (see ``Frame.__init__``)
+                    child.last_event_id = begun
+                    child.last_output = NO_OUTPUT
+                    if not share:
+                        child.variables = VariableScope(frame.variables)
+                value = inputs[index]
+                state: str | None = start_at
+                if start_at in plain and len(text := to_json_text(value)) < LARGE_TEXT_CHARS:
+                    first_id = last_id = history.last_id
+                    # Each plain state is one transition and two events: its Entered event id tells
+                    # when the next checkpoint is due; stop before an Exited event would reach the limit.
+                    stop_at = first_id + 1 + 2 * (run.next_checkpoint - run.transitions)
+                    if limit is not None and limit - 1 < stop_at:
+                        stop_at = limit - 1
+                    entered_previous = None if begun == last_id else begun
+                    try:
+                        while state is not None:
+                            event_id = last_id + 1
+                            step_of = plain.get(state)
+                            if step_of is None or event_id >= stop_at:
+                                break
+                            step, choose, write, following, entered_type, exited_type = step_of
+                            child.state_name = state
+                            child.entered_time = timestamp = virtual._now if virtual else now()
+                            child.entered_event_id = event_id
+                            if step is not None:
+                                try:
+                                    output = step(value, child)
+                                except (PathNotFoundError, EvaluationError) as error:
+                                    raise evaluation_guard(child, error) from None
+                                if output is value:
+                                    output_text = text
+                                else:
+                                    output_text = write(output)
+                                    if len(output_text) >= LARGE_TEXT_CHARS:
+                                        if (
+                                            len(output_text) > QUICK_PAYLOAD_CHARS
+                                            and text_size(output_text) > PAYLOAD_LIMIT_BYTES
+                                        ):
+                                            raise data_limit_error(state)
+                                        stop_at = (
+                                            0  # a large payload: the next state is ``run_states``' (the payload meter)
+                                        )
+                            else:
+                                following, decision = choose(child, value)  # type: ignore[misc]
+                                run.decisions.append(decision)
+                                output, output_text = value, text
+                            # The Exited event follows the Entered one (a plain step records nothing).
+                            last_id = event_id + 1
+                            rows += (  # type: ignore[operator]
+                                entered_type,
+                                entered_previous,
+                                timestamp,
+                                state,
+                                text,
+                                None,
+                                exited_type,
+                                None,
+                                virtual._now if virtual else now(),
+                                state,
+                                output_text,
+                                None,
+                            )
+                            entered_previous = None
+                            value = output
+                            text = output_text
+                            state = following
+                    except BaseException as error:  # ``run_states`` and ``run_child_scope_directly``, written out
+                        run.transitions += (event_id - first_id + 1) // 2  # this state's transition included
+                        history.last_id = child.last_event_id = event_id
+                        rows += (entered_type, entered_previous, timestamp, state, text, None)  # type: ignore[operator]
+                        if not isinstance(error, StatesError):
+                            raise
+                        ended.append((index, ChildFailure(error, event_id, None)))  # Pass, Choice: no abort event
+                        continue
+                    if last_id != first_id:  # some states ran
+                        run.transitions += (last_id - first_id) // 2
+                        history.last_id = child.last_event_id = last_id
+                    if state is None:
+                        ended.append((index, (value, last_id)))
+                        continue
+                    child.last_output, child.last_output_text = value, text
+                try:
+                    outcome = run_child_scope_directly(scope, child, value, state)
+                except ChildFailure as failure:
+                    ended.append((index, failure))
+                    continue
+                if type(outcome) is tuple:
+                    ended.append((index, outcome))
+                    continue
+                paused = _pause(cast("Coroutine[Any, Any, tuple[Any, int]]", outcome))
+                if isinstance(paused, _Paused):
+                    runner.adopt(index, paused)
+                    child = None  # the paused iteration goes on in it
+                else:
+                    ended.append((index, paused))
+            if waiting:  # something else is ready: ``run_waiting`` makes the rest tasks
+                runner.spare = child
+                runner.run_waiting()
+                return remaining, last_event
+            while ended:
+                index, taken = ended[0]
+                if type(taken) is not tuple:
+                    break  # a failure: ``run`` fails the Map
+                ended.popleft()
+                remaining -= 1
+                results[index], child_last = taken
+                following_index = self.next_index
+                if following_index < total:  # ``launch_next``, written out
+                    if virtual:
+                        succeeded_at = virtual._now
+                        started_at = virtual._now
+                    else:
+                        succeeded_at, started_at = now(), now()
+                    last_event, begun = handover(
+                        name, index, child_last, succeeded_at, following_index, started_at, visit
+                    )
+                    self.next_index = following_index + 1
+                    frame.last_event_id = begun
+                    waiting.append((following_index, begun))
+                else:
+                    last_event = add_iteration("MapIterationSucceeded", child_last, now(), name, index, visit)
+            if ended or not waiting:
+                break
+        runner.spare = child
+        return remaining, last_event
 
     def details(self, index: int) -> dict[str, Any]:
         """An iteration event's details, made when recorded (a Map of 100,000 items kept 100,000 of
@@ -232,12 +442,10 @@ class InlineIterations:
 
     def launch_next(self, begun: int) -> None:
         """Launch the next iteration, whose ``MapIterationStarted`` is the event ``begun``."""
-        frame = self.frame
         index = self.next_index
         self.next_index = index + 1
-        frame.last_event_id = begun
-        variables = frame.variables if self.node.iterations_share_variables else VariableScope(frame.variables)
-        self.runner.launch(index, Frame(frame.run, variables, begun, frame))  # frame.child, written out
+        self.frame.last_event_id = begun
+        self.runner.launch(index, begun)
 
     async def fail(self, index: int, failure: ChildFailure) -> NoReturn:
         """Iteration ``index`` failed: ``MapIterationFailed``, the other iterations stopped, the abort

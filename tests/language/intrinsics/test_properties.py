@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from asl_engine.language.errors import EvaluationError, ExpressionSyntaxError, VariableNotFoundError
 from asl_engine.language.intrinsics import compile_intrinsic, looks_like_intrinsic
+from asl_engine.language.intrinsics.functions.arithmetic import math_add
 from asl_engine.language.intrinsics.javalike.hash_set import java_equality_key
 from asl_engine.language.intrinsics.javalike.jackson import JsonTextError, parse_json, to_json
 from asl_engine.language.intrinsics.javalike.text import java_double, java_string
@@ -83,6 +84,26 @@ def test_generated_expressions_parse_and_evaluate(pair: tuple[str, Any]) -> None
 @given(st.integers(-50, 50), st.integers(-50, 50))
 def test_math_add_adds_integers(first: int, second: int) -> None:
     assert run(f"States.MathAdd({first}, {second})") == first + second
+
+
+_INT32_EDGES = st.sampled_from([-(2**31) - 1, -(2**31), -(2**31) + 1, -1, 0, 1, 2**31 - 2, 2**31 - 1, 2**31, 2**32])
+
+
+@FAST
+@given(st.one_of(_INT32_EDGES, st.integers(-(2**33), 2**33)), st.one_of(_INT32_EDGES, st.integers(-(2**33), 2**33)))
+def test_math_add_of_ints_agrees_with_its_general_path(first: int, second: int) -> None:
+    """Two ints take a fast path (one bit test for the three Java int bounds); the same values as
+    floats take the general one (rounding, then the bounds): the same sum, or the same error."""
+
+    def outcome(a: Any, b: Any) -> Any:
+        try:
+            return math_add([a, b], scope())
+        except Exception as error:  # the error itself, compared below
+            return (type(error), str(error))
+
+    assert outcome(first, second) == outcome(float(first), float(second))
+    if -(2**31) <= first + second < 2**31 and -(2**31) <= first < 2**31 and -(2**31) <= second < 2**31:
+        assert outcome(first, second) == first + second
 
 
 TOKENS = st.sampled_from(
