@@ -126,6 +126,25 @@ class IterationRunner:
         request = continuation.send(None)  # runs nothing: hands back the pause the iteration yielded
         self._group.adopt(index, self._scheduler.adopt(continuation, request, f"{self._label}#{index}"))
 
+    def run_one(self, index: int, child: Frame, value: Any, state: str | None = None) -> bool:
+        """Run iteration ``index`` directly in ``child`` (from ``state``, else its first state) and put how
+        it ended in ``ended``; one that pauses at a checkpoint goes on as a task. True when it paused:
+        the frame is then the task's, not spare."""
+        try:
+            outcome = run_child_scope_directly(self._scope, child, value, state)
+        except ChildFailure as failure:
+            self.ended.append((index, failure))
+            return False
+        if type(outcome) is tuple:
+            self.ended.append((index, outcome))
+            return False
+        paused = _pause(cast("Coroutine[Any, Any, tuple[Any, int]]", outcome))
+        if isinstance(paused, _Paused):
+            self.adopt(index, paused)
+            return True
+        self.ended.append((index, paused))
+        return False
+
     def run_waiting(self) -> None:
         """What the scheduler would do while the Map waits: run the started iterations (direct path).
 
@@ -133,7 +152,7 @@ class IterationRunner:
         rest to the scheduler, which handles it between iterations as it always does.
         """
         waiting = self.waiting
-        scope, inputs, ended = self._scope, self._inputs, self.ended
+        inputs = self._inputs
         nothing_else_ready = self._scheduler.nothing_else_ready
         child, share = self.spare, self.share_variables
         while waiting and nothing_else_ready():
@@ -145,20 +164,8 @@ class IterationRunner:
                 child.last_output = NO_OUTPUT
                 if not share:
                     child.variables = VariableScope(self._parent.variables)
-            try:
-                outcome = run_child_scope_directly(scope, child, inputs[index])
-            except ChildFailure as failure:
-                ended.append((index, failure))
-                continue
-            if type(outcome) is tuple:
-                ended.append((index, outcome))
-                continue
-            paused = _pause(cast("Coroutine[Any, Any, tuple[Any, int]]", outcome))
-            if isinstance(paused, _Paused):
-                self.adopt(index, paused)
+            if self.run_one(index, child, inputs[index]):
                 child = None  # the paused iteration goes on in it
-            else:
-                ended.append((index, paused))
         self.spare = child
         if waiting:
             self.direct = False
@@ -376,20 +383,8 @@ class InlineIterations:
                         ended.append((index, (value, last_id)))
                         continue
                     child.last_output, child.last_output_text = value, text
-                try:
-                    outcome = run_child_scope_directly(scope, child, value, state)
-                except ChildFailure as failure:
-                    ended.append((index, failure))
-                    continue
-                if type(outcome) is tuple:
-                    ended.append((index, outcome))
-                    continue
-                paused = _pause(cast("Coroutine[Any, Any, tuple[Any, int]]", outcome))
-                if isinstance(paused, _Paused):
-                    runner.adopt(index, paused)
+                if runner.run_one(index, child, value, state):
                     child = None  # the paused iteration goes on in it
-                else:
-                    ended.append((index, paused))
             if waiting:  # something else is ready: ``run_waiting`` makes the rest tasks
                 runner.spare = child
                 runner.run_waiting()
