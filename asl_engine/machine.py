@@ -12,7 +12,7 @@ import os
 import random
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Unpack, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Unpack, cast
 
 from asl_engine.definition.loader import load_definition
 from asl_engine.definition.nesting import text_too_deep, too_deep_at, too_deep_message
@@ -53,6 +53,10 @@ class StateMachine:
     """
 
     __slots__ = ("_compiled", "_last_mocks", "_name", "_source", "_template")
+
+    runs_directly: ClassVar[bool] = True
+    """Run an execution alone on a clock of its own by plain calls while it never suspends
+    (``ExecutionRun.run_directly``); False drives its coroutine from the start (the differential test)."""
 
     def __init__(
         self,
@@ -309,8 +313,10 @@ class StateMachine:
         run = self._new_run(input, settings, attach=not own_clock)
         main: Task[None] | None
         if own_clock and self._compiled.timeout_seconds is None:
-            # Alone on its clock, with no timeout to arm: run without a task until something needs one.
-            main = run.scheduler.drive_alone(run.main(), "execution")
+            # Alone on its clock, with no timeout to arm: run by plain calls, then without a task,
+            # until something needs one.
+            rest = run.run_directly() if self.runs_directly else run.main()
+            main = None if rest is None else run.scheduler.drive_alone(rest, "execution")
         else:
             main = run.scheduler.spawn(run.main(), "execution")
             self._arm_timeout(run, main)

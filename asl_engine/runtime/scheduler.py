@@ -452,6 +452,19 @@ class Scheduler:
         finally:
             self._driving_alone = False
 
+    def jump_alone(self, when: float) -> bool:
+        """For an execution run by plain calls (``runtime/direct.py``), alone on a virtual clock of its
+        own as under ``drive_alone``: what ``sleep_until(when)`` would do there, without an awaitable.
+        True once the clock is at ``when`` (or past it) when nothing else exists (``_alone_now``);
+        False, with nothing done, when the caller must hand over to the general path and await
+        ``sleep_until(when)`` there (``pause`` too: ``jump_alone(0)`` says whether a pause goes on)."""
+        if not self._alone_now():
+            return False
+        clock: Any = self._source
+        if when > clock._now:
+            clock._skip_alone(when)
+        return True
+
     def _alone_now(self) -> bool:
         """Whether ``drive_alone``'s coroutine is all there is: no other task, timer or pause, no work
         outside the scheduler or posted by another thread, no other driver of the clock, and nobody
