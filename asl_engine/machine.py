@@ -476,10 +476,10 @@ class StateMachine:
         the dict it was made from, so its identity cannot pass to another object; one memo per machine,
         replaced whole (a tuple), so threads sharing the machine see one or the other.
         """
-        shape = mocks_shape(spec)
         last = self._last_mocks
-        if last is not None and last[0] is spec and last[1] == shape:
+        if last is not None and last[0] is spec and spec == last[1]:
             return last[2]
+        shape = mocks_shape(spec)
         parsed = Mocks(spec)
         unknown = [state for state in parsed.states() if state not in self._compiled.all_states]
         if unknown:

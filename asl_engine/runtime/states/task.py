@@ -143,6 +143,8 @@ class TaskState(StateNode):
         flow = self.flow
         name = self.name
         attempts = [0] * len(policy.retriers)
+        history = run.history
+        rows = history.state_rows if self.events is not _ACTIVITY_EVENTS and not self.submits else None
         while True:
             try:
                 parameters = flow.effective_input(frame, raw_input)
@@ -153,9 +155,14 @@ class TaskState(StateNode):
                 elif exceeds_payload_limit(parameters):
                     raise data_limit_error(name)
                 invocation = run.next_invocation(name)
-                self._record_scheduled(frame, parameters, None, None, False)
-                answer = answer_for(invocation)  # an exhausted mock raises States.Runtime: no more events
-                error = self._recorded(frame, answer)
+                limit = history.limit
+                if rows is not None and (limit is None or history.last_id + 3 < limit):
+                    answer = self._answer_in_rows(frame, rows, parameters, answer_for, invocation)
+                    error = answer.error
+                else:
+                    self._record_scheduled(frame, parameters, None, None, False)
+                    answer = answer_for(invocation)  # an exhausted mock raises States.Runtime: no more events
+                    error = self._recorded(frame, answer)
                 if error is None:
                     output, assigned = flow.finish(frame, raw_input, answer.value)
             except StatesError as failure:
@@ -176,6 +183,60 @@ class TaskState(StateNode):
                 when = run.clock.now() + step  # type: ignore[operator]
                 if not run.scheduler.jump_alone(when):
                     return run_with_policy(self, policy, frame, raw_input, self._attempt, attempts, None, when)
+
+    def _answer_in_rows(
+        self,
+        frame: Frame,
+        rows: list[Any],
+        parameters: Any,
+        answer_for: Callable[[int], TaskAnswer],
+        invocation: int,
+    ) -> TaskAnswer:
+        """``_answered`` written out for a Lambda or Task event of a task that submits nothing: the rows
+        appended to the history's ``state_rows`` (``History.add``, written out), the caller having
+        checked that the event limit is not among them. Returns the mock's answer (a failure is the
+        caller's to raise or retry); an exhausted mock raises after the Scheduled and Started rows."""
+        run = frame.run
+        history = run.history
+        now = run.clock.now()
+        events = self.events
+        first = history.last_id + 1
+        previous = frame.last_event_id
+        if events is _TASK_EVENTS:
+            details: dict[str, Any] = {**self.resource_tag, "region": run.region, "parameters": parameters}
+            started: dict[str, Any] | None = dict(self.resource_tag)
+        else:
+            details = {"resource": self.resource.arn, "input": parameters}
+            started = None
+        rows += (
+            events.scheduled,
+            None if previous == first - 1 else previous,
+            now,
+            details,
+            None,
+            None,
+            events.started,
+            None,
+            now,
+            started,
+            None,
+            None,
+        )
+        history.last_id = frame.last_event_id = first + 1
+        answer = answer_for(invocation)
+        error = answer.error
+        if error is None:
+            value = answer.value
+            if exceeds_payload_limit(value):
+                self._recorded(frame, answer)  # records the result's failure and raises it
+            outcome = {**self.resource_tag, "output": value} if events is _TASK_EVENTS else {"output": value}
+            rows += (events.succeeded, None, now, outcome, None, None)
+        elif error.error == failures.RUNTIME:
+            return answer  # no event
+        else:
+            rows += (events.failed, None, now, self._failure_details(error), None, None)
+        history.last_id = frame.last_event_id = first + 2
+        return answer
 
     @property
     def data_limit_subject(self) -> str:
