@@ -315,7 +315,7 @@ class StateMachine:
         if own_clock and self._compiled.timeout_seconds is None:
             # Alone on its clock, with no timeout to arm: run by plain calls, then without a task,
             # until something needs one.
-            rest = run.run_directly() if self.runs_directly else run.main()
+            rest = run.scheduler.call_alone(run.run_directly) if self.runs_directly else run.main()
             main = None if rest is None else run.scheduler.drive_alone(rest, "execution")
         else:
             main = run.scheduler.spawn(run.main(), "execution")
