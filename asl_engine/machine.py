@@ -427,13 +427,10 @@ class StateMachine:
             rng = random.Random(settings.seed)
             execution_name = settings.name or uuid4_text(rng.getrandbits(128))
             express_id = uuid4_text(rng.getrandbits(128)) if self.type == "EXPRESS" else None
-        identity = Identity(
-            self.name,
-            execution_name,
-            region=settings.region,
-            account=settings.account,
-            role_arn=settings.role_arn,
-            express_id=express_id,
+        # ``Identity(...)`` made in C (the named tuple's ``__new__`` is Python): every field, in order.
+        identity = tuple.__new__(
+            Identity,
+            (self._name, execution_name, settings.region, settings.account, "aws", settings.role_arn, express_id),
         )
         return self._build_run(
             identity,

@@ -125,6 +125,9 @@ class Mocks:
 
     mocks_task_states = True
     """Mocks answer Task states only, never a Map's ItemReader or ResultWriter (see ``HandlerSource``)."""
+    executor_config = None
+    """Mocks configure no executor (``Resources`` may): read on every execution, found here at once
+    rather than missed (a missed ``getattr`` raises and catches an ``AttributeError`` in C)."""
 
     def __init__(self, spec: Mapping[str, Any] | None = None) -> None:
         self.spec: dict[str, Any] = dict(spec or {})
