@@ -30,6 +30,7 @@ from asl_engine.conformance.case import load_case
 from asl_engine.conformance.replay import build_mocks, resolve_resource_placeholders
 from asl_engine.conformance.runner import setup_resources
 from asl_engine.errors import ValidationError
+from asl_engine.runtime.clock import RealClock
 from asl_engine.runtime.run import ExecutionRun
 from asl_engine.runtime.safety import CHECK_EVERY, SafetyLimits
 from asl_engine.runtime.scheduler import Scheduler
@@ -41,7 +42,7 @@ START = datetime(2025, 1, 1, tzinfo=UTC)
 
 class _Paths:
     """Counts how often the coroutine path took over: ``drive_alone`` calls (the direct path hands
-    it what is left) and ``main`` coroutines made."""
+    it what is left)."""
 
     def __init__(self, patch: pytest.MonkeyPatch) -> None:
         self.driven = 0
@@ -384,13 +385,40 @@ def test_a_handler_that_starts_work_beside_the_execution_hands_over() -> None:
 
 
 def test_a_caller_clock_or_a_timeout_keeps_the_coroutine_path() -> None:
-    """The direct path is only for an execution alone on a clock of its own with no timeout to arm."""
+    """The direct path is only for an execution alone on a virtual clock of its own with no timeout to
+    arm: on a caller's clock (virtual or real) or with a timeout the execution is a scheduler task."""
     w5 = w5_retry_wait()
     machine = StateMachine.from_json(w5.definition)
+    quick = StateMachine.from_json(
+        {
+            "StartAt": "Call",
+            "States": {
+                "Call": {**w5.definition["States"]["Call"], "Next": "Done"},
+                "Done": {"Type": "Pass", "End": True},
+            },
+        }
+    )
+    no_waits = {"Call": [{"Return": {"ok": True}}]}
     with pytest.MonkeyPatch.context() as patch:
         paths = _Paths(patch)
+        runs_directly = _direct_runs(patch)
         machine.execute(w5.input, mocks=w5.mocks, clock=VirtualClock(START))
         timed = StateMachine.from_json({**w5.definition, "TimeoutSeconds": 100})
         execution = timed.execute(w5.input, mocks=w5.mocks)
-    assert execution.status == "SUCCEEDED"
-    assert paths.driven == 0  # neither went through drive_alone: both were scheduler tasks
+        real = quick.execute({}, mocks=no_waits, clock=RealClock())
+    assert execution.status == "SUCCEEDED" and real.status == "SUCCEEDED"
+    assert paths.driven == 0  # none went through drive_alone: all were scheduler tasks
+    assert runs_directly == []
+
+
+def _direct_runs(patch: pytest.MonkeyPatch) -> list[ExecutionRun]:
+    """The runs ``ExecutionRun.run_directly`` is called for, from now on."""
+    runs: list[ExecutionRun] = []
+    run_directly = ExecutionRun.run_directly
+
+    def recording(run: ExecutionRun) -> Any:
+        runs.append(run)
+        return run_directly(run)
+
+    patch.setattr(ExecutionRun, "run_directly", recording)
+    return runs
