@@ -12,7 +12,7 @@ import os
 import random
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Unpack, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Unpack, cast
 
 from asl_engine.definition.loader import load_definition
 from asl_engine.definition.nesting import text_too_deep, too_deep_at, too_deep_message
@@ -53,6 +53,10 @@ class StateMachine:
     """
 
     __slots__ = ("_compiled", "_last_mocks", "_name", "_source", "_template")
+
+    runs_directly: ClassVar[bool] = True
+    """Run an execution alone on a clock of its own by plain calls while it never suspends
+    (``ExecutionRun.run_directly``); False drives its coroutine from the start (the differential test)."""
 
     def __init__(
         self,
@@ -309,8 +313,10 @@ class StateMachine:
         run = self._new_run(input, settings, attach=not own_clock)
         main: Task[None] | None
         if own_clock and self._compiled.timeout_seconds is None:
-            # Alone on its clock, with no timeout to arm: run without a task until something needs one.
-            main = run.scheduler.drive_alone(run.main(), "execution")
+            # Alone on its clock, with no timeout to arm: run by plain calls, then without a task,
+            # until something needs one.
+            rest = run.scheduler.call_alone(run.run_directly) if self.runs_directly else run.main()
+            main = None if rest is None else run.scheduler.drive_alone(rest, "execution")
         else:
             main = run.scheduler.spawn(run.main(), "execution")
             self._arm_timeout(run, main)
@@ -421,13 +427,10 @@ class StateMachine:
             rng = random.Random(settings.seed)
             execution_name = settings.name or uuid4_text(rng.getrandbits(128))
             express_id = uuid4_text(rng.getrandbits(128)) if self.type == "EXPRESS" else None
-        identity = Identity(
-            self.name,
-            execution_name,
-            region=settings.region,
-            account=settings.account,
-            role_arn=settings.role_arn,
-            express_id=express_id,
+        # ``Identity(...)`` made in C (the named tuple's ``__new__`` is Python): every field, in order.
+        identity = tuple.__new__(
+            Identity,
+            (self._name, execution_name, settings.region, settings.account, "aws", settings.role_arn, express_id),
         )
         return self._build_run(
             identity,
@@ -470,10 +473,10 @@ class StateMachine:
         the dict it was made from, so its identity cannot pass to another object; one memo per machine,
         replaced whole (a tuple), so threads sharing the machine see one or the other.
         """
-        shape = mocks_shape(spec)
         last = self._last_mocks
-        if last is not None and last[0] is spec and last[1] == shape:
+        if last is not None and last[0] is spec and spec == last[1]:
             return last[2]
+        shape = mocks_shape(spec)
         parsed = Mocks(spec)
         unknown = [state for state in parsed.states() if state not in self._compiled.all_states]
         if unknown:

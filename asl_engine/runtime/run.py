@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Coroutine, Sequence
 from operator import call
 from random import Random
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from asl_engine.definition.arns import DEFAULT_ACCOUNT, DEFAULT_REGION, ResourceRef
@@ -25,6 +26,7 @@ from asl_engine.runtime.callbacks import CallbackRegistry, directories
 from asl_engine.runtime.children import BranchAbort
 from asl_engine.runtime.clock import Clock
 from asl_engine.runtime.decisions import Decision
+from asl_engine.runtime.direct import run_scope_directly
 from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.runtime.frame import Frame, VariableScope
 from asl_engine.runtime.handlers import HandlerSource, TaskHandler, UnansweredTask
@@ -48,8 +50,6 @@ from asl_engine.runtime.safety import CHECK_EVERY, DEFAULT_LIMITS, SafetyLimits,
 from asl_engine.runtime.scheduler import Cancelled, Scheduler
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine
-
     from asl_engine.language.jsonata_budget import EvaluationBudget
     from asl_engine.runtime.compiler import CompiledMachine, CompiledScope
     from asl_engine.runtime.durable.journal import Key
@@ -336,11 +336,15 @@ class ExecutionRun:
         """Every ``CHECK_EVERY`` transitions: fail at the transition limit, else step aside so that a
         timeout or a stop request (both delivered by the scheduler) can land in a loop of states that
         never wait."""
+        self.check_transitions()
+        await self.scheduler.pause()
+
+    def check_transitions(self) -> None:
+        """``checkpoint`` without its pause: fail at the transition limit, else set the next checkpoint."""
         limit = self.limits.max_transitions
         if self.transitions >= limit:
             raise transitions_exceeded(limit)
         self.next_checkpoint = min(self.transitions + CHECK_EVERY, limit)
-        await self.scheduler.pause()
 
     def timed_out(self) -> Cancelled:
         """What a state raises when it notices the deadline has passed (the watchdog would throw it)."""
@@ -583,45 +587,83 @@ class ExecutionRun:
 
     # -- the execution itself ------------------------------------------------------------------------
 
-    async def main(self) -> None:
-        """Run the machine from StartAt and record how the execution ended."""
-        history = self.history
-        now = self.clock.now
-        history.add(
-            "ExecutionStarted", 0, self.start_time, {"input": self.input, "roleArn": self.identity.effective_role_arn}
-        )
-        frame = Frame(self, VariableScope(), 0)
+    async def main(self, frame: Frame | None = None, rest: Awaitable[Any] | None = None) -> None:
+        """Run the machine from StartAt and record how the execution ended.
+
+        ``frame`` and ``rest``: go on with an execution ``run_directly`` began, from what it handed
+        over (the rest of the top-level scope, as a coroutine not started yet)."""
+        if frame is None:
+            frame = self._begin()
         try:
-            text = self.input_text if self.input_text is not None else to_json_text(self.input)
-            if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
-                raise data_limit_error("ExecutionInput")
-            frame.last_output, frame.last_output_text = self.input, text  # the first state's input text
+            if rest is None:
+                rest = run_scope(self.machine.top, frame, self._first_input(frame))
             try:  # ``run_guarded`` written out: a coroutine fewer to make and step through
-                output = await run_scope(self.machine.top, frame, self.input)
+                output = await rest
             except RecursionError:
                 raise nested_too_deeply(frame) from None
         except StatesError as error:
-            self._finish("FAILED", error=error.error, cause=error.cause)
-            details: dict[str, Any] = {}
-            if error.error is not None:
-                details["error"] = error.error
-            if error.cause is not None:
-                details["cause"] = error.cause
-            history.add("ExecutionFailed", frame.last_event_id, now(), details)
+            self._failed(frame, error)
         except Cancelled as cancelled:
             reason = cancelled.reason
+            now = self.clock.now
             if isinstance(reason, ExecutionTimedOut):
                 # AWS reports a timed-out execution with neither error nor cause.
                 self._finish("TIMED_OUT")
-                history.add("ExecutionTimedOut", frame.last_event_id, now(), {})
+                self.history.add("ExecutionTimedOut", frame.last_event_id, now(), {})
             else:
                 stop = reason if isinstance(reason, ExecutionStopped) else ExecutionStopped(None, None)
                 self._finish("ABORTED", error=stop.error, cause=stop.cause)
                 details = {k: v for k, v in (("error", stop.error), ("cause", stop.cause)) if v is not None}
-                history.add("ExecutionAborted", 0, now(), details)
+                self.history.add("ExecutionAborted", 0, now(), details)
         else:
             self._finish("SUCCEEDED", output=output)
-            history.add("ExecutionSucceeded", frame.last_event_id, now(), {"output": output})
+            self.history.add("ExecutionSucceeded", frame.last_event_id, self.clock.now(), {"output": output})
+
+    def run_directly(self) -> Coroutine[Any, Any, None] | None:
+        """``main`` as plain calls, for an execution alone on a virtual clock of its own (what
+        ``Scheduler.drive_alone`` would run): None once the execution ended; else the ``main``
+        coroutine that goes on from the first thing the direct path does not do itself (a state that
+        may suspend for real, a timer or a pause while something else exists), to be driven as
+        ``main()`` would have been. The events are ``main``'s, in the same order, at the same times
+        (``tests/runtime/test_direct_execution.py`` compares the two)."""
+        frame = self._begin()
+        try:
+            try:
+                output = run_scope_directly(self.machine.top, frame, self._first_input(frame))
+            except RecursionError:
+                raise nested_too_deeply(frame) from None
+        except StatesError as error:
+            self._failed(frame, error)
+            return None
+        if type(output) is CoroutineType:
+            return self.main(frame, output)
+        self._finish("SUCCEEDED", output=output)
+        self.history.add("ExecutionSucceeded", frame.last_event_id, self.clock.now(), {"output": output})
+        return None
+
+    def _begin(self) -> Frame:
+        """``ExecutionStarted``, and the top-level frame."""
+        self.history.add(
+            "ExecutionStarted", 0, self.start_time, {"input": self.input, "roleArn": self.identity.effective_role_arn}
+        )
+        return Frame(self, VariableScope(), 0)
+
+    def _first_input(self, frame: Frame) -> Any:
+        """The input, its text checked against the quota and kept as the first state's input text."""
+        text = self.input_text if self.input_text is not None else to_json_text(self.input)
+        if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
+            raise data_limit_error("ExecutionInput")
+        frame.last_output, frame.last_output_text = self.input, text
+        return self.input
+
+    def _failed(self, frame: Frame, error: StatesError) -> None:
+        self._finish("FAILED", error=error.error, cause=error.cause)
+        details: dict[str, Any] = {}
+        if error.error is not None:
+            details["error"] = error.error
+        if error.cause is not None:
+            details["cause"] = error.cause
+        self.history.add("ExecutionFailed", frame.last_event_id, self.clock.now(), details)
 
     def _finish(self, status: str, *, output: Any = None, error: str | None = None, cause: str | None = None) -> None:
         self.status = status

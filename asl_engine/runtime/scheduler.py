@@ -452,6 +452,57 @@ class Scheduler:
         finally:
             self._driving_alone = False
 
+    def call_alone(self, function: Callable[[], T]) -> T:
+        """``function()``, run by plain calls as ``drive_alone`` would step a coroutine: for the one
+        execution alone on a virtual clock of its own (``ExecutionRun.run_directly``), whose timers
+        and pauses ``jump_alone`` takes while nothing else exists."""
+        clock: Any = self._source
+        if not clock.virtual or self.journal is not None:
+            raise RuntimeError("only an execution alone on a virtual clock of its own runs by plain calls")
+        self._driving_alone = True
+        try:
+            return function()
+        finally:
+            self._driving_alone = False
+
+    def call_beside(self, function: Callable[[], T]) -> T:
+        """``function()`` as work beside other work to come, even under ``drive_alone`` or
+        ``call_alone``: its timers are timers and its pauses pauses, never jumps of the clock (a
+        Distributed Map child run by hand before its siblings start: each child's wait is a timer,
+        and the children wait side by side, as on tasks)."""
+        driving = self._driving_alone
+        self._driving_alone = False
+        try:
+            return function()
+        finally:
+            self._driving_alone = driving
+
+    def jump_alone(self, when: float) -> bool:
+        """For an execution run by plain calls (``runtime/direct.py``): what ``sleep_until(when)`` would
+        do for its coroutine, without an awaitable. True once the clock is at ``when`` (or past it),
+        under ``drive_alone`` or ``call_alone`` when nothing else exists (``_alone_now``); False, with
+        nothing done, when the caller must hand over to the coroutine path and await
+        ``sleep_until(when)`` there (``pause`` too: ``jump_alone(0)`` says whether a pause goes on)."""
+        if not self._driving_alone:
+            return False
+        clock: Any = self._source
+        now = clock._now
+        # ``_alone_now`` and, for a clock whose condition nobody has made, ``VirtualClock._skip_alone``,
+        # written out: W5 jumps four times.
+        if self._ready or self._timers or self._paused or self._posted or self._external or clock._drivers:
+            return False
+        if clock._target > now:
+            return False
+        if when > now:
+            if clock._lazy_changed is None:
+                clock._now = clock._target = when
+                clock._version += 1
+                if clock._idle:
+                    clock._idle.clear()
+            else:
+                clock._skip_alone(when)
+        return True
+
     def _alone_now(self) -> bool:
         """Whether ``drive_alone``'s coroutine is all there is: no other task, timer or pause, no work
         outside the scheduler or posted by another thread, no other driver of the clock, and nobody

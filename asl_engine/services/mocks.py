@@ -125,6 +125,9 @@ class Mocks:
 
     mocks_task_states = True
     """Mocks answer Task states only, never a Map's ItemReader or ResultWriter (see ``HandlerSource``)."""
+    executor_config = None
+    """Mocks configure no executor (``Resources`` may): read on every execution, found here at once
+    rather than missed (a missed ``getattr`` raises and catches an ``AttributeError`` in C)."""
 
     def __init__(self, spec: Mapping[str, Any] | None = None) -> None:
         self.spec: dict[str, Any] = dict(spec or {})
@@ -143,35 +146,51 @@ class Mocks:
         return self._tasks.get(state_name)
 
 
-MocksShape = tuple[Any, ...]
+MocksShape = dict[str, Any]
+
+
+class _Same:
+    """Stands for a ``Return`` value in a ``mocks_shape``: equal to that very object only (``==`` from
+    either side: the value's own ``__eq__`` does not know this type, so Python asks this one)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __eq__(self, other: object) -> bool:
+        return other is self.value
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def mocks_shape(spec: Mapping[str, Any]) -> MocksShape | None:
-    """Everything ``Mocks(spec)`` reads from ``spec``, for telling whether a parse can be reused: the
-    state names in order, the number of responses of each, each ``Throw``'s ``Error`` and ``Cause``, and
-    the identity of each ``Return`` value (a parse refers to that value, it never copies it). Specs of
-    equal shape parse alike, provided every value it names by identity is still alive (the parse holds
-    them). None for anything but plain dicts and lists of the usual responses (then parse again)."""
+    """Everything ``Mocks(spec)`` reads from ``spec``, as a value that ``spec ==`` compares with in C,
+    for telling whether a parse can be reused: a copy of the dict and its lists and ``Throw`` objects
+    (their texts compared by value), each ``Return`` value by its identity (a parse refers to that
+    value, it never copies it; ``_Same``: ``True`` is not ``1`` there). Specs equal to the shape parse
+    alike, provided every value it names by identity is still alive (the parse holds them). None for
+    anything but plain dicts and lists of the usual responses (then parse again)."""
     if type(spec) is not dict:
         return None
-    shape: list[Any] = []
-    add = shape.append
+    shape: dict[str, Any] = {}
     for state, responses in spec.items():
         if type(responses) is not list:
             return None
-        add(state)
-        add(len(responses))
+        copied: list[Any] = []
+        add = copied.append
         for item in responses:
             if type(item) is dict and len(item) == 1:
                 returned = item.get("Return", item)  # the item itself: no Return
                 if returned is not item:
-                    add(id(returned))
+                    add({"Return": _Same(returned)})
                     continue
                 thrown = item.get("Throw")
                 if type(thrown) is dict:
                     error, cause = thrown.get("Error"), thrown.get("Cause")
                     if (error is None or type(error) is str) and (cause is None or type(cause) is str):
-                        add((error, cause))
+                        add({"Throw": dict(thrown)})
                         continue
             return None
-    return tuple(shape)
+        shape[state] = copied
+    return shape

@@ -7,11 +7,13 @@ run here, in a process pool or on a cluster.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Coroutine, Sequence
+from types import CoroutineType
+from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import StatesError
 from asl_engine.runtime.clock import RealClock, VirtualClock
+from asl_engine.runtime.direct import run_scope_directly
 from asl_engine.runtime.frame import Frame, VariableScope
 from asl_engine.runtime.handlers import HandlerSource
 from asl_engine.runtime.interpreter import run_scope
@@ -28,29 +30,63 @@ if TYPE_CHECKING:
     from asl_engine.runtime.starter import ExecutionStarter
 
 
-async def child_main(child: ExecutionRun, processor: CompiledScope) -> str | None:
+async def child_main(
+    child: ExecutionRun, processor: CompiledScope, frame: Frame | None = None, rest: Awaitable[Any] | None = None
+) -> str | None:
     """A child execution from ``ExecutionStarted`` to its end (a cancellation propagates).
 
     Returns the output's JSON text when it succeeds (made anyway for the quota and the history; the
-    result files reuse it), as ``child.input_text`` keeps the input's.
+    result files reuse it), as ``child.input_text`` keeps the input's. ``frame`` and ``rest``: go on
+    from what ``run_child_directly`` handed over.
     """
-    frame = Frame(child, VariableScope(), 0)
-    history = child.history
-    value = child.input
-    text = to_json_text(value)
-    child.input_text = text
-    frame.last_output, frame.last_output_text = value, text  # the first state's input text
-    history.add("ExecutionStarted", 0, child.start_time, {"input": value})
+    if frame is None:
+        frame = _begin(child)
     try:
+        if rest is None:
+            rest = run_scope(processor, frame, child.input)
         try:  # ``run_guarded`` written out: a coroutine fewer to make and step through per child
-            output = await run_scope(processor, frame, value)
+            output = await rest
         except RecursionError:
             raise nested_too_deeply(frame) from None
     except StatesError as error:
         child._finish("FAILED", error=error.error, cause=error.cause)
         return None
+    return _succeeded(child, frame, output)
+
+
+def run_child_directly(child: ExecutionRun, processor: CompiledScope) -> str | Coroutine[Any, Any, str | None] | None:
+    """``child_main`` by plain calls (``runtime/direct.py``): its result once the child ended, else
+    the ``child_main`` coroutine (not started yet) that goes on from the first thing that would
+    suspend. Timers are jumps of the clock only where the coroutine's would have been (the parent
+    under ``drive_alone`` with nothing else to run: ``Scheduler.jump_alone``)."""
+    frame = _begin(child)
+    try:
+        try:
+            output = run_scope_directly(processor, frame, child.input)
+        except RecursionError:
+            raise nested_too_deeply(frame) from None
+    except StatesError as error:
+        child._finish("FAILED", error=error.error, cause=error.cause)
+        return None
+    if type(output) is CoroutineType:
+        return child_main(child, processor, frame, output)
+    return _succeeded(child, frame, output)
+
+
+def _begin(child: ExecutionRun) -> Frame:
+    """``ExecutionStarted``, the input's text (the first state's input text), and the child's frame."""
+    frame = Frame(child, VariableScope(), 0)
+    value = child.input
+    text = to_json_text(value)
+    child.input_text = text
+    frame.last_output, frame.last_output_text = value, text
+    child.history.add("ExecutionStarted", 0, child.start_time, {"input": value})
+    return frame
+
+
+def _succeeded(child: ExecutionRun, frame: Frame, output: Any) -> str:
     child._finish("SUCCEEDED", output=output)
-    history.add("ExecutionSucceeded", frame.last_event_id, child.clock.now(), {"output": output})
+    child.history.add("ExecutionSucceeded", frame.last_event_id, child.clock.now(), {"output": output})
     last = frame.last_output_text
     if output is frame.last_output and (type(last) is not str or last):
         return payload_text(last)

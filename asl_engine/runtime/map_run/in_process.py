@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Coroutine, Generator, Sequence
+from functools import partial
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
-from asl_engine.runtime.map_run.child import child_main, report_of
+from asl_engine.runtime.map_run.child import child_main, report_of, run_child_directly
 from asl_engine.runtime.map_run.executor import ChildReport, ChildWork, ExecutorSession, MapJob, ReportInbox
 from asl_engine.runtime.map_run.packing import child_random
 from asl_engine.runtime.run import ExecutionRun
@@ -62,18 +64,18 @@ class InProcessSession:
             child = ExecutionRun.from_template(
                 template, map_run.child_identity(work.name), work.input, child_random(work.seed)
             )
-            main = child_main(child, self._processor)
             if self.run_directly and scheduler.nothing_else_ready():
                 # Run it here until it ends or first suspends: a child that never waits (a Lambda
                 # under a virtual clock) needs no scheduler task, and is gone before the next starts.
-                try:
-                    request = main.send(None)
-                except StopIteration as finished:
-                    self._inbox.put([report_of(work.index, child, finished.value, keep_run=True)])
+                # Beside its siblings to come, even when the parent runs alone: a timer of the child
+                # is a timer, not a jump of the clock (the children wait side by side, as tasks do).
+                ended, outcome, request = scheduler.call_beside(partial(_run_by_hand, child, self._processor))
+                if ended:
+                    self._inbox.put([report_of(work.index, child, outcome, keep_run=True)])
                     continue
-                task: Task[str | None] = scheduler.spawn(_resumed(main, request), work.name)
+                task: Task[str | None] = scheduler.spawn(_resumed(outcome, request), work.name)
             else:
-                task = scheduler.spawn(main, work.name)
+                task = scheduler.spawn(child_main(child, self._processor), work.name)
             self._running[work.index] = (task, child)
             task.done_future.add_done_callback(functools.partial(self._ended, work.index))
 
@@ -102,6 +104,20 @@ class InProcessSession:
 
     def close(self) -> None:
         self._running.clear()
+
+
+def _run_by_hand(child: ExecutionRun, processor: CompiledScope) -> tuple[bool, Any, Any]:
+    """Run ``child`` until it ends or first suspends, by plain calls (``run_child_directly``), then as
+    the coroutine it hands over: (True, its result, None) once it ended, else (False, the coroutine,
+    what it awaits)."""
+    main = run_child_directly(child, processor)
+    if type(main) is not CoroutineType:
+        return True, main, None
+    try:
+        request = main.send(None)
+    except StopIteration as finished:
+        return True, finished.value, None
+    return False, main, request
 
 
 class _Resume:

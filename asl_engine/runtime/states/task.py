@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
@@ -30,7 +30,7 @@ from asl_engine.runtime.limits import (
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
 from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, await_work, with_deadline
 from asl_engine.runtime.states.base import CompileError, StateNode, Transition
-from asl_engine.runtime.states.retrying import run_with_policy
+from asl_engine.runtime.states.retrying import after_failure, run_directly, run_with_policy
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompileContext
@@ -117,6 +117,126 @@ class TaskState(StateNode):
     def run_async(self, frame: Frame, raw_input: Any) -> Awaitable[Transition]:
         # No coroutine of its own: the retry loop's coroutine is the state's.
         return run_with_policy(self, self.policy, frame, raw_input, self._attempt)
+
+    def run_directly(self, frame: Frame, raw_input: Any) -> Transition | Coroutine[Any, Any, Transition]:
+        """``run_async`` as plain calls while nothing suspends (``runtime/direct.py``). A Task a mock
+        answers (the first handler source's, ``mocks_task_states``: its answers are fixed data, so the
+        same mock answers every attempt) takes its answers as data, a failure included
+        (``_run_answered``); any other runs ``_attempt`` in ``run_directly``'s retry loop."""
+        run = frame.run
+        if self.untimed and self.answers_directly and run.handlers:
+            source = run.handlers[0]
+            if getattr(source, "mocks_task_states", False):
+                answer_for = getattr(source.handler_for(self.name, self.resource), "answer_for", None)
+                if answer_for is not None:
+                    return self._run_answered(frame, raw_input, answer_for)
+        return run_directly(self, self.policy, frame, raw_input, self._attempt)
+
+    def _run_answered(
+        self, frame: Frame, raw_input: Any, answer_for: Callable[[int], TaskAnswer]
+    ) -> Transition | Coroutine[Any, Any, Transition]:
+        """``run_directly`` with ``_attempt`` written out for a mock's answers: an answer's failure goes
+        to the Retriers and Catchers as data, raised only when it fails the state (its events are
+        ``_answered``'s, its decisions ``run_with_policy``'s)."""
+        run = frame.run
+        policy = self.policy
+        flow = self.flow
+        name = self.name
+        attempts = [0] * len(policy.retriers)
+        history = run.history
+        rows = history.state_rows if self.events is not _ACTIVITY_EVENTS and not self.submits else None
+        while True:
+            try:
+                parameters = flow.effective_input(frame, raw_input)
+                text = frame.last_output_text
+                if parameters is frame.last_output and type(text) is str:  # the input, whose text is made already
+                    if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
+                        raise data_limit_error(name)
+                elif exceeds_payload_limit(parameters):
+                    raise data_limit_error(name)
+                invocation = run.next_invocation(name)
+                limit = history.limit
+                if rows is not None and (limit is None or history.last_id + 3 < limit):
+                    answer = self._answer_in_rows(frame, rows, parameters, answer_for, invocation)
+                    error = answer.error
+                else:
+                    self._record_scheduled(frame, parameters, None, None, False)
+                    answer = answer_for(invocation)  # an exhausted mock raises States.Runtime: no more events
+                    error = self._recorded(frame, answer)
+                if error is None:
+                    output, assigned = flow.finish(frame, raw_input, answer.value)
+            except StatesError as failure:
+                step = after_failure(self, policy, frame, raw_input, failure, attempts)
+                if step is None:
+                    raise
+            else:
+                if error is None:
+                    self.exit(frame, output, assigned)
+                    return output, self.next_state
+                step = after_failure(self, policy, frame, raw_input, error, attempts)
+                if step is None:
+                    # A new exception (the answer's error is shared data), as ``_answered`` raises.
+                    raise StatesError(error.error, error.cause)
+            if type(step) is tuple:
+                return step
+            if step > 0:  # type: ignore[operator]
+                when = run.clock.now() + step  # type: ignore[operator]
+                if not run.scheduler.jump_alone(when):
+                    return run_with_policy(self, policy, frame, raw_input, self._attempt, attempts, None, when)
+
+    def _answer_in_rows(
+        self,
+        frame: Frame,
+        rows: list[Any],
+        parameters: Any,
+        answer_for: Callable[[int], TaskAnswer],
+        invocation: int,
+    ) -> TaskAnswer:
+        """``_answered`` written out for a Lambda or Task event of a task that submits nothing: the rows
+        appended to the history's ``state_rows`` (``History.add``, written out), the caller having
+        checked that the event limit is not among them. Returns the mock's answer (a failure is the
+        caller's to raise or retry); an exhausted mock raises after the Scheduled and Started rows."""
+        run = frame.run
+        history = run.history
+        now = run.clock.now()
+        events = self.events
+        first = history.last_id + 1
+        previous = frame.last_event_id
+        if events is _TASK_EVENTS:
+            details: dict[str, Any] = {**self.resource_tag, "region": run.region, "parameters": parameters}
+            started: dict[str, Any] | None = dict(self.resource_tag)
+        else:
+            details = {"resource": self.resource.arn, "input": parameters}
+            started = None
+        rows += (
+            events.scheduled,
+            None if previous == first - 1 else previous,
+            now,
+            details,
+            None,
+            None,
+            events.started,
+            None,
+            now,
+            started,
+            None,
+            None,
+        )
+        history.last_id = frame.last_event_id = first + 1
+        answer = answer_for(invocation)
+        error = answer.error
+        if error is None:
+            value = answer.value
+            if exceeds_payload_limit(value):
+                self._recorded(frame, answer)  # records the result's failure and raises it
+            outcome = {**self.resource_tag, "output": value} if events is _TASK_EVENTS else {"output": value}
+            rows += (events.succeeded, None, now, outcome, None, None)
+        elif error.error == failures.RUNTIME:
+            return answer  # no event
+        else:
+            rows += (events.failed, None, now, self._failure_details(error), None, None)
+        history.last_id = frame.last_event_id = first + 2
+        return answer
 
     @property
     def data_limit_subject(self) -> str:
@@ -218,19 +338,29 @@ class TaskState(StateNode):
         the same answer given by a call (``tests/runtime/test_mock_answers.py`` compares the two)."""
         self._record_scheduled(frame, parameters, timeout, heartbeat, False)
         answer = answer_for(invocation)  # an exhausted mock raises States.Runtime: no more events
+        failure = self._recorded(frame, answer)
+        if failure is None:
+            return answer.value
+        # A new exception for each failure (the answer's error is shared data), held by no local: the
+        # traceback refers to this frame, and a local holding the exception would make a reference
+        # cycle that keeps the whole execution alive until the garbage collector runs.
+        raise StatesError(failure.error, failure.cause)
+
+    def _recorded(self, frame: Frame, answer: TaskAnswer) -> StatesError | None:
+        """A mock's answer, after its ``<Kind>Scheduled`` and ``Started``: its events recorded, and
+        the failure it gives (None when it succeeded, ``<Kind>Succeeded`` recorded; a result too
+        large raises)."""
         error = answer.error
         if error is None:
             if self.submits:
                 self._record_answered_submission(frame)
-            return self._succeeded(frame, answer.value)
+            self._succeeded(frame, answer.value)
+            return None
         if error.error != failures.RUNTIME:
             if self.submits:
                 self._record_answered_submission(frame)
             frame.record(self.events.failed, self._failure_details(error))
-        # A new exception for each failure (the answer's error is shared data), held by no local: the
-        # traceback refers to this frame, and a local holding the exception would make a reference
-        # cycle that keeps the whole execution alive until the garbage collector runs.
-        raise StatesError(error.error, error.cause)
+        return error
 
     async def _answer(
         self,

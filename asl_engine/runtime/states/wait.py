@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.language.errors import PathNotFoundError
@@ -40,10 +40,7 @@ class WaitState(StateNode):
         self.wait_until: WaitUntil = context.wait_source(spec, pointer, self.query_language)
 
     async def run_async(self, frame: Frame, raw_input: Any) -> Transition:
-        selected = self.flow.selected_input(frame, raw_input)
-        when = self.wait_until(frame, raw_input, selected)
-        if when - frame.run.clock.now() > MAX_DELAY_SECONDS:
-            raise failures.runtime_error(frame, "Wait state delay is too long.")
+        selected, when = self._due(frame, raw_input)
         try:
             await frame.run.scheduler.sleep_until(when)
         except Cancelled as cancelled:
@@ -52,6 +49,35 @@ class WaitState(StateNode):
         output, assigned = self.flow.finish(frame, raw_input, selected)
         self.exit(frame, output, assigned)
         return output, self.next_state
+
+    def run_directly(self, frame: Frame, raw_input: Any) -> Transition | Coroutine[Any, Any, Transition]:
+        """``run_async`` as plain calls: the wait is a jump of a clock nobody else needs
+        (``Scheduler.jump_alone``), else the coroutine that waits (``runtime/direct.py``)."""
+        selected, when = self._due(frame, raw_input)
+        if not frame.run.scheduler.jump_alone(when):
+            return self._waited(frame, raw_input, selected, when)
+        output, assigned = self.flow.finish(frame, raw_input, selected)
+        self.exit(frame, output, assigned)
+        return output, self.next_state
+
+    async def _waited(self, frame: Frame, raw_input: Any, selected: Any, when: float) -> Transition:
+        """``run_async`` from its timer on."""
+        try:
+            await frame.run.scheduler.sleep_until(when)
+        except Cancelled as cancelled:
+            frame.run.record_aborted(frame, self.aborted_type, cancelled)
+            raise
+        output, assigned = self.flow.finish(frame, raw_input, selected)
+        self.exit(frame, output, assigned)
+        return output, self.next_state
+
+    def _due(self, frame: Frame, raw_input: Any) -> tuple[Any, float]:
+        """The InputPath's selection and when the wait ends (a delay beyond AWS's bound fails)."""
+        selected = self.flow.selected_input(frame, raw_input)
+        when = self.wait_until(frame, raw_input, selected)
+        if when - frame.run.clock.now() > MAX_DELAY_SECONDS:
+            raise failures.runtime_error(frame, "Wait state delay is too long.")
+        return selected, when
 
 
 def jsonpath_wait_source(spec: dict[str, Any], pointer: str) -> WaitUntil:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import asl_engine.machine
 from asl_engine import Execution, StateMachine
 from asl_engine.runtime.clock import VirtualClock
 from asl_engine.runtime.map_run.in_process import InProcessSession
@@ -45,6 +46,19 @@ WAITING = {
         "Pause": {"Type": "Wait", "Seconds": 3, "End": True},
     },
 }
+RETRYING = {
+    "StartAt": "Work",
+    "States": {
+        "Work": {
+            "Type": "Task",
+            "Resource": LAMBDA,
+            "Retry": [{"ErrorEquals": ["ValueError"], "IntervalSeconds": 2, "MaxAttempts": 2}],
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Pause"}],
+            "Next": "Pause",
+        },
+        "Pause": {"Type": "Wait", "Seconds": 3, "End": True},
+    },
+}
 PASS = {"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"n.$": "$.n"}, "End": True}}}
 
 MACHINES = {
@@ -52,6 +66,10 @@ MACHINES = {
     "children that wait": {
         "StartAt": "M",
         "States": {"M": {**distributed(WAITING, MaxConcurrency=2, ToleratedFailureCount=5), "End": True}},
+    },
+    "children that retry": {
+        "StartAt": "M",
+        "States": {"M": {**distributed(RETRYING, MaxConcurrency=3), "End": True}},
     },
     "tolerance exceeded": {"StartAt": "M", "States": {"M": {**distributed(TASK, MaxConcurrency=2), "End": True}}},
     "beside a branch": {
@@ -77,27 +95,43 @@ MACHINES = {
 
 
 def run(
-    definition: dict[str, Any], items: list[Any], handler: Any = work, name: str = "Direct", seed: int = 3
+    definition: dict[str, Any],
+    items: list[Any],
+    handler: Any = work,
+    name: str = "Direct",
+    seed: int = 3,
+    own_clock: bool = False,
 ) -> tuple[Execution, dict[str, bytes]]:
     """Run ``definition`` with ``handler`` as the Lambda function ``Work``: the execution, and the
-    bucket ``out``'s objects (the result files) by key."""
+    bucket ``out``'s objects (the result files) by key. ``own_clock``: the execution makes its own
+    clock (at ``START``), and runs alone on it (``StateMachine.execute`` without ``clock=``)."""
     resources = Resources()
     resources.s3_bucket("out")
     resources.lambda_function("Work", handler)
-    execution = StateMachine.from_json(definition, name=name).execute(
-        items, resources=resources, clock=VirtualClock(START), seed=seed
-    )
+    machine = StateMachine.from_json(definition, name=name)
+    if own_clock:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(asl_engine.machine, "VirtualClock", lambda: VirtualClock(START))
+            execution = machine.execute(items, resources=resources, seed=seed)
+    else:
+        execution = machine.execute(items, resources=resources, clock=VirtualClock(START), seed=seed)
     s3 = resources.s3
     keys = [obj.key for obj in s3.list_objects_v2("out").objects]
     return execution, {key: s3.get_object("out", key).body for key in keys}
 
 
+@pytest.mark.parametrize("own_clock", [False, True], ids=["caller's clock", "own clock"])
 @pytest.mark.parametrize("name", sorted(MACHINES))
-def test_children_run_directly_or_as_tasks_give_the_same_run(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_children_run_directly_or_as_tasks_give_the_same_run(
+    name: str, own_clock: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With its own clock the parent runs alone (``drive_alone``): a direct child's retries and waits
+    are jumps of the clock (``run_child_directly``); on a caller's clock they hand over to tasks."""
     items = [{"n": n} for n in range(8)]
-    direct, direct_files = run(MACHINES[name], items)
+    direct, direct_files = run(MACHINES[name], items, own_clock=own_clock)
     monkeypatch.setattr(InProcessSession, "run_directly", False)
-    tasks, task_files = run(MACHINES[name], items)
+    monkeypatch.setattr(StateMachine, "runs_directly", False)
+    tasks, task_files = run(MACHINES[name], items, own_clock=own_clock)
     assert (direct.status, direct.error, direct.cause) == (tasks.status, tasks.error, tasks.cause)
     assert direct.history == tasks.history
     assert direct_files == task_files

@@ -1,0 +1,424 @@
+"""An execution run by plain calls must not show it (``ExecutionRun.run_directly``, issue 20).
+
+``StateMachine.execute`` without ``clock=`` or ``TimeoutSeconds`` runs an execution alone on a clock
+of its own. It runs its states by plain calls (``runtime/direct.py``: the state loop, the Task's and
+the Wait's ``run_directly``, a mock's answers as data, retries and waits as clock jumps) and hands
+over to the coroutine path at the first thing that would suspend. With
+``StateMachine.runs_directly`` off the same execution is the ``main`` coroutine from the start
+(driven by ``Scheduler.drive_alone``, the path this one stands beside). Each machine runs both ways
+from the same clock start, name and seed: status, output, error, cause, decisions and whole
+histories (every field of every event) must be identical, over the AWS-recorded self_contained and
+mocked cases and over generated machines (Tasks answered by mocks and by functions, retries,
+catchers, Waits, Parallel and Map hand-overs, awaitable answers, history and transition limits,
+listeners, history off).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import asl_engine.machine
+from asl_engine import StateMachine, VirtualClock
+from asl_engine.conformance.case import load_case
+from asl_engine.conformance.replay import build_mocks, resolve_resource_placeholders
+from asl_engine.conformance.runner import setup_resources
+from asl_engine.errors import ValidationError
+from asl_engine.runtime.clock import RealClock
+from asl_engine.runtime.run import ExecutionRun
+from asl_engine.runtime.safety import CHECK_EVERY, SafetyLimits
+from asl_engine.runtime.scheduler import Scheduler
+from benchmarks.generate import w5_retry_wait
+from tests import recorded
+
+START = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+class _Paths:
+    """Counts how often the coroutine path took over: ``drive_alone`` calls (the direct path hands
+    it what is left)."""
+
+    def __init__(self, patch: pytest.MonkeyPatch) -> None:
+        self.driven = 0
+        drive_alone = Scheduler.drive_alone
+
+        def counting(scheduler: Scheduler, coro: Any, name: str = "task") -> Any:
+            self.driven += 1
+            return drive_alone(scheduler, coro, name)
+
+        patch.setattr(Scheduler, "drive_alone", counting)
+
+
+def run_both(machine: StateMachine, value: Any, **options: Any) -> tuple[Any, Any, bool]:
+    """(direct view, coroutine view, whether the direct path ran the execution to its end itself)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(asl_engine.machine, "VirtualClock", lambda: VirtualClock(START))
+        paths = _Paths(patch)
+        direct = _view(machine, value, options)
+        whole = paths.driven == 0
+        patch.setattr(StateMachine, "runs_directly", False)
+        general = _view(machine, value, options)
+    return direct, general, whole
+
+
+def _view(machine: StateMachine, value: Any, options: dict[str, Any]) -> tuple[Any, ...]:
+    try:
+        execution = machine.execute(value, name="e", seed=7, **options)
+    except Exception as error:  # refused before it ran (bad mocks): refused both ways
+        return ("raised", type(error).__name__, str(error))
+    return (
+        execution.status,
+        execution.output,
+        execution.error,
+        execution.cause,
+        execution.history,
+        [tuple(decision) for decision in execution.decisions],
+    )
+
+
+SELF_CONTAINED = recorded.case_files("self_contained")
+MOCKED = recorded.case_files("mocked")
+
+
+@pytest.mark.parametrize(
+    "case_file", recorded.parameters("self_contained", SELF_CONTAINED), ids=lambda p: getattr(p, "stem", p)
+)
+def test_recorded_cases_give_the_same_history_both_ways(case_file: Path | None) -> None:
+    if case_file is None:
+        recorded.require("self_contained")
+        return  # pragma: no cover - require skips (or fails in CI)
+    case = json.loads(case_file.read_text())
+    try:
+        machine = StateMachine.from_json(case["definition"], machine_type=case.get("state_machine_type", "STANDARD"))
+    except Exception:
+        return
+    start_mode = "sync" if case.get("start_mode") == "sync" else "async"
+    direct, general, _ = run_both(machine, case.get("input"), start_mode=start_mode)
+    assert direct == general
+    heard: list[Any] = []
+    listened, _, _ = run_both(machine, case.get("input"), start_mode=start_mode, listeners=[heard.append])
+    assert listened == direct
+
+
+@pytest.mark.parametrize("case_file", recorded.parameters("mocked", MOCKED), ids=lambda p: getattr(p, "stem", p))
+def test_recorded_mocked_cases_give_the_same_history_both_ways(case_file: Path | None) -> None:
+    if case_file is None:
+        recorded.require("mocked")
+        return  # pragma: no cover - require skips (or fails in CI)
+    case = load_case(case_file)
+    try:
+        machine = StateMachine.from_json(resolve_resource_placeholders(case), machine_type=case.machine_type)
+    except Exception:
+        return
+    options: dict[str, Any] = {"start_mode": "sync"} if case.start_mode == "sync" else {}
+    resources = setup_resources(case)
+    if resources is not None:
+        options["resources"] = resources
+    direct, general, _ = run_both(machine, case.input, mocks=build_mocks(case.task_results), **options)
+    assert direct == general
+
+
+def test_w5_runs_directly_to_its_end() -> None:
+    """Otherwise the comparisons would compare the coroutine path with itself."""
+    w5 = w5_retry_wait()
+    direct, general, whole = run_both(StateMachine.from_json(w5.definition), w5.input, mocks=w5.mocks)
+    assert direct == general
+    assert direct[:2] == ("SUCCEEDED", {"ok": True})
+    assert whole
+
+
+# -- generated machines --------------------------------------------------------------------------------
+
+_WAIT = st.builds(lambda seconds: {"Type": "Wait", "Seconds": seconds}, st.integers(0, 90))
+_PASS = st.builds(lambda value: {"Type": "Pass", "Result": value, "ResultPath": "$.last"}, st.integers(0, 9))
+_CHOICE = st.builds(
+    lambda limit: {
+        "Type": "Choice",
+        "Choices": [{"Variable": "$.last", "NumericGreaterThan": limit, "Next": "{next}"}],
+        "Default": "{next}",
+    },
+    st.integers(0, 9),
+)
+
+
+@st.composite
+def _task(draw: st.DrawFn) -> dict[str, Any]:
+    task: dict[str, Any] = {
+        "Type": "Task",
+        "Resource": draw(
+            st.sampled_from(
+                [
+                    "arn:aws:lambda:us-east-1:123456789012:function:work",
+                    "arn:aws:states:::lambda:invoke",
+                    "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                    "arn:aws:states:::glue:startJobRun.sync",
+                ]
+            )
+        ),
+        "ResultPath": draw(st.sampled_from(["$.task", "$", None])),
+    }
+    if draw(st.booleans()):
+        task["Parameters"] = {"n.$": "$$.State.RetryCount", "fixed": 1}
+    if draw(st.booleans()):
+        task["ResultSelector"] = {"picked.$": "$.missing"} if draw(st.booleans()) else {"all.$": "$"}
+    if draw(st.booleans()):
+        task["TimeoutSeconds"] = draw(st.integers(1, 100))
+    retry = [
+        {
+            "ErrorEquals": [draw(st.sampled_from(["Boom", "States.ALL", "Other", "States.Runtime"]))],
+            "IntervalSeconds": draw(st.integers(0, 3)),
+            "BackoffRate": draw(st.sampled_from([1, 2, 1.5])),
+            "MaxAttempts": draw(st.integers(0, 3)),
+        }
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    if retry:
+        task["Retry"] = retry
+    if draw(st.booleans()):
+        task["Catch"] = [
+            {
+                "ErrorEquals": [draw(st.sampled_from(["Boom", "States.ALL", "Other"]))],
+                "ResultPath": "$.caught",
+                "Next": "{next}",
+            }
+        ]
+    return task
+
+
+_PARALLEL = st.just(
+    {
+        "Type": "Parallel",
+        "ResultPath": "$.branches",
+        "Branches": [{"StartAt": "A{i}", "States": {"A{i}": {"Type": "Wait", "Seconds": 2, "End": True}}}],
+    }
+)
+_MAP = st.builds(
+    lambda seconds: {
+        "Type": "Map",
+        "ItemsPath": "$.items",
+        "ResultPath": "$.mapped",
+        "ItemProcessor": {"StartAt": "W{i}", "States": {"W{i}": {"Type": "Wait", "Seconds": seconds, "End": True}}},
+    },
+    st.integers(0, 3),
+)
+
+
+@st.composite
+def machines(draw: st.DrawFn) -> dict[str, Any]:
+    kinds = draw(st.lists(st.one_of(_WAIT, _PASS, _task(), _task(), _PARALLEL, _MAP, _CHOICE), min_size=1, max_size=6))
+    states: dict[str, Any] = {}
+    for index, spec in enumerate(kinds):
+        name, following = f"S{index}", f"S{index + 1}" if index + 1 < len(kinds) else "Done"
+        spec = json.loads(json.dumps(spec).replace("{next}", following).replace("{i}", str(index)))
+        if spec["Type"] != "Choice":
+            spec["Next"] = following
+        states[name] = spec
+    states["Done"] = {"Type": "Succeed"} if draw(st.booleans()) else {"Type": "Fail", "Error": "Done", "Cause": "end"}
+    return {"StartAt": "S0", "States": states}
+
+
+@st.composite
+def answers(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """A mock's responses: failures, then (mostly) a result; too few responses exhaust the mock."""
+    errors = st.sampled_from(["Boom", "Other", "States.Runtime", "States.TaskFailed"])
+    failures = [{"Throw": {"Error": draw(errors), "Cause": f"attempt {n}"}} for n in range(draw(st.integers(0, 4)))]
+    ending = draw(st.sampled_from(["return", "big", "none"]))
+    if ending == "return":
+        failures.append({"Return": {"ok": True}})
+    elif ending == "big":
+        failures.append({"Return": {"blob": "x" * 300_000}})
+    return failures
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(machines(), answers(), st.sampled_from(["STANDARD", "EXPRESS"]), st.sampled_from(["mocks", "function", "async"]))
+def test_generated_machines_give_the_same_history_both_ways(
+    definition: dict[str, Any], responses: list[dict[str, Any]], machine_type: str, answered_by: str
+) -> None:
+    try:
+        machine = StateMachine.from_json(definition, machine_type=machine_type)
+    except ValidationError:  # an Express machine refuses .waitForTaskToken and .sync
+        assume(False)
+    tasks = [name for name, spec in definition["States"].items() if spec["Type"] == "Task"]
+    options: dict[str, Any] = {}
+    if answered_by == "mocks":
+        options["mocks"] = {name: responses for name in tasks}
+    else:
+        options["resources"] = [_Answering(responses, awaitable=answered_by == "async")]
+    direct, general, whole = run_both(machine, {"items": [1, 2], "last": 5}, **options)
+    assert direct == general
+    heard: list[Any] = []
+    listened, _, _ = run_both(machine, {"items": [1, 2], "last": 5}, listeners=[heard.append], **options)
+    assert listened == direct
+    quiet, quiet_general, _ = run_both(machine, {"items": [1, 2], "last": 5}, history=False, **options)
+    assert quiet == quiet_general
+    kinds = {spec["Type"] for spec in definition["States"].values()}
+    tokens = any(str(spec.get("Resource", "")).endswith("waitForTaskToken") for spec in definition["States"].values())
+    if not kinds & {"Parallel", "Map"} and answered_by != "async" and not tokens:
+        assert whole  # a task token's attempt is a coroutine (``TaskState._answer``): it hands over
+
+
+class _Answering:
+    """Answers every task from ``responses`` in turn (per state), as a function or as an awaitable."""
+
+    def __init__(self, responses: list[dict[str, Any]], *, awaitable: bool) -> None:
+        self.responses = responses
+        self.awaitable = awaitable
+
+    def handler_for(self, state_name: str, resource: Any) -> Any:
+        return self._answer
+
+    def _answer(self, request: Any) -> Any:
+        from asl_engine.errors import StatesError
+
+        if request.task_token is not None:
+            request.environment.callbacks.send_task_success(request.task_token, {"token": True})
+            return {"sent": True}
+        if request.invocation >= len(self.responses):
+            raise StatesError("States.TaskFailed", "no more answers")
+        response = self.responses[request.invocation]
+        if "Throw" in response:
+            raise StatesError(response["Throw"]["Error"], response["Throw"]["Cause"])
+        value = response["Return"]
+        if not self.awaitable:
+            return value
+
+        async def later() -> Any:
+            return value
+
+        return later()
+
+
+# -- limits ----------------------------------------------------------------------------------------------
+
+
+def _retrying(attempts: int) -> dict[str, Any]:
+    return {
+        "StartAt": "Call",
+        "States": {
+            "Call": {
+                "Type": "Task",
+                "Resource": "arn:aws:lambda:us-east-1:123456789012:function:flaky",
+                "Retry": [{"ErrorEquals": ["E"], "IntervalSeconds": 1, "MaxAttempts": attempts}],
+                "Next": "Pause",
+            },
+            "Pause": {"Type": "Wait", "Seconds": 5, "Next": "Done"},
+            "Done": {"Type": "Pass", "End": True},
+        },
+    }
+
+
+@pytest.mark.parametrize("limit", range(2, 24))
+def test_the_history_limit_anywhere_in_a_retried_task(limit: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The event limit on every event of W5's shape: the same failure, at the same event, both ways."""
+    monkeypatch.setattr("asl_engine.runtime.run.HISTORY_EVENT_LIMIT", limit)
+    machine = StateMachine.from_json(_retrying(5))
+    mocks = {"Call": [{"Throw": {"Error": "E", "Cause": "c"}}] * 5 + [{"Return": {"ok": 1}}]}
+    direct, general, _ = run_both(machine, {}, mocks=mocks)
+    assert direct == general
+    heard: list[Any] = []
+    listened, _, _ = run_both(machine, {}, mocks=mocks, listeners=[heard.append])
+    assert listened == direct
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 4, 5, 6, 7, CHECK_EVERY - 1, CHECK_EVERY, CHECK_EVERY + 1])
+def test_the_transition_limit_in_retries_and_loops(limit: int) -> None:
+    """Retries count as transitions; a long loop passes checkpoints: the limit lands alike both ways."""
+    machine = StateMachine.from_json(_retrying(8))
+    mocks = {"Call": [{"Throw": {"Error": "E", "Cause": "c"}}] * 8 + [{"Return": {"ok": 1}}]}
+    limits = SafetyLimits(max_transitions=limit)
+    direct, general, _ = run_both(machine, {}, mocks=mocks, limits=limits)
+    assert direct == general
+    loop = {
+        "StartAt": "Count",
+        "States": {
+            "Count": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "Nap"},
+            "Nap": {"Type": "Wait", "Seconds": 1, "Next": "More?"},
+            "More?": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.n", "NumericLessThan": 2 * CHECK_EVERY, "Next": "Count"}],
+                "Default": "Done",
+            },
+            "Done": {"Type": "Succeed"},
+        },
+    }
+    direct, general, whole = run_both(StateMachine.from_json(loop), {"n": 0}, limits=limits)
+    assert direct == general
+    assert whole
+
+
+def test_a_handler_that_starts_work_beside_the_execution_hands_over() -> None:
+    """A function that spawns work on the execution's scheduler: the next retry's interval can no
+    longer be a jump of the clock, so the direct path hands over there (``Scheduler.jump_alone``)."""
+    machine = StateMachine.from_json(_retrying(3))
+    beside: list[Any] = []
+
+    def flaky(request: Any) -> Any:
+        from asl_engine.errors import StatesError
+
+        if request.invocation == 0:
+            run: ExecutionRun = request.environment._run
+
+            async def nap() -> None:
+                await run.scheduler.sleep_until(run.clock.now() + 0.5)
+                beside.append(run.clock.now())
+
+            run.scheduler.spawn(nap(), "beside")
+            raise StatesError("E", "first")
+        return {"ok": request.invocation}
+
+    class Source:
+        def handler_for(self, state_name: str, resource: Any) -> Any:
+            return flaky
+
+    direct, general, whole = run_both(machine, {}, resources=[Source()])
+    assert direct == general
+    assert direct[:2] == ("SUCCEEDED", {"ok": 1})
+    assert not whole
+    assert len(beside) == 2  # the work beside ran, both ways
+
+
+def test_a_caller_clock_or_a_timeout_keeps_the_coroutine_path() -> None:
+    """The direct path is only for an execution alone on a virtual clock of its own with no timeout to
+    arm: on a caller's clock (virtual or real) or with a timeout the execution is a scheduler task."""
+    w5 = w5_retry_wait()
+    machine = StateMachine.from_json(w5.definition)
+    quick = StateMachine.from_json(
+        {
+            "StartAt": "Call",
+            "States": {
+                "Call": {**w5.definition["States"]["Call"], "Next": "Done"},
+                "Done": {"Type": "Pass", "End": True},
+            },
+        }
+    )
+    no_waits = {"Call": [{"Return": {"ok": True}}]}
+    with pytest.MonkeyPatch.context() as patch:
+        paths = _Paths(patch)
+        runs_directly = _direct_runs(patch)
+        machine.execute(w5.input, mocks=w5.mocks, clock=VirtualClock(START))
+        timed = StateMachine.from_json({**w5.definition, "TimeoutSeconds": 100})
+        execution = timed.execute(w5.input, mocks=w5.mocks)
+        real = quick.execute({}, mocks=no_waits, clock=RealClock())
+    assert execution.status == "SUCCEEDED" and real.status == "SUCCEEDED"
+    assert paths.driven == 0  # none went through drive_alone: all were scheduler tasks
+    assert runs_directly == []
+
+
+def _direct_runs(patch: pytest.MonkeyPatch) -> list[ExecutionRun]:
+    """The runs ``ExecutionRun.run_directly`` is called for, from now on."""
+    runs: list[ExecutionRun] = []
+    run_directly = ExecutionRun.run_directly
+
+    def recording(run: ExecutionRun) -> Any:
+        runs.append(run)
+        return run_directly(run)
+
+    patch.setattr(ExecutionRun, "run_directly", recording)
+    return runs
