@@ -117,9 +117,12 @@ class _Compiler:
             implementation = _always_invalid(function.name)
         arguments = tuple(self.node(argument) for argument in call.arguments)
         if implementation is arithmetic.math_add:
-            counter = _plus_constant(call.arguments, arguments, _bind(implementation, arguments, call_text))
-            if counter is not None:
-                return counter
+            general = _bind(implementation, arguments, call_text)
+            added = _plus_constant(call.arguments, arguments, general) or _sum_of_paths(
+                call.arguments, arguments, general
+            )
+            if added is not None:
+                return added
         return _bind(implementation, arguments, call_text)
 
     def node(self, node: Node) -> Evaluator:
@@ -182,6 +185,33 @@ def _plus_constant(nodes: tuple[Node, ...], arguments: tuple[Evaluator, ...], ge
         return general(document, scope)
 
     return plus_constant
+
+
+def _sum_of_paths(nodes: tuple[Node, ...], arguments: tuple[Evaluator, ...], general: Evaluator) -> Evaluator | None:
+    """``States.MathAdd`` of two paths (W3's ``States.MathAdd($.n, $.n)``) as one closure, as
+    ``_plus_constant`` does it: two ints whose sum fits a Java ``int`` are added at once, anything
+    else goes to ``general``. None for any other pair of arguments."""
+    if len(nodes) != 2 or not all(isinstance(node, PathArgument) for node in nodes):
+        return None
+    read_first, read_second = arguments
+
+    def sum_of_paths(document: Any, scope: EvaluationScope) -> Any:
+        try:
+            first, second = read_first(document, scope), read_second(document, scope)
+        except PathNotFoundError:
+            return general(document, scope)  # raises the miss, worded as every call words it
+        if type(first) is int and type(second) is int:
+            total = first + second
+            # INT32_MIN and INT32_MAX written out, as in ``math_add``
+            if (
+                -0x80000000 <= first <= 0x7FFFFFFF
+                and -0x80000000 <= second <= 0x7FFFFFFF
+                and -0x80000000 <= total <= 0x7FFFFFFF
+            ):
+                return total
+        return general(document, scope)
+
+    return sum_of_paths
 
 
 def _bind(implementation: Implementation, arguments: tuple[Evaluator, ...], call_text: str) -> Evaluator:

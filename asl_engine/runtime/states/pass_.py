@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from asl_engine.language.errors import EvaluationError, PathNotFoundError
 from asl_engine.language.jsonpath import CompiledPath
+from asl_engine.language.template import compile_template
 from asl_engine.runtime.dataflow import ABSENT, JsonPathFlow
-from asl_engine.runtime.json_text import object_text_writer
+from asl_engine.runtime.json_text import object_text_writer, shaped_text_writer
 from asl_engine.runtime.states.base import StateNode, Transition, evaluation_guard
 
 if TYPE_CHECKING:
@@ -144,12 +145,20 @@ def _one_step(parameters: CompiledTemplate | None, output_path: Any) -> Callable
 
 
 def _writer_for(parameters: CompiledTemplate | None) -> Callable[[dict[str, Any]], str] | None:
-    """The text writer of the objects a one- or two-field Parameters template builds (their keys are
-    the template's, in its order; ``object_text_writer``)."""
+    """The text writer of the objects a Parameters template builds (their keys are the template's, in
+    its order): ``object_text_writer`` for one or two fields that all change, ``shaped_text_writer``
+    for constant fields around one or two that change."""
     if parameters is None or type(parameters.source) is not dict:
         return None
-    keys = [key[:-2] if key.endswith(".$") and len(key) > 2 else key for key in parameters.source]
-    return object_text_writer(keys)
+    members = [
+        (key[:-2], False, None)
+        if key.endswith(".$") and len(key) > 2
+        else (key, compile_template(value).constant, value)
+        for key, value in parameters.source.items()
+    ]
+    if not any(constant for _, constant, _ in members):
+        return object_text_writer([key for key, _, _ in members])
+    return shaped_text_writer(members)
 
 
 def _same(value: Any, frame: Frame) -> Any:

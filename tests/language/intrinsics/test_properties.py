@@ -146,6 +146,32 @@ def test_a_counter_adds_as_the_general_call_does(value: Any, constant: int, lite
     assert outcome(fast, document) == outcome(general, {**document, "c": constant})
 
 
+@settings(max_examples=400, deadline=None)
+@given(_OPERANDS, _OPERANDS, st.booleans())
+@example(2**31 - 1, 1, False)
+@example(-(2**31), -1, False)
+@example(2**31, -1, False)
+@example(1, 2.5, False)
+@example(1, 1, True)
+def test_a_sum_of_two_paths_adds_as_the_general_call_does(first: Any, second: Any, missing: bool) -> None:
+    """``States.MathAdd`` of two paths is one closure (``_sum_of_paths``); a path and a nested call
+    take the general call. The same sum, or the same error (the calls' texts aside)."""
+    document = {"a": first} if missing else {"a": first, "b": second}
+
+    def outcome(text: str) -> Any:
+        try:
+            return run(text, document)
+        except EvaluationError as error:
+            return (error.error, error.message.replace(text, "<call>"))
+
+    fast = "States.MathAdd($.a, $.b)"
+    general = "States.MathAdd($.a, States.ArrayGetItem(States.Array($.b), 0))"
+    if missing:
+        assert outcome(fast)[0] == "States.Runtime" and "'$.b' could not be found" in outcome(fast)[1]
+        return
+    assert outcome(fast) == outcome(general)
+
+
 TOKENS = st.sampled_from(
     [
         "States.Array",
