@@ -77,6 +77,16 @@ class CompiledPath:
         return f"CompiledPath({self.text!r})"
 
     @property
+    def top_field(self) -> str | None:
+        """The field of a ``$.field`` path (one field of the input), else None: a ResultPath that
+        writes there is one copy of the input with one key set (``PassState``'s placed step)."""
+        steps = self.steps
+        if self.root == "input" and steps is not None and len(steps) == 1 and steps[0].kind == _FIELD:
+            key = steps[0].key
+            return key if isinstance(key, str) else None
+        return None
+
+    @property
     def is_root(self) -> bool:
         """True for the bare ``$``: the whole document, a common default worth short-circuiting."""
         return self.root == "input" and self.steps == ()
@@ -97,6 +107,17 @@ class CompiledPath:
                         return _walk(doc, steps, text)
 
                     return get_one_field
+                if len(steps) == 2 and steps[0].kind == steps[1].kind == _FIELD:
+                    first, second = steps[0].key, steps[1].key
+
+                    def get_two_fields(doc: Any, scope: EvaluationScope) -> Any:
+                        if type(doc) is dict and first in doc:
+                            node = doc[first]
+                            if type(node) is dict and second in node:
+                                return node[second]
+                        return _walk(doc, steps, text)  # raises AWS's error for the step that failed
+
+                    return get_two_fields
                 if all(step.kind == _FIELD for step in steps):
                     keys = tuple(step.key for step in steps)
 

@@ -130,13 +130,18 @@ def _compile_object(node: dict[str, Any], pointer: str) -> Evaluator | None:
     if len(frozen) <= 2 and all(evaluator is not None for _, evaluator, _ in frozen):
         return _small_object(frozen, source_keys)
 
+    # Every key in the template's order, the constant members already in place: a copy of it, then
+    # each dynamic member set where its key already is (setting a key keeps its place).
+    shape = {out_key: constant for out_key, evaluator, constant in frozen}
+    dynamic_members = tuple((out_key, evaluator) for out_key, evaluator, _ in frozen if evaluator is not None)
+
     def build_object(document: Any, scope: EvaluationScope) -> dict[str, Any]:
         # One try around the loop rather than a wrapper per field: free when nothing is missing.
-        result: dict[str, Any] = {}
+        result = shape.copy()
         out_key = ""
         try:
-            for out_key, evaluator, constant in frozen:
-                result[out_key] = constant if evaluator is None else evaluator(document, scope)
+            for out_key, evaluator in dynamic_members:
+                result[out_key] = evaluator(document, scope)
         except PathNotFoundError as error:
             raise path_miss(source_keys[out_key], error, document) from None
         return result

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from asl_engine.errors import StatesError
 from asl_engine.language.errors import EvaluationError, PathNotFoundError
 from asl_engine.runtime.children import ChildFailure
+from asl_engine.runtime.clock import VirtualClock
 from asl_engine.runtime.history import HistoryLimitReached
 from asl_engine.runtime.json_text import to_json_text
 from asl_engine.runtime.limits import PAYLOAD_LIMIT_BYTES, QUICK_PAYLOAD_CHARS, data_limit_error, text_size
@@ -25,7 +26,7 @@ from asl_engine.runtime.payload_meter import LARGE_TEXT_CHARS
 from asl_engine.runtime.states.base import evaluation_guard
 
 if TYPE_CHECKING:
-    from asl_engine.runtime.compiler import CompiledScope
+    from asl_engine.runtime.compiler import CompiledScope, PlainStep
     from asl_engine.runtime.frame import Frame
     from asl_engine.runtime.states.base import StateNode
 
@@ -41,10 +42,10 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
     first state is entered without looking again), or after entering a state that may suspend or
     that a durable execution must hold (that state returned, not run).
 
-    A plain Pass or Choice (``StateNode.plain_output``, ``plain_choice``) is run and exited here,
-    ``run`` and ``StateNode.exit`` written out, when the history's rows are appended to directly and
-    the payload is an ordinary one (its text made, not measured piecewise); every other state runs
-    its own ``run``.
+    A run of plain Pass and Choice states (``CompiledScope.plain_steps``) with an ordinary payload
+    goes to ``run_plain_states`` when the history's rows are appended to directly and no visit is
+    held; every other state (and a plain one near the history's limit or after a large payload)
+    is entered here and runs its own ``run``.
     """
     states = scope.states
     run = frame.run
@@ -53,13 +54,27 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
     wants_text = history.wants_text
     rows, limit = history.state_rows, history.limit
     gates = run.visit_gates  # set before the execution's first state, if ever
-    direct = rows is not None and gates is None
-    """Plain states may be entered, run and exited here (no visit of this execution is held)."""
+    plain = scope.plain_steps if rows is not None and gates is None else None
     while name is not None:
         if checked:
             checked = False
         elif run.transitions >= run.next_checkpoint:
             return value, name, None  # the transition limit; a chance for a timeout or a stop to land
+        if wants_text:
+            # A state's input is usually the previous state's output, whose text its exit made.
+            if frame.last_output is value:
+                text = frame.last_output_text
+            else:
+                frame.last_output, frame.last_output_text = value, (text := to_json_text(value))
+            if (
+                plain is not None
+                and name in plain
+                and type(text) is str
+                and len(text) < LARGE_TEXT_CHARS
+                and (limit is None or history.last_id + 2 < limit)
+            ):
+                value, name = run_plain_states(plain, frame, value, name, text)
+                continue
         run.transitions += 1
         node = states[name]
         frame.state_cause_id = cause = frame.last_event_id
@@ -68,67 +83,6 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
         frame.retry_count = 0 if node.retriable else None
         frame.task_token = None
         if wants_text:
-            # A state's input is usually the previous state's output, whose text exit() just made.
-            if frame.last_output is value:
-                text = frame.last_output_text
-            else:
-                frame.last_output, frame.last_output_text = value, (text := to_json_text(value))
-            step, choose = node.plain_output, node.plain_choice
-            plain = step is not None or choose is not None
-            if plain and direct and type(text) is str and len(text) < LARGE_TEXT_CHARS:
-                # A plain Pass or Choice with an ordinary payload: entered, run and exited here (``run``
-                # and ``StateNode.exit`` written out), its two rows appended at once once it has run.
-                event_id = history.last_id = history.last_id + 1
-                entered_previous = None if cause == event_id - 1 else cause
-                if event_id == limit:
-                    rows += (node.entered_type, entered_previous, timestamp, name, text, None)  # type: ignore[operator]
-                    raise HistoryLimitReached(event_id)
-                frame.entered_event_id = frame.last_event_id = event_id
-                decision = None
-                try:
-                    if step is not None:
-                        try:
-                            output = step(value, frame)
-                        except (PathNotFoundError, EvaluationError) as error:
-                            raise evaluation_guard(frame, error) from None
-                        if output is value:
-                            output_text: str = text
-                        else:
-                            output_text = node.plain_text(output)
-                            if len(output_text) > QUICK_PAYLOAD_CHARS and text_size(output_text) > PAYLOAD_LIMIT_BYTES:
-                                raise data_limit_error(name)
-                        following = node.next_state
-                    else:
-                        following, decision = choose(frame, value)  # type: ignore[misc]
-                        output, output_text = value, text
-                except BaseException:
-                    rows += (node.entered_type, entered_previous, timestamp, name, text, None)  # type: ignore[operator]
-                    raise
-                # The Exited event follows the Entered one (a plain step records nothing): no previous id.
-                history.last_id = event_id = event_id + 1
-                rows += (  # type: ignore[operator]
-                    node.entered_type,
-                    entered_previous,
-                    timestamp,
-                    name,
-                    text,
-                    None,
-                    node.exited_type,
-                    None,
-                    now(),
-                    name,
-                    output_text,
-                    None,
-                )
-                if event_id == limit:
-                    raise HistoryLimitReached(event_id)
-                frame.last_event_id = event_id
-                frame.last_output = value = output
-                frame.last_output_text = output_text
-                if decision is not None:
-                    run.decisions.append(decision)
-                name = following
-                continue
             if rows is not None:  # History.add_state, written out
                 event_id = history.last_id = history.last_id + 1
                 rows += (node.entered_type, None if cause == event_id - 1 else cause, timestamp, name, text, None)
@@ -143,6 +97,103 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
             return value, name, node
         value, name = node.run(frame, value)
     return value, None, None
+
+
+def run_plain_states(
+    plain: dict[str, PlainStep], frame: Frame, value: Any, name: str, text: str
+) -> tuple[Any, str | None]:
+    """Enter, run and exit plain states (``plain``: ``CompiledScope.plain_steps``) from ``name``, the
+    first of them, whose input's text is ``text`` (under ``LARGE_TEXT_CHARS``); return the value and
+    the state to go on from (None: the scope ended).
+
+    ``run`` and ``StateNode.exit`` of each, written out for what a plain state does: a plain step
+    records no event, so the event ids, the transition count and the previous output are kept in
+    locals and written back when the run stops or a step raises; each state's Entered and Exited rows
+    go into the history in one append after its step (the Entered row alone when it raises). Of the
+    frame, a step can read only what the context object and a failure's cause read (``state_name``,
+    ``entered_time``, ``entered_event_id``, written per state; a plain state is not retriable and has
+    no task token, so ``retry_count`` and ``task_token`` are cleared once), and ``state_cause_id`` is
+    read only by JSONata states, never plain. The caller checked the first state against the history's
+    limit; the run stops before a state that is not plain, a checkpoint (the first state is entered
+    without looking: the caller looked), two events before the history's limit (``run_states`` records
+    the event that reaches it), or after a large output (the payload meter's, in ``StateNode.exit``).
+    """
+    run = frame.run
+    history = run.history
+    rows, limit = history.state_rows, history.limit
+    clock = run.clock
+    virtual = clock if type(clock) is VirtualClock else None
+    """``VirtualClock.now`` returns its ``_now``: read here where ``now()`` would be called, without the call."""
+    now = clock.now
+    decisions = run.decisions
+    first_id = last_id = history.last_id
+    # Each plain state is one transition and two events: its Entered event id tells when the next
+    # checkpoint is due; stop before an Exited event would reach the limit.
+    stop_at = max(first_id + 2, first_id + 1 + 2 * (run.next_checkpoint - run.transitions))
+    if limit is not None and limit - 1 < stop_at:
+        stop_at = limit - 1
+    cause = frame.last_event_id
+    entered_previous = None if cause == first_id else cause
+    frame.retry_count = frame.task_token = None
+    state: str | None = name
+    event_id = first_id + 1
+    try:
+        while state is not None:
+            event_id = last_id + 1
+            step_of = plain.get(state)
+            if step_of is None or event_id >= stop_at:
+                break
+            step, choose, write, following, entered_type, exited_type = step_of
+            frame.state_name = state
+            frame.entered_time = timestamp = virtual._now if virtual else now()
+            frame.entered_event_id = event_id
+            if step is not None:
+                try:
+                    output = step(value, frame)
+                except (PathNotFoundError, EvaluationError) as error:
+                    raise evaluation_guard(frame, error) from None
+                if output is value:
+                    output_text = text
+                else:
+                    output_text = write(output)
+                    if len(output_text) >= LARGE_TEXT_CHARS:
+                        if len(output_text) > QUICK_PAYLOAD_CHARS and text_size(output_text) > PAYLOAD_LIMIT_BYTES:
+                            raise data_limit_error(state)
+                        stop_at = 0  # the next state is ``run_states``' (the payload meter)
+            else:
+                following, decision = choose(frame, value)  # type: ignore[misc]
+                decisions.append(decision)
+                output, output_text = value, text
+            # The Exited event follows the Entered one (a plain step records nothing): no previous id.
+            last_id = event_id + 1
+            rows += (  # type: ignore[operator]
+                entered_type,
+                entered_previous,
+                timestamp,
+                state,
+                text,
+                None,
+                exited_type,
+                None,
+                virtual._now if virtual else now(),
+                state,
+                output_text,
+                None,
+            )
+            entered_previous = None
+            value = output
+            text = output_text
+            state = following
+    except BaseException:
+        run.transitions += (event_id - first_id + 1) // 2  # this state's transition included
+        history.last_id = frame.last_event_id = event_id
+        rows += (entered_type, entered_previous, timestamp, state, text, None)  # type: ignore[operator]
+        frame.last_output, frame.last_output_text = value, text
+        raise
+    run.transitions += (last_id - first_id) // 2
+    history.last_id = frame.last_event_id = last_id
+    frame.last_output, frame.last_output_text = value, text
+    return value, state
 
 
 async def run_scope(

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-__all__ = ["object_text_writer", "to_json_text", "to_strict_json_text"]
+__all__ = ["object_text_writer", "shaped_text_writer", "to_json_text", "to_strict_json_text"]
 
 
 def _not_json(value: Any) -> Any:
@@ -92,3 +92,50 @@ def object_text_writer(keys: Sequence[str]) -> Callable[[dict[str, Any]], str] |
         return f"{head}{first_text}{middle}{second_text}}}"
 
     return write_two
+
+
+def shaped_text_writer(members: Sequence[tuple[str, bool, Any]]) -> Callable[[dict[str, Any]], str] | None:
+    """``to_json_text`` for the objects a Parameters template with constant members builds
+    (``members``: each key in order, whether its value is a constant, and the constant): the text
+    of the constant members is made once, around the one or two values that change (W4's
+    ``{"branch": 0, "step": 5, "count.$": ...}``), each written as ``object_text_writer`` writes
+    it. None without a constant member or with more than two others."""
+    dynamic = [key for key, constant, _ in members if not constant]
+    if len(dynamic) == len(members) or not 1 <= len(dynamic) <= 2:
+        return None
+    encode_string = json.encoder.encode_basestring
+    int_text = int.__repr__
+    size = len(members)
+    pieces: list[str] = []  # the text before the first dynamic value, between them, after the last
+    text = "{"
+    for index, (key, constant, value) in enumerate(members):
+        text += ("," if index else "") + encode_string(key) + ":"
+        if constant:
+            text += to_json_text(value)
+        else:
+            pieces.append(text)
+            text = ""
+    pieces.append(text + "}")
+    if len(dynamic) == 1:
+        (key,) = dynamic
+        head, tail = pieces
+
+        def write_one_member(value: dict[str, Any]) -> str:
+            if len(value) != size:
+                return to_json_text(value)
+            member = value[key]
+            return f"{head}{int_text(member) if type(member) is int else to_json_text(member)}{tail}"
+
+        return write_one_member
+    first_key, second_key = dynamic
+    head, middle, tail = pieces
+
+    def write_two_members(value: dict[str, Any]) -> str:
+        if len(value) != size:
+            return to_json_text(value)
+        first, second = value[first_key], value[second_key]
+        first_text = int_text(first) if type(first) is int else to_json_text(first)
+        second_text = int_text(second) if type(second) is int else to_json_text(second)
+        return f"{head}{first_text}{middle}{second_text}{tail}"
+
+    return write_two_members

@@ -65,6 +65,25 @@ def test_one_and_two_field_templates_build_and_miss_as_the_general_loop(missing:
     assert compile_template({"only.$": "$.x"}).evaluate({"x": [1]}, SCOPE) == {"only": [1]}
 
 
+@pytest.mark.parametrize("missing", [None, "$.x", "$.y"])
+def test_constants_between_dynamic_fields_keep_their_places(missing: str | None) -> None:
+    """``build_object`` copies the template's shape (every key in order, the constants in place) and
+    sets the dynamic members where their keys already are: W1's Parameters, a constant first."""
+    constant = {"deep": [1]}
+    source = {"step": 1, "b.$": "$.x", "k": constant, "a.$": "$.y", "z": None}
+    template = compile_template(source)
+    document = {"x": 1, "y": 2}
+    if missing is None:
+        built = template.evaluate(document, SCOPE)
+        assert list(built.items()) == [("step", 1), ("b", 1), ("k", constant), ("a", 2), ("z", None)]
+        assert built["k"] is constant
+        assert template.evaluate(document, SCOPE) is not built  # a new object each time
+        return
+    with pytest.raises(EvaluationError) as caught:
+        template.evaluate({key: value for key, value in document.items() if f"$.{key}" != missing}, SCOPE)
+    assert f"for the field '{'b.$' if missing == '$.x' else 'a.$'}'" in caught.value.message
+
+
 @pytest.mark.parametrize("value", ["not a path", 1, None, "$.a[", "States.Nope(1)"])
 def test_invalid_dynamic_values_are_definition_errors(value: object) -> None:
     with pytest.raises(TemplateError) as caught:

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asl_engine.runtime.json_text import object_text_writer, to_json_text
+from asl_engine.runtime.json_text import object_text_writer, shaped_text_writer, to_json_text
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
 values = st.recursive(
@@ -40,3 +40,26 @@ def test_writers_are_made_for_one_or_two_keys_only() -> None:
     assert object_text_writer([]) is None
     assert object_text_writer(["a", "b", "c"]) is None
     assert object_text_writer(['q"\u00e9\n'])({'q"\u00e9\n': True}) == '{"q\\"\u00e9\\n":true}'  # type: ignore[misc]
+
+
+@given(
+    st.lists(st.text(max_size=4), min_size=2, max_size=6, unique=True),
+    st.lists(st.booleans(), min_size=6, max_size=6),
+    st.lists(values, min_size=6, max_size=6),
+    st.lists(values, min_size=6, max_size=6),
+)
+def test_a_shaped_writer_writes_what_the_encoder_writes(
+    keys: list[str], constant: list[bool], constants: list[Any], members: list[Any]
+) -> None:
+    """Constant members' text made once, one or two changing members written in place (W4's
+    Parameters); the objects of that template, in its key order, give the encoder's text."""
+    shape = [(key, constant[index], constants[index]) for index, key in enumerate(keys)]
+    write = shaped_text_writer(shape)
+    changing = sum(not is_constant for _, is_constant, _ in shape)
+    if changing == len(shape) or not 1 <= changing <= 2:
+        assert write is None
+        return
+    assert write is not None
+    value = {key: fixed if is_constant else members[index] for index, (key, is_constant, fixed) in enumerate(shape)}
+    assert write(value) == dumps(value)
+    assert write({**value, "another key": 1}) == dumps({**value, "another key": 1})  # not the shape it was made for

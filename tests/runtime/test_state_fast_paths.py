@@ -132,10 +132,12 @@ _PASS = st.fixed_dictionaries(
             st.fixed_dictionaries({"n.$": st.sampled_from(["States.MathAdd($.n, 1)", "$.n", "$.missing"])}),
             st.just({"fixed": True}),
             st.just([1, {"v.$": "$.n"}]),
+            # W1's shape: constants between paths (their places kept), a two-field path
+            st.just({"c": 1, "k.$": "$.nested.k", "n.$": "$.n", "z": [2]}),
         ),
         "InputPath": _PATHS,
         "OutputPath": st.one_of(_PATHS, st.just("$.n")),
-        "ResultPath": st.one_of(st.none(), st.just("$.r"), st.just("$")),
+        "ResultPath": st.one_of(st.none(), st.just("$.r"), st.just("$"), st.just("$.n"), st.just("$.nested.r")),
         "Result": st.just({"r": 1}),
         "Assign": st.just({"seen.$": "$"}),
     },
@@ -167,15 +169,32 @@ def _machine(first: dict[str, Any], choice: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-_INPUTS = st.sampled_from([{"n": 1}, {"n": 3, "nested": {"k": 2}, "list": [4]}, {"nested": {"k": 9}}, [1], 5])
+_INPUTS = st.sampled_from(
+    [{"n": 1}, {"n": 3, "nested": {"k": 2}, "list": [4]}, {"nested": {"k": 9}}, {"n": 2, "nested": 3}, [1], 5]
+)
 
 
-@settings(max_examples=150, deadline=None, derandomize=True)
+@settings(max_examples=250, deadline=None, derandomize=True)
 @given(_PASS, _CHOICE, _INPUTS)
 @example(
     {"Type": "Pass", "Parameters": {"n.$": "$.missing"}},
     {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThanEquals": 0}]},
     {"n": 1},
+)
+@example(
+    {"Type": "Pass", "Parameters": {"c": 1, "k.$": "$.nested.k", "n.$": "$.n", "z": [2]}, "ResultPath": "$.n"},
+    {"Type": "Choice", "Choices": [{"Variable": "$.n.k", "NumericGreaterThanEquals": 0}]},
+    {"n": 3, "nested": {"k": 2}, "list": [4]},
+)
+@example(
+    {"Type": "Pass", "Parameters": {"c": 1, "k.$": "$.nested.k", "n.$": "$.n", "z": [2]}, "ResultPath": "$.r"},
+    {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThanEquals": 0}]},
+    {"n": 2, "nested": 3},
+)
+@example(
+    {"Type": "Pass", "Result": {"r": 1}, "ResultPath": "$.r"},
+    {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThanEquals": 0}]},
+    [1],
 )
 @example(
     {"Type": "Pass", "OutputPath": "$.missing"},
@@ -277,6 +296,93 @@ def test_the_history_limit_inside_an_iteration_handover_fails_the_same_every_way
     assert last["id"] == 25_000 and compiled[0] == "FAILED"
     assert compiled == general
     assert compiled == listened
+
+
+# -- runs of plain states outside Map iterations (``run_plain_states``) --------------------------------
+
+
+def _parallel(length: int, failing: bool = False, growing: bool = False) -> dict[str, Any]:
+    """W4's shape: branches of ``length`` Pass states counting with States.MathAdd (one with a
+    missing path at its middle state, one whose payload doubles past the payload meter's threshold
+    and then past the quota), behind a Choice and a Pass placing a result (W1's shape)."""
+    branches = []
+    for branch in range(3):
+        states: dict[str, Any] = {}
+        for step in range(length):
+            parameters: dict[str, Any] = {"branch": branch, "step": step, "count.$": "States.MathAdd($.count, 1)"}
+            if failing and branch == 1 and step == length // 2:
+                parameters = {"count.$": "$.missing"}
+            if growing and branch == 2:
+                parameters = (
+                    {"count.$": "$.count", "a.$": "$.a", "b.$": "$.a"}
+                    if step == 0
+                    else {"count.$": "$.count", "a.$": "$", "b.$": "$"}
+                )
+            states[f"B{branch}S{step}"] = {"Type": "Pass", "Parameters": parameters}
+            states[f"B{branch}S{step}"].update(
+                {"Next": f"B{branch}S{step + 1}"} if step + 1 < length else {"End": True}
+            )
+        branches.append({"StartAt": f"B{branch}S0", "States": states})
+    return {
+        "StartAt": "Placed",
+        "States": {
+            "Placed": {"Type": "Pass", "Parameters": {"c.$": "$.count"}, "ResultPath": "$.seen", "Next": "Check"},
+            "Check": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.count", "NumericGreaterThanEquals": 0, "Next": "FanOut"}],
+            },
+            "FanOut": {"Type": "Parallel", "Branches": branches, "End": True},
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("length", "failing", "growing"), [(3, False, False), (700, False, False), (40, True, False), (30, False, True)]
+)
+def test_parallel_branches_of_plain_states_give_the_same_history_every_way(
+    length: int, failing: bool, growing: bool
+) -> None:
+    """Branches run as scheduler tasks, their plain states in ``run_plain_states``: past checkpoints
+    (2,100 transitions), a failure in one branch stopping the others, a payload growing past the
+    payload meter's threshold (``run_states`` takes over) and then past the quota."""
+    compiled, general, listened = views(json.dumps(_parallel(length, failing, growing)), {"count": 0, "a": "x" * 600})
+    assert compiled[0] == ("FAILED" if failing or growing else "SUCCEEDED")
+    assert compiled == general
+    assert compiled == listened
+
+
+def test_plain_states_after_a_retried_task_show_no_retry_count() -> None:
+    """A Task's Retry sets the frame's retry count and a plain Pass after it must not show one
+    (``run_plain_states`` clears it once for the whole run of plain states)."""
+    definition = {
+        "StartAt": "Call",
+        "States": {
+            "Call": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "f"},
+                "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1}],
+                "Next": "Seen",
+            },
+            "Seen": {"Type": "Pass", "Parameters": {"context.$": "$$.State", "n": 1}, "Next": "Again"},
+            "Again": {"Type": "Pass", "Parameters": {"context.$": "$$.State", "before.$": "$.context"}, "End": True},
+        },
+    }
+    mocks = {"Call": [{"Throw": {"Error": "Boom", "Cause": "once"}}, {"Return": {"ok": True}}]}
+    compiled, general, listened = views(json.dumps(definition), {}, mocks=mocks)
+    assert compiled[0] == "SUCCEEDED" and "RetryCount" not in compiled[1]["context"]
+    assert compiled == general
+    assert compiled == listened
+
+
+def test_the_plain_state_loop_reads_the_clock_as_now_would() -> None:
+    """``run_plain_states`` reads a ``VirtualClock``'s ``_now`` itself; a subclass's ``now`` is called."""
+    machine = StateMachine.from_json(json.dumps(_loop(50)))
+    read = machine.execute({"n": 0}, name="e", seed=7, clock=VirtualClock(START))
+    _CalledClock.calls = 0
+    called = machine.execute({"n": 0}, name="e", seed=7, clock=_CalledClock(START))
+    assert _CalledClock.calls >= 2 * 101  # two per state
+    assert (read.status, read.output, read.history) == (called.status, called.output, called.history)
 
 
 # -- iterations run directly (``run_plain_states``, a reused frame), against the general path ---------

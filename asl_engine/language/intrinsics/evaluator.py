@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from asl_engine.language.errors import EvaluationError, ExpressionSyntaxError, PathNotFoundError, VariableNotFoundError
 from asl_engine.language.intrinsics.failures import IntrinsicFailure, MissingPathArgument, invalid_arguments
-from asl_engine.language.intrinsics.functions import FUNCTIONS
+from asl_engine.language.intrinsics.functions import FUNCTIONS, arithmetic
 from asl_engine.language.intrinsics.functions.spec import Implementation, IntrinsicFunction
 from asl_engine.language.intrinsics.javalike.jackson import to_json
 from asl_engine.language.intrinsics.parser import parse_intrinsic
@@ -116,6 +116,13 @@ class _Compiler:
             )
             implementation = _always_invalid(function.name)
         arguments = tuple(self.node(argument) for argument in call.arguments)
+        if implementation is arithmetic.math_add:
+            general = _bind(implementation, arguments, call_text)
+            added = _plus_constant(call.arguments, arguments, general) or _sum_of_paths(
+                call.arguments, arguments, general
+            )
+            if added is not None:
+                return added
         return _bind(implementation, arguments, call_text)
 
     def node(self, node: Node) -> Evaluator:
@@ -147,6 +154,64 @@ def _always_invalid(name: str) -> Implementation:
         raise invalid_arguments(name)
 
     return reject
+
+
+def _plus_constant(nodes: tuple[Node, ...], arguments: tuple[Evaluator, ...], general: Evaluator) -> Evaluator | None:
+    """``States.MathAdd`` of a path and an int literal (a counter: ``States.MathAdd($.n, 1)``) as one
+    closure: an int in range is added at once; anything else (a miss, a float, a sum out of range)
+    goes to ``general``, the bound call, which reads the path again (a path read has no effects)
+    and fails or rounds as it always does. None for any other pair of arguments."""
+    if len(nodes) != 2:
+        return None
+    first, second = nodes
+    if isinstance(first, PathArgument) and isinstance(second, Literal):
+        read, constant = arguments[0], second.value
+    elif isinstance(first, Literal) and isinstance(second, PathArgument):
+        read, constant = arguments[1], first.value
+    else:
+        return None
+    bounds = arithmetic.math_add_range(constant)
+    if bounds is None:
+        return None
+    low, high = bounds
+
+    def plus_constant(document: Any, scope: EvaluationScope) -> Any:
+        try:
+            value = read(document, scope)
+        except PathNotFoundError:
+            return general(document, scope)  # raises the miss, worded as every call words it
+        if type(value) is int and low <= value <= high:
+            return value + constant
+        return general(document, scope)
+
+    return plus_constant
+
+
+def _sum_of_paths(nodes: tuple[Node, ...], arguments: tuple[Evaluator, ...], general: Evaluator) -> Evaluator | None:
+    """``States.MathAdd`` of two paths (W3's ``States.MathAdd($.n, $.n)``) as one closure, as
+    ``_plus_constant`` does it: two ints whose sum fits a Java ``int`` are added at once, anything
+    else goes to ``general``. None for any other pair of arguments."""
+    if len(nodes) != 2 or not all(isinstance(node, PathArgument) for node in nodes):
+        return None
+    read_first, read_second = arguments
+
+    def sum_of_paths(document: Any, scope: EvaluationScope) -> Any:
+        try:
+            first, second = read_first(document, scope), read_second(document, scope)
+        except PathNotFoundError:
+            return general(document, scope)  # raises the miss, worded as every call words it
+        if type(first) is int and type(second) is int:
+            total = first + second
+            # INT32_MIN and INT32_MAX written out, as in ``math_add``
+            if (
+                -0x80000000 <= first <= 0x7FFFFFFF
+                and -0x80000000 <= second <= 0x7FFFFFFF
+                and -0x80000000 <= total <= 0x7FFFFFFF
+            ):
+                return total
+        return general(document, scope)
+
+    return sum_of_paths
 
 
 def _bind(implementation: Implementation, arguments: tuple[Evaluator, ...], call_text: str) -> Evaluator:

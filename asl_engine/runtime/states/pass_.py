@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from asl_engine.language.errors import EvaluationError, PathNotFoundError
+from asl_engine.language.jsonpath import CompiledPath
+from asl_engine.language.template import compile_template
 from asl_engine.runtime.dataflow import ABSENT, JsonPathFlow
-from asl_engine.runtime.json_text import object_text_writer
+from asl_engine.runtime.json_text import object_text_writer, shaped_text_writer
 from asl_engine.runtime.states.base import StateNode, Transition, evaluation_guard
 
 if TYPE_CHECKING:
@@ -50,7 +52,9 @@ class PassState(StateNode):
             if writer is not None:
                 self.plain_text = writer
         elif self.specialise and type(flow) is JsonPathFlow and flow.assign is None:
-            self.plain_output = self.output_of  # no variables to assign: run_states exits it
+            # No variables to assign: ``run_plain_states`` exits it. A result placed at ``$.field``
+            # of the input, and nothing else (W1's Pass), is one copy of the input with one key set.
+            self.plain_output = self._placed_step(flow) or self.output_of
 
     def run(self, frame: Frame, raw_input: Any) -> Transition:
         if self.plain:
@@ -72,6 +76,55 @@ class PassState(StateNode):
         self.exit(frame, output, assigned)
         return output, self.next_state
 
+    def _placed_step(self, flow: JsonPathFlow) -> Callable[[Any, Frame], Any] | None:
+        """``output_of`` for a Pass whose only fields after its result are a ``ResultPath`` of one
+        input field (no InputPath, ResultSelector or OutputPath): ``set_at``'s copy of an object
+        with that key set, written out; any other input goes to ``output_of`` (which fails it the
+        data flow's way, after the Parameters). None for every other Pass."""
+        result_path = flow.result_path
+        if (
+            flow.input_path is not ABSENT
+            or flow.result_selector is not None
+            or flow.output_path is not ABSENT
+            or not isinstance(result_path, CompiledPath)
+        ):
+            return None
+        key = result_path.top_field
+        if key is None:
+            return None
+        general = self.output_of
+        if self.has_result:
+            result = self.result
+
+            def place_result(value: Any, frame: Frame) -> Any:
+                if type(value) is not dict:
+                    return general(value, frame)
+                output = value.copy()
+                output[key] = result
+                return output
+
+            return place_result
+        if flow.parameters is None:
+
+            def place_input(value: Any, frame: Frame) -> Any:
+                if type(value) is not dict:
+                    return general(value, frame)
+                output = value.copy()
+                output[key] = value
+                return output
+
+            return place_input
+        build = flow.parameters.evaluate
+
+        def place_parameters(value: Any, frame: Frame) -> Any:
+            if type(value) is not dict:
+                return general(value, frame)
+            output = value.copy()
+            output[key] = build(value, frame)
+            return output
+
+        return place_parameters
+
     def output_of(self, raw_input: Any, frame: Frame) -> Any:
         """The output of a JSONPath Pass without Assign: ``run`` up to ``exit`` (``plain_output``)."""
         flow: JsonPathFlow = self.flow  # type: ignore[assignment]
@@ -92,12 +145,20 @@ def _one_step(parameters: CompiledTemplate | None, output_path: Any) -> Callable
 
 
 def _writer_for(parameters: CompiledTemplate | None) -> Callable[[dict[str, Any]], str] | None:
-    """The text writer of the objects a one- or two-field Parameters template builds (their keys are
-    the template's, in its order; ``object_text_writer``)."""
+    """The text writer of the objects a Parameters template builds (their keys are the template's, in
+    its order): ``object_text_writer`` for one or two fields that all change, ``shaped_text_writer``
+    for constant fields around one or two that change."""
     if parameters is None or type(parameters.source) is not dict:
         return None
-    keys = [key[:-2] if key.endswith(".$") and len(key) > 2 else key for key in parameters.source]
-    return object_text_writer(keys)
+    members = [
+        (key[:-2], False, None)
+        if key.endswith(".$") and len(key) > 2
+        else (key, compile_template(value).constant, value)
+        for key, value in parameters.source.items()
+    ]
+    if not any(constant for _, constant, _ in members):
+        return object_text_writer([key for key, _, _ in members])
+    return shaped_text_writer(members)
 
 
 def _same(value: Any, frame: Frame) -> Any:

@@ -9,7 +9,7 @@ import math
 import re
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from asl_engine.language.errors import EvaluationError, ExpressionSyntaxError, VariableNotFoundError
@@ -104,6 +104,72 @@ def test_math_add_of_ints_agrees_with_its_general_path(first: int, second: int) 
     assert outcome(first, second) == outcome(float(first), float(second))
     if -(2**31) <= first + second < 2**31 and -(2**31) <= first < 2**31 and -(2**31) <= second < 2**31:
         assert outcome(first, second) == first + second
+
+
+_OPERANDS = st.one_of(
+    _INT32_EDGES,
+    st.integers(-(2**33), 2**33),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=3),
+    st.just([1]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_OPERANDS, st.one_of(_INT32_EDGES, st.integers(-5, 5)), st.booleans(), st.booleans())
+@example(2**31 - 1, 1, False, False)  # the sum one past the top
+@example(2**31 - 2, 1, True, False)  # the sum at the top
+@example(-(2**31), -1, False, False)  # one past the bottom
+@example(-(2**31) + 1, -1, True, False)
+@example(2**31, -1, False, False)  # an operand out of range, the sum in it
+@example(2.5, 1, False, False)
+@example(1, 1, False, True)
+def test_a_counter_adds_as_the_general_call_does(value: Any, constant: int, literal_first: bool, missing: bool) -> None:
+    """``States.MathAdd`` of a path and an int literal is one closure (the evaluator's
+    ``_plus_constant``); two paths take the general call. The same sum, or the same error (the
+    calls' texts aside)."""
+    document = {} if missing else {"x": value}
+    fast = f"States.MathAdd({constant}, $.x)" if literal_first else f"States.MathAdd($.x, {constant})"
+    general = "States.MathAdd($.c, $.x)" if literal_first else "States.MathAdd($.x, $.c)"
+
+    def outcome(text: str, values: dict[str, Any]) -> Any:
+        try:
+            return run(text, values)
+        except EvaluationError as error:
+            return (
+                error.error,
+                error.message.replace(text, "<call>").replace(json.dumps(values, separators=(",", ":")), "<input>"),
+            )
+
+    assert outcome(fast, document) == outcome(general, {**document, "c": constant})
+
+
+@settings(max_examples=400, deadline=None)
+@given(_OPERANDS, _OPERANDS, st.booleans())
+@example(2**31 - 1, 1, False)
+@example(-(2**31), -1, False)
+@example(2**31, -1, False)
+@example(1, 2.5, False)
+@example(1, 1, True)
+def test_a_sum_of_two_paths_adds_as_the_general_call_does(first: Any, second: Any, missing: bool) -> None:
+    """``States.MathAdd`` of two paths is one closure (``_sum_of_paths``); a path and a nested call
+    take the general call. The same sum, or the same error (the calls' texts aside)."""
+    document = {"a": first} if missing else {"a": first, "b": second}
+
+    def outcome(text: str) -> Any:
+        try:
+            return run(text, document)
+        except EvaluationError as error:
+            return (error.error, error.message.replace(text, "<call>"))
+
+    fast = "States.MathAdd($.a, $.b)"
+    general = "States.MathAdd($.a, States.ArrayGetItem(States.Array($.b), 0))"
+    if missing:
+        assert outcome(fast)[0] == "States.Runtime" and "'$.b' could not be found" in outcome(fast)[1]
+        return
+    assert outcome(fast) == outcome(general)
 
 
 TOKENS = st.sampled_from(

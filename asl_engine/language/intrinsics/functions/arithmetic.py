@@ -35,6 +35,15 @@ def math_add(arguments: Sequence[Any], scope: EvaluationScope) -> int:
     return total
 
 
+def math_add_range(constant: Any) -> tuple[int, int] | None:
+    """For ``States.MathAdd`` of a value and the literal ``constant``: the ints ``low..high`` for
+    which the result is simply ``value + constant`` (both operands and the sum fit a Java ``int``),
+    or None when ``constant`` is not such an int (the general path decides)."""
+    if type(constant) is not int or not INT32_MIN <= constant <= INT32_MAX:
+        return None
+    return max(INT32_MIN, INT32_MIN - constant), min(INT32_MAX, INT32_MAX - constant)
+
+
 def math_random(arguments: Sequence[Any], scope: EvaluationScope) -> int:
     """An integer in ``[start, end)``; bounds truncated (observed: ``(1.6, 5.4)`` can give 1).
 
