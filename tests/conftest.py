@@ -5,8 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from asl_engine import StateMachine
+
+# Property tests are deterministic (the same examples on every run, so a failure reproduces) and have
+# no wall-clock deadline: on a loaded CI machine Hypothesis's default 200 ms per example failed tests
+# whose code was fine. A test may still ask for more examples or its own settings.
+settings.register_profile("asl-engine", deadline=None, derandomize=True)
+settings.load_profile("asl-engine")
 
 
 def machine(states: dict[str, Any], start: str | None = None, **top: Any) -> StateMachine:
