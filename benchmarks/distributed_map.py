@@ -269,7 +269,8 @@ class _SteadyState:
     importing Dask, the fork server, the probe) and the tail drop out, and each process's event-loop
     thread is told from the thread running the children. A thread is named by its role and, in the
     driver, its Python thread's name (the execution, Dask's client loop...); in other processes
-    ``main`` is the process's first thread (a Dask worker's event loop), ``other`` the rest.
+    ``main`` is the process's first thread (a Dask worker's event loop), ``busiest`` the busiest of
+    the others (a Dask worker's task thread) and ``rest`` the rest.
     """
 
     def __init__(self, rows: int) -> None:
@@ -291,7 +292,7 @@ class _SteadyState:
                         continue  # the samplers
                     label = _thread_label(names.get(tid, "other"))
                 else:
-                    label = "main" if tid == pid else "other"
+                    label = "main" if tid == pid else f"{_THREAD}{pid}:{tid}"
                 key = f"{role}/{label}"
                 totals[key] = totals.get(key, 0.0) + seconds
         self._samples.append((time.perf_counter(), ended, totals))
@@ -322,7 +323,8 @@ class _SteadyState:
         if start is None or end is None or end[1] <= start[1]:
             return {}
         items = end[1] - start[1]
-        by_thread = {key: (seconds - start[2].get(key, 0.0)) / items * 1e6 for key, seconds in sorted(end[2].items())}
+        each = {key: (seconds - start[2].get(key, 0.0)) / items * 1e6 for key, seconds in sorted(end[2].items())}
+        by_thread = _busiest_and_rest(each)
         by_role: dict[str, float] = {}
         for key, value in by_thread.items():
             role = key.partition("/")[0]
@@ -334,6 +336,29 @@ class _SteadyState:
             "cpu_us_per_item_by_role": by_role,
             "cpu_us_per_item_by_thread": by_thread,
         }
+
+
+_THREAD = "thread "
+
+
+def _busiest_and_rest(each: dict[str, float]) -> dict[str, float]:
+    """Other processes' threads besides ``main`` as ``busiest`` (each process's busiest one: a Dask
+    worker's task thread) and ``rest``, summed by role."""
+    busiest: dict[str, tuple[float, str]] = {}
+    for key, value in each.items():
+        role, _, label = key.partition("/")
+        if label.startswith(_THREAD):
+            process = f"{role}/{label.removeprefix(_THREAD).partition(':')[0]}"
+            if value > busiest.get(process, (-1.0, ""))[0]:
+                busiest[process] = (value, key)
+    top = {key for _, key in busiest.values()}
+    merged: dict[str, float] = {}
+    for key, value in each.items():
+        role, _, label = key.partition("/")
+        if label.startswith(_THREAD):
+            key = f"{role}/{'busiest' if key in top else 'rest'}"
+        merged[key] = merged.get(key, 0.0) + value
+    return merged
 
 
 def _thread_label(name: str) -> str:

@@ -38,6 +38,13 @@ def test_the_steady_state_is_the_cpu_between_a_fifth_and_nine_tenths_of_the_chil
     assert distributed_map._SteadyState(1000).result() == {}
 
 
+def test_other_processes_threads_are_the_busiest_and_the_rest() -> None:
+    each = {"worker/main": 5.0, "worker/thread 7:8": 900.0, "worker/thread 7:9": 3.0, "worker/thread 10:11": 2.0}
+    each |= {"worker/thread 10:12": 800.0, "driver/execution": 20.0}
+    merged = distributed_map._busiest_and_rest(each)
+    assert merged == {"worker/main": 5.0, "worker/busiest": 1700.0, "worker/rest": 5.0, "driver/execution": 20.0}
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
 def test_a_steady_state_sample_reads_each_thread_of_the_driver_but_the_samplers() -> None:
     started, finish = threading.Event(), threading.Event()
