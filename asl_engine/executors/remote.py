@@ -20,14 +20,13 @@ from asl_engine.executors.job import WorkerJob, describe_items, executor_failure
 from asl_engine.runtime.map_run.driver import DISTRIBUTED_CONCURRENCY_CAP
 from asl_engine.runtime.map_run.executor import ChildReport, ChildWork, MapJob, ReportInbox
 
-DEFAULT_BATCH_SIZE = 100
-"""Children per task in a process pool when not configured: with ~1 ms of work a child, a task's
-scheduling costs about 1% of its run; fewer when there are few children for the workers (see
-``batch_size_for``)."""
-DASK_BATCH_SIZE = 1000
-"""Children per Dask task when not configured: a task costs Dask's scheduler, the client and the
-worker a few milliseconds of CPU between them (its graph, its transitions, the messages about it),
-ten times a pool's, so tasks are ten times larger (docs/scaling.md, "Batches")."""
+DEFAULT_BATCH_SIZE = 1000
+"""Children per task when not configured, in a process pool as on Dask: a task costs a Dask scheduler,
+client and worker a few milliseconds of CPU between them (its graph, its transitions, the messages
+about it), and a pool's driver about 1.1 ms (the pool's queues, pipes and threads, the reports taken
+on the execution's thread), 11 µs per child in tasks of 100; fewer when there are few children for
+the workers (see ``batch_size_for``), and the Map Run's last children in smaller tasks
+(docs/scaling.md, "Batches")."""
 DEFAULT_RETRIES = 3
 """Times a batch may lose its worker (the worker process died) before the Map Run fails."""
 
