@@ -21,7 +21,10 @@ Two measurements, each in a fresh Python process (its peak RSS is the driver's: 
    fork server) with the speed-up those CPU times imply on idle cores (in-process CPU per item over
    the run's CPU per item spread over the cores), and the load average before and after each run
    (other processes on the cores skew every wall-clock number). ``--loops`` fixes the work's loop
-   count instead of calibrating it, so that runs made at different times compare.
+   count instead of calibrating it, so that runs made at different times compare. Then the **steady
+   state**: the CPU per item of every thread of every process between the moments a fifth and nine
+   tenths of the children had ended (``/proc``, Linux), so start-up and the tail drop out and each
+   process's event loop is told from the thread running the children.
 
 The results are written after each measurement (``--json`` and ``--out``), so a long run that is
 stopped or fails part-way leaves the numbers it has.
@@ -145,7 +148,7 @@ def make_project(directory: Path, rows: int, handler: str, loops: int) -> Path:
 # -- one run, in a fresh process ------------------------------------------------------------------------
 
 
-def run_once(project: Path, executor: str, history: bool) -> dict[str, Any]:
+def run_once(project: Path, executor: str, history: bool, rows: int = 0) -> dict[str, Any]:
     """Run the machine once in this process; what a fresh process reports to the benchmark."""
     from asl_engine import StateMachine
     from asl_engine.runtime.clock import VirtualClock
@@ -156,12 +159,19 @@ def run_once(project: Path, executor: str, history: bool) -> dict[str, Any]:
     base = _rss_mb()
     load_before = _load_average()
     others = _OtherProcesses()
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu, sampling = time.perf_counter(), time.process_time(), time.thread_time()
+    steady = _SteadyState(rows)
     try:
-        execution = machine.execute({}, resources=resources, executor=executor, history=history, clock=VirtualClock())
+        handle = machine.start({}, resources=resources, executor=executor, history=history, clock=VirtualClock())
+        while not handle.done():  # this thread only samples: the execution runs on the handle's
+            progress = handle.map_run_progress("Fanout")
+            steady.sample(progress.ended if progress is not None else 0, others.pids())
+            time.sleep(STEADY_SAMPLE_SECONDS)
+        execution = handle.wait()
     finally:
         workers_cpu, by_role = others.stop()
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu - others.own_cpu
+    sampler_cpu = others.own_cpu + time.thread_time() - sampling
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu - sampler_cpu
     return {
         "status": execution.status,
         "error": execution.error,
@@ -173,7 +183,8 @@ def run_once(project: Path, executor: str, history: bool) -> dict[str, Any]:
         "rss_peak_mb": _rss_peak_mb(),
         "workers_cpu_s": workers_cpu,
         "cpu_s_by_role": by_role,
-        "sampler_cpu_s": others.own_cpu,
+        "sampler_cpu_s": sampler_cpu,
+        "steady": steady.result(),
         "load_before": load_before,
         "load_after": _load_average(),
     }
@@ -191,7 +202,7 @@ class _OtherProcesses:
         self._roles: dict[int, str] = {}
         self.own_cpu = 0.0
         self._done = threading.Event()
-        self._thread = threading.Thread(target=self._sample_until_done, daemon=True)
+        self._thread = threading.Thread(target=self._sample_until_done, name=SAMPLER_THREAD, daemon=True)
         self._thread.start()
 
     def _sample_until_done(self) -> None:
@@ -228,6 +239,10 @@ class _OtherProcesses:
             if self._done.wait(0.2):
                 return
 
+    def pids(self) -> dict[int, str]:
+        """The descendants found so far, with their roles."""
+        return dict(self._roles)
+
     def stop(self) -> tuple[float, dict[str, float]]:
         """The descendants' CPU seconds in all, and by role."""
         self._done.set()
@@ -237,6 +252,120 @@ class _OtherProcesses:
             role = self._roles.get(pid, "other")
             by_role[role] = by_role.get(role, 0.0) + seconds
         return sum(self._seen.values()), by_role
+
+
+SAMPLER_THREAD = "benchmark-sampler"
+STEADY_SAMPLE_SECONDS = 0.5
+STEADY_WINDOW = (0.2, 0.9)
+"""The steady state: from the sample where a fifth of the children have ended to the last one before
+nine tenths have (start-up, the first batches and the last ones left out)."""
+
+
+class _SteadyState:
+    """CPU per item of every thread of the driver and its descendants in the run's steady state.
+
+    Read from ``/proc/PID/task/TID/stat`` (Linux; empty elsewhere) every ``STEADY_SAMPLE_SECONDS``
+    with the children ended so far, then differenced over ``STEADY_WINDOW``: start-up (five processes
+    importing Dask, the fork server, the probe) and the tail drop out, and each process's event-loop
+    thread is told from the thread running the children. A thread is named by its role and, in the
+    driver, its Python thread's name (the execution, Dask's client loop...); in other processes
+    ``main`` is the process's first thread (a Dask worker's event loop), ``busiest`` the busiest of
+    the others (a Dask worker's task thread) and ``rest`` the rest.
+    """
+
+    def __init__(self, rows: int) -> None:
+        self._rows = rows
+        self._samples: list[tuple[float, int, dict[str, float]]] = []
+        self._tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def sample(self, ended: int, pids: dict[int, str]) -> None:
+        import threading
+
+        me = os.getpid()
+        names = {thread.native_id: thread.name for thread in threading.enumerate()}
+        main = threading.main_thread().native_id
+        totals: dict[str, float] = {}
+        for pid, role in [(me, "driver"), *pids.items()]:
+            for tid, seconds in self._threads(pid):
+                if pid == me:
+                    if tid == main or names.get(tid) == SAMPLER_THREAD:
+                        continue  # the samplers
+                    label = _thread_label(names.get(tid, "other"))
+                else:
+                    label = "main" if tid == pid else f"{_THREAD}{pid}:{tid}"
+                key = f"{role}/{label}"
+                totals[key] = totals.get(key, 0.0) + seconds
+        self._samples.append((time.perf_counter(), ended, totals))
+
+    def _threads(self, pid: int) -> list[tuple[int, float]]:
+        found = []
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            return []
+        for tid in tids:
+            try:
+                fields = Path(f"/proc/{pid}/task/{tid}/stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            found.append((int(tid), (int(fields[11]) + int(fields[12])) / self._tick))
+        return found
+
+    def result(self) -> dict[str, Any]:
+        """Items, seconds and CPU µs per item by role and by thread over the window (empty if too short)."""
+        if not self._samples:
+            return {}
+        last = self._samples[-1][1]
+        total = self._rows or last
+        low, high = (fraction * total for fraction in STEADY_WINDOW)
+        start = next((sample for sample in self._samples if sample[1] >= low), None)
+        end = next((sample for sample in reversed(self._samples) if sample[1] <= high), None)
+        if start is None or end is None or end[1] <= start[1]:
+            return {}
+        items = end[1] - start[1]
+        each = {key: (seconds - start[2].get(key, 0.0)) / items * 1e6 for key, seconds in sorted(end[2].items())}
+        by_thread = _busiest_and_rest(each)
+        by_role: dict[str, float] = {}
+        for key, value in by_thread.items():
+            role = key.partition("/")[0]
+            by_role[role] = by_role.get(role, 0.0) + value
+        return {
+            "items": items,
+            "seconds": end[0] - start[0],
+            "items_per_s": items / (end[0] - start[0]),
+            "cpu_us_per_item_by_role": by_role,
+            "cpu_us_per_item_by_thread": by_thread,
+        }
+
+
+_THREAD = "thread "
+
+
+def _busiest_and_rest(each: dict[str, float]) -> dict[str, float]:
+    """Other processes' threads besides ``main`` as ``busiest`` (each process's busiest one: a Dask
+    worker's task thread) and ``rest``, summed by role."""
+    busiest: dict[str, tuple[float, str]] = {}
+    for key, value in each.items():
+        role, _, label = key.partition("/")
+        if label.startswith(_THREAD):
+            process = f"{role}/{label.removeprefix(_THREAD).partition(':')[0]}"
+            if value > busiest.get(process, (-1.0, ""))[0]:
+                busiest[process] = (value, key)
+    top = {key for _, key in busiest.values()}
+    merged: dict[str, float] = {}
+    for key, value in each.items():
+        role, _, label = key.partition("/")
+        if label.startswith(_THREAD):
+            key = f"{role}/{'busiest' if key in top else 'rest'}"
+        merged[key] = merged.get(key, 0.0) + value
+    return merged
+
+
+def _thread_label(name: str) -> str:
+    """A driver thread's Python name without its numbers (``asl-execution-<name>``: ``execution``)."""
+    if name.startswith("asl-execution-"):
+        return "execution"
+    return "".join(character for character in name if not character.isdigit()).strip(" -_()") or "other"
 
 
 def _role(process: Any, driver: int, roles: dict[int, str]) -> str:
@@ -281,9 +410,10 @@ def _status_kb(field: str) -> float:
     return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
-def measure(project: Path, executor: str, history: bool) -> dict[str, Any]:
+def measure(project: Path, executor: str, history: bool, rows: int = 0) -> dict[str, Any]:
     """``run_once`` in a fresh process (the driver's memory is its own)."""
     command = [sys.executable, "-m", "benchmarks.distributed_map", "--run-once", str(project), "--executor", executor]
+    command += ["--rows", str(rows)]
     if history:
         command.append("--history")
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -339,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--executor", default="in-process", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.run_once:
-        print(json.dumps(run_once(Path(options.run_once), options.executor, options.history)), flush=True)
+        print(json.dumps(run_once(Path(options.run_once), options.executor, options.history, options.rows)), flush=True)
         return 0
 
     report: dict[str, Any] = {"machine": describe(), "rows": options.rows, "history": options.history, "runs": {}}
@@ -352,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if options.trivial_rows:
             project = make_project(work / "trivial", options.trivial_rows, "trivial", 0)
-            trivial = measure(project, "in-process", options.history)
+            trivial = measure(project, "in-process", options.history, options.trivial_rows)
             check_results(project, trivial["manifest"], options.trivial_rows, None)
             per_item = trivial["cpu_s"] / options.trivial_rows * 1e6
             report["trivial"] = {**trivial, "rows": options.trivial_rows, "cpu_us_per_item": per_item}
@@ -374,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
         runs: dict[str, dict[str, Any]] = report["runs"]
         for executor in [name for name in options.executors.split(",") if name]:
             project = make_project(work / executor.replace(":", "-"), options.rows, "work", loops)
-            result = measure(project, executor, options.history)
+            result = measure(project, executor, options.history, options.rows)
             check_results(project, result["manifest"], options.rows, loops)
             _derive(result, options.rows, executor, runs.get("in-process"))
             runs[executor] = result
@@ -392,6 +522,8 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             print(f"               {_roles_line(result)}", flush=True)
+            if result.get("steady"):
+                print(f"               {_steady_line(result)}", flush=True)
             save()
         _print_targets(runs)
         save()
@@ -434,6 +566,17 @@ def _roles_line(result: dict[str, Any]) -> str:
     text = ", ".join(f"{role} {value:,.0f}" for role, value in roles.items())
     implied = result.get("cpu_implied_speedup")
     return f"CPU µs/item: {text}" + (f"; implied on idle cores {implied:.2f}x" if implied is not None else "")
+
+
+def _steady_line(result: dict[str, Any]) -> str:
+    """The steady state's rate and CPU per item by role, each role's threads in brackets."""
+    steady = result["steady"]
+    threads = steady["cpu_us_per_item_by_thread"]
+    parts = []
+    for role, value in steady["cpu_us_per_item_by_role"].items():
+        inside = [f"{key.partition('/')[2]} {us:,.0f}" for key, us in threads.items() if key.startswith(role + "/")]
+        parts.append(f"{role} {value:,.0f} ({', '.join(inside)})")
+    return f"steady state ({steady['items']:,} items, {steady['items_per_s']:,.0f}/s): CPU µs/item: " + "; ".join(parts)
 
 
 def _load(result: dict[str, Any]) -> str:
@@ -480,6 +623,7 @@ def _markdown(report: dict[str, Any]) -> str:
             )
         lines += ["", "CPU per item by process, and the speed-up it implies on idle cores:", ""]
         lines += [f"- {executor}: {_roles_line(result)}" for executor, result in runs.items()]
+        lines += [f"- {executor}: {_steady_line(result)}" for executor, result in runs.items() if result.get("steady")]
     return "\n".join(lines) + "\n"
 
 

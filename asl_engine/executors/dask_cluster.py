@@ -25,7 +25,7 @@ from typing import Any
 from asl_engine.errors import ConfigurationError, StatesError
 from asl_engine.executors.dask_task import run_packed
 from asl_engine.executors.job import WorkerSetupError, describe_items, executor_failure, probe_packed
-from asl_engine.executors.remote import DASK_BATCH_SIZE, DEFAULT_RETRIES, Batch, RemoteSession
+from asl_engine.executors.remote import DEFAULT_RETRIES, Batch, RemoteSession
 from asl_engine.executors.upload import project_upload
 from asl_engine.executors.wire import pack_works, unpack_reports
 from asl_engine.runtime.map_run.executor import ExecutorSession, MapJob, ReportInbox
@@ -61,8 +61,6 @@ class DaskExecutor:
 
 
 class DaskSession(RemoteSession):
-    default_batch_size = DASK_BATCH_SIZE
-
     def __init__(self, executor: DaskExecutor, job: MapJob, inbox: ReportInbox) -> None:
         super().__init__(job, inbox, batch_size=executor.batch_size, retries=executor.retries)
         # Dask is typed loosely, and imported only here (the [dask] extra).

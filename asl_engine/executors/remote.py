@@ -20,14 +20,13 @@ from asl_engine.executors.job import WorkerJob, describe_items, executor_failure
 from asl_engine.runtime.map_run.driver import DISTRIBUTED_CONCURRENCY_CAP
 from asl_engine.runtime.map_run.executor import ChildReport, ChildWork, MapJob, ReportInbox
 
-DEFAULT_BATCH_SIZE = 100
-"""Children per task in a process pool when not configured: with ~1 ms of work a child, a task's
-scheduling costs about 1% of its run; fewer when there are few children for the workers (see
-``batch_size_for``)."""
-DASK_BATCH_SIZE = 1000
-"""Children per Dask task when not configured: a task costs Dask's scheduler, the client and the
-worker a few milliseconds of CPU between them (its graph, its transitions, the messages about it),
-ten times a pool's, so tasks are ten times larger (docs/scaling.md, "Batches")."""
+DEFAULT_BATCH_SIZE = 1000
+"""Children per task when not configured, in a process pool as on Dask: a task costs a Dask scheduler,
+client and worker a few milliseconds of CPU between them (its graph, its transitions, the messages
+about it), and a pool's driver about 1.1 ms (the pool's queues, pipes and threads, the reports taken
+on the execution's thread), 11 µs per child in tasks of 100; fewer when there are few children for
+the workers (see ``batch_size_for``), and the Map Run's last children in smaller tasks
+(docs/scaling.md, "Batches")."""
 DEFAULT_RETRIES = 3
 """Times a batch may lose its worker (the worker process died) before the Map Run fails."""
 
@@ -78,6 +77,9 @@ class RemoteSession:
         self._configured = batch_size is not None
         self._retries = retries
         self._outstanding: dict[int, Batch] = {}
+        self._held: list[ChildWork] = []
+        """Children handed over but not sent yet: the remainder of a ``submit`` too small for a full
+        task, kept while the workers have enough to do (see ``submit``)."""
         self._lock = threading.Lock()
         try:
             self._worker_job: WorkerJob = worker_job(job)
@@ -114,11 +116,31 @@ class RemoteSession:
             at_once = self._children_at_once(len(works))
             self._batch_size = batch_size_for(at_once, self.workers, None, self.default_batch_size)
         size = self._batch_size
+        held = self._held
+        held.extend(works)
         map_run = self._job.map_run
-        if not self._configured and map_run.total is not None and map_run.started >= map_run.total:
-            # The Map Run's last children: in smaller tasks, so that the workers finish at about the same time.
-            size = batch_size_for(len(works), self.workers, None, size)
-        for part in split_evenly(works, size):
+        if map_run.total is not None and map_run.started >= map_run.total:
+            # The Map Run's last children: all of them now, in smaller tasks (unless configured), so
+            # that the workers finish at about the same time.
+            if not self._configured:
+                size = batch_size_for(len(held), self.workers, None, size)
+            self._send_held(size)
+        elif len(self._outstanding) < self._busy_enough:
+            self._send_held(size)  # the workers may run out of work: everything goes now
+        else:
+            while len(held) >= size:  # full tasks only; the rest waits for the next children
+                self._launch(Batch(held[:size]))
+                del held[:size]
+
+    @property
+    def _busy_enough(self) -> int:
+        """Tasks out at which every worker has one running and one waiting: below it, children the
+        session holds back (``_held``) go out at once, however few."""
+        return 2 * self.workers
+
+    def _send_held(self, size: int) -> None:
+        held, self._held = self._held, []
+        for part in split_evenly(held, size):
             self._launch(Batch(part))
 
     def _children_at_once(self, submitted: int) -> int:
@@ -135,6 +157,7 @@ class RemoteSession:
         return max(submitted, min(limit, total if total is not None else limit))
 
     async def cancel(self, reason: BaseException | None) -> list[ChildReport]:
+        self._held.clear()  # never sent: the Map Run counts them aborted, without a history
         self._cancel_remote()
         for batch in list(self._outstanding.values()):
             self._release(batch)
@@ -142,6 +165,7 @@ class RemoteSession:
         return []
 
     def close(self) -> None:
+        self._held.clear()
         for batch in list(self._outstanding.values()):
             self._release(batch)
         self._outstanding.clear()
@@ -174,8 +198,11 @@ class RemoteSession:
             failure = self._lost(batch, outcome)
             if failure is not None:
                 self._inbox.fail(failure)
-            return
-        self._inbox.put(outcome)
+                return
+        else:
+            self._inbox.put(outcome)
+        if self._held and len(self._outstanding) < self._busy_enough and self._batch_size is not None:
+            self._send_held(self._batch_size)
 
     def _resend(self, batch: Batch) -> None:
         """Send ``batch``'s children again (its worker died), as a new batch."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -22,3 +24,48 @@ def test_rows_zero_measures_the_fixed_cost_alone(tmp_path: Path, capsys: pytest.
     assert report["trivial"]["status"] == "SUCCEEDED"
     assert report["runs"] == {}
     assert "loops" not in report
+
+
+def test_the_steady_state_is_the_cpu_between_a_fifth_and_nine_tenths_of_the_children() -> None:
+    steady = distributed_map._SteadyState(1000)
+    for seconds, ended, cpu in [(0.0, 0, 5.0), (1.0, 150, 6.0), (2.0, 250, 6.5), (3.0, 850, 7.7), (4.0, 950, 9.0)]:
+        steady._samples.append((seconds, ended, {"driver/execution": cpu / 2, "worker/other": cpu}))
+    result = steady.result()
+    assert result["items"] == 600  # from the sample at 250 to the one at 850: start-up and tail left out
+    assert result["seconds"] == 1.0
+    assert round(result["cpu_us_per_item_by_thread"]["worker/other"]) == 2000  # 1.2 s over 600 children
+    assert round(result["cpu_us_per_item_by_role"]["driver"]) == 1000
+    assert distributed_map._SteadyState(1000).result() == {}
+
+
+def test_other_processes_threads_are_the_busiest_and_the_rest() -> None:
+    each = {"worker/main": 5.0, "worker/thread 7:8": 900.0, "worker/thread 7:9": 3.0, "worker/thread 10:11": 2.0}
+    each |= {"worker/thread 10:12": 800.0, "driver/execution": 20.0}
+    merged = distributed_map._busiest_and_rest(each)
+    assert merged == {"worker/main": 5.0, "worker/busiest": 1700.0, "worker/rest": 5.0, "driver/execution": 20.0}
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+def test_a_steady_state_sample_reads_each_thread_of_the_driver_but_the_samplers() -> None:
+    started, finish = threading.Event(), threading.Event()
+
+    def burn() -> None:
+        deadline = time.thread_time() + 0.05
+        while time.thread_time() < deadline:
+            pass
+        started.set()
+        finish.wait()
+
+    burner = threading.Thread(target=burn, name="burner")
+    burner.start()
+    try:
+        started.wait()
+        steady = distributed_map._SteadyState(10)
+        steady.sample(3, {})
+    finally:
+        finish.set()
+        burner.join()
+    _, ended, totals = steady._samples[0]
+    assert ended == 3
+    assert totals["driver/burner"] >= 0.03  # clock ticks of 10 ms
+    assert not any("MainThread" in key for key in totals)  # the thread that samples

@@ -65,6 +65,10 @@ def dask_cluster() -> Iterator[DaskCluster]:
         "PYTHONPATH": os.pathsep.join([str(CHECKOUT), os.environ.get("PYTHONPATH", "")]),
         # A batch whose worker dies twice is given up (KilledWorker): quick for the test that kills always.
         "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "1",
+        # A worker holds only the task it runs (by default up to 1.1 per thread, rounded up: two), so a
+        # worker's death counts against the batch that killed it alone, never a batch queued behind it
+        # (which Dask would also give up after two deaths, and the Map Run would name).
+        "DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION": "1.0",
     }
     common = ["--no-dashboard"]
     processes = [

@@ -84,3 +84,15 @@ def test_a_configured_batch_size_is_kept(tmp_path: Path) -> None:
     executor = RecordingExecutor(batch_size=7)
     _run(tmp_path, 30, executor)
     assert max(executor.sizes) <= 7
+
+
+def test_once_the_workers_have_enough_the_rest_of_a_chunk_waits_for_a_full_task(tmp_path: Path) -> None:
+    executor = RecordingExecutor()
+    _run(tmp_path, 8000, executor)
+    # Chunks of 1,024 as two tasks of 512 while fewer than two tasks per worker are out; then only full
+    # tasks of 1,000 (the rest of each chunk held back, not sent as a task of 24), and the last children
+    # (952: the 24s held back and the last chunk) in eight smaller tasks.
+    assert executor.sizes == [512, 512, 512, 512, *[1000] * 5, *[119] * 8]
+    limited = RecordingExecutor()
+    _run(tmp_path / "limited", 12000, limited, MaxConcurrency=4000)  # held children go out as tasks end
+    assert max(limited.sizes) == 500
