@@ -34,11 +34,12 @@ from hypothesis import strategies as st
 
 from asl_engine import StateMachine, VirtualClock
 from asl_engine.runtime.loading import LOAD_CACHE
+from asl_engine.runtime.scheduler import Scheduler
 from asl_engine.runtime.states.choice import ChoiceState
 from asl_engine.runtime.states.map_ import MapState
 from asl_engine.runtime.states.pass_ import PassState
 from tests import recorded
-from tests.runtime.test_map_direct_path import run_both
+from tests.runtime.test_map_direct_path import beside_a_pass_chain, run_both
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -439,6 +440,22 @@ _PLAIN_PROCESSORS: dict[str, dict[str, Any]] = {
             "Fine": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($, 1)"}, "End": True},
         },
     },
+    "interleaved": {  # items 0-4 end in the direct loop, 5-8 in ``run_states`` (Assign), 9 fails in the loop
+        "StartAt": "Route",
+        "States": {
+            "Route": {
+                "Type": "Choice",
+                "Choices": [
+                    {"Variable": "$", "NumericEquals": 9, "Next": "Missing"},
+                    {"Variable": "$", "NumericGreaterThanEquals": 5, "Next": "Assigning"},
+                ],
+                "Default": "Plain",
+            },
+            "Plain": {"Type": "Pass", "Parameters": {"n.$": "$"}, "End": True},
+            "Assigning": {"Type": "Pass", "Assign": {"seen.$": "$"}, "End": True},
+            "Missing": {"Type": "Pass", "Parameters": {"x.$": "$.missing"}, "End": True},
+        },
+    },
     "large": {  # the item's text grows past the payload meter's threshold, then past the quota
         "StartAt": "Twice",
         "States": {
@@ -454,6 +471,8 @@ _PLAIN_ITEMS: dict[str, Any] = {
     "context": list(range(5)),
     "mixed": list(range(9)),
     "failing": list(range(9)),
+    # ended in the direct loop and by ``run_one`` in turn, in every order, then a failure among them
+    "interleaved": [0, 5, 1, 6, 7, 2, 3, 8, 4, 0, 9, 1, 5, 2, 6],
     "large": ["x" * 5_000, "y" * 9_000, "z", "w" * 70_000],
 }
 
@@ -493,7 +512,7 @@ def test_iterations_run_directly_give_the_same_history_every_way(processor: str,
         definition["States"]["Each"]["Next"] = definition["States"]["Each"].pop("End") and "Caught"
         definition["States"]["Caught"] = {"Type": "Pass", "End": True}
     items = _PLAIN_ITEMS[processor]
-    if fields == "selected" and processor in ("large", "failing", "mixed"):
+    if fields == "selected" and processor in ("large", "failing", "mixed", "interleaved"):
         return  # their states read the item itself
     text = json.dumps(definition)
     compiled, general, listened = views(text, items, "EXPRESS")
@@ -503,6 +522,48 @@ def test_iterations_run_directly_give_the_same_history_every_way(processor: str,
     assert direct == tasks
     if processor == "large":
         assert compiled[2] == "States.DataLimitExceeded" or fields == "caught"
+
+
+@pytest.mark.parametrize("length", [0, 3, 20])
+@pytest.mark.parametrize("concurrency", [0, 1, 2])
+def test_iterations_ended_two_ways_beside_a_branch_give_the_same_history(concurrency: int, length: int) -> None:
+    """Iterations ended in the direct loop (handed over from its own list) and by ``run_one`` (from
+    ``ended``), with a sibling branch becoming ready between them: those ended in the loop go back to
+    ``ended``, ahead of the others, when the rest become tasks."""
+    for fields in ("bare", "tolerated"):
+        definition = _plain_map("interleaved", concurrency, **_MAP_FIELDS[fields])
+        direct, tasks = run_both(beside_a_pass_chain(definition["States"]["Each"], length), _PLAIN_ITEMS["interleaved"])
+        assert direct == tasks
+
+
+@pytest.mark.parametrize("after", [1, 2, 3, 6, 9])
+@pytest.mark.parametrize("concurrency", [0, 2])
+def test_iterations_ended_in_the_loop_are_handed_over_when_the_rest_become_tasks(
+    concurrency: int, after: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scheduler says once (twice in a row) that something else is ready, after ``after``
+    iterations: the rest become tasks, and those the direct loop ended itself go back to ``ended``
+    ahead of those ``run_one`` put there. As compiled and on the general path (every iteration by
+    ``run_one``), with the same answers from the scheduler, the histories are the same."""
+    text = json.dumps(_plain_map("interleaved", concurrency, **_MAP_FIELDS["tolerated"]))
+    machine = StateMachine.from_json(text, machine_type="EXPRESS")
+    with general_path():
+        general = StateMachine.from_json(text, machine_type="EXPRESS")
+    ready = Scheduler.nothing_else_ready
+    calls = [0]
+
+    def busy_once(scheduler: Scheduler) -> bool:
+        calls[0] += 1
+        return calls[0] not in (after + 1, after + 2) and ready(scheduler)
+
+    monkeypatch.setattr(Scheduler, "nothing_else_ready", busy_once)
+    runs = []
+    for each in (machine, general):
+        calls[0] = 0
+        run = each.execute(_PLAIN_ITEMS["interleaved"], name="e", seed=7, clock=VirtualClock(START))
+        assert calls[0] >= after + 2  # the signal was given
+        runs.append((run.status, run.output, run.error, run.cause, run.history))
+    assert runs[0] == runs[1]
 
 
 def test_a_jsonata_map_gives_the_same_history_every_way() -> None:

@@ -296,6 +296,10 @@ class InlineIterations:
         virtual = run.clock if type(run.clock) is VirtualClock else None
         """``VirtualClock.now`` returns its ``_now``: read here where ``now()`` would be called, without the call."""
         start_at = scope.start_at
+        succeeded: list[tuple[int, int]] = []
+        """Iterations whose plain states ended them, not handed over yet, in the order they ended, as
+        (index, last event id), their outputs already in ``results``: ``ended`` without an outcome
+        tuple per item. Only while ``ended`` is empty; one ended behind any in ``ended`` goes there."""
         while True:
             while waiting and nothing_else_ready():  # ``run_waiting``, written out
                 index, begun = waiting.popleft()
@@ -380,22 +384,29 @@ class InlineIterations:
                         run.transitions += (last_id - first_id) // 2
                         history.last_id = child.last_event_id = last_id
                     if state is None:
-                        ended.append((index, (value, last_id)))
+                        if ended:  # behind an iteration ``run_one`` ended: in the order they ended
+                            ended.append((index, (value, last_id)))
+                        else:
+                            results[index] = value
+                            succeeded.append((index, last_id))
                         continue
                     child.last_output, child.last_output_text = value, text
                 if runner.run_one(index, child, value, state):
                     child = None  # the paused iteration goes on in it
             if waiting:  # something else is ready: ``run_waiting`` makes the rest tasks
                 runner.spare = child
+                ended.extendleft([(index, (results[index], child_last)) for index, child_last in reversed(succeeded)])
                 runner.run_waiting()
                 return remaining, last_event
-            while ended:
+            while ended:  # behind those in ``succeeded``
                 index, taken = ended[0]
                 if type(taken) is not tuple:
-                    break  # a failure: ``run`` fails the Map
+                    break  # a failure: ``run`` fails the Map, after the handovers before it
                 ended.popleft()
-                remaining -= 1
                 results[index], child_last = taken
+                succeeded.append((index, child_last))
+            remaining -= len(succeeded)
+            for index, child_last in succeeded:
                 following_index = self.next_index
                 if following_index < total:  # ``launch_next``, written out
                     if virtual:
@@ -411,6 +422,7 @@ class InlineIterations:
                     waiting.append((following_index, begun))
                 else:
                     last_event = add_iteration("MapIterationSucceeded", child_last, now(), name, index, visit)
+            succeeded.clear()
             if ended or not waiting:
                 break
         runner.spare = child
