@@ -417,16 +417,17 @@ class StateMachine:
             clock = scheduler.clock
         else:
             clock = settings.clock if settings.clock is not None else VirtualClock()
+        express = self._compiled.machine_type == "EXPRESS"
         rng: random.Random | None
         if settings.seed is None:
             # Names from fresh entropy; the random source is made only if the execution draws from it.
             rng = None
-            execution_name = settings.name or uuid4_text(_fresh_bits(128))
-            express_id = uuid4_text(_fresh_bits(128)) if self.type == "EXPRESS" else None
+            execution_name = settings.name or uuid4_text(_IDS.getrandbits(128))
+            express_id = uuid4_text(_IDS.getrandbits(128)) if express else None
         else:
             rng = random.Random(settings.seed)
             execution_name = settings.name or uuid4_text(rng.getrandbits(128))
-            express_id = uuid4_text(rng.getrandbits(128)) if self.type == "EXPRESS" else None
+            express_id = uuid4_text(rng.getrandbits(128)) if express else None
         # ``Identity(...)`` made in C (the named tuple's ``__new__`` is Python): every field, in order.
         identity = tuple.__new__(
             Identity,
@@ -442,7 +443,7 @@ class StateMachine:
             history=settings.history,
             context=settings.context,
             listeners=settings.listeners,
-            redrivable=not (self.type == "EXPRESS" and settings.start_mode == "sync"),
+            redrivable=not (express and settings.start_mode == "sync"),
             scheduler=scheduler,
             attach=attach,
             limits=check_limits(settings.limits),
@@ -558,10 +559,6 @@ _IDS = random.Random()
 system's entropy once, cheaper than a system call per execution; re-seeded in a forked child, so
 that two processes never name executions alike."""
 os.register_at_fork(after_in_child=_IDS.seed)
-
-
-def _fresh_bits(bits: int) -> int:
-    return _IDS.getrandbits(bits)
 
 
 def uuid4_text(bits: int) -> str:
