@@ -43,9 +43,9 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
     that a durable execution must hold (that state returned, not run).
 
     A run of plain Pass and Choice states (``CompiledScope.plain_steps``) with an ordinary payload
-    goes to ``run_plain_states`` when the history's rows are appended to directly and no visit is
-    held; every other state (and a plain one near the history's limit or after a large payload)
-    is entered here and runs its own ``run``.
+    goes to ``run_plain_states`` when the history's rows are appended to directly, or nothing is
+    recorded at all, and no visit is held; every other state (and a plain one near the history's
+    limit or after a large payload) is entered here and runs its own ``run``.
     """
     states = scope.states
     run = frame.run
@@ -54,13 +54,20 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
     wants_text = history.wants_text
     rows, limit = history.state_rows, history.limit
     gates = run.visit_gates  # set before the execution's first state, if ever
+    unrecorded: list[Any] | None = None
+    if rows is None and not wants_text:
+        # History off and nobody listening: plain states still take the plain path (the quota needs
+        # their texts anyway); their rows go to a list emptied after each run, the ids are counted.
+        rows = unrecorded = []
     plain = scope.plain_steps if rows is not None and gates is None else None
+    texts = wants_text or plain is not None
+    """Whether states' input texts are made here: for the history, or for the plain path."""
     while name is not None:
         if checked:
             checked = False
         elif run.transitions >= run.next_checkpoint:
             return value, name, None  # the transition limit; a chance for a timeout or a stop to land
-        if wants_text:
+        if texts:
             # A state's input is usually the previous state's output, whose text its exit made.
             if frame.last_output is value:
                 text = frame.last_output_text
@@ -73,7 +80,11 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
                 and len(text) < LARGE_TEXT_CHARS
                 and (limit is None or history.last_id + 2 < limit)
             ):
-                value, name = run_plain_states(plain, frame, value, name, text)
+                try:
+                    value, name = run_plain_states(plain, frame, value, name, text, rows)  # type: ignore[arg-type]
+                finally:
+                    if unrecorded is not None:
+                        unrecorded.clear()
                 continue
         run.transitions += 1
         node = states[name]
@@ -83,7 +94,7 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
         frame.retry_count = 0 if node.retriable else None
         frame.task_token = None
         if wants_text:
-            if rows is not None:  # History.add_state, written out
+            if rows is not None:  # History.add_state, written out (``wants_text``: never ``unrecorded``)
                 event_id = history.last_id = history.last_id + 1
                 rows += (node.entered_type, None if cause == event_id - 1 else cause, timestamp, name, text, None)
                 if event_id == limit:
@@ -100,11 +111,12 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
 
 
 def run_plain_states(
-    plain: dict[str, PlainStep], frame: Frame, value: Any, name: str, text: str
+    plain: dict[str, PlainStep], frame: Frame, value: Any, name: str, text: str, rows: list[Any]
 ) -> tuple[Any, str | None]:
     """Enter, run and exit plain states (``plain``: ``CompiledScope.plain_steps``) from ``name``, the
-    first of them, whose input's text is ``text`` (under ``LARGE_TEXT_CHARS``); return the value and
-    the state to go on from (None: the scope ended).
+    first of them, whose input's text is ``text`` (under ``LARGE_TEXT_CHARS``), appending their events
+    to ``rows`` (the history's ``state_rows``, or a list nobody keeps when nothing is recorded); return
+    the value and the state to go on from (None: the scope ended).
 
     ``run`` and ``StateNode.exit`` of each, written out for what a plain state does: a plain step
     records no event, so the event ids, the transition count and the previous output are kept in
@@ -120,7 +132,7 @@ def run_plain_states(
     """
     run = frame.run
     history = run.history
-    rows, limit = history.state_rows, history.limit
+    limit = history.limit
     clock = run.clock
     virtual = clock if type(clock) is VirtualClock else None
     """``VirtualClock.now`` returns its ``_now``: read here where ``now()`` would be called, without the call."""
@@ -166,7 +178,7 @@ def run_plain_states(
                 output, output_text = value, text
             # The Exited event follows the Entered one (a plain step records nothing): no previous id.
             last_id = event_id + 1
-            rows += (  # type: ignore[operator]
+            rows += (
                 entered_type,
                 entered_previous,
                 timestamp,
@@ -187,7 +199,7 @@ def run_plain_states(
     except BaseException:
         run.transitions += (event_id - first_id + 1) // 2  # this state's transition included
         history.last_id = frame.last_event_id = event_id
-        rows += (entered_type, entered_previous, timestamp, state, text, None)  # type: ignore[operator]
+        rows += (entered_type, entered_previous, timestamp, state, text, None)
         frame.last_output, frame.last_output_text = value, text
         raise
     run.transitions += (last_id - first_id) // 2

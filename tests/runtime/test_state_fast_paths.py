@@ -71,6 +71,13 @@ def views(text: str, value: Any, machine_type: str = "STANDARD", **options: Any)
         machine.execute(value, name="e", seed=7, clock=VirtualClock(START), listeners=[heard.append], **options),
     ]
     assert len(heard) == len(runs[2].history)  # the listener heard every event the history holds
+    # With history off the plain states take the plain path too (their rows go nowhere): the same
+    # ending, event ids in causes included, as compiled and on the general path.
+    ending = (runs[0].status, runs[0].output, runs[0].error, runs[0].cause)
+    for off in (machine, general):
+        unrecorded = off.execute(value, name="e", seed=7, clock=VirtualClock(START), history=False, **options)
+        assert (unrecorded.status, unrecorded.output, unrecorded.error, unrecorded.cause) == ending
+        assert len(unrecorded.history) == 0
     return [(run.status, run.output, run.error, run.cause, run.history) for run in runs]
 
 
