@@ -276,8 +276,9 @@ class InlineIterations:
         when the iteration stops or a step raises. ``run_child_scope_directly`` goes on, with
         everything as ``run_states`` would have left it, from the first state that is not plain, or
         meets a checkpoint or the history's limit (within two events), or follows a large output;
-        and runs whole iterations when the history's rows are not appended to directly (not
-        recorded, listened to) or a visit may be held.
+        and runs whole iterations when the history is listened to or a visit may be held. With the
+        history off (and nobody listening) the plain states run here too, their rows appended to a
+        list emptied before each iteration's run, their event ids counted.
 
         Returns (iterations not taken yet, the Map's last event) as soon as ``run`` must go on: all
         taken, an iteration failed (left at the head of ``runner.ended``), one paused at a checkpoint
@@ -292,6 +293,9 @@ class InlineIterations:
         name, visit, total = self.node.name, frame.entered_event_id, len(results)
         share, child = runner.share_variables, runner.spare
         rows, limit = history.state_rows, history.limit
+        unrecorded: list[Any] | None = None
+        if rows is None and not history.wants_text:
+            rows = unrecorded = []
         plain = scope.plain_steps if rows is not None and run.visit_gates is None else {}
         virtual = run.clock if type(run.clock) is VirtualClock else None
         """``VirtualClock.now`` returns its ``_now``: read here where ``now()`` would be called, without the call."""
@@ -313,6 +317,8 @@ class InlineIterations:
                 value = inputs[index]
                 state: str | None = start_at
                 if start_at in plain and len(text := to_json_text(value)) < LARGE_TEXT_CHARS:
+                    if unrecorded is not None:
+                        unrecorded.clear()
                     first_id = last_id = history.last_id
                     # Each plain state is one transition and two events: its Entered event id tells
                     # when the next checkpoint is due; stop before an Exited event would reach the limit.
