@@ -33,6 +33,11 @@ from asl_engine.services.registry import Resources
 
 CONNECT_TIMEOUT_SECONDS = 30
 LOCAL_CLUSTER_TIMEOUT_SECONDS = 120
+RESULT_FETCH_TIMEOUT_SECONDS = 60
+"""How long a finished task's reports may take to reach the driver. They are ready when Dask says the
+task finished, and a few megabytes at most: a fetch that takes longer has lost its way (a clean-clone
+CI run once saw it wait for ten minutes, through the scheduler, after workers had been killed), and
+the batch is run again like one whose result was lost with its worker."""
 
 
 class DaskExecutor:
@@ -61,6 +66,8 @@ class DaskExecutor:
 
 
 class DaskSession(RemoteSession):
+    result_fetch_timeout: float = RESULT_FETCH_TIMEOUT_SECONDS
+
     def __init__(self, executor: DaskExecutor, job: MapJob, inbox: ReportInbox) -> None:
         super().__init__(job, inbox, batch_size=executor.batch_size, retries=executor.retries)
         # Dask is typed loosely, and imported only here (the [dask] extra).
@@ -134,7 +141,7 @@ class DaskSession(RemoteSession):
 
         def finished(done: Any) -> None:
             try:
-                outcome: Any = unpack_reports(done.result())
+                outcome: Any = unpack_reports(done.result(timeout=self.result_fetch_timeout))
             except BaseException as error:  # delivered to the Map Run, which decides
                 outcome = error
             self._arrived(batch, outcome)
@@ -146,9 +153,9 @@ class DaskSession(RemoteSession):
         super()._take(batch, outcome)
 
     def _lost(self, batch: Batch, error: BaseException) -> StatesError | None:
-        if isinstance(error, CancelledError) and batch.attempts < self._retries:
+        if isinstance(error, CancelledError | TimeoutError) and batch.attempts < self._retries:
             # Not cancelled by us (we forget what we cancel): its result was lost with the worker that
-            # held it, after the batch had run. Run it again.
+            # held it, after the batch had run, or its fetch never ended. Run it again.
             self._resend(batch)
             return None
         if isinstance(error, self._distributed.KilledWorker):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from asl_engine.executors import DaskExecutor
+from asl_engine.executors.dask_cluster import DaskSession
 from asl_engine.services import load_resources
 
 from . import support
@@ -29,6 +31,34 @@ def test_children_run_on_the_cluster_workers_with_the_in_process_results(
     ran_in = support.pids(tmp_path)
     assert os.getpid() not in ran_in
     assert ran_in <= dask_cluster.worker_pids()
+
+
+def test_a_result_fetch_that_never_ends_runs_the_batch_again(
+    dask_cluster: DaskCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A finished task whose reports do not arrive within the fetch timeout is run again (at least
+    once per item), not waited for forever: the run ends with the in-process results."""
+    import distributed
+
+    fetch = distributed.Future.result
+    timed_out: list[Any] = []
+
+    def first_fetch_never_ends(future: Any, timeout: float | None = None) -> Any:
+        assert timeout == DaskSession.result_fetch_timeout  # the driver never waits without a bound
+        if not timed_out:
+            timed_out.append(future)
+            raise TimeoutError("the fetch did not end")
+        return fetch(future, timeout)
+
+    monkeypatch.setattr(distributed.Future, "result", first_fetch_never_ends)
+    machine = support.machine()
+    local = support.resources(ROWS)
+    expected = support.run(machine, local, tmp_path)
+    remote = support.resources(ROWS)
+    actual = support.run(machine, remote, tmp_path, executor=DaskExecutor(dask_cluster.address, batch_size=10))
+    assert len(timed_out) == 1
+    support.same_run(expected, actual, support.result_files(local), support.result_files(remote))
+    assert support.outputs(remote, actual) == [{"id": i, "double": 2 * i} for i in range(ROWS)]
 
 
 def test_tolerance_batches_and_concurrency_across_the_cluster(dask_cluster: DaskCluster, tmp_path: Path) -> None:
