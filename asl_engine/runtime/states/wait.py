@@ -39,16 +39,10 @@ class WaitState(StateNode):
         super().__init__(name, spec, pointer, context)
         self.wait_until: WaitUntil = context.wait_source(spec, pointer, self.query_language)
 
-    async def run_async(self, frame: Frame, raw_input: Any) -> Transition:
+    def run_async(self, frame: Frame, raw_input: Any) -> Coroutine[Any, Any, Transition]:
+        # No coroutine of its own: the timer's (``_waited``) is the state's.
         selected, when = self._due(frame, raw_input)
-        try:
-            await frame.run.scheduler.sleep_until(when)
-        except Cancelled as cancelled:
-            frame.run.record_aborted(frame, self.aborted_type, cancelled)
-            raise
-        output, assigned = self.flow.finish(frame, raw_input, selected)
-        self.exit(frame, output, assigned)
-        return output, self.next_state
+        return self._waited(frame, raw_input, selected, when)
 
     def run_directly(self, frame: Frame, raw_input: Any) -> Transition | Coroutine[Any, Any, Transition]:
         """``run_async`` as plain calls: the wait is a jump of a clock nobody else needs
@@ -61,7 +55,7 @@ class WaitState(StateNode):
         return output, self.next_state
 
     async def _waited(self, frame: Frame, raw_input: Any, selected: Any, when: float) -> Transition:
-        """``run_async`` from its timer on."""
+        """The wait from its timer on (``run_async``'s, and ``run_directly``'s when the clock cannot jump)."""
         try:
             await frame.run.scheduler.sleep_until(when)
         except Cancelled as cancelled:
