@@ -39,10 +39,16 @@ class WaitState(StateNode):
         super().__init__(name, spec, pointer, context)
         self.wait_until: WaitUntil = context.wait_source(spec, pointer, self.query_language)
 
-    def run_async(self, frame: Frame, raw_input: Any) -> Coroutine[Any, Any, Transition]:
-        # No coroutine of its own: the timer's (``_waited``) is the state's.
+    async def run_async(self, frame: Frame, raw_input: Any) -> Transition:
         selected, when = self._due(frame, raw_input)
-        return self._waited(frame, raw_input, selected, when)
+        try:
+            await frame.run.scheduler.sleep_until(when)
+        except Cancelled as cancelled:
+            frame.run.record_aborted(frame, self.aborted_type, cancelled)
+            raise
+        output, assigned = self.flow.finish(frame, raw_input, selected)
+        self.exit(frame, output, assigned)
+        return output, self.next_state
 
     def run_directly(self, frame: Frame, raw_input: Any) -> Transition | Coroutine[Any, Any, Transition]:
         """``run_async`` as plain calls: the wait is a jump of a clock nobody else needs
@@ -55,7 +61,7 @@ class WaitState(StateNode):
         return output, self.next_state
 
     async def _waited(self, frame: Frame, raw_input: Any, selected: Any, when: float) -> Transition:
-        """The wait from its timer on (``run_async``'s, and ``run_directly``'s when the clock cannot jump)."""
+        """``run_async`` from its timer on."""
         try:
             await frame.run.scheduler.sleep_until(when)
         except Cancelled as cancelled:
