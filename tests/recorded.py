@@ -9,6 +9,7 @@ instead: a CI job that cannot see the cases must not go green by skipping the te
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any, NoReturn
@@ -74,3 +75,16 @@ def parameters(kind: str, values: list[Any]) -> list[Any]:
     if values:
         return values
     return [pytest.param(None, id=f"recorded-{kind or 'cases'}-missing")]
+
+
+def self_contained_run(case_file: Path) -> tuple[Any, Any, str] | None:
+    """A self_contained case's (``StateMachine``, input, start mode) as the runs that compare paths
+    take it; None for a definition AWS rejects (nothing runs)."""
+    from asl_engine import StateMachine
+
+    case = json.loads(case_file.read_text())
+    try:
+        machine = StateMachine.from_json(case["definition"], machine_type=case.get("state_machine_type", "STANDARD"))
+    except Exception:
+        return None
+    return machine, case.get("input"), "sync" if case.get("start_mode") == "sync" else "async"

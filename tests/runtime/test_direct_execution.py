@@ -93,16 +93,14 @@ def test_recorded_cases_give_the_same_history_both_ways(case_file: Path | None) 
     if case_file is None:
         recorded.require("self_contained")
         return  # pragma: no cover - require skips (or fails in CI)
-    case = json.loads(case_file.read_text())
-    try:
-        machine = StateMachine.from_json(case["definition"], machine_type=case.get("state_machine_type", "STANDARD"))
-    except Exception:
+    loaded = recorded.self_contained_run(case_file)
+    if loaded is None:
         return
-    start_mode = "sync" if case.get("start_mode") == "sync" else "async"
-    direct, general, _ = run_both(machine, case.get("input"), start_mode=start_mode)
+    machine, value, start_mode = loaded
+    direct, general, _ = run_both(machine, value, start_mode=start_mode)
     assert direct == general
     heard: list[Any] = []
-    listened, _, _ = run_both(machine, case.get("input"), start_mode=start_mode, listeners=[heard.append])
+    listened, _, _ = run_both(machine, value, start_mode=start_mode, listeners=[heard.append])
     assert listened == direct
 
 
