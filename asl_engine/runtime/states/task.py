@@ -12,6 +12,7 @@ from asl_engine.language.errors import PathNotFoundError
 from asl_engine.language.template import to_json
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import await_callback
+from asl_engine.runtime.clock import VirtualClock
 from asl_engine.runtime.dataflow import compile_optional_path
 from asl_engine.runtime.decisions import Decision
 from asl_engine.runtime.handlers import (
@@ -210,6 +211,7 @@ class TaskState(StateNode):
         run = frame.run
         history = run.history
         clock = run.clock
+        virtual = clock if type(clock) is VirtualClock else None
         policy = self.policy
         flow = self.flow
         name = self.name
@@ -218,16 +220,19 @@ class TaskState(StateNode):
         task_events = events is _TASK_EVENTS
         limit = history.limit
         attempts = [0] * len(policy.retriers)
-        # The input, its quota checked once, when every attempt's is the state's raw input.
-        parameters = self._checked_input(frame, raw_input) if flow.passes_input else _NOT_CALLED
+        passes_input = flow.passes_input
+        parameters = _NOT_CALLED
         while True:
             if limit is not None and history.last_id + 3 >= limit:
                 return self._run_recorded(frame, raw_input, answer_for, attempts)
             try:
-                if not flow.passes_input:
+                # The attempt's time (nothing moves the clock until its retry's jump); a ``VirtualClock``'s
+                # ``now()`` returns its ``_now``, read here without the call (as ``run_plain_states`` does).
+                now = virtual._now if virtual is not None else clock.now()
+                if parameters is _NOT_CALLED or not passes_input:
+                    # Checked once when every attempt's input is the state's raw input.
                     parameters = self._checked_input(frame, raw_input)
                 invocation = run.next_invocation(name)
-                now = clock.now()
                 first = history.last_id + 1
                 previous = frame.last_event_id
                 if task_events:
@@ -295,7 +300,7 @@ class TaskState(StateNode):
             if type(step) is tuple:
                 return step
             if step > 0:  # type: ignore[operator]
-                when = clock.now() + step  # type: ignore[operator]
+                when = now + step  # type: ignore[operator]
                 if not run.scheduler.jump_alone(when):
                     return run_with_policy(self, policy, frame, raw_input, self._attempt, attempts, None, when)
 
