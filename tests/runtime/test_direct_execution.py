@@ -190,6 +190,11 @@ def test_a_retried_mocked_task_gives_the_same_history_both_ways(
     direct, general, whole = run_both(machine, {"items": [1, 2]}, mocks=mocks)
     assert direct == general
     assert whole
+    # History off, nobody listening: the loop's rows go to a list nobody keeps, the ids are counted.
+    quiet, quiet_general, whole = run_both(machine, {"items": [1, 2]}, mocks=mocks, history=False)
+    assert quiet == quiet_general
+    assert quiet[0] == direct[0] and quiet[2:4] == direct[2:4]
+    assert whole
 
 
 # -- generated machines --------------------------------------------------------------------------------
@@ -389,6 +394,9 @@ def test_the_history_limit_anywhere_in_a_retried_task(limit: int, monkeypatch: p
     heard: list[Any] = []
     listened, _, _ = run_both(machine, {}, mocks=mocks, listeners=[heard.append])
     assert listened == direct
+    quiet, quiet_general, _ = run_both(machine, {}, mocks=mocks, history=False)
+    assert quiet == quiet_general
+    assert quiet[0] == direct[0] and quiet[2:4] == direct[2:4]  # the same failure, at the same event
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3, 4, 5, 6, 7, CHECK_EVERY - 1, CHECK_EVERY, CHECK_EVERY + 1])

@@ -141,9 +141,15 @@ class TaskState(StateNode):
         """``run_directly`` with ``_attempt`` written out for a mock's answers: an answer's failure goes
         to the Retriers and Catchers as data, raised only when it fails the state (its events are
         ``_answered``'s, its decisions ``run_with_policy``'s). A Lambda or Task event of a task that
-        submits nothing, in a history whose rows are its own, takes ``_run_in_rows``."""
+        submits nothing, in a history whose rows are its own (or not recorded, and nobody listening),
+        takes ``_run_in_rows``."""
         if self.events is not _ACTIVITY_EVENTS and not self.submits:
-            rows = frame.run.history.state_rows
+            history = frame.run.history
+            rows = history.state_rows
+            if rows is None and not history.wants_text:
+                # History off and nobody listening: the rows go to a list nobody keeps, the ids are
+                # counted (as ``run_states`` does for plain states).
+                rows = []
             if rows is not None:
                 return self._run_in_rows(frame, raw_input, answer_for, rows)
         return self._run_recorded(frame, raw_input, answer_for, [0] * len(self.policy.retriers))
