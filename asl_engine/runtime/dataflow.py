@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
 
 class DataFlow(Protocol):
+    passes_input: bool
+    """The effective input is the raw input itself (no InputPath, Parameters or Arguments), whatever
+    the frame: a state that asks for it more than once (a Task's attempts) may ask once."""
+
     def effective_input(self, frame: Frame, raw_input: Any) -> Any:
         """The state's effective input (task parameters, branch input, Choice/Wait data)."""
         ...
@@ -110,6 +114,7 @@ class JsonPathFlow:
         "input_path",
         "output_path",
         "parameters",
+        "passes_input",
         "result_is_output",
         "result_path",
         "result_selector",
@@ -126,6 +131,7 @@ class JsonPathFlow:
         )
         self.result_selector = compile_optional_template(spec, "ResultSelector", pointer)
         self.assign = CompiledAssign.from_spec(spec, pointer)
+        self.passes_input = self.input_path is _ABSENT and self.parameters is None
         self.result_is_output = (
             self.assign is None
             and self.result_selector is None

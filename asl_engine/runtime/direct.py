@@ -20,6 +20,7 @@ or skipped: the hand-over happens where the coroutine path would have handed its
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.runtime.interpreter import run_scope, run_states
@@ -41,18 +42,15 @@ def run_scope_directly(scope: CompiledScope, frame: Frame, value: Any) -> Any:
     name: str | None = scope.start_at
     checked = False
     while True:
-        value, name, entered = run_states(scope, frame, value, name, checked)
+        # The state loop runs a Task's or a Wait's ``run_directly`` itself (``direct``).
+        value, name, entered = run_states(scope, frame, value, name, checked, True)
         checked = False
         if entered is not None:
-            step: DirectStep | None = getattr(entered, "run_directly", None)
-            if step is None:  # a Map or a Parallel: their branches and iterations are the scheduler's
-                return _rest(scope, frame, value, None, entered.run_async(frame, value))
-            outcome = step(frame, value)
-            if type(outcome) is not tuple:
-                return _rest(scope, frame, value, None, outcome)  # type: ignore[arg-type]  # a coroutine
-            value, name = outcome
-            if name is None:
-                return value
+            stopped: Any = entered
+            if type(stopped) is CoroutineType:  # the rest of a Task or a Wait that would suspend
+                return _rest(scope, frame, value, None, stopped)
+            # A Map or a Parallel: their branches and iterations are the scheduler's.
+            return _rest(scope, frame, value, None, entered.run_async(frame, value))
         elif name is None:
             return value
         else:

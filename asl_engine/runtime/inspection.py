@@ -72,6 +72,7 @@ class InspectingJsonPathFlow(JsonPathFlow):
         for name in JsonPathFlow.__slots__:
             setattr(self, name, getattr(flow, name))
         self.inspection = inspection
+        self.passes_input = False  # its effective input records each stage: never skipped
 
     def selected_input(self, frame: Frame, raw_input: Any) -> Any:
         value = super().selected_input(frame, raw_input)
@@ -103,6 +104,7 @@ class InspectingJsonataFlow(JsonataFlow):
         for name in JsonataFlow.__slots__:
             setattr(self, name, getattr(flow, name))
         self.inspection = inspection
+        self.passes_input = False  # its effective input records the Arguments' value: never skipped
 
     def effective_input(self, frame: Frame, raw_input: Any) -> Any:
         value = super().effective_input(frame, raw_input)

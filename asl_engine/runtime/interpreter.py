@@ -27,14 +27,18 @@ from asl_engine.runtime.states.base import evaluation_guard
 
 if TYPE_CHECKING:
     from asl_engine.runtime.compiler import CompiledScope, PlainStep
+    from asl_engine.runtime.direct import DirectStep
     from asl_engine.runtime.frame import Frame
     from asl_engine.runtime.states.base import StateNode
 
 Stop = tuple[Any, "str | None", "StateNode | None"]
-"""Where ``run_states`` stopped: (the value, the next state's name, the state entered but not run)."""
+"""Where ``run_states`` stopped: (the value, the next state's name, the state entered but not run;
+with ``direct``, in its place, the coroutine that finishes a state that would suspend)."""
 
 
-def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None, checked: bool) -> Stop:
+def run_states(
+    scope: CompiledScope, frame: Frame, value: Any, name: str | None, checked: bool, direct: bool = False
+) -> Stop:
     """Enter and run states from ``name`` as long as none may suspend.
 
     Stops at the end of the scope (name None), before entering a state when a checkpoint is due
@@ -46,6 +50,11 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
     goes to ``run_plain_states`` when the history's rows are appended to directly, or nothing is
     recorded at all, and no visit is held; every other state (and a plain one near the history's
     limit or after a large payload) is entered here and runs its own ``run``.
+
+    ``direct`` (``runtime/direct.py``): a blocking state with a ``run_directly`` (Task, Wait) is run
+    here by it, and the loop goes on after it; when it would suspend, the coroutine that finishes it
+    (not started yet) is returned in the entered state's place. A Map or a Parallel is returned as
+    without ``direct``.
     """
     states = scope.states
     run = frame.run
@@ -105,7 +114,14 @@ def run_states(scope: CompiledScope, frame: Frame, value: Any, name: str | None,
             event_id = history.add_state(node.entered_type, cause, timestamp, name, "input", "")
         frame.entered_event_id = frame.last_event_id = event_id
         if node.blocking or (gates is not None and (run.stream, event_id) in gates):
-            return value, name, node
+            step: DirectStep | None = getattr(node, "run_directly", None) if direct and gates is None else None
+            if step is None:
+                return value, name, node
+            outcome = step(frame, value)
+            if type(outcome) is not tuple:
+                return value, name, outcome  # type: ignore[return-value]  # the coroutine that finishes it
+            value, name = outcome
+            continue
         value, name = node.run(frame, value)
     return value, None, None
 

@@ -269,7 +269,7 @@ class JsonataAssign:
 class JsonataFlow:
     """The data flow of one JSONata state."""
 
-    __slots__ = ("arguments", "assign", "output", "uses_result")
+    __slots__ = ("arguments", "assign", "output", "passes_input", "uses_result")
 
     def __init__(self, spec: dict[str, Any], pointer: str, *, has_arguments: bool, uses_result: bool) -> None:
         allowed = RESULT if uses_result else frozenset()
@@ -277,6 +277,7 @@ class JsonataFlow:
         self.output = compile_optional(spec, "Output", pointer, allowed=allowed)
         self.assign = JsonataAssign.from_spec(spec, pointer, allowed=allowed)
         self.uses_result = uses_result
+        self.passes_input = self.arguments is None
 
     def selected_input(self, frame: Frame, raw_input: Any) -> Any:
         return raw_input

@@ -30,6 +30,10 @@ MAX_RETRY_INTERVAL_SECONDS = 31_622_400
 documented bound; a Standard execution lasts at most a year anyway). A growing interval stops there."""
 
 
+_TABULATED = 8
+"""Retries whose delay a Retrier without jitter looks up instead of working out (most have 3)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Retrier:
     error_equals: tuple[str, ...]
@@ -42,6 +46,8 @@ class Retrier:
     """The longest delay: ``MaxDelaySeconds``, else ``MAX_RETRY_INTERVAL_SECONDS`` (or ``IntervalSeconds``,
     when that is longer); worked out once, not on every retry."""
     _rate: float = field(init=False, repr=False, compare=False)
+    _delays: tuple[float, ...] = field(init=False, repr=False, compare=False)
+    """``delay(n)`` for the first retries (``_TABULATED``) of a Retrier without jitter, worked out once."""
 
     def __post_init__(self) -> None:
         cap = self.max_delay_seconds
@@ -49,6 +55,8 @@ class Retrier:
             cap = max(MAX_RETRY_INTERVAL_SECONDS, self.interval_seconds)
         object.__setattr__(self, "_cap", cap)
         object.__setattr__(self, "_rate", float(self.backoff_rate))
+        count = 0 if self.full_jitter else min(self.max_attempts, _TABULATED)
+        object.__setattr__(self, "_delays", tuple(self.delay(number, None) for number in range(1, count + 1)))
 
     def delay(self, retry_number: int, rng: random.Random | None) -> float:
         """Seconds to wait before retry ``retry_number`` (1-based), at most ``MaxDelaySeconds``; without
@@ -170,14 +178,20 @@ class RetryPolicy:
         frame's random source is asked for only by a retrier with full jitter (an execution without
         a seed then makes one: most never need it).
         """
-        if error.error == RUNTIME:
+        name = error.error
+        if name == RUNTIME:
             return None
         for index, retrier in enumerate(self.retriers):
-            if error_matches(error, retrier.error_equals):
-                if attempts[index] >= retrier.max_attempts:
+            names = retrier.error_equals
+            if name in names or error_matches(error, names):  # the usual Retrier names the error
+                count = attempts[index]
+                if count >= retrier.max_attempts:
                     return None
-                attempts[index] += 1
-                return index, retrier.delay(attempts[index], frame.random if retrier.full_jitter else None)
+                attempts[index] = count = count + 1
+                delays = retrier._delays
+                if count <= len(delays):
+                    return index, delays[count - 1]
+                return index, retrier.delay(count, frame.random if retrier.full_jitter else None)
         return None
 
     def catcher_for(self, error: StatesError) -> Catcher | None:

@@ -217,7 +217,7 @@ class ExecutionRun:
             if durable is not None:
                 history = durable.history(self.stream, listeners, limit)
             else:
-                history = History(record=record_history, listeners=listeners, limit=limit)
+                history = History(record_history, listeners, limit)  # positional: no keyword dict
         self.history = history
         self.start_time = clock.now()
         self.redrivable = redrivable

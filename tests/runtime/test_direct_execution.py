@@ -131,6 +131,72 @@ def test_w5_runs_directly_to_its_end() -> None:
     assert whole
 
 
+# -- a mocked Task's retries, folded into one loop (``TaskState._run_in_rows``) --------------------------
+
+_RETRIERS: dict[str, list[dict[str, Any]]] = {
+    "backoff": [{"ErrorEquals": ["E"], "IntervalSeconds": 1, "BackoffRate": 2, "MaxAttempts": 3}],
+    "task-failed": [{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 2, "MaxAttempts": 2}],
+    "all-capped": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 3, "MaxDelaySeconds": 4, "MaxAttempts": 4}],
+    "jitter": [{"ErrorEquals": ["E"], "IntervalSeconds": 5, "JitterStrategy": "FULL", "MaxAttempts": 3}],
+    "two": [
+        {"ErrorEquals": ["F"], "IntervalSeconds": 1, "MaxAttempts": 1},
+        {"ErrorEquals": ["E", "F"], "IntervalSeconds": 1, "BackoffRate": 1.5, "MaxAttempts": 2},
+    ],
+    "many": [{"ErrorEquals": ["E", "F"], "IntervalSeconds": 1, "BackoffRate": 1.2, "MaxAttempts": 11}],
+}
+_ENDINGS: dict[str, list[dict[str, Any]]] = {
+    "result": [{"Return": {"ok": True}}],
+    "runtime": [{"Throw": {"Error": "States.Runtime", "Cause": "broken"}}],
+    "no-cause": [{"Throw": {"Error": "E"}}, {"Return": [1]}],
+    "exhausted": [],
+    "too-large": [{"Return": {"blob": "x" * 300_000}}],
+}
+
+
+@pytest.mark.parametrize("ending", sorted(_ENDINGS))
+@pytest.mark.parametrize("retriers", sorted(_RETRIERS))
+@pytest.mark.parametrize("parameters", ["none", "retry-count", "input-path"])
+@pytest.mark.parametrize(
+    "resource", ["arn:aws:lambda:us-east-1:123456789012:function:f", "arn:aws:states:::lambda:invoke"]
+)
+def test_a_retried_mocked_task_gives_the_same_history_both_ways(
+    resource: str, parameters: str, retriers: str, ending: str
+) -> None:
+    """W5's shape with each Retrier and answer a retry decision reads: failures E and F (then the
+    ending), caught by a Catcher when the Retriers give up; the Task's rows, decisions, retry counts
+    and clock jumps must be the coroutine path's."""
+    call: dict[str, Any] = {
+        "Type": "Task",
+        "Resource": resource,
+        "Retry": _RETRIERS[retriers],
+        "Catch": [{"ErrorEquals": ["F"], "ResultPath": "$.caught", "Next": "Pause"}],
+        "Next": "Pause",
+    }
+    if parameters == "retry-count":
+        call["Parameters"] = {"n.$": "$$.State.RetryCount", "at.$": "$$.State.EnteredTime"}
+    elif parameters == "input-path":
+        call["InputPath"] = "$.items"
+    definition = {
+        "StartAt": "Call",
+        "States": {
+            "Call": call,
+            "Pause": {"Type": "Wait", "Seconds": 7, "Next": "Done"},
+            "Done": {"Type": "Pass", "End": True},
+        },
+    }
+    failures = [{"Throw": {"Error": error, "Cause": f"attempt {n}"}} for n, error in enumerate("EEFEEEEEEEE")]
+    mocks = {"Call": failures[: 3 if retriers != "many" else 11] + _ENDINGS[ending]}
+    machine = StateMachine.from_json(definition)
+    direct, general, whole = run_both(machine, {"items": [1, 2]}, mocks=mocks)
+    assert direct == general
+    assert whole
+    # History off, nobody listening: the loop's rows go to a list nobody keeps, the ids are counted.
+    quiet, quiet_general, whole = run_both(machine, {"items": [1, 2]}, mocks=mocks, history=False)
+    assert quiet == quiet_general
+    assert quiet[0] == direct[0] and quiet[2:4] == direct[2:4]
+    assert whole
+
+
 # -- generated machines --------------------------------------------------------------------------------
 
 _WAIT = st.builds(lambda seconds: {"Type": "Wait", "Seconds": seconds}, st.integers(0, 90))
@@ -169,10 +235,14 @@ def _task(draw: st.DrawFn) -> dict[str, Any]:
         task["TimeoutSeconds"] = draw(st.integers(1, 100))
     retry = [
         {
-            "ErrorEquals": [draw(st.sampled_from(["Boom", "States.ALL", "Other", "States.Runtime"]))],
+            "ErrorEquals": [
+                draw(st.sampled_from(["Boom", "States.ALL", "Other", "States.Runtime", "States.TaskFailed"]))
+            ],
             "IntervalSeconds": draw(st.integers(0, 3)),
             "BackoffRate": draw(st.sampled_from([1, 2, 1.5])),
-            "MaxAttempts": draw(st.integers(0, 3)),
+            # Beyond the delays a Retrier tabulates (``Retrier._delays``), now and then.
+            "MaxAttempts": draw(st.sampled_from([0, 1, 2, 3, 3, 10])),
+            **draw(st.sampled_from([{}, {}, {"MaxDelaySeconds": 3}, {"JitterStrategy": "FULL"}])),
         }
         for _ in range(draw(st.integers(0, 2)))
     ]
@@ -225,7 +295,8 @@ def machines(draw: st.DrawFn) -> dict[str, Any]:
 def answers(draw: st.DrawFn) -> list[dict[str, Any]]:
     """A mock's responses: failures, then (mostly) a result; too few responses exhaust the mock."""
     errors = st.sampled_from(["Boom", "Other", "States.Runtime", "States.TaskFailed"])
-    failures = [{"Throw": {"Error": draw(errors), "Cause": f"attempt {n}"}} for n in range(draw(st.integers(0, 4)))]
+    count = draw(st.sampled_from([0, 1, 2, 3, 4, 11]))
+    failures = [{"Throw": {"Error": draw(errors), "Cause": f"attempt {n}"}} for n in range(count)]
     ending = draw(st.sampled_from(["return", "big", "none"]))
     if ending == "return":
         failures.append({"Return": {"ok": True}})
@@ -323,6 +394,9 @@ def test_the_history_limit_anywhere_in_a_retried_task(limit: int, monkeypatch: p
     heard: list[Any] = []
     listened, _, _ = run_both(machine, {}, mocks=mocks, listeners=[heard.append])
     assert listened == direct
+    quiet, quiet_general, _ = run_both(machine, {}, mocks=mocks, history=False)
+    assert quiet == quiet_general
+    assert quiet[0] == direct[0] and quiet[2:4] == direct[2:4]  # the same failure, at the same event
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3, 4, 5, 6, 7, CHECK_EVERY - 1, CHECK_EVERY, CHECK_EVERY + 1])

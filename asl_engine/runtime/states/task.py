@@ -12,7 +12,9 @@ from asl_engine.language.errors import PathNotFoundError
 from asl_engine.language.template import to_json
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import await_callback
+from asl_engine.runtime.clock import VirtualClock
 from asl_engine.runtime.dataflow import compile_optional_path
+from asl_engine.runtime.decisions import Decision
 from asl_engine.runtime.handlers import (
     ChecksRequest,
     TaskAnswer,
@@ -28,6 +30,7 @@ from asl_engine.runtime.limits import (
     text_size,
 )
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
+from asl_engine.runtime.safety import transitions_exceeded
 from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, await_work, with_deadline
 from asl_engine.runtime.states.base import CompileError, StateNode, Transition
 from asl_engine.runtime.states.retrying import after_failure, run_directly, run_with_policy
@@ -137,32 +140,35 @@ class TaskState(StateNode):
     ) -> Transition | Coroutine[Any, Any, Transition]:
         """``run_directly`` with ``_attempt`` written out for a mock's answers: an answer's failure goes
         to the Retriers and Catchers as data, raised only when it fails the state (its events are
-        ``_answered``'s, its decisions ``run_with_policy``'s)."""
+        ``_answered``'s, its decisions ``run_with_policy``'s). A Lambda or Task event of a task that
+        submits nothing, in a history whose rows are its own (or not recorded, and nobody listening),
+        takes ``_run_in_rows``."""
+        if self.events is not _ACTIVITY_EVENTS and not self.submits:
+            history = frame.run.history
+            rows = history.state_rows
+            if rows is None and not history.wants_text:
+                # History off and nobody listening: the rows go to a list nobody keeps, the ids are
+                # counted (as ``run_states`` does for plain states).
+                rows = []
+            if rows is not None:
+                return self._run_in_rows(frame, raw_input, answer_for, rows)
+        return self._run_recorded(frame, raw_input, answer_for, [0] * len(self.policy.retriers))
+
+    def _run_recorded(
+        self, frame: Frame, raw_input: Any, answer_for: Callable[[int], TaskAnswer], attempts: list[int]
+    ) -> Transition | Coroutine[Any, Any, Transition]:
+        """``_run_answered``'s attempts from here on (``attempts``: the Retriers' counters so far), each
+        recorded through the history's calls."""
         run = frame.run
         policy = self.policy
         flow = self.flow
-        name = self.name
-        attempts = [0] * len(policy.retriers)
-        history = run.history
-        rows = history.state_rows if self.events is not _ACTIVITY_EVENTS and not self.submits else None
         while True:
             try:
-                parameters = flow.effective_input(frame, raw_input)
-                text = frame.last_output_text
-                if parameters is frame.last_output and type(text) is str:  # the input, whose text is made already
-                    if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
-                        raise data_limit_error(name)
-                elif exceeds_payload_limit(parameters):
-                    raise data_limit_error(name)
-                invocation = run.next_invocation(name)
-                limit = history.limit
-                if rows is not None and (limit is None or history.last_id + 3 < limit):
-                    answer = self._answer_in_rows(frame, rows, parameters, answer_for, invocation)
-                    error = answer.error
-                else:
-                    self._record_scheduled(frame, parameters, None, None, False)
-                    answer = answer_for(invocation)  # an exhausted mock raises States.Runtime: no more events
-                    error = self._recorded(frame, answer)
+                parameters = self._checked_input(frame, raw_input)
+                invocation = run.next_invocation(self.name)
+                self._record_scheduled(frame, parameters, None, None, False)
+                answer = answer_for(invocation)  # an exhausted mock raises States.Runtime: no more events
+                error = self._recorded(frame, answer)
                 if error is None:
                     output, assigned = flow.finish(frame, raw_input, answer.value)
             except StatesError as failure:
@@ -184,59 +190,125 @@ class TaskState(StateNode):
                 if not run.scheduler.jump_alone(when):
                     return run_with_policy(self, policy, frame, raw_input, self._attempt, attempts, None, when)
 
-    def _answer_in_rows(
-        self,
-        frame: Frame,
-        rows: list[Any],
-        parameters: Any,
-        answer_for: Callable[[int], TaskAnswer],
-        invocation: int,
-    ) -> TaskAnswer:
-        """``_answered`` written out for a Lambda or Task event of a task that submits nothing: the rows
-        appended to the history's ``state_rows`` (``History.add``, written out), the caller having
-        checked that the event limit is not among them. Returns the mock's answer (a failure is the
-        caller's to raise or retry); an exhausted mock raises after the Scheduled and Started rows."""
+    def _checked_input(self, frame: Frame, raw_input: Any) -> Any:
+        """The attempt's effective input, within the payload quota (its text is made already when it is
+        the state's input)."""
+        parameters = self.flow.effective_input(frame, raw_input)
+        text = frame.last_output_text
+        if parameters is frame.last_output and type(text) is str:
+            if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
+                raise data_limit_error(self.name)
+        elif exceeds_payload_limit(parameters):
+            raise data_limit_error(self.name)
+        return parameters
+
+    def _run_in_rows(
+        self, frame: Frame, raw_input: Any, answer_for: Callable[[int], TaskAnswer], rows: list[Any]
+    ) -> Transition | Coroutine[Any, Any, Transition]:
+        """``_run_recorded`` folded into one loop for a Lambda or Task event of a task that submits
+        nothing, while the history's rows are its own and nobody listens: each attempt's Scheduled,
+        Started and Succeeded/Failed rows appended at once (``History.add``, written out), and a
+        retried failure's decision (``after_failure`` and ``RetryPolicy.next_retry``'s count and
+        delay) taken here, the interval a jump of the clock (``Scheduler.jump_alone``). A mock's
+        answers are data: nothing runs between two attempts that could move the clock or read the
+        history. Two events before the history's limit the rest of the attempts go to
+        ``_run_recorded``; a failure that no Retrier takes goes to ``after_failure`` (the Catchers).
+        ``tests/runtime/test_direct_execution.py`` compares this with the coroutine path."""
         run = frame.run
         history = run.history
-        now = run.clock.now()
+        clock = run.clock
+        virtual = clock if type(clock) is VirtualClock else None
+        policy = self.policy
+        flow = self.flow
+        name = self.name
         events = self.events
-        first = history.last_id + 1
-        previous = frame.last_event_id
-        if events is _TASK_EVENTS:
-            details: dict[str, Any] = {**self.resource_tag, "region": run.region, "parameters": parameters}
-            started: dict[str, Any] | None = dict(self.resource_tag)
-        else:
-            details = {"resource": self.resource.arn, "input": parameters}
-            started = None
-        rows += (
-            events.scheduled,
-            None if previous == first - 1 else previous,
-            now,
-            details,
-            None,
-            None,
-            events.started,
-            None,
-            now,
-            started,
-            None,
-            None,
-        )
-        history.last_id = frame.last_event_id = first + 1
-        answer = answer_for(invocation)
-        error = answer.error
-        if error is None:
-            value = answer.value
-            if exceeds_payload_limit(value):
-                self._recorded(frame, answer)  # records the result's failure and raises it
-            outcome = {**self.resource_tag, "output": value} if events is _TASK_EVENTS else {"output": value}
-            rows += (events.succeeded, None, now, outcome, None, None)
-        elif error.error == failures.RUNTIME:
-            return answer  # no event
-        else:
-            rows += (events.failed, None, now, self._failure_details(error), None, None)
-        history.last_id = frame.last_event_id = first + 2
-        return answer
+        tag = self.resource_tag
+        task_events = events is _TASK_EVENTS
+        limit = history.limit
+        attempts = [0] * len(policy.retriers)
+        passes_input = flow.passes_input
+        parameters = _NOT_CALLED
+        while True:
+            if limit is not None and history.last_id + 3 >= limit:
+                return self._run_recorded(frame, raw_input, answer_for, attempts)
+            try:
+                # The attempt's time (nothing moves the clock until its retry's jump); a ``VirtualClock``'s
+                # ``now()`` returns its ``_now``, read here without the call (as ``run_plain_states`` does).
+                now = virtual._now if virtual is not None else clock.now()
+                if parameters is _NOT_CALLED or not passes_input:
+                    # Checked once when every attempt's input is the state's raw input.
+                    parameters = self._checked_input(frame, raw_input)
+                invocation = run.next_invocation(name)
+                first = history.last_id + 1
+                previous = frame.last_event_id
+                if task_events:
+                    details: dict[str, Any] = {**tag, "region": run.region, "parameters": parameters}
+                    started: dict[str, Any] | None = {**tag}
+                else:
+                    details = {"resource": self.resource.arn, "input": parameters}
+                    started = None
+                rows += (
+                    events.scheduled,
+                    None if previous == first - 1 else previous,
+                    now,
+                    details,
+                    None,
+                    None,
+                    events.started,
+                    None,
+                    now,
+                    started,
+                    None,
+                    None,
+                )
+                history.last_id = frame.last_event_id = first + 1
+                answer = answer_for(invocation)  # an exhausted mock raises States.Runtime: no more events
+                error = answer.error
+                if error is None:
+                    value = answer.value
+                    if exceeds_payload_limit(value):
+                        self._succeeded(frame, value)  # records the result's failure and raises it
+                    outcome = {**tag, "output": value} if task_events else {"output": value}
+                    rows += (events.succeeded, None, now, outcome, None, None)
+                    history.last_id = frame.last_event_id = first + 2
+                    output, assigned = flow.finish(frame, raw_input, value)
+            except StatesError as failure:
+                step = after_failure(self, policy, frame, raw_input, failure, attempts)
+                if step is None:
+                    raise
+            else:
+                if error is None:
+                    self.exit(frame, output, assigned)
+                    return output, self.next_state
+                kind = error.error
+                if kind == failures.RUNTIME:  # no event, never retried nor caught
+                    raise StatesError(kind, error.cause)
+                cause = error.cause
+                if kind is not None and cause is not None:
+                    failed = {**tag, "error": kind, "cause": cause} if task_events else {"error": kind, "cause": cause}
+                else:
+                    failed = self._failure_details(error)
+                rows += (events.failed, None, now, failed, None, None)
+                history.last_id = frame.last_event_id = first + 2
+                retry = policy.next_retry(error, attempts, frame)
+                if retry is None:  # the Catchers (``after_failure`` finds no Retrier again)
+                    step = after_failure(self, policy, frame, raw_input, error, attempts)
+                    if step is None:
+                        # A new exception (the answer's error is shared data), as ``_answered`` raises.
+                        raise StatesError(kind, cause)
+                else:  # ``after_failure``'s retry, written out
+                    run.transitions += 1  # each retry is a state transition (as AWS counts them)
+                    if run.transitions >= run.limits.max_transitions:
+                        raise transitions_exceeded(run.limits.max_transitions)
+                    run.decisions.append(tuple.__new__(Decision, ("retry", name, retry[0], kind)))
+                    frame.retry_count = (frame.retry_count or 0) + 1
+                    step = retry[1]
+            if type(step) is tuple:
+                return step
+            if step > 0:  # type: ignore[operator]
+                when = now + step  # type: ignore[operator]
+                if not run.scheduler.jump_alone(when):
+                    return run_with_policy(self, policy, frame, raw_input, self._attempt, attempts, None, when)
 
     @property
     def data_limit_subject(self) -> str:
