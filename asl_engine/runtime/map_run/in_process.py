@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from asl_engine.runtime.map_run.child import child_main, report_of, run_child_directly
 from asl_engine.runtime.map_run.executor import ChildReport, ChildWork, ExecutorSession, MapJob, ReportInbox
+from asl_engine.runtime.map_run.lone_task import LoneTaskChildren
 from asl_engine.runtime.map_run.packing import child_random
 from asl_engine.runtime.run import ExecutionRun
 from asl_engine.runtime.scheduler import Cancelled, Future, Task
@@ -54,13 +55,21 @@ class InProcessSession:
         self._running: dict[int, tuple[Task[str | None], ExecutionRun]] = {}
         self._template = job.parent.children_template()
         """What every child run shares with the others (``ExecutionRun.from_template``)."""
+        self._lone = LoneTaskChildren.for_job(job, self._template)
+        """Runs the children when they are one plain Task answered at once (``lone_task.py``)."""
 
     def submit(self, works: Sequence[ChildWork]) -> None:
         parent = self._parent
         map_run = self._map_run
         scheduler = parent.scheduler
         template = self._template
+        lone = self._lone
         for work in works:
+            if lone is not None and self.run_directly and scheduler.nothing_else_ready():
+                report = lone.run(work)
+                if report is not None:
+                    self._inbox.put((report,))
+                    continue
             child = ExecutionRun.from_template(
                 template, map_run.child_identity(work.name), work.input, child_random(work.seed)
             )
