@@ -375,30 +375,42 @@ def succeeded_record_text(outcome: ChildOutcome, run: ChildRecord) -> str:
 
     Every child of a large export is one of these: the record's keys, sorted, and its fixed values
     are written once here; only the child's own strings are encoded, and the strings its Map Run's
-    children share (the state machine's ARN, dates) once each
-    (``tests/runtime/map_data/test_record_text.py`` compares the two).
+    children share (the start of their ARNs, the state machine's ARN, dates) once each (a JSON
+    string's escapes are character by character, so the ARN's text is its prefix's and its name's);
+    the record's fields are read from its row (``tests/runtime/map_data/test_record_text.py``
+    compares the two).
     """
-    input_text = run.input_text if run.input_text is not None else _encode(outcome.input)
-    output_text = run.output_text if run.output_text is not None else _encode(outcome.output)
-    stop = run.stop_time
+    row = run.row
+    input_text = row[2] if row[2] is not None else _encode(outcome.input)
+    output_text = row[3] if row[3] is not None else _encode(outcome.output)
+    name = _string(run.name)
+    map_run = run.map_run
+    stop = row[7]
     return "".join(
         (
-            '{"ExecutionArn":',
-            _string(run.execution_arn),
+            _record_head(map_run.child_arn_prefix),
+            name[1:],
             ',"Input":',
             _string(input_text),
             ',"InputDetails":{"Included":true},"Name":',
-            _string(run.name),
+            name,
             ',"Output":',
             _string(output_text),
             _AFTER_OUTPUT,
-            _date_string(run.start_time),
+            _date_string(row[6]),
             ',"StateMachineArn":',
-            _shared_string(run.state_machine_arn),
+            _shared_string(map_run.child_machine_arn),
             ',"Status":"SUCCEEDED"}' if stop is None else ',"Status":"SUCCEEDED","StopDate":',
             "" if stop is None else _date_string(stop) + "}",
         )
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _record_head(arn_prefix: str) -> str:
+    """A succeeded record's text up to its execution ARN's name: the ARN's prefix, encoded (without
+    its closing quote), is every child's of a Map Run."""
+    return '{"ExecutionArn":' + _string(arn_prefix)[:-1]
 
 
 @functools.lru_cache(maxsize=64)

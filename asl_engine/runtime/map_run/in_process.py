@@ -64,12 +64,18 @@ class InProcessSession:
         scheduler = parent.scheduler
         template = self._template
         lone = self._lone
+        finished: list[ChildReport] = []
+        """Reports of lone-task children, handed over together (before any other child's)."""
         for work in works:
-            if lone is not None and self.run_directly and scheduler.nothing_else_ready():
+            # A lone-task child changes nothing the scheduler has: once one ran, the next may.
+            if lone is not None and self.run_directly and (finished or scheduler.nothing_else_ready()):
                 report = lone.run(work)
                 if report is not None:
-                    self._inbox.put((report,))
+                    finished.append(report)
                     continue
+            if finished:
+                self._inbox.put(finished)
+                finished = []
             child = ExecutionRun.from_template(
                 template, map_run.child_identity(work.name), work.input, child_random(work.seed)
             )
@@ -87,6 +93,8 @@ class InProcessSession:
                 task = scheduler.spawn(child_main(child, self._processor), work.name)
             self._running[work.index] = (task, child)
             task.done_future.add_done_callback(functools.partial(self._ended, work.index))
+        if finished:
+            self._inbox.put(finished)
 
     def _ended(self, index: int, future: Future[Any]) -> None:
         entry = self._running.pop(index, None)

@@ -103,7 +103,7 @@ class _LoneLegacyCall:
     in the same order), the event's copy and the handler's outcome as ``__call__`` does
     (``tests/runtime/map_run/test_lone_task_children.py`` compares what handlers see)."""
 
-    __slots__ = ("_clock", "_fields", "_function", "_limit", "_version")
+    __slots__ = ("_day", "_fields", "_function", "_limit", "_log_prefix", "_now", "_version")
 
     def __init__(self, function: LambdaFunction, ref: FunctionRef, region: str, account: str, clock: Clock) -> None:
         qualifier = ref.qualifier
@@ -111,17 +111,23 @@ class _LoneLegacyCall:
         self._fields = context_fields(function.name, function.memory_size, ref, region, account, qualifier, version)
         self._function = function
         self._limit = function.timeout  # an untimed Task: the function's own timeout
-        self._clock = clock
+        self._now = clock.now
+        self._day = -1
+        self._log_prefix = ""
+        """``log_prefix`` of ``_day`` (the children of a Map Run share a day or two)."""
 
     def __call__(self, event: Any, rng: Random) -> tuple[Any, bool]:
         request_id = uuid4_text(rng.getrandbits(128))
-        now_of = self._clock.now
+        now_of = self._now
         now = now_of()
         stream_id = "%032x" % rng.getrandbits(128)  # noqa: UP031 - as ``prepare`` draws it
+        day = int(now // 86_400)
+        if day != self._day:
+            self._day, self._log_prefix = day, log_prefix(day, self._version)
         context = LambdaContext.from_fields(
             self._fields,
             aws_request_id=request_id,
-            log_stream_name=log_prefix(int(now // 86_400), self._version) + stream_id,
+            log_stream_name=self._log_prefix + stream_id,
             deadline=now + self._limit,
             clock=now_of,
             client_context=None,
