@@ -205,16 +205,22 @@ RESULT_FILE_BYTES = 64 * 1024 * 1024
 """A result file is written, and the next one started, once it holds this many bytes (AWS: 5 GB)."""
 
 
+PIECES_PER_CHUNK = 256
+"""Entry texts joined into one string before they join the file's text: a few large strings, which the
+allocator gives back to the system once the file is written, rather than a great many small ones,
+which it keeps."""
+
+
 class _OpenFile:
-    """A result file being filled: its entries' texts, in order, joined once when it is written.
+    """A result file being filled: its entries' texts, in order, joined when it is written.
 
     Held in memory: a file is written once it holds ``RESULT_FILE_BYTES``, and writing it needs its
-    whole text anyway (as one string, then as the object's bytes), so the pieces never weigh more
-    than the file's text at its writing. A temporary file to spool them through cost a trivial child
-    of a large export a tenth of its time (encoding, writing, reading back and decoding the text).
+    whole text anyway (as one string, then as the object's bytes). A temporary file to spool them
+    through cost a trivial child of a large export a tenth of its time (encoding, writing, reading
+    back and decoding the text).
     """
 
-    __slots__ = ("number", "outcomes", "pieces", "size", "texts")
+    __slots__ = ("chunks", "number", "outcomes", "pieces", "size", "texts")
 
     def __init__(self, number: int) -> None:
         self.number = number
@@ -222,11 +228,21 @@ class _OpenFile:
         self.texts = 0
         self.size = 0
         self.pieces: list[str] = []
+        """Entry texts not yet in ``chunks``: joined ``PIECES_PER_CHUNK`` at a time."""
+        self.chunks: list[str] = []
+
+    def write(self, piece: str) -> None:
+        pieces = self.pieces
+        pieces.append(piece)
+        if len(pieces) >= PIECES_PER_CHUNK:
+            self.chunks.append("".join(pieces))
+            pieces.clear()
 
     def text(self, before: str, after: str) -> str:
-        """The file's text between ``before`` and ``after`` (its pieces are dropped: it is written)."""
-        pieces, self.pieces = self.pieces, []
-        return "".join((before, *pieces, after))
+        """The file's text between ``before`` and ``after`` (then it holds nothing: it is written)."""
+        text = "".join((before, *self.chunks, *self.pieces, after))
+        self.chunks, self.pieces = [], []
+        return text
 
 
 class ResultFiles:
@@ -273,7 +289,7 @@ class ResultFiles:
             if size < 0:  # a lone surrogate (a handler's string): written as its JSON escape
                 piece = piece.encode("utf-8", "backslashreplace").decode("utf-8")
                 size = len(piece.encode("utf-8"))
-            file.pieces.append(piece)
+            file.write(piece)
             file.size += size
         if file.size >= RESULT_FILE_BYTES:
             self._full.append(self._finish(group, file))
