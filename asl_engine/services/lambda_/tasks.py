@@ -18,6 +18,7 @@ import json
 import math
 import threading
 from collections.abc import Mapping
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.runtime.environment import TaskEnvironment
@@ -38,7 +39,14 @@ from asl_engine.services.lambda_.invoke import (
 )
 from asl_engine.services.lambda_.json_copy import NotPlain, plain_copy
 from asl_engine.services.lambda_.names import FunctionRef, InvalidFunctionName, check_qualifier, parse_function_name
-from asl_engine.services.lambda_.runtime import UNPARSED, Outcome, call_handler
+from asl_engine.services.lambda_.runtime import (
+    MAX_RESPONSE_BYTES,
+    UNPARSED,
+    Outcome,
+    failed,
+    response,
+    run_coroutine,
+)
 from asl_engine.services.sdk_metadata import lambda_headers, trace_id, uuid4_text, with_metadata
 from asl_engine.services.support import environment_of, parameters_error, parameters_object
 
@@ -103,13 +111,13 @@ class _LoneLegacyCall:
     in the same order), the event's copy and the handler's outcome as ``__call__`` does
     (``tests/runtime/map_run/test_lone_task_children.py`` compares what handlers see)."""
 
-    __slots__ = ("_day", "_fields", "_function", "_limit", "_log_prefix", "_now", "_version")
+    __slots__ = ("_day", "_fields", "_handler", "_limit", "_log_prefix", "_now", "_version")
 
     def __init__(self, function: LambdaFunction, ref: FunctionRef, region: str, account: str, clock: Clock) -> None:
         qualifier = ref.qualifier
         self._version = version = qualifier if qualifier is not None and qualifier.isdigit() else LATEST
         self._fields = context_fields(function.name, function.memory_size, ref, region, account, qualifier, version)
-        self._function = function
+        self._handler = function.handler
         self._limit = function.timeout  # an untimed Task: the function's own timeout
         self._now = clock.now
         self._day = -1
@@ -136,10 +144,21 @@ class _LoneLegacyCall:
             copied, _ = plain_copy(event, finite=False)
         except NotPlain:
             copied = json.loads(json.dumps(event))
-        outcome = call_handler(self._function, copied, context, as_value=True)
-        if outcome.error is None and outcome.payload is not UNPARSED:
-            return outcome.payload, 0 <= outcome.payload_chars <= PAYLOAD_LIMIT_BYTES
-        return _legacy_result(outcome), False
+        # ``call_handler(as_value=True)`` written out, its usual outcome (a plain result) not made.
+        try:
+            result = self._handler(copied, context)
+            if type(result) is CoroutineType:
+                result = run_coroutine(result)
+        except Exception as error:
+            return _legacy_result(failed(error, request_id)), False  # raises the function's error
+        try:
+            payload, size = plain_copy(result, finite=True)
+        except NotPlain:
+            pass
+        else:
+            if size <= MAX_RESPONSE_BYTES:
+                return payload, size <= PAYLOAD_LIMIT_BYTES
+        return _legacy_result(response(result, request_id)), False
 
 
 def _function_ref(resource: ResourceRef) -> FunctionRef:

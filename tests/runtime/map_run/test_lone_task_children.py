@@ -58,8 +58,9 @@ MACHINES = {
     "outputs": distributed({}, ToleratedFailurePercentage=100),
     "tolerance exceeded": distributed({}, ResultWriter=WRITER, MaxConcurrency=2),
     "a function version": distributed({"Resource": LAMBDA + ":$LATEST"}, ToleratedFailurePercentage=100),
+    "an async handler": distributed({"Resource": LAMBDA[: -len("Work")] + "Later"}, ToleratedFailurePercentage=100),
 }
-LONE = {"exported", "exported as lines", "outputs", "tolerance exceeded", "a function version"}
+LONE = set(MACHINES)
 GENERAL = {
     "with a retrier": distributed(
         {"Retry": [{"ErrorEquals": ["ValueError"], "MaxAttempts": 1}]}, ToleratedFailurePercentage=100
@@ -101,6 +102,15 @@ def handler(seen: list[Any]) -> Any:
     return work
 
 
+def async_handler(seen: list[Any]) -> Any:
+    work = handler(seen)
+
+    async def later(event: Any, context: Any) -> Any:
+        return work(event, context)
+
+    return later
+
+
 ITEMS: list[Any] = [{"n": n, "name": f"row {n}", "tags": ["a", n], "ratio": n / 7, "ü": "ünï"} for n in range(14)]
 ITEMS += [
     {"n": 20, "pad": "p" * 20_000},  # an input too long for the quick measure: the general path
@@ -117,6 +127,7 @@ def run(definition: dict[str, Any]) -> tuple[Execution, dict[str, bytes], list[A
     resources.s3_bucket("items")
     resources.s3.put_object("items", "items.json", json.dumps(ITEMS).encode())
     resources.lambda_function("Work", handler(seen))
+    resources.lambda_function("Later", async_handler(seen))
     machine = StateMachine.from_json(definition, name="Lone")
     execution = machine.execute({}, resources=resources, clock=VirtualClock(START), seed=11, history=False)
     s3 = resources.s3
