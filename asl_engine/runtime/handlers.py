@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from asl_engine.definition.arns import ResourceRef
 from asl_engine.errors import StatesError
 from asl_engine.runtime.environment import TaskEnvironment
+
+if TYPE_CHECKING:
+    import random
+
+    from asl_engine.runtime.clock import Clock
 
 
 class RequestOrigin(Protocol):
@@ -225,6 +230,21 @@ class AnswersAtOnce(TaskHandler, Protocol):
     worker: such a handler declares neither). Declared by having ``answer_for`` (read by attribute)."""
 
     def answer_for(self, invocation: int) -> TaskAnswer: ...
+
+
+LoneInvoke = Callable[[Any, "random.Random"], tuple[Any, bool]]
+"""``(effective input, the child's random source) -> (raw result, whether its JSON text is known to be
+within the payload quota)``, raising ``StatesError`` when the task fails (``InvokesAlone``)."""
+
+
+class InvokesAlone(TaskHandler, Protocol):
+    """A handler that can answer the lone Task of a Distributed Map's children without a request
+    (``runtime/map_run/lone_task.py``): ``lone_invoker`` gives, once per Map Run, the call that answers
+    one child's task as calling the handler with that child's request would (the same effects, the
+    same random draws, the same result or failure), or None when it cannot (the engine then calls the
+    handler). Declared by having ``lone_invoker`` (read by attribute)."""
+
+    def lone_invoker(self, resource: ResourceRef, region: str, account: str, clock: Clock) -> LoneInvoke | None: ...
 
 
 @runtime_checkable

@@ -26,13 +26,15 @@ def uuid_request_id(rng: random.Random) -> str:
     return uuid4_text(rng.getrandbits(128))
 
 
-_VERSION_4 = (~(0xC000 << 48) & ~(0xF000 << 64)) & ((1 << 128) - 1)
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+"""A hex digit with its two top bits set to the RFC 4122 variant (``10``)."""
 
 
 def uuid4_text(bits: int) -> str:
-    """``str(uuid.UUID(int=bits, version=4))``, without building the UUID (every task asks for one)."""
-    text = "%032x" % ((bits & _VERSION_4) | (0x8000 << 48) | (4 << 76))
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    """``str(uuid.UUID(int=bits, version=4))``, without building the UUID (every task asks for one):
+    the version and variant set in the hex text, cheaper than in the 128-bit integer."""
+    text = "%032x" % bits  # noqa: UP031 - faster than a format spec
+    return f"{text[:8]}-{text[8:12]}-4{text[13:16]}-{_VARIANT[text[16]]}{text[17:20]}-{text[20:]}"
 
 
 def dynamodb_request_id(rng: random.Random) -> str:

@@ -202,26 +202,34 @@ def _writer_failure(error: StatesError) -> StatesError:
     return StatesError(RESULT_WRITER_FAILED, error.cause or error.error)
 
 
-SPOOL_IN_MEMORY_CHARS = 8 * 1024 * 1024
-"""Result text kept in memory per file before it goes to a temporary file."""
 RESULT_FILE_BYTES = 64 * 1024 * 1024
 """A result file is written, and the next one started, once it holds this many bytes (AWS: 5 GB)."""
+
+
+SPOOL_IN_MEMORY_BYTES = 8 * 1024 * 1024
+"""Result bytes kept in memory per file before they go to a temporary file."""
 PIECES_PER_WRITE = 256
-"""Records joined before they go to a result file's spool."""
+"""Entry texts joined (and encoded) before they go to a result file's spool."""
 
 
 class _OpenFile:
+    """A result file being filled: its entries' texts, in order, spooled as UTF-8 bytes (in memory while
+    small, in a temporary file beyond ``SPOOL_IN_MEMORY_BYTES``), decoded once when it is written.
+
+    Bytes, not text: a text spool (``mode="w+"``) encoded through its text layer on the way in and
+    decoded on the way out at about three times the cost (a trivial child of a large export spent a
+    tenth of its time there). ``opening`` and ``closing`` bracket a JSON array's entries.
+    """
+
     __slots__ = ("number", "outcomes", "pending", "size", "spool", "texts")
 
-    def __init__(self, number: int) -> None:
+    def __init__(self, number: int, opening: str) -> None:
         self.number = number
-        self.spool: IO[str] = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by ResultFiles
-            max_size=SPOOL_IN_MEMORY_CHARS, mode="w+", encoding="utf-8"
-        )
+        self.spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY_BYTES)  # noqa: SIM115 - closed by ResultFiles
         self.outcomes = 0
         self.texts = 0
         self.size = 0
-        self.pending: list[str] = []
+        self.pending: list[str] = [opening] if opening else []
         """Pieces not yet in the spool: written ``PIECES_PER_WRITE`` at a time (a spool write costs
         more than a small child's record)."""
 
@@ -229,15 +237,19 @@ class _OpenFile:
         pending = self.pending
         pending.append(piece)
         if len(pending) >= PIECES_PER_WRITE:
-            self.spool.write("".join(pending))
+            self.spool.write("".join(pending).encode("utf-8"))
             pending.clear()
 
-    def read_all(self) -> str:
-        if self.pending:
-            self.spool.write("".join(self.pending))
-            self.pending.clear()
-        self.spool.seek(0)
-        return self.spool.read()
+    def text(self, closing: str) -> str:
+        """The file's whole text, ``closing`` last (then the spool is closed: the file is written)."""
+        spool = self.spool
+        self.pending.append(closing)
+        spool.write("".join(self.pending).encode("utf-8"))
+        self.pending.clear()
+        spool.seek(0)
+        data = spool.read()
+        spool.close()
+        return data.decode("utf-8")
 
 
 class ResultFiles:
@@ -245,7 +257,7 @@ class ResultFiles:
 
     Entries are appended as JSON text to the open file of their group (SUCCEEDED; FAILED for failed
     and aborted children; PENDING for those never started), held in memory while small and in a
-    temporary file beyond ``SPOOL_IN_MEMORY_CHARS``. A file that reaches ``RESULT_FILE_BYTES`` is
+    temporary file beyond ``SPOOL_IN_MEMORY_BYTES``. A file that reaches ``RESULT_FILE_BYTES`` is
     written while the Map Run goes on (``SUCCEEDED_0.json``, then ``SUCCEEDED_1.json``...), so the Map
     Run holds neither the children's results nor their records, however many there are.
     """
@@ -253,6 +265,7 @@ class ResultFiles:
     def __init__(self, writer: ResultWriter) -> None:
         self._writer = writer
         self._lines = writer.output_type == "JSONL"
+        self._opening = "" if self._lines else "["
         self._open: dict[str, _OpenFile] = {}
         self._full: list[tuple[str, int, str, int]] = []
         self.listed: dict[str, list[dict[str, Any]]] = {FAILED: [], PENDING: [], SUCCEEDED: []}
@@ -267,7 +280,7 @@ class ResultFiles:
         group = status if status in (SUCCEEDED, PENDING) else FAILED
         file = self._open.get(group)
         if file is None:
-            file = self._open[group] = _OpenFile(0)
+            file = self._open[group] = _OpenFile(0, self._opening)
         run = outcome.run
         transformation = self._writer.transformation
         if transformation == "COMPACT" and status == SUCCEEDED and run and run.output_text is not None:
@@ -289,14 +302,12 @@ class ResultFiles:
             file.size += size
         if file.size >= RESULT_FILE_BYTES:
             self._full.append(self._finish(group, file))
-            self._open[group] = _OpenFile(file.number + 1)
+            self._open[group] = _OpenFile(file.number + 1, self._opening)
 
     def _finish(self, group: str, file: _OpenFile) -> tuple[str, int, str, int]:
-        text = file.read_all()
-        file.spool.close()
         if self._lines:
-            return group, file.number, text, file.size
-        return group, file.number, f"[{text}]", file.size + 2
+            return group, file.number, file.text(""), file.size
+        return group, file.number, file.text("]"), file.size + 2
 
     def take_full(self) -> list[tuple[str, int, str, int]]:
         """The files that are full and not written yet: (group, number, body, size in bytes)."""
@@ -375,30 +386,42 @@ def succeeded_record_text(outcome: ChildOutcome, run: ChildRecord) -> str:
 
     Every child of a large export is one of these: the record's keys, sorted, and its fixed values
     are written once here; only the child's own strings are encoded, and the strings its Map Run's
-    children share (the state machine's ARN, dates) once each
-    (``tests/runtime/map_data/test_record_text.py`` compares the two).
+    children share (the start of their ARNs, the state machine's ARN, dates) once each (a JSON
+    string's escapes are character by character, so the ARN's text is its prefix's and its name's);
+    the record's fields are read from its row (``tests/runtime/map_data/test_record_text.py``
+    compares the two).
     """
-    input_text = run.input_text if run.input_text is not None else _encode(outcome.input)
-    output_text = run.output_text if run.output_text is not None else _encode(outcome.output)
-    stop = run.stop_time
+    row = run.row
+    input_text = row[2] if row[2] is not None else _encode(outcome.input)
+    output_text = row[3] if row[3] is not None else _encode(outcome.output)
+    name = _string(run.name)
+    map_run = run.map_run
+    stop = row[7]
     return "".join(
         (
-            '{"ExecutionArn":',
-            _string(run.execution_arn),
+            _record_head(map_run.child_arn_prefix),
+            name[1:],
             ',"Input":',
             _string(input_text),
             ',"InputDetails":{"Included":true},"Name":',
-            _string(run.name),
+            name,
             ',"Output":',
             _string(output_text),
             _AFTER_OUTPUT,
-            _date_string(run.start_time),
+            _date_string(row[6]),
             ',"StateMachineArn":',
-            _shared_string(run.state_machine_arn),
+            _shared_string(map_run.child_machine_arn),
             ',"Status":"SUCCEEDED"}' if stop is None else ',"Status":"SUCCEEDED","StopDate":',
             "" if stop is None else _date_string(stop) + "}",
         )
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _record_head(arn_prefix: str) -> str:
+    """A succeeded record's text up to its execution ARN's name: the ARN's prefix, encoded (without
+    its closing quote), is every child's of a Map Run."""
+    return '{"ExecutionArn":' + _string(arn_prefix)[:-1]
 
 
 @functools.lru_cache(maxsize=64)

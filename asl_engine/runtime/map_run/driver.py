@@ -155,19 +155,21 @@ class MapRunDriver:
             raise ToleranceExceeded()
 
     def _ended(self, report: ChildReport) -> None:
-        work = self._in_flight.get(report.index)
+        index = report.index
+        in_flight = self._in_flight
+        work = in_flight.get(index)
         if work is None:
             return
-        run = self._frame.run
-        if run.clock.virtual and report.stop_time > run.clock.now():
+        clock = self._frame.run.clock
+        if report.stop_time > clock.now() and clock.virtual:
             self._deliver_later(report)
             return
-        del self._in_flight[report.index]
+        del in_flight[index]
         map_run = self._map_run
         map_run.ended += 1
         record = ChildRecord.of_report(map_run, report, work.input, work.name)
         status = report.status
-        self._results.add(ChildOutcome(report.index, work.input, status, None, record))
+        self._results.add(ChildOutcome(index, work.input, status, None, record))
         if status != SUCCEEDED:
             self._failed += 1
             if self._exceeds_tolerance():

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from asl_engine.runtime.map_run.child import child_main, report_of, run_child_directly
 from asl_engine.runtime.map_run.executor import ChildReport, ChildWork, ExecutorSession, MapJob, ReportInbox
+from asl_engine.runtime.map_run.lone_task import LoneTaskChildren
 from asl_engine.runtime.map_run.packing import child_random
 from asl_engine.runtime.run import ExecutionRun
 from asl_engine.runtime.scheduler import Cancelled, Future, Task
@@ -54,13 +55,27 @@ class InProcessSession:
         self._running: dict[int, tuple[Task[str | None], ExecutionRun]] = {}
         self._template = job.parent.children_template()
         """What every child run shares with the others (``ExecutionRun.from_template``)."""
+        self._lone = LoneTaskChildren.for_job(job, self._template)
+        """Runs the children when they are one plain Task answered at once (``lone_task.py``)."""
 
     def submit(self, works: Sequence[ChildWork]) -> None:
         parent = self._parent
         map_run = self._map_run
         scheduler = parent.scheduler
         template = self._template
+        lone = self._lone
+        finished: list[ChildReport] = []
+        """Reports of lone-task children, handed over together (before any other child's)."""
         for work in works:
+            # A lone-task child changes nothing the scheduler has: once one ran, the next may.
+            if lone is not None and self.run_directly and (finished or scheduler.nothing_else_ready()):
+                report = lone.run(work)
+                if report is not None:
+                    finished.append(report)
+                    continue
+            if finished:
+                self._inbox.put(finished)
+                finished = []
             child = ExecutionRun.from_template(
                 template, map_run.child_identity(work.name), work.input, child_random(work.seed)
             )
@@ -78,6 +93,8 @@ class InProcessSession:
                 task = scheduler.spawn(child_main(child, self._processor), work.name)
             self._running[work.index] = (task, child)
             task.done_future.add_done_callback(functools.partial(self._ended, work.index))
+        if finished:
+            self._inbox.put(finished)
 
     def _ended(self, index: int, future: Future[Any]) -> None:
         entry = self._running.pop(index, None)

@@ -61,12 +61,6 @@ class ChildRecord:
     @classmethod
     def of_report(cls, map_run: MapRun, report: ChildReport, input_value: Any, name: str) -> ChildRecord:
         """The record of a reported child (its input and name as the Map Run started it)."""
-        record = cls._of_report(map_run, report, input_value)
-        record._name = name
-        return record
-
-    @classmethod
-    def _of_report(cls, map_run: MapRun, report: ChildReport, input_value: Any) -> ChildRecord:
         input_text = report.input_text if report.input_text is not None else to_json_text(input_value)
         run = report.run
         if run is None:
@@ -77,16 +71,20 @@ class ChildRecord:
                 report.index, report.status, input_text, output_text, report.error, report.cause,
                 report.start_time, report.stop_time, report.history, tuple(report.decisions),
             )  # fmt: skip
-            return cls(map_run, row, unanswered=list(report.unanswered) or None)
-        output_text = report.output_text
-        if output_text is None and run.status == "SUCCEEDED":
-            output_text = to_json_text(run.output)
-        history = pack_history(run.history.rows()) if run.history.record else None
-        row = (
-            report.index, report.status, input_text, output_text, run.error, run.cause,
-            run.start_time, report.stop_time, history, tuple(run.decisions),
-        )  # fmt: skip
-        return cls(map_run, row, run.map_runs or None, run.nested_runs or None, run.unanswered or None)
+            unanswered = report.unanswered
+            record = cls(map_run, row, unanswered=list(unanswered) if unanswered else None)
+        else:
+            output_text = report.output_text
+            if output_text is None and run.status == "SUCCEEDED":
+                output_text = to_json_text(run.output)
+            history = pack_history(run.history.rows()) if run.history.record else None
+            row = (
+                report.index, report.status, input_text, output_text, run.error, run.cause,
+                run.start_time, report.stop_time, history, tuple(run.decisions),
+            )  # fmt: skip
+            record = cls(map_run, row, run.map_runs or None, run.nested_runs or None, run.unanswered or None)
+        record._name = name
+        return record
 
     @classmethod
     def aborted(cls, map_run: MapRun, index: int, input_value: Any, start: float, stop: float) -> ChildRecord:

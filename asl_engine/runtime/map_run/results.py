@@ -3,7 +3,7 @@
 Children finish out of order (in-process ones interleave, remote ones come back as workers finish);
 the state's result, the result files and ``Execution.child_executions`` are in item order. A
 small reorder buffer (at most the children in flight) restores it, then each outcome goes where
-it belongs: to the result files of a ResultWriter export (spooled as text, see ``ResultFiles``),
+it belongs: to the result files of a ResultWriter export (spooled, see ``ResultFiles``),
 or held for the state's result, which AWS limits by the payload quota.
 """
 

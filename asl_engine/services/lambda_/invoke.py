@@ -119,11 +119,11 @@ class LambdaService:
         now = env.clock.now()
         limit = function.timeout if task_timeout is None else min(function.timeout, task_timeout)
         stream_id = "%032x" % env.random.getrandbits(128)  # noqa: UP031 - half the time of a format spec
-        fields = _context_fields(function.name, function.memory_size, ref, env.region, env.account, qualifier, version)
+        fields = context_fields(function.name, function.memory_size, ref, env.region, env.account, qualifier, version)
         context = LambdaContext.from_fields(
             fields,
             aws_request_id=request_id,
-            log_stream_name=_log_prefix(int(now // 86_400), version) + stream_id,
+            log_stream_name=log_prefix(int(now // 86_400), version) + stream_id,
             deadline=now + limit,
             clock=env.clock.now,
             client_context=client_context,
@@ -138,7 +138,7 @@ class LambdaService:
 
 
 @functools.lru_cache(maxsize=256)
-def _context_fields(
+def context_fields(
     name: str, memory_size: int, ref: FunctionRef, region: str, account: str, qualifier: str | None, version: str
 ) -> dict[str, Any]:
     """A context's attributes fixed for a function invoked through one ARN (the same few per
@@ -147,7 +147,7 @@ def _context_fields(
 
 
 @functools.lru_cache(maxsize=64)
-def _log_prefix(day: int, version: str) -> str:
+def log_prefix(day: int, version: str) -> str:
     """``2025/02/04/[$LATEST]``: a log stream's name before its id, from the date (UTC, days since the
     epoch) and the function's version (the same few per execution)."""
     return f"{time.strftime('%Y/%m/%d', time.gmtime(day * 86_400))}/[{version}]"

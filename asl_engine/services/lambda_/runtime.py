@@ -120,9 +120,9 @@ def call_handler(function: LambdaFunction, event: Any, context: LambdaContext, *
     try:
         result = function.handler(event, context)
         if type(result) is CoroutineType:  # ``inspect.iscoroutine`` without the call (no subclass exists)
-            result = _run_coroutine(result)
+            result = run_coroutine(result)
     except Exception as error:
-        return Outcome(b"", error_document(error, context.aws_request_id, error.__traceback__))
+        return failed(error, context.aws_request_id)
     if as_value:
         try:
             payload, size = plain_copy(result, finite=True)
@@ -131,7 +131,18 @@ def call_handler(function: LambdaFunction, event: Any, context: LambdaContext, *
         else:
             if size <= MAX_RESPONSE_BYTES:
                 return Outcome(b"", payload=payload, payload_chars=size)
-    outcome = marshal(result, context.aws_request_id)
+    return response(result, context.aws_request_id)
+
+
+def failed(error: Exception, request_id: str) -> Outcome:
+    """The outcome of a handler that raised ``error`` (caught in the frame that called the handler:
+    the runtime's stack trace starts below it)."""
+    return Outcome(b"", error_document(error, request_id, error.__traceback__))
+
+
+def response(result: Any, request_id: str) -> Outcome:
+    """The outcome of a handler that returned ``result``: its marshalled body, or Lambda's failure."""
+    outcome = marshal(result, request_id)
     if not outcome.failed and len(outcome.body) > MAX_RESPONSE_BYTES:
         return Outcome(
             b"",
@@ -145,7 +156,7 @@ def call_handler(function: LambdaFunction, event: Any, context: LambdaContext, *
     return outcome
 
 
-def _run_coroutine(coroutine: Any) -> Any:
+def run_coroutine(coroutine: Any) -> Any:
     """An ``async def`` handler, awaited as Lambda's runtime would: on an event loop of its own (on a
     helper thread when this thread already runs one)."""
     try:

@@ -18,28 +18,45 @@ import json
 import math
 import threading
 from collections.abc import Mapping
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.runtime.handlers import TaskRequest
 from asl_engine.runtime.limits import PAYLOAD_LIMIT_BYTES
-from asl_engine.services.lambda_.context import ClientContext
+from asl_engine.services.lambda_.context import ClientContext, LambdaContext
 from asl_engine.services.lambda_.errors import LAMBDA
 from asl_engine.services.lambda_.invoke import (
+    LATEST,
     LambdaService,
     PreparedCall,
+    context_fields,
     decode_payload,
     function_error,
+    log_prefix,
     new_request_id,
     payload_of,
 )
+from asl_engine.services.lambda_.json_copy import NotPlain, plain_copy
 from asl_engine.services.lambda_.names import FunctionRef, InvalidFunctionName, check_qualifier, parse_function_name
-from asl_engine.services.lambda_.runtime import UNPARSED, Outcome
+from asl_engine.services.lambda_.runtime import (
+    MAX_RESPONSE_BYTES,
+    UNPARSED,
+    Outcome,
+    failed,
+    response,
+    run_coroutine,
+)
 from asl_engine.services.sdk_metadata import lambda_headers, trace_id, uuid4_text, with_metadata
 from asl_engine.services.support import environment_of, parameters_error, parameters_object
 
 if TYPE_CHECKING:
+    from random import Random
+
     from asl_engine.definition.arns import ResourceRef
+    from asl_engine.runtime.clock import Clock
+    from asl_engine.runtime.handlers import LoneInvoke
+    from asl_engine.services.lambda_.functions import LambdaFunction
 
 INVOCATION_TYPES = ("Event", "RequestResponse", "DryRun")
 LOG_TYPES = ("None", "Tail")
@@ -73,6 +90,75 @@ class LegacyLambdaTask:
                 return outcome.payload  # ``_legacy_result``'s answer, without its two calls
             return _legacy_result(outcome)
         return _legacy_result_later(env, call)
+
+    def lone_invoker(self, resource: ResourceRef, region: str, account: str, clock: Clock) -> LoneInvoke | None:
+        """``InvokesAlone``: the function's invocations for a Map Run's children, under a virtual clock
+        (None under a real one, or when the function does not exist: the call's errors say so)."""
+        if not clock.virtual:
+            return None
+        ref = _function_ref(resource)
+        functions = self.service.functions
+        function = functions.find_exact(resource.arn) or functions.find(ref, ref.qualifier)
+        if function is None:
+            return None
+        return _LoneLegacyCall(function, ref, region, account, clock)
+
+
+class _LoneLegacyCall:
+    """``LegacyLambdaTask.__call__`` under a virtual clock, for one function found already: what
+    ``LambdaService.prepare`` reads of the function, its reference and the region is read once, and
+    each call makes the request id, the context (from the same draws of the child's random source,
+    in the same order), the event's copy and the handler's outcome as ``__call__`` does
+    (``tests/runtime/map_run/test_lone_task_children.py`` compares what handlers see)."""
+
+    __slots__ = ("_day", "_fields", "_handler", "_limit", "_log_prefix", "_now", "_version")
+
+    def __init__(self, function: LambdaFunction, ref: FunctionRef, region: str, account: str, clock: Clock) -> None:
+        qualifier = ref.qualifier
+        self._version = version = qualifier if qualifier is not None and qualifier.isdigit() else LATEST
+        self._fields = context_fields(function.name, function.memory_size, ref, region, account, qualifier, version)
+        self._handler = function.handler
+        self._limit = function.timeout  # an untimed Task: the function's own timeout
+        self._now = clock.now
+        self._day = -1
+        self._log_prefix = ""
+        """``log_prefix`` of ``_day`` (the children of a Map Run share a day or two)."""
+
+    def __call__(self, event: Any, rng: Random) -> tuple[Any, bool]:
+        request_id = uuid4_text(rng.getrandbits(128))
+        now_of = self._now
+        now = now_of()
+        stream_id = "%032x" % rng.getrandbits(128)  # noqa: UP031 - as ``prepare`` draws it
+        day = int(now // 86_400)
+        if day != self._day:
+            self._day, self._log_prefix = day, log_prefix(day, self._version)
+        context = LambdaContext.from_fields(
+            self._fields,
+            aws_request_id=request_id,
+            log_stream_name=self._log_prefix + stream_id,
+            deadline=now + self._limit,
+            clock=now_of,
+            client_context=None,
+        )
+        try:
+            copied, _ = plain_copy(event, finite=False)
+        except NotPlain:
+            copied = json.loads(json.dumps(event))
+        # ``call_handler(as_value=True)`` written out, its usual outcome (a plain result) not made.
+        try:
+            result = self._handler(copied, context)
+            if type(result) is CoroutineType:
+                result = run_coroutine(result)
+        except Exception as error:
+            return _legacy_result(failed(error, request_id)), False  # raises the function's error
+        try:
+            payload, size = plain_copy(result, finite=True)
+        except NotPlain:
+            pass
+        else:
+            if size <= MAX_RESPONSE_BYTES:
+                return payload, size <= PAYLOAD_LIMIT_BYTES
+        return _legacy_result(response(result, request_id)), False
 
 
 def _function_ref(resource: ResourceRef) -> FunctionRef:

@@ -15,6 +15,7 @@ from asl_engine.runtime.map_data.writer import (
     execution_record,
     succeeded_record_text,
 )
+from asl_engine.runtime.map_run.records import ChildRecord
 
 texts = st.text(max_size=40)  # any characters: quotes, backslashes, control characters, non-ASCII
 json_values = st.recursive(
@@ -25,8 +26,14 @@ json_values = st.recursive(
 times = st.floats(min_value=0, max_value=4e9, allow_nan=False)
 
 
-def _run(**fields: Any) -> Any:
-    return SimpleNamespace(error=None, cause=None, **fields)
+def _record(
+    name: str, arn: str, machine: str, input_text: str | None, output_text: str | None, start: float, stop: float | None
+) -> ChildRecord:
+    """A succeeded child's record of a Map Run whose children's ARNs start with ``arn``."""
+    map_run: Any = SimpleNamespace(child_arn_prefix=arn, child_machine_arn=machine)
+    record = ChildRecord(map_run, (3, SUCCEEDED, input_text, output_text, None, None, start, stop, None, ()))
+    record._name = name
+    return record
 
 
 @settings(max_examples=300, deadline=None)
@@ -43,15 +50,16 @@ def _run(**fields: Any) -> Any:
 def test_the_succeeded_record_text_is_the_encoded_record(
     name: str, arn: str, machine: str, value: Any, output: Any, texts_known: bool, start: float, stop: float | None
 ) -> None:
-    run = _run(
-        name=name,
-        execution_arn=arn + name,
-        state_machine_arn=machine,
-        input_text=_encode(value) if texts_known else None,
-        output_text=_encode(output) if texts_known else None,
-        start_time=start,
-        stop_time=stop,
+    run = _record(
+        name,
+        arn,
+        machine,
+        _encode(value) if texts_known else None,
+        _encode(output) if texts_known else None,
+        start,
+        stop,
     )
+    assert run.execution_arn == arn + name
     outcome = ChildOutcome(3, value, SUCCEEDED, output, run)
     expected = _encode(execution_record(outcome))
     assert succeeded_record_text(outcome, run) == expected
