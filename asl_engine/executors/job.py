@@ -29,11 +29,13 @@ from asl_engine.errors import ConfigurationError, StatesError
 from asl_engine.executors.upload import copy_of
 from asl_engine.executors.wire import pack_reports, unpack_works
 from asl_engine.runtime import failures
+from asl_engine.runtime.clock import VirtualClock
 from asl_engine.runtime.compiler import compile_machine
-from asl_engine.runtime.handlers import HandlerSource
+from asl_engine.runtime.handlers import HandlerSource, TaskHandler
 from asl_engine.runtime.map_run.child import run_child_alone
 from asl_engine.runtime.map_run.executor import ChildReport, ChildWork, MapJob
-from asl_engine.runtime.run import Identity
+from asl_engine.runtime.map_run.lone_task import LoneTaskChildren
+from asl_engine.runtime.run import Identity, history_limit
 from asl_engine.runtime.states.map_ import MapState
 from asl_engine.runtime.states.parallel import ParallelState
 from asl_engine.runtime.states.task import TaskState
@@ -278,23 +280,62 @@ def probe_packed(job: bytes) -> str:
 
 
 def run_batch(job: WorkerJob, works: Sequence[ChildWork]) -> list[ChildReport]:
-    """Run a batch of children one after the other, each on a clock of its own."""
+    """Run a batch of children one after the other, each on a clock of its own.
+
+    Children that are one plain Task answered at once run as a few plain calls, as in-process
+    (``runtime/map_run/lone_task.py``), on one clock moved to each child's start; the others, and
+    any child the lone path hands back, run as executions (``run_child_alone``).
+    """
     prepared = prepare(job)
     identity = job.identity
-    return [
-        run_child_alone(
-            prepared.machine,
-            prepared.processor,
-            identity._replace(execution_name=work.name),
-            work,
-            prepared.handlers,
-            virtual_clock=job.virtual_clock,
-            record_history=job.record_history,
-            starter=job.starter,
-            limits=job.limits,
+    clock = VirtualClock(0)
+    lone = _lone_children(prepared, clock) if job.virtual_clock else None
+    reports: list[ChildReport] = []
+    for work in works:
+        if lone is not None:
+            clock.restart_at(work.start_time)
+            report = lone.run(work)
+            if report is not None:
+                reports.append(report)
+                continue
+        reports.append(
+            run_child_alone(
+                prepared.machine,
+                prepared.processor,
+                identity._replace(execution_name=work.name),
+                work,
+                prepared.handlers,
+                virtual_clock=job.virtual_clock,
+                record_history=job.record_history,
+                starter=job.starter,
+                limits=job.limits,
+            )
         )
-        for work in works
-    ]
+    return reports
+
+
+def _lone_children(prepared: PreparedJob, clock: VirtualClock) -> LoneTaskChildren | None:
+    """The lone-task path for this batch (made per batch: a worker with several threads may run two
+    batches at once), or None when its children run as executions."""
+    handlers = prepared.handlers
+
+    def find_handler(state_name: str, resource: ResourceRef) -> TaskHandler | None:
+        for source in handlers:  # in order, as ``ExecutionRun.find_handler`` asks them
+            handler = source.handler_for(state_name, resource)
+            if handler is not None:
+                return handler
+        return None
+
+    job = prepared.job
+    return LoneTaskChildren.for_processor(
+        prepared.processor,
+        record_history=job.record_history,
+        history_limit=history_limit(prepared.machine),
+        find_handler=find_handler,
+        region=job.identity.region,
+        account=job.identity.account,
+        clock=clock,
+    )
 
 
 _UNPICKLED: dict[bytes, WorkerJob] = {}

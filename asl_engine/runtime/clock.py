@@ -94,6 +94,15 @@ class VirtualClock(Clock):
     def awaiting_result(self) -> contextlib.AbstractContextManager[None]:
         return _AwaitingResult(self)
 
+    def restart_at(self, when: float) -> None:
+        """Put this clock at ``when``, forwards or back, while nothing runs on it (no execution waits
+        on it, none drives it): a worker reuses one clock for the lone-task children of a batch
+        (``runtime/map_run/lone_task.py``), each of which starts when the Map Run started it and takes
+        no time of its own."""
+        if self._drivers or self._waiters:
+            raise RuntimeError("a clock in use cannot be restarted")
+        self._now = self._target = float(when)
+
     @property
     def _changed(self) -> threading.Condition:
         """Guards the clock's state and wakes whoever waits for it to move. Made on first use: an

@@ -145,6 +145,12 @@ class ExecutionTimedOut(Exception):
     """Reason for cancelling an execution whose TimeoutSeconds elapsed."""
 
 
+def history_limit(machine: CompiledMachine) -> int | None:
+    """The most events an execution of ``machine`` may have: 25,000 for a Standard workflow, none
+    for an Express one (its history is CloudWatch's)."""
+    return HISTORY_EVENT_LIMIT if machine.machine_type == "STANDARD" else None
+
+
 class ExecutionRun:
     """The mutable state of one execution (or of one Distributed Map child execution)."""
 
@@ -213,7 +219,7 @@ class ExecutionRun:
         self.durable = durable
         """The recorder of a durable execution (``store=``); None for an in-memory one."""
         if history is None:
-            limit = HISTORY_EVENT_LIMIT if machine.machine_type == "STANDARD" else None
+            limit = history_limit(machine)
             if durable is not None:
                 history = durable.history(self.stream, listeners, limit)
             else:

@@ -38,7 +38,12 @@ from asl_engine.runtime.run import nested_too_deeply
 from asl_engine.runtime.states.task import TaskState
 
 if TYPE_CHECKING:
-    from asl_engine.runtime.handlers import LoneInvoke
+    from collections.abc import Callable
+
+    from asl_engine.definition.arns import ResourceRef
+    from asl_engine.runtime.clock import Clock
+    from asl_engine.runtime.compiler import CompiledScope
+    from asl_engine.runtime.handlers import LoneInvoke, TaskHandler
     from asl_engine.runtime.run import RunTemplate
 
 SUCCEEDED_EVENTS = 7
@@ -69,14 +74,38 @@ class LoneTaskChildren:
 
     @classmethod
     def for_job(cls, job: MapJob, template: RunTemplate) -> LoneTaskChildren | None:
-        """The lone-task path for the children of ``job``, or None when they must run the general way."""
-        if not cls.enabled:
-            return None
+        """The lone-task path for the in-process children of ``job``, or None when they must run the
+        general way."""
         parent = job.parent
-        processor = job.node.processor
-        if len(processor.states) != 1 or template.record_history or parent.durable is not None:
+        if parent.durable is not None or parent.visit_gates is not None or parent.activities is not None:
             return None
-        if not parent.clock.virtual or parent.visit_gates is not None or parent.activities is not None:
+        identity = parent.identity
+        return cls.for_processor(
+            job.node.processor,
+            record_history=template.record_history,
+            history_limit=template.history_limit,
+            find_handler=parent.find_handler,
+            region=identity.region,
+            account=identity.account,
+            clock=parent.clock,
+        )
+
+    @classmethod
+    def for_processor(
+        cls,
+        processor: CompiledScope,
+        *,
+        record_history: bool,
+        history_limit: int | None,
+        find_handler: Callable[[str, ResourceRef], TaskHandler | None],
+        region: str,
+        account: str,
+        clock: Clock,
+    ) -> LoneTaskChildren | None:
+        """The lone-task path for children of ``processor`` answered by ``find_handler``'s handler on
+        ``clock`` (the parent's, or a worker's: ``executors/job.py``), or None when they must run the
+        general way."""
+        if not cls.enabled or record_history or not clock.virtual or len(processor.states) != 1:
             return None
         node = processor.states.get(processor.start_at)
         if type(node) is not TaskState or not node.is_end or not node.untimed:
@@ -86,9 +115,9 @@ class LoneTaskChildren:
         flow = node.flow
         if type(flow) is not JsonPathFlow or flow.input_path is not ABSENT or flow.parameters is not None:
             return None
-        if not flow.result_is_output or (template.history_limit is not None and template.history_limit <= 7):
+        if not flow.result_is_output or (history_limit is not None and history_limit <= SUCCEEDED_EVENTS):
             return None
-        handler = parent.find_handler(node.name, node.resource)
+        handler = find_handler(node.name, node.resource)
         if handler is None or getattr(handler, "answer_for", None) is not None:
             return None
         if getattr(handler, "check_request", None) is not None or getattr(handler, "completes_callback", False):
@@ -96,11 +125,10 @@ class LoneTaskChildren:
         lone_invoker = getattr(handler, "lone_invoker", None)
         if lone_invoker is None:
             return None
-        identity = parent.identity
-        invoke = lone_invoker(node.resource, identity.region, identity.account, parent.clock)
+        invoke = lone_invoker(node.resource, region, account, clock)
         if invoke is None:
             return None
-        return cls(node, invoke, parent.clock.now)
+        return cls(node, invoke, clock.now)
 
     def run(self, work: ChildWork) -> ChildReport | None:
         """``child_main`` of this child, as the report ``report_of`` makes of it; None (nothing done)
