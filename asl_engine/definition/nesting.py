@@ -24,6 +24,11 @@ TOO_DEEP: Final = "NESTING_TOO_DEEP"
 """Our diagnostic code for a definition nested deeper than ``MAX_NESTING_DEPTH``."""
 
 
+Path = tuple[Any, "Path"] | None
+"""Where a node is, as (its key, its parent's path): made per node without writing a pointer, which
+is written (``_pointer``) only for the node a check reports."""
+
+
 def too_deep_at(value: Any, limit: int = MAX_NESTING_DEPTH) -> str | None:
     """The JSON pointer of the first object or array nested deeper than ``limit``, or None.
 
@@ -31,31 +36,48 @@ def too_deep_at(value: Any, limit: int = MAX_NESTING_DEPTH) -> str | None:
     the limit instead of looping."""
     if not isinstance(value, dict | list):
         return None
-    stack: list[tuple[Any, str, int]] = [(value, "", 1)]
+    stack: list[tuple[Any, Path, int]] = [(value, None, 1)]
     while stack:
-        node, pointer, depth = stack.pop()
+        node, path, depth = stack.pop()
         if depth > limit:
-            return pointer or "/"
+            return _pointer(path)
         items = node.items() if isinstance(node, dict) else enumerate(node)
         for key, item in items:
             if isinstance(item, dict | list):
-                stack.append((item, pointers.join(pointer, key), depth + 1))
+                stack.append((item, (key, path), depth + 1))
     return None
 
 
 def non_finite_at(value: Any) -> str | None:
     """The JSON pointer of the first number that is NaN or infinite (``NaN``, ``Infinity`` or a
     literal beyond a double such as ``1e309``, which Python's reader accepts and AWS's refuses)."""
-    stack: list[tuple[Any, str]] = [(value, "")]
+    if isinstance(value, float):
+        return None if math.isfinite(value) else "/"
+    if not isinstance(value, dict | list):
+        return None
+    stack: list[tuple[Any, Path]] = [(value, None)]
     while stack:
-        node, pointer = stack.pop()
-        if isinstance(node, float):
-            if not math.isfinite(node):
-                return pointer or "/"
-        elif isinstance(node, dict | list):
-            items = node.items() if isinstance(node, dict) else enumerate(node)
-            stack.extend((item, pointers.join(pointer, key)) for key, item in items)
+        node, path = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, item in items:
+            if isinstance(item, float):
+                if not math.isfinite(item):
+                    return _pointer((key, path))
+            elif isinstance(item, dict | list):
+                stack.append((item, (key, path)))
     return None
+
+
+def _pointer(path: Path) -> str:
+    """The JSON pointer of ``path`` ("/" for the document itself)."""
+    keys: list[Any] = []
+    while path is not None:
+        key, path = path
+        keys.append(key)
+    pointer = ""
+    for key in reversed(keys):
+        pointer = pointers.join(pointer, key)
+    return pointer or "/"
 
 
 def text_too_deep(text: str, limit: int = MAX_NESTING_DEPTH) -> bool:
