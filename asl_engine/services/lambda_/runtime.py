@@ -124,14 +124,21 @@ def call_handler(function: LambdaFunction, event: Any, context: LambdaContext, *
     except Exception as error:
         return failed(error, context.aws_request_id)
     if as_value:
-        try:
-            payload, size = plain_copy(result, finite=True)
-        except NotPlain:
-            pass
-        else:
-            if size <= MAX_RESPONSE_BYTES:
-                return Outcome(b"", payload=payload, payload_chars=size)
+        plain = plain_result(result)
+        if plain is not None:
+            return Outcome(b"", payload=plain[0], payload_chars=plain[1])
     return response(result, context.aws_request_id)
+
+
+def plain_result(result: Any) -> tuple[Any, int] | None:
+    """A handler's ``result`` as the value Lambda would return and its JSON size in characters, when
+    it is plain JSON within the function's response limit; None when it must be marshalled the long
+    way (``response``: numbers JSON cannot hold, objects to convert, or too large)."""
+    try:
+        payload, size = plain_copy(result, finite=True)
+    except NotPlain:
+        return None
+    return (payload, size) if size <= MAX_RESPONSE_BYTES else None
 
 
 def failed(error: Exception, request_id: str) -> Outcome:

@@ -40,10 +40,10 @@ from asl_engine.services.lambda_.invoke import (
 from asl_engine.services.lambda_.json_copy import NotPlain, plain_copy
 from asl_engine.services.lambda_.names import FunctionRef, InvalidFunctionName, check_qualifier, parse_function_name
 from asl_engine.services.lambda_.runtime import (
-    MAX_RESPONSE_BYTES,
     UNPARSED,
     Outcome,
     failed,
+    plain_result,
     response,
     run_coroutine,
 )
@@ -151,13 +151,9 @@ class _LoneLegacyCall:
                 result = run_coroutine(result)
         except Exception as error:
             return _legacy_result(failed(error, request_id)), False  # raises the function's error
-        try:
-            payload, size = plain_copy(result, finite=True)
-        except NotPlain:
-            pass
-        else:
-            if size <= MAX_RESPONSE_BYTES:
-                return payload, size <= PAYLOAD_LIMIT_BYTES
+        plain = plain_result(result)
+        if plain is not None:
+            return plain[0], plain[1] <= PAYLOAD_LIMIT_BYTES
         return _legacy_result(response(result, request_id)), False
 
 
