@@ -25,6 +25,10 @@ Two measurements, each in a fresh Python process (its peak RSS is the driver's: 
    state**: the CPU per item of every thread of every process between the moments a fifth and nine
    tenths of the children had ended (``/proc``, Linux), so start-up and the tail drop out and each
    process's event loop is told from the thread running the children.
+3. **This machine's ceiling** (``--ceiling-seconds``, 8 s): the work loop alone in one process,
+   then in one process per core at once, nothing of the engine: on a VM the cores may slow each
+   other (a shared physical core, a shared power budget), and no executor can then beat
+   ``cores * alone / together``. Printed beside the speed-ups; the targets stay as they are.
 
 The results are written after each measurement (``--json`` and ``--out``), so a long run that is
 stopped or fails part-way leaves the numbers it has.
@@ -127,6 +131,38 @@ def _timed(loops: int) -> float:
     start = time.perf_counter()
     expected_value(7, loops)
     return time.perf_counter() - start
+
+
+CEILING_PROBE = """
+import sys, time
+loops, seconds = int(sys.argv[1]), float(sys.argv[2])
+started, items, total = time.process_time(), 0, 0
+while time.process_time() - started < seconds:
+    seed = items
+    for step in range(loops):
+        total = (total + (seed ^ step) * step) % 1_000_003
+    items += 1
+print((time.process_time() - started) / items * 1e6)
+"""
+"""The handlers' work loop, run for a while in a process of its own: its CPU µs per item."""
+
+
+def parallel_ceiling(loops: int, workers: int, seconds: float) -> dict[str, Any]:
+    """What this machine allows ``workers`` processes of the work to gain over one: the work's CPU
+    per item in one process alone, then in ``workers`` processes at once (nothing of the engine).
+
+    On a VM two vCPUs may share a physical core or a power budget: each process then runs slower
+    when the others run, and no executor can beat ``workers * alone / together``."""
+
+    def probes(count: int) -> list[float]:
+        command = [sys.executable, "-c", CEILING_PROBE, str(loops), str(seconds)]
+        started = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(count)]
+        return [float(process.communicate()[0]) for process in started]
+
+    alone = probes(1)[0]
+    together = probes(workers)
+    mean = sum(together) / len(together)
+    return {"alone_us": alone, "together_us": together, "ceiling": workers * alone / mean}
 
 
 def make_project(directory: Path, rows: int, handler: str, loops: int) -> Path:
@@ -457,6 +493,12 @@ def main(argv: list[str] | None = None) -> int:
         "--loops", type=int, help="loop count of the work instead of calibrating it (to compare runs side by side)"
     )
     parser.add_argument("--executors", default=",".join(DEFAULT_EXECUTORS), help="comma-separated executors")
+    parser.add_argument(
+        "--ceiling-seconds",
+        type=float,
+        default=8.0,
+        help="seconds of the work alone, then in two processes at once, to measure this machine's ceiling (0: not)",
+    )
     parser.add_argument("--history", action="store_true", help="children record their histories")
     parser.add_argument("--json", metavar="FILE", help="write every number to FILE (after each measurement)")
     parser.add_argument(
@@ -501,6 +543,16 @@ def main(argv: list[str] | None = None) -> int:
         loops = options.loops or calibrate(options.work_ms)
         report["loops"] = loops
         print(f"\nscale-out: {options.rows:,} rows, ~{options.work_ms} ms of pure-Python work each ({loops} loops)")
+        if options.ceiling_seconds > 0:
+            workers = os.cpu_count() or 1
+            ceiling = report["ceiling"] = parallel_ceiling(loops, workers, options.ceiling_seconds)
+            together = ", ".join(f"{us:,.0f}" for us in ceiling["together_us"])
+            print(
+                f"  this machine's ceiling for {workers} workers: {ceiling['ceiling']:.2f}x (the work alone "
+                f"{ceiling['alone_us']:,.0f} µs CPU/item, in {workers} processes at once {together})",
+                flush=True,
+            )
+            save()
         runs: dict[str, dict[str, Any]] = report["runs"]
         for executor in [name for name in options.executors.split(",") if name]:
             project = make_project(work / executor.replace(":", "-"), options.rows, "work", loops)
@@ -525,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
             if result.get("steady"):
                 print(f"               {_steady_line(result)}", flush=True)
             save()
-        _print_targets(runs)
+        _print_targets(runs, report.get("ceiling"))
         save()
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -608,6 +660,7 @@ def _markdown(report: dict[str, Any]) -> str:
             "",
             f"Scale-out, {report['rows']:,} rows, ~1 ms of pure-Python work each ({report.get('loops')} loops):",
             "",
+            *_ceiling_lines(report.get("ceiling")),
             "| executor | wall s | items/s | speed-up | driver CPU µs/item | workers CPU s | worker utilisation "
             "| driver peak RSS MB | load average |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -627,14 +680,26 @@ def _markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _print_targets(runs: dict[str, dict[str, Any]]) -> None:
+def _ceiling_lines(ceiling: dict[str, Any] | None) -> list[str]:
+    if not ceiling:
+        return []
+    together = ", ".join(f"{us:,.0f}" for us in ceiling["together_us"])
+    return [
+        f"This machine's ceiling: {ceiling['ceiling']:.2f}x (the work alone {ceiling['alone_us']:,.0f} µs of CPU "
+        f"per item, in {len(ceiling['together_us'])} processes at once {together}).",
+        "",
+    ]
+
+
+def _print_targets(runs: dict[str, dict[str, Any]], ceiling: dict[str, Any] | None = None) -> None:
     print("\ntargets:")
     for executor, result in runs.items():
         if "speedup" in result:
             speedup = result["speedup"]
             verdict = "met" if speedup >= SPEEDUP_TARGET else "MISSED"
             target = f"target near 2x, >= {SPEEDUP_TARGET}x"
-            print(f"  {executor}: speed-up {speedup:.2f}x over in-process ({target}): {verdict}")
+            allowed = f"; this machine's ceiling {ceiling['ceiling']:.2f}x" if ceiling else ""
+            print(f"  {executor}: speed-up {speedup:.2f}x over in-process ({target}{allowed}): {verdict}")
         rss = result["rss_peak_mb"]
         verdict = "met" if rss < RSS_TARGET_MB else "MISSED"
         target = f"target < {RSS_TARGET_MB:.0f} MB"

@@ -69,3 +69,12 @@ def test_a_steady_state_sample_reads_each_thread_of_the_driver_but_the_samplers(
     assert ended == 3
     assert totals["driver/burner"] >= 0.03  # clock ticks of 10 ms
     assert not any("MainThread" in key for key in totals)  # the thread that samples
+
+
+def test_the_machines_ceiling_is_the_work_alone_over_the_work_side_by_side() -> None:
+    ceiling = distributed_map.parallel_ceiling(200, 2, 0.2)
+    assert ceiling["alone_us"] > 0
+    assert len(ceiling["together_us"]) == 2
+    assert all(us > 0 for us in ceiling["together_us"])
+    mean = sum(ceiling["together_us"]) / 2
+    assert ceiling["ceiling"] == 2 * ceiling["alone_us"] / mean
