@@ -47,6 +47,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -147,22 +148,27 @@ print((time.process_time() - started) / items * 1e6)
 """The handlers' work loop, run for a while in a process of its own: its CPU µs per item."""
 
 
-def parallel_ceiling(loops: int, workers: int, seconds: float) -> dict[str, Any]:
+def parallel_ceiling(loops: int, workers: int, seconds: float, rounds: int = 4) -> dict[str, Any]:
     """What this machine allows ``workers`` processes of the work to gain over one: the work's CPU
-    per item in one process alone, then in ``workers`` processes at once (nothing of the engine).
+    per item in one process alone and in ``workers`` processes at once (nothing of the engine),
+    alternated ``rounds`` times for ``seconds`` in all, the medians compared.
 
     On a VM two vCPUs may share a physical core or a power budget: each process then runs slower
-    when the others run, and no executor can beat ``workers * alone / together``."""
+    when the others run, and no executor can beat ``workers * alone / together``. The host's own
+    speed also drifts from one minute to the next, hence the alternation."""
 
     def probes(count: int) -> list[float]:
-        command = [sys.executable, "-c", CEILING_PROBE, str(loops), str(seconds)]
+        command = [sys.executable, "-c", CEILING_PROBE, str(loops), str(seconds / rounds / 2)]
         started = [subprocess.Popen(command, stdout=subprocess.PIPE, text=True) for _ in range(count)]
         return [float(process.communicate()[0]) for process in started]
 
-    alone = probes(1)[0]
-    together = probes(workers)
-    mean = sum(together) / len(together)
-    return {"alone_us": alone, "together_us": together, "ceiling": workers * alone / mean}
+    alone: list[float] = []
+    together: list[float] = []
+    for _ in range(rounds):
+        alone += probes(1)
+        together += probes(workers)
+    ceiling = workers * statistics.median(alone) / statistics.median(together)
+    return {"alone_us": alone, "together_us": together, "ceiling": ceiling}
 
 
 def make_project(directory: Path, rows: int, handler: str, loops: int) -> Path:
@@ -546,12 +552,7 @@ def main(argv: list[str] | None = None) -> int:
         if options.ceiling_seconds > 0:
             workers = os.cpu_count() or 1
             ceiling = report["ceiling"] = parallel_ceiling(loops, workers, options.ceiling_seconds)
-            together = ", ".join(f"{us:,.0f}" for us in ceiling["together_us"])
-            print(
-                f"  this machine's ceiling for {workers} workers: {ceiling['ceiling']:.2f}x (the work alone "
-                f"{ceiling['alone_us']:,.0f} µs CPU/item, in {workers} processes at once {together})",
-                flush=True,
-            )
+            print(f"  {_ceiling_text(ceiling, workers)}", flush=True)
             save()
         runs: dict[str, dict[str, Any]] = report["runs"]
         for executor in [name for name in options.executors.split(",") if name]:
@@ -683,12 +684,17 @@ def _markdown(report: dict[str, Any]) -> str:
 def _ceiling_lines(ceiling: dict[str, Any] | None) -> list[str]:
     if not ceiling:
         return []
+    workers = len(ceiling["together_us"]) // len(ceiling["alone_us"])
+    return [_ceiling_text(ceiling, workers).capitalize() + ".", ""]
+
+
+def _ceiling_text(ceiling: dict[str, Any], workers: int) -> str:
+    alone = ", ".join(f"{us:,.0f}" for us in ceiling["alone_us"])
     together = ", ".join(f"{us:,.0f}" for us in ceiling["together_us"])
-    return [
-        f"This machine's ceiling: {ceiling['ceiling']:.2f}x (the work alone {ceiling['alone_us']:,.0f} µs of CPU "
-        f"per item, in {len(ceiling['together_us'])} processes at once {together}).",
-        "",
-    ]
+    return (
+        f"this machine's ceiling for {workers} workers: {ceiling['ceiling']:.2f}x (the work's CPU µs per item "
+        f"alone {alone}; in {workers} processes at once {together}; medians compared)"
+    )
 
 
 def _print_targets(runs: dict[str, dict[str, Any]], ceiling: dict[str, Any] | None = None) -> None:
