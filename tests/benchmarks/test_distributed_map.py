@@ -80,3 +80,15 @@ def test_the_machines_ceiling_is_the_work_alone_over_the_work_side_by_side() -> 
     expected = 2 * statistics.median(ceiling["alone_us"]) / statistics.median(ceiling["together_us"])
     assert ceiling["ceiling"] == expected
     assert distributed_map._ceiling_lines(ceiling)[0].startswith("This machine's ceiling for 2 workers: ")
+
+
+def test_median_speed_ups_are_per_executor_over_the_rounds() -> None:
+    runs = {
+        "in-process #1": {"executor": "in-process"},
+        "dask #1": {"executor": "dask", "speedup": 1.6},
+        "processes:2 #1": {"executor": "processes:2", "speedup": 1.9},
+        "dask #2": {"executor": "dask", "speedup": 2.1},
+        "processes:2 #2": {"executor": "processes:2", "speedup": 1.7},
+        "dask #3": {"executor": "dask", "speedup": 1.8},
+    }
+    assert distributed_map.median_speedups(runs) == {"dask": 1.8, "processes:2": pytest.approx(1.8)}
