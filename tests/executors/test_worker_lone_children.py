@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from asl_engine.runtime.map_run.lone_task import LoneTaskChildren
+from tests.runtime.map_run.test_lone_task_children import counting_lone_runs
 
 from . import support
 from .test_batches import RecordingExecutor
@@ -34,20 +35,8 @@ def _run(directory: Path, executor: Any, **options: Any) -> tuple[Any, dict[str,
     return execution, support.result_files(built)
 
 
-def _counting_lone_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    runs: list[int] = []
-    original = LoneTaskChildren.run
-
-    def counted(self: LoneTaskChildren, work: Any) -> Any:
-        runs.append(work.index)
-        return original(self, work)
-
-    monkeypatch.setattr(LoneTaskChildren, "run", counted)
-    return runs
-
-
 def test_a_workers_lone_task_children_give_the_in_process_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    runs = _counting_lone_runs(monkeypatch)
+    runs = counting_lone_runs(monkeypatch)
     expected, expected_files = _run(tmp_path, None, history=False)
     assert sorted(runs) == list(range(ROWS))  # in-process took the lone path
     runs.clear()
@@ -66,7 +55,7 @@ def test_a_workers_lone_task_children_give_the_in_process_run(tmp_path: Path, mo
 
 
 def test_a_worker_runs_children_with_histories_as_executions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    runs = _counting_lone_runs(monkeypatch)
+    runs = counting_lone_runs(monkeypatch)
     expected, expected_files = _run(tmp_path, None)
     actual, actual_files = _run(tmp_path, RecordingExecutor(batch_size=7))
     assert runs == []  # a child whose history is kept is an execution wherever it runs

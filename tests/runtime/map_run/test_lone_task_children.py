@@ -211,9 +211,9 @@ def test_lone_task_children_and_general_ones_give_the_same_run(name: str, monkey
         assert len(lone_seen) == len(ITEMS) - 1  # every child but the one failed by its input
 
 
-def test_children_beside_ready_work_run_the_general_way(monkeypatch: pytest.MonkeyPatch) -> None:
-    """While something else is ready, a child runs as a scheduler task, as before (never here)."""
-    runs: list[Any] = []
+def counting_lone_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The indexes of the children the lone-task path is asked to run, from now on."""
+    runs: list[int] = []
     original = LoneTaskChildren.run
 
     def counted(self: LoneTaskChildren, work: Any) -> Any:
@@ -221,6 +221,12 @@ def test_children_beside_ready_work_run_the_general_way(monkeypatch: pytest.Monk
         return original(self, work)
 
     monkeypatch.setattr(LoneTaskChildren, "run", counted)
+    return runs
+
+
+def test_children_beside_ready_work_run_the_general_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While something else is ready, a child runs as a scheduler task, as before (never here)."""
+    runs = counting_lone_runs(monkeypatch)
     monkeypatch.setattr(in_process.InProcessSession, "run_directly", False)
     execution, _, seen = run(MACHINES["outputs"])
     assert runs == []
