@@ -756,8 +756,8 @@ def _print_targets(
             print(f"  {executor}: speed-up {speedup:.2f}x over in-process ({target}): {verdict}")
         rss = result["rss_peak_mb"]
         verdict = "met" if rss < RSS_TARGET_MB else "MISSED"
-        target = f"target < {RSS_TARGET_MB:.0f} MB"
-        print(f"  {executor}: driver peak RSS {rss:.0f} MB with a ResultWriter ({target}): {verdict}")
+        rss_target = f"target < {RSS_TARGET_MB:.0f} MB"
+        print(f"  {executor}: driver peak RSS {rss:.0f} MB with a ResultWriter ({rss_target}): {verdict}")
 
 
 if __name__ == "__main__":

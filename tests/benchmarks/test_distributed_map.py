@@ -92,3 +92,20 @@ def test_median_speed_ups_are_per_executor_over_the_rounds() -> None:
         "dask #3": {"executor": "dask", "speedup": 1.8},
     }
     assert distributed_map.median_speedups(runs) == {"dask": 1.8, "processes:2": pytest.approx(1.8)}
+
+
+def test_each_speed_up_is_judged_against_the_speed_up_target(capsys: pytest.CaptureFixture[str]) -> None:
+    """The second executor's speed-up line names the speed-up target, not the previous line's RSS target."""
+    runs = {
+        "in-process": {"rss_peak_mb": 500.0},
+        "processes:2": {"speedup": 2.0, "rss_peak_mb": 600.0},
+        "dask": {"speedup": 1.5, "rss_peak_mb": 2000.0},
+    }
+    distributed_map._print_targets(runs)
+    lines = capsys.readouterr().out.splitlines()
+    speed_ups = [line for line in lines if "speed-up" in line]
+    assert speed_ups == [
+        f"  processes:2: speed-up 2.00x over in-process (target near 2x, >= {distributed_map.SPEEDUP_TARGET}x): met",
+        f"  dask: speed-up 1.50x over in-process (target near 2x, >= {distributed_map.SPEEDUP_TARGET}x): MISSED",
+    ]
+    assert "  dask: driver peak RSS 2000 MB with a ResultWriter (target < 1024 MB): MISSED" in lines
