@@ -212,12 +212,15 @@ class ExecutionRun:
         self.identity = identity
         self.input = input_value
         self.clock = clock
-        if scheduler is not None:
-            self.scheduler = scheduler  # else made on first read (``scheduler`` below)
-        self._scheduler = scheduler
         self.alone: VirtualClock | None = None
-        """The clock, while ``run_alone`` runs the execution by plain calls and nothing has made its
-        scheduler (``jump_alone``)."""
+        """A run made without a scheduler (alone on a virtual clock of its own): the clock, until
+        ``run_alone`` ends or something makes the scheduler (``scheduler``, ``jump_alone``)."""
+        if scheduler is not None:
+            self.scheduler = scheduler
+        elif isinstance(clock, VirtualClock):
+            self.alone = clock  # the scheduler is made on first read (``scheduler`` below)
+        else:
+            raise TypeError("only an execution alone on a virtual clock of its own starts without a scheduler")
         self.handlers = handlers
         if callbacks is not None:
             self.callbacks = callbacks  # shadows the lazily made registry (``callbacks`` below)
@@ -255,15 +258,15 @@ class ExecutionRun:
     def scheduler(self) -> Scheduler:
         """What runs the execution's tasks and timers. A run made without one (an execution alone on a
         virtual clock of its own, ``StateMachine.execute``) gets it when something first needs it: one
-        that ``run_alone`` runs to its end by plain calls never does. Made under a lock (a handler may
-        hand the run to another thread)."""
-        with _LAZY_LOCK:
-            scheduler = self._scheduler
-            if scheduler is None:
-                scheduler = self._scheduler = Scheduler(self.clock)
-                # Made while ``run_alone`` runs the execution: it drives alone from here on (``call_alone``).
-                scheduler._driving_alone = self.alone is not None
-                self.alone = None
+        that ``run_alone`` runs to its end by plain calls never does. Made by the execution's own
+        thread: what hands the run to another thread (a task environment, a task token's registry)
+        reads the scheduler first. No attribute of its own says whether it was made: every attribute
+        of a run costs (``docs/performance.md``, "Eighth round")."""
+        scheduler = Scheduler(self.clock)
+        if self.alone is not None:
+            # Made while the run is alone (``run_alone``): it drives alone from here on (``call_alone``).
+            scheduler._driving_alone = True
+            self.alone = None
         return scheduler
 
     @lazy_attribute
@@ -653,20 +656,16 @@ class ExecutionRun:
         on it (no task, timer, pause, posted or outstanding work), so a timer is a jump of the clock
         whenever the clock allows it (``jump_alone``); a scheduler made meanwhile drives alone from
         then on, as ``call_alone``'s would."""
-        clock = self.clock
-        scheduler = self._scheduler
-        if scheduler is not None:
-            return scheduler.call_alone(self.run_directly)
-        if not isinstance(clock, VirtualClock):
-            raise RuntimeError("only an execution alone on a virtual clock of its own runs by plain calls")
-        self.alone = clock
+        clock = self.alone
+        if clock is None:  # a run given its scheduler, or whose scheduler was made already
+            return self.scheduler.call_alone(self.run_directly)
         try:
             return self.run_directly()
         finally:
-            self.alone = None
-            scheduler = self._scheduler
-            if scheduler is not None:  # made meanwhile: it drove alone until now
-                scheduler._driving_alone = False
+            if self.alone is clock:  # no scheduler yet: none will drive alone
+                self.alone = None
+            else:  # the scheduler was made meanwhile: it drove alone until now
+                self.scheduler._driving_alone = False
 
     def jump_alone(self, when: float) -> bool:
         """``scheduler.jump_alone(when)`` (the direct path's timers and pauses: True once the clock is at
