@@ -7,6 +7,7 @@ form. Executions share nothing mutable with each other or with the machine.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -310,12 +311,14 @@ class StateMachine:
         # Without a clock the execution gets one of its own, which nobody else drives: it then runs
         # without registering with the clock until something else might need it (Scheduler.run_alone).
         own_clock = settings.clock is None
-        run = self._new_run(input, settings, attach=not own_clock)
+        alone = own_clock and self._compiled.timeout_seconds is None
+        # Alone, the run makes its scheduler only if something needs one (``ExecutionRun.run_alone``).
+        run = self._new_run(input, settings, attach=not own_clock, alone=alone)
         main: Task[None] | None
-        if own_clock and self._compiled.timeout_seconds is None:
+        if alone:
             # Alone on its clock, with no timeout to arm: run by plain calls, then without a task,
             # until something needs one.
-            rest = run.scheduler.call_alone(run.run_directly) if self.runs_directly else run.main()
+            rest = run.run_alone() if self.runs_directly else run.main()
             main = None if rest is None else run.scheduler.drive_alone(rest, "execution")
         else:
             main = run.scheduler.spawn(run.main(), "execution")
@@ -409,6 +412,7 @@ class StateMachine:
         *,
         scheduler: Scheduler | None = None,
         attach: bool = True,
+        alone: bool = False,
     ) -> ExecutionRun:
         check_start_mode(settings.start_mode)
         value = {} if input is None else input
@@ -420,10 +424,10 @@ class StateMachine:
         express = self._compiled.machine_type == "EXPRESS"
         rng: random.Random | None
         if settings.seed is None:
-            # Names from fresh entropy; the random source is made only if the execution draws from it.
+            # Names of the process's series; the random source is made only if the execution draws from it.
             rng = None
-            execution_name = settings.name or uuid4_text(_IDS.getrandbits(128))
-            express_id = uuid4_text(_IDS.getrandbits(128)) if express else None
+            execution_name = settings.name or fresh_name()
+            express_id = fresh_name() if express else None
         else:
             rng = random.Random(settings.seed)
             execution_name = settings.name or uuid4_text(rng.getrandbits(128))
@@ -446,6 +450,7 @@ class StateMachine:
             redrivable=not (express and settings.start_mode == "sync"),
             scheduler=scheduler,
             attach=attach,
+            alone=alone,
             limits=check_limits(settings.limits),
             executor=settings.executor,
         )
@@ -454,6 +459,10 @@ class StateMachine:
         self, mocks: Mapping[str, Any] | Mocks | None, resources: HandlerSource | Sequence[HandlerSource] | None
     ) -> list[HandlerSource]:
         """Mocks (checked against the definition's states) first, then the resources, in order."""
+        if resources is None:
+            last = self._last_mocks
+            if last is not None and last[0] is mocks and mocks == last[1]:
+                return [last[2]]  # the usual test's: the same mocks again, and nothing else (``_mocks``)
         handlers: list[HandlerSource] = []
         if mocks is not None:
             handlers.append(mocks if isinstance(mocks, Mocks) else self._mocks(mocks))
@@ -503,10 +512,13 @@ class StateMachine:
         scheduler: Scheduler | None = None,
         durable: Recorder | None = None,
         attach: bool = True,
+        alone: bool = False,
         limits: SafetyLimits = DEFAULT_LIMITS,
         executor: str | ChildExecutor | None = None,
     ) -> ExecutionRun:
         """``attach``: the scheduler is driven by a thread of its own (``run_until``), not an asyncio loop.
+        ``alone``: the execution runs alone on a virtual clock of its own (``run_alone``), its scheduler
+        made only when something needs it (then detached: ``attach`` must be False).
         ``executor``: where Distributed Map children run (else the resources' ``[executor]``); a
         durable run keeps them in this process (the store refuses an executor, and Distributed Maps)."""
         # ``ExecutionRun(...)`` as its two steps: calling the class passes keyword arguments to
@@ -518,12 +530,12 @@ class StateMachine:
             identity,
             value,
             clock=clock,
-            scheduler=scheduler if scheduler is not None else Scheduler(clock, attach=attach),
+            scheduler=scheduler if scheduler is not None or alone else Scheduler(clock, attach=attach),
             handlers=handlers,
             rng=rng,
             record_history=history,
             context_overrides=dict(context) if context else None,
-            listeners=list(listeners),
+            listeners=list(listeners) if listeners else None,  # else the history makes its own empty list
             redrivable=redrivable,
             input_text=input_text,
             starter=_STARTER,
@@ -558,18 +570,36 @@ def _configured_executor(handlers: Sequence[HandlerSource]) -> ExecutorConfig | 
     return None
 
 
-_IDS = random.Random()
-"""Where the names of executions started without a seed come from: a generator seeded from the
-system's entropy once, cheaper than a system call per execution; re-seeded in a forked child, so
-that two processes never name executions alike."""
-os.register_at_fork(after_in_child=_IDS.seed)
-
-
 def uuid4_text(bits: int) -> str:
     """``str(uuid.UUID(int=bits, version=4))``, in a third of the time (an id made per execution)."""
     bits = (bits & ~(0xC000 << 48) | 0x8000 << 48) & ~(0xF000 << 64) | 4 << 76
     text = "%032x" % bits  # noqa: UP031 - half the time of a format spec
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+_NAME_PREFIX = ""
+_NAME_COUNT = itertools.count()
+
+
+def _new_name_series() -> None:
+    """A series of names for this process: a random UUID's first 20 hex digits (74 random bits with
+    its version and variant), and a count from a random 46-bit start for the last 12. Drawn at import
+    and again in a forked child, so that two processes never name executions alike."""
+    global _NAME_PREFIX, _NAME_COUNT
+    ids = random.Random()  # from the system's entropy
+    _NAME_PREFIX = uuid4_text(ids.getrandbits(128))[:24]
+    _NAME_COUNT = itertools.count(ids.getrandbits(46))
+
+
+_new_name_series()
+os.register_at_fork(after_in_child=_new_name_series)
+
+
+def fresh_name() -> str:
+    """The name of an execution started without a seed or a name: the next of the process's series
+    (``_new_name_series``), a version 4 UUID's text that no other execution of the process has; a
+    fifth of the cost of formatting 128 fresh bits as a UUID, which every such execution paid."""
+    return _NAME_PREFIX + "%012x" % next(_NAME_COUNT)  # noqa: UP031 - half the time of a format spec
 
 
 def check_start_mode(start_mode: str) -> None:

@@ -55,7 +55,7 @@ def run_scope_directly(scope: CompiledScope, frame: Frame, value: Any) -> Any:
             return value
         else:
             run.check_transitions()
-            if not run.scheduler.jump_alone(0.0):  # the checkpoint's pause would suspend
+            if not run.jump_alone(0.0):  # the checkpoint's pause would suspend
                 return _rest(scope, frame, value, name, None)
             checked = True
 

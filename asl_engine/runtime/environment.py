@@ -86,7 +86,7 @@ class TaskEnvironment:
         # source, the region and the account on every invocation, and a trivial Lambda Task's whole
         # cost is a few dozen such reads. The run's random source is made on first use when it has
         # no seed, so it is kept only once it exists.
-        self._random = random if random is not None else run.__dict__.get("_random")
+        self._random = random if random is not None else run._random
         self.clock: Clock = clock if clock is not None else run.clock
         identity = run.identity
         self.region: str = identity.region

@@ -24,7 +24,7 @@ from asl_engine.errors import StatesError
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import CallbackRegistry, directories
 from asl_engine.runtime.children import BranchAbort
-from asl_engine.runtime.clock import Clock
+from asl_engine.runtime.clock import Clock, VirtualClock
 from asl_engine.runtime.decisions import Decision
 from asl_engine.runtime.direct import run_scope_directly
 from asl_engine.runtime.environment import TaskEnvironment
@@ -182,6 +182,8 @@ class ExecutionRun:
     """When the execution times out (its TimeoutSeconds), on its clock; None without a timeout."""
     context_overrides: dict[str, Any] | None = None
     """The caller's ``context=``, as it was at the start (``$$`` is made from it on first use)."""
+    _callbacks: CallbackRegistry | None = None
+    """``callbacks``, once made (or given)."""
 
     def __init__(
         self,
@@ -190,7 +192,7 @@ class ExecutionRun:
         input_value: Any,
         *,
         clock: Clock,
-        scheduler: Scheduler,
+        scheduler: Scheduler | None,
         handlers: Sequence[HandlerSource],
         rng: Random | None,
         record_history: bool = True,
@@ -210,7 +212,15 @@ class ExecutionRun:
         self.identity = identity
         self.input = input_value
         self.clock = clock
-        self.scheduler = scheduler
+        self.alone: VirtualClock | None = None
+        """A run made without a scheduler (alone on a virtual clock of its own): the clock, until
+        ``run_alone`` ends or something makes the scheduler (``scheduler``, ``jump_alone``)."""
+        if scheduler is not None:
+            self.scheduler = scheduler
+        elif isinstance(clock, VirtualClock):
+            self.alone = clock  # the scheduler is made on first read (``scheduler`` below)
+        else:
+            raise TypeError("only an execution alone on a virtual clock of its own starts without a scheduler")
         self.handlers = handlers
         if callbacks is not None:
             self.callbacks = callbacks  # shadows the lazily made registry (``callbacks`` below)
@@ -245,6 +255,21 @@ class ExecutionRun:
     # -- made on first use: an execution that never reads them (most) does not pay for them ----------
 
     @lazy_attribute
+    def scheduler(self) -> Scheduler:
+        """What runs the execution's tasks and timers. A run made without one (an execution alone on a
+        virtual clock of its own, ``StateMachine.execute``) gets it when something first needs it: one
+        that ``run_alone`` runs to its end by plain calls never does. Made by the execution's own
+        thread: what hands the run to another thread (a task environment, a task token's registry)
+        reads the scheduler first. No attribute of its own says whether it was made: every attribute
+        of a run costs (``docs/performance.md``, "Eighth round")."""
+        scheduler = Scheduler(self.clock)
+        if self.alone is not None:
+            # Made while the run is alone (``run_alone``): it drives alone from here on (``call_alone``).
+            scheduler._driving_alone = True
+            self.alone = None
+        return scheduler
+
+    @lazy_attribute
     def execution_context(self) -> dict[str, Any]:
         """``$$.Execution``, with the caller's overrides (``context=``)."""
         self._contexts()
@@ -275,9 +300,9 @@ class ExecutionRun:
         if self.redrive_time is not None:  # a redrive began before anything read the context (begin_redrive)
             execution["RedriveCount"] = self.redrive_count
             execution["RedriveTime"] = format_timestamp(self.redrive_time)
-        # Both at once, in one place: the instance attributes shadow the cached properties from now on.
-        self.__dict__["execution_context"] = execution
-        self.__dict__["state_machine_context"] = state_machine
+        # Both at once, in one place: the instance attributes shadow the lazy attributes from now on.
+        self.execution_context = execution
+        self.state_machine_context = state_machine
 
     @lazy_attribute
     def payload_meter(self) -> PayloadMeter:
@@ -315,10 +340,10 @@ class ExecutionRun:
     def callbacks(self) -> CallbackRegistry:
         """The execution's task tokens (shared with its Distributed Map children). Made on first use,
         under a lock: a handle may ask for it from another thread while the execution opens a token."""
-        registry: CallbackRegistry | None = self.__dict__.get("_callbacks")
+        registry = self._callbacks
         if registry is None:
             with _LAZY_LOCK:
-                registry = self.__dict__.get("_callbacks")
+                registry = self._callbacks
                 if registry is None:
                     registry = self._callbacks = CallbackRegistry(self.scheduler, directories(self.handlers))
         return registry
@@ -624,6 +649,46 @@ class ExecutionRun:
         else:
             self._finish("SUCCEEDED", output=output)
             self.history.add("ExecutionSucceeded", frame.last_event_id, self.clock.now(), {"output": output})
+
+    def run_alone(self) -> Coroutine[Any, Any, None] | None:
+        """``scheduler.call_alone(self.run_directly)``, for an execution alone on a virtual clock of its
+        own: without a scheduler until something needs one (``scheduler``). Until then nothing can be
+        on it (no task, timer, pause, posted or outstanding work), so a timer is a jump of the clock
+        whenever the clock allows it (``jump_alone``); a scheduler made meanwhile drives alone from
+        then on, as ``call_alone``'s would."""
+        clock = self.alone
+        if clock is None:  # a run given its scheduler, or whose scheduler was made already
+            return self.scheduler.call_alone(self.run_directly)
+        try:
+            return self.run_directly()
+        finally:
+            if self.alone is clock:  # no scheduler yet: none will drive alone
+                self.alone = None
+            else:  # the scheduler was made meanwhile: it drove alone until now
+                self.scheduler._driving_alone = False
+
+    def jump_alone(self, when: float) -> bool:
+        """``scheduler.jump_alone(when)`` (the direct path's timers and pauses: True once the clock is at
+        ``when``, False when the caller must hand over to the coroutine path), without making the
+        scheduler while ``run_alone`` runs without one: then only the clock can say no (another
+        scheduler drives it, or somebody asked it to advance)."""
+        clock = self.alone
+        if clock is None:
+            return self.scheduler.jump_alone(when)
+        # The clock's half of ``Scheduler.jump_alone``, written out as there (W5 jumps four times; a
+        # second call, to a method holding it, cost 0.6 k instructions a jump).
+        now = clock._now
+        if clock._drivers or clock._target > now:
+            return False
+        if when > now:
+            if clock._lazy_changed is None:
+                clock._now = clock._target = when
+                clock._version += 1
+                if clock._idle:
+                    clock._idle.clear()
+            else:
+                clock._skip_alone(when)
+        return True
 
     def run_directly(self) -> Coroutine[Any, Any, None] | None:
         """``main`` as plain calls, for an execution alone on a virtual clock of its own (what

@@ -494,3 +494,78 @@ def _direct_runs(patch: pytest.MonkeyPatch) -> list[ExecutionRun]:
 
     patch.setattr(ExecutionRun, "run_directly", recording)
     return runs
+
+
+# -- the scheduler, made only when something needs it (``ExecutionRun.run_alone``) ----------------------
+
+
+def test_w5_runs_to_its_end_without_a_scheduler() -> None:
+    """Alone on a clock of its own, W5's retries and its Wait are jumps of the clock: nothing reads the
+    run's scheduler, so none is made."""
+    w5 = w5_retry_wait()
+    with pytest.MonkeyPatch.context() as patch:
+        made: list[Scheduler] = []
+        init = Scheduler.__init__
+
+        def counting(scheduler: Scheduler, *args: Any, **kwargs: Any) -> None:
+            made.append(scheduler)
+            init(scheduler, *args, **kwargs)
+
+        patch.setattr(Scheduler, "__init__", counting)
+        execution = StateMachine.from_json(w5.definition).execute(w5.input, mocks=w5.mocks)
+    assert execution.status == "SUCCEEDED"
+    assert made == []
+    assert execution.events[-1].timestamp - execution.events[0].timestamp == pytest.approx(67)  # 1 + 2 + 4 s, 60
+
+
+def test_a_scheduler_made_while_running_alone_drives_alone_until_the_run_ends() -> None:
+    """A handler that reads the run's scheduler (and starts nothing on it) makes it in the middle of the
+    direct path: the retries after it are still jumps of the clock (the execution runs directly to its
+    end, with the coroutine path's history), and once the run ends the scheduler no longer drives alone."""
+    machine = StateMachine.from_json(_retrying(3))
+    schedulers: list[Scheduler] = []
+
+    def flaky(request: Any) -> Any:
+        from asl_engine.errors import StatesError
+
+        if request.invocation == 1:
+            run: ExecutionRun = request.environment._run
+            schedulers.append(run.scheduler)
+        if request.invocation < 3:
+            raise StatesError("E", "again")
+        return {"ok": request.invocation}
+
+    class Source:
+        def handler_for(self, state_name: str, resource: Any) -> Any:
+            return flaky
+
+    direct, general, whole = run_both(machine, {}, resources=[Source()])
+    assert direct == general
+    assert direct[:2] == ("SUCCEEDED", {"ok": 3})
+    assert whole  # the jumps after the scheduler was made did not hand over
+    assert len(schedulers) == 2  # read on the second attempt, both ways
+    assert not any(scheduler._driving_alone for scheduler in schedulers)
+
+
+def test_a_clock_asked_to_advance_stops_the_jumps_without_a_scheduler() -> None:
+    """Without a scheduler only the clock can refuse a jump: asked to advance by a driver elsewhere (its
+    target ahead of its time) it does, and the execution hands over as a task, with the same history."""
+    machine = StateMachine.from_json(_retrying(3))
+
+    def flaky(request: Any) -> Any:
+        from asl_engine.errors import StatesError
+
+        if request.invocation == 0:
+            clock: Any = request.environment._run.clock
+            clock._target = clock.now() + 0.5  # what ``advance_to`` sets while another thread drives the clock
+            raise StatesError("E", "first")
+        return {"ok": request.invocation}
+
+    class Source:
+        def handler_for(self, state_name: str, resource: Any) -> Any:
+            return flaky
+
+    direct, general, whole = run_both(machine, {}, resources=[Source()])
+    assert direct == general
+    assert direct[:2] == ("SUCCEEDED", {"ok": 1})
+    assert not whole

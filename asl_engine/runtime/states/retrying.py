@@ -95,7 +95,7 @@ def run_directly(
 ) -> Transition | Coroutine[Any, Any, Transition]:
     """``run_with_policy`` as plain calls, for an execution run directly (``runtime/direct.py``): the
     transition, or the ``run_with_policy`` coroutine that goes on from the first thing that would
-    suspend (an attempt's coroutine, a retry interval the clock cannot jump: ``Scheduler.jump_alone``)."""
+    suspend (an attempt's coroutine, a retry interval the clock cannot jump: ``ExecutionRun.jump_alone``)."""
     attempts = [0] * len(policy.retriers)
     run = frame.run
     while True:
@@ -114,7 +114,7 @@ def run_directly(
                 return step
             if step > 0:  # type: ignore[operator]
                 when = run.clock.now() + step  # type: ignore[operator]
-                if not run.scheduler.jump_alone(when):
+                if not run.jump_alone(when):
                     return run_with_policy(node, policy, frame, raw_input, attempt, attempts, None, when)
             continue
         node.exit(frame, output, assigned)

@@ -187,7 +187,7 @@ class TaskState(StateNode):
                 return step
             if step > 0:  # type: ignore[operator]
                 when = run.clock.now() + step  # type: ignore[operator]
-                if not run.scheduler.jump_alone(when):
+                if not run.jump_alone(when):
                     return run_with_policy(self, policy, frame, raw_input, self._attempt, attempts, None, when)
 
     def _checked_input(self, frame: Frame, raw_input: Any) -> Any:
@@ -209,7 +209,7 @@ class TaskState(StateNode):
         nothing, while the history's rows are its own and nobody listens: each attempt's Scheduled,
         Started and Succeeded/Failed rows appended at once (``History.add``, written out), and a
         retried failure's decision (``after_failure`` and ``RetryPolicy.next_retry``'s count and
-        delay) taken here, the interval a jump of the clock (``Scheduler.jump_alone``). A mock's
+        delay) taken here, the interval a jump of the clock (``ExecutionRun.jump_alone``). A mock's
         answers are data: nothing runs between two attempts that could move the clock or read the
         history. Two events before the history's limit the rest of the attempts go to
         ``_run_recorded``; a failure that no Retrier takes goes to ``after_failure`` (the Catchers).
@@ -307,7 +307,7 @@ class TaskState(StateNode):
                 return step
             if step > 0:  # type: ignore[operator]
                 when = now + step  # type: ignore[operator]
-                if not run.scheduler.jump_alone(when):
+                if not run.jump_alone(when):
                     return run_with_policy(self, policy, frame, raw_input, self._attempt, attempts, None, when)
 
     @property

@@ -52,9 +52,9 @@ class WaitState(StateNode):
 
     def run_directly(self, frame: Frame, raw_input: Any) -> Transition | Coroutine[Any, Any, Transition]:
         """``run_async`` as plain calls: the wait is a jump of a clock nobody else needs
-        (``Scheduler.jump_alone``), else the coroutine that waits (``runtime/direct.py``)."""
+        (``ExecutionRun.jump_alone``), else the coroutine that waits (``runtime/direct.py``)."""
         selected, when = self._due(frame, raw_input)
-        if not frame.run.scheduler.jump_alone(when):
+        if not frame.run.jump_alone(when):
             return self._waited(frame, raw_input, selected, when)
         output, assigned = self.flow.finish(frame, raw_input, selected)
         self.exit(frame, output, assigned)
