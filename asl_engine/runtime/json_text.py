@@ -25,6 +25,34 @@ _python_encoder: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=Fa
 _strict_python_encoder: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
+INT_TEXT_CACHE_SIZE: Final = 1 << 16
+"""How many integers' texts ``IntTexts`` keeps at most (about 9 MB when full, the ints kept with their texts)."""
+
+
+class IntTexts(dict[int, str]):
+    """The JSON text of ints, by value: ``texts[n]`` is ``int.__repr__(n)`` (what the encoder writes
+    for an int), kept for the first ``INT_TEXT_CACHE_SIZE`` values asked for.
+
+    CPython's int-to-decimal conversion costs about 650 machine instructions even for a one-digit
+    int (a scratch int in base 10**9, then the digits), while a hit here is one dict lookup in C: an
+    iteration over numbered items writes each item's number, and what is computed from it, several
+    times (its input, each state's output), W3 five times per item. Hits share one string object,
+    which the history keeps once. Keys are only ever exact ints (callers test ``type(n) is int``:
+    ``True`` and ``1.0`` equal ``1`` as keys but are written otherwise)."""
+
+    __slots__ = ()
+
+    def __missing__(self, number: int) -> str:
+        text = int.__repr__(number)
+        if len(self) < INT_TEXT_CACHE_SIZE:
+            self[number] = text
+        return text
+
+
+int_texts: Final = IntTexts()
+"""The process's one ``IntTexts``, shared by every writer here."""
+
+
 def _build(allow_nan: bool = True) -> Callable[[Any], str]:
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # an interpreter without the C accelerator (PyPy, some builds)
@@ -32,7 +60,7 @@ def _build(allow_nan: bool = True) -> Callable[[Any], str]:
     encode_chunks = make(None, _not_json, json.encoder.encode_basestring, None, ":", ",", False, False, allow_nan)
     join = "".join
     encode_string = json.encoder.encode_basestring
-    int_text = int.__repr__  # what the encoder writes for an int (a bool is not one here)
+    texts = int_texts  # what the encoder writes for an int (a bool is not one here)
 
     def to_json_text(value: Any) -> str:
         kind = type(value)
@@ -41,7 +69,7 @@ def _build(allow_nan: bool = True) -> Callable[[Any], str]:
         if kind is str:
             return encode_string(value)
         if kind is int:
-            return int_text(value)
+            return texts[value]
         return join(encode_chunks(value, 0))
 
     return to_json_text
@@ -70,7 +98,7 @@ def object_text_writer(keys: Sequence[str]) -> Callable[[dict[str, Any]], str] |
     if not 1 <= len(keys) <= 2:
         return None
     encode_string = json.encoder.encode_basestring
-    int_text = int.__repr__
+    texts = int_texts
     head = "{" + encode_string(keys[0]) + ":"
     if len(keys) == 1:
 
@@ -78,7 +106,7 @@ def object_text_writer(keys: Sequence[str]) -> Callable[[dict[str, Any]], str] |
             if len(value) != 1:
                 return to_json_text(value)
             (member,) = value.values()
-            return f"{head}{int_text(member) if type(member) is int else to_json_text(member)}}}"
+            return f"{head}{texts[member] if type(member) is int else to_json_text(member)}}}"
 
         return write_one
     middle = "," + encode_string(keys[1]) + ":"
@@ -87,8 +115,8 @@ def object_text_writer(keys: Sequence[str]) -> Callable[[dict[str, Any]], str] |
         if len(value) != 2:
             return to_json_text(value)
         first, second = value.values()
-        first_text = int_text(first) if type(first) is int else to_json_text(first)
-        second_text = int_text(second) if type(second) is int else to_json_text(second)
+        first_text = texts[first] if type(first) is int else to_json_text(first)
+        second_text = texts[second] if type(second) is int else to_json_text(second)
         return f"{head}{first_text}{middle}{second_text}}}"
 
     return write_two
@@ -104,7 +132,7 @@ def shaped_text_writer(members: Sequence[tuple[str, bool, Any]]) -> Callable[[di
     if len(dynamic) == len(members) or not 1 <= len(dynamic) <= 2:
         return None
     encode_string = json.encoder.encode_basestring
-    int_text = int.__repr__
+    texts = int_texts
     size = len(members)
     pieces: list[str] = []  # the text before the first dynamic value, between them, after the last
     text = "{"
@@ -124,7 +152,7 @@ def shaped_text_writer(members: Sequence[tuple[str, bool, Any]]) -> Callable[[di
             if len(value) != size:
                 return to_json_text(value)
             member = value[key]
-            return f"{head}{int_text(member) if type(member) is int else to_json_text(member)}{tail}"
+            return f"{head}{texts[member] if type(member) is int else to_json_text(member)}{tail}"
 
         return write_one_member
     first_key, second_key = dynamic
@@ -134,8 +162,8 @@ def shaped_text_writer(members: Sequence[tuple[str, bool, Any]]) -> Callable[[di
         if len(value) != size:
             return to_json_text(value)
         first, second = value[first_key], value[second_key]
-        first_text = int_text(first) if type(first) is int else to_json_text(first)
-        second_text = int_text(second) if type(second) is int else to_json_text(second)
+        first_text = texts[first] if type(first) is int else to_json_text(first)
+        second_text = texts[second] if type(second) is int else to_json_text(second)
         return f"{head}{first_text}{middle}{second_text}{tail}"
 
     return write_two_members
