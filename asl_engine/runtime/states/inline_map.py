@@ -24,7 +24,7 @@ from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
 from asl_engine.runtime.clock import VirtualClock
 from asl_engine.runtime.frame import NO_OUTPUT, Frame, VariableScope
 from asl_engine.runtime.interpreter import run_child_scope, run_child_scope_directly
-from asl_engine.runtime.json_text import to_json_text
+from asl_engine.runtime.json_text import int_texts, to_json_text
 from asl_engine.runtime.limits import PAYLOAD_LIMIT_BYTES, QUICK_PAYLOAD_CHARS, data_limit_error, text_size
 from asl_engine.runtime.payload_meter import LARGE_TEXT_CHARS
 from asl_engine.runtime.scheduler import Cancelled
@@ -316,7 +316,10 @@ class InlineIterations:
                         child.variables = VariableScope(frame.variables)
                 value = inputs[index]
                 state: str | None = start_at
-                if start_at in plain and len(text := to_json_text(value)) < LARGE_TEXT_CHARS:
+                if (
+                    start_at in plain
+                    and len(text := int_texts[value] if type(value) is int else to_json_text(value)) < LARGE_TEXT_CHARS
+                ):
                     if unrecorded is not None:
                         unrecorded.clear()
                     first_id = last_id = history.last_id
@@ -334,7 +337,7 @@ class InlineIterations:
                                 break
                             step, choose, write, following, entered_type, exited_type = step_of
                             child.state_name = state
-                            child.entered_time = timestamp = virtual._now if virtual else now()
+                            child.entered_time = timestamp = virtual._now if virtual is not None else now()
                             child.entered_event_id = event_id
                             if step is not None:
                                 try:
@@ -344,7 +347,7 @@ class InlineIterations:
                                 if output is value:
                                     output_text = text
                                 else:
-                                    output_text = write(output)
+                                    output_text = int_texts[output] if type(output) is int else write(output)
                                     if len(output_text) >= LARGE_TEXT_CHARS:
                                         if (
                                             len(output_text) > QUICK_PAYLOAD_CHARS
@@ -369,7 +372,7 @@ class InlineIterations:
                                 None,
                                 exited_type,
                                 None,
-                                virtual._now if virtual else now(),
+                                virtual._now if virtual is not None else now(),
                                 state,
                                 output_text,
                                 None,
@@ -415,7 +418,7 @@ class InlineIterations:
             for index, child_last in succeeded:
                 following_index = self.next_index
                 if following_index < total:  # ``launch_next``, written out
-                    if virtual:
+                    if virtual is not None:
                         succeeded_at = virtual._now
                         started_at = virtual._now
                     else:
