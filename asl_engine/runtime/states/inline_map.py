@@ -278,7 +278,11 @@ class InlineIterations:
         meets a checkpoint or the history's limit (within two events), or follows a large output;
         and runs whole iterations when the history is listened to or a visit may be held. With the
         history off (and nobody listening) the plain states run here too, their rows appended to a
-        list emptied before each iteration's run, their event ids counted.
+        list emptied before each iteration's run, their event ids counted. When the iteration that ends
+        is the only one started and nothing waits to be handed over (MaxConcurrency 1, or the last
+        slot in use), its slot goes to the next item at once, in this inner loop, as the handover
+        after the window would do it: a Map run one item at a time then stays in the inner loop
+        instead of going round the outer one once per item.
 
         Returns (iterations not taken yet, the Map's last event) as soon as ``run`` must go on: all
         taken, an iteration failed (left at the head of ``runner.ended``), one paused at a checkpoint
@@ -395,9 +399,22 @@ class InlineIterations:
                     if state is None:
                         if ended:  # behind an iteration ``run_one`` ended: in the order they ended
                             ended.append((index, (value, last_id)))
-                        else:
+                        elif succeeded or waiting or (following_index := self.next_index) >= total:
                             results[index] = value
                             succeeded.append((index, last_id))
+                        else:  # the one iteration running ended and the next takes its slot now (below, written out)
+                            results[index] = value
+                            remaining -= 1
+                            if virtual is not None:
+                                succeeded_at = started_at = virtual._now
+                            else:
+                                succeeded_at, started_at = now(), now()
+                            last_event, begun = handover(
+                                name, index, last_id, succeeded_at, following_index, started_at, visit
+                            )
+                            self.next_index = following_index + 1
+                            frame.last_event_id = begun
+                            waiting.append((following_index, begun))
                         continue
                     child.last_output, child.last_output_text = value, text
                 if runner.run_one(index, child, value, state):
