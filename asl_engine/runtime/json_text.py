@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-__all__ = ["object_text_writer", "shaped_text_writer", "to_json_text", "to_strict_json_text"]
+__all__ = ["int_text", "int_texts", "object_text_writer", "shaped_text_writer", "to_json_text", "to_strict_json_text"]
 
 
 def _not_json(value: Any) -> Any:
@@ -26,31 +26,29 @@ _strict_python_encoder: Final = json.JSONEncoder(separators=(",", ":"), ensure_a
 
 
 INT_TEXT_CACHE_SIZE: Final = 1 << 16
-"""How many integers' texts ``IntTexts`` keeps at most (about 9 MB when full, the ints kept with their texts)."""
+"""How many integers' texts ``int_texts`` keeps at most (about 9 MB when full, the ints kept with their texts)."""
 
 
-class IntTexts(dict[int, str]):
-    """The JSON text of ints, by value: ``texts[n]`` is ``int.__repr__(n)`` (what the encoder writes
-    for an int), kept for the first ``INT_TEXT_CACHE_SIZE`` values asked for.
+int_texts: Final[dict[int, str]] = {}
+"""The JSON text of ints, by value (``int.__repr__``, what the encoder writes for an int), for the
+first ``INT_TEXT_CACHE_SIZE`` values written: read as ``int_texts.get(n) or int_text(n)``.
 
-    CPython's int-to-decimal conversion costs about 650 machine instructions even for a one-digit
-    int (a scratch int in base 10**9, then the digits), while a hit here is one dict lookup in C: an
-    iteration over numbered items writes each item's number, and what is computed from it, several
-    times (its input, each state's output), W3 five times per item. Hits share one string object,
-    which the history keeps once. Keys are only ever exact ints (callers test ``type(n) is int``:
-    ``True`` and ``1.0`` equal ``1`` as keys but are written otherwise)."""
-
-    __slots__ = ()
-
-    def __missing__(self, number: int) -> str:
-        text = int.__repr__(number)
-        if len(self) < INT_TEXT_CACHE_SIZE:
-            self[number] = text
-        return text
+CPython's int-to-decimal conversion costs about 650 machine instructions even for a one-digit int
+(a scratch int in base 10**9, then the digits), and the string is allocated and later freed; a hit
+here is one lookup. An iteration over numbered items writes each item's number, and what is computed
+from it, several times (its input, each state's output), W3 five times per item. Hits share one
+string object, which the history keeps once. A plain dict, read with ``get``: subscripting a dict
+subclass with ``__missing__`` goes through the generic ``__getitem__`` slot, which costs more than
+the conversion it saves. Keys are only ever exact ints (callers test ``type(n) is int``: ``True``
+and ``1.0`` equal ``1`` as keys but are written otherwise)."""
 
 
-int_texts: Final = IntTexts()
-"""The process's one ``IntTexts``, shared by every writer here."""
+def int_text(number: int) -> str:
+    """``int.__repr__(number)``, kept in ``int_texts`` while it has room (its lookup missed)."""
+    text = int.__repr__(number)
+    if len(int_texts) < INT_TEXT_CACHE_SIZE:
+        int_texts[number] = text
+    return text
 
 
 def _build(allow_nan: bool = True) -> Callable[[Any], str]:
@@ -60,7 +58,7 @@ def _build(allow_nan: bool = True) -> Callable[[Any], str]:
     encode_chunks = make(None, _not_json, json.encoder.encode_basestring, None, ":", ",", False, False, allow_nan)
     join = "".join
     encode_string = json.encoder.encode_basestring
-    texts = int_texts  # what the encoder writes for an int (a bool is not one here)
+    cached_int_text = int_texts.get  # what the encoder writes for an int (a bool is not one here)
 
     def to_json_text(value: Any) -> str:
         kind = type(value)
@@ -69,7 +67,7 @@ def _build(allow_nan: bool = True) -> Callable[[Any], str]:
         if kind is str:
             return encode_string(value)
         if kind is int:
-            return texts[value]
+            return cached_int_text(value) or int_text(value)
         return join(encode_chunks(value, 0))
 
     return to_json_text
@@ -98,7 +96,7 @@ def object_text_writer(keys: Sequence[str]) -> Callable[[dict[str, Any]], str] |
     if not 1 <= len(keys) <= 2:
         return None
     encode_string = json.encoder.encode_basestring
-    texts = int_texts
+    cached_int_text = int_texts.get
     head = "{" + encode_string(keys[0]) + ":"
     if len(keys) == 1:
 
@@ -106,7 +104,8 @@ def object_text_writer(keys: Sequence[str]) -> Callable[[dict[str, Any]], str] |
             if len(value) != 1:
                 return to_json_text(value)
             (member,) = value.values()
-            return f"{head}{texts[member] if type(member) is int else to_json_text(member)}}}"
+            member_text = (cached_int_text(member) or int_text(member)) if type(member) is int else to_json_text(member)
+            return f"{head}{member_text}}}"
 
         return write_one
     middle = "," + encode_string(keys[1]) + ":"
@@ -115,8 +114,8 @@ def object_text_writer(keys: Sequence[str]) -> Callable[[dict[str, Any]], str] |
         if len(value) != 2:
             return to_json_text(value)
         first, second = value.values()
-        first_text = texts[first] if type(first) is int else to_json_text(first)
-        second_text = texts[second] if type(second) is int else to_json_text(second)
+        first_text = (cached_int_text(first) or int_text(first)) if type(first) is int else to_json_text(first)
+        second_text = (cached_int_text(second) or int_text(second)) if type(second) is int else to_json_text(second)
         return f"{head}{first_text}{middle}{second_text}}}"
 
     return write_two
@@ -132,7 +131,7 @@ def shaped_text_writer(members: Sequence[tuple[str, bool, Any]]) -> Callable[[di
     if len(dynamic) == len(members) or not 1 <= len(dynamic) <= 2:
         return None
     encode_string = json.encoder.encode_basestring
-    texts = int_texts
+    cached_int_text = int_texts.get
     size = len(members)
     pieces: list[str] = []  # the text before the first dynamic value, between them, after the last
     text = "{"
@@ -152,7 +151,8 @@ def shaped_text_writer(members: Sequence[tuple[str, bool, Any]]) -> Callable[[di
             if len(value) != size:
                 return to_json_text(value)
             member = value[key]
-            return f"{head}{texts[member] if type(member) is int else to_json_text(member)}{tail}"
+            member_text = (cached_int_text(member) or int_text(member)) if type(member) is int else to_json_text(member)
+            return f"{head}{member_text}{tail}"
 
         return write_one_member
     first_key, second_key = dynamic
@@ -162,8 +162,8 @@ def shaped_text_writer(members: Sequence[tuple[str, bool, Any]]) -> Callable[[di
         if len(value) != size:
             return to_json_text(value)
         first, second = value[first_key], value[second_key]
-        first_text = texts[first] if type(first) is int else to_json_text(first)
-        second_text = texts[second] if type(second) is int else to_json_text(second)
+        first_text = (cached_int_text(first) or int_text(first)) if type(first) is int else to_json_text(first)
+        second_text = (cached_int_text(second) or int_text(second)) if type(second) is int else to_json_text(second)
         return f"{head}{first_text}{middle}{second_text}{tail}"
 
     return write_two_members

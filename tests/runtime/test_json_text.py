@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from asl_engine.runtime.json_text import IntTexts, object_text_writer, shaped_text_writer, to_json_text
+from asl_engine.runtime import json_text
+from asl_engine.runtime.json_text import object_text_writer, shaped_text_writer, to_json_text
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
 values = st.recursive(
@@ -37,20 +38,18 @@ def test_an_object_writer_writes_what_the_encoder_writes(keys: list[str], member
 
 
 @given(st.lists(st.integers(), max_size=40))
-def test_int_texts_are_the_encoders_and_stay_bounded(numbers: list[int]) -> None:
-    """The cached text of an int is the encoder's, asked for once or again, and the cache stops
-    growing at its size (``IntTexts``)."""
-    texts = IntTexts()
+def test_int_texts_are_the_encoders(numbers: list[int]) -> None:
+    """An int's text is the encoder's, the first time it is written and from the cache after."""
     for number in numbers + numbers:
-        assert texts[number] == dumps(number)
-    assert len(texts) == len(set(numbers))
+        assert to_json_text(number) == dumps(number)
+        assert json_text.int_texts.get(number, dumps(number)) == dumps(number)
 
 
 def test_int_texts_keep_no_more_than_their_size(monkeypatch: Any) -> None:
-    monkeypatch.setattr("asl_engine.runtime.json_text.INT_TEXT_CACHE_SIZE", 3)
-    texts = IntTexts()
-    assert [texts[number] for number in range(-2, 5)] == ["-2", "-1", "0", "1", "2", "3", "4"]
-    assert sorted(texts) == [-2, -1, 0]
+    monkeypatch.setattr(json_text, "int_texts", {})
+    monkeypatch.setattr(json_text, "INT_TEXT_CACHE_SIZE", 3)
+    assert [json_text.int_text(number) for number in range(-2, 5)] == ["-2", "-1", "0", "1", "2", "3", "4"]
+    assert json_text.int_texts == {-2: "-2", -1: "-1", 0: "0"}
 
 
 def test_cached_int_texts_do_not_leak_into_booleans_or_floats() -> None:

@@ -24,7 +24,7 @@ from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
 from asl_engine.runtime.clock import VirtualClock
 from asl_engine.runtime.frame import NO_OUTPUT, Frame, VariableScope
 from asl_engine.runtime.interpreter import run_child_scope, run_child_scope_directly
-from asl_engine.runtime.json_text import int_texts, to_json_text
+from asl_engine.runtime.json_text import int_text, int_texts, to_json_text
 from asl_engine.runtime.limits import PAYLOAD_LIMIT_BYTES, QUICK_PAYLOAD_CHARS, data_limit_error, text_size
 from asl_engine.runtime.payload_meter import LARGE_TEXT_CHARS
 from asl_engine.runtime.scheduler import Cancelled
@@ -304,6 +304,7 @@ class InlineIterations:
         virtual = run.clock if type(run.clock) is VirtualClock else None
         """``VirtualClock.now`` returns its ``_now``: read here where ``now()`` would be called, without the call."""
         start_at = scope.start_at
+        cached_int_text = int_texts.get
         succeeded: list[tuple[int, int]] = []
         """Iterations whose plain states ended them, not handed over yet, in the order they ended, as
         (index, last event id), their outputs already in ``results``: ``ended`` without an outcome
@@ -322,7 +323,12 @@ class InlineIterations:
                 state: str | None = start_at
                 if (
                     start_at in plain
-                    and len(text := int_texts[value] if type(value) is int else to_json_text(value)) < LARGE_TEXT_CHARS
+                    and len(
+                        text := (cached_int_text(value) or int_text(value))
+                        if type(value) is int
+                        else to_json_text(value)
+                    )
+                    < LARGE_TEXT_CHARS
                 ):
                     if unrecorded is not None:
                         unrecorded.clear()
@@ -351,7 +357,11 @@ class InlineIterations:
                                 if output is value:
                                     output_text = text
                                 else:
-                                    output_text = int_texts[output] if type(output) is int else write(output)
+                                    output_text = (
+                                        (cached_int_text(output) or int_text(output))
+                                        if type(output) is int
+                                        else write(output)
+                                    )
                                     if len(output_text) >= LARGE_TEXT_CHARS:
                                         if (
                                             len(output_text) > QUICK_PAYLOAD_CHARS
