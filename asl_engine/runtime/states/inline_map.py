@@ -279,10 +279,10 @@ class InlineIterations:
         and runs whole iterations when the history is listened to or a visit may be held. With the
         history off (and nobody listening) the plain states run here too, their rows appended to a
         list emptied before each iteration's run, their event ids counted. When the iteration that ends
-        is the only one started and nothing waits to be handed over (MaxConcurrency 1, or the last
-        slot in use), its slot goes to the next item at once, in this inner loop, as the handover
-        after the window would do it: a Map run one item at a time then stays in the inner loop
-        instead of going round the outer one once per item.
+        is the only one started and none waits to be handed over (MaxConcurrency 1), its slot goes
+        to the next item at once, in this inner loop, as the handover after the window would do it:
+        a Map run one item at a time then stays in the inner loop instead of going round the outer
+        one once per item.
 
         Returns (iterations not taken yet, the Map's last event) as soon as ``run`` must go on: all
         taken, an iteration failed (left at the head of ``runner.ended``), one paused at a checkpoint
