@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, Final
 
-__all__ = ["object_text_writer", "shaped_text_writer", "to_json_text", "to_strict_json_text"]
+__all__ = ["int_text", "int_texts", "object_text_writer", "shaped_text_writer", "to_json_text", "to_strict_json_text"]
 
 
 def _not_json(value: Any) -> Any:
@@ -25,6 +25,32 @@ _python_encoder: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=Fa
 _strict_python_encoder: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
+INT_TEXT_CACHE_SIZE: Final = 1 << 16
+"""How many integers' texts ``int_texts`` keeps at most (about 9 MB when full, the ints kept with their texts)."""
+
+
+int_texts: Final[dict[int, str]] = {}
+"""The JSON text of ints, by value (``int.__repr__``, what the encoder writes for an int), for the
+first ``INT_TEXT_CACHE_SIZE`` values written: read as ``int_texts.get(n) or int_text(n)``.
+
+CPython's int-to-decimal conversion costs about 650 machine instructions even for a one-digit int
+(a scratch int in base 10**9, then the digits), and the string is allocated and later freed; a hit
+here is one lookup. An iteration over numbered items writes each item's number, and what is computed
+from it, several times (its input, each state's output), W3 five times per item. Hits share one
+string object, which the history keeps once. A plain dict, read with ``get``: subscripting a dict
+subclass with ``__missing__`` goes through the generic ``__getitem__`` slot, which costs more than
+the conversion it saves. Keys are only ever exact ints (callers test ``type(n) is int``: ``True``
+and ``1.0`` equal ``1`` as keys but are written otherwise)."""
+
+
+def int_text(number: int) -> str:
+    """``int.__repr__(number)``, kept in ``int_texts`` while it has room (its lookup missed)."""
+    text = int.__repr__(number)
+    if len(int_texts) < INT_TEXT_CACHE_SIZE:
+        int_texts[number] = text
+    return text
+
+
 def _build(allow_nan: bool = True) -> Callable[[Any], str]:
     make = getattr(json.encoder, "c_make_encoder", None)
     if make is None:  # an interpreter without the C accelerator (PyPy, some builds)
@@ -32,7 +58,7 @@ def _build(allow_nan: bool = True) -> Callable[[Any], str]:
     encode_chunks = make(None, _not_json, json.encoder.encode_basestring, None, ":", ",", False, False, allow_nan)
     join = "".join
     encode_string = json.encoder.encode_basestring
-    int_text = int.__repr__  # what the encoder writes for an int (a bool is not one here)
+    cached_int_text = int_texts.get  # what the encoder writes for an int (a bool is not one here)
 
     def to_json_text(value: Any) -> str:
         kind = type(value)
@@ -41,7 +67,7 @@ def _build(allow_nan: bool = True) -> Callable[[Any], str]:
         if kind is str:
             return encode_string(value)
         if kind is int:
-            return int_text(value)
+            return cached_int_text(value) or int_text(value)
         return join(encode_chunks(value, 0))
 
     return to_json_text
@@ -70,7 +96,7 @@ def object_text_writer(keys: Sequence[str]) -> Callable[[dict[str, Any]], str] |
     if not 1 <= len(keys) <= 2:
         return None
     encode_string = json.encoder.encode_basestring
-    int_text = int.__repr__
+    cached_int_text = int_texts.get
     head = "{" + encode_string(keys[0]) + ":"
     if len(keys) == 1:
 
@@ -78,7 +104,8 @@ def object_text_writer(keys: Sequence[str]) -> Callable[[dict[str, Any]], str] |
             if len(value) != 1:
                 return to_json_text(value)
             (member,) = value.values()
-            return f"{head}{int_text(member) if type(member) is int else to_json_text(member)}}}"
+            member_text = (cached_int_text(member) or int_text(member)) if type(member) is int else to_json_text(member)
+            return f"{head}{member_text}}}"
 
         return write_one
     middle = "," + encode_string(keys[1]) + ":"
@@ -87,8 +114,8 @@ def object_text_writer(keys: Sequence[str]) -> Callable[[dict[str, Any]], str] |
         if len(value) != 2:
             return to_json_text(value)
         first, second = value.values()
-        first_text = int_text(first) if type(first) is int else to_json_text(first)
-        second_text = int_text(second) if type(second) is int else to_json_text(second)
+        first_text = (cached_int_text(first) or int_text(first)) if type(first) is int else to_json_text(first)
+        second_text = (cached_int_text(second) or int_text(second)) if type(second) is int else to_json_text(second)
         return f"{head}{first_text}{middle}{second_text}}}"
 
     return write_two
@@ -104,7 +131,7 @@ def shaped_text_writer(members: Sequence[tuple[str, bool, Any]]) -> Callable[[di
     if len(dynamic) == len(members) or not 1 <= len(dynamic) <= 2:
         return None
     encode_string = json.encoder.encode_basestring
-    int_text = int.__repr__
+    cached_int_text = int_texts.get
     size = len(members)
     pieces: list[str] = []  # the text before the first dynamic value, between them, after the last
     text = "{"
@@ -124,7 +151,8 @@ def shaped_text_writer(members: Sequence[tuple[str, bool, Any]]) -> Callable[[di
             if len(value) != size:
                 return to_json_text(value)
             member = value[key]
-            return f"{head}{int_text(member) if type(member) is int else to_json_text(member)}{tail}"
+            member_text = (cached_int_text(member) or int_text(member)) if type(member) is int else to_json_text(member)
+            return f"{head}{member_text}{tail}"
 
         return write_one_member
     first_key, second_key = dynamic
@@ -134,8 +162,8 @@ def shaped_text_writer(members: Sequence[tuple[str, bool, Any]]) -> Callable[[di
         if len(value) != size:
             return to_json_text(value)
         first, second = value[first_key], value[second_key]
-        first_text = int_text(first) if type(first) is int else to_json_text(first)
-        second_text = int_text(second) if type(second) is int else to_json_text(second)
+        first_text = (cached_int_text(first) or int_text(first)) if type(first) is int else to_json_text(first)
+        second_text = (cached_int_text(second) or int_text(second)) if type(second) is int else to_json_text(second)
         return f"{head}{first_text}{middle}{second_text}{tail}"
 
     return write_two_members

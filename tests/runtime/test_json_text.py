@@ -8,6 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from asl_engine.runtime import json_text
 from asl_engine.runtime.json_text import object_text_writer, shaped_text_writer, to_json_text
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
@@ -34,6 +35,32 @@ def test_an_object_writer_writes_what_the_encoder_writes(keys: list[str], member
     value = dict(zip(keys, members, strict=False))
     assert write(value) == dumps(value)
     assert write({**value, "another key": 1}) == dumps({**value, "another key": 1})  # not the shape it was made for
+
+
+@given(st.lists(st.integers(), max_size=40))
+def test_int_texts_are_the_encoders(numbers: list[int]) -> None:
+    """An int's text is the encoder's, the first time it is written and from the cache after."""
+    for number in numbers + numbers:
+        assert to_json_text(number) == dumps(number)
+        assert json_text.int_texts.get(number, dumps(number)) == dumps(number)
+
+
+def test_int_texts_keep_no_more_than_their_size(monkeypatch: Any) -> None:
+    monkeypatch.setattr(json_text, "int_texts", {})
+    monkeypatch.setattr(json_text, "INT_TEXT_CACHE_SIZE", 3)
+    assert [json_text.int_text(number) for number in range(-2, 5)] == ["-2", "-1", "0", "1", "2", "3", "4"]
+    assert json_text.int_texts == {-2: "-2", -1: "-1", 0: "0"}
+
+
+def test_cached_int_texts_do_not_leak_into_booleans_or_floats() -> None:
+    """``True == 1`` and ``1.0 == 1`` as keys: the writers look ints up only for exact ints."""
+    assert to_json_text(1) == "1"
+    assert to_json_text(True) == "true"
+    assert to_json_text(1.0) == "1.0"
+    write = object_text_writer(["a", "b"])
+    assert write is not None
+    assert write({"a": 1, "b": True}) == '{"a":1,"b":true}'
+    assert write({"a": 1.0, "b": 0}) == '{"a":1.0,"b":0}'
 
 
 def test_writers_are_made_for_one_or_two_keys_only() -> None:

@@ -44,15 +44,27 @@ def map_state(concurrency: int, fail_on: int | None, items_path: str = "$") -> d
     }
 
 
-def run_both(definition: dict[str, Any], value: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+class TickingClock(VirtualClock):
+    """A clock that moves a millisecond each time it is read: not a ``VirtualClock`` by type, so the
+    direct loop calls ``now`` where it would read a virtual clock's time, and a history shows every
+    read (two timestamps where one was read twice, as on a real clock)."""
+
+    def now(self) -> float:
+        self._now += 0.001
+        return self._now
+
+
+def run_both(
+    definition: dict[str, Any], value: Any, clock: type[VirtualClock] = VirtualClock
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     machine = StateMachine.from_json(definition)
-    direct = machine.execute(value, clock=VirtualClock(START), name="e")
+    direct = machine.execute(value, clock=clock(START), name="e")
     maps = [node for node in machine._compiled.all_states.values() if isinstance(node, MapState)]
     saved = [node.iterations_never_block for node in maps]
     try:
         for node in maps:
             node.iterations_never_block = False
-        tasks = machine.execute(value, clock=VirtualClock(START), name="e")
+        tasks = machine.execute(value, clock=clock(START), name="e")
     finally:
         for node, flag in zip(maps, saved, strict=True):
             node.iterations_never_block = flag
@@ -76,6 +88,16 @@ concurrency = st.sampled_from([0, 1, 2, 3])
 @example([1, 1, 1, 2], 3, 1)  # items 1 and 2 fail too, after item 0's failure, before the Map saw theirs
 def test_a_lone_map_records_the_same_history(values: list[int], limit: int, fail_on: int | None) -> None:
     direct, tasks = run_both({"StartAt": "M", "States": {"M": map_state(limit, fail_on)}}, values)
+    assert direct == tasks
+
+
+@settings(max_examples=20, deadline=None, derandomize=True)
+@given(items, concurrency, st.one_of(st.none(), st.integers(min_value=0, max_value=9)))
+@example([0, 1, 2, 3], 1, None)  # each iteration's slot handed over as it ends (``run_directly``'s inner loop)
+def test_a_lone_map_reads_the_clock_as_the_tasks_do(values: list[int], limit: int, fail_on: int | None) -> None:
+    """Under a clock that is not virtual, every timestamp is its own read: the direct loop reads the
+    clock where the general path does, as often."""
+    direct, tasks = run_both({"StartAt": "M", "States": {"M": map_state(limit, fail_on)}}, values, TickingClock)
     assert direct == tasks
 
 

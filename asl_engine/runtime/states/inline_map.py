@@ -24,7 +24,7 @@ from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
 from asl_engine.runtime.clock import VirtualClock
 from asl_engine.runtime.frame import NO_OUTPUT, Frame, VariableScope
 from asl_engine.runtime.interpreter import run_child_scope, run_child_scope_directly
-from asl_engine.runtime.json_text import to_json_text
+from asl_engine.runtime.json_text import int_text, int_texts, to_json_text
 from asl_engine.runtime.limits import PAYLOAD_LIMIT_BYTES, QUICK_PAYLOAD_CHARS, data_limit_error, text_size
 from asl_engine.runtime.payload_meter import LARGE_TEXT_CHARS
 from asl_engine.runtime.scheduler import Cancelled
@@ -278,7 +278,11 @@ class InlineIterations:
         meets a checkpoint or the history's limit (within two events), or follows a large output;
         and runs whole iterations when the history is listened to or a visit may be held. With the
         history off (and nobody listening) the plain states run here too, their rows appended to a
-        list emptied before each iteration's run, their event ids counted.
+        list emptied before each iteration's run, their event ids counted. When the iteration that ends
+        is the only one started and none waits to be handed over (MaxConcurrency 1), its slot goes
+        to the next item at once, in this inner loop, as the handover after the window would do it:
+        a Map run one item at a time then stays in the inner loop instead of going round the outer
+        one once per item.
 
         Returns (iterations not taken yet, the Map's last event) as soon as ``run`` must go on: all
         taken, an iteration failed (left at the head of ``runner.ended``), one paused at a checkpoint
@@ -300,6 +304,7 @@ class InlineIterations:
         virtual = run.clock if type(run.clock) is VirtualClock else None
         """``VirtualClock.now`` returns its ``_now``: read here where ``now()`` would be called, without the call."""
         start_at = scope.start_at
+        cached_int_text = int_texts.get
         succeeded: list[tuple[int, int]] = []
         """Iterations whose plain states ended them, not handed over yet, in the order they ended, as
         (index, last event id), their outputs already in ``results``: ``ended`` without an outcome
@@ -316,7 +321,15 @@ class InlineIterations:
                         child.variables = VariableScope(frame.variables)
                 value = inputs[index]
                 state: str | None = start_at
-                if start_at in plain and len(text := to_json_text(value)) < LARGE_TEXT_CHARS:
+                if (
+                    start_at in plain
+                    and len(
+                        text := (cached_int_text(value) or int_text(value))
+                        if type(value) is int
+                        else to_json_text(value)
+                    )
+                    < LARGE_TEXT_CHARS
+                ):
                     if unrecorded is not None:
                         unrecorded.clear()
                     first_id = last_id = history.last_id
@@ -334,7 +347,7 @@ class InlineIterations:
                                 break
                             step, choose, write, following, entered_type, exited_type = step_of
                             child.state_name = state
-                            child.entered_time = timestamp = virtual._now if virtual else now()
+                            child.entered_time = timestamp = virtual._now if virtual is not None else now()
                             child.entered_event_id = event_id
                             if step is not None:
                                 try:
@@ -344,7 +357,11 @@ class InlineIterations:
                                 if output is value:
                                     output_text = text
                                 else:
-                                    output_text = write(output)
+                                    output_text = (
+                                        (cached_int_text(output) or int_text(output))
+                                        if type(output) is int
+                                        else write(output)
+                                    )
                                     if len(output_text) >= LARGE_TEXT_CHARS:
                                         if (
                                             len(output_text) > QUICK_PAYLOAD_CHARS
@@ -369,7 +386,7 @@ class InlineIterations:
                                 None,
                                 exited_type,
                                 None,
-                                virtual._now if virtual else now(),
+                                virtual._now if virtual is not None else now(),
                                 state,
                                 output_text,
                                 None,
@@ -392,9 +409,22 @@ class InlineIterations:
                     if state is None:
                         if ended:  # behind an iteration ``run_one`` ended: in the order they ended
                             ended.append((index, (value, last_id)))
-                        else:
+                        elif succeeded or waiting or (following_index := self.next_index) >= total:
                             results[index] = value
                             succeeded.append((index, last_id))
+                        else:  # the one iteration running ended and the next takes its slot now (below, written out)
+                            results[index] = value
+                            remaining -= 1
+                            if virtual is not None:
+                                succeeded_at = started_at = virtual._now
+                            else:
+                                succeeded_at, started_at = now(), now()
+                            last_event, begun = handover(
+                                name, index, last_id, succeeded_at, following_index, started_at, visit
+                            )
+                            self.next_index = following_index + 1
+                            frame.last_event_id = begun
+                            waiting.append((following_index, begun))
                         continue
                     child.last_output, child.last_output_text = value, text
                 if runner.run_one(index, child, value, state):
@@ -415,7 +445,7 @@ class InlineIterations:
             for index, child_last in succeeded:
                 following_index = self.next_index
                 if following_index < total:  # ``launch_next``, written out
-                    if virtual:
+                    if virtual is not None:
                         succeeded_at = virtual._now
                         started_at = virtual._now
                     else:
