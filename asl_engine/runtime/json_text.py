@@ -43,10 +43,16 @@ the conversion it saves. Keys are only ever exact ints (callers test ``type(n) i
 and ``1.0`` equal ``1`` as keys but are written otherwise)."""
 
 
+INT_TEXT_CACHED_DIGITS: Final = 20
+"""Only ints whose text is this long at most are kept: the cache's bound is in entries, and a
+process that writes a few huge ints (JSON allows any number of digits) must not keep them."""
+
+
 def int_text(number: int) -> str:
-    """``int.__repr__(number)``, kept in ``int_texts`` while it has room (its lookup missed)."""
+    """``int.__repr__(number)``, kept in ``int_texts`` while it has room (its lookup missed) and is
+    short (``INT_TEXT_CACHED_DIGITS``)."""
     text = int.__repr__(number)
-    if len(int_texts) < INT_TEXT_CACHE_SIZE:
+    if len(text) <= INT_TEXT_CACHED_DIGITS and len(int_texts) < INT_TEXT_CACHE_SIZE:
         int_texts[number] = text
     return text
 

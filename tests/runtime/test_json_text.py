@@ -52,6 +52,15 @@ def test_int_texts_keep_no_more_than_their_size(monkeypatch: Any) -> None:
     assert json_text.int_texts == {-2: "-2", -1: "-1", 0: "0"}
 
 
+def test_long_ints_are_written_but_not_kept(monkeypatch: Any) -> None:
+    monkeypatch.setattr(json_text, "int_texts", {})
+    huge = 10**40
+    assert json_text.int_text(huge) == str(huge)
+    assert json_text.int_text(-(10**19)) == str(-(10**19))  # 21 characters
+    assert json_text.int_text(10**19) == str(10**19)  # 20 characters: kept
+    assert json_text.int_texts == {10**19: str(10**19)}
+
+
 def test_cached_int_texts_do_not_leak_into_booleans_or_floats() -> None:
     """``True == 1`` and ``1.0 == 1`` as keys: the writers look ints up only for exact ints."""
     assert to_json_text(1) == "1"
