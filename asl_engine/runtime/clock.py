@@ -169,6 +169,25 @@ class VirtualClock(Clock):
             self._idle.clear()
         self._changed.notify_all()
 
+    def jump_undriven(self, when: float) -> bool:
+        """The clock's half of a lone execution's timer or pause (``ExecutionRun.jump_alone``,
+        ``Scheduler.jump_alone``, which first check that nothing else exists on their side): True
+        once the time is ``when`` or later, moved there at once; False while another scheduler
+        drives this clock or somebody asked it to advance, when the caller must wait for real.
+        Without a condition (nobody has ever waited on this clock) the time moves without one."""
+        now = self._now
+        if self._drivers or self._target > now:
+            return False
+        if when > now:
+            if self._lazy_changed is None:
+                self._now = self._target = when
+                self._version += 1
+                if self._idle:
+                    self._idle.clear()
+            else:
+                self._skip_alone(when)
+        return True
+
     def _skip_alone(self, when: float) -> None:
         """``jump_to`` for the one scheduler of a clock nobody else drives (``Scheduler.drive_alone``),
         which has just checked that nobody drives it or asked it to advance: nobody waits on the

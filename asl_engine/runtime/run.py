@@ -675,20 +675,7 @@ class ExecutionRun:
         clock = self.alone
         if clock is None:
             return self.scheduler.jump_alone(when)
-        # The clock's half of ``Scheduler.jump_alone``, written out as there (W5 jumps four times; a
-        # second call, to a method holding it, cost 0.6 k instructions a jump).
-        now = clock._now
-        if clock._drivers or clock._target > now:
-            return False
-        if when > now:
-            if clock._lazy_changed is None:
-                clock._now = clock._target = when
-                clock._version += 1
-                if clock._idle:
-                    clock._idle.clear()
-            else:
-                clock._skip_alone(when)
-        return True
+        return clock.jump_undriven(when)
 
     def run_directly(self) -> Coroutine[Any, Any, None] | None:
         """``main`` as plain calls, for an execution alone on a virtual clock of its own (what
