@@ -425,6 +425,16 @@ def test_the_transition_limit_in_retries_and_loops(limit: int) -> None:
     assert whole
 
 
+def _answering(function: Any) -> Any:
+    """A handler source answering every Task with ``function``."""
+
+    class Source:
+        def handler_for(self, state_name: str, resource: Any) -> Any:
+            return function
+
+    return Source()
+
+
 def test_a_handler_that_starts_work_beside_the_execution_hands_over() -> None:
     """A function that spawns work on the execution's scheduler: the next retry's interval can no
     longer be a jump of the clock, so the direct path hands over there (``Scheduler.jump_alone``)."""
@@ -445,11 +455,7 @@ def test_a_handler_that_starts_work_beside_the_execution_hands_over() -> None:
             raise StatesError("E", "first")
         return {"ok": request.invocation}
 
-    class Source:
-        def handler_for(self, state_name: str, resource: Any) -> Any:
-            return flaky
-
-    direct, general, whole = run_both(machine, {}, resources=[Source()])
+    direct, general, whole = run_both(machine, {}, resources=[_answering(flaky)])
     assert direct == general
     assert direct[:2] == ("SUCCEEDED", {"ok": 1})
     assert not whole
@@ -535,11 +541,7 @@ def test_a_scheduler_made_while_running_alone_drives_alone_until_the_run_ends() 
             raise StatesError("E", "again")
         return {"ok": request.invocation}
 
-    class Source:
-        def handler_for(self, state_name: str, resource: Any) -> Any:
-            return flaky
-
-    direct, general, whole = run_both(machine, {}, resources=[Source()])
+    direct, general, whole = run_both(machine, {}, resources=[_answering(flaky)])
     assert direct == general
     assert direct[:2] == ("SUCCEEDED", {"ok": 3})
     assert whole  # the jumps after the scheduler was made did not hand over
@@ -561,11 +563,7 @@ def test_a_clock_asked_to_advance_stops_the_jumps_without_a_scheduler() -> None:
             raise StatesError("E", "first")
         return {"ok": request.invocation}
 
-    class Source:
-        def handler_for(self, state_name: str, resource: Any) -> Any:
-            return flaky
-
-    direct, general, whole = run_both(machine, {}, resources=[Source()])
+    direct, general, whole = run_both(machine, {}, resources=[_answering(flaky)])
     assert direct == general
     assert direct[:2] == ("SUCCEEDED", {"ok": 1})
     assert not whole
