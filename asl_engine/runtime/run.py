@@ -241,7 +241,8 @@ class ExecutionRun:
             self.context_overrides = {
                 key: dict(value) if isinstance(value, dict) else value for key, value in context_overrides.items()
             }
-        self._invocations: dict[str, int] = {}
+        self.invocations: dict[str, int] = {}
+        """Each Task state's invocations so far (``next_invocation``; a mocked Task's loop counts its own)."""
         self.map_runs: list[MapRun] = []
         self.nested_runs: list[ExecutionRun] = []
         self.decisions: list[Decision] = []
@@ -421,8 +422,8 @@ class ExecutionRun:
         return task
 
     def next_invocation(self, state_name: str) -> int:
-        count = self._invocations.get(state_name, 0)
-        self._invocations[state_name] = count + 1
+        count = self.invocations.get(state_name, 0)
+        self.invocations[state_name] = count + 1
         return count
 
     def new_task_token(self, frame: Frame) -> str:

@@ -150,12 +150,13 @@ _ENDINGS: dict[str, list[dict[str, Any]]] = {
     "no-cause": [{"Throw": {"Error": "E"}}, {"Return": [1]}],
     "exhausted": [],
     "too-large": [{"Return": {"blob": "x" * 300_000}}],
+    "medium": [{"Return": {"blob": "y" * 20_000}}],  # beyond ``LARGE_TEXT_CHARS``, within the quota
 }
 
 
 @pytest.mark.parametrize("ending", sorted(_ENDINGS))
 @pytest.mark.parametrize("retriers", sorted(_RETRIERS))
-@pytest.mark.parametrize("parameters", ["none", "retry-count", "input-path"])
+@pytest.mark.parametrize("parameters", ["none", "retry-count", "input-path", "result-path"])
 @pytest.mark.parametrize(
     "resource", ["arn:aws:lambda:us-east-1:123456789012:function:f", "arn:aws:states:::lambda:invoke"]
 )
@@ -176,6 +177,8 @@ def test_a_retried_mocked_task_gives_the_same_history_both_ways(
         call["Parameters"] = {"n.$": "$$.State.RetryCount", "at.$": "$$.State.EnteredTime"}
     elif parameters == "input-path":
         call["InputPath"] = "$.items"
+    elif parameters == "result-path":  # the result is not the output (``flow.finish``)
+        call["ResultPath"] = "$.result"
     definition = {
         "StartAt": "Call",
         "States": {
