@@ -22,6 +22,7 @@ from asl_engine.runtime.handlers import (
     TaskRequest,
     UnansweredTask,
 )
+from asl_engine.runtime.history import SHARED
 from asl_engine.runtime.json_text import to_json_text
 from asl_engine.runtime.limits import (
     PAYLOAD_LIMIT_BYTES,
@@ -248,6 +249,11 @@ class TaskState(StateNode):
         invocation = invocations.get(name, 0)
         known = len(answers)
         parameters = _NOT_CALLED
+        details: dict[str, Any] = {}
+        started: dict[str, Any] | None = None
+        shared = SHARED if passes_input else None
+        started_shared = shared if task_events else None  # a Lambda's Started event has no details
+        failed: dict[str, Any] | None = None  # the last failure's details, shared while its error and cause are
         while True:
             if history.last_id >= last_safe:
                 return self._run_recorded(frame, raw_input, answer_for, attempts)
@@ -256,30 +262,30 @@ class TaskState(StateNode):
                 # ``now()`` returns its ``_now``, read here without the call (as ``run_plain_states`` does).
                 now = virtual._now if virtual is not None else clock.now()
                 if parameters is _NOT_CALLED or not passes_input:
-                    # Checked once when every attempt's input is the state's raw input.
+                    # Checked once when every attempt's input is the state's raw input, and its details
+                    # made once then: the rows share them (``SHARED``: a reader gets a copy).
                     parameters = self._checked_input(frame, raw_input)
+                    if task_events:
+                        details = {**tag, "region": run.region, "parameters": parameters}
+                        started = {**tag}
+                    else:
+                        details = {"resource": self.resource.arn, "input": parameters}
                 invocations[name] = invocation + 1  # ``run.next_invocation``, counted here
                 first = history.last_id + 1
                 previous = frame.last_event_id
-                if task_events:
-                    details: dict[str, Any] = {**tag, "region": run.region, "parameters": parameters}
-                    started: dict[str, Any] | None = {**tag}
-                else:
-                    details = {"resource": self.resource.arn, "input": parameters}
-                    started = None
                 rows += (
                     events.scheduled,
                     None if previous == first - 1 else previous,
                     now,
                     details,
                     None,
-                    None,
+                    shared,
                     events.started,
                     None,
                     now,
                     started,
                     None,
-                    None,
+                    started_shared,
                 )
                 history.last_id = frame.last_event_id = first + 1
                 # An exhausted mock's ``answer_for`` raises States.Runtime: no more events.
@@ -313,10 +319,13 @@ class TaskState(StateNode):
                     raise StatesError(kind, error.cause)
                 cause = error.cause
                 if kind is not None and cause is not None:
-                    failed = {**tag, "error": kind, "cause": cause} if task_events else {"error": kind, "cause": cause}
+                    if failed is None or failed["error"] != kind or failed["cause"] != cause:
+                        failed = (
+                            {**tag, "error": kind, "cause": cause} if task_events else {"error": kind, "cause": cause}
+                        )
+                    rows += (events.failed, None, now, failed, None, SHARED)
                 else:
-                    failed = self._failure_details(error)
-                rows += (events.failed, None, now, failed, None, None)
+                    rows += (events.failed, None, now, self._failure_details(error), None, None)
                 history.last_id = frame.last_event_id = first + 2
                 retry = policy.next_retry(error, attempts, frame)
                 if retry is None:  # the Catchers (``after_failure`` finds no Retrier again)
