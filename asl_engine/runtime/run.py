@@ -9,6 +9,7 @@ side, and everything needed to persist or resume one is reachable from here.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import uuid
@@ -107,10 +108,14 @@ class Identity(NamedTuple):
 
     @property
     def effective_role_arn(self) -> str:
-        return (
-            self.role_arn
-            or f"arn:{self.partition}:iam::{self.account}:role/StepFunctions-{self.state_machine_name}-role"
-        )
+        return self.role_arn or default_role_arn(self.partition, self.account, self.state_machine_name)
+
+
+@functools.lru_cache(maxsize=256)
+def default_role_arn(partition: str, account: str, state_machine_name: str) -> str:
+    """The role an execution started without ``role_arn`` shows (``ExecutionStarted``, ``$$``): made
+    once per machine, partition and account, not for every execution."""
+    return f"arn:{partition}:iam::{account}:role/StepFunctions-{state_machine_name}-role"
 
 
 class RunTemplate(NamedTuple):
@@ -229,7 +234,7 @@ class ExecutionRun:
         self.durable = durable
         """The recorder of a durable execution (``store=``); None for an in-memory one."""
         if history is None:
-            limit = history_limit(machine)
+            limit = HISTORY_EVENT_LIMIT if machine.machine_type == "STANDARD" else None  # ``history_limit``
             if durable is not None:
                 history = durable.history(self.stream, listeners, limit)
             else:
