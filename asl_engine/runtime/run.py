@@ -240,7 +240,7 @@ class ExecutionRun:
             else:
                 history = History(record_history, listeners, limit)  # positional: no keyword dict
         self.history = history
-        self.start_time = clock.now()
+        self.start_time = clock._now if type(clock) is VirtualClock else clock.now()  # ``now()``, without the call
         self.redrivable = redrivable
         if context_overrides:
             self.context_overrides = {
@@ -702,7 +702,8 @@ class ExecutionRun:
         if type(output) is CoroutineType:
             return self.main(frame, output)
         self._finish("SUCCEEDED", output=output)
-        self.history.add("ExecutionSucceeded", frame.last_event_id, self.clock.now(), {"output": output})
+        # At ``stop_time``: nothing moves the run's own clock after ``_finish`` read it.
+        self.history.add("ExecutionSucceeded", frame.last_event_id, self.stop_time, {"output": output})  # type: ignore[arg-type]
         return None
 
     def _begin(self) -> Frame:
@@ -734,7 +735,9 @@ class ExecutionRun:
         self.output = output
         self.error = error
         self.cause = cause
-        self.stop_time = self.clock.now()
+        clock = self.clock
+        # A ``VirtualClock``'s ``now()`` returns its ``_now``: read without the call (as the state loops do).
+        self.stop_time = clock._now if type(clock) is VirtualClock else clock.now()
 
 
 async def run_guarded(scope: CompiledScope, frame: Frame, value: Any) -> Any:
