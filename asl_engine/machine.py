@@ -414,9 +414,11 @@ class StateMachine:
         attach: bool = True,
         alone: bool = False,
     ) -> ExecutionRun:
-        check_start_mode(settings.start_mode)
+        if settings.start_mode not in _START_MODES:
+            check_start_mode(settings.start_mode)  # raises
         value = {} if input is None else input
-        input_text = execution_input_text(value)
+        # The usual input of a test (``None`` becomes it too) without a call.
+        input_text = "{}" if type(value) is dict and not value else execution_input_text(value)
         if scheduler is not None:
             clock = scheduler.clock
         else:
@@ -451,7 +453,7 @@ class StateMachine:
             scheduler=scheduler,
             attach=attach,
             alone=alone,
-            limits=check_limits(settings.limits),
+            limits=settings.limits if type(settings.limits) is SafetyLimits else check_limits(settings.limits),
             executor=settings.executor,
         )
 
@@ -602,8 +604,11 @@ def fresh_name() -> str:
     return _NAME_PREFIX + "%012x" % next(_NAME_COUNT)  # noqa: UP031 - half the time of a format spec
 
 
+_START_MODES = ("async", "sync")
+
+
 def check_start_mode(start_mode: str) -> None:
-    if start_mode not in ("async", "sync"):
+    if start_mode not in _START_MODES:
         raise ConfigurationError(f"start_mode must be 'async' or 'sync', got {start_mode!r}")
 
 

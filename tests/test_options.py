@@ -58,3 +58,24 @@ def test_no_options_give_the_defaults() -> None:
 def test_an_unknown_option_is_the_first_unknown_keyword(options: dict[str, Any], unknown: str) -> None:
     with pytest.raises(TypeError, match=rf"^StateMachine.start\(\) got an unexpected keyword argument '{unknown}'$"):
         ExecutionSettings.from_options(options, "StateMachine.start")
+
+
+def test_execute_refuses_a_start_mode_or_limits_it_does_not_know() -> None:
+    """``_new_run`` checks the start mode and the limits inline, calling the checks only to raise."""
+    from dataclasses import dataclass
+
+    from asl_engine import StateMachine
+    from asl_engine.errors import ConfigurationError
+    from asl_engine.runtime.safety import SafetyLimits
+
+    machine = StateMachine.from_json({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    with pytest.raises(ConfigurationError, match="start_mode must be 'async' or 'sync', got 'later'"):
+        machine.execute({}, start_mode="later")
+    with pytest.raises(ConfigurationError, match="limits must be a SafetyLimits, got dict"):
+        machine.execute({}, limits={"max_transitions": 3})  # type: ignore[typeddict-item]
+
+    @dataclass(frozen=True)
+    class Tighter(SafetyLimits):
+        pass
+
+    assert machine.execute({}, limits=Tighter(), start_mode="sync").status == "SUCCEEDED"

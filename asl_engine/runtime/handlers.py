@@ -227,7 +227,10 @@ class AnswersAtOnce(TaskHandler, Protocol):
     (``error``), and ``answer_for`` itself raises what the call would raise otherwise (an exhausted
     mock's ``States.Runtime``). The engine then asks for the answer without making a request or
     raising the failure through the handler (nor calls ``check_request``, nor hands the task to a
-    worker: such a handler declares neither). Declared by having ``answer_for`` (read by attribute)."""
+    worker: such a handler declares neither). Declared by having ``answer_for`` (read by attribute).
+    It may also have ``responses`` (read by attribute): a sequence of the answers ``answer_for`` gives
+    for invocations 0, 1, ... in order, which a mocked Task's attempts index instead of calling it
+    (``TaskState._run_in_rows``; past its end they call ``answer_for``)."""
 
     def answer_for(self, invocation: int) -> TaskAnswer: ...
 

@@ -74,18 +74,27 @@ _ITERATION_EVENTS = frozenset(
 )
 
 
-class _IterationMarker:
-    """The type of ``_ITERATION``: pickled as a reference to it, so rows sent from another process
-    (a Distributed Map child's, ``rows``) still hold the one marker ``is`` compares with."""
+class _Marker:
+    """The type of ``_ITERATION`` and ``SHARED``: each pickled as a reference to its module's name for
+    it, so rows sent from another process (a Distributed Map child's, ``rows``) still hold the one
+    marker ``is`` compares with."""
 
-    __slots__ = ()
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
 
     def __reduce__(self) -> str:
-        return "_ITERATION"
+        return self._name
 
 
-_ITERATION = _IterationMarker()
+_ITERATION = _Marker("_ITERATION")
 """Marks the row of an inline Map iteration's event, whose details are kept as (Map name, index)."""
+
+SHARED: Final = _Marker("SHARED")
+"""Marks the row of an event (not a state event) whose details dict other rows hold too (a retried
+Task's attempts, ``TaskState._run_in_rows``): each reader gets a copy of it, so that a change made to
+one event's details never shows in another's."""
 
 
 class HistoryEvent:
@@ -186,7 +195,8 @@ class History:
       for ``*Exited``), ``c`` the assigned variables or None;
     * an inline Map iteration's event (details ``{"index": i, "name": map}``): ``a`` the Map's name,
       ``b`` the index, ``c`` ``_ITERATION``;
-    * any other event: ``a`` its details (or None), ``b`` and ``c`` None.
+    * any other event: ``a`` its details (or None), ``b`` None, ``c`` None (or ``SHARED``: other rows
+      hold the same details dict, and readers get a copy).
 
     ``previous`` is None when it is the id just before the event's own (most events), which keeps
     no integer alive for it. The compact rows are what lets a Map of 100,000 items keep its 400,000
@@ -428,7 +438,7 @@ class History:
             if c is _ITERATION:
                 yield HistoryEvent(index, previous, timestamp, event_type, {"index": b, "name": a})
             elif b is None:
-                yield HistoryEvent(index, previous, timestamp, event_type, a)
+                yield HistoryEvent(index, previous, timestamp, event_type, a if c is None else dict(a))
             else:
                 key = "input" if event_type.endswith("StateEntered") else "output"
                 yield HistoryEvent(index, previous, timestamp, event_type, None, (a, key, b, c))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import StatesError
-from asl_engine.runtime.failures import RUNTIME, TimeoutFailure, error_matches
+from asl_engine.runtime.failures import RUNTIME, TIMEOUT, TimeoutFailure, error_matches
 from asl_engine.runtime.states.base import CompileError
 
 if TYPE_CHECKING:
@@ -165,34 +165,53 @@ def compile_catchers(
 class RetryPolicy:
     """The Retry and Catch of one state, and the per-visit attempt counters."""
 
-    __slots__ = ("catchers", "retriers")
+    __slots__ = ("_first_retrier", "_other_retrier", "catchers", "retriers")
 
     def __init__(self, retriers: tuple[Retrier, ...], catchers: tuple[Catcher, ...]) -> None:
         self.retriers = retriers
         self.catchers = catchers
+        # The first Retrier covering a plain ``StatesError``, which depends on its name alone: worked out
+        # once for each name a Retrier lists (and ``States.Timeout``, which ``States.TaskFailed`` does
+        # not cover), and once for every other name (-1: none).
+        names = {name for retrier in retriers for name in retrier.error_equals} | {TIMEOUT}
+        self._first_retrier: dict[str | None, int] = {name: self._scan(StatesError(name, None)) for name in names}
+        self._first_retrier[RUNTIME] = -1
+        self._other_retrier = self._scan(StatesError(None, None))
+
+    def _scan(self, error: StatesError) -> int:
+        """The index of the first Retrier whose ErrorEquals covers ``error`` (-1: none)."""
+        for index, retrier in enumerate(self.retriers):
+            if error_matches(error, retrier.error_equals):
+                return index
+        return -1
 
     def next_retry(self, error: StatesError, attempts: list[int], frame: Frame) -> tuple[int, float] | None:
         """The retrier to use and the delay before retrying, or None when the error goes to the catchers.
 
         ``attempts`` holds one counter per retrier for the current state visit (mutated here). The
         frame's random source is asked for only by a retrier with full jitter (an execution without
-        a seed then makes one: most never need it).
+        a seed then makes one: most never need it). A plain ``StatesError`` (a mock's answer, a
+        function's failure) finds its Retrier by its name in the table made with the policy; a
+        subclass (a heartbeat timeout answers to ``States.HeartbeatTimeout`` too) is matched in order.
         """
         name = error.error
-        if name == RUNTIME:
+        if type(error) is StatesError:
+            index = self._first_retrier.get(name, self._other_retrier)
+        elif name == RUNTIME:
             return None
-        for index, retrier in enumerate(self.retriers):
-            names = retrier.error_equals
-            if name in names or error_matches(error, names):  # the usual Retrier names the error
-                count = attempts[index]
-                if count >= retrier.max_attempts:
-                    return None
-                attempts[index] = count = count + 1
-                delays = retrier._delays
-                if count <= len(delays):
-                    return index, delays[count - 1]
-                return index, retrier.delay(count, frame.random if retrier.full_jitter else None)
-        return None
+        else:
+            index = self._scan(error)
+        if index < 0:
+            return None
+        retrier = self.retriers[index]
+        count = attempts[index]
+        if count >= retrier.max_attempts:
+            return None
+        attempts[index] = count = count + 1
+        delays = retrier._delays
+        if count <= len(delays):
+            return index, delays[count - 1]
+        return index, retrier.delay(count, frame.random if retrier.full_jitter else None)
 
     def catcher_for(self, error: StatesError) -> Catcher | None:
         if error.error == RUNTIME:

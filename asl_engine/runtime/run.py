@@ -9,6 +9,7 @@ side, and everything needed to persist or resume one is reachable from here.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import uuid
@@ -107,10 +108,14 @@ class Identity(NamedTuple):
 
     @property
     def effective_role_arn(self) -> str:
-        return (
-            self.role_arn
-            or f"arn:{self.partition}:iam::{self.account}:role/StepFunctions-{self.state_machine_name}-role"
-        )
+        return self.role_arn or default_role_arn(self.partition, self.account, self.state_machine_name)
+
+
+@functools.lru_cache(maxsize=256)
+def default_role_arn(partition: str, account: str, state_machine_name: str) -> str:
+    """The role an execution started without ``role_arn`` shows (``ExecutionStarted``, ``$$``): made
+    once per machine, partition and account, not for every execution."""
+    return f"arn:{partition}:iam::{account}:role/StepFunctions-{state_machine_name}-role"
 
 
 class RunTemplate(NamedTuple):
@@ -229,19 +234,20 @@ class ExecutionRun:
         self.durable = durable
         """The recorder of a durable execution (``store=``); None for an in-memory one."""
         if history is None:
-            limit = history_limit(machine)
+            limit = HISTORY_EVENT_LIMIT if machine.machine_type == "STANDARD" else None  # ``history_limit``
             if durable is not None:
                 history = durable.history(self.stream, listeners, limit)
             else:
                 history = History(record_history, listeners, limit)  # positional: no keyword dict
         self.history = history
-        self.start_time = clock.now()
+        self.start_time = clock._now if type(clock) is VirtualClock else clock.now()  # ``now()``, without the call
         self.redrivable = redrivable
         if context_overrides:
             self.context_overrides = {
                 key: dict(value) if isinstance(value, dict) else value for key, value in context_overrides.items()
             }
-        self._invocations: dict[str, int] = {}
+        self.invocations: dict[str, int] = {}
+        """Each Task state's invocations so far (``next_invocation``; a mocked Task's loop counts its own)."""
         self.map_runs: list[MapRun] = []
         self.nested_runs: list[ExecutionRun] = []
         self.decisions: list[Decision] = []
@@ -421,8 +427,8 @@ class ExecutionRun:
         return task
 
     def next_invocation(self, state_name: str) -> int:
-        count = self._invocations.get(state_name, 0)
-        self._invocations[state_name] = count + 1
+        count = self.invocations.get(state_name, 0)
+        self.invocations[state_name] = count + 1
         return count
 
     def new_task_token(self, frame: Frame) -> str:
@@ -696,7 +702,8 @@ class ExecutionRun:
         if type(output) is CoroutineType:
             return self.main(frame, output)
         self._finish("SUCCEEDED", output=output)
-        self.history.add("ExecutionSucceeded", frame.last_event_id, self.clock.now(), {"output": output})
+        # At ``stop_time``: nothing moves the run's own clock after ``_finish`` read it.
+        self.history.add("ExecutionSucceeded", frame.last_event_id, self.stop_time, {"output": output})  # type: ignore[arg-type]
         return None
 
     def _begin(self) -> Frame:
@@ -728,7 +735,9 @@ class ExecutionRun:
         self.output = output
         self.error = error
         self.cause = cause
-        self.stop_time = self.clock.now()
+        clock = self.clock
+        # A ``VirtualClock``'s ``now()`` returns its ``_now``: read without the call (as the state loops do).
+        self.stop_time = clock._now if type(clock) is VirtualClock else clock.now()
 
 
 async def run_guarded(scope: CompiledScope, frame: Frame, value: Any) -> Any:

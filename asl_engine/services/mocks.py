@@ -101,6 +101,8 @@ class MockedTask:
     def __init__(self, state: str, responses: list[MockResponse]) -> None:
         self.state = state
         self.responses = responses
+        """What ``answer_for`` answers, by invocation number (``AnswersAtOnce``: a mocked Task's attempts
+        index it)."""
 
     def answer_for(self, invocation: int) -> MockResponse:
         """The response to the ``invocation``-th call, as data (``AnswersAtOnce``): what ``__call__``

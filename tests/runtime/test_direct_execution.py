@@ -150,12 +150,13 @@ _ENDINGS: dict[str, list[dict[str, Any]]] = {
     "no-cause": [{"Throw": {"Error": "E"}}, {"Return": [1]}],
     "exhausted": [],
     "too-large": [{"Return": {"blob": "x" * 300_000}}],
+    "medium": [{"Return": {"blob": "y" * 20_000}}],  # beyond ``LARGE_TEXT_CHARS``, within the quota
 }
 
 
 @pytest.mark.parametrize("ending", sorted(_ENDINGS))
 @pytest.mark.parametrize("retriers", sorted(_RETRIERS))
-@pytest.mark.parametrize("parameters", ["none", "retry-count", "input-path"])
+@pytest.mark.parametrize("parameters", ["none", "retry-count", "input-path", "result-path"])
 @pytest.mark.parametrize(
     "resource", ["arn:aws:lambda:us-east-1:123456789012:function:f", "arn:aws:states:::lambda:invoke"]
 )
@@ -176,6 +177,8 @@ def test_a_retried_mocked_task_gives_the_same_history_both_ways(
         call["Parameters"] = {"n.$": "$$.State.RetryCount", "at.$": "$$.State.EnteredTime"}
     elif parameters == "input-path":
         call["InputPath"] = "$.items"
+    elif parameters == "result-path":  # the result is not the output (``flow.finish``)
+        call["ResultPath"] = "$.result"
     definition = {
         "StartAt": "Call",
         "States": {
@@ -195,6 +198,39 @@ def test_a_retried_mocked_task_gives_the_same_history_both_ways(
     assert quiet == quiet_general
     assert quiet[0] == direct[0] and quiet[2:4] == direct[2:4]
     assert whole
+
+
+# -- Waits: a plain fixed delay (``WaitState.plain_seconds``) and every other kind ---------------------
+
+_WAITS: dict[str, dict[str, Any]] = {
+    "plain": {"Seconds": 60},
+    "zero": {"Seconds": 0},
+    "output-path": {"Seconds": 5, "OutputPath": "$.items"},
+    "input-path": {"Seconds": 5, "InputPath": "$.items"},
+    "assign": {"Seconds": 5, "Assign": {"seen.$": "$.items"}},
+    "seconds-path": {"SecondsPath": "$.delay"},
+    "timestamp": {"Timestamp": "2025-01-01T00:10:00Z"},
+    "far": {"Seconds": 99_999_999},
+    "past": {"Timestamp": "2016-03-14T01:59:00Z"},
+    "jsonata": {"QueryLanguage": "JSONata", "Seconds": 5},
+    "jsonata-expression": {"QueryLanguage": "JSONata", "Seconds": "{% $states.input.delay %}", "Output": "{% 1 %}"},
+}
+
+
+@pytest.mark.parametrize("wait", sorted(_WAITS))
+@pytest.mark.parametrize("history", [True, False])
+def test_every_kind_of_wait_gives_the_same_history_both_ways(wait: str, history: bool) -> None:
+    """A plain fixed delay skips ``_due`` and ``flow.finish``; each Wait must record, time and output
+    what the coroutine path does."""
+    definition = {
+        "StartAt": "Pause",
+        "States": {"Pause": {"Type": "Wait", **_WAITS[wait], "Next": "Done"}, "Done": {"Type": "Pass", "End": True}},
+    }
+    machine = StateMachine.from_json(definition)
+    direct, general, whole = run_both(machine, {"items": [1, 2], "delay": 3}, history=history)
+    assert direct == general
+    assert whole
+    assert direct[0] == "SUCCEEDED"
 
 
 # -- generated machines --------------------------------------------------------------------------------

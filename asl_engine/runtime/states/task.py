@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from asl_engine.definition.arns import ResourceRef, UnknownResourceError, parse_resource
@@ -13,7 +13,7 @@ from asl_engine.language.template import to_json
 from asl_engine.runtime import failures
 from asl_engine.runtime.callbacks import await_callback
 from asl_engine.runtime.clock import VirtualClock
-from asl_engine.runtime.dataflow import compile_optional_path
+from asl_engine.runtime.dataflow import JsonPathFlow, compile_optional_path
 from asl_engine.runtime.decisions import Decision
 from asl_engine.runtime.handlers import (
     ChecksRequest,
@@ -22,6 +22,8 @@ from asl_engine.runtime.handlers import (
     TaskRequest,
     UnansweredTask,
 )
+from asl_engine.runtime.history import SHARED
+from asl_engine.runtime.json_text import to_json_text
 from asl_engine.runtime.limits import (
     PAYLOAD_LIMIT_BYTES,
     QUICK_PAYLOAD_CHARS,
@@ -29,6 +31,7 @@ from asl_engine.runtime.limits import (
     exceeds_payload_limit,
     text_size,
 )
+from asl_engine.runtime.payload_meter import LARGE_TEXT_CHARS
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
 from asl_engine.runtime.safety import transitions_exceeded
 from asl_engine.runtime.scheduler import Cancelled, DeadlineExceeded, await_work, with_deadline
@@ -61,6 +64,10 @@ _NOT_CALLED: Any = object()
 
 _PLAIN_RESULTS = frozenset({dict, list, str, int, float, bool, type(None)})
 """Results that cannot be awaitable: a handler's usual answer skips ``inspect.isawaitable`` (an ABC check)."""
+
+_RUNTIME = failures.RUNTIME
+_NO_LIMIT = 1 << 62
+"""A history limit no history reaches (an Express execution's, which has none)."""
 
 _LAMBDA_EVENTS = TaskEvents("LambdaFunction")
 _ACTIVITY_EVENTS = TaskEvents("Activity")
@@ -130,19 +137,20 @@ class TaskState(StateNode):
         if self.untimed and self.answers_directly and run.handlers:
             source = run.handlers[0]
             if getattr(source, "mocks_task_states", False):
-                answer_for = getattr(source.handler_for(self.name, self.resource), "answer_for", None)
+                handler = source.handler_for(self.name, self.resource)
+                answer_for = getattr(handler, "answer_for", None)
                 if answer_for is not None:
-                    return self._run_answered(frame, raw_input, answer_for)
+                    return self._run_answered(frame, raw_input, answer_for, getattr(handler, "responses", ()))
         return run_directly(self, self.policy, frame, raw_input, self._attempt)
 
     def _run_answered(
-        self, frame: Frame, raw_input: Any, answer_for: Callable[[int], TaskAnswer]
+        self, frame: Frame, raw_input: Any, answer_for: Callable[[int], TaskAnswer], answers: Sequence[TaskAnswer]
     ) -> Transition | Coroutine[Any, Any, Transition]:
         """``run_directly`` with ``_attempt`` written out for a mock's answers: an answer's failure goes
         to the Retriers and Catchers as data, raised only when it fails the state (its events are
         ``_answered``'s, its decisions ``run_with_policy``'s). A Lambda or Task event of a task that
         submits nothing, in a history whose rows are its own (or not recorded, and nobody listening),
-        takes ``_run_in_rows``."""
+        takes ``_run_in_rows`` (``answers``: the handler's ``responses``, see ``AnswersAtOnce``)."""
         if self.events is not _ACTIVITY_EVENTS and not self.submits:
             history = frame.run.history
             rows = history.state_rows
@@ -151,7 +159,7 @@ class TaskState(StateNode):
                 # counted (as ``run_states`` does for plain states).
                 rows = []
             if rows is not None:
-                return self._run_in_rows(frame, raw_input, answer_for, rows)
+                return self._run_in_rows(frame, raw_input, answer_for, answers, rows)
         return self._run_recorded(frame, raw_input, answer_for, [0] * len(self.policy.retriers))
 
     def _run_recorded(
@@ -203,17 +211,25 @@ class TaskState(StateNode):
         return parameters
 
     def _run_in_rows(
-        self, frame: Frame, raw_input: Any, answer_for: Callable[[int], TaskAnswer], rows: list[Any]
+        self,
+        frame: Frame,
+        raw_input: Any,
+        answer_for: Callable[[int], TaskAnswer],
+        answers: Sequence[TaskAnswer],
+        rows: list[Any],
     ) -> Transition | Coroutine[Any, Any, Transition]:
         """``_run_recorded`` folded into one loop for a Lambda or Task event of a task that submits
         nothing, while the history's rows are its own and nobody listens: each attempt's Scheduled,
         Started and Succeeded/Failed rows appended at once (``History.add``, written out), and a
-        retried failure's decision (``after_failure`` and ``RetryPolicy.next_retry``'s count and
-        delay) taken here, the interval a jump of the clock (``ExecutionRun.jump_alone``). A mock's
-        answers are data: nothing runs between two attempts that could move the clock or read the
-        history. Two events before the history's limit the rest of the attempts go to
-        ``_run_recorded``; a failure that no Retrier takes goes to ``after_failure`` (the Catchers).
-        ``tests/runtime/test_direct_execution.py`` compares this with the coroutine path."""
+        retried failure's decision (``after_failure``'s retry) taken here, the interval a jump of the
+        clock (``ExecutionRun.jump_alone``). A mock's answers are data (``answers``: the first ones,
+        by invocation number; ``answer_for`` for any other): nothing runs between two attempts that
+        could move the clock, read the history or count the invocations. Two events before the
+        history's limit the rest of the attempts go to ``_run_recorded``; a failure that no Retrier
+        takes goes to ``after_failure`` (the Catchers). A result that is the state's output (a
+        JSONPath flow without ResultSelector, ResultPath, OutputPath or Assign) and small has its text
+        made once, for the quota and for ``exit``. ``tests/runtime/test_direct_execution.py`` compares
+        this with the coroutine path."""
         run = frame.run
         history = run.history
         clock = run.clock
@@ -225,53 +241,71 @@ class TaskState(StateNode):
         tag = self.resource_tag
         task_events = events is _TASK_EVENTS
         limit = history.limit
+        last_safe = _NO_LIMIT if limit is None else limit - 3  # from there on, ``_run_recorded``
         attempts = [0] * len(policy.retriers)
         passes_input = flow.passes_input
+        result_is_output = type(flow) is JsonPathFlow and flow.result_is_output
+        invocations = run.invocations
+        invocation = invocations.get(name, 0)
+        known = len(answers)
         parameters = _NOT_CALLED
+        details: dict[str, Any] = {}
+        started: dict[str, Any] | None = None
+        shared = SHARED if passes_input else None
+        started_shared = shared if task_events else None  # a Lambda's Started event has no details
+        failed: dict[str, Any] | None = None  # the last failure's details, shared while its error and cause are
         while True:
-            if limit is not None and history.last_id + 3 >= limit:
+            if history.last_id >= last_safe:
                 return self._run_recorded(frame, raw_input, answer_for, attempts)
             try:
                 # The attempt's time (nothing moves the clock until its retry's jump); a ``VirtualClock``'s
                 # ``now()`` returns its ``_now``, read here without the call (as ``run_plain_states`` does).
                 now = virtual._now if virtual is not None else clock.now()
                 if parameters is _NOT_CALLED or not passes_input:
-                    # Checked once when every attempt's input is the state's raw input.
+                    # Checked once when every attempt's input is the state's raw input, and its details
+                    # made once then: the rows share them (``SHARED``: a reader gets a copy).
                     parameters = self._checked_input(frame, raw_input)
-                invocation = run.next_invocation(name)
+                    if task_events:
+                        details = {**tag, "region": run.region, "parameters": parameters}
+                        started = {**tag}
+                    else:
+                        details = {"resource": self.resource.arn, "input": parameters}
+                invocations[name] = invocation + 1  # ``run.next_invocation``, counted here
                 first = history.last_id + 1
                 previous = frame.last_event_id
-                if task_events:
-                    details: dict[str, Any] = {**tag, "region": run.region, "parameters": parameters}
-                    started: dict[str, Any] | None = {**tag}
-                else:
-                    details = {"resource": self.resource.arn, "input": parameters}
-                    started = None
                 rows += (
                     events.scheduled,
                     None if previous == first - 1 else previous,
                     now,
                     details,
                     None,
-                    None,
+                    shared,
                     events.started,
                     None,
                     now,
                     started,
                     None,
-                    None,
+                    started_shared,
                 )
                 history.last_id = frame.last_event_id = first + 1
-                answer = answer_for(invocation)  # an exhausted mock raises States.Runtime: no more events
+                # An exhausted mock's ``answer_for`` raises States.Runtime: no more events.
+                answer = answers[invocation] if invocation < known else answer_for(invocation)
+                invocation += 1
                 error = answer.error
                 if error is None:
                     value = answer.value
-                    if exceeds_payload_limit(value):
+                    text = _small_text(frame, value) if result_is_output else None
+                    if text is None and exceeds_payload_limit(value):
                         self._succeeded(frame, value)  # records the result's failure and raises it
                     outcome = {**tag, "output": value} if task_events else {"output": value}
                     rows += (events.succeeded, None, now, outcome, None, None)
                     history.last_id = frame.last_event_id = first + 2
-                    output, assigned = flow.finish(frame, raw_input, value)
+                    if text is not None:
+                        # The result is the output: ``exit`` takes its text as made (``_small_text``).
+                        frame.last_output, frame.last_output_text = value, text
+                        output, assigned = value, None
+                    else:
+                        output, assigned = flow.finish(frame, raw_input, value)
             except StatesError as failure:
                 step = after_failure(self, policy, frame, raw_input, failure, attempts)
                 if step is None:
@@ -281,14 +315,17 @@ class TaskState(StateNode):
                     self.exit(frame, output, assigned)
                     return output, self.next_state
                 kind = error.error
-                if kind == failures.RUNTIME:  # no event, never retried nor caught
+                if kind == _RUNTIME:  # no event, never retried nor caught
                     raise StatesError(kind, error.cause)
                 cause = error.cause
                 if kind is not None and cause is not None:
-                    failed = {**tag, "error": kind, "cause": cause} if task_events else {"error": kind, "cause": cause}
+                    if failed is None or failed["error"] != kind or failed["cause"] != cause:
+                        failed = (
+                            {**tag, "error": kind, "cause": cause} if task_events else {"error": kind, "cause": cause}
+                        )
+                    rows += (events.failed, None, now, failed, None, SHARED)
                 else:
-                    failed = self._failure_details(error)
-                rows += (events.failed, None, now, failed, None, None)
+                    rows += (events.failed, None, now, self._failure_details(error), None, None)
                 history.last_id = frame.last_event_id = first + 2
                 retry = policy.next_retry(error, attempts, frame)
                 if retry is None:  # the Catchers (``after_failure`` finds no Retrier again)
@@ -307,7 +344,9 @@ class TaskState(StateNode):
                 return step
             if step > 0:  # type: ignore[operator]
                 when = now + step  # type: ignore[operator]
-                if not run.jump_alone(when):
+                # ``run.jump_alone(when)``, its common case (no scheduler made: only the clock can say no) here.
+                alone = run.alone
+                if not (alone.jump_undriven(when) if alone is not None else run.jump_alone(when)):
                     return run_with_policy(self, policy, frame, raw_input, self._attempt, attempts, None, when)
 
     @property
@@ -653,6 +692,21 @@ class _TaskAttempt:
 
     def worker_started(self, worker_name: str | None) -> None:
         self.node._record_worker_started(self.frame, worker_name)
+
+
+def _small_text(frame: Frame, value: Any) -> str | None:
+    """The JSON text of a result that is the state's output, when ``StateNode.exit`` would make that
+    very text (the previous output's text is small, a ``str``) and it is small too (under
+    ``LARGE_TEXT_CHARS``, so within the quota): made once for the result's quota and the output's.
+    None otherwise (the caller then measures the result, and ``exit`` the output, as usual)."""
+    last = frame.last_output_text
+    if type(last) is not str or len(last) >= LARGE_TEXT_CHARS or value is frame.last_output:
+        return None
+    try:
+        text = to_json_text(value)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return text if len(text) < LARGE_TEXT_CHARS else None
 
 
 def _seconds_source(

@@ -6,11 +6,12 @@ import math
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
+from asl_engine.definition.vocabulary import JSONPATH
 from asl_engine.language.errors import PathNotFoundError
 from asl_engine.language.template import to_json
 from asl_engine.language.timestamps import parse_timestamp
 from asl_engine.runtime import failures
-from asl_engine.runtime.dataflow import compile_optional_path
+from asl_engine.runtime.dataflow import JsonPathFlow, compile_optional_path
 from asl_engine.runtime.scheduler import Cancelled
 from asl_engine.runtime.states.base import CompileError, StateNode, Transition
 
@@ -33,11 +34,22 @@ class WaitState(StateNode):
     state_type = "Wait"
     aborted_type = "WaitStateAborted"
     blocking = True
-    __slots__ = ("wait_until",)
+    __slots__ = ("plain_seconds", "wait_until")
 
     def __init__(self, name: str, spec: dict[str, Any], pointer: str, context: CompileContext) -> None:
         super().__init__(name, spec, pointer, context)
         self.wait_until: WaitUntil = context.wait_source(spec, pointer, self.query_language)
+        flow = self.flow
+        seconds = spec.get("Seconds")
+        plain = type(flow) is JsonPathFlow and flow.passes_input and flow.result_is_output
+        self.plain_seconds: int | None = (
+            seconds
+            if plain and self.query_language == JSONPATH and type(seconds) is int and 0 <= seconds <= MAX_DELAY_SECONDS
+            else None
+        )
+        """A JSONPath Wait of a fixed number of ``Seconds`` with neither InputPath, OutputPath nor Assign
+        (its output is its input; its delay is within AWS's bound): ``run_directly`` needs none of
+        ``_due``'s steps and no ``flow.finish``."""
 
     async def run_async(self, frame: Frame, raw_input: Any) -> Transition:
         selected, when = self._due(frame, raw_input)
@@ -53,6 +65,15 @@ class WaitState(StateNode):
     def run_directly(self, frame: Frame, raw_input: Any) -> Transition | Coroutine[Any, Any, Transition]:
         """``run_async`` as plain calls: the wait is a jump of a clock nobody else needs
         (``ExecutionRun.jump_alone``), else the coroutine that waits (``runtime/direct.py``)."""
+        seconds = self.plain_seconds
+        if seconds is not None:  # ``_due``, ``jump_alone`` and ``finish`` for a plain fixed delay
+            when = frame.entered_time + seconds
+            run = frame.run
+            alone = run.alone
+            if not (alone.jump_undriven(when) if alone is not None else run.jump_alone(when)):
+                return self._waited(frame, raw_input, raw_input, when)
+            self.exit(frame, raw_input, None)
+            return raw_input, self.next_state
         selected, when = self._due(frame, raw_input)
         if not frame.run.jump_alone(when):
             return self._waited(frame, raw_input, selected, when)

@@ -75,7 +75,7 @@ def test_a_run_from_the_template_is_the_run_alongside_makes(history: bool, limit
         assert getattr(templated, name) is getattr(general, name), name
     # Lists, dicts (but the parent's handlers) and the history are each run's own.
     sibling = ExecutionRun.from_template(template, identity, {"item": 8}, child_random(100))
-    own = {"_invocations", "map_runs", "nested_runs", "decisions", "unanswered"}
+    own = {"invocations", "map_runs", "nested_runs", "decisions", "unanswered"}
     assert {name for name, _ in template.fresh} == own
     for name in (*own, "history"):
         assert vars(templated)[name] is not vars(sibling)[name], name
