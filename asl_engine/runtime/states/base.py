@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from asl_engine.runtime.dataflow import DataFlow
     from asl_engine.runtime.decisions import Decision
     from asl_engine.runtime.frame import Frame
+    from asl_engine.runtime.text_bounds import TextBound
 
 Transition = tuple[Any, str | None]
 """A state's outcome: its output and the next state's name (``None`` when the state ends its scope)."""
@@ -59,6 +60,7 @@ class StateNode:
         "next_state",
         "plain_choice",
         "plain_output",
+        "plain_size",
         "plain_text",
         "pointer",
         "query_language",
@@ -82,6 +84,10 @@ class StateNode:
         raising ``StatesError``; ``run_states`` exits it itself."""
         self.plain_text: Callable[[Any], str] = to_json_text
         """How ``run_states`` writes the text of what ``plain_output`` returns (see ``PassState``)."""
+        self.plain_size: TextBound | None = None
+        """A bound of the text of what ``plain_output`` returns, from its input's (``runtime/text_bounds.py``):
+        with the history off, the direct iteration loop makes the text only when the bound could
+        reach ``LARGE_TEXT_CHARS``. None: no bound known (the text is made)."""
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Generator
-from typing import TYPE_CHECKING, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Final, NoReturn, cast
 
 from asl_engine.errors import StatesError
 from asl_engine.language.errors import EvaluationError, PathNotFoundError
 from asl_engine.runtime.children import BranchAbort, ChildFailure, ChildGroup
 from asl_engine.runtime.clock import VirtualClock
 from asl_engine.runtime.frame import NO_OUTPUT, Frame, VariableScope
+from asl_engine.runtime.history import History
 from asl_engine.runtime.interpreter import run_child_scope, run_child_scope_directly
 from asl_engine.runtime.json_text import int_text, int_texts, to_json_text
 from asl_engine.runtime.limits import PAYLOAD_LIMIT_BYTES, QUICK_PAYLOAD_CHARS, data_limit_error, text_size
@@ -37,8 +38,28 @@ if TYPE_CHECKING:
 
 INLINE_CONCURRENCY_CAP = 40
 
+BOUNDED_INT: Final = 10**18
+BOUNDED_INT_CHARS: Final = 19
+"""An int item between ``-BOUNDED_INT`` and ``BOUNDED_INT`` has a text of at most this many characters
+(the start of the text bound ``run_unrecorded`` carries, without writing the text)."""
+
+UnrecordedStep = tuple[Callable[[Any, Frame], Any] | None, Any, int | None, int, Callable[[Any], str], str | None]
+"""A plain state as ``InlineIterations.run_unrecorded`` reads it: ``plain_output``, ``plain_choice``,
+``plain_size`` (the factor of the input's size, None when unknown, and the constant), ``plain_text``
+and the next state."""
+
 Outcome = tuple[Any, int] | ChildFailure
 """How an iteration ended: (its output, its last event id), or its failure."""
+
+
+def unrecorded_steps(scope: CompiledScope) -> dict[str, UnrecordedStep]:
+    """The plain states of ``scope`` (``CompiledScope.plain_steps``) as ``run_unrecorded`` reads them."""
+    steps: dict[str, UnrecordedStep] = {}
+    for name in scope.plain_steps:
+        node = scope.states[name]
+        per_input, constant = node.plain_size or (None, 0)
+        steps[name] = (node.plain_output, node.plain_choice, per_input, constant, node.plain_text, node.next_state)
+    return steps
 
 
 class IterationRunner:
@@ -202,7 +223,11 @@ class IterationRunner:
 class InlineIterations:
     """One attempt of an inline Map: its iterations' slots, events and results."""
 
-    __slots__ = ("frame", "inputs", "next_index", "node", "results", "runner")
+    unrecorded_path: ClassVar[bool] = True
+    """Take ``run_unrecorded`` when nothing is recorded (``tests/runtime/test_map_unrecorded_path.py``
+    turns this off to compare it with ``run_directly``)."""
+
+    __slots__ = ("frame", "inputs", "next_index", "node", "results", "runner", "unrecorded")
 
     def __init__(self, node: MapState, frame: Frame, inputs: list[Any]) -> None:
         self.node = node
@@ -211,7 +236,19 @@ class InlineIterations:
         self.results: list[Any] = [None] * len(inputs)
         self.next_index = 0
         # A redrive holds some iterations at their entry: then every iteration must be a task.
-        direct = node.iterations_never_block and frame.run.visit_gates is None
+        run = frame.run
+        direct = node.iterations_never_block and run.visit_gates is None
+        history = run.history
+        self.unrecorded = (
+            self.unrecorded_path
+            and direct
+            and type(history) is History
+            and not history.record
+            and not history.listeners
+            and type(run.clock) is VirtualClock
+        )
+        """The direct path with nothing recorded, nobody listening, under a ``VirtualClock``: iterations
+        run in ``run_unrecorded``, which makes no rows, texts or timestamps nobody reads."""
         self.runner = IterationRunner(
             frame,
             node.name,
@@ -292,6 +329,8 @@ class InlineIterations:
         waiting, ended = runner.waiting, runner.ended
         scope, inputs = self.node.processor, self.inputs
         run = frame.run
+        if self.unrecorded:
+            return self.run_unrecorded(remaining, last_event)
         history, now, nothing_else_ready = run.history, run.clock.now, run.scheduler.nothing_else_ready
         add_iteration, handover = history.add_iteration, history.add_iteration_handover
         name, visit, total = self.node.name, frame.entered_event_id, len(results)
@@ -458,6 +497,155 @@ class InlineIterations:
                     waiting.append((following_index, begun))
                 else:
                     last_event = add_iteration("MapIterationSucceeded", child_last, now(), name, index, visit)
+            succeeded.clear()
+            if ended or not waiting:
+                break
+        runner.spare = child
+        return remaining, last_event
+
+    def run_unrecorded(self, remaining: int, last_event: int) -> tuple[int, int]:
+        """``run_directly`` when nothing is recorded (``unrecorded``): the same iterations, ids,
+        transitions, frames, outcomes and failures, without what only the history needs.
+
+        No rows: nothing keeps them. No texts: an output's text is made only when the bound of its
+        size (``StateNode.plain_size``, carried from state to state from its input's) could reach
+        ``LARGE_TEXT_CHARS``, or when a state has no bound; an exact text under it is within the
+        quota, and one at or over it is checked and leaves the rest of the iteration to
+        ``run_child_scope_directly``, as in ``run_directly``. The text of an iteration that goes
+        on there is made when it does (its next state reads it). No timestamps but the entered time
+        the context object reads (the clock is a ``VirtualClock``: a read has no effect). The
+        handover of a slot counts its two events' ids (``History.add_iteration_handover`` with
+        nothing recorded does only that, and the limit test; near the limit it is called).
+        """
+        runner, frame, results = self.runner, self.frame, self.results
+        waiting, ended = runner.waiting, runner.ended
+        node, inputs = self.node, self.inputs
+        plain, start_at = node.unrecorded_steps, node.processor.start_at
+        run = frame.run
+        history, nothing_else_ready, decisions = run.history, run.scheduler.nothing_else_ready, run.decisions
+        clock: VirtualClock = run.clock  # type: ignore[assignment]  # ``unrecorded``: a VirtualClock
+        add_iteration, handover = history.add_iteration, history.add_iteration_handover
+        name, visit, total = node.name, frame.entered_event_id, len(results)
+        share, child = runner.share_variables, runner.spare
+        limit = history.limit
+        succeeded: list[tuple[int, int]] = []
+        """As in ``run_directly``: iterations that ended, not handed over yet."""
+        while True:
+            while waiting and nothing_else_ready():  # ``run_waiting``, written out
+                index, begun = waiting.popleft()
+                if child is None:
+                    child = runner.child(begun)
+                else:  # the frame of an iteration that ended, fresh again (see ``Frame.__init__``)
+                    child.last_event_id = begun
+                    child.last_output = NO_OUTPUT
+                    if not share:
+                        child.variables = VariableScope(frame.variables)
+                value = inputs[index]
+                state: str | None = start_at
+                text: str | None = None
+                """The current value's text when it was made (else None: only ``size`` is known)."""
+                if type(value) is int and -BOUNDED_INT < value < BOUNDED_INT:
+                    size = BOUNDED_INT_CHARS
+                else:
+                    size = len(text := to_json_text(value))
+                if start_at in plain and size < LARGE_TEXT_CHARS:
+                    first_id = last_id = history.last_id
+                    stop_at = first_id + 1 + 2 * (run.next_checkpoint - run.transitions)
+                    if limit is not None and limit - 1 < stop_at:
+                        stop_at = limit - 1
+                    try:
+                        while state is not None:
+                            event_id = last_id + 1
+                            step_of = plain.get(state)
+                            if step_of is None or event_id >= stop_at:
+                                break
+                            step, choose, per_input, constant, write, following = step_of
+                            child.state_name = state
+                            child.entered_time = clock._now
+                            child.entered_event_id = event_id
+                            if step is not None:
+                                try:
+                                    output = step(value, child)
+                                except (PathNotFoundError, EvaluationError) as error:
+                                    raise evaluation_guard(child, error) from None
+                                if output is not value:
+                                    if per_input is None or (size := per_input * size + constant) >= LARGE_TEXT_CHARS:
+                                        size = len(text := write(output))
+                                        if size >= LARGE_TEXT_CHARS:
+                                            if size > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
+                                                raise data_limit_error(state)
+                                            stop_at = 0  # a large payload: the next state is ``run_states``'
+                                    else:
+                                        text = None
+                            else:
+                                following, decision = choose(child, value)
+                                decisions.append(decision)
+                                output = value
+                            last_id = event_id + 1
+                            value = output
+                            state = following
+                    except BaseException as error:  # as in ``run_directly``
+                        run.transitions += (event_id - first_id + 1) // 2
+                        history.last_id = child.last_event_id = event_id
+                        if not isinstance(error, StatesError):
+                            raise
+                        ended.append((index, ChildFailure(error, event_id, None)))
+                        continue
+                    if last_id != first_id:
+                        run.transitions += (last_id - first_id) // 2
+                        history.last_id = child.last_event_id = last_id
+                    if state is None:
+                        if ended:
+                            ended.append((index, (value, last_id)))
+                        elif succeeded or waiting or (following_index := self.next_index) >= total:
+                            results[index] = value
+                            succeeded.append((index, last_id))
+                        else:  # the one iteration running hands its slot over now (``run_directly``'s)
+                            results[index] = value
+                            remaining -= 1
+                            last_event = succeeded_id = last_id + 1
+                            if limit is not None and succeeded_id <= limit <= succeeded_id + 1:
+                                last_event, begun = handover(
+                                    name, index, last_id, clock._now, following_index, clock._now, visit
+                                )
+                            else:
+                                history.last_id = begun = succeeded_id + 1
+                            self.next_index = following_index + 1
+                            frame.last_event_id = begun
+                            waiting.append((following_index, begun))
+                        continue
+                    child.last_output = value
+                    child.last_output_text = to_json_text(value) if text is None else text
+                if runner.run_one(index, child, value, state):
+                    child = None
+            if waiting:
+                runner.spare = child
+                ended.extendleft([(index, (results[index], child_last)) for index, child_last in reversed(succeeded)])
+                runner.run_waiting()
+                return remaining, last_event
+            while ended:
+                index, taken = ended[0]
+                if type(taken) is not tuple:
+                    break
+                ended.popleft()
+                results[index], child_last = taken
+                succeeded.append((index, child_last))
+            remaining -= len(succeeded)
+            for index, child_last in succeeded:
+                following_index = self.next_index
+                if following_index < total:
+                    last_event = succeeded_id = history.last_id + 1
+                    if limit is not None and succeeded_id <= limit <= succeeded_id + 1:
+                        last_event, begun = handover(
+                            name, index, child_last, clock._now, following_index, clock._now, visit
+                        )
+                    else:
+                        history.last_id = begun = succeeded_id + 1
+                    self.next_index = following_index + 1
+                    frame.last_event_id = begun
+                    waiting.append((following_index, begun))
+                else:
+                    last_event = add_iteration("MapIterationSucceeded", child_last, clock._now, name, index, visit)
             succeeded.clear()
             if ended or not waiting:
                 break

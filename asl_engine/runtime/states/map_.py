@@ -23,7 +23,7 @@ from asl_engine.runtime.path_numbers import integer_value, number_value, shown
 from asl_engine.runtime.retry import RetryPolicy, compile_catchers, compile_retriers
 from asl_engine.runtime.states.base import CompileError, StateNode, Transition
 from asl_engine.runtime.states.distributed_map import run_distributed
-from asl_engine.runtime.states.inline_map import InlineIterations
+from asl_engine.runtime.states.inline_map import InlineIterations, UnrecordedStep, unrecorded_steps
 from asl_engine.runtime.states.retrying import StateFailure, run_with_policy
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class MapState(StateNode):
         "processor",
         "tolerated_count",
         "tolerated_percentage",
+        "unrecorded_steps",
     )
 
     def __init__(self, name: str, spec: dict[str, Any], pointer: str, context: CompileContext) -> None:
@@ -66,6 +67,8 @@ class MapState(StateNode):
         self.distributed = config.get("Mode") == "DISTRIBUTED"
         self.processor: CompiledScope = context.compile_scope(processor, f"{pointer}/{processor_field}")
         self.iterations_never_block = self.processor.never_blocks
+        self.unrecorded_steps: dict[str, UnrecordedStep] = unrecorded_steps(self.processor)
+        """The processor's plain states as ``InlineIterations.run_unrecorded`` reads them, by name."""
         self.iterations_share_variables = self.share_variables and not assigns_variables(processor)
         """No state of the processor assigns a variable: an iteration's variable scope would stay empty,
         so its frame reads the Map's scope itself instead of an empty one in front of it (no

@@ -11,6 +11,7 @@ from asl_engine.language.template import compile_template
 from asl_engine.runtime.dataflow import ABSENT, JsonPathFlow
 from asl_engine.runtime.json_text import object_text_writer, shaped_text_writer
 from asl_engine.runtime.states.base import StateNode, Transition, evaluation_guard
+from asl_engine.runtime.text_bounds import SAME, chained, path_bound, template_bound
 
 if TYPE_CHECKING:
     from asl_engine.language.template import CompiledTemplate
@@ -51,6 +52,10 @@ class PassState(StateNode):
             writer = _writer_for(self.plain_parameters) if self.plain_output_path is ABSENT else None
             if writer is not None:
                 self.plain_text = writer
+            self.plain_size = chained(
+                SAME if self.plain_parameters is None else template_bound(self.plain_parameters.source),
+                SAME if self.plain_output_path is ABSENT else path_bound(self.plain_output_path),
+            )
         elif self.specialise and type(flow) is JsonPathFlow and flow.assign is None:
             # No variables to assign: ``run_plain_states`` exits it. A result placed at ``$.field``
             # of the input, and nothing else (W1's Pass), is one copy of the input with one key set.
