@@ -29,12 +29,61 @@ Path = tuple[Any, "Path"] | None
 is written (``_pointer``) only for the node a check reports."""
 
 
+_CONTAINERS: Final = (dict, list)
+
+
+def survey(value: Any, limit: int = MAX_NESTING_DEPTH) -> tuple[bool, bool]:
+    """(nested deeper than ``limit``, holds a number that is not finite), in one walk.
+
+    The walk a loaded definition always takes (``loader``): level by level, without writing where
+    anything is, since a valid definition has nothing to report; ``too_deep_at`` and ``non_finite_at``
+    find the place when it says there is one. A value that contains itself ends the walk at the limit.
+    """
+    if isinstance(value, float):
+        return False, not math.isfinite(value)
+    if not isinstance(value, _CONTAINERS):
+        return False, False
+    isfinite = math.isfinite
+    non_finite = False
+    level = [value]
+    for _ in range(limit):
+        deeper: list[Any] = []
+        append = deeper.append
+        for node in level:
+            for item in node.values() if isinstance(node, dict) else node:
+                if isinstance(item, _CONTAINERS):
+                    append(item)
+                elif isinstance(item, float) and not isfinite(item):
+                    non_finite = True
+        if not deeper:
+            return False, non_finite
+        level = deeper
+    return True, non_finite
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """``survey``'s first answer alone (``value`` is an object or an array)."""
+    level = [value]
+    for _ in range(limit):
+        deeper: list[Any] = []
+        append = deeper.append
+        for node in level:
+            for item in node.values() if isinstance(node, dict) else node:
+                if isinstance(item, _CONTAINERS):
+                    append(item)
+        if not deeper:
+            return False
+        level = deeper
+    return True
+
+
 def too_deep_at(value: Any, limit: int = MAX_NESTING_DEPTH) -> str | None:
     """The JSON pointer of the first object or array nested deeper than ``limit``, or None.
 
-    Walks breadth by depth with an explicit stack, so a value that contains itself ends the walk at
-    the limit instead of looping."""
-    if not isinstance(value, dict | list):
+    A level-by-level walk without pointers answers first (the common case: not too deep); only a
+    document too deep is walked again, breadth by depth with an explicit stack and each node's path,
+    to name the first place. Either walk ends at the limit on a value that contains itself."""
+    if not isinstance(value, dict | list) or not _deeper_than(value, limit):
         return None
     stack: list[tuple[Any, Path, int]] = [(value, None, 1)]
     while stack:

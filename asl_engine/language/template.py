@@ -35,7 +35,7 @@ class CompiledTemplate:
 
 
 def compile_template(template: Any) -> CompiledTemplate:
-    evaluator = _compile_node(template, "")
+    evaluator = _compile_node(template)
     if evaluator is None:
         return CompiledTemplate(template, lambda document, scope: template, True)
     return CompiledTemplate(template, evaluator, False)
@@ -50,14 +50,14 @@ def _compile_unguarded(key: str, expression: Any, pointer: str) -> Evaluator:
     """The evaluator of a ``key.$`` value; a path miss escapes as ``PathNotFoundError``."""
     if not isinstance(expression, str):
         raise TemplateError(_invalid_value_message(key), pointer)
+    if expression.startswith("$"):  # never a call (``looks_like_intrinsic`` wants a name first)
+        try:
+            return compile_path(expression).get
+        except ExpressionSyntaxError as error:
+            raise TemplateError(f"{_invalid_value_message(key)}: {error.message}", pointer) from None
     if looks_like_intrinsic(expression):
         try:
             return compile_intrinsic(expression).evaluate
-        except ExpressionSyntaxError as error:
-            raise TemplateError(f"{_invalid_value_message(key)}: {error.message}", pointer) from None
-    if expression.startswith("$"):
-        try:
-            return compile_path(expression).get
         except ExpressionSyntaxError as error:
             raise TemplateError(f"{_invalid_value_message(key)}: {error.message}", pointer) from None
     raise TemplateError(_invalid_value_message(key), pointer)
@@ -96,32 +96,45 @@ def _escape_pointer(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
 
 
-def _compile_node(node: Any, pointer: str) -> Evaluator | None:
+def _compile_node(node: Any) -> Evaluator | None:
+    """The evaluator of a template node, None when it is a constant; a ``TemplateError``'s pointer
+    is relative to ``node``: each enclosing object or array puts its key in front on the way out,
+    so no pointer is written while compiling a template that has nothing to report."""
     if isinstance(node, dict):
-        return _compile_object(node, pointer)
+        return _compile_object(node)
     if isinstance(node, list):
-        return _compile_array(node, pointer)
+        return _compile_array(node)
     return None
 
 
-def _compile_object(node: dict[str, Any], pointer: str) -> Evaluator | None:
+def _inside(key: str | int, error: TemplateError) -> TemplateError:
+    """``error`` of a member, located from its parent: ``/key`` in front of its pointer."""
+    token = _escape_pointer(key) if isinstance(key, str) else key
+    return TemplateError(error.message, f"/{token}{error.pointer}")
+
+
+def _compile_object(node: dict[str, Any]) -> Evaluator | None:
     entries: list[tuple[str, Evaluator | None, Any]] = []
     seen: dict[str, str] = {}
     dynamic = False
     for key, value in node.items():
-        child_pointer = f"{pointer}/{_escape_pointer(key)}"
-        if key.endswith(".$") and len(key) > 2:
-            out_key = key[:-2]
-            evaluator: Evaluator | None = _compile_unguarded(key, value, child_pointer)
-        else:
-            out_key = key
-            evaluator = _compile_node(value, child_pointer)
+        try:
+            if key.endswith(".$") and len(key) > 2:
+                out_key = key[:-2]
+                evaluator: Evaluator | None = _compile_unguarded(key, value, "")
+            else:
+                out_key = key
+                evaluator = _compile_node(value) if isinstance(value, dict | list) else None
+        except TemplateError as error:
+            raise _inside(key, error) from None
         if out_key in seen:
             raise TemplateError(
-                f"The fields '{seen[out_key]}' and '{key}' both produce the field '{out_key}'", child_pointer
+                f"The fields '{seen[out_key]}' and '{key}' both produce the field '{out_key}'",
+                f"/{_escape_pointer(key)}",
             )
         seen[out_key] = key
-        dynamic = dynamic or evaluator is not None
+        if evaluator is not None:
+            dynamic = True
         entries.append((out_key, evaluator, value))
     if not dynamic:
         return None
@@ -176,8 +189,13 @@ def _small_object(entries: tuple[tuple[str, Any, Any], ...], source_keys: dict[s
     return build_two
 
 
-def _compile_array(node: list[Any], pointer: str) -> Evaluator | None:
-    items = [(_compile_node(item, f"{pointer}/{index}"), item) for index, item in enumerate(node)]
+def _compile_array(node: list[Any]) -> Evaluator | None:
+    items: list[tuple[Evaluator | None, Any]] = []
+    for index, item in enumerate(node):
+        try:
+            items.append((_compile_node(item), item))
+        except TemplateError as error:
+            raise _inside(index, error) from None
     if all(evaluator is None for evaluator, _ in items):
         return None
     frozen = tuple(items)
