@@ -73,7 +73,7 @@ class SchemaCompiler:
     def __init__(self, root: Mapping[str, Any]) -> None:
         self._root = root
         self._refs: dict[str, Check] = {}
-        self.instance_tests: dict[Check, tuple[type, ...]] = {}
+        self.instance_tests: dict[Check, type | tuple[type, ...]] = {}
         """The checks that are exactly ``isinstance(value, types)`` (a ``type`` keyword alone), by
         check: a keyword applying one to many values (``additionalProperties``, ``items``) then
         tests them all in one C-level ``map`` instead of a Python call each."""
@@ -157,11 +157,12 @@ def _type(compiler: SchemaCompiler, value: Any, schema: Mapping[str, Any]) -> Ch
     names = [value] if isinstance(value, str) else list(value)
     if all(name in _SIMPLE_TYPES for name in names):
         kinds = tuple(_SIMPLE_TYPES[name] for name in names)
+        kind = kinds[0] if len(kinds) == 1 else kinds  # one type: not the (slower) tuple form
 
         def is_instance(instance: Any) -> bool:
-            return isinstance(instance, kinds)
+            return isinstance(instance, kind)
 
-        compiler.instance_tests[is_instance] = kinds
+        compiler.instance_tests[is_instance] = kind
         return is_instance
     tests = [_TYPE_CHECKS[name] for name in names]
     if len(tests) == 1:

@@ -114,9 +114,9 @@ def _inside(key: str | int, error: TemplateError) -> TemplateError:
 
 
 def _compile_object(node: dict[str, Any]) -> Evaluator | None:
-    entries: list[tuple[str, Evaluator | None, Any]] = []
-    seen: dict[str, str] = {}
-    dynamic = False
+    shape: dict[str, Any] = {}
+    source_keys: dict[str, str] = {}  # output key -> the template's key ("name.$"), which AWS's messages quote
+    dynamic_members: list[tuple[str, Evaluator]] = []
     for key, value in node.items():
         try:
             if key.endswith(".$") and len(key) > 2:
@@ -124,36 +124,32 @@ def _compile_object(node: dict[str, Any]) -> Evaluator | None:
                 evaluator: Evaluator | None = _compile_unguarded(key, value, "")
             else:
                 out_key = key
-                evaluator = _compile_node(value) if isinstance(value, dict | list) else None
+                evaluator = _compile_node(value)
         except TemplateError as error:
             raise _inside(key, error) from None
-        if out_key in seen:
+        if out_key in source_keys:
             raise TemplateError(
-                f"The fields '{seen[out_key]}' and '{key}' both produce the field '{out_key}'",
+                f"The fields '{source_keys[out_key]}' and '{key}' both produce the field '{out_key}'",
                 f"/{_escape_pointer(key)}",
             )
-        seen[out_key] = key
+        source_keys[out_key] = key
+        shape[out_key] = value
         if evaluator is not None:
-            dynamic = True
-        entries.append((out_key, evaluator, value))
-    if not dynamic:
+            dynamic_members.append((out_key, evaluator))
+    if not dynamic_members:
         return None
-    frozen = tuple(entries)
-    source_keys = seen  # output key -> the template's key ("name.$"), which AWS's messages quote
-    if len(frozen) <= 2 and all(evaluator is not None for _, evaluator, _ in frozen):
-        return _small_object(frozen, source_keys)
-
-    # Every key in the template's order, the constant members already in place: a copy of it, then
-    # each dynamic member set where its key already is (setting a key keeps its place).
-    shape = {out_key: constant for out_key, evaluator, constant in frozen}
-    dynamic_members = tuple((out_key, evaluator) for out_key, evaluator, _ in frozen if evaluator is not None)
+    if len(shape) <= 2 and len(dynamic_members) == len(shape):
+        return _small_object(dynamic_members, source_keys)
+    # ``shape``: every key in the template's order, the constant members already in place; a copy of
+    # it, then each dynamic member set where its key already is (setting a key keeps its place).
+    members = tuple(dynamic_members)
 
     def build_object(document: Any, scope: EvaluationScope) -> dict[str, Any]:
         # One try around the loop rather than a wrapper per field: free when nothing is missing.
         result = shape.copy()
         out_key = ""
         try:
-            for out_key, evaluator in dynamic_members:
+            for out_key, evaluator in members:
                 result[out_key] = evaluator(document, scope)
         except PathNotFoundError as error:
             raise path_miss(source_keys[out_key], error, document) from None
@@ -162,11 +158,11 @@ def _compile_object(node: dict[str, Any]) -> Evaluator | None:
     return build_object
 
 
-def _small_object(entries: tuple[tuple[str, Any, Any], ...], source_keys: dict[str, str]) -> Evaluator:
+def _small_object(members: list[tuple[str, Evaluator]], source_keys: dict[str, str]) -> Evaluator:
     """``build_object`` for one or two ``.$`` fields and nothing else (the usual Parameters of a
     loop or an iteration), without the loop: the same values, the same error for the field that misses."""
-    if len(entries) == 1:
-        ((key, evaluate, _),) = entries
+    if len(members) == 1:
+        ((key, evaluate),) = members
 
         def build_one(document: Any, scope: EvaluationScope) -> dict[str, Any]:
             try:
@@ -175,7 +171,7 @@ def _small_object(entries: tuple[tuple[str, Any, Any], ...], source_keys: dict[s
                 raise path_miss(source_keys[key], error, document) from None
 
         return build_one
-    (first_key, first, _), (second_key, second, _) = entries
+    (first_key, first), (second_key, second) = members
 
     def build_two(document: Any, scope: EvaluationScope) -> dict[str, Any]:
         key = first_key

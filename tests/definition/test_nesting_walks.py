@@ -10,6 +10,7 @@ array that deep.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from typing import Any
 
 from hypothesis import given
@@ -117,14 +118,33 @@ def _has_non_finite(value: Any) -> bool:
     return False
 
 
+class _Float(float):
+    pass
+
+
+class _List(list):  # type: ignore[type-arg]
+    pass
+
+
 WITH_NON_FINITE = st.recursive(
     SCALARS | st.sampled_from([math.nan, math.inf, -math.inf]),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4),
     max_leaves=30,
 )
+SUBCLASSED = st.recursive(
+    SCALARS | st.sampled_from([math.inf, _Float(1.5), _Float(math.nan), (1, [2])]),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=4).map(_List)
+        | st.dictionaries(KEYS, inner, max_size=4)
+        | st.dictionaries(KEYS, inner, max_size=4).map(OrderedDict)
+    ),
+    max_leaves=30,
+)
+"""What only a caller's dict holds (subclasses, a tuple): ``survey``'s isinstance loop, not its C path."""
 
 
-@given(WITH_NON_FINITE | DOCUMENTS, st.integers(0, 8))
+@given(WITH_NON_FINITE | DOCUMENTS | SUBCLASSED, st.integers(0, 8))
 def test_survey_answers_what_the_pointer_walks_find(document: Any, limit: int) -> None:
     """``survey`` (the one walk of every load) against recursive references and against the walks
     that name the place: too deep exactly when ``too_deep_at`` names one, and, when not too deep, a
