@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from itertools import repeat
 from typing import Any
 
 Check = Callable[[Any], bool]
@@ -47,6 +48,10 @@ _TYPE_CHECKS: dict[str, Check] = {
 }
 
 
+_SIMPLE_TYPES: dict[str, type] = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
+"""The JSON types that are exactly one ``isinstance`` (numbers are not: a bool is an int, 1.0 an integer)."""
+
+
 class UnsupportedKeywordError(ValueError):
     """The schema uses a keyword this compiler does not implement."""
 
@@ -68,6 +73,10 @@ class SchemaCompiler:
     def __init__(self, root: Mapping[str, Any]) -> None:
         self._root = root
         self._refs: dict[str, Check] = {}
+        self.instance_tests: dict[Check, type | tuple[type, ...]] = {}
+        """The checks that are exactly ``isinstance(value, types)`` (a ``type`` keyword alone), by
+        check: a keyword applying one to many values (``additionalProperties``, ``items``) then
+        tests them all in one C-level ``map`` instead of a Python call each."""
 
     def compile(self, schema: Any) -> Check:
         if schema is True:
@@ -89,7 +98,9 @@ class SchemaCompiler:
         return _all_of(checks)
 
     def compile_ref(self, target: str) -> Check:
-        """A ``#/$defs/...`` reference, resolved lazily so recursive definitions work."""
+        """A ``#/$defs/...`` reference, resolved lazily so recursive definitions work: a reference met
+        while its target is being compiled gets ``deferred``, which looks the check up when called;
+        every other one gets the check itself (one call less on each use)."""
         cached = self._refs.get(target)
         if cached is not None:
             return cached
@@ -99,8 +110,10 @@ class SchemaCompiler:
             return compiled[0](value)
 
         self._refs[target] = deferred
-        compiled.append(self.compile(self.resolve(target)))
-        return deferred
+        check = self.compile(self.resolve(target))
+        compiled.append(check)
+        self._refs[target] = check
+        return check
 
     def resolve(self, target: str) -> Any:
         if not target.startswith("#/"):
@@ -120,18 +133,19 @@ def _never(value: Any) -> bool:
 
 
 def _all_of(checks: list[Check]) -> Check:
+    """Every check passes; written out for two and three (most schemas), a loop beyond."""
     if not checks:
         return _always
     if len(checks) == 1:
         return checks[0]
-    first, *rest = checks
-
-    def check(value: Any) -> bool:
-        if not first(value):
-            return False
-        return all(item(value) for item in rest)
-
-    return check
+    if len(checks) == 2:
+        first, second = checks
+        return lambda value: first(value) and second(value)
+    if len(checks) == 3:
+        first, second, third = checks
+        return lambda value: first(value) and second(value) and third(value)
+    every = tuple(checks)
+    return lambda value: all(item(value) for item in every)
 
 
 # -- keyword builders: (compiler, keyword value, whole schema) -> check or None --------------------
@@ -141,6 +155,15 @@ Builder = Callable[[SchemaCompiler, Any, Mapping[str, Any]], "Check | None"]
 
 def _type(compiler: SchemaCompiler, value: Any, schema: Mapping[str, Any]) -> Check:
     names = [value] if isinstance(value, str) else list(value)
+    if all(name in _SIMPLE_TYPES for name in names):
+        kinds = tuple(_SIMPLE_TYPES[name] for name in names)
+        kind = kinds[0] if len(kinds) == 1 else kinds  # one type: not the (slower) tuple form
+
+        def is_instance(instance: Any) -> bool:
+            return isinstance(instance, kind)
+
+        compiler.instance_tests[is_instance] = kind
+        return is_instance
     tests = [_TYPE_CHECKS[name] for name in names]
     if len(tests) == 1:
         return tests[0]
@@ -170,7 +193,7 @@ def _properties(compiler: SchemaCompiler, value: Any, schema: Mapping[str, Any])
         for key, item in instance.items():
             sub = known.get(key)
             if sub is not None:
-                if not sub(item):
+                if sub is not _always and not sub(item):  # a field that takes any value: no call
                     return False
             elif extra_check is not None and not extra_check(item):
                 return False
@@ -185,17 +208,48 @@ def _additional_properties(compiler: SchemaCompiler, value: Any, schema: Mapping
     if value is True:
         return None
     extra = compiler.compile(value)
+    kinds = compiler.instance_tests.get(extra)
+    if kinds is not None:  # each value one type test, all of them in one C-level pass
+        return lambda instance: not isinstance(instance, dict) or all(map(isinstance, instance.values(), repeat(kinds)))
     return lambda instance: not isinstance(instance, dict) or all(extra(item) for item in instance.values())
 
 
 def _required(compiler: SchemaCompiler, value: Any, schema: Mapping[str, Any]) -> Check:
     names = tuple(value)
-    return lambda instance: not isinstance(instance, dict) or all(name in instance for name in names)
+    if len(names) == 1:
+        (name,) = names
+        return lambda instance: not isinstance(instance, dict) or name in instance
+    every = frozenset(names)
+    return lambda instance: not isinstance(instance, dict) or instance.keys() >= every
+
+
+_LENGTH_KEYWORDS = frozenset({"minLength", "maxLength"})
 
 
 def _property_names(compiler: SchemaCompiler, value: Any, schema: Mapping[str, Any]) -> Check:
     sub = compiler.compile(value)
-    return lambda instance: not isinstance(instance, dict) or all(sub(key) for key in instance)
+
+    def general(instance: Any) -> bool:
+        return not isinstance(instance, dict) or all(sub(key) for key in instance)
+
+    if not isinstance(value, Mapping) or not value or not _LENGTH_KEYWORDS.issuperset(value):
+        return general
+    shortest, longest = value.get("minLength", 0), value.get("maxLength")
+
+    def lengths(instance: Any) -> bool:
+        """Names only bounded in length (a ``States`` block's): the shortest and the longest name
+        against the bounds, in C; keys that are not all exact strings take ``general``."""
+        if not isinstance(instance, dict) or not instance:
+            return True
+        if set(map(type, instance)) != _ONLY_STRINGS:
+            return general(instance)
+        sizes = list(map(len, instance))
+        return min(sizes) >= shortest and (longest is None or max(sizes) <= longest)
+
+    return lengths
+
+
+_ONLY_STRINGS = {str}
 
 
 def _min_properties(compiler: SchemaCompiler, value: Any, schema: Mapping[str, Any]) -> Check:
@@ -204,6 +258,9 @@ def _min_properties(compiler: SchemaCompiler, value: Any, schema: Mapping[str, A
 
 def _items(compiler: SchemaCompiler, value: Any, schema: Mapping[str, Any]) -> Check:
     sub = compiler.compile(value)
+    kinds = compiler.instance_tests.get(sub)
+    if kinds is not None:  # each item one type test, all of them in one C-level pass
+        return lambda instance: not isinstance(instance, list) or all(map(isinstance, instance, repeat(kinds)))
     return lambda instance: not isinstance(instance, list) or all(sub(item) for item in instance)
 
 

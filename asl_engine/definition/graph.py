@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from asl_engine.definition import pointers, suggest
 from asl_engine.definition.diagnostics import Diagnostic
@@ -44,9 +43,11 @@ TRANSITION_KINDS = frozenset({"next", "default", "choice", "catch"})
 _RULE_TEXT_LIMIT = 60
 
 
-@dataclass(frozen=True, slots=True)
-class Transition:
-    """One ``Next``-like field: where it is written, what kind it is, and the state it names."""
+class Transition(NamedTuple):
+    """One ``Next``-like field: where it is written, what kind it is, and the state it names.
+
+    A named tuple (immutable, made in one call) rather than a frozen dataclass, whose ``__init__``
+    sets each field through ``object.__setattr__``: the validator makes one per transition."""
 
     source: StateInfo
     kind: str
@@ -57,42 +58,44 @@ class Transition:
 
 
 def transitions(state: StateInfo) -> Iterator[Transition]:
-    """The state's outgoing transitions in document order (targets not checked)."""
-    if "Next" in _fields(state):
-        yield Transition(state, "next", state.get("Next"), pointers.join(state.pointer, "Next"))
-    choices = state.get("Choices") if state.type == "Choice" else None
-    for index, rule in enumerate(choices if isinstance(choices, list) else []):
-        if isinstance(rule, dict) and "Next" in rule:
-            yield Transition(
-                state,
-                "choice",
-                rule["Next"],
-                pointers.join(state.pointer, "Choices", index, "Next"),
-                rule_text(rule, state.query_language),
-            )
-    if state.type == "Choice" and "Default" in _fields(state):
-        yield Transition(state, "default", state.get("Default"), pointers.join(state.pointer, "Default"), "Default")
-    catchers = state.get("Catch")
-    for index, catcher in enumerate(catchers if isinstance(catchers, list) else []):
-        if isinstance(catcher, dict) and "Next" in catcher:
-            errors = catcher.get("ErrorEquals")
-            names = tuple(str(name) for name in errors) if isinstance(errors, list) else ()
-            yield Transition(
-                state,
-                "catch",
-                catcher["Next"],
-                pointers.join(state.pointer, "Catch", index, "Next"),
-                ", ".join(names),
-                names,
-            )
+    """The state's outgoing transitions in document order (targets not checked).
 
-
-def _fields(state: StateInfo) -> dict[str, Any]:
-    return state.spec if isinstance(state.spec, dict) else {}
+    Their pointers are written with f-strings: the fixed tokens (``Next``, ``Choices``, an index)
+    need no escaping, which ``pointers.join`` would look for in each."""
+    fields = state.fields
+    if "Next" in fields:
+        yield Transition(state, "next", fields["Next"], f"{state.pointer}/Next")
+    if state.type == "Choice":
+        choices = fields.get("Choices")
+        for index, rule in enumerate(choices if isinstance(choices, list) else []):
+            if isinstance(rule, dict) and "Next" in rule:
+                yield Transition(
+                    state,
+                    "choice",
+                    rule["Next"],
+                    f"{state.pointer}/Choices/{index}/Next",
+                    rule_text(rule, state.query_language),
+                )
+        if "Default" in fields:
+            yield Transition(state, "default", fields["Default"], f"{state.pointer}/Default", "Default")
+    catchers = fields.get("Catch")
+    if isinstance(catchers, list):
+        for index, catcher in enumerate(catchers):
+            if isinstance(catcher, dict) and "Next" in catcher:
+                errors = catcher.get("ErrorEquals")
+                names = tuple(str(name) for name in errors) if isinstance(errors, list) else ()
+                yield Transition(
+                    state,
+                    "catch",
+                    catcher["Next"],
+                    f"{state.pointer}/Catch/{index}/Next",
+                    ", ".join(names),
+                    names,
+                )
 
 
 def is_terminal(state: StateInfo) -> bool:
-    return state.type in ("Succeed", "Fail") or state.get("End") is True
+    return state.type in ("Succeed", "Fail") or state.fields.get("End") is True
 
 
 DEFAULT_MAX_ATTEMPTS = 3

@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 from asl_engine.definition import pointers, yaml_reader
 from asl_engine.definition.diagnostics import Diagnostic
-from asl_engine.definition.nesting import TOO_DEEP, non_finite_at, too_deep_at, too_deep_message
+from asl_engine.definition.nesting import TOO_DEEP, non_finite_at, survey, too_deep_at, too_deep_message
 from asl_engine.definition.substitution import substitute, substitute_text, unquoted_placeholders
 from asl_engine.errors import DefinitionError, ValidationError
 
@@ -123,7 +123,13 @@ def read_definition(source: Any, *, substitutions: Mapping[str, Any] | None = No
 
 
 def _check_nesting(loaded: LoadedDefinition) -> LoadedDefinition:
-    """Refuse what no later step could walk (too deep) or AWS could read (a number that is not finite)."""
+    """Refuse what no later step could walk (too deep) or AWS could read (a number that is not finite).
+
+    One walk (``survey``) answers both for the usual definition; the place is looked for only when
+    there is something to report."""
+    too_deep, non_finite = survey(loaded.document)
+    if not too_deep and not non_finite:
+        return loaded
     pointer = too_deep_at(loaded.document)
     if pointer is not None:
         diagnostic = Diagnostic(TOO_DEEP, too_deep_message("The definition", None), pointer)

@@ -29,12 +29,62 @@ Path = tuple[Any, "Path"] | None
 is written (``_pointer``) only for the node a check reports."""
 
 
+_CONTAINERS: Final = (dict, list)
+_NONE_TYPE: Final = type(None)
+
+
+def survey(value: Any, limit: int = MAX_NESTING_DEPTH) -> tuple[bool, bool]:
+    """(nested deeper than ``limit``, holds a number that is not finite), in one walk.
+
+    The walk a loaded definition always takes (``loader``): level by level, without writing where
+    anything is, since a valid definition has nothing to report; ``too_deep_at`` and ``non_finite_at``
+    find the place when it says there is one. A value that contains itself ends the walk at the limit.
+    """
+    if isinstance(value, float):
+        return False, not math.isfinite(value)
+    if not isinstance(value, _CONTAINERS):
+        return False, False
+    non_finite = False
+    level: list[Any] = [value]
+    for _ in range(limit):
+        level, found = _next_level(level)
+        non_finite = non_finite or found
+        if not level:
+            return False, non_finite
+    return True, non_finite
+
+
+def _next_level(level: list[Any]) -> tuple[list[Any], bool]:
+    """The objects and arrays directly inside those of ``level``, and whether a number among their
+    members is not finite.
+
+    Members are told apart by their exact type first (what ``json.loads`` makes: ``type(x) is``
+    costs half an ``isinstance`` with a tuple); any other type (a subclass, in a dict given by the
+    caller) takes ``isinstance``, which treats a subclass as its base.
+    """
+    deeper: list[Any] = []
+    append = deeper.append
+    non_finite = False
+    for node in level:
+        for item in node.values() if isinstance(node, dict) else node:
+            kind = type(item)
+            if kind is dict or kind is list:
+                append(item)
+            elif kind is not str and kind is not int and kind is not bool and kind is not _NONE_TYPE:
+                if isinstance(item, _CONTAINERS):
+                    append(item)
+                elif isinstance(item, float) and not math.isfinite(item):
+                    non_finite = True
+    return deeper, non_finite
+
+
 def too_deep_at(value: Any, limit: int = MAX_NESTING_DEPTH) -> str | None:
     """The JSON pointer of the first object or array nested deeper than ``limit``, or None.
 
-    Walks breadth by depth with an explicit stack, so a value that contains itself ends the walk at
-    the limit instead of looping."""
-    if not isinstance(value, dict | list):
+    A level-by-level walk without pointers answers first (the common case: not too deep); only a
+    document too deep is walked again, breadth by depth with an explicit stack and each node's path,
+    to name the first place. Either walk ends at the limit on a value that contains itself."""
+    if not isinstance(value, dict | list) or not survey(value, limit)[0]:
         return None
     stack: list[tuple[Any, Path, int]] = [(value, None, 1)]
     while stack:

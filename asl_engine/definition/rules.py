@@ -83,7 +83,7 @@ def query_language_downgrade(context: RuleContext) -> Iterator[Diagnostic]:
     if context.machine_query_language != JSONATA:
         return
     for state in context.states:
-        if state.get("QueryLanguage") == JSONPATH:
+        if state.fields.get("QueryLanguage") == JSONPATH:
             yield Diagnostic(
                 SCHEMA_FAILED,
                 "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
@@ -109,9 +109,9 @@ def _effective_machine_type(state: StateInfo, machine_type: str) -> str:
 
 def express_restrictions(context: RuleContext) -> Iterator[Diagnostic]:
     for state in context.states:
-        if _effective_machine_type(state, context.machine_type) != "EXPRESS":
-            continue
-        if state.type == "Task" and isinstance(state.get("Resource"), str):
+        if state.type not in ("Task", "Map") or _effective_machine_type(state, context.machine_type) != "EXPRESS":
+            continue  # only a Task or a Map can be refused here
+        if state.type == "Task" and isinstance(state.fields.get("Resource"), str):
             where = pointers.join(state.pointer, "Resource")
             try:
                 resource = parse_resource(state.get("Resource"))
@@ -140,7 +140,7 @@ def express_restrictions(context: RuleContext) -> Iterator[Diagnostic]:
 
 
 def _mode(state: StateInfo) -> Any:
-    processor = state.get("ItemProcessor")
+    processor = state.fields.get("ItemProcessor")
     config = processor.get("ProcessorConfig") if isinstance(processor, dict) else None
     return config.get("Mode", "INLINE") if isinstance(config, dict) else "INLINE"
 
@@ -148,6 +148,8 @@ def _mode(state: StateInfo) -> Any:
 def unresolved_resources(context: RuleContext) -> Iterator[Diagnostic]:
     """A ``${Name}`` left in a Resource: a definition substitution that was not supplied."""
     for state in context.states:
+        if state.type not in ("Task", "Map"):
+            continue
         candidates: list[tuple[str, ...]] = [("Resource",)] if state.type == "Task" else []
         if state.type == "Map":
             candidates = [("ItemReader", "Resource"), ("ResultWriter", "Resource")]
@@ -192,12 +194,16 @@ def _is_int(value: Any) -> bool:
 
 # -- Retry / Catch ------------------------------------------------------------------------------
 
+_HANDLER_FIELDS = ("Retry", "Catch")
+
 
 def error_handler_order(context: RuleContext) -> Iterator[Diagnostic]:
     """``States.ALL`` must be alone in its ErrorEquals and its retrier/catcher must come last."""
     for state in context.states:
+        if state.fields.keys().isdisjoint(_HANDLER_FIELDS):
+            continue
         for field, noun in (("Retry", "retrier"), ("Catch", "catcher")):
-            handlers = state.get(field)
+            handlers = state.fields.get(field)
             if not isinstance(handlers, list):
                 continue
             for index, handler in enumerate(handlers):
@@ -225,8 +231,10 @@ def unknown_predefined_errors(context: RuleContext) -> Iterator[Diagnostic]:
     definition raises it itself (a Fail state's ``Error``, a computed error, a task's own errors)."""
     can_raise = _raisable_errors(context.states)
     for state in context.states:
+        if state.fields.keys().isdisjoint(_HANDLER_FIELDS):
+            continue
         for field in ("Retry", "Catch"):
-            handlers = state.get(field)
+            handlers = state.fields.get(field)
             if not isinstance(handlers, list):
                 continue
             for index, handler in enumerate(handlers):
@@ -261,13 +269,13 @@ def _raisable_errors(states: list[StateInfo]) -> Callable[[str], bool]:
     http_task = False
     for state in states:
         if state.type == "Fail":
-            error = state.get("Error")
+            error = state.fields.get("Error")
             if "ErrorPath" in state.spec or (state.query_language == JSONATA and is_jsonata_string(error)):
                 return lambda name: True
             if isinstance(error, str):
                 names.add(error)
         elif state.type == "Task" and not http_task:
-            http_task = _is_http_task(state.get("Resource"))
+            http_task = _is_http_task(state.fields.get("Resource"))
     return lambda name: name in names or (http_task and _HTTP_STATUS_ERROR.fullmatch(name) is not None)
 
 
@@ -285,10 +293,10 @@ def lambda_without_retry(context: RuleContext) -> Iterator[Diagnostic]:
     """AWS recommends retrying Lambda's transient service errors. Advice, not a warning: a third of
     real definitions skip it (often on purpose: idempotency, an outer retry), so it is opt-in."""
     for state in context.states:
-        if state.type != "Task" or not _is_lambda(state.get("Resource")):
+        if state.type != "Task" or not _is_lambda(state.fields.get("Resource")):
             continue
         covered: set[str] = set()
-        retry = state.get("Retry")
+        retry = state.fields.get("Retry")
         for retrier in retry if isinstance(retry, list) else []:
             if not isinstance(retrier, dict) or retrier.get("MaxAttempts") == 0:
                 continue
@@ -341,13 +349,17 @@ def choice_without_default(context: RuleContext) -> Iterator[Diagnostic]:
 # -- variables ----------------------------------------------------------------------------------
 
 
+_ASSIGNING_FIELDS = ("Assign", "Choices", "Catch")
+"""Where ``_assign_blocks`` looks: a state with none of them assigns nothing (most states)."""
+
+
 def _assign_blocks(state: StateInfo) -> Iterator[tuple[str, dict[str, Any]]]:
     """(pointer, Assign object) for the state, its top-level Choice rules and its catchers."""
-    assign = state.get("Assign")
+    assign = state.fields.get("Assign")
     if isinstance(assign, dict):
         yield pointers.join(state.pointer, "Assign"), assign
     for field in ("Choices", "Catch"):
-        items = state.get(field)
+        items = state.fields.get(field)
         for index, item in enumerate(items if isinstance(items, list) else []):
             if isinstance(item, dict) and isinstance(item.get("Assign"), dict):
                 yield pointers.join(state.pointer, field, index, "Assign"), item["Assign"]
@@ -360,15 +372,16 @@ def _variable_name(key: str, query_language: str) -> str:
 def variable_names(context: RuleContext) -> Iterator[Diagnostic]:
     """Assigned names: Unicode identifiers of at most 80 characters, never the reserved ``states``."""
     for state in context.states:
+        if state.fields.keys().isdisjoint(_ASSIGNING_FIELDS):
+            continue
         for where, block in _assign_blocks(state):
             for key in block:
                 name = _variable_name(key, state.query_language)
-                location = pointers.join(where, key)
                 if name == "states":
                     yield Diagnostic(
                         SCHEMA_FAILED,
                         "The variable name 'states' is reserved",
-                        location,
+                        pointers.join(where, key),
                         suggestion="choose another name; $states holds the input, result and context",
                     )
                 elif not name.isidentifier():
@@ -376,13 +389,13 @@ def variable_names(context: RuleContext) -> Iterator[Diagnostic]:
                         SCHEMA_FAILED,
                         f"Invalid variable name '{name}': it must start with a letter or '_' and "
                         "contain only letters, digits and '_'",
-                        location,
+                        pointers.join(where, key),
                     )
                 elif len(name) > _MAX_VARIABLE:
                     yield Diagnostic(
                         SCHEMA_FAILED,
                         f"Variable name '{name[:20]}...' is longer than {_MAX_VARIABLE} characters",
-                        location,
+                        pointers.join(where, key),
                     )
 
 
@@ -464,7 +477,7 @@ def intrinsic_calls_that_fail_at_run_time(context: RuleContext) -> Iterator[Diag
     for state in context.states:
         if state.query_language != JSONPATH:
             continue
-        blocks = [(pointers.join(state.pointer, field), state.get(field)) for field in _TEMPLATE_FIELDS]
+        blocks = [(pointers.join(state.pointer, field), state.fields.get(field)) for field in _TEMPLATE_FIELDS]
         blocks.extend(_assign_blocks(state))
         seen: set[str] = set()
         for base, block in blocks:
@@ -482,7 +495,7 @@ def intrinsic_calls_that_fail_at_run_time(context: RuleContext) -> Iterator[Diag
 def map_labels(context: RuleContext) -> Iterator[Diagnostic]:
     seen: dict[str, str] = {}
     for state in context.states:
-        label = state.get("Label") if state.type == "Map" else None
+        label = state.fields.get("Label") if state.type == "Map" else None
         if not isinstance(label, str):
             continue
         where = pointers.join(state.pointer, "Label")

@@ -7,13 +7,16 @@ instead of re-deriving it, so the rules agree on those facts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal
 
 from asl_engine.definition import pointers
 from asl_engine.definition.vocabulary import JSONPATH, QUERY_LANGUAGES
 
 ScopeKind = Literal["machine", "branch", "processor"]
+_NO_FIELDS: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass(slots=True, eq=False)
@@ -27,9 +30,15 @@ class StateInfo:
     """The effective query language: the state's own, else the machine's."""
     type: str | None = None
     """``Type`` when it is a string, else None."""
+    fields: Mapping[str, Any] = field(init=False, repr=False)
+    """``spec`` when it is an object, else an empty mapping: ``state.fields.get(key)`` is what
+    ``get`` does, without a Python call (the rules and the graph ask it about every state)."""
+
+    def __post_init__(self) -> None:
+        self.fields = self.spec if isinstance(self.spec, dict) else _NO_FIELDS
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self.spec.get(key, default) if isinstance(self.spec, dict) else default
+        return self.fields.get(key, default)
 
 
 @dataclass(slots=True, eq=False)

@@ -35,7 +35,7 @@ class CompiledTemplate:
 
 
 def compile_template(template: Any) -> CompiledTemplate:
-    evaluator = _compile_node(template, "")
+    evaluator = _compile_node(template)
     if evaluator is None:
         return CompiledTemplate(template, lambda document, scope: template, True)
     return CompiledTemplate(template, evaluator, False)
@@ -50,14 +50,14 @@ def _compile_unguarded(key: str, expression: Any, pointer: str) -> Evaluator:
     """The evaluator of a ``key.$`` value; a path miss escapes as ``PathNotFoundError``."""
     if not isinstance(expression, str):
         raise TemplateError(_invalid_value_message(key), pointer)
+    if expression.startswith("$"):  # never a call (``looks_like_intrinsic`` wants a name first)
+        try:
+            return compile_path(expression).get
+        except ExpressionSyntaxError as error:
+            raise TemplateError(f"{_invalid_value_message(key)}: {error.message}", pointer) from None
     if looks_like_intrinsic(expression):
         try:
             return compile_intrinsic(expression).evaluate
-        except ExpressionSyntaxError as error:
-            raise TemplateError(f"{_invalid_value_message(key)}: {error.message}", pointer) from None
-    if expression.startswith("$"):
-        try:
-            return compile_path(expression).get
         except ExpressionSyntaxError as error:
             raise TemplateError(f"{_invalid_value_message(key)}: {error.message}", pointer) from None
     raise TemplateError(_invalid_value_message(key), pointer)
@@ -96,51 +96,60 @@ def _escape_pointer(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
 
 
-def _compile_node(node: Any, pointer: str) -> Evaluator | None:
+def _compile_node(node: Any) -> Evaluator | None:
+    """The evaluator of a template node, None when it is a constant; a ``TemplateError``'s pointer
+    is relative to ``node``: each enclosing object or array puts its key in front on the way out,
+    so no pointer is written while compiling a template that has nothing to report."""
     if isinstance(node, dict):
-        return _compile_object(node, pointer)
+        return _compile_object(node)
     if isinstance(node, list):
-        return _compile_array(node, pointer)
+        return _compile_array(node)
     return None
 
 
-def _compile_object(node: dict[str, Any], pointer: str) -> Evaluator | None:
-    entries: list[tuple[str, Evaluator | None, Any]] = []
-    seen: dict[str, str] = {}
-    dynamic = False
-    for key, value in node.items():
-        child_pointer = f"{pointer}/{_escape_pointer(key)}"
-        if key.endswith(".$") and len(key) > 2:
-            out_key = key[:-2]
-            evaluator: Evaluator | None = _compile_unguarded(key, value, child_pointer)
-        else:
-            out_key = key
-            evaluator = _compile_node(value, child_pointer)
-        if out_key in seen:
-            raise TemplateError(
-                f"The fields '{seen[out_key]}' and '{key}' both produce the field '{out_key}'", child_pointer
-            )
-        seen[out_key] = key
-        dynamic = dynamic or evaluator is not None
-        entries.append((out_key, evaluator, value))
-    if not dynamic:
-        return None
-    frozen = tuple(entries)
-    source_keys = seen  # output key -> the template's key ("name.$"), which AWS's messages quote
-    if len(frozen) <= 2 and all(evaluator is not None for _, evaluator, _ in frozen):
-        return _small_object(frozen, source_keys)
+def _inside(key: str | int, error: TemplateError) -> TemplateError:
+    """``error`` of a member, located from its parent: ``/key`` in front of its pointer."""
+    token = _escape_pointer(key) if isinstance(key, str) else key
+    return TemplateError(error.message, f"/{token}{error.pointer}")
 
-    # Every key in the template's order, the constant members already in place: a copy of it, then
-    # each dynamic member set where its key already is (setting a key keeps its place).
-    shape = {out_key: constant for out_key, evaluator, constant in frozen}
-    dynamic_members = tuple((out_key, evaluator) for out_key, evaluator, _ in frozen if evaluator is not None)
+
+def _compile_object(node: dict[str, Any]) -> Evaluator | None:
+    shape: dict[str, Any] = {}
+    source_keys: dict[str, str] = {}  # output key -> the template's key ("name.$"), which AWS's messages quote
+    dynamic_members: list[tuple[str, Evaluator]] = []
+    for key, value in node.items():
+        try:
+            if key.endswith(".$") and len(key) > 2:
+                out_key = key[:-2]
+                evaluator: Evaluator | None = _compile_unguarded(key, value, "")
+            else:
+                out_key = key
+                evaluator = _compile_node(value)
+        except TemplateError as error:
+            raise _inside(key, error) from None
+        if out_key in source_keys:
+            raise TemplateError(
+                f"The fields '{source_keys[out_key]}' and '{key}' both produce the field '{out_key}'",
+                f"/{_escape_pointer(key)}",
+            )
+        source_keys[out_key] = key
+        shape[out_key] = value
+        if evaluator is not None:
+            dynamic_members.append((out_key, evaluator))
+    if not dynamic_members:
+        return None
+    if len(shape) <= 2 and len(dynamic_members) == len(shape):
+        return _small_object(dynamic_members, source_keys)
+    # ``shape``: every key in the template's order, the constant members already in place; a copy of
+    # it, then each dynamic member set where its key already is (setting a key keeps its place).
+    members = tuple(dynamic_members)
 
     def build_object(document: Any, scope: EvaluationScope) -> dict[str, Any]:
         # One try around the loop rather than a wrapper per field: free when nothing is missing.
         result = shape.copy()
         out_key = ""
         try:
-            for out_key, evaluator in dynamic_members:
+            for out_key, evaluator in members:
                 result[out_key] = evaluator(document, scope)
         except PathNotFoundError as error:
             raise path_miss(source_keys[out_key], error, document) from None
@@ -149,11 +158,11 @@ def _compile_object(node: dict[str, Any], pointer: str) -> Evaluator | None:
     return build_object
 
 
-def _small_object(entries: tuple[tuple[str, Any, Any], ...], source_keys: dict[str, str]) -> Evaluator:
+def _small_object(members: list[tuple[str, Evaluator]], source_keys: dict[str, str]) -> Evaluator:
     """``build_object`` for one or two ``.$`` fields and nothing else (the usual Parameters of a
     loop or an iteration), without the loop: the same values, the same error for the field that misses."""
-    if len(entries) == 1:
-        ((key, evaluate, _),) = entries
+    if len(members) == 1:
+        ((key, evaluate),) = members
 
         def build_one(document: Any, scope: EvaluationScope) -> dict[str, Any]:
             try:
@@ -162,7 +171,7 @@ def _small_object(entries: tuple[tuple[str, Any, Any], ...], source_keys: dict[s
                 raise path_miss(source_keys[key], error, document) from None
 
         return build_one
-    (first_key, first, _), (second_key, second, _) = entries
+    (first_key, first), (second_key, second) = members
 
     def build_two(document: Any, scope: EvaluationScope) -> dict[str, Any]:
         key = first_key
@@ -176,8 +185,13 @@ def _small_object(entries: tuple[tuple[str, Any, Any], ...], source_keys: dict[s
     return build_two
 
 
-def _compile_array(node: list[Any], pointer: str) -> Evaluator | None:
-    items = [(_compile_node(item, f"{pointer}/{index}"), item) for index, item in enumerate(node)]
+def _compile_array(node: list[Any]) -> Evaluator | None:
+    items: list[tuple[Evaluator | None, Any]] = []
+    for index, item in enumerate(node):
+        try:
+            items.append((_compile_node(item), item))
+        except TemplateError as error:
+            raise _inside(index, error) from None
     if all(evaluator is None for evaluator, _ in items):
         return None
     frozen = tuple(items)

@@ -124,8 +124,9 @@ class CompileContext:
         if not isinstance(start_at, str):
             raise CompileError(pointer, "These fields are required: [StartAt]")
         states: dict[str, StateNode] = {}
+        prefix = f"{pointer}/States/"
         for name, state_spec in states_spec.items():
-            state_pointer = f"{pointer}/States/{_escape(name)}"
+            state_pointer = prefix + (_escape(name) if "~" in name or "/" in name else name)
             try:
                 node = self.compile_state(name, state_spec, state_pointer)
             except CompileError as problem:
@@ -156,21 +157,21 @@ class CompileContext:
                     'The value of "StartAt" property must be the name of an existing state.',
                 )
             )
-        for name, node in scope.states.items():
-            pointer = f"{scope.pointer}/States/{_escape(name)}"
+        for node in scope.states.values():
+            # Where each target is written (after the state's pointer), made only for a missing one.
             targets: list[tuple[str, str]] = []
             if node.next_state is not None:
-                targets.append((f"{pointer}/Next", node.next_state))
+                targets.append(("/Next", node.next_state))
             if isinstance(node, ChoiceState):
-                targets.extend((f"{pointer}/Choices/{i}/Next", b.next_state) for i, b in enumerate(node.branches))
+                targets.extend((f"/Choices/{i}/Next", b.next_state) for i, b in enumerate(node.branches))
                 if node.default is not None:
-                    targets.append((f"{pointer}/Default", node.default))
+                    targets.append(("/Default", node.default))
             policy = getattr(node, "policy", None)
             if policy is not None:
-                targets.extend((f"{pointer}/Catch/{i}/Next", c.next_state) for i, c in enumerate(policy.catchers))
+                targets.extend((f"/Catch/{i}/Next", c.next_state) for i, c in enumerate(policy.catchers))
             for where, target in targets:
                 if target not in names:
-                    self.problems.append(CompileError(where, f"Missing 'Next' target: {target}"))
+                    self.problems.append(CompileError(node.pointer + where, f"Missing 'Next' target: {target}"))
 
     # -- per-language pieces -------------------------------------------------------------------------
 

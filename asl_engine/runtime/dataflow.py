@@ -121,16 +121,24 @@ class JsonPathFlow:
     )
 
     def __init__(self, spec: dict[str, Any], pointer: str, *, parameters_field: str | None = "Parameters") -> None:
-        self.input_path = compile_optional_path(spec, "InputPath", pointer)
-        self.output_path = compile_optional_path(spec, "OutputPath", pointer)
-        self.result_path = compile_optional_path(spec, "ResultPath", pointer, reference=True)
+        # Each field is looked for here before its compiler is called: most states have two or
+        # three of the six, and a call that finds nothing costs as much as a short compilation.
+        self.input_path: Any = compile_optional_path(spec, "InputPath", pointer) if "InputPath" in spec else _ABSENT
+        self.output_path: Any = compile_optional_path(spec, "OutputPath", pointer) if "OutputPath" in spec else _ABSENT
+        self.result_path: Any = (
+            compile_optional_path(spec, "ResultPath", pointer, reference=True) if "ResultPath" in spec else _ABSENT
+        )
         if isinstance(self.result_path, CompiledPath) and self.result_path.root != "input":
             raise CompileError(f"{pointer}/ResultPath", "ResultPath must refer to the state input ('$...')")
         self.parameters = (
-            compile_optional_template(spec, parameters_field, pointer, any_value=True) if parameters_field else None
+            compile_optional_template(spec, parameters_field, pointer, any_value=True)
+            if parameters_field and parameters_field in spec
+            else None
         )
-        self.result_selector = compile_optional_template(spec, "ResultSelector", pointer)
-        self.assign = CompiledAssign.from_spec(spec, pointer)
+        self.result_selector = (
+            compile_optional_template(spec, "ResultSelector", pointer) if "ResultSelector" in spec else None
+        )
+        self.assign = CompiledAssign.from_spec(spec, pointer) if "Assign" in spec else None
         self.passes_input = self.input_path is _ABSENT and self.parameters is None
         self.result_is_output = (
             self.assign is None

@@ -168,3 +168,33 @@ def test_json_equality_keeps_booleans_apart_from_numbers() -> None:
     assert not json_equal(True, 1)
     assert json_equal({"a": [True]}, {"a": [True]})
     assert not json_equal({"a": [True]}, {"a": [1]})
+
+
+_NAMES = st.text(min_size=0, max_size=90) | st.sampled_from(["", "A", "x" * 80, "x" * 81, "é" * 80, "😀" * 81])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    states=st.dictionaries(_NAMES, st.dictionaries(st.just("Type"), st.just("Pass")) | _values, max_size=5),
+    odd_key=st.none() | st.integers() | st.tuples(st.text(max_size=2)),
+)
+def test_agrees_on_states_blocks(states: dict[Any, Any], odd_key: Any) -> None:
+    """A ``States`` block's names are checked in C (shortest and longest against 1 and 80) when they
+    are all exact strings, its states with one C-level isinstance pass; any other key (not a string:
+    only a Python dict can have one) takes the general checks. Both must agree with jsonschema."""
+    _agree("statesShell", states)
+    if odd_key is not None:
+        _agree("statesShell", {**states, odd_key: {}})
+    _agree("Machine", {"StartAt": "A", "States": states})
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(_values | st.text(max_size=3), max_size=4),
+    st.sampled_from(["ReaderConfig.JSONPath", "ReaderConfig.JSONata"]),
+)
+def test_agrees_on_arrays_of_typed_items(items: list[Any], definition: str) -> None:
+    """``items`` (and ``additionalProperties``) whose schema is a lone ``type`` test every member in
+    one C-level ``map`` (``instance_tests``; ``CSVHeaders``: strings): the same answers as jsonschema."""
+    _agree(definition, {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": items})
+    _agree(definition, {"CSVHeaders": items})

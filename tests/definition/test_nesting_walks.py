@@ -10,13 +10,14 @@ array that deep.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from asl_engine.definition import pointers
-from asl_engine.definition.nesting import non_finite_at, too_deep_at
+from asl_engine.definition.nesting import non_finite_at, survey, too_deep_at
 
 KEYS = st.text(alphabet="ab/~0", min_size=1, max_size=4)
 """Keys that need escaping in a pointer (not empty: "/" names the document itself in these reports)."""
@@ -96,3 +97,68 @@ def _containers_deepest(document: Any) -> list[Any]:
             if len(chain) > len(best):
                 best = chain
     return [document, *best]
+
+
+def _depth(value: Any) -> int:
+    """Levels of objects and arrays, recursively (the document itself is level 1; a scalar is 0)."""
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+def _has_non_finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(map(_has_non_finite, value.values()))
+    if isinstance(value, list):
+        return any(map(_has_non_finite, value))
+    return False
+
+
+class _Float(float):
+    pass
+
+
+class _List(list):  # type: ignore[type-arg]
+    pass
+
+
+WITH_NON_FINITE = st.recursive(
+    SCALARS | st.sampled_from([math.nan, math.inf, -math.inf]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4),
+    max_leaves=30,
+)
+SUBCLASSED = st.recursive(
+    SCALARS | st.sampled_from([math.inf, _Float(1.5), _Float(math.nan), (1, [2])]),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=4).map(_List)
+        | st.dictionaries(KEYS, inner, max_size=4)
+        | st.dictionaries(KEYS, inner, max_size=4).map(OrderedDict)
+    ),
+    max_leaves=30,
+)
+"""What only a caller's dict holds (subclasses, a tuple): ``survey``'s isinstance loop, not its C path."""
+
+
+@given(WITH_NON_FINITE | DOCUMENTS | SUBCLASSED, st.integers(0, 8))
+def test_survey_answers_what_the_pointer_walks_find(document: Any, limit: int) -> None:
+    """``survey`` (the one walk of every load) against recursive references and against the walks
+    that name the place: too deep exactly when ``too_deep_at`` names one, and, when not too deep, a
+    non-finite number exactly when ``non_finite_at`` names one."""
+    too_deep, non_finite = survey(document, limit)
+    assert too_deep == (_depth(document) > limit)
+    assert too_deep == (too_deep_at(document, limit) is not None)
+    if not too_deep:
+        assert non_finite == _has_non_finite(document)
+        assert non_finite == (non_finite_at(document) is not None)
+
+
+def test_survey_stops_on_a_value_that_contains_itself() -> None:
+    looped: list[Any] = [1.5]
+    looped.append({"again": looped})
+    assert survey(looped, 10) == (True, False)
+    assert too_deep_at(looped, 10) is not None

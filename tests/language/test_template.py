@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from asl_engine.definition import pointers
 from asl_engine.language.errors import EvaluationError
 from asl_engine.language.scope import SimpleScope
 from asl_engine.language.template import TemplateError, compile_template
@@ -97,3 +102,42 @@ def test_invalid_dynamic_values_are_definition_errors(value: object) -> None:
 def test_duplicate_keys_after_stripping_are_rejected() -> None:
     with pytest.raises(TemplateError, match="both produce the field 'a'"):
         compile_template({"a": 1, "a.$": "$"})
+
+
+_KEYS = st.text(alphabet="ab/~0", min_size=1, max_size=4)
+"""Keys that need escaping in a pointer."""
+_VALID = st.recursive(
+    st.none() | st.integers() | _KEYS | st.builds(lambda key: {f"{key}.$": "$.x"}, _KEYS),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+def _places(node: Any, pointer: str = "") -> list[tuple[str, Any]]:
+    """(pointer, object) of every object in ``node``, itself included."""
+    found = [(pointer, node)] if isinstance(node, dict) else []
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, item in items:
+        found += _places(item, pointers.join(pointer, key))
+    return found
+
+
+@given(
+    st.dictionaries(_KEYS, _VALID, max_size=3), st.sampled_from(["not a path", 1, "$.a[", "States.Nope(1)"]), st.data()
+)
+def test_an_invalid_value_is_reported_where_it_is(template: dict[str, Any], bad: Any, data: Any) -> None:
+    """Pointers are written only on the way out of a failed compilation (each object or array puts
+    its key in front): the reported pointer must name the bad ``.$`` key, however deep, escaped."""
+    where, container = data.draw(st.sampled_from(_places(template)))
+    key = data.draw(_KEYS.filter(lambda key: key not in container and f"{key}.$" not in container)) + ".$"
+    container[key] = bad
+    with pytest.raises(TemplateError) as caught:
+        compile_template(template)
+    assert caught.value.pointer == pointers.join(where, key)
+    assert f"The value for the field '{key}' must be a valid JSONPath" in caught.value.message
+
+
+def test_a_clash_inside_an_array_is_reported_at_its_key() -> None:
+    with pytest.raises(TemplateError) as caught:
+        compile_template({"a/b": [0, {"c~": 1, "c~.$": "$"}]})
+    assert caught.value.pointer == "/a~1b/1/c~0.$"
