@@ -112,7 +112,7 @@ class StateMachine:
             key = LOAD_CACHE.key(definition, machine_type, substitutions)
             compiled = LOAD_CACHE.get(key)
             if compiled is None:
-                compiled = _compile(_load(definition, substitutions), machine_type, None)
+                compiled = _compile(_load(definition, substitutions), machine_type, None, nesting_checked=True)
                 LOAD_CACHE.put(key, compiled)
             return cls(compiled, name=name or "StateMachine")
         document = _load(definition, substitutions)
@@ -138,7 +138,7 @@ class StateMachine:
         key = None if text is None else LOAD_CACHE.key(text, machine_type, substitutions)
         compiled = LOAD_CACHE.get(key)
         if compiled is None:
-            compiled = _compile(_load(file, substitutions), machine_type, str(file))
+            compiled = _compile(_load(file, substitutions), machine_type, str(file), nesting_checked=True)
             LOAD_CACHE.put(key, compiled)
         return cls(compiled, name=machine_name, source=str(file))
 
@@ -656,8 +656,12 @@ def _state_definition(definition: Mapping[str, Any] | str) -> dict[str, Any]:
     return dict(parsed)
 
 
-def _compile(document: dict[str, Any], machine_type: str, source: str | None) -> CompiledMachine:
-    return compile_definition(document, machine_type=machine_type, source=source)
+def _compile(
+    document: dict[str, Any], machine_type: str, source: str | None, *, nesting_checked: bool = False
+) -> CompiledMachine:
+    """``nesting_checked``: ``document`` was read from a text or a file (``_load``), whose depth the
+    loader checked after its substitutions; a dict given by the caller is checked by the validator."""
+    return compile_definition(document, machine_type=machine_type, source=source, nesting_checked=nesting_checked)
 
 
 def _load(definition: Any, substitutions: Mapping[str, str] | None) -> dict[str, Any]:

@@ -91,13 +91,16 @@ def validate_document(
     machine_type: str = "STANDARD",
     expressions: ExpressionChecks | None = None,
     advice: bool = False,
+    nesting_checked: bool = False,
 ) -> list[Diagnostic]:
     """Schema, rule and graph diagnostics of a parsed document (no positions, no compiler; the rules
-    that look into expressions run with ``expressions``); ADVICE only with ``advice=True``."""
+    that look into expressions run with ``expressions``); ADVICE only with ``advice=True``.
+    ``nesting_checked``: the document is what ``read_definition`` returned for a text or a file, which
+    refused one nested too deeply already (after its substitutions): the depth is not walked again."""
     _check_machine_type(machine_type)
     if not isinstance(document, dict):
         return [Diagnostic(SCHEMA_FAILED, "Definition must be a valid JSON object", None)]
-    too_deep = too_deep_at(document)
+    too_deep = None if nesting_checked else too_deep_at(document)
     if too_deep is not None:  # nothing below walks such a document without running out of stack
         return [Diagnostic(TOO_DEEP, too_deep_message("The definition", None), too_deep)]
     schema = load_schema()

@@ -21,10 +21,15 @@ from asl_engine.runtime.starter import LoadedMachine
 
 
 def compile_definition(
-    document: dict[str, Any], *, machine_type: str = "STANDARD", source: str | None = None
+    document: dict[str, Any],
+    *,
+    machine_type: str = "STANDARD",
+    source: str | None = None,
+    nesting_checked: bool = False,
 ) -> CompiledMachine:
-    """Compile ``document``; raise ``ValidationError`` (naming ``source``) for what AWS would reject."""
-    diagnostics = validate_document(document, machine_type=machine_type)
+    """Compile ``document``; raise ``ValidationError`` (naming ``source``) for what AWS would reject.
+    ``nesting_checked``: see ``validate_document`` (a document read from a text or a file)."""
+    diagnostics = validate_document(document, machine_type=machine_type, nesting_checked=nesting_checked)
     errors = [d for d in diagnostics if d.severity == "ERROR"]
     if errors:
         raise ValidationError(errors, source)

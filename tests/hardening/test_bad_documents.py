@@ -88,6 +88,33 @@ def test_definitions_nested_too_deep_are_refused_with_a_diagnostic(field: str, d
 
 
 @pytest.mark.parametrize("field", ["Parameters", "Result", "Output", "Assign", "Not"])
+def test_a_text_too_deep_is_refused_by_the_loader_at_the_validators_place(field: str, tmp_path: Path) -> None:
+    # ``from_json``/``from_file`` of a text skip the validator's depth walk (the loader checked it):
+    # the refusal, its code and its place stay what the validator reports for the same document.
+    definition = _deep_definitions(MAX_NESTING_DEPTH + 1)[field]
+    expected = [(d.code, d.location) for d in validate(definition)]
+    file = tmp_path / "deep.asl.json"
+    file.write_text(json.dumps(definition), encoding="utf-8")
+    for load in (lambda: StateMachine.from_json(json.dumps(definition)), lambda: StateMachine.from_file(file)):
+        with pytest.raises(ValidationError) as refused:
+            load()
+        assert [(d.code, d.location) for d in refused.value.diagnostics] == expected
+
+
+def test_a_loaded_text_is_not_walked_for_depth_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asl_engine.definition.validate as validate_module
+
+    def walked(document: object) -> str | None:
+        raise AssertionError("the validator walked the depth of a document the loader had checked")
+
+    monkeypatch.setattr(validate_module, "too_deep_at", walked)
+    text = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "Comment": "once", "End": True}}})
+    assert StateMachine.from_json(text).execute({}).status == "SUCCEEDED"
+    with pytest.raises(AssertionError, match="walked the depth"):  # a dict given as it is still is walked
+        StateMachine.from_json(json.loads(text))
+
+
+@pytest.mark.parametrize("field", ["Parameters", "Result", "Output", "Assign", "Not"])
 def test_definitions_at_the_limit_validate_and_run(field: str) -> None:
     definition = _deep_definitions(MAX_NESTING_DEPTH - 8)[field]
     assert [d for d in validate(definition) if d.severity == "ERROR"] == []
