@@ -120,7 +120,7 @@ def run_states(
             event_id = history.add_state(node.entered_type, cause, timestamp, name, "input", "")
         frame.entered_event_id = frame.last_event_id = event_id
         if node.blocking or (gates is not None and (run.stream, event_id) in gates):
-            step: DirectStep | None = getattr(node, "run_directly", None) if direct and gates is None else None
+            step: DirectStep | None = node.run_directly if direct and gates is None else None
             if step is None:
                 return value, name, node
             outcome = step(frame, value)
