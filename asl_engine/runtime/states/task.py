@@ -85,6 +85,7 @@ class TaskState(StateNode):
         "policy",
         "resource",
         "resource_tag",
+        "retry_decisions",
         "submits",
         "timeout",
         "token_in_context",
@@ -123,6 +124,8 @@ class TaskState(StateNode):
             compile_retriers(spec.get("Retry"), f"{pointer}/Retry"),
             compile_catchers(spec.get("Catch"), f"{pointer}/Catch", context, self.flow, self.query_language),
         )
+        self.retry_decisions = self.policy.retry_decisions(name)
+        """The folded loop's retry decisions (``_run_in_rows``), by error name, made once."""
 
     def run_async(self, frame: Frame, raw_input: Any) -> Awaitable[Transition]:
         # No coroutine of its own: the retry loop's coroutine is the state's.
@@ -369,7 +372,7 @@ class TaskState(StateNode):
                     raise transitions_exceeded(run.limits.max_transitions)
                 index, delay = retry
                 if decision is None or decision[3] != kind:  # a plain error's name decides its Retrier
-                    decision = tuple.__new__(Decision, ("retry", name, index, kind))
+                    decision = self.retry_decisions.get(kind) or tuple.__new__(Decision, ("retry", name, index, kind))
                 run.decisions.append(decision)
                 frame.retry_count = (frame.retry_count or 0) + 1
             if delay > 0:
