@@ -199,8 +199,9 @@ class TaskState(StateNode):
 
     def _checked_input(self, frame: Frame, raw_input: Any) -> Any:
         """The attempt's effective input, within the payload quota (its text is made already when it is
-        the state's input)."""
-        parameters = self.flow.effective_input(frame, raw_input)
+        the state's input; ``passes_input``: it is the raw input, asked for without the call)."""
+        flow = self.flow
+        parameters = raw_input if flow.passes_input else flow.effective_input(frame, raw_input)
         text = frame.last_output_text
         if parameters is frame.last_output and type(text) is str:
             if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
