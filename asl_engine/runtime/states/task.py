@@ -258,7 +258,7 @@ class TaskState(StateNode):
         shared = SHARED if passes_input else None
         started_shared = shared if task_events else None  # a Lambda's Started event has no details
         failed: dict[str, Any] | None = None  # the last failure's details, shared while its error and cause are
-        decision: Any = None  # the last retry's decision, made again when its Retrier or error differ
+        decision: Any = None  # the last retry's decision, appended again while the error's name is the same
         while True:
             if history.last_id >= last_safe or invocation >= known:
                 return self._run_recorded(frame, raw_input, answer_for, attempts)
