@@ -58,7 +58,9 @@ def run_states(
     """
     states = scope.states
     run = frame.run
-    now = run.clock.now
+    clock = run.clock
+    virtual = type(clock) is VirtualClock
+    """``VirtualClock.now`` returns its ``_now``: read here where ``now()`` would be called, without the call."""
     history = run.history
     wants_text = history.wants_text
     rows, limit = history.state_rows, history.limit
@@ -90,7 +92,11 @@ def run_states(
                 and (limit is None or history.last_id + 2 < limit)
             ):
                 try:
-                    value, name = run_plain_states(plain, frame, value, name, text, rows)  # type: ignore[arg-type]
+                    step_of = plain[name]
+                    if step_of[3] is None and step_of[0] is not None:  # the scope's last state, a Pass
+                        value, name = run_last_pass(step_of, frame, value, name, text, rows), None  # type: ignore[arg-type]
+                    else:
+                        value, name = run_plain_states(plain, frame, value, name, text, rows)  # type: ignore[arg-type]
                 finally:
                     if unrecorded is not None:
                         unrecorded.clear()
@@ -99,7 +105,7 @@ def run_states(
         node = states[name]
         frame.state_cause_id = cause = frame.last_event_id
         frame.state_name = name
-        frame.entered_time = timestamp = now()
+        frame.entered_time = timestamp = clock._now if virtual else clock.now()  # type: ignore[attr-defined]
         frame.retry_count = 0 if node.retriable else None
         frame.task_token = None
         if wants_text:
@@ -114,7 +120,7 @@ def run_states(
             event_id = history.add_state(node.entered_type, cause, timestamp, name, "input", "")
         frame.entered_event_id = frame.last_event_id = event_id
         if node.blocking or (gates is not None and (run.stream, event_id) in gates):
-            step: DirectStep | None = getattr(node, "run_directly", None) if direct and gates is None else None
+            step: DirectStep | None = node.run_directly if direct and gates is None else None
             if step is None:
                 return value, name, node
             outcome = step(frame, value)
@@ -222,6 +228,62 @@ def run_plain_states(
     history.last_id = frame.last_event_id = last_id
     frame.last_output, frame.last_output_text = value, text
     return value, state
+
+
+def run_last_pass(step_of: PlainStep, frame: Frame, value: Any, name: str, text: str, rows: list[Any]) -> Any:
+    """``run_plain_states`` for one state, the last of its scope and a plain Pass (its ``next_state`` is
+    None): its output, its Entered and Exited rows appended, the frame, the history's last id and the
+    transition count as ``run_plain_states`` leaves them. A short execution (a one-Pass one, W5's
+    Pass after its Wait) ends with such a state, and the loop's set-up (the checkpoint's and the
+    history limit's stopping point, the locals of every kind of plain state) costs more than the state
+    itself. The caller checked the history's limit as for ``run_plain_states`` (both events fit);
+    nothing follows, so a large output stops nothing."""
+    step, _, write, _, entered_type, exited_type = step_of
+    run = frame.run
+    history = run.history
+    clock = run.clock
+    virtual = type(clock) is VirtualClock
+    event_id = history.last_id + 1
+    cause = frame.last_event_id
+    frame.state_name = name
+    frame.entered_time = timestamp = clock._now if virtual else clock.now()  # type: ignore[attr-defined]
+    frame.entered_event_id = event_id
+    frame.retry_count = frame.task_token = None
+    try:
+        try:
+            output = step(value, frame)  # type: ignore[misc]
+        except (PathNotFoundError, EvaluationError) as error:
+            raise evaluation_guard(frame, error) from None
+        if output is value:
+            output_text = text
+        else:
+            output_text = write(output)
+            if len(output_text) > QUICK_PAYLOAD_CHARS and text_size(output_text) > PAYLOAD_LIMIT_BYTES:
+                raise data_limit_error(name)
+    except BaseException:
+        run.transitions += 1
+        history.last_id = frame.last_event_id = event_id
+        rows += (entered_type, None if cause == event_id - 1 else cause, timestamp, name, text, None)
+        frame.last_output, frame.last_output_text = value, text
+        raise
+    rows += (
+        entered_type,
+        None if cause == event_id - 1 else cause,
+        timestamp,
+        name,
+        text,
+        None,
+        exited_type,
+        None,
+        clock._now if virtual else clock.now(),  # type: ignore[attr-defined]
+        name,
+        output_text,
+        None,
+    )
+    run.transitions += 1
+    history.last_id = frame.last_event_id = event_id + 1
+    frame.last_output, frame.last_output_text = output, output_text
+    return output
 
 
 async def run_scope(

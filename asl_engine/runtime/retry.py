@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from asl_engine.errors import StatesError
+from asl_engine.runtime.decisions import Decision
 from asl_engine.runtime.failures import RUNTIME, TIMEOUT, TimeoutFailure, error_matches
 from asl_engine.runtime.states.base import CompileError
 
@@ -212,6 +213,16 @@ class RetryPolicy:
         if count <= len(delays):
             return index, delays[count - 1]
         return index, retrier.delay(count, frame.random if retrier.full_jitter else None)
+
+    def retry_decisions(self, state: str) -> dict[str | None, Decision]:
+        """The decision of a retry of ``state`` for a plain ``StatesError`` of each name a Retrier lists
+        (``next_retry``'s table; a name no Retrier covers has none): made once per compiled state, so a
+        retry of a name listed (most are) appends this one instead of a new one."""
+        return {
+            name: Decision("retry", state, index, name)
+            for name, index in self._first_retrier.items()
+            if name is not None and index >= 0
+        }
 
     def catcher_for(self, error: StatesError) -> Catcher | None:
         if error.error == RUNTIME:

@@ -29,8 +29,9 @@ from asl_engine import StateMachine, VirtualClock
 from asl_engine.conformance.case import load_case
 from asl_engine.conformance.replay import build_mocks, resolve_resource_placeholders
 from asl_engine.conformance.runner import setup_resources
-from asl_engine.errors import ValidationError
+from asl_engine.errors import StatesError, ValidationError
 from asl_engine.runtime.clock import RealClock
+from asl_engine.runtime.failures import HeartbeatTimeoutError
 from asl_engine.runtime.run import ExecutionRun
 from asl_engine.runtime.safety import CHECK_EVERY, SafetyLimits
 from asl_engine.runtime.scheduler import Scheduler
@@ -417,6 +418,80 @@ def _retrying(attempts: int) -> dict[str, Any]:
             "Done": {"Type": "Pass", "End": True},
         },
     }
+
+
+class _Answer:
+    def __init__(self, value: Any = None, error: StatesError | None = None) -> None:
+        self.value = value
+        self.error = error
+
+
+class _AnswerSource:
+    """A handler source that answers Task states as a mock does (``mocks_task_states``, ``AnswersAtOnce``)
+    from a list of answers, of which the first ``given`` are also its ``responses``."""
+
+    mocks_task_states = True
+
+    def __init__(self, answers: list[_Answer], given: int | None) -> None:
+        self.answers = answers
+        self.responses = answers if given is None else answers[:given]
+
+    def handler_for(self, state_name: str, resource: Any) -> Any:
+        return self
+
+    def answer_for(self, invocation: int) -> _Answer:
+        if invocation >= len(self.answers):
+            raise StatesError("States.Runtime", f"no answer {invocation}")
+        return self.answers[invocation]
+
+    def __call__(self, request: Any) -> Any:  # pragma: no cover - the engine asks ``answer_for``
+        raise AssertionError("an answering source is asked for its answers as data")
+
+
+_SUBCLASS_ENDINGS: dict[str, list[_Answer]] = {
+    "caught": [_Answer(error=HeartbeatTimeoutError())],
+    "succeeds": [_Answer({"ok": 1})],
+}
+
+
+@pytest.mark.parametrize("ending", sorted(_SUBCLASS_ENDINGS))
+@pytest.mark.parametrize("given", [None, 0, 1, 2])
+def test_an_answer_failing_with_a_subclass_is_retried_and_caught_by_its_name_both_ways(
+    given: int | None, ending: str
+) -> None:
+    """A handler's answer as data may fail with a subclass of ``StatesError`` (a heartbeat timeout);
+    ``_answered`` raises it as a plain ``StatesError`` of its name, which no ``States.HeartbeatTimeout``
+    Retrier takes and whose Catcher shows a null cause (an engine's own timeout shows an empty one).
+    The folded loop and the general calls must decide alike. ``given``: how many of the answers are
+    ``responses`` (the folded loop reads those; past them, the general calls ask ``answer_for``)."""
+    machine = StateMachine.from_json(
+        {
+            "StartAt": "Call",
+            "States": {
+                "Call": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
+                    "Retry": [
+                        {"ErrorEquals": ["States.HeartbeatTimeout"], "IntervalSeconds": 1, "MaxAttempts": 3},
+                        {"ErrorEquals": ["States.Timeout"], "IntervalSeconds": 2, "MaxAttempts": 2},
+                    ],
+                    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}],
+                    "Next": "Done",
+                },
+                "Done": {"Type": "Pass", "End": True},
+            },
+        }
+    )
+    answers = [_Answer(error=HeartbeatTimeoutError()), _Answer(error=StatesError("States.Timeout", None))]
+    direct, general, whole = run_both(
+        machine, {}, resources=[_AnswerSource(answers + _SUBCLASS_ENDINGS[ending], given)]
+    )
+    assert direct == general
+    assert whole
+    assert direct[0] == "SUCCEEDED"
+    if ending == "caught":
+        assert direct[1] == {"Error": "States.Timeout", "Cause": None}
+        assert [tuple(decision)[::2] for decision in direct[5]] == [("retry", 1), ("retry", 1), ("catch", 0)]
 
 
 @pytest.mark.parametrize("limit", range(2, 24))

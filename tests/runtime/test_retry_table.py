@@ -73,3 +73,19 @@ def test_a_later_retrier_naming_the_error_does_not_win_over_an_earlier_catch_all
     unlisted = RetryPolicy((Retrier(("States.TaskFailed",), 1.0, 2), Retrier(("States.ALL",), 5.0, 2)), ())
     assert unlisted.next_retry(StatesError("States.Timeout", None), [0, 0], None) == (1, 5.0)  # type: ignore[arg-type]
     assert unlisted.next_retry(StatesError("G", None), [0, 0], None) == (0, 1.0)  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(_RETRIER, min_size=0, max_size=4), st.lists(st.sampled_from([*_NAMES, "G"]), min_size=1, max_size=8))
+def test_a_retry_decision_made_once_is_the_one_the_retry_would_make(retriers: list[Retrier], names: list[str]) -> None:
+    """``RetryPolicy.retry_decisions``: for a plain error of a name it holds, the decision names the
+    Retrier ``next_retry`` takes (whenever it takes one); a name it does not hold is made on the way."""
+    policy = RetryPolicy(tuple(retriers), ())
+    decisions = policy.retry_decisions("S")
+    attempts = [0] * len(retriers)
+    for name in names:
+        retry = policy.next_retry(StatesError(name, "c"), attempts, None)  # type: ignore[arg-type]
+        if retry is not None and name in decisions:
+            assert tuple(decisions[name]) == ("retry", "S", retry[0], name)
+    listed = {name for retrier in retriers for name in retrier.error_equals} - {"States.Runtime"}
+    assert listed <= set(decisions)

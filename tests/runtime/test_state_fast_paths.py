@@ -33,6 +33,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from asl_engine import StateMachine, VirtualClock
+from asl_engine.runtime import interpreter
 from asl_engine.runtime.loading import LOAD_CACHE
 from asl_engine.runtime.scheduler import Scheduler
 from asl_engine.runtime.states.choice import ChoiceState
@@ -617,3 +618,112 @@ def test_the_direct_iteration_loop_reads_the_clock_as_now_would() -> None:
     called = machine.execute(items, name="e", seed=7, clock=_CalledClock(START))
     assert _CalledClock.calls > 6 * len(items)  # two per state, two per handover
     assert (read.status, read.output, read.history) == (called.status, called.output, called.history)
+
+
+# -- the scope's last state, a plain Pass (``run_last_pass``), against the general path ---------------
+
+_LAST_PASSES: dict[str, dict[str, Any]] = {
+    "bare": {},
+    "parameters": {"Parameters": {"n.$": "$.n", "c": [1]}},
+    "missing-path": {"Parameters": {"n.$": "$.missing"}},
+    "output-path": {"OutputPath": "$.n"},
+    "missing-output-path": {"OutputPath": "$.missing"},
+    "placed": {"Result": {"r": 1}, "ResultPath": "$.r"},
+    "context": {"Parameters": {"state.$": "$$.State.Name", "at.$": "$$.State.EnteredTime"}},
+    "medium": {"Result": {"blob": "y" * 20_000}},  # beyond ``LARGE_TEXT_CHARS``, within the quota
+    "too-large": {"Result": {"blob": "x" * 300_000}},  # beyond the quota: States.DataLimitExceeded
+    "assign": {"Assign": {"seen.$": "$.n"}},  # not plain: ``run``
+    "jsonata": {"QueryLanguage": "JSONata", "Output": "{% $states.input.n %}"},
+}
+_BEFORE_LAST: dict[str, dict[str, Any] | None] = {
+    "nothing": None,
+    "wait": {"Type": "Wait", "Seconds": 3},
+    "pass": {"Type": "Pass", "Parameters": {"n.$": "$.n", "k": 2}},
+    "choice": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericEquals": -1, "Next": "Last"}]},
+}
+
+
+def _ending_with(last: str, before: str) -> str:
+    states: dict[str, Any] = {"Last": {"Type": "Pass", **_LAST_PASSES[last], "End": True}}
+    first = _BEFORE_LAST[before]
+    if first is not None:
+        states["First"] = {**first, "Default": "Last"} if first["Type"] == "Choice" else {**first, "Next": "Last"}
+    return json.dumps({"StartAt": "Last" if first is None else "First", "States": states})
+
+
+def test_the_last_pass_is_run_by_its_short_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Otherwise the comparisons below would compare the general path with itself. After a plain state
+    the plain loop (``run_plain_states``) goes on to it."""
+    taken: list[str] = []
+    short = interpreter.run_last_pass
+
+    def counting(step_of: Any, frame: Any, value: Any, name: str, text: str, rows: list[Any]) -> Any:
+        taken.append(name)
+        return short(step_of, frame, value, name, text, rows)
+
+    monkeypatch.setattr(interpreter, "run_last_pass", counting)
+    for before in _BEFORE_LAST:
+        execution = StateMachine.from_json(_ending_with("parameters", before)).execute({"n": 1})
+        assert execution.status == "SUCCEEDED"
+        assert taken.count("Last") == (before in ("nothing", "wait"))
+        taken.clear()
+
+
+@pytest.mark.parametrize("before", sorted(_BEFORE_LAST))
+@pytest.mark.parametrize("last", sorted(_LAST_PASSES))
+def test_the_last_pass_gives_the_same_history_every_way(last: str, before: str) -> None:
+    """Its rows, output, the failures of its step (a path not found, the payload quota) and the frame it
+    leaves (the execution's output and last event) must be ``run``'s, history on, off and listened to."""
+    text = _ending_with(last, before)
+    compiled, general, listened = views(text, {"n": 4})
+    assert compiled == general
+    assert compiled == listened
+    assert _transitions(text, history=True) == _transitions(text, history=False)
+
+
+def _transitions(text: str, *, history: bool) -> tuple[int, int]:
+    """The transitions an execution counted, as compiled and on the general path."""
+    counted = []
+    for specialised in (True, False):
+        if specialised:
+            machine = StateMachine.from_json(text)
+        else:
+            with general_path():
+                machine = StateMachine.from_json(text)
+        run = machine.execute({"n": 4}, name="e", clock=VirtualClock(START), history=history)._run
+        counted.append(run.transitions)  # type: ignore[union-attr]
+    assert counted[0] == counted[1]
+    return counted[0], counted[1]
+
+
+@pytest.mark.parametrize("limit", [2, 3, 4, 5, 7])  # not 6: ExecutionSucceeded's (``execute`` raises there)
+@pytest.mark.parametrize("before", ["wait", "pass"])
+def test_the_history_limit_at_the_last_pass_fails_the_same_every_way(
+    before: str, limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The event limit on each event around the last state (the caller checks that both its events fit)."""
+    monkeypatch.setattr("asl_engine.runtime.run.HISTORY_EVENT_LIMIT", limit)
+    compiled, general, listened = views(_ending_with("parameters", before), {"n": 4})
+    assert compiled == general
+    assert compiled == listened
+
+
+class _TickingClock(VirtualClock):
+    """A virtual clock a millisecond later at every read: a read left out or added shows in the times."""
+
+    def now(self) -> float:
+        self._now += 0.001
+        return self._now
+
+
+@pytest.mark.parametrize("before", sorted(_BEFORE_LAST))
+def test_the_last_pass_reads_the_clock_as_now_would(before: str) -> None:
+    """``run_last_pass`` reads a ``VirtualClock``'s ``_now`` itself; a subclass's ``now`` is called,
+    once for each event, as ``run`` and ``exit`` call it."""
+    text = _ending_with("context", before)
+    machine = StateMachine.from_json(text)
+    with general_path():
+        general = StateMachine.from_json(text)
+    runs = [each.execute({"n": 4}, name="e", seed=7, clock=_TickingClock(START)) for each in (machine, general)]
+    assert runs[0].status == "SUCCEEDED"
+    assert (runs[0].output, runs[0].history) == (runs[1].output, runs[1].history)

@@ -7,7 +7,7 @@ run many executions at once, in any thread, and an execution's state stays expli
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from asl_engine.errors import StatesError
@@ -97,6 +97,11 @@ class StateNode:
 
     def run_async(self, frame: Frame, raw_input: Any) -> Awaitable[Transition]:
         raise NotImplementedError
+
+    run_directly: Callable[[Frame, Any], Transition | Coroutine[Any, Any, Transition]] | None = None
+    """A blocking state's ``run_async`` as plain calls (Task, Wait; ``runtime/direct.py``): its
+    transition, or the coroutine that finishes it when it would suspend. None: the state loop hands the
+    state over (Map, Parallel)."""
 
     # -- helpers shared by the state types ----------------------------------------------------------
 

@@ -22,7 +22,7 @@ from asl_engine.runtime.handlers import (
     TaskRequest,
     UnansweredTask,
 )
-from asl_engine.runtime.history import SHARED
+from asl_engine.runtime.history import SHARED, HistoryLimitReached
 from asl_engine.runtime.json_text import to_json_text
 from asl_engine.runtime.limits import (
     PAYLOAD_LIMIT_BYTES,
@@ -85,6 +85,7 @@ class TaskState(StateNode):
         "policy",
         "resource",
         "resource_tag",
+        "retry_decisions",
         "submits",
         "timeout",
         "token_in_context",
@@ -123,6 +124,8 @@ class TaskState(StateNode):
             compile_retriers(spec.get("Retry"), f"{pointer}/Retry"),
             compile_catchers(spec.get("Catch"), f"{pointer}/Catch", context, self.flow, self.query_language),
         )
+        self.retry_decisions = self.policy.retry_decisions(name)
+        """The folded loop's retry decisions (``_run_in_rows``), by error name, made once."""
 
     def run_async(self, frame: Frame, raw_input: Any) -> Awaitable[Transition]:
         # No coroutine of its own: the retry loop's coroutine is the state's.
@@ -131,8 +134,11 @@ class TaskState(StateNode):
     def run_directly(self, frame: Frame, raw_input: Any) -> Transition | Coroutine[Any, Any, Transition]:
         """``run_async`` as plain calls while nothing suspends (``runtime/direct.py``). A Task a mock
         answers (the first handler source's, ``mocks_task_states``: its answers are fixed data, so the
-        same mock answers every attempt) takes its answers as data, a failure included
-        (``_run_answered``); any other runs ``_attempt`` in ``run_directly``'s retry loop."""
+        same mock answers every attempt) takes its answers as data, a failure included, raised only
+        when it fails the state (its events are ``_answered``'s, its decisions ``run_with_policy``'s):
+        ``_run_in_rows`` for a Lambda or Task event of a task that submits nothing, in a history whose
+        rows are its own (or not recorded, and nobody listening), else ``_run_recorded``. Any other
+        runs ``_attempt`` in ``run_directly``'s retry loop."""
         run = frame.run
         if self.untimed and self.answers_directly and run.handlers:
             source = run.handlers[0]
@@ -140,33 +146,24 @@ class TaskState(StateNode):
                 handler = source.handler_for(self.name, self.resource)
                 answer_for = getattr(handler, "answer_for", None)
                 if answer_for is not None:
-                    return self._run_answered(frame, raw_input, answer_for, getattr(handler, "responses", ()))
+                    if self.events is not _ACTIVITY_EVENTS and not self.submits:
+                        history = run.history
+                        rows = history.state_rows
+                        if rows is None and not history.wants_text:
+                            # History off and nobody listening: the rows go to a list nobody keeps, the
+                            # ids are counted (as ``run_states`` does for plain states).
+                            rows = []
+                        if rows is not None:
+                            answers = getattr(handler, "responses", ())
+                            return self._run_in_rows(frame, raw_input, answer_for, answers, rows)
+                    return self._run_recorded(frame, raw_input, answer_for, [0] * len(self.policy.retriers))
         return run_directly(self, self.policy, frame, raw_input, self._attempt)
-
-    def _run_answered(
-        self, frame: Frame, raw_input: Any, answer_for: Callable[[int], TaskAnswer], answers: Sequence[TaskAnswer]
-    ) -> Transition | Coroutine[Any, Any, Transition]:
-        """``run_directly`` with ``_attempt`` written out for a mock's answers: an answer's failure goes
-        to the Retriers and Catchers as data, raised only when it fails the state (its events are
-        ``_answered``'s, its decisions ``run_with_policy``'s). A Lambda or Task event of a task that
-        submits nothing, in a history whose rows are its own (or not recorded, and nobody listening),
-        takes ``_run_in_rows`` (``answers``: the handler's ``responses``, see ``AnswersAtOnce``)."""
-        if self.events is not _ACTIVITY_EVENTS and not self.submits:
-            history = frame.run.history
-            rows = history.state_rows
-            if rows is None and not history.wants_text:
-                # History off and nobody listening: the rows go to a list nobody keeps, the ids are
-                # counted (as ``run_states`` does for plain states).
-                rows = []
-            if rows is not None:
-                return self._run_in_rows(frame, raw_input, answer_for, answers, rows)
-        return self._run_recorded(frame, raw_input, answer_for, [0] * len(self.policy.retriers))
 
     def _run_recorded(
         self, frame: Frame, raw_input: Any, answer_for: Callable[[int], TaskAnswer], attempts: list[int]
     ) -> Transition | Coroutine[Any, Any, Transition]:
-        """``_run_answered``'s attempts from here on (``attempts``: the Retriers' counters so far), each
-        recorded through the history's calls."""
+        """``run_directly``'s attempts of a Task a mock answers, from here on (``attempts``: the Retriers'
+        counters so far), each recorded through the history's calls."""
         run = frame.run
         policy = self.policy
         flow = self.flow
@@ -187,10 +184,12 @@ class TaskState(StateNode):
                 if error is None:
                     self.exit(frame, output, assigned)
                     return output, self.next_state
+                # What ``_answered`` raises: a new exception (the answer's error is shared data), a plain
+                # ``StatesError`` whatever the answer's class (a Retrier or a Catcher reads only its name).
+                error = StatesError(error.error, error.cause)
                 step = after_failure(self, policy, frame, raw_input, error, attempts)
                 if step is None:
-                    # A new exception (the answer's error is shared data), as ``_answered`` raises.
-                    raise StatesError(error.error, error.cause)
+                    raise error
             if type(step) is tuple:
                 return step
             if step > 0:  # type: ignore[operator]
@@ -200,8 +199,9 @@ class TaskState(StateNode):
 
     def _checked_input(self, frame: Frame, raw_input: Any) -> Any:
         """The attempt's effective input, within the payload quota (its text is made already when it is
-        the state's input)."""
-        parameters = self.flow.effective_input(frame, raw_input)
+        the state's input; ``passes_input``: it is the raw input, asked for without the call)."""
+        flow = self.flow
+        parameters = raw_input if flow.passes_input else flow.effective_input(frame, raw_input)
         text = frame.last_output_text
         if parameters is frame.last_output and type(text) is str:
             if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
@@ -223,13 +223,17 @@ class TaskState(StateNode):
         Started and Succeeded/Failed rows appended at once (``History.add``, written out), and a
         retried failure's decision (``after_failure``'s retry) taken here, the interval a jump of the
         clock (``ExecutionRun.jump_alone``). A mock's answers are data (``answers``: the first ones,
-        by invocation number; ``answer_for`` for any other): nothing runs between two attempts that
-        could move the clock, read the history or count the invocations. Two events before the
-        history's limit the rest of the attempts go to ``_run_recorded``; a failure that no Retrier
-        takes goes to ``after_failure`` (the Catchers). A result that is the state's output (a
-        JSONPath flow without ResultSelector, ResultPath, OutputPath or Assign) and small has its text
-        made once, for the quota and for ``exit``. ``tests/runtime/test_direct_execution.py`` compares
-        this with the coroutine path."""
+        by invocation number): nothing runs between two attempts that could move the clock, read the
+        history or count the invocations, and each attempt's answer is read before its rows, which
+        are then appended in one step. The general calls (``_run_recorded``) take the rest of the
+        attempts two events before the history's limit, past the answers given as data (``answer_for``:
+        an exhausted mock raises States.Runtime after the Scheduled and Started events), at a
+        ``States.Runtime`` answer (no Failed event, never retried nor caught) and at a result beyond
+        the quota (its Failed event); a failure that no Retrier takes goes to ``after_failure`` (the
+        Catchers). A result that is the state's output (a JSONPath flow without ResultSelector,
+        ResultPath, OutputPath or Assign) and small has its text made once, for the quota and for the
+        Exited row (``exit``, written out). ``tests/runtime/test_direct_execution.py`` compares this
+        with the coroutine path."""
         run = frame.run
         history = run.history
         clock = run.clock
@@ -254,8 +258,20 @@ class TaskState(StateNode):
         shared = SHARED if passes_input else None
         started_shared = shared if task_events else None  # a Lambda's Started event has no details
         failed: dict[str, Any] | None = None  # the last failure's details, shared while its error and cause are
+        decision: Any = None  # the last retry's decision, appended again while the error's name is the same
         while True:
-            if history.last_id >= last_safe:
+            if history.last_id >= last_safe or invocation >= known:
+                return self._run_recorded(frame, raw_input, answer_for, attempts)
+            answer = answers[invocation]
+            error = answer.error
+            if error is None:
+                value = answer.value
+                text = _small_text(frame, value) if result_is_output else None
+                if text is None and exceeds_payload_limit(value):
+                    return self._run_recorded(frame, raw_input, answer_for, attempts)
+            elif type(error) is not StatesError or error.error == _RUNTIME:
+                # No Failed event, never retried nor caught; or a subclass, which ``_answered`` raises as
+                # a plain ``StatesError``.
                 return self._run_recorded(frame, raw_input, answer_for, attempts)
             try:
                 # The attempt's time (nothing moves the clock until its retry's jump); a ``VirtualClock``'s
@@ -270,7 +286,27 @@ class TaskState(StateNode):
                         started = {**tag}
                     else:
                         details = {"resource": self.resource.arn, "input": parameters}
-                invocations[name] = invocation + 1  # ``run.next_invocation``, counted here
+                if error is None:
+                    ended, ending, ending_shared = (
+                        events.succeeded,
+                        {**tag, "output": value} if task_events else {"output": value},
+                        None,
+                    )
+                else:
+                    kind = error.error
+                    cause = error.cause
+                    if kind is not None and cause is not None:
+                        if failed is None or failed["error"] != kind or failed["cause"] != cause:
+                            failed = (
+                                {**tag, "error": kind, "cause": cause}
+                                if task_events
+                                else {"error": kind, "cause": cause}
+                            )
+                        ended, ending, ending_shared = events.failed, failed, SHARED
+                    else:
+                        ended, ending, ending_shared = events.failed, self._failure_details(error), None
+                invocation += 1
+                invocations[name] = invocation  # ``run.next_invocation``, counted here
                 first = history.last_id + 1
                 previous = frame.last_event_id
                 rows += (
@@ -286,64 +322,62 @@ class TaskState(StateNode):
                     started,
                     None,
                     started_shared,
+                    ended,
+                    None,
+                    now,
+                    ending,
+                    None,
+                    ending_shared,
                 )
-                history.last_id = frame.last_event_id = first + 1
-                # An exhausted mock's ``answer_for`` raises States.Runtime: no more events.
-                answer = answers[invocation] if invocation < known else answer_for(invocation)
-                invocation += 1
-                error = answer.error
-                if error is None:
-                    value = answer.value
-                    text = _small_text(frame, value) if result_is_output else None
-                    if text is None and exceeds_payload_limit(value):
-                        self._succeeded(frame, value)  # records the result's failure and raises it
-                    outcome = {**tag, "output": value} if task_events else {"output": value}
-                    rows += (events.succeeded, None, now, outcome, None, None)
-                    history.last_id = frame.last_event_id = first + 2
-                    if text is not None:
-                        # The result is the output: ``exit`` takes its text as made (``_small_text``).
-                        frame.last_output, frame.last_output_text = value, text
-                        output, assigned = value, None
-                    else:
-                        output, assigned = flow.finish(frame, raw_input, value)
+                history.last_id = frame.last_event_id = first + 2
+                if error is None and text is None:
+                    output, assigned = flow.finish(frame, raw_input, value)
             except StatesError as failure:
                 step = after_failure(self, policy, frame, raw_input, failure, attempts)
                 if step is None:
                     raise
+                if type(step) is tuple:
+                    return step
+                delay: float = step  # type: ignore[assignment]
             else:
                 if error is None:
-                    self.exit(frame, output, assigned)
-                    return output, self.next_state
-                kind = error.error
-                if kind == _RUNTIME:  # no event, never retried nor caught
-                    raise StatesError(kind, error.cause)
-                cause = error.cause
-                if kind is not None and cause is not None:
-                    if failed is None or failed["error"] != kind or failed["cause"] != cause:
-                        failed = (
-                            {**tag, "error": kind, "cause": cause} if task_events else {"error": kind, "cause": cause}
-                        )
-                    rows += (events.failed, None, now, failed, None, SHARED)
-                else:
-                    rows += (events.failed, None, now, self._failure_details(error), None, None)
-                history.last_id = frame.last_event_id = first + 2
+                    if text is None:
+                        self.exit(frame, output, assigned)
+                        return output, self.next_state
+                    # ``exit`` written out: the output is the result, whose text is made and measured.
+                    frame.last_output, frame.last_output_text = value, text
+                    exited = first + 3
+                    history.last_id = exited
+                    rows += (
+                        self.exited_type,
+                        None,
+                        virtual._now if virtual is not None else clock.now(),
+                        name,
+                        text,
+                        None,
+                    )
+                    if exited == limit:
+                        raise HistoryLimitReached(exited)
+                    frame.last_event_id = exited
+                    return value, self.next_state
                 retry = policy.next_retry(error, attempts, frame)
                 if retry is None:  # the Catchers (``after_failure`` finds no Retrier again)
-                    step = after_failure(self, policy, frame, raw_input, error, attempts)
-                    if step is None:
+                    caught = after_failure(self, policy, frame, raw_input, error, attempts)
+                    if caught is None:
                         # A new exception (the answer's error is shared data), as ``_answered`` raises.
                         raise StatesError(kind, cause)
-                else:  # ``after_failure``'s retry, written out
-                    run.transitions += 1  # each retry is a state transition (as AWS counts them)
-                    if run.transitions >= run.limits.max_transitions:
-                        raise transitions_exceeded(run.limits.max_transitions)
-                    run.decisions.append(tuple.__new__(Decision, ("retry", name, retry[0], kind)))
-                    frame.retry_count = (frame.retry_count or 0) + 1
-                    step = retry[1]
-            if type(step) is tuple:
-                return step
-            if step > 0:  # type: ignore[operator]
-                when = now + step  # type: ignore[operator]
+                    return caught  # type: ignore[return-value]
+                # ``after_failure``'s retry, written out
+                run.transitions += 1  # each retry is a state transition (as AWS counts them)
+                if run.transitions >= run.limits.max_transitions:
+                    raise transitions_exceeded(run.limits.max_transitions)
+                index, delay = retry
+                if decision is None or decision[3] != kind:  # a plain error's name decides its Retrier
+                    decision = self.retry_decisions.get(kind) or tuple.__new__(Decision, ("retry", name, index, kind))
+                run.decisions.append(decision)
+                frame.retry_count = (frame.retry_count or 0) + 1
+            if delay > 0:
+                when = now + delay
                 # ``run.jump_alone(when)``, its common case (no scheduler made: only the clock can say no) here.
                 alone = run.alone
                 if not (alone.jump_undriven(when) if alone is not None else run.jump_alone(when)):
