@@ -21,8 +21,8 @@ from asl_engine.definition.templates import TemplateStateMachine, load_state_mac
 from asl_engine.errors import AslEngineError, ConfigurationError, ValidationError
 from asl_engine.execution import Execution
 from asl_engine.handle import AsyncExecutionHandle, ExecutionHandle, drive_in_loop
-from asl_engine.observers import notify_finished
-from asl_engine.options import ExecutionOptions, ExecutionSettings
+from asl_engine.observers import OBSERVERS, notify_finished
+from asl_engine.options import DEFAULT_SETTINGS, ExecutionOptions, ExecutionSettings
 from asl_engine.runtime.clock import Clock, VirtualClock
 from asl_engine.runtime.compiler import CompiledMachine
 from asl_engine.runtime.handlers import HandlerSource
@@ -305,7 +305,7 @@ class StateMachine:
         before the engine acts on it, and it can be resumed, stopped or redriven from any process.
         The options are ``asl_engine.options.ExecutionOptions``.
         """
-        settings = ExecutionSettings.from_options(options, "StateMachine.execute")
+        settings = ExecutionSettings.from_options(options, "StateMachine.execute") if options else DEFAULT_SETTINGS
         if settings.store is not None:
             return cast(Execution, settings.store.execute(self, input, **_without_store(options)))
         # Without a clock the execution gets one of its own, which nobody else drives: it then runs
@@ -313,12 +313,12 @@ class StateMachine:
         own_clock = settings.clock is None
         alone = own_clock and self._compiled.timeout_seconds is None
         # Alone, the run makes its scheduler only if something needs one (``ExecutionRun.run_alone``).
-        run = self._new_run(input, settings, attach=not own_clock, alone=alone)
+        run = self._new_run(input, settings, None, not own_clock, alone)  # positional: no keyword lookups
         main: Task[None] | None
         if alone:
             # Alone on its clock, with no timeout to arm: run by plain calls, then without a task,
             # until something needs one.
-            rest = run.run_alone() if self.runs_directly else run.main()
+            rest = run.run_directly() if self.runs_directly else run.main()
             main = None if rest is None else run.scheduler.drive_alone(rest, "execution")
         else:
             main = run.scheduler.spawn(run.main(), "execution")
@@ -329,7 +329,8 @@ class StateMachine:
                     run.scheduler.run_until(main.done_future)
             main.done_future.result()
         execution = Execution(run)
-        notify_finished(self, execution)
+        if OBSERVERS:  # most programs have none: no call
+            notify_finished(self, execution)
         return execution
 
     def start(self, input: Any = None, **options: Unpack[ExecutionOptions]) -> ExecutionHandle:
@@ -409,52 +410,71 @@ class StateMachine:
         self,
         input: Any,
         settings: ExecutionSettings,
-        *,
         scheduler: Scheduler | None = None,
         attach: bool = True,
         alone: bool = False,
     ) -> ExecutionRun:
-        if settings.start_mode not in _START_MODES:
-            check_start_mode(settings.start_mode)  # raises
+        # The fields in locals, unpacked at once: a named tuple's field read is a descriptor's call.
+        (
+            name,
+            given_clock,
+            mocks,
+            resources,
+            context,
+            history,
+            seed,
+            region,
+            account,
+            role_arn,
+            listeners,
+            start_mode,
+            executor,
+            limits,
+            _,
+        ) = settings
+        if start_mode not in _START_MODES:
+            check_start_mode(start_mode)  # raises
         value = {} if input is None else input
         # The usual input of a test (``None`` becomes it too) without a call.
         input_text = "{}" if type(value) is dict and not value else execution_input_text(value)
         if scheduler is not None:
             clock = scheduler.clock
+        elif given_clock is not None:
+            clock = given_clock
         else:
-            clock = settings.clock if settings.clock is not None else VirtualClock()
+            clock = VirtualClock()
         express = self._compiled.machine_type == "EXPRESS"
         rng: random.Random | None
-        if settings.seed is None:
+        if seed is None:
             # Names of the process's series; the random source is made only if the execution draws from it.
             rng = None
-            execution_name = settings.name or fresh_name()
+            execution_name = name or _NAME_FORMAT % next(_NAME_COUNT)  # ``fresh_name()`` without the call
             express_id = fresh_name() if express else None
         else:
-            rng = random.Random(settings.seed)
-            execution_name = settings.name or uuid4_text(rng.getrandbits(128))
+            rng = random.Random(seed)
+            execution_name = name or uuid4_text(rng.getrandbits(128))
             express_id = uuid4_text(rng.getrandbits(128)) if express else None
         # ``Identity(...)`` made in C (the named tuple's ``__new__`` is Python): every field, in order.
-        identity = tuple.__new__(
-            Identity,
-            (self._name, execution_name, settings.region, settings.account, "aws", settings.role_arn, express_id),
-        )
+        identity = tuple.__new__(Identity, (self._name, execution_name, region, account, "aws", role_arn, express_id))
+        # Positional arguments: keyword arguments cost a search of the parameters' names for each, and
+        # a dictionary lookup for each keyword-only default not given (CPython 3.11).
         return self._build_run(
             identity,
             value,
             input_text,
-            clock=clock,
-            handlers=self._handlers(settings.mocks, settings.resources),
-            rng=rng,
-            history=settings.history,
-            context=settings.context,
-            listeners=settings.listeners,
-            redrivable=not (express and settings.start_mode == "sync"),
-            scheduler=scheduler,
-            attach=attach,
-            alone=alone,
-            limits=settings.limits if type(settings.limits) is SafetyLimits else check_limits(settings.limits),
-            executor=settings.executor,
+            clock,
+            [] if mocks is None and resources is None else self._handlers(mocks, resources),
+            rng,
+            history,
+            context,
+            listeners,
+            not (express and start_mode == "sync"),  # redrivable
+            scheduler,
+            None,  # durable
+            attach,
+            alone,
+            limits if type(limits) is SafetyLimits else check_limits(limits),
+            executor,
         )
 
     def _handlers(
@@ -503,7 +523,6 @@ class StateMachine:
         identity: Identity,
         value: Any,
         input_text: str,
-        *,
         clock: Clock,
         handlers: list[HandlerSource],
         rng: random.Random | None,
@@ -531,24 +550,26 @@ class StateMachine:
             self._compiled,
             identity,
             value,
-            clock=clock,
-            scheduler=scheduler if scheduler is not None or alone else Scheduler(clock, attach=attach),
-            handlers=handlers,
-            rng=rng,
-            record_history=history,
-            context_overrides=dict(context) if context else None,
-            listeners=list(listeners) if listeners else None,  # else the history makes its own empty list
-            redrivable=redrivable,
-            input_text=input_text,
-            starter=_STARTER,
-            durable=durable,
-            limits=limits,
+            clock,
+            scheduler if scheduler is not None or alone else Scheduler(clock, attach=attach),
+            handlers,
+            rng,
+            history,
+            None,  # history
+            dict(context) if context else None,
+            None,  # callbacks
+            list(listeners) if listeners else None,  # else the history makes its own empty list
+            redrivable,
+            input_text,
+            _STARTER,
+            durable,
+            limits,
         )
         run.state_machine = self
         if durable is not None:
             run.callbacks.journal = durable
         else:
-            configured = _configured_executor(handlers)
+            configured = _configured_executor(handlers) if handlers else None
             if executor is not None or configured is not None:
                 # Process pools and Dask (and their modules) only for the executions that ask for them.
                 from asl_engine.executors import resolve_executor
@@ -579,18 +600,23 @@ def uuid4_text(bits: int) -> str:
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
-_NAME_PREFIX = ""
+_NAME_FORMAT = ""
 _NAME_COUNT = itertools.count()
+_NAME_COUNT_START = 1 << 44
+"""The series counts from here plus a random 46-bit number: always 12 hex digits (below ``1 << 48``
+for the next 2**47 names), so the name is one ``%x`` format, without the zero padding of ``%012x``
+(which costs twice as much) or a concatenation."""
 
 
 def _new_name_series() -> None:
     """A series of names for this process: a random UUID's first 20 hex digits (74 random bits with
-    its version and variant), and a count from a random 46-bit start for the last 12. Drawn at import
-    and again in a forked child, so that two processes never name executions alike."""
-    global _NAME_PREFIX, _NAME_COUNT
+    its version and variant), and a count from a random 46-bit start (offset to 12 digits) for the
+    last 12. Drawn at import and again in a forked child, so that two processes never name executions
+    alike."""
+    global _NAME_FORMAT, _NAME_COUNT
     ids = random.Random()  # from the system's entropy
-    _NAME_PREFIX = uuid4_text(ids.getrandbits(128))[:24]
-    _NAME_COUNT = itertools.count(ids.getrandbits(46))
+    _NAME_FORMAT = uuid4_text(ids.getrandbits(128))[:24] + "%x"  # no other ``%`` in a UUID's text
+    _NAME_COUNT = itertools.count(_NAME_COUNT_START + ids.getrandbits(46))
 
 
 _new_name_series()
@@ -600,8 +626,9 @@ os.register_at_fork(after_in_child=_new_name_series)
 def fresh_name() -> str:
     """The name of an execution started without a seed or a name: the next of the process's series
     (``_new_name_series``), a version 4 UUID's text that no other execution of the process has; a
-    fifth of the cost of formatting 128 fresh bits as a UUID, which every such execution paid."""
-    return _NAME_PREFIX + "%012x" % next(_NAME_COUNT)  # noqa: UP031 - half the time of a format spec
+    fifth of the cost of formatting 128 fresh bits as a UUID, which every such execution paid.
+    ``_new_run`` writes it out."""
+    return _NAME_FORMAT % next(_NAME_COUNT)
 
 
 _START_MODES = ("async", "sync")

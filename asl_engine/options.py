@@ -97,7 +97,7 @@ class ExecutionSettings(NamedTuple):
         """The settings ``options`` ask for; an unknown keyword is a ``TypeError`` naming ``caller``, as
         Python reports one for a function's own parameters."""
         if not options:  # ``execute(input)``: the defaults, made once (immutable)
-            return _DEFAULT_SETTINGS
+            return DEFAULT_SETTINGS
         if not _OPTION_NAMES.issuperset(options):
             unknown = next(key for key in options if key not in _OPTION_NAMES)
             raise TypeError(f"{caller}() got an unexpected keyword argument {unknown!r}")
@@ -105,4 +105,5 @@ class ExecutionSettings(NamedTuple):
 
 
 _OPTION_NAMES = frozenset(ExecutionSettings._fields)
-_DEFAULT_SETTINGS = ExecutionSettings()
+DEFAULT_SETTINGS = ExecutionSettings()
+"""The settings of ``execute(input)`` without options (immutable, made once)."""
