@@ -542,9 +542,10 @@ class StateMachine:
         made only when something needs it (then detached: ``attach`` must be False).
         ``executor``: where Distributed Map children run (else the resources' ``[executor]``); a
         durable run keeps them in this process (the store refuses an executor, and Distributed Maps)."""
-        # ``ExecutionRun(...)`` as its two steps: calling the class passes keyword arguments to
-        # ``__init__`` through a dict built and unpacked again (CPython 3.11's ``type.__call__``), about
-        # 2% of a short execution's instructions; calling ``__init__`` passes them as they are.
+        # ``ExecutionRun(...)`` as its two steps, ``__init__`` given its arguments by position: calling
+        # the class passes them through ``type.__call__`` and ``slot_tp_init`` (CPython 3.11), and
+        # keyword arguments cost a search of the parameters' names for each, and a dictionary lookup
+        # for each keyword-only default not given.
         run = ExecutionRun.__new__(ExecutionRun)
         run.__init__(  # type: ignore[misc]
             self._compiled,
