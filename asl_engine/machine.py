@@ -11,7 +11,7 @@ import itertools
 import json
 import os
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Unpack, cast
 
@@ -305,12 +305,16 @@ class StateMachine:
         before the engine acts on it, and it can be resumed, stopped or redriven from any process.
         The options are ``asl_engine.options.ExecutionOptions``.
         """
-        settings = ExecutionSettings.from_options(options, "StateMachine.execute") if options else DEFAULT_SETTINGS
-        if settings.store is not None:
-            return cast(Execution, settings.store.execute(self, input, **_without_store(options)))
+        if options:
+            settings = ExecutionSettings.from_options(options, "StateMachine.execute")
+            if settings.store is not None:
+                return cast(Execution, settings.store.execute(self, input, **_without_store(options)))
+            own_clock = settings.clock is None
+        else:  # ``execute(input)``: the defaults, without a store or a clock
+            settings = DEFAULT_SETTINGS
+            own_clock = True
         # Without a clock the execution gets one of its own, which nobody else drives: it then runs
         # without registering with the clock until something else might need it (Scheduler.run_alone).
-        own_clock = settings.clock is None
         alone = own_clock and self._compiled.timeout_seconds is None
         # Alone, the run makes its scheduler only if something needs one (``ExecutionRun.run_alone``).
         run = self._new_run(input, settings, None, not own_clock, alone)  # positional: no keyword lookups
@@ -448,7 +452,7 @@ class StateMachine:
         if seed is None:
             # Names of the process's series; the random source is made only if the execution draws from it.
             rng = None
-            execution_name = name or _NAME_FORMAT % next(_NAME_COUNT)  # ``fresh_name()`` without the call
+            execution_name = name or next(_NAMES, None) or _next_names()  # ``fresh_name()`` without the call
             express_id = fresh_name() if express else None
         else:
             rng = random.Random(seed)
@@ -463,7 +467,7 @@ class StateMachine:
             value,
             input_text,
             clock,
-            [] if mocks is None and resources is None else self._handlers(mocks, resources),
+            () if mocks is None and resources is None else self._handlers(mocks, resources),  # none: no list
             rng,
             history,
             context,
@@ -524,7 +528,7 @@ class StateMachine:
         value: Any,
         input_text: str,
         clock: Clock,
-        handlers: list[HandlerSource],
+        handlers: Sequence[HandlerSource],
         rng: random.Random | None,
         history: bool = True,
         context: Mapping[str, Any] | None = None,
@@ -601,23 +605,23 @@ def uuid4_text(bits: int) -> str:
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
-_NAME_FORMAT = ""
-_NAME_COUNT = itertools.count()
-_NAME_COUNT_START = 1 << 44
-"""The series counts from here plus a random 46-bit number: always 12 hex digits (below ``1 << 48``
-for the next 2**47 names), so the name is one ``%x`` format, without the zero padding of ``%012x``
-(which costs twice as much) or a concatenation."""
+_LAST_DIGITS = tuple("%02x" % low for low in range(256))  # noqa: UP031 - as the names' other digits
+"""The names' last two hex digits, in order: a block of 256 names is a head and each of these."""
+_NAME_PREFIX = ""
+_NAME_BLOCKS = itertools.count()
+_NAMES: Iterator[str] = iter(())
 
 
 def _new_name_series() -> None:
     """A series of names for this process: a random UUID's first 20 hex digits (74 random bits with
-    its version and variant), and a count from a random 46-bit start (offset to 12 digits) for the
-    last 12. Drawn at import and again in a forked child, so that two processes never name executions
-    alike."""
-    global _NAME_FORMAT, _NAME_COUNT
+    its version and variant), and a count from a random 46-bit start for the last 12, in blocks of
+    256 (``_next_names``). Drawn at import and again in a forked child, so that two processes never
+    name executions alike."""
+    global _NAME_PREFIX, _NAME_BLOCKS, _NAMES
     ids = random.Random()  # from the system's entropy
-    _NAME_FORMAT = uuid4_text(ids.getrandbits(128))[:24] + "%x"  # no other ``%`` in a UUID's text
-    _NAME_COUNT = itertools.count(_NAME_COUNT_START + ids.getrandbits(46))
+    _NAME_PREFIX = uuid4_text(ids.getrandbits(128))[:24]
+    _NAME_BLOCKS = itertools.count(ids.getrandbits(38))  # the count's first 10 of 12 hex digits
+    _NAMES = iter(())
 
 
 _new_name_series()
@@ -626,10 +630,22 @@ os.register_at_fork(after_in_child=_new_name_series)
 
 def fresh_name() -> str:
     """The name of an execution started without a seed or a name: the next of the process's series
-    (``_new_name_series``), a version 4 UUID's text that no other execution of the process has; a
-    fifth of the cost of formatting 128 fresh bits as a UUID, which every such execution paid.
+    (``_new_name_series``), a version 4 UUID's text that no other execution of the process has.
     ``_new_run`` writes it out."""
-    return _NAME_FORMAT % next(_NAME_COUNT)
+    return next(_NAMES, None) or _next_names()
+
+
+def _next_names() -> str:
+    """The first name of the series' next block of 256, whose others ``_NAMES`` then gives: its head
+    (the prefix and the block's 10 hex digits) added to each of ``_LAST_DIGITS``, in C (``next`` on a
+    ``map`` is one step that no other thread interrupts). Formatting each name (``%012x`` of a count)
+    was a fifth of what a one-Pass execution's setup cost. Two threads that find the block used up
+    at once take a block each (``_NAME_BLOCKS`` counts in C); the names of the block replaced are
+    skipped, never given twice."""
+    global _NAMES
+    names = map((_NAME_PREFIX + "%010x" % next(_NAME_BLOCKS)).__add__, _LAST_DIGITS)  # noqa: UP031
+    _NAMES = names
+    return next(names)
 
 
 _START_MODES = ("async", "sync")
