@@ -418,6 +418,8 @@ class StateMachine:
         attach: bool = True,
         alone: bool = False,
     ) -> ExecutionRun:
+        """The run of an execution with these settings (``_build_run``'s, written out here: a call
+        with sixteen arguments fewer per execution)."""
         # The fields in locals, unpacked at once: a named tuple's field read is a descriptor's call.
         (
             name,
@@ -436,8 +438,11 @@ class StateMachine:
             limits,
             _,
         ) = settings
+        # Refused before anything is made (a scheduler would subscribe to the caller's clock).
         if start_mode not in _START_MODES:
             check_start_mode(start_mode)  # raises
+        if type(limits) is not SafetyLimits:
+            check_limits(limits)  # raises unless a ``SafetyLimits`` subclass
         value = {} if input is None else input
         # The usual input of a test (``None`` becomes it too) without a call.
         input_text = "{}" if type(value) is dict and not value else execution_input_text(value)
@@ -460,26 +465,34 @@ class StateMachine:
             express_id = uuid4_text(rng.getrandbits(128)) if express else None
         # ``Identity(...)`` made in C (the named tuple's ``__new__`` is Python): every field, in order.
         identity = tuple.__new__(Identity, (self._name, execution_name, region, account, "aws", role_arn, express_id))
-        # Positional arguments: keyword arguments cost a search of the parameters' names for each, and
-        # a dictionary lookup for each keyword-only default not given (CPython 3.11).
-        return self._build_run(
+        handlers = () if mocks is None and resources is None else self._handlers(mocks, resources)
+        # ``ExecutionRun(...)`` as its two steps, ``__init__`` given its arguments by position (see
+        # ``_build_run``).
+        run = _new_object(ExecutionRun)
+        run.__init__(  # type: ignore[misc]
+            self._compiled,
             identity,
             value,
-            input_text,
             clock,
-            () if mocks is None and resources is None else self._handlers(mocks, resources),  # none: no list
+            scheduler if scheduler is not None or alone else Scheduler(clock, attach=attach),
+            handlers,
             rng,
-            history,
-            context,
-            listeners,
+            history,  # record_history
+            None,  # history: the run makes its own
+            dict(context) if context else None,
+            None,  # callbacks
+            list(listeners) if listeners else None,  # else the history has none
             not (express and start_mode == "sync"),  # redrivable
-            scheduler,
+            input_text,
+            _STARTER,
             None,  # durable
-            attach,
-            alone,
-            limits if type(limits) is SafetyLimits else check_limits(limits),
-            executor,
+            limits,
         )
+        run.state_machine = self
+        configured = _configured_executor(handlers) if handlers else None
+        if executor is not None or configured is not None:
+            run.map_executor = _map_executor(executor, configured)
+        return run
 
     def _handlers(
         self, mocks: Mapping[str, Any] | Mocks | None, resources: HandlerSource | Sequence[HandlerSource] | None
@@ -541,16 +554,19 @@ class StateMachine:
         limits: SafetyLimits = DEFAULT_LIMITS,
         executor: str | ChildExecutor | None = None,
     ) -> ExecutionRun:
-        """``attach``: the scheduler is driven by a thread of its own (``run_until``), not an asyncio loop.
-        ``alone``: the execution runs alone on a virtual clock of its own (``run_alone``), its scheduler
-        made only when something needs it (then detached: ``attach`` must be False).
+        """The run of an execution whose identity the caller made (a durable store's; ``_new_run`` makes
+        a run the same way, written out).
+
+        ``attach``: the scheduler is driven by a thread of its own (``run_until``), not an asyncio loop.
+        ``alone``: the execution runs alone on a virtual clock of its own (``run_directly``), its
+        scheduler made only when something needs it (then detached: ``attach`` must be False).
         ``executor``: where Distributed Map children run (else the resources' ``[executor]``); a
         durable run keeps them in this process (the store refuses an executor, and Distributed Maps)."""
         # ``ExecutionRun(...)`` as its two steps, ``__init__`` given its arguments by position: calling
         # the class passes them through ``type.__call__`` and ``slot_tp_init`` (CPython 3.11), and
         # keyword arguments cost a search of the parameters' names for each, and a dictionary lookup
         # for each keyword-only default not given.
-        run = ExecutionRun.__new__(ExecutionRun)
+        run = _new_object(ExecutionRun)
         run.__init__(  # type: ignore[misc]
             self._compiled,
             identity,
@@ -559,11 +575,11 @@ class StateMachine:
             scheduler if scheduler is not None or alone else Scheduler(clock, attach=attach),
             handlers,
             rng,
-            history,
-            None,  # history
+            history,  # record_history
+            None,  # history: the run makes its own
             dict(context) if context else None,
             None,  # callbacks
-            list(listeners) if listeners else None,  # else the history makes its own empty list
+            list(listeners) if listeners else None,  # else the history has none
             redrivable,
             input_text,
             _STARTER,
@@ -576,14 +592,18 @@ class StateMachine:
         else:
             configured = _configured_executor(handlers) if handlers else None
             if executor is not None or configured is not None:
-                # Process pools and Dask (and their modules) only for the executions that ask for them.
-                from asl_engine.executors import resolve_executor
-
-                run.map_executor = resolve_executor(executor, configured)
+                run.map_executor = _map_executor(executor, configured)
         return run
 
     def _arm_timeout(self, run: ExecutionRun, main: Task[None]) -> None:
         run.arm_timeout(main, run.start_time)
+
+
+def _map_executor(executor: str | ChildExecutor | None, configured: ExecutorConfig | None) -> ChildExecutor | None:
+    """Process pools and Dask (and their modules) only for the executions that ask for them."""
+    from asl_engine.executors import resolve_executor
+
+    return resolve_executor(executor, configured)
 
 
 def _configured_executor(handlers: Sequence[HandlerSource]) -> ExecutorConfig | None:
@@ -649,6 +669,9 @@ def _next_names() -> str:
 
 
 _START_MODES = ("async", "sync")
+
+_new_object = object.__new__
+"""``ExecutionRun.__new__``, read once (an attribute read of a class is not specialised in CPython 3.11)."""
 
 
 def check_start_mode(start_mode: str) -> None:

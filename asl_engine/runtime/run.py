@@ -118,6 +118,19 @@ def default_role_arn(partition: str, account: str, state_machine_name: str) -> s
     return f"arn:{partition}:iam::{account}:role/StepFunctions-{state_machine_name}-role"
 
 
+_last_role = ("", "", "", "")
+"""The last (machine name, account, partition, ``default_role_arn``) ``run_directly`` asked for, compared
+by identity: the same machine's executions pass the same strings, and the ``lru_cache``'s call and
+key tuple cost a short execution 2%. Replaced whole (threads see one or the other)."""
+
+
+def _remember_role(partition: str, account: str, state_machine_name: str) -> str:
+    global _last_role
+    role_arn = default_role_arn(partition, account, state_machine_name)
+    _last_role = (state_machine_name, account, partition, role_arn)
+    return role_arn
+
+
 class RunTemplate(NamedTuple):
     """The parts of an ``ExecutionRun`` its siblings share (``ExecutionRun.children_template``)."""
 
@@ -216,10 +229,10 @@ class ExecutionRun:
         self.identity = identity
         self.input = input_value
         self.clock = clock
-        self.alone: VirtualClock | None = None
-        """A run made without a scheduler (alone on a virtual clock of its own): the clock, until
-        ``run_alone`` ends or something makes the scheduler (``scheduler``, ``jump_alone``)."""
         if scheduler is not None:
+            self.alone: VirtualClock | None = None
+            """A run made without a scheduler (alone on a virtual clock of its own): the clock, until
+            ``run_directly`` ends or something makes the scheduler (``scheduler``, ``jump_alone``)."""
             self.scheduler = scheduler
         elif isinstance(clock, VirtualClock):
             self.alone = clock  # the scheduler is made on first read (``scheduler`` below)
@@ -698,7 +711,11 @@ class ExecutionRun:
             # property) and the top-level frame.
             machine_name, _, _, account, partition, role_arn, _ = self.identity
             if role_arn is None:
-                role_arn = default_role_arn(partition, account, machine_name)
+                last = _last_role
+                if machine_name is last[0] and account is last[1] and partition is last[2]:
+                    role_arn = last[3]
+                else:
+                    role_arn = _remember_role(partition, account, machine_name)
             history = self.history
             rows = history.state_rows
             if rows is not None and history.limit != 1:  # ``add``'s row for the first event
