@@ -316,7 +316,7 @@ class StateMachine:
         # Without a clock the execution gets one of its own, which nobody else drives: it then runs
         # without registering with the clock until something else might need it (Scheduler.run_alone).
         alone = own_clock and self._compiled.timeout_seconds is None
-        # Alone, the run makes its scheduler only if something needs one (``ExecutionRun.run_alone``).
+        # Alone, the run makes its scheduler only if something needs one (``ExecutionRun.run_directly``).
         run = self._new_run(input, settings, None, not own_clock, alone)  # positional: no keyword lookups
         main: Task[None] | None
         if alone:

@@ -276,13 +276,13 @@ class ExecutionRun:
     def scheduler(self) -> Scheduler:
         """What runs the execution's tasks and timers. A run made without one (an execution alone on a
         virtual clock of its own, ``StateMachine.execute``) gets it when something first needs it: one
-        that ``run_alone`` runs to its end by plain calls never does. Made by the execution's own
+        that ``run_directly`` runs to its end by plain calls never does. Made by the execution's own
         thread: what hands the run to another thread (a task environment, a task token's registry)
         reads the scheduler first. No attribute of its own says whether it was made: every attribute
         of a run costs (``docs/performance.md``, "Eighth round")."""
         scheduler = Scheduler(self.clock)
         if self.alone is not None:
-            # Made while the run is alone (``run_alone``): it drives alone from here on (``call_alone``).
+            # Made while the run is alone (``run_directly``): it drives alone from here on (``call_alone``).
             scheduler._driving_alone = True
             self.alone = None
         return scheduler
@@ -680,7 +680,7 @@ class ExecutionRun:
     def jump_alone(self, when: float) -> bool:
         """``scheduler.jump_alone(when)`` (the direct path's timers and pauses: True once the clock is at
         ``when``, False when the caller must hand over to the coroutine path), without making the
-        scheduler while ``run_alone`` runs without one: then only the clock can say no (another
+        scheduler while ``run_directly`` runs without one: then only the clock can say no (another
         scheduler drives it, or somebody asked it to advance)."""
         clock = self.alone
         if clock is None:

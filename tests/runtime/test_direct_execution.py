@@ -538,7 +538,7 @@ def _direct_runs(patch: pytest.MonkeyPatch) -> list[ExecutionRun]:
     return runs
 
 
-# -- the scheduler, made only when something needs it (``ExecutionRun.run_alone``) ----------------------
+# -- the scheduler, made only when something needs it (``ExecutionRun.run_directly``) ---------------------
 
 
 def test_w5_runs_to_its_end_without_a_scheduler() -> None:
