@@ -489,7 +489,8 @@ class StateMachine:
             limits,
         )
         run.state_machine = self
-        configured = _configured_executor(handlers) if handlers else None
+        # An ``[executor]`` comes with resources (``Resources``); mocks are a ``Mocks`` parse, which has none.
+        configured = None if resources is None else _configured_executor(handlers)
         if executor is not None or configured is not None:
             run.map_executor = _map_executor(executor, configured)
         return run
