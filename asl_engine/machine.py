@@ -11,7 +11,7 @@ import itertools
 import json
 import os
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Unpack, cast
 
@@ -21,8 +21,8 @@ from asl_engine.definition.templates import TemplateStateMachine, load_state_mac
 from asl_engine.errors import AslEngineError, ConfigurationError, ValidationError
 from asl_engine.execution import Execution
 from asl_engine.handle import AsyncExecutionHandle, ExecutionHandle, drive_in_loop
-from asl_engine.observers import notify_finished
-from asl_engine.options import ExecutionOptions, ExecutionSettings
+from asl_engine.observers import OBSERVERS, notify_finished
+from asl_engine.options import DEFAULT_SETTINGS, ExecutionOptions, ExecutionSettings
 from asl_engine.runtime.clock import Clock, VirtualClock
 from asl_engine.runtime.compiler import CompiledMachine
 from asl_engine.runtime.handlers import HandlerSource
@@ -305,20 +305,24 @@ class StateMachine:
         before the engine acts on it, and it can be resumed, stopped or redriven from any process.
         The options are ``asl_engine.options.ExecutionOptions``.
         """
-        settings = ExecutionSettings.from_options(options, "StateMachine.execute")
-        if settings.store is not None:
-            return cast(Execution, settings.store.execute(self, input, **_without_store(options)))
+        if options:
+            settings = ExecutionSettings.from_options(options, "StateMachine.execute")
+            if settings.store is not None:
+                return cast(Execution, settings.store.execute(self, input, **_without_store(options)))
+            own_clock = settings.clock is None
+        else:  # ``execute(input)``: the defaults, without a store or a clock
+            settings = DEFAULT_SETTINGS
+            own_clock = True
         # Without a clock the execution gets one of its own, which nobody else drives: it then runs
         # without registering with the clock until something else might need it (Scheduler.run_alone).
-        own_clock = settings.clock is None
         alone = own_clock and self._compiled.timeout_seconds is None
-        # Alone, the run makes its scheduler only if something needs one (``ExecutionRun.run_alone``).
-        run = self._new_run(input, settings, attach=not own_clock, alone=alone)
+        # Alone, the run makes its scheduler only if something needs one (``ExecutionRun.run_directly``).
+        run = self._new_run(input, settings, None, not own_clock, alone)  # positional: no keyword lookups
         main: Task[None] | None
         if alone:
             # Alone on its clock, with no timeout to arm: run by plain calls, then without a task,
             # until something needs one.
-            rest = run.run_alone() if self.runs_directly else run.main()
+            rest = run.run_directly() if self.runs_directly else run.main()
             main = None if rest is None else run.scheduler.drive_alone(rest, "execution")
         else:
             main = run.scheduler.spawn(run.main(), "execution")
@@ -329,7 +333,8 @@ class StateMachine:
                     run.scheduler.run_until(main.done_future)
             main.done_future.result()
         execution = Execution(run)
-        notify_finished(self, execution)
+        if OBSERVERS:  # most programs have none: no call
+            notify_finished(self, execution)
         return execution
 
     def start(self, input: Any = None, **options: Unpack[ExecutionOptions]) -> ExecutionHandle:
@@ -409,53 +414,86 @@ class StateMachine:
         self,
         input: Any,
         settings: ExecutionSettings,
-        *,
         scheduler: Scheduler | None = None,
         attach: bool = True,
         alone: bool = False,
     ) -> ExecutionRun:
-        if settings.start_mode not in _START_MODES:
-            check_start_mode(settings.start_mode)  # raises
+        """The run of an execution with these settings (``_build_run``'s, written out here: a call
+        with sixteen arguments fewer per execution)."""
+        # The fields in locals, unpacked at once: a named tuple's field read is a descriptor's call.
+        (
+            name,
+            given_clock,
+            mocks,
+            resources,
+            context,
+            history,
+            seed,
+            region,
+            account,
+            role_arn,
+            listeners,
+            start_mode,
+            executor,
+            limits,
+            _,
+        ) = settings
+        # Refused before anything is made (a scheduler would subscribe to the caller's clock).
+        if start_mode not in _START_MODES:
+            check_start_mode(start_mode)  # raises
+        if type(limits) is not SafetyLimits:
+            check_limits(limits)  # raises unless a ``SafetyLimits`` subclass
         value = {} if input is None else input
         # The usual input of a test (``None`` becomes it too) without a call.
         input_text = "{}" if type(value) is dict and not value else execution_input_text(value)
         if scheduler is not None:
             clock = scheduler.clock
+        elif given_clock is not None:
+            clock = given_clock
         else:
-            clock = settings.clock if settings.clock is not None else VirtualClock()
+            clock = VirtualClock()
         express = self._compiled.machine_type == "EXPRESS"
         rng: random.Random | None
-        if settings.seed is None:
+        if seed is None:
             # Names of the process's series; the random source is made only if the execution draws from it.
             rng = None
-            execution_name = settings.name or fresh_name()
+            execution_name = name or next(_NAMES, None) or _next_names()  # ``fresh_name()`` without the call
             express_id = fresh_name() if express else None
         else:
-            rng = random.Random(settings.seed)
-            execution_name = settings.name or uuid4_text(rng.getrandbits(128))
+            rng = random.Random(seed)
+            execution_name = name or uuid4_text(rng.getrandbits(128))
             express_id = uuid4_text(rng.getrandbits(128)) if express else None
         # ``Identity(...)`` made in C (the named tuple's ``__new__`` is Python): every field, in order.
-        identity = tuple.__new__(
-            Identity,
-            (self._name, execution_name, settings.region, settings.account, "aws", settings.role_arn, express_id),
-        )
-        return self._build_run(
+        identity = tuple.__new__(Identity, (self._name, execution_name, region, account, "aws", role_arn, express_id))
+        handlers = () if mocks is None and resources is None else self._handlers(mocks, resources)
+        # ``ExecutionRun(...)`` as its two steps, ``__init__`` given its arguments by position (see
+        # ``_build_run``).
+        run = _new_object(ExecutionRun)
+        run.__init__(  # type: ignore[misc]
+            self._compiled,
             identity,
             value,
+            clock,
+            scheduler if scheduler is not None or alone else Scheduler(clock, attach=attach),
+            handlers,
+            rng,
+            history,  # record_history
+            None,  # history: the run makes its own
+            dict(context) if context else None,
+            None,  # callbacks
+            list(listeners) if listeners else None,  # else the history has none
+            not (express and start_mode == "sync"),  # redrivable
             input_text,
-            clock=clock,
-            handlers=self._handlers(settings.mocks, settings.resources),
-            rng=rng,
-            history=settings.history,
-            context=settings.context,
-            listeners=settings.listeners,
-            redrivable=not (express and settings.start_mode == "sync"),
-            scheduler=scheduler,
-            attach=attach,
-            alone=alone,
-            limits=settings.limits if type(settings.limits) is SafetyLimits else check_limits(settings.limits),
-            executor=settings.executor,
+            _STARTER,
+            None,  # durable
+            limits,
         )
+        run.state_machine = self
+        # An ``[executor]`` comes with resources (``Resources``); mocks are a ``Mocks`` parse, which has none.
+        configured = None if resources is None else _configured_executor(handlers)
+        if executor is not None or configured is not None:
+            run.map_executor = _map_executor(executor, configured)
+        return run
 
     def _handlers(
         self, mocks: Mapping[str, Any] | Mocks | None, resources: HandlerSource | Sequence[HandlerSource] | None
@@ -503,9 +541,8 @@ class StateMachine:
         identity: Identity,
         value: Any,
         input_text: str,
-        *,
         clock: Clock,
-        handlers: list[HandlerSource],
+        handlers: Sequence[HandlerSource],
         rng: random.Random | None,
         history: bool = True,
         context: Mapping[str, Any] | None = None,
@@ -518,46 +555,56 @@ class StateMachine:
         limits: SafetyLimits = DEFAULT_LIMITS,
         executor: str | ChildExecutor | None = None,
     ) -> ExecutionRun:
-        """``attach``: the scheduler is driven by a thread of its own (``run_until``), not an asyncio loop.
-        ``alone``: the execution runs alone on a virtual clock of its own (``run_alone``), its scheduler
-        made only when something needs it (then detached: ``attach`` must be False).
+        """The run of an execution whose identity the caller made (a durable store's; ``_new_run`` makes
+        a run the same way, written out).
+
+        ``attach``: the scheduler is driven by a thread of its own (``run_until``), not an asyncio loop.
+        ``alone``: the execution runs alone on a virtual clock of its own (``run_directly``), its
+        scheduler made only when something needs it (then detached: ``attach`` must be False).
         ``executor``: where Distributed Map children run (else the resources' ``[executor]``); a
         durable run keeps them in this process (the store refuses an executor, and Distributed Maps)."""
-        # ``ExecutionRun(...)`` as its two steps: calling the class passes keyword arguments to
-        # ``__init__`` through a dict built and unpacked again (CPython 3.11's ``type.__call__``), about
-        # 2% of a short execution's instructions; calling ``__init__`` passes them as they are.
-        run = ExecutionRun.__new__(ExecutionRun)
+        # ``ExecutionRun(...)`` as its two steps, ``__init__`` given its arguments by position: calling
+        # the class passes them through ``type.__call__`` and ``slot_tp_init`` (CPython 3.11), and
+        # keyword arguments cost a search of the parameters' names for each, and a dictionary lookup
+        # for each keyword-only default not given.
+        run = _new_object(ExecutionRun)
         run.__init__(  # type: ignore[misc]
             self._compiled,
             identity,
             value,
-            clock=clock,
-            scheduler=scheduler if scheduler is not None or alone else Scheduler(clock, attach=attach),
-            handlers=handlers,
-            rng=rng,
-            record_history=history,
-            context_overrides=dict(context) if context else None,
-            listeners=list(listeners) if listeners else None,  # else the history makes its own empty list
-            redrivable=redrivable,
-            input_text=input_text,
-            starter=_STARTER,
-            durable=durable,
-            limits=limits,
+            clock,
+            scheduler if scheduler is not None or alone else Scheduler(clock, attach=attach),
+            handlers,
+            rng,
+            history,  # record_history
+            None,  # history: the run makes its own
+            dict(context) if context else None,
+            None,  # callbacks
+            list(listeners) if listeners else None,  # else the history has none
+            redrivable,
+            input_text,
+            _STARTER,
+            durable,
+            limits,
         )
         run.state_machine = self
         if durable is not None:
             run.callbacks.journal = durable
         else:
-            configured = _configured_executor(handlers)
+            configured = _configured_executor(handlers) if handlers else None
             if executor is not None or configured is not None:
-                # Process pools and Dask (and their modules) only for the executions that ask for them.
-                from asl_engine.executors import resolve_executor
-
-                run.map_executor = resolve_executor(executor, configured)
+                run.map_executor = _map_executor(executor, configured)
         return run
 
     def _arm_timeout(self, run: ExecutionRun, main: Task[None]) -> None:
         run.arm_timeout(main, run.start_time)
+
+
+def _map_executor(executor: str | ChildExecutor | None, configured: ExecutorConfig | None) -> ChildExecutor | None:
+    """Process pools and Dask (and their modules) only for the executions that ask for them."""
+    from asl_engine.executors import resolve_executor
+
+    return resolve_executor(executor, configured)
 
 
 def _configured_executor(handlers: Sequence[HandlerSource]) -> ExecutorConfig | None:
@@ -579,18 +626,23 @@ def uuid4_text(bits: int) -> str:
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
+_LAST_DIGITS = tuple("%02x" % low for low in range(256))  # noqa: UP031 - as the names' other digits
+"""The names' last two hex digits, in order: a block of 256 names is a head and each of these."""
 _NAME_PREFIX = ""
-_NAME_COUNT = itertools.count()
+_NAME_BLOCKS = itertools.count()
+_NAMES: Iterator[str] = iter(())
 
 
 def _new_name_series() -> None:
     """A series of names for this process: a random UUID's first 20 hex digits (74 random bits with
-    its version and variant), and a count from a random 46-bit start for the last 12. Drawn at import
-    and again in a forked child, so that two processes never name executions alike."""
-    global _NAME_PREFIX, _NAME_COUNT
+    its version and variant), and a count from a random 46-bit start for the last 12, in blocks of
+    256 (``_next_names``). Drawn at import and again in a forked child, so that two processes never
+    name executions alike."""
+    global _NAME_PREFIX, _NAME_BLOCKS, _NAMES
     ids = random.Random()  # from the system's entropy
     _NAME_PREFIX = uuid4_text(ids.getrandbits(128))[:24]
-    _NAME_COUNT = itertools.count(ids.getrandbits(46))
+    _NAME_BLOCKS = itertools.count(ids.getrandbits(38))  # the count's first 10 of 12 hex digits
+    _NAMES = iter(())
 
 
 _new_name_series()
@@ -599,12 +651,28 @@ os.register_at_fork(after_in_child=_new_name_series)
 
 def fresh_name() -> str:
     """The name of an execution started without a seed or a name: the next of the process's series
-    (``_new_name_series``), a version 4 UUID's text that no other execution of the process has; a
-    fifth of the cost of formatting 128 fresh bits as a UUID, which every such execution paid."""
-    return _NAME_PREFIX + "%012x" % next(_NAME_COUNT)  # noqa: UP031 - half the time of a format spec
+    (``_new_name_series``), a version 4 UUID's text that no other execution of the process has.
+    ``_new_run`` writes it out."""
+    return next(_NAMES, None) or _next_names()
+
+
+def _next_names() -> str:
+    """The first name of the series' next block of 256, whose others ``_NAMES`` then gives: its head
+    (the prefix and the block's 10 hex digits) added to each of ``_LAST_DIGITS``, in C (``next`` on a
+    ``map`` is one step that no other thread interrupts). Formatting each name (``%012x`` of a count)
+    was a fifth of what a one-Pass execution's setup cost. Two threads that find the block used up
+    at once take a block each (``_NAME_BLOCKS`` counts in C); the names of the block replaced are
+    skipped, never given twice."""
+    global _NAMES
+    names = map((_NAME_PREFIX + "%010x" % next(_NAME_BLOCKS)).__add__, _LAST_DIGITS)  # noqa: UP031
+    _NAMES = names
+    return next(names)
 
 
 _START_MODES = ("async", "sync")
+
+_new_object = object.__new__
+"""``ExecutionRun.__new__``, read once (an attribute read of a class is not specialised in CPython 3.11)."""
 
 
 def check_start_mode(start_mode: str) -> None:

@@ -20,25 +20,25 @@ Observer = Callable[["StartableMachine", "Execution"], None]
 """Called with the machine (a ``StateMachine``) and the execution that finished."""
 
 _lock = threading.Lock()
-_observers: list[Observer] = []
+OBSERVERS: list[Observer] = []
 
 
 def add_observer(observer: Observer) -> None:
     with _lock:
-        _observers.append(observer)
+        OBSERVERS.append(observer)
 
 
 def remove_observer(observer: Observer) -> None:
     with _lock:
-        if observer in _observers:
-            _observers.remove(observer)
+        if observer in OBSERVERS:
+            OBSERVERS.remove(observer)
 
 
 def notify_finished(machine: StartableMachine, execution: Execution) -> None:
-    if not _observers:  # most programs have none: no lock taken, no copy made
+    if not OBSERVERS:  # most programs have none: no lock taken, no copy made
         return
     with _lock:
-        observers = list(_observers)
+        observers = list(OBSERVERS)
     for observer in observers:
         # A faulty observer must not change an execution's outcome.
         with contextlib.suppress(Exception):

@@ -67,3 +67,32 @@ def test_a_forked_child_names_executions_from_a_series_of_its_own() -> None:
     assert len(in_child) == 3 and all(_is_uuid4_text(name) for name in in_child)
     assert not set(in_child) & set(in_parent)
     assert in_child[0][:24] != in_parent[0][:24]  # another random part, not only another count
+
+
+def test_names_count_up_by_one_across_blocks() -> None:
+    """The series is handed out in blocks of 256 (``_next_names``): the last 12 hex digits count up by
+    one from name to name, across the blocks' boundaries, after the same 24 characters."""
+    names = [fresh_name() for _ in range(600)]
+    assert len({name[:24] for name in names}) == 1
+    counts = [int(name[24:], 16) for name in names]
+    assert counts == list(range(counts[0], counts[0] + 600))
+    assert all(len(name) == 36 and _is_uuid4_text(name) for name in names)
+
+
+def test_threads_taking_names_at_once_never_get_the_same_one() -> None:
+    import threading
+
+    taken: list[list[str]] = [[] for _ in range(8)]
+    start = threading.Barrier(len(taken))
+
+    def take(into: list[str]) -> None:
+        start.wait()
+        into.extend(fresh_name() for _ in range(3000))
+
+    threads = [threading.Thread(target=take, args=(into,)) for into in taken]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    names = [name for into in taken for name in into]
+    assert len(set(names)) == len(names) == 24_000

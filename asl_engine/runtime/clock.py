@@ -72,16 +72,20 @@ class VirtualClock(Clock):
     STUCK = "stuck"
 
     def __init__(self, start: datetime | float | None = None) -> None:
+        now: float
         if start is None:
             # Whole milliseconds from the integer clock: ``round(time.time(), 3)`` formats the float in
-            # decimal, four times the cost, on every execution that makes its own clock.
-            start = time.time_ns() // 1_000_000 / 1000
+            # decimal, four times the cost, on every execution that makes its own clock. A float
+            # already (no ``float()`` call).
+            now = time.time_ns() // 1_000_000 / 1000
         elif isinstance(start, datetime):
             if start.tzinfo is None:
                 start = start.replace(tzinfo=UTC)
-            start = start.timestamp()
-        self._now = float(start)
-        self._target = self._now
+            now = start.timestamp()
+        else:
+            now = float(start)
+        self._now = now
+        self._target = now
         self._version = 0
         self._lazy_changed: threading.Condition | None = None
         self._drivers: dict[int, tuple[int, threading.Condition]] = {}

@@ -10,6 +10,8 @@ because most states never look at it.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
 from asl_engine.runtime.history import format_timestamp
@@ -24,15 +26,21 @@ NO_OUTPUT: Final = object()
 """``Frame.last_output`` before the frame's first state has exited (no value is it)."""
 
 
+_NONE: Final[Mapping[str, Any]] = MappingProxyType({})
+"""The values and sizes of a scope nothing has assigned to yet: shared, read-only (an execution, a
+branch or an iteration that assigns nothing makes no dicts for them; ``ExecutionRun.assign_variables``
+gives the scope its own on the first Assign)."""
+
+
 class VariableScope:
     """Workflow variables of one ``States`` block; inner scopes read outer ones, never write them."""
 
     __slots__ = ("parent", "sizes", "values")
 
-    def __init__(self, parent: VariableScope | None = None, values: dict[str, Any] | None = None) -> None:
+    def __init__(self, parent: VariableScope | None = None, values: Mapping[str, Any] | None = None) -> None:
         self.parent = parent
-        self.values: dict[str, Any] = values if values is not None else {}
-        self.sizes: dict[str, int] = {}
+        self.values: Mapping[str, Any] = _NONE if values is None else values
+        self.sizes: Mapping[str, int] = _NONE
         """Serialized size of each value, for the execution's variable quota."""
 
     @property
@@ -50,7 +58,7 @@ class VariableScope:
 
     def visible(self) -> dict[str, Any]:
         """All variables visible here, inner names shadowing outer ones (for JSONata bindings)."""
-        chain: list[dict[str, Any]] = []
+        chain: list[Mapping[str, Any]] = []
         scope: VariableScope | None = self
         while scope is not None:
             chain.append(scope.values)
@@ -61,7 +69,7 @@ class VariableScope:
         return merged
 
     def to_data(self) -> dict[str, Any]:
-        return {"values": self.values, "parent": self.parent.to_data() if self.parent else None}
+        return {"values": dict(self.values), "parent": self.parent.to_data() if self.parent else None}
 
 
 class Frame:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -205,19 +205,30 @@ class History:
 
     __slots__ = ("_own_rows", "_slots", "last_id", "limit", "listeners", "record", "state_rows", "wants_text")
 
+    _routes_rows = False
+    """True for a subclass that routes events through its own ``add`` (``RecordedHistory``): set by
+    ``__init_subclass__``, read once per history (not per event)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._routes_rows = cls.add is not History.add
+
     def __init__(
         self, record: bool = True, listeners: list[EventListener] | None = None, limit: int | None = None
     ) -> None:
+        slots: list[Any] = []
+        self._slots = slots
         self.record = record
-        self._slots: list[Any] = []
         self.last_id = 0
-        self.listeners = listeners or []
         self.limit = limit
-        self.wants_text = record or bool(self.listeners)
-        """Whether state events need their payload text (recording, or someone listening)."""
-        self._own_rows = type(self).add is History.add
+        own_rows = not type(self)._routes_rows
+        self._own_rows = own_rows
         """False for a subclass that routes events through its own ``add`` (``RecordedHistory``)."""
-        self.state_rows: list[Any] | None = self._slots if record and self._own_rows and not self.listeners else None
+        # Without listeners, the shared empty tuple: an execution nobody listens to makes no list.
+        self.listeners: Sequence[EventListener] = listeners or ()
+        self.wants_text = record or bool(listeners)
+        """Whether state events need their payload text (recording, or someone listening)."""
+        self.state_rows: list[Any] | None = slots if record and own_rows and not listeners else None
         """The rows to which the state loop (``run_states``) and ``StateNode.exit`` append state events
         themselves, ``add_state`` written out on the hottest path; None when every event must go
         through ``add_state`` (not recorded, listened to, or routed by a subclass). Listeners are

@@ -31,7 +31,7 @@ from asl_engine.runtime.direct import run_scope_directly
 from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.runtime.frame import Frame, VariableScope
 from asl_engine.runtime.handlers import HandlerSource, TaskHandler, UnansweredTask
-from asl_engine.runtime.history import EventListener, History, format_timestamp
+from asl_engine.runtime.history import EventListener, History, HistoryLimitReached, format_timestamp
 from asl_engine.runtime.interpreter import run_scope
 from asl_engine.runtime.json_text import to_json_text
 from asl_engine.runtime.lazy import lazy_attribute
@@ -118,6 +118,19 @@ def default_role_arn(partition: str, account: str, state_machine_name: str) -> s
     return f"arn:{partition}:iam::{account}:role/StepFunctions-{state_machine_name}-role"
 
 
+_last_role = ("", "", "", "")
+"""The last (machine name, account, partition, ``default_role_arn``) ``run_directly`` asked for, compared
+by identity: the same machine's executions pass the same strings, and the ``lru_cache``'s call and
+key tuple cost a short execution 2%. Replaced whole (threads see one or the other)."""
+
+
+def _remember_role(partition: str, account: str, state_machine_name: str) -> str:
+    global _last_role
+    role_arn = default_role_arn(partition, account, state_machine_name)
+    _last_role = (state_machine_name, account, partition, role_arn)
+    return role_arn
+
+
 class RunTemplate(NamedTuple):
     """The parts of an ``ExecutionRun`` its siblings share (``ExecutionRun.children_template``)."""
 
@@ -195,7 +208,6 @@ class ExecutionRun:
         machine: CompiledMachine,
         identity: Identity,
         input_value: Any,
-        *,
         clock: Clock,
         scheduler: Scheduler | None,
         handlers: Sequence[HandlerSource],
@@ -217,10 +229,10 @@ class ExecutionRun:
         self.identity = identity
         self.input = input_value
         self.clock = clock
-        self.alone: VirtualClock | None = None
-        """A run made without a scheduler (alone on a virtual clock of its own): the clock, until
-        ``run_alone`` ends or something makes the scheduler (``scheduler``, ``jump_alone``)."""
         if scheduler is not None:
+            self.alone: VirtualClock | None = None
+            """A run made without a scheduler (alone on a virtual clock of its own): the clock, until
+            ``run_directly`` ends or something makes the scheduler (``scheduler``, ``jump_alone``)."""
             self.scheduler = scheduler
         elif isinstance(clock, VirtualClock):
             self.alone = clock  # the scheduler is made on first read (``scheduler`` below)
@@ -264,13 +276,13 @@ class ExecutionRun:
     def scheduler(self) -> Scheduler:
         """What runs the execution's tasks and timers. A run made without one (an execution alone on a
         virtual clock of its own, ``StateMachine.execute``) gets it when something first needs it: one
-        that ``run_alone`` runs to its end by plain calls never does. Made by the execution's own
+        that ``run_directly`` runs to its end by plain calls never does. Made by the execution's own
         thread: what hands the run to another thread (a task environment, a task token's registry)
         reads the scheduler first. No attribute of its own says whether it was made: every attribute
         of a run costs (``docs/performance.md``, "Eighth round")."""
         scheduler = Scheduler(self.clock)
         if self.alone is not None:
-            # Made while the run is alone (``run_alone``): it drives alone from here on (``call_alone``).
+            # Made while the run is alone (``run_directly``): it drives alone from here on (``call_alone``).
             scheduler._driving_alone = True
             self.alone = None
         return scheduler
@@ -529,8 +541,17 @@ class ExecutionRun:
                 f"maximum of {EXECUTION_VARIABLES_LIMIT_BYTES} bytes per execution.",
             )
         self.variable_bytes += growth
-        scope.values.update(assigned)
-        scope.sizes.update(sizes)
+        # A scope starts with the shared read-only empty mappings (``VariableScope``): its own dicts
+        # from its first Assign (``assigned`` and ``sizes`` are this call's own).
+        values, stored = scope.values, scope.sizes
+        if type(values) is dict:
+            values.update(assigned)
+        else:
+            scope.values = {**values, **assigned}
+        if type(stored) is dict:
+            stored.update(sizes)
+        else:
+            scope.sizes = sizes
 
     def release_variables(self, scope: VariableScope) -> None:
         """A branch or iteration ended: its variables no longer count against the quota."""
@@ -656,27 +677,10 @@ class ExecutionRun:
             self._finish("SUCCEEDED", output=output)
             self.history.add("ExecutionSucceeded", frame.last_event_id, self.clock.now(), {"output": output})
 
-    def run_alone(self) -> Coroutine[Any, Any, None] | None:
-        """``scheduler.call_alone(self.run_directly)``, for an execution alone on a virtual clock of its
-        own: without a scheduler until something needs one (``scheduler``). Until then nothing can be
-        on it (no task, timer, pause, posted or outstanding work), so a timer is a jump of the clock
-        whenever the clock allows it (``jump_alone``); a scheduler made meanwhile drives alone from
-        then on, as ``call_alone``'s would."""
-        clock = self.alone
-        if clock is None:  # a run given its scheduler, or whose scheduler was made already
-            return self.scheduler.call_alone(self.run_directly)
-        try:
-            return self.run_directly()
-        finally:
-            if self.alone is clock:  # no scheduler yet: none will drive alone
-                self.alone = None
-            else:  # the scheduler was made meanwhile: it drove alone until now
-                self.scheduler._driving_alone = False
-
     def jump_alone(self, when: float) -> bool:
         """``scheduler.jump_alone(when)`` (the direct path's timers and pauses: True once the clock is at
         ``when``, False when the caller must hand over to the coroutine path), without making the
-        scheduler while ``run_alone`` runs without one: then only the clock can say no (another
+        scheduler while ``run_directly`` runs without one: then only the clock can say no (another
         scheduler drives it, or somebody asked it to advance)."""
         clock = self.alone
         if clock is None:
@@ -689,22 +693,74 @@ class ExecutionRun:
         coroutine that goes on from the first thing the direct path does not do itself (a state that
         may suspend for real, a timer or a pause while something else exists), to be driven as
         ``main()`` would have been. The events are ``main``'s, in the same order, at the same times
-        (``tests/runtime/test_direct_execution.py`` compares the two)."""
-        frame = self._begin()
+        (``tests/runtime/test_direct_execution.py`` compares the two).
+
+        For a run made without a scheduler (``alone``: ``StateMachine.execute``), or one whose
+        scheduler runs this by ``Scheduler.call_alone``. A run made alone has no scheduler until
+        something needs one (``scheduler``): until then nothing can be on it (no task, timer, pause,
+        posted or outstanding work), so a timer is a jump of the clock whenever the clock allows it
+        (``jump_alone``); a scheduler made meanwhile drives alone until this returns, as
+        ``call_alone``'s would.
+
+        ``_begin``, ``_first_input``, ``_finish`` and the two execution events' ``History.add`` are
+        written out: a call each is a few per cent of a short execution."""
+        clock = self.alone
         try:
+            value = self.input
+            # ``_begin``: ExecutionStarted (``effective_role_arn``, the fields unpacked without the
+            # property) and the top-level frame.
+            machine_name, _, _, account, partition, role_arn, _ = self.identity
+            if role_arn is None:
+                last = _last_role
+                if machine_name is last[0] and account is last[1] and partition is last[2]:
+                    role_arn = last[3]
+                else:
+                    role_arn = _remember_role(partition, account, machine_name)
+            history = self.history
+            rows = history.state_rows
+            if rows is not None and history.limit != 1:  # ``add``'s row for the first event
+                history.last_id = 1
+                rows += ("ExecutionStarted", None, self.start_time, {"input": value, "roleArn": role_arn}, None, None)
+            else:
+                history.add("ExecutionStarted", 0, self.start_time, {"input": value, "roleArn": role_arn})
+            frame = Frame(self, VariableScope(), 0)
             try:
-                output = run_scope_directly(self.machine.top, frame, self._first_input(frame))
-            except RecursionError:
-                raise nested_too_deeply(frame) from None
-        except StatesError as error:
-            self._failed(frame, error)
+                try:
+                    # ``_first_input``.
+                    text = self.input_text if self.input_text is not None else to_json_text(value)
+                    if len(text) > QUICK_PAYLOAD_CHARS and text_size(text) > PAYLOAD_LIMIT_BYTES:
+                        raise data_limit_error("ExecutionInput")
+                    frame.last_output, frame.last_output_text = value, text
+                    output = run_scope_directly(self.machine.top, frame, value)
+                except RecursionError:
+                    raise nested_too_deeply(frame) from None
+            except StatesError as error:
+                self._failed(frame, error)
+                return None
+            if type(output) is CoroutineType:
+                return self.main(frame, output)
+            # ``_finish("SUCCEEDED", output=output)``: ``error`` and ``cause`` stay the class's None.
+            self.status = "SUCCEEDED"
+            self.output = output
+            run_clock = self.clock
+            self.stop_time = stop = run_clock._now if type(run_clock) is VirtualClock else run_clock.now()
+            # At ``stop``: nothing moves the run's own clock after it was read.
+            previous = frame.last_event_id
+            if rows is not None:  # ``add``'s row (``state_rows``: recorded, nobody listening)
+                event_id = history.last_id = history.last_id + 1
+                previous_id = None if previous == event_id - 1 else previous
+                rows += ("ExecutionSucceeded", previous_id, stop, {"output": output}, None, None)
+                if event_id == history.limit:
+                    raise HistoryLimitReached(event_id)
+            else:
+                history.add("ExecutionSucceeded", previous, stop, {"output": output})
             return None
-        if type(output) is CoroutineType:
-            return self.main(frame, output)
-        self._finish("SUCCEEDED", output=output)
-        # At ``stop_time``: nothing moves the run's own clock after ``_finish`` read it.
-        self.history.add("ExecutionSucceeded", frame.last_event_id, self.stop_time, {"output": output})  # type: ignore[arg-type]
-        return None
+        finally:
+            if clock is not None:
+                if self.alone is clock:  # no scheduler yet: none will drive alone
+                    self.alone = None
+                else:  # the scheduler was made meanwhile: it drove alone until now
+                    self.scheduler._driving_alone = False
 
     def _begin(self) -> Frame:
         """``ExecutionStarted``, and the top-level frame."""

@@ -87,6 +87,24 @@ def test_the_executor_section_of_asl_toml(tmp_path: Path) -> None:
         assert (remote.address, remote.upload) == ("tcp://10.0.0.5:8786", False)
 
 
+def test_an_execution_takes_the_executor_of_its_resources_not_of_its_mocks(tmp_path: Path) -> None:
+    """``StateMachine.execute`` looks for an ``[executor]`` among the resources only (a mocks dict is
+    parsed to a ``Mocks``, which has none): resources from such an ``asl.toml`` choose the run's
+    executor with or without mocks beside them, mocks alone leave it in this process."""
+    from asl_engine import StateMachine
+
+    (tmp_path / "asl.toml").write_text('[executor]\nuse = "processes:3"\n')
+    resources = load_resources(tmp_path / "asl.toml")
+    machine = StateMachine.from_json({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    mocks: dict[str, Any] = {"P": []}
+    with_resources: Any = machine.execute({}, resources=resources)._run
+    with_both: Any = machine.execute({}, resources=[resources], mocks=mocks)._run
+    mocked: Any = machine.execute({}, mocks=mocks)._run
+    assert isinstance(with_resources.map_executor, ProcessesExecutor)
+    assert isinstance(with_both.map_executor, ProcessesExecutor) and with_both.map_executor.workers == 3
+    assert mocked.map_executor is None and machine.execute({})._run.map_executor is None
+
+
 @pytest.mark.parametrize(
     ("section", "message"),
     [

@@ -613,7 +613,7 @@ def _direct_runs(patch: pytest.MonkeyPatch) -> list[ExecutionRun]:
     return runs
 
 
-# -- the scheduler, made only when something needs it (``ExecutionRun.run_alone``) ----------------------
+# -- the scheduler, made only when something needs it (``ExecutionRun.run_directly``) ---------------------
 
 
 def test_w5_runs_to_its_end_without_a_scheduler() -> None:
@@ -678,3 +678,69 @@ def test_a_clock_asked_to_advance_stops_the_jumps_without_a_scheduler() -> None:
     assert direct == general
     assert direct[:2] == ("SUCCEEDED", {"ok": 1})
     assert not whole
+
+
+# -- the execution's own events, written as rows by ``run_directly`` -------------------------------------
+
+
+_TWO_PASSES = {
+    "StartAt": "A",
+    "States": {"A": {"Type": "Pass", "Result": {"n": 1}, "Next": "B"}, "B": {"Type": "Pass", "End": True}},
+}
+
+
+@pytest.mark.parametrize("limit", range(1, 9))
+@pytest.mark.parametrize("mode", ["recorded", "listened", "off"])
+def test_the_execution_events_at_every_event_limit(limit: int, mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``run_directly`` appends ExecutionStarted and ExecutionSucceeded to the history's rows itself when
+    nobody listens (``History.add`` otherwise): at every event limit (the first event, the last, beyond)
+    the same history, or the same refusal, as the coroutine path."""
+    monkeypatch.setattr("asl_engine.runtime.run.HISTORY_EVENT_LIMIT", limit)
+    machine = StateMachine.from_json(_TWO_PASSES)
+    heard: list[Any] = []
+    options: dict[str, Any] = {"listeners": [heard.append]} if mode == "listened" else {}
+    if mode == "off":
+        options["history"] = False
+    direct, general, _ = run_both(machine, {"in": True}, **options)
+    assert direct == general
+    if limit >= 7 and mode != "off":
+        assert direct[0] == "SUCCEEDED" and len(direct[4]) == 6
+        assert direct[4][0]["executionStartedEventDetails"]["input"] == '{"in":true}'
+        assert direct[4][-1]["executionSucceededEventDetails"]["output"] == '{"n":1}'
+        assert direct[4][-1]["previousEventId"] == 5
+
+
+def test_a_too_large_input_fails_the_same_way_both_ways() -> None:
+    """``run_directly`` checks the input's size itself (``_first_input`` written out)."""
+    machine = StateMachine.from_json(_TWO_PASSES)
+    direct, general, _ = run_both(machine, {"big": "x" * 300_000})
+    assert direct == general
+    assert direct[0] == "FAILED" and direct[2] == "States.DataLimitExceeded"
+
+
+def test_the_role_of_each_execution_is_its_own() -> None:
+    """The default role ARN of the last machine is kept by the identity of its name, account and
+    partition (``_last_role``): executions of other machines, accounts or given roles alternating
+    each show their own, in ExecutionStarted and in ``$$.Execution.RoleArn``."""
+    reading = {
+        "StartAt": "P",
+        "States": {"P": {"Type": "Pass", "Parameters": {"role.$": "$$.Execution.RoleArn"}, "End": True}},
+    }
+    first = StateMachine.from_json(reading, name="First")
+    second = StateMachine.from_json(reading, name="Second")
+    runs = [
+        (first, {}, "arn:aws:iam::123456789012:role/StepFunctions-First-role"),
+        (second, {}, "arn:aws:iam::123456789012:role/StepFunctions-Second-role"),
+        (first, {"account": "111122223333"}, "arn:aws:iam::111122223333:role/StepFunctions-First-role"),
+        (first, {}, "arn:aws:iam::123456789012:role/StepFunctions-First-role"),
+        (first, {"role_arn": "arn:aws:iam::1:role/given"}, "arn:aws:iam::1:role/given"),
+        (first, {"account": "".join(["1234", "56789012"])}, "arn:aws:iam::123456789012:role/StepFunctions-First-role"),
+        (second, {}, "arn:aws:iam::123456789012:role/StepFunctions-Second-role"),
+    ]
+    for machine, options, role in runs:
+        for runs_directly in (True, False):
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(StateMachine, "runs_directly", runs_directly)
+                execution = machine.execute({}, **options)
+            assert execution.events[0].details == {"input": {}, "roleArn": role}
+            assert execution.output == {"role": role}
