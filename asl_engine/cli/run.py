@@ -50,7 +50,7 @@ from asl_engine.errors import ConfigurationError
 from asl_engine.execution import Execution
 from asl_engine.handle import ExecutionHandle
 from asl_engine.runtime.clock import Clock, RealClock, VirtualClock
-from asl_engine.runtime.history import EventListener, HistoryEvent
+from asl_engine.runtime.history import EXECUTION_END_EVENTS, EventListener, HistoryEvent
 from asl_engine.runtime.safety import DEFAULT_LIMITS
 from asl_engine.services import Resources
 from asl_engine.store import AttachedExecution, ExecutionAbandoned, Store, StoreError
@@ -421,11 +421,8 @@ class _LastEvent:
         self.seen = threading.Event()
 
     def __call__(self, event: HistoryEvent) -> None:
-        if event.type in _FINAL_EVENTS:
+        if event.type in EXECUTION_END_EVENTS:
             self.seen.set()
-
-
-_FINAL_EVENTS = frozenset({"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"})
 
 
 def _wait(

@@ -69,6 +69,9 @@ ROW_WIDTH: Final = 6
 """Slots per recorded event: type, previousEventId (None when it is the event just before), timestamp,
 then three that depend on the kind of event (see ``History``)."""
 
+EXECUTION_END_EVENTS = frozenset({"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"})
+"""The events that end an execution: its last, whatever the history's limit (``HistoryLimitReached``)."""
+
 _ITERATION_EVENTS = frozenset(
     {"MapIterationStarted", "MapIterationSucceeded", "MapIterationFailed", "MapIterationAborted"}
 )
@@ -177,7 +180,10 @@ EventListener = Callable[[HistoryEvent], None]
 
 
 class HistoryLimitReached(StatesError):
-    """Raised (once) when a Standard execution records its 25,000th event: the execution fails."""
+    """Raised (once) when a Standard execution records its 25,000th event: the execution fails.
+
+    Unless that event ends the execution (``EXECUTION_END_EVENTS``): an execution whose own end is
+    the 25,000th event ended within the limit and keeps its outcome."""
 
     def __init__(self, limit: int) -> None:
         super().__init__("States.Runtime", f"The execution reached the maximum number of history events ({limit:,}).")
@@ -254,7 +260,7 @@ class History:
                 self._slots += (event_type, previous, timestamp, details, None, None)
         if self.listeners:
             self._notify(HistoryEvent(event_id, previous_event_id, timestamp, event_type, details))
-        if event_id == self.limit:
+        if event_id == self.limit and event_type not in EXECUTION_END_EVENTS:
             raise HistoryLimitReached(event_id)
         return event_id
 

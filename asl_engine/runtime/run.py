@@ -31,7 +31,7 @@ from asl_engine.runtime.direct import run_scope_directly
 from asl_engine.runtime.environment import TaskEnvironment
 from asl_engine.runtime.frame import Frame, VariableScope
 from asl_engine.runtime.handlers import HandlerSource, TaskHandler, UnansweredTask
-from asl_engine.runtime.history import EventListener, History, HistoryLimitReached, format_timestamp
+from asl_engine.runtime.history import EventListener, History, format_timestamp
 from asl_engine.runtime.interpreter import run_scope
 from asl_engine.runtime.json_text import to_json_text
 from asl_engine.runtime.lazy import lazy_attribute
@@ -749,9 +749,8 @@ class ExecutionRun:
             if rows is not None:  # ``add``'s row (``state_rows``: recorded, nobody listening)
                 event_id = history.last_id = history.last_id + 1
                 previous_id = None if previous == event_id - 1 else previous
+                # The execution's end: never refused by the history's limit (``EXECUTION_END_EVENTS``).
                 rows += ("ExecutionSucceeded", previous_id, stop, {"output": output}, None, None)
-                if event_id == history.limit:
-                    raise HistoryLimitReached(event_id)
             else:
                 history.add("ExecutionSucceeded", previous, stop, {"output": output})
             return None

@@ -696,7 +696,7 @@ def _transitions(text: str, *, history: bool) -> tuple[int, int]:
     return counted[0], counted[1]
 
 
-@pytest.mark.parametrize("limit", [2, 3, 4, 5, 7])  # not 6: ExecutionSucceeded's (``execute`` raises there)
+@pytest.mark.parametrize("limit", [2, 3, 4, 5, 6, 7])  # 6: ExecutionSucceeded, never refused
 @pytest.mark.parametrize("before", ["wait", "pass"])
 def test_the_history_limit_at_the_last_pass_fails_the_same_every_way(
     before: str, limit: int, monkeypatch: pytest.MonkeyPatch

@@ -11,7 +11,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from asl_engine.runtime.history import EventListener, History, HistoryEvent, HistoryLimitReached
+from asl_engine.runtime.history import (
+    EXECUTION_END_EVENTS,
+    EventListener,
+    History,
+    HistoryEvent,
+    HistoryLimitReached,
+)
 
 if TYPE_CHECKING:
     from asl_engine.runtime.durable.journal import EventRow
@@ -48,7 +54,7 @@ class RecordedHistory(History):
         self._keep(event_id, event_type, previous_event_id, timestamp, details)
         if live and self.listeners:
             self._notify(HistoryEvent(event_id, previous_event_id, timestamp, event_type, details))
-        if event_id == self.limit:
+        if event_id == self.limit and event_type not in EXECUTION_END_EVENTS:
             raise HistoryLimitReached(event_id)
         return event_id
 

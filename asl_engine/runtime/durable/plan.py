@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from asl_engine.runtime.durable.journal import EventRow, Input, Key, MarkRow, Row
+from asl_engine.runtime.history import EXECUTION_END_EVENTS
 
 REDRIVEN = "ExecutionRedriven"
-TERMINAL_EVENTS = frozenset({"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"})
+TERMINAL_EVENTS = EXECUTION_END_EVENTS
 _COMPOUND_ENTERED = frozenset({"MapStateEntered", "ParallelStateEntered"})
 _SCOPE_STARTS = frozenset({"MapIterationStarted", "ParallelStateStarted"})
 _ATTEMPT_STARTS = frozenset({"MapStateStarted", "ParallelStateStarted"})
